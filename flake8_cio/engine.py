@@ -1,0 +1,94 @@
+"""The one detection engine behind the flake8 plugin and ``cio-fix``.
+
+Rules are pure functions over a parsed module (``ast``) and its semantic model; each finding carries its
+span and the fix it can get, so that the fixer rewrites exactly what the linter reported.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from .options import Options
+
+SAFE, UNSAFE, NONE = "safe", "unsafe", "none"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's catalogue entry: rules.md and the fixer's safety table are checked against these."""
+
+    code: str
+    name: str  # kebab-case, as in ruff
+    summary: str
+    fix: str  # SAFE, UNSAFE or NONE: the safety of the rule's main fix
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    line: int  # 1-based
+    col: int  # 0-based, in characters
+    code: str
+    message: str
+    end_line: int
+    end_col: int
+    fix: str | None = None  # name of the fix the fixer applies to the span, None when there is none
+    safety: str = NONE
+
+    @property
+    def text(self) -> str:
+        return f"{self.code} {self.message}"
+
+
+def _families():
+    from .rules import FAMILIES
+
+    return FAMILIES
+
+
+def all_rules() -> dict[str, Rule]:
+    return {rule.code: rule for family in _families() for rule in family.RULES}
+
+
+def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", options: Options | None = None) -> list[Finding]:
+    """Findings for a parsed module, sorted by position, one per (code, position)."""
+    options = options or Options()
+    if not might_use_customerio("".join(lines), options):
+        return []
+    from .semantic import Model
+
+    model = Model(tree, lines, filename, options)
+    found = {(f.line, f.col, f.code): f for family in _families() for f in family.check(model)}
+    return sorted(found.values())
+
+
+def check_source(source: str, filename: str = "<string>", options: Options | None = None) -> list[Finding]:
+    """Parse and check; raises SyntaxError for unparsable source (the callers report it)."""
+    source = source.lstrip("\ufeff")
+    tree = ast.parse(source, filename)
+    return check_tree(tree, source.splitlines(keepends=True), filename, options)
+
+
+_PREFILTER: dict[frozenset, re.Pattern] = {}
+
+
+def might_use_customerio(source: str, options: Options) -> bool:
+    """Cheap text test: a module that never names the SDK, our runtime or a client name has nothing to find."""
+    pattern = _PREFILTER.get(options.client_name_set)
+    if pattern is None:
+        names = "|".join(sorted(map(re.escape, options.client_name_set)))
+        pattern = _PREFILTER[options.client_name_set] = re.compile(
+            rf"customerio|flake8_cio|(?<![\w])(?:{names})(?![\w])", re.IGNORECASE
+        )
+    return pattern.search(source) is not None
+
+
+_NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+def is_silenced(line: str, code: str) -> bool:
+    """Whether a ``# noqa`` comment on the line silences the code (flake8's own reading, for ``cio-fix``)."""
+    match = _NOQA.search(line)
+    if not match:
+        return False
+    codes = match.group("codes")
+    return codes is None or any(code.startswith(c) for c in re.findall(r"[A-Z]+[0-9]+", codes.upper()))

@@ -1,0 +1,101 @@
+"""The options the plugin and ``cio-fix`` share: defaults, validation and their flake8 registration."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+
+NAME_STYLES = {
+    "snake_case": re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"),
+    "camelCase": re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*"),
+    "PascalCase": re.compile(r"(?:[A-Z][a-z0-9]*)+"),
+    "kebab-case": re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"),
+    "object-action": re.compile(r"[A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)*"),  # "Order Completed"
+    "any": re.compile(r".+", re.S),
+}
+DEFAULT_CLIENT_NAMES = ("cio", "customerio", "customer_io", "cio_client", "customerio_client")
+
+
+class OptionError(ValueError):
+    """A bad option value; the message names the option and what it accepts."""
+
+
+@lru_cache(maxsize=1)
+def installed_sdk_major() -> int:
+    """Major version of the ``customerio`` distribution installed here, else 3 (the current SDK)."""
+    from importlib import metadata
+
+    try:
+        return int(metadata.version("customerio").split(".", 1)[0])
+    except (metadata.PackageNotFoundError, ValueError):
+        return 3
+
+
+@dataclass(frozen=True)
+class Options:
+    client_names: tuple[str, ...] = DEFAULT_CLIENT_NAMES
+    route_decorators: tuple[str, ...] = ()
+    event_name_style: str = "snake_case"
+    pipelines_event_name_style: str = "object-action"
+    sdk_major: int = field(default_factory=installed_sdk_major)
+
+    @classmethod
+    def from_values(cls, **values) -> "Options":
+        """Build from raw option values (strings, lists or None for the default), validating each."""
+        kwargs = {}
+        for name, raw in values.items():
+            if raw is None:
+                continue
+            if name not in OPTION_SPECS:
+                raise OptionError(f"unknown option {flag(name)!r}; known options: {', '.join(map(flag, OPTION_SPECS))}")
+            kwargs[name] = OPTION_SPECS[name](name, raw)
+        return cls(**kwargs)
+
+    @property
+    def client_name_set(self) -> frozenset[str]:
+        return frozenset(name.lower() for name in self.client_names)
+
+
+def flag(name: str) -> str:
+    return "cio-" + name.replace("_", "-")
+
+
+def _names(name, raw):
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    items = tuple(item.strip() for item in items if item.strip())
+    for item in items:
+        if not re.fullmatch(r"[A-Za-z_][\w.]*", item):
+            raise OptionError(f"{flag(name)}: {item!r} is not a dotted Python name")
+    return items
+
+
+def _style(name, raw):
+    value = str(raw).strip()
+    if value not in NAME_STYLES:
+        raise OptionError(f"{flag(name)}: {value!r} is not one of {', '.join(NAME_STYLES)}")
+    return value
+
+
+def _major(name, raw):
+    value = str(raw).strip()
+    if value not in ("2", "3"):
+        raise OptionError(f"{flag(name)}: {value!r} is not one of 2, 3")
+    return int(value)
+
+
+OPTION_SPECS = {
+    "client_names": _names,
+    "route_decorators": _names,
+    "event_name_style": _style,
+    "pipelines_event_name_style": _style,
+    "sdk_major": _major,
+}
+OPTION_HELP = {
+    "client_names": "Names (last part of a name or attribute chain, any case) that hold a Customer.io client "
+    f"(default: {','.join(DEFAULT_CLIENT_NAMES)}).",
+    "route_decorators": "More decorators (dotted names, matched by suffix) that mark web request handlers.",
+    "event_name_style": f"Style of Track API event names, one of {', '.join(NAME_STYLES)} (default: snake_case).",
+    "pipelines_event_name_style": "Style of Data Pipelines event names (default: object-action, 'Order Completed').",
+    "sdk_major": "Major version of the customerio SDK the code targets: 2 or 3 (default: the installed one, else 3).",
+}
+assert set(OPTION_HELP) == {f.name for f in fields(Options)} == set(OPTION_SPECS)

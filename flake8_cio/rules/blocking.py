@@ -1,0 +1,180 @@
+"""CIO5xx/CIO6xx: where Customer.io calls run. Every `customerio` call is a blocking HTTPS request."""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from .. import sdk
+from ..engine import SAFE, Rule
+from ..semantic import CioCall, Function, Model, Site, dotted, last_name
+
+RULES = (
+    Rule("CIO501", "blocking-call-in-request-handler", "Blocking Customer.io call made in a web request handler", SAFE),
+    Rule("CIO502", "blocking-call-in-async-function", "Synchronous Customer.io call inside an async function", SAFE),
+    Rule("CIO601", "unbatched-bulk-loop", "Per-record Customer.io calls in a bulk loop, without batching or rate limiting", SAFE),
+)
+
+PER_RECORD = set(sdk.TRACK_METHODS) - {"batch"}
+SMALL_LOOP = 10
+RATE_LIMITING = re.compile(r"sleep|throttl|limit|acquire|wait|backoff", re.IGNORECASE)
+EXECUTORS = {"to_thread", "run_in_executor", "run_sync", "sync_to_async", "run_in_threadpool"}
+ITER_WRAPPERS = {"enumerate", "sorted", "reversed", "list", "tuple", "set", "items", "keys", "values"}
+
+
+def check(model: Model) -> Iterator:
+    sync_mode = _analytics_sync_mode(model)
+    for call in model.cio_calls:
+        if not call.site.deferred and blocks(call, sync_mode):
+            yield from _direct(model, call)
+    helper_blocks: dict[Function, CioCall | None] = {}
+    for site in model.sites:
+        fn = site.function
+        if fn is None or site.deferred:
+            continue
+        helper = model.local_function(site.node, site)
+        if helper is not None and not helper.is_async:
+            inner = _blocking_call_in(model, helper, sync_mode, helper_blocks)
+            if inner is not None:
+                yield from _through_helper(model, site, helper, inner)
+        if site.awaited and model.is_handler(fn) and last_name(site.node.func) in EXECUTORS:
+            yield from _awaited_executor(model, site)
+
+
+def blocks(call: CioCall, sync_mode: bool) -> bool:
+    if call.kind in (sdk.TRACK, sdk.APP):
+        return True
+    return call.kind == sdk.ANALYTICS and (sync_mode or call.method in sdk.ANALYTICS_BLOCKING)
+
+
+def _analytics_sync_mode(model: Model) -> bool:
+    """``analytics.sync_mode = True`` or ``Client(..., sync_mode=True)`` anywhere in the module."""
+    for target, value, _ in model.attribute_stores:
+        if model.qualname(target) == f"{sdk.ANALYTICS_MODULE}.sync_mode" and not (
+                isinstance(value, ast.Constant) and not value.value):
+            return True
+    return any(
+        sdk.CONSTRUCTORS.get(model.qualname(site.node.func)) == sdk.ANALYTICS and any(
+            k.arg == "sync_mode" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+            for k in site.node.keywords)
+        for site in model.sites
+    )
+
+
+def call_text(model: Model, call: CioCall) -> str:
+    return f"{dotted(call.node.func) or call.method}()"
+
+
+def _direct(model: Model, call: CioCall) -> Iterator:
+    fn = call.site.function
+    what = call_text(model, call)
+    fix = None if call.kind == sdk.APP or call.kind == sdk.ANALYTICS else "nonblocking"
+    if fn is not None and fn.is_async:
+        yield model.finding(
+            "CIO502", call.node,
+            f"synchronous Customer.io call `{what}` in `async def {fn.name}`: it blocks the event loop, and every "
+            "other request on it, for a full HTTPS round trip (up to 10 s per try); use "
+            "`flake8_cio.runtime.nonblocking(client)` or `await asyncio.to_thread(...)`",
+            fix=fix, safety=SAFE,
+        )
+    elif call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
+        yield model.finding(
+            "CIO601", call.node,
+            f"`{what}` once per record in a loop: one HTTPS request per record, unbatched and not rate-limited, "
+            "runs into Customer.io's rate limit (429s, dropped data) on a bulk import; send through "
+            "`flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`",
+            fix="nonblocking", safety=SAFE,
+        )
+    elif fn is not None and model.is_handler(fn):
+        yield model.finding(
+            "CIO501", call.node,
+            f"blocking Customer.io call `{what}` in request handler `{fn.name}`: the response waits on an HTTPS "
+            "round trip to Customer.io (seconds when it is slow, with retries); use "
+            "`flake8_cio.runtime.nonblocking(client)` or a background task",
+            fix=fix, safety=SAFE,
+        )
+
+
+def _blocking_call_in(model: Model, fn: Function, sync_mode: bool, memo: dict) -> CioCall | None:
+    """A blocking Customer.io call that running ``fn`` makes, directly or through local helpers."""
+    if fn in memo:
+        return memo[fn]
+    memo[fn] = None  # cycle guard
+    for site in model.sites_in(fn):
+        call = model.cio_call_at(site)
+        if call is not None and blocks(call, sync_mode):
+            memo[fn] = call
+            break
+        helper = model.local_function(site.node, site)
+        if helper is not None and not helper.is_async and _blocking_call_in(model, helper, sync_mode, memo):
+            memo[fn] = memo[helper]
+            break
+    return memo[fn]
+
+
+def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) -> Iterator:
+    fn = site.function
+    where = f"`{call_text(model, inner)}` at line {inner.node.lineno}"
+    if fn.is_async:
+        yield model.finding(
+            "CIO502", site.node,
+            f"`{helper.name}()` makes a blocking Customer.io call ({where}) and is called from `async def {fn.name}`, "
+            "blocking the event loop; make that call through `flake8_cio.runtime.nonblocking(client)`",
+        )
+    elif model.is_handler(fn):
+        yield model.finding(
+            "CIO501", site.node,
+            f"`{helper.name}()` makes a blocking Customer.io call ({where}) and is called from request handler "
+            f"`{fn.name}`, so the response waits on Customer.io; make that call through "
+            "`flake8_cio.runtime.nonblocking(client)` or a background task",
+        )
+
+
+def _awaited_executor(model: Model, site: Site) -> Iterator:
+    for arg in site.node.args:
+        if isinstance(arg, ast.Attribute) and arg.attr in sdk.TRACK_METHODS | set(sdk.APP_METHODS) and \
+                model.client_kind(arg.value, site.scope) in (sdk.TRACK, sdk.APP, "?"):
+            yield model.finding(
+                "CIO501", site.node,
+                f"awaiting a Customer.io call in request handler `{site.function.name}`: a worker thread keeps the "
+                "event loop free, but the response still waits on Customer.io; fire and forget through "
+                "`flake8_cio.runtime.nonblocking(client)` or a background task",
+            )
+            return
+
+
+def _bulk_loop(model: Model, site: Site) -> bool:
+    """Inside a for loop or comprehension over more than a few fixed items, with no rate limiting in it."""
+    for loop in site.loops:
+        if isinstance(loop, ast.While):
+            continue
+        iterable = loop.iter if isinstance(loop, (ast.For, ast.AsyncFor)) else loop.generators[0].iter
+        if _small_fixed(model, iterable, site) or _rate_limited(loop):
+            continue
+        return True
+    return False
+
+
+def _small_fixed(model: Model, iterable: ast.expr, site: Site) -> bool:
+    iterable = model.value_of(iterable, site.scope)
+    while isinstance(iterable, ast.Call) and (last_name(iterable.func) in ITER_WRAPPERS):
+        if isinstance(iterable.func, ast.Attribute) and last_name(iterable.func) in ("items", "keys", "values"):
+            iterable = iterable.func.value
+        elif iterable.args:
+            iterable = iterable.args[0]
+        else:
+            break
+        iterable = model.value_of(iterable, site.scope)
+    if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+        return len(iterable.elts) <= SMALL_LOOP and not any(isinstance(e, ast.Starred) for e in iterable.elts)
+    if isinstance(iterable, ast.Dict):
+        return len(iterable.keys) <= SMALL_LOOP
+    if isinstance(iterable, ast.Call) and dotted(iterable.func) == "range":
+        bound = iterable.args[-2 if len(iterable.args) == 3 else -1] if iterable.args else None
+        return isinstance(bound, ast.Constant) and isinstance(bound.value, int) and bound.value <= SMALL_LOOP
+    return False
+
+
+def _rate_limited(loop: ast.AST) -> bool:
+    return any(isinstance(node, ast.Call) and RATE_LIMITING.search(dotted(node.func) or "")
+               for node in ast.walk(loop))

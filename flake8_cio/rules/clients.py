@@ -1,0 +1,198 @@
+"""CIO4xx: clients. How Customer.io clients are built: once, with real credentials of the right kind."""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from .. import sdk
+from ..engine import NONE, SAFE, UNSAFE, Rule
+from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
+
+RULES = (
+    Rule("CIO401", "client-per-request", "Customer.io client constructed per request, per call or per loop iteration", SAFE),
+    Rule("CIO402", "hardcoded-credential", "Credential literal given to a Customer.io client", NONE),
+    Rule("CIO403", "wrong-key-type", "App API key given to the Track client, or a Track key to the App API client", UNSAFE),
+    Rule("CIO404", "track-data-as-kwargs", "2.x-style event data as keyword arguments to track(), a TypeError on customerio 3.x", SAFE),
+    Rule("CIO405", "region-misuse", "Region passed positionally or as a string", SAFE),
+)
+
+CREDENTIAL_PARAMS = {sdk.TRACK: ("site_id", "api_key"), sdk.APP: ("key",), sdk.ANALYTICS: ("write_key",)}
+PLACEHOLDER = re.compile(r"^$|^(.)\1*$|test|fake|dummy|example|placeholder|changeme|change-me|your|xxx|<.*>|\$\{|\{\{|\.\.\.|secret|todo|none|null", re.IGNORECASE)
+ENV_GETTERS = re.compile(r"(?:^|\.)(?:getenv|get|env|config|str|environ)$")
+
+
+def check(model: Model) -> Iterator:
+    for site in model.sites:
+        qualname = model.qualname(site.node.func)
+        kind = sdk.CONSTRUCTORS.get(qualname)
+        if kind is None:
+            continue
+        arguments = _bind_constructor(site.node, kind)
+        yield from _per_request(model, site, kind)
+        yield from _credentials(model, site, kind, arguments)
+        yield from _region(model, site, kind)
+    for target, value, scope in model.attribute_stores:
+        if model.qualname(target) == f"{sdk.ANALYTICS_MODULE}.write_key":
+            yield from _hard_coded(model, "write_key", value, scope)
+    for call in model.cio_calls:
+        if call.method in ("track", "track_anonymous") and call.kind in (sdk.TRACK, sdk.RUNTIME) \
+                and call.extra and model.options.sdk_major >= 3:
+            names = ", ".join(call.extra)
+            yield model.finding(
+                "CIO404", call.node,
+                f"event data passed as keyword arguments ({names}): that is customerio 2.x style and raises "
+                f"TypeError on 3.x; pass `data={{...}}`",
+                fix="kwargs-to-data", safety=SAFE,
+            )
+
+
+def _bind_constructor(call: ast.Call, kind: str) -> dict[str, ast.expr]:
+    params = {sdk.TRACK: ("site_id", "api_key", "host"), sdk.APP: ("key", "url"), sdk.ANALYTICS: ("write_key", "host")}[kind]
+    bound = dict(zip(params, (a for a in call.args if not isinstance(a, ast.Starred))))
+    bound.update((k.arg, k.value) for k in call.keywords if k.arg)
+    return bound
+
+
+# -- CIO401 ---------------------------------------------------------------------------------------------------
+def why_per_call(model: Model, site: Site, seen=None) -> str | None:
+    """Why code at this site runs per request, per job or per iteration; None when it runs once."""
+    if site.deferred:
+        return None
+    if site.loops:
+        return "per loop iteration"
+    fn = site.function
+    if fn is None or model.runs_once(fn) or _guarded(site):
+        return None
+    if model.is_handler(fn):
+        return f"per request (in `{fn.name}`)"
+    if model.is_task(fn):
+        return f"per job (in task `{fn.name}`)"
+    seen = (seen or set()) | {fn}
+    for caller in model.callers.get(fn, ()):
+        if caller.function not in seen:
+            reason = why_per_call(model, caller, seen)
+            if reason:
+                return f"{reason}, through `{fn.name}()`"
+    return None
+
+
+def _guarded(site: Site) -> bool:
+    """Inside ``if _client is None:`` / ``if not _client:``: a lazily built singleton."""
+    for test in site.guards:
+        if isinstance(test, ast.Compare) and any(isinstance(op, ast.Is) for op in test.ops) and \
+                any(isinstance(c, ast.Constant) and c.value is None for c in test.comparators):
+            return True
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return True
+    return False
+
+
+def _per_request(model: Model, site: Site, kind: str) -> Iterator:
+    reason = why_per_call(model, site)
+    if reason:
+        factory = "get_app_client" if kind == sdk.APP else "get_client"
+        fix = None if kind == sdk.ANALYTICS else "cached-client"
+        yield model.finding(
+            "CIO401", site.node,
+            f"Customer.io client constructed {reason}: each one opens its own connection pool (a TLS handshake per "
+            f"call{' and a sender thread' if kind == sdk.ANALYTICS else ''}); build it once at module level or use "
+            f"`flake8_cio.runtime.{factory}()`",
+            fix=fix, safety=SAFE,
+        )
+
+
+# -- CIO402, CIO403 -------------------------------------------------------------------------------------------
+def _credentials(model: Model, site: Site, kind: str, arguments: dict) -> Iterator:
+    for param in CREDENTIAL_PARAMS[kind]:
+        if param in arguments:
+            yield from _hard_coded(model, param, arguments[param], site.scope)
+    key = arguments.get("api_key" if kind == sdk.TRACK else "key")
+    if key is None or kind == sdk.ANALYTICS:
+        return
+    says = name_tokens(key_source_name(model, key, site.scope) or "")
+    is_app, is_track = bool(says & {"app", "transactional"}), bool(says & {"track", "site"})
+    if kind == sdk.TRACK and is_app and not is_track:
+        yield model.finding(
+            "CIO403", key,
+            "an App API key is given to the Track client `CustomerIO`: Track calls need the Track API key "
+            "(Basic auth with the site id) and fail with 401; use your Track key setting",
+            fix="swap-key-name", safety=UNSAFE,
+        )
+    elif kind == sdk.APP and is_track and not is_app:
+        yield model.finding(
+            "CIO403", key,
+            "a Track API key (or site id) is given to `APIClient`: the App API needs the App API key (Bearer) and "
+            "fails with 401; use your App API key setting",
+            fix="swap-key-name", safety=UNSAFE,
+        )
+
+
+def key_source_name(model: Model, expr: ast.expr, scope) -> str | None:
+    """The setting or environment variable name a credential expression reads."""
+    for _ in range(3):
+        if isinstance(expr, ast.Call) and ENV_GETTERS.search(dotted(expr.func) or "") and expr.args:
+            return str_value(expr.args[0])
+        if isinstance(expr, ast.Subscript):
+            return str_value(expr.slice)
+        resolved = model.value_of(expr, scope)
+        if resolved is expr:
+            return last_name(expr)
+        expr = resolved
+    return None
+
+
+def _hard_coded(model: Model, param: str, expr: ast.expr, scope) -> Iterator:
+    value = str_value(model.value_of(expr, scope))
+    if value is None or PLACEHOLDER.search(value) or (model.is_test_file and len(value) < 16):
+        return
+    yield model.finding(
+        "CIO402", expr,
+        f"hard-coded Customer.io credential for `{param}`: anyone with the source can send as your workspace, and "
+        "rotating it needs a deploy; read it from the environment or a secrets manager",
+    )
+
+
+# -- CIO405 ---------------------------------------------------------------------------------------------------
+def _region(model: Model, site: Site, kind: str) -> Iterator:
+    call = site.node
+    position = {sdk.TRACK: 2, sdk.APP: 1}.get(kind)
+    if position is not None and len(call.args) > position and _is_region(model, call.args[position]):
+        slot = "host" if kind == sdk.TRACK else "url"
+        yield model.finding(
+            "CIO405", call.args[position],
+            f"region passed positionally binds to `{slot}`, which fails at run time "
+            f"({'AttributeError at construction' if kind == sdk.TRACK else 'TypeError on the first send'}); "
+            "pass `region=Regions.EU`",
+            fix="region-keyword", safety=SAFE,
+        )
+    for keyword in call.keywords:
+        if keyword.arg == "region" and kind in (sdk.TRACK, sdk.APP) and _is_string(model, keyword.value, site.scope):
+            yield model.finding(
+                "CIO405", keyword.value,
+                "region given as a string: the SDK accepts only `Regions.US` or `Regions.EU` and raises "
+                "CustomerIOException('invalid region provided'); pass `region=Regions.EU`",
+                fix="region-keyword", safety=SAFE,
+            )
+
+
+def _is_region(model: Model, expr: ast.expr) -> bool:
+    qualname = model.qualname(expr) or ""
+    if any(qualname.startswith(prefix + ".") for prefix in sdk.REGIONS):
+        return True
+    name = last_name(expr)
+    return name is not None and "region" in name_tokens(name) or _region_string(expr)
+
+
+def _region_string(expr: ast.expr) -> bool:
+    return (str_value(expr) or "").lower() in ("us", "eu")
+
+
+def _is_string(model: Model, expr: ast.expr, scope) -> bool:
+    """A string literal or an environment look-up, which is a string too."""
+    expr = model.value_of(expr, scope)
+    if str_value(expr) is not None or isinstance(expr, ast.JoinedStr):
+        return True
+    if isinstance(expr, ast.Subscript):
+        return (dotted(expr.value) or "").endswith("environ")
+    return isinstance(expr, ast.Call) and (dotted(expr.func) or "") in ("os.getenv", "os.environ.get", "getenv", "environ.get")

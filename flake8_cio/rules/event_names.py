@@ -1,0 +1,132 @@
+"""CIO2xx: event names. Campaign triggers and segments match event names exactly as sent."""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from .. import sdk
+from ..engine import NONE, UNSAFE, Rule
+from ..options import NAME_STYLES
+from ..semantic import CioCall, Model, dotted, name_tokens, str_value
+
+RULES = (
+    Rule("CIO201", "dynamic-event-name", "Event name built at run time (f-string, +, format, %, join)", UNSAFE),
+    Rule("CIO202", "event-name-style", "Literal event name not in the configured style (default snake_case)", UNSAFE),
+    Rule("CIO203", "pii-in-event-name", "Email address or phone number in an event name", NONE),
+)
+
+EMAIL = re.compile(r"[^@\s{}]+@[^@\s{}]+\.[A-Za-z]{2,}")
+PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
+PII_WORDS = {"email", "phone", "mobile", "msisdn", "e164", "tel", "telephone"}
+
+
+def check(model: Model) -> Iterator:
+    for call in model.cio_calls:
+        for value in model.values(call):
+            if value.role == "event":
+                yield from _check_name(model, call, value.expr)
+
+
+def interpolated(model: Model, expr: ast.expr, scope) -> tuple[list[ast.expr], list[str]] | None:
+    """The run-time parts and literal parts of a built string, or None when ``expr`` is not built at run time.
+    Parts that resolve to string constants count as literal."""
+    dynamic: list[ast.expr] = []
+    literal: list[str] = []
+
+    def add(part: ast.expr) -> None:
+        resolved = model.value_of(part, scope)
+        text = str_value(resolved)
+        if text is not None:
+            literal.append(text)
+        elif (inner := interpolated(model, resolved, scope)) is not None:
+            dynamic.extend(inner[0])
+            literal.extend(inner[1])
+        else:
+            dynamic.append(part)
+
+    if isinstance(expr, ast.JoinedStr):
+        for part in expr.values:
+            add(part.value if isinstance(part, ast.FormattedValue) else part)
+    elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+        add(expr.left)
+        add(expr.right)
+    elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mod) and str_value(expr.left) is not None:
+        literal.append(expr.left.value)
+        for part in (expr.right.elts if isinstance(expr.right, ast.Tuple) else [expr.right]):
+            add(part)
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and \
+            str_value(expr.func.value) is not None and expr.func.attr in ("format", "join"):
+        literal.append(expr.func.value.value)
+        for part in (*expr.args, *(k.value for k in expr.keywords)):
+            add(part)
+    else:
+        return None
+    return dynamic, literal
+
+
+def to_style(name: str, style: str) -> str:
+    """``"UserSignedUp"`` -> ``"user_signed_up"`` in the given style."""
+    words = [w.lower() for w in re.findall(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_|$)|[A-Z]?[a-z]+|[A-Z]+|\d+", name)]
+    if style == "snake_case":
+        return "_".join(words)
+    if style == "kebab-case":
+        return "-".join(words)
+    if style == "camelCase":
+        return words[0] + "".join(w.title() for w in words[1:]) if words else name
+    if style == "PascalCase":
+        return "".join(w.title() for w in words)
+    if style == "object-action":
+        return " ".join(w.title() for w in words)
+    return name
+
+
+def mentions_pii(model: Model, expr: ast.expr) -> bool:
+    """An expression whose name says it holds an email or phone number (``user.email``, ``form["phone"]``)."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ("lower", "strip", "casefold"):
+        return mentions_pii(model, expr.func.value)
+    if isinstance(expr, ast.Subscript):
+        key = str_value(expr.slice)
+        return bool(key and name_tokens(key) & PII_WORDS)
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and expr.args:
+        key = str_value(expr.args[0])
+        return bool(key and name_tokens(key) & PII_WORDS)
+    name = dotted(expr)
+    return bool(name and name_tokens(name.rsplit(".", 1)[-1]) & PII_WORDS)
+
+
+def _check_name(model: Model, call: CioCall, expr: ast.expr) -> Iterator:
+    scope = call.site.scope
+    expr = model.value_of(expr, scope)
+    literal = str_value(expr)
+    built = interpolated(model, expr, scope)
+    texts = [literal] if literal is not None else (built[1] if built else [])
+    if any(EMAIL.search(t) or PHONE.search(t) for t in texts) or \
+            (built and any(mentions_pii(model, part) for part in built[0])):
+        yield model.finding(
+            "CIO203", expr,
+            "personal data (email or phone) in an event name: it creates one event name per person, leaks PII into "
+            "every report and trigger list; use a fixed name and put the value in the event data",
+        )
+    if built and built[0]:
+        yield model.finding(
+            "CIO201", expr,
+            "event name built at run time: every variant is a separate event to Customer.io, so campaign triggers "
+            "and segments on the name never match; use a fixed name and send the variable part as event data",
+            fix="static-event-name", safety=UNSAFE,
+        )
+    elif literal is not None:
+        if call.kind == sdk.ANALYTICS:
+            style = model.options.pipelines_event_name_style
+            if literal in sdk.RESERVED_PIPELINES_EVENTS:
+                return
+        else:
+            style = model.options.event_name_style
+        if not NAME_STYLES[style].fullmatch(literal):
+            wanted = to_style(literal, style)
+            yield model.finding(
+                "CIO202", expr,
+                f"event name {literal!r} is not {style}: names are matched exactly, so mixed styles split one event "
+                f"into several in triggers and segments; use {wanted!r}",
+                fix="restyle-event-name", safety=UNSAFE,
+            )

@@ -1,0 +1,680 @@
+"""The semantic layer the rules stand on: imports, scopes, which expressions are Customer.io clients,
+which functions are request handlers, what runs once, and a little intra-function data flow.
+
+One walk over the module collects bindings and every call with its context; the questions the rules ask
+are answered from that, lazily and memoised.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import PurePath
+from typing import Iterator
+
+from . import sdk
+from .engine import Finding, NONE
+from .options import Options
+
+LOOP_NODES = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
+ROUTE_ATTRS = HTTP_METHODS | {"route", "api_route", "websocket", "websocket_route", "view", "ws"}
+ROUTER_NAME = re.compile(r"(?:^|_)(?:app|application|bp|blueprint|router|routes|api|server)$", re.IGNORECASE)
+ROUTE_FUNCTIONS = {  # bare decorators resolved through imports
+    "rest_framework.decorators.api_view", "litestar.get", "litestar.post", "litestar.put", "litestar.patch",
+    "litestar.delete", "litestar.route", "litestar.websocket",
+}
+VIEW_BASE = re.compile(r"(?:View|APIView|ViewSet|Resource|HTTPEndpoint|Controller|MethodView|Handler)$")
+VIEW_METHODS = HTTP_METHODS | {"list", "create", "retrieve", "update", "partial_update", "destroy", "dispatch"}
+TASK_DECORATOR = re.compile(r"(?:^|\.)(?:task|shared_task|actor|job)$")
+CACHE_DECORATOR = re.compile(r"(?:^|\.)(?:cache|lru_cache|cached|cached_property|memoize|singleton)$")
+ONCE_FUNCTIONS = re.compile(r"^(?:create_app|make_app|app_factory|init_app|setup|configure|lifespan|on_startup|startup|ready|main)$")
+STARTUP_DECORATOR = re.compile(r"(?:on_event|on_startup|before_serving|before_first_request|listener|asynccontextmanager|contextmanager)$")
+
+
+@dataclass(eq=False)
+class Scope:
+    node: ast.AST
+    parent: "Scope | None"
+    kind: str  # module, function, class, lambda, comprehension
+    bindings: dict[str, list[ast.AST | None]] = field(default_factory=dict)
+    params: dict[str, ast.arg] = field(default_factory=dict)
+    global_names: set[str] = field(default_factory=set)
+
+    def bind(self, name: str, value: ast.AST | None) -> None:
+        self.bindings.setdefault(name, []).append(value)
+
+
+@dataclass(eq=False)
+class Function:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    scope: Scope
+    cls: ast.ClassDef | None
+    parent: "Function | None"
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def is_async(self) -> bool:
+        return isinstance(self.node, ast.AsyncFunctionDef)
+
+
+@dataclass(eq=False)
+class Site:
+    """A call and where it stands: its scope, innermost function, enclosing loops and guards."""
+
+    node: ast.Call
+    scope: Scope
+    function: Function | None
+    loops: tuple[ast.AST, ...]
+    guards: tuple[ast.expr, ...]  # tests of enclosing `if` statements in the same function
+    deferred: bool  # inside a lambda: runs later, elsewhere
+    awaited: bool
+
+
+@dataclass(eq=False)
+class CioCall:
+    """A call of a Customer.io client method, with its arguments bound to the SDK signature."""
+
+    site: Site
+    kind: str
+    method: str
+    receiver: ast.expr | None  # None for a module-level Data Pipelines function
+    args: dict[str, ast.expr]
+    extra: dict[str, ast.expr]  # keyword arguments beyond the named parameters
+    star: list[ast.expr]
+
+    @property
+    def node(self) -> ast.Call:
+        return self.site.node
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value that reaches a Customer.io call: its key (keyword or dict key), role and expression."""
+
+    key: str | None
+    role: str  # identifier, event, timestamp, attribute, data
+    expr: ast.expr
+
+
+def dotted(expr: ast.AST) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def last_name(expr: ast.AST) -> str | None:
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Name):
+        return expr.id
+    return None
+
+
+def str_value(expr: ast.AST | None) -> str | None:
+    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
+
+
+def name_tokens(name: str) -> set[str]:
+    """Lower-case words of an identifier or setting name: ``CIO_AppKey`` -> {cio, app, key}."""
+    return {t.lower() for t in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", name) if t}
+
+
+class Model:
+    """What the rules need to know about one module."""
+
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str, options: Options):
+        self.tree = tree
+        self.lines = lines
+        self.filename = filename
+        self.options = options
+        self.aliases: dict[str, str] = {}  # local name -> qualified name, from imports
+        self.functions: dict[ast.AST, Function] = {}
+        self.sites: list[Site] = []
+        self.attribute_stores: list[tuple[ast.Attribute, ast.expr, Scope]] = []  # x.y = value
+        self.self_attrs: dict[tuple[ast.ClassDef, str], list[ast.expr]] = {}
+        self.module = Scope(tree, None, "module")
+        self._memo: dict = {}
+        _Walker(self).walk(tree)
+
+    # -- reporting ---------------------------------------------------------------------------------------
+    def finding(self, code: str, node: ast.AST, message: str, fix: str | None = None, safety: str = NONE) -> Finding:
+        """A finding at a node, with columns converted from UTF-8 byte offsets to characters."""
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None)
+        return Finding(
+            node.lineno, self._char_col(node.lineno, node.col_offset), code, message,
+            end_line, self._char_col(end_line, node.col_offset if end_col is None else end_col),
+            fix, safety if fix else NONE,
+        )
+
+    def _char_col(self, line: int, byte_col: int) -> int:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return byte_col if text.isascii() else len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+    def source(self, node: ast.AST) -> str:
+        return ast.get_source_segment("".join(self.lines), node) or ast.unparse(node)
+
+    # -- file facts ----------------------------------------------------------------------------------------
+    @cached_property
+    def path(self) -> PurePath:
+        return PurePath(self.filename)
+
+    @cached_property
+    def is_test_file(self) -> bool:
+        return self.path.name.startswith("test_") or self.path.stem.endswith("_test") or \
+            self.path.name == "conftest.py" or "tests" in self.path.parts
+
+    @cached_property
+    def is_views_module(self) -> bool:
+        return self.path.stem == "views" or "views" in self.path.parts[:-1]
+
+    # -- names -----------------------------------------------------------------------------------------------
+    def qualname(self, expr: ast.AST) -> str | None:
+        """Qualified name of a Name/Attribute chain through the module's imports (``sdk.CustomerIO`` ->
+        ``customerio.CustomerIO``), None when its root is not imported."""
+        name = dotted(expr)
+        if name is None:
+            return None
+        root, _, rest = name.partition(".")
+        target = self.aliases.get(root)
+        if target is None:
+            return None
+        return f"{target}.{rest}" if rest else target
+
+    def lookup(self, name: str, scope: Scope) -> tuple[Scope, list] | None:
+        """The scope that binds a name as seen from ``scope`` (Python's rules, class bodies skipped)."""
+        current, first = scope, True
+        while current is not None:
+            if name in current.global_names:
+                current = self.module
+            if (first or current.kind != "class") and (name in current.bindings or name in current.params):
+                return current, current.bindings.get(name, [])
+            current, first = current.parent, False
+        return None
+
+    def value_of(self, expr: ast.expr, scope: Scope, depth: int = 3) -> ast.expr:
+        """Follow a local assigned exactly once to the value it holds (simple intra-function data flow)."""
+        while depth and isinstance(expr, ast.Name):
+            found = self.lookup(expr.id, scope)
+            if not found or found[0].params.get(expr.id) or len(found[1]) != 1:
+                return expr
+            value = found[1][0]
+            if not isinstance(value, ast.expr):
+                return expr
+            expr, scope, depth = value, found[0], depth - 1
+        return expr
+
+    # -- clients ---------------------------------------------------------------------------------------------
+    def _looks_like_client(self, name: str | None) -> bool:
+        return name is not None and name.lower() in self.options.client_name_set
+
+    def client_kind(self, expr: ast.expr, scope: Scope, depth: int = 4) -> str | None:
+        """sdk.TRACK/APP/ANALYTICS/RUNTIME for an expression holding a Customer.io client, "?" for a client
+        known only by its name (the method called decides), None for anything else."""
+        if depth == 0:
+            return None
+        qualname = self.qualname(expr)
+        if qualname is not None:
+            if qualname == sdk.ANALYTICS_MODULE:
+                return sdk.ANALYTICS
+            if qualname.split(".")[0] in ("customerio", "flake8_cio"):
+                return None  # the SDK module itself, a class, a function
+        if isinstance(expr, ast.Call):
+            return self._value_kind(expr, scope, depth)
+        if isinstance(expr, ast.Name):
+            found = self.lookup(expr.id, scope)
+            if found and expr.id not in self.aliases:
+                bound_scope, values = found
+                param = bound_scope.params.get(expr.id)
+                if param is not None and param.annotation is not None:
+                    return self.annotation_kind(param.annotation)
+                kinds = {self._value_kind(v, bound_scope, depth) for v in values if isinstance(v, ast.expr)}
+                known = kinds - {None, "?"}
+                if known:
+                    return known.pop()
+                if values and None not in kinds and "?" not in kinds and None not in values:
+                    return None  # bound only to things that are not clients
+            return "?" if self._looks_like_client(expr.id) else None
+        if isinstance(expr, ast.Attribute):
+            if isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
+                cls = self._enclosing_class(scope)
+                values = self.self_attrs.get((cls, expr.attr), [])
+                kinds = {self._value_kind(v, scope, depth) for v in values} - {None, "?"}
+                if kinds:
+                    return kinds.pop()
+            return "?" if self._looks_like_client(expr.attr) else None
+        return None
+
+    def _value_kind(self, value: ast.AST, scope: Scope, depth: int) -> str | None:
+        """Kind of client a bound value evaluates to."""
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            return self.client_kind(value, scope, depth - 1)
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call):
+            return None
+        qualname = self.qualname(value.func)
+        if qualname in sdk.CONSTRUCTORS:
+            return sdk.CONSTRUCTORS[qualname]
+        if qualname in sdk.RUNTIME_FACTORIES:
+            return sdk.RUNTIME_FACTORIES[qualname]
+        factory = self.factory_kind(value.func)
+        if factory:
+            return factory
+        called = last_name(value.func) or ""
+        if qualname and called[:1].isupper():
+            return None  # another library's class
+        return "?" if name_tokens(called) & {"cio", "customerio"} else None
+
+    def factory_kind(self, func: ast.expr) -> str | None:
+        """Kind of client a module-level function of this module returns (``get_cio()``), if any."""
+        if not isinstance(func, ast.Name):
+            return None
+        values = self.module.bindings.get(func.id, [])
+        if len(values) != 1 or not isinstance(values[0], FUNCTION_NODES):
+            return None
+        node = values[0]
+        key = ("factory", node)
+        if key not in self._memo:
+            self._memo[key] = None  # recursion guard
+            fn = self.functions[node]
+            kinds = {
+                self._value_kind(ret.value, fn.scope, 3)
+                for ret in _own_nodes(node, ast.Return) if ret.value is not None
+            } - {None, "?"}
+            self._memo[key] = kinds.pop() if len(kinds) == 1 else None
+        return self._memo[key]
+
+    def annotation_kind(self, annotation: ast.expr) -> str | None:
+        """Client kind named by an annotation: ``CustomerIO``, ``Optional[sdk.APIClient]``, ``"CustomerIO | None"``."""
+        for node in ast.walk(annotation):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                try:
+                    kind = self.annotation_kind(ast.parse(node.value, mode="eval").body)
+                except SyntaxError:
+                    kind = None
+                if kind:
+                    return kind
+            elif isinstance(node, (ast.Name, ast.Attribute)):
+                qualname = self.qualname(node)
+                if qualname in sdk.CONSTRUCTORS:
+                    return sdk.CONSTRUCTORS[qualname]
+        return None
+
+    def _enclosing_class(self, scope: Scope) -> ast.ClassDef | None:
+        while scope is not None:
+            if scope.kind == "function":
+                fn = self.functions.get(scope.node)
+                return fn.cls if fn else None
+            scope = scope.parent
+        return None
+
+    @cached_property
+    def cio_calls(self) -> list[CioCall]:
+        """Every call of a Customer.io client method in the module."""
+        calls = []
+        for site in self.sites:
+            call = self._classify(site)
+            if call is not None:
+                calls.append(call)
+        return calls
+
+    def cio_call_at(self, site: Site) -> CioCall | None:
+        return self._calls_by_site.get(site)
+
+    @cached_property
+    def _calls_by_site(self) -> dict[Site, CioCall]:
+        return {call.site: call for call in self.cio_calls}
+
+    def _classify(self, site: Site) -> CioCall | None:
+        func = site.node.func
+        if not isinstance(func, ast.Attribute):
+            return None
+        method = func.attr
+        qualname = self.qualname(func)
+        if qualname and qualname.rpartition(".")[0] == sdk.ANALYTICS_MODULE:
+            kind, receiver = sdk.ANALYTICS, None
+        else:
+            kind, receiver = self.client_kind(func.value, site.scope), func.value
+            if kind is None:
+                return None
+        if kind == "?":
+            kind = sdk.TRACK if method in sdk.TRACK_METHODS else sdk.APP if method in sdk.APP_METHODS else None
+        signature = sdk.METHODS.get(kind, {}).get(method) if kind else None
+        if signature is None:
+            return None
+        args, extra, star = {}, {}, []
+        for index, arg in enumerate(site.node.args):
+            if isinstance(arg, ast.Starred) or index >= len(signature.params):
+                star.append(arg)
+            else:
+                args[signature.params[index]] = arg
+        for keyword in site.node.keywords:
+            if keyword.arg is None:
+                expanded = self.value_of(keyword.value, site.scope)
+                if isinstance(expanded, ast.Dict) and all(str_value(k) for k in expanded.keys):
+                    for key, value in zip(expanded.keys, expanded.values):
+                        (args if key.value in signature.params else extra)[key.value] = value
+                else:
+                    star.append(keyword.value)
+            elif keyword.arg in signature.params:
+                args[keyword.arg] = keyword.value
+            else:
+                extra[keyword.arg] = keyword.value
+        return CioCall(site, kind, method, receiver, args, extra, star)
+
+    # -- payloads ----------------------------------------------------------------------------------------------
+    def values(self, call: CioCall) -> Iterator[Value]:
+        """Every value that flows into a Customer.io call, with its key and role, through locals and dicts."""
+        scope = call.site.scope
+        for param, expr in call.args.items():
+            role = _param_role(call, param)
+            if role in ("attribute", "data"):
+                yield from self._payload(expr, scope, role, 0)
+            elif role:
+                yield Value(param, role, self.value_of(expr, scope))
+        extra_role = "attribute" if call.method == "identify" else "data"
+        for key, expr in call.extra.items():
+            expr = self.value_of(expr, scope)
+            yield Value(key, _dict_key_role(key, extra_role), expr)
+            yield from self._payload(expr, scope, extra_role, 1)
+
+    def _payload(self, expr: ast.expr, scope: Scope, role: str, depth: int) -> Iterator[Value]:
+        expr = self.value_of(expr, scope)
+        if depth > 4:
+            return
+        if isinstance(expr, ast.Dict):
+            for key, value in zip(expr.keys, expr.values):
+                key_name = str_value(key)
+                if key_name is not None:
+                    value = self.value_of(value, scope)
+                    yield Value(key_name, _dict_key_role(key_name, role), value)
+                yield from self._payload(value, scope, role, depth + 1)
+        elif isinstance(expr, (ast.List, ast.Tuple)):
+            for element in expr.elts:
+                yield from self._payload(element, scope, role, depth + 1)
+        elif isinstance(expr, ast.Call) and (last_name(expr.func) == "dict" or
+                                             (last_name(expr.func) or "").startswith("Send")):
+            for keyword in expr.keywords:
+                if keyword.arg:
+                    value = self.value_of(keyword.value, scope)
+                    yield Value(keyword.arg, _dict_key_role(keyword.arg, role), value)
+                    yield from self._payload(value, scope, role, depth + 1)
+
+    # -- functions ----------------------------------------------------------------------------------------------
+    def function_of(self, node: ast.AST) -> Function | None:
+        return self.functions.get(node)
+
+    def decorator_names(self, fn: Function) -> list[str]:
+        names = []
+        for decorator in fn.node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            names.append(self.qualname(target) or dotted(target) or "")
+        return names
+
+    def is_handler(self, fn: Function) -> bool:
+        """A web request handler: route decorators, Django views, class-based view methods, the option's extras."""
+        key = ("handler", fn)
+        if key not in self._memo:
+            self._memo[key] = self._is_handler(fn)
+        return self._memo[key]
+
+    def _is_handler(self, fn: Function) -> bool:
+        extra = self.options.route_decorators
+        for decorator in fn.node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            name = dotted(target) or ""
+            qualname = self.qualname(target) or name
+            if qualname in ROUTE_FUNCTIONS or any(name == e or name.endswith("." + e) for e in extra):
+                return True
+            if isinstance(decorator, ast.Call) and isinstance(target, ast.Attribute) and target.attr in ROUTE_ATTRS:
+                path = str_value(decorator.args[0]) if decorator.args else None
+                receiver = last_name(target.value) or ""
+                if (path is not None and path.startswith("/")) or ROUTER_NAME.search(receiver):
+                    return True
+        if fn.cls is not None and fn.parent is None and fn.name in VIEW_METHODS:
+            return any(VIEW_BASE.search(dotted(base) or "") for base in fn.cls.bases)
+        if self.is_views_module and fn.parent is None and fn.cls is None:
+            params = fn.node.args.posonlyargs + fn.node.args.args
+            return bool(params) and params[0].arg == "request"
+        return False
+
+    def is_task(self, fn: Function) -> bool:
+        """A background job (Celery, Dramatiq, RQ): runs once per job."""
+        return any(TASK_DECORATOR.search(name) for name in self.decorator_names(fn))
+
+    def runs_once(self, fn: Function) -> bool:
+        """A cached factory, a start-up hook or an app factory: what it builds is built once."""
+        names = self.decorator_names(fn)
+        if any(CACHE_DECORATOR.search(n) or STARTUP_DECORATOR.search(n) for n in names):
+            return True
+        if fn.name == "ready" and fn.cls is not None and any("AppConfig" in (dotted(b) or "") for b in fn.cls.bases):
+            return True
+        return fn.cls is None and bool(ONCE_FUNCTIONS.match(fn.name))
+
+    def local_function(self, call: ast.Call, site: Site) -> Function | None:
+        """The module function or same-class method a call runs (``helper()``, ``self.helper()``)."""
+        func = call.func
+        if isinstance(func, ast.Name):
+            found = self.lookup(func.id, site.scope)
+            if found and len(found[1]) == 1 and isinstance(found[1][0], FUNCTION_NODES):
+                return self.functions.get(found[1][0])
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self" \
+                and site.function is not None and site.function.cls is not None:
+            for node in site.function.cls.body:
+                if isinstance(node, FUNCTION_NODES) and node.name == func.attr:
+                    return self.functions.get(node)
+        return None
+
+    @cached_property
+    def callers(self) -> dict[Function, list[Site]]:
+        """Sites in this module that call each local function."""
+        result: dict[Function, list[Site]] = {}
+        for site in self.sites:
+            target = self.local_function(site.node, site)
+            if target is not None:
+                result.setdefault(target, []).append(site)
+        return result
+
+    def sites_in(self, fn: Function) -> list[Site]:
+        """Calls that run when ``fn`` runs (not those in nested functions or lambdas)."""
+        return self.sites_by_function.get(fn, [])
+
+    @cached_property
+    def sites_by_function(self) -> dict[Function | None, list[Site]]:
+        result: dict[Function | None, list[Site]] = {}
+        for site in self.sites:
+            if not site.deferred:
+                result.setdefault(site.function, []).append(site)
+        return result
+
+
+def _param_role(call: CioCall, param: str) -> str | None:
+    if param in sdk.IDENTIFIER_PARAMS or (param == "id" and call.method == "identify"):
+        return "identifier"
+    if param in sdk.EVENT_NAME_PARAMS and (call.method in sdk.EVENT_METHODS or
+                                           (call.kind == sdk.ANALYTICS and call.method == "track")):
+        return "event"
+    if param == "timestamp":
+        return "timestamp"
+    if param in sdk.PAYLOAD_PARAMS:
+        return "attribute" if param == "traits" else "data"
+    return None
+
+
+def _dict_key_role(key: str, role: str) -> str:
+    return "timestamp" if key in ("timestamp", "send_at", "_timestamp", "last_used", "created_at") else role
+
+
+def _own_nodes(function: ast.AST, kind: type) -> Iterator[ast.AST]:
+    """Nodes of a kind inside a function body, not inside nested functions, classes or lambdas."""
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, kind):
+            yield node
+        if not isinstance(node, (*FUNCTION_NODES, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+class _Walker:
+    """One pass over the module: bindings per scope, imports, functions and every call with its context."""
+
+    def __init__(self, model: Model):
+        self.model = model
+
+    def walk(self, tree: ast.AST) -> None:
+        self.visit_body(tree, self.model.module, None, None, (), (), False)
+
+    def visit_body(self, node, scope, function, cls, loops, guards, deferred):
+        for child in ast.iter_child_nodes(node):
+            self.visit(child, scope, function, cls, loops, guards, deferred, False)
+
+    def visit(self, node, scope, function, cls, loops, guards, deferred, awaited):
+        model = self.model
+        if isinstance(node, FUNCTION_NODES):
+            for decorator in node.decorator_list:
+                self.visit(decorator, scope, function, cls, loops, guards, deferred, False)
+            self.visit_arguments(node.args, scope, function, cls, loops, guards, deferred)
+            scope.bind(node.name, node)
+            inner = Scope(node, scope, "function")
+            fn = Function(node, inner, cls, function)
+            model.functions[node] = fn
+            self.bind_params(node.args, inner)
+            for statement in node.body:
+                self.visit(statement, inner, fn, None, (), (), False, False)
+            return
+        if isinstance(node, ast.Lambda):
+            self.visit_arguments(node.args, scope, function, cls, loops, guards, deferred)
+            inner = Scope(node, scope, "lambda")
+            self.bind_params(node.args, inner)
+            self.visit(node.body, inner, function, None, loops, guards, True, False)
+            return
+        if isinstance(node, ast.ClassDef):
+            for child in (*node.decorator_list, *node.bases, *node.keywords):
+                self.visit(child, scope, function, cls, loops, guards, deferred, False)
+            scope.bind(node.name, node)
+            inner = Scope(node, scope, "class")
+            for statement in node.body:
+                self.visit(statement, inner, function, node, loops, guards, deferred, False)
+            return
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            inner = Scope(node, scope, "comprehension")
+            inner_loops = loops + (node,)
+            for index, generator in enumerate(node.generators):
+                # the first iterable is evaluated in the enclosing scope, once
+                self.visit(generator.iter, scope if index == 0 else inner, function, cls,
+                           loops if index == 0 else inner_loops, guards, deferred, False)
+                self.bind_target(generator.target, inner, None)
+                for condition in generator.ifs:
+                    self.visit(condition, inner, function, cls, inner_loops, guards, deferred, False)
+            elements = (node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,)
+            for element in elements:
+                self.visit(element, inner, function, cls, inner_loops, guards, deferred, False)
+            return
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            self.bind_import(node, scope)
+            return
+        if isinstance(node, ast.Global):
+            scope.global_names.update(node.names)
+            return
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                self.bind_target(target, scope, node.value if len(node.targets) == 1 else None, cls, function)
+        elif isinstance(node, ast.AnnAssign):
+            self.bind_target(node.target, scope, node.value, cls, function)
+        elif isinstance(node, ast.AugAssign):
+            self.bind_target(node.target, scope, None, cls, function)
+        elif isinstance(node, ast.NamedExpr):
+            target_scope = scope
+            while target_scope.kind == "comprehension":
+                target_scope = target_scope.parent
+            target_scope.bind(node.target.id, node.value)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            self.visit(node.iter, scope, function, cls, loops, guards, deferred, False)
+            self.bind_target(node.target, scope, None)
+            inner_loops = loops + (node,)
+            for statement in node.body:
+                self.visit(statement, scope, function, cls, inner_loops, guards, deferred, False)
+            for statement in node.orelse:
+                self.visit(statement, scope, function, cls, loops, guards, deferred, False)
+            return
+        elif isinstance(node, ast.While):
+            self.visit(node.test, scope, function, cls, loops, guards, deferred, False)
+            for statement in node.body:
+                self.visit(statement, scope, function, cls, loops + (node,), guards, deferred, False)
+            for statement in node.orelse:
+                self.visit(statement, scope, function, cls, loops, guards, deferred, False)
+            return
+        elif isinstance(node, ast.If):
+            self.visit(node.test, scope, function, cls, loops, guards, deferred, False)
+            for statement in node.body:
+                self.visit(statement, scope, function, cls, loops, guards + (node.test,), deferred, False)
+            for statement in node.orelse:
+                self.visit(statement, scope, function, cls, loops, guards, deferred, False)
+            return
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self.bind_target(item.optional_vars, scope, item.context_expr, cls, function)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            scope.bind(node.name, None)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            scope.bind(node.name, None)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            scope.bind(node.rest, None)
+        elif isinstance(node, ast.Await):
+            self.visit(node.value, scope, function, cls, loops, guards, deferred, True)
+            return
+        elif isinstance(node, ast.Call):
+            model.sites.append(Site(node, scope, function, loops, guards, deferred, awaited))
+        for child in ast.iter_child_nodes(node):
+            self.visit(child, scope, function, cls, loops, guards, deferred, False)
+
+    def visit_arguments(self, args: ast.arguments, scope, function, cls, loops, guards, deferred):
+        for default in (*args.defaults, *(d for d in args.kw_defaults if d is not None)):
+            self.visit(default, scope, function, cls, loops, guards, deferred, False)
+
+    def bind_params(self, args: ast.arguments, scope: Scope) -> None:
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+            if arg is not None:
+                scope.params[arg.arg] = arg
+
+    def bind_target(self, target, scope, value, cls=None, function=None):
+        if isinstance(target, ast.Name):
+            scope.bind(target.id, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind_target(element, scope, None)
+        elif isinstance(target, ast.Starred):
+            self.bind_target(target.value, scope, None)
+        elif isinstance(target, ast.Attribute) and value is not None:
+            self.model.attribute_stores.append((target, value, scope))
+            if isinstance(target.value, ast.Name) and target.value.id == "self" and function and function.cls:
+                self.model.self_attrs.setdefault((function.cls, target.attr), []).append(value)
+
+    def bind_import(self, node, scope):
+        aliases = self.model.aliases
+        for alias in node.names:
+            if isinstance(node, ast.Import):
+                local = alias.asname or alias.name.split(".")[0]
+                aliases[local] = alias.name if alias.asname else local
+            elif alias.name != "*":
+                local = alias.asname or alias.name
+                module = ("." * node.level) + (node.module or "")
+                aliases[local] = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
+            else:
+                continue
+            scope.bind(local, None)
