@@ -132,7 +132,7 @@ def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) 
 
 def _awaited_executor(model: Model, site: Site) -> Iterator:
     for arg in site.node.args:
-        if isinstance(arg, ast.Attribute) and arg.attr in sdk.TRACK_METHODS | set(sdk.APP_METHODS) and \
+        if isinstance(arg, ast.Attribute) and (arg.attr in sdk.TRACK_METHODS or arg.attr in sdk.APP_METHODS) and \
                 model.client_kind(arg.value, site.scope) in (sdk.TRACK, sdk.APP, "?"):
             yield model.finding(
                 "CIO501", site.node,

@@ -144,7 +144,7 @@ def key_source_name(model: Model, expr: ast.expr, scope) -> str | None:
 
 def _hard_coded(model: Model, param: str, expr: ast.expr, scope) -> Iterator:
     value = str_value(model.value_of(expr, scope))
-    if value is None or PLACEHOLDER.search(value) or (model.is_test_file and len(value) < 16):
+    if value is None or PLACEHOLDER.search(value) or len(value) < (16 if model.is_test_file else 8):
         return
     yield model.finding(
         "CIO402", expr,

@@ -1,0 +1,56 @@
+# CIO201 dynamic event names, CIO202 event name style, CIO203 PII in event names.
+from enum import Enum
+
+import customerio as sdk
+from customerio import analytics
+
+SIGNED_UP = "signed_up"
+PREFIX = "order"
+cio = sdk.CustomerIO("site", "key")
+
+
+class Events(str, Enum):
+    VIEWED = "ViewedProduct"
+
+
+def dynamic(user, product, kind, parts):
+    cio.track(user.id, f"viewed_{product.id}")  # expect: CIO201
+    cio.track(user.id, "viewed_" + kind)  # expect: CIO201
+    cio.track(user.id, "viewed_{}".format(kind))  # expect: CIO201
+    cio.track(user.id, "viewed_%s" % kind)  # expect: CIO201
+    cio.track(user.id, "_".join(parts))  # expect: CIO201
+    name = f"{kind}_clicked"  # expect: CIO201
+    cio.track(user.id, name)
+    analytics.track(user.id, f"{kind} Viewed")  # expect: CIO201
+
+
+def style(user):
+    cio.track(user.id, "UserSignedUp")  # expect: CIO202
+    cio.track_anonymous(None, "order-completed")  # expect: CIO202
+    cio.backfill(user.id, "Purchased", 1700000000)  # expect: CIO202
+    cio.track(customer_id=user.id, name="trial started")  # expect: CIO202
+    analytics.track(user.id, "order_completed")  # expect: CIO202
+
+
+def pii(user):
+    cio.track(user.id, f"signup_{user.email}")  # expect: CIO201, CIO203
+    cio.track(user.id, "invited_bob@example.com")  # expect: CIO202, CIO203
+    cio.track(user.id, "called_+1 415 555 0100")  # expect: CIO202, CIO203
+
+
+def near_misses(user, product, event_name):
+    cio.track(user.id, SIGNED_UP)
+    cio.track(user.id, Events.VIEWED)  # an enum member: checked where it is defined, if at all
+    cio.track(user.id, f"viewed_product")
+    cio.track(user.id, f"{PREFIX}_placed")  # only constants: static
+    cio.track(user.id, event_name)  # a parameter: unknown, silent
+    name = "checkout_started"
+    cio.track(user.id, name)
+    cio.track(user.id, "purchased", {"email": user.email, "product": f"p_{product.id}"})
+    cio.pageview(user.id, f"/products/{product.id}")  # a page, not an event name
+    analytics.track(user.id, "Order Completed")
+    analytics.track(user.id, "Device Created or Updated", {"device_id": "d"})  # reserved semantic event
+    analytics.page(user.id, None, "HomePage")  # page names are not events
+    mixpanel.track(user.id, f"viewed_{product.id}")
+    segment_analytics.track(user.id, "UserSignedUp")
+    logger.info(f"viewed_{product.id}")

@@ -1,0 +1,28 @@
+# CIO301: email used as the customer identifier.
+from customerio import CustomerIO
+from customerio import analytics
+
+cio = CustomerIO("site", "key")
+
+
+def positives(user, request, form):
+    cio.identify(user.email, plan="pro")  # expect: CIO301
+    cio.identify(id=user.email_address)  # expect: CIO301
+    cio.track(request.form["email"], "signed_up")  # expect: CIO301
+    cio.track(customer_id=form.get("email").lower(), name="signed_up")  # expect: CIO301
+    cio.identify("bob@example.com", plan="pro")  # expect: CIO301
+    email = request.json["email"]  # expect: CIO301
+    cio.delete(email)
+    analytics.identify(user_id=user.email, traits={"plan": "pro"})  # expect: CIO301
+    customer_id = user.email  # expect: CIO301
+    cio.suppress(customer_id)
+
+
+def near_misses(user):
+    cio.identify(user.id, email=user.email)
+    cio.identify(id=user.id, **{"email": user.email})
+    cio.track(user.id, "email_changed", {"old_email": user.old_email})
+    cio.merge_customers("email", user.email, "id", user.id)  # the documented identifier-type form
+    cio.batch([{"type": "person", "identifiers": {"email": user.email}, "action": "identify"}])
+    analytics.identify(user_id=user.id, traits={"email": user.email})
+    mailchimp.identify(user.email)

@@ -1,0 +1,81 @@
+# CIO501 in Django and DRF views, Flask class-based views; CIO601 bulk loops.
+import time
+
+from customerio import CustomerIO
+from django.views import View
+from flask.views import MethodView
+from rest_framework.decorators import api_view
+from rest_framework.viewsets import ModelViewSet
+
+from crm.clients import cio  # a project module: known by its name
+
+tracker = CustomerIO("site", "key")
+
+
+def signup(request):
+    cio.identify(request.user.id)  # expect: CIO501
+    return render(request, "ok.html")
+
+
+@api_view(["POST"])
+def api_signup(req):
+    tracker.track(req.user.id, "signed_up")  # expect: CIO501
+
+
+class ProfileView(View):
+    def post(self, request):
+        self.notify(request.user.id)  # expect: CIO501
+        return redirect("/")
+
+    def notify(self, user_id):
+        tracker.identify(user_id)
+
+
+class OrderViewSet(ModelViewSet):
+    def create(self, request):
+        settings.CUSTOMERIO.track(request.user.id, "order_created")  # expect: CIO501
+
+
+class Api(MethodView):
+    def get(self):
+        tracker.identify("1")  # expect: CIO501
+
+
+def bulk_import(rows):
+    for row in rows:
+        tracker.identify(row["id"], plan=row["plan"])  # expect: CIO601
+    [tracker.track(r.id, "imported") for r in rows]  # expect: CIO601
+
+
+# -- near misses ------------------------------------------------------------------------------------------------
+def _helper(value):  # first parameter is not `request`
+    tracker.identify(value)
+
+
+def throttled_import(rows):
+    for row in rows:
+        tracker.identify(row["id"])
+        time.sleep(0.01)
+
+
+def two_events(user):
+    for name in ("trial_started", "plan_selected"):
+        tracker.track(user.id, name)
+    for attempt in range(3):
+        tracker.identify(user.id)
+
+
+def consumer(queue):
+    while True:
+        message = queue.get()
+        tracker.track(message.user_id, "processed")
+
+
+def batched(rows):
+    for chunk in chunks(rows, 100):
+        tracker.batch([{"type": "person", "identifiers": {"id": r.id}, "action": "identify"} for r in chunk])
+
+
+class Signals:
+    def handle(self, sender, instance):
+        tracker.identify(instance.id)
