@@ -17,7 +17,7 @@ from . import sdk
 from .engine import Finding, NONE
 from .options import Options
 
-LOOP_NODES = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+NOT_A_CLIENT = "!"
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
 ROUTE_ATTRS = HTTP_METHODS | {"route", "api_route", "websocket", "websocket_route", "view", "ws"}
@@ -232,7 +232,8 @@ class Model:
             if qualname.split(".")[0] in ("customerio", "flake8_cio"):
                 return None  # the SDK module itself, a class, a function
         if isinstance(expr, ast.Call):
-            return self._value_kind(expr, scope, depth)
+            kind = self._value_kind(expr, scope, depth)
+            return None if kind == NOT_A_CLIENT else kind
         if isinstance(expr, ast.Name):
             found = self.lookup(expr.id, scope)
             if found and expr.id not in self.aliases:
@@ -241,30 +242,31 @@ class Model:
                 if param is not None and param.annotation is not None:
                     return self.annotation_kind(param.annotation)
                 kinds = {self._value_kind(v, bound_scope, depth) for v in values if isinstance(v, ast.expr)}
-                known = kinds - {None, "?"}
+                known = kinds - {None, "?", NOT_A_CLIENT}
                 if known:
                     return known.pop()
-                if values and None not in kinds and "?" not in kinds and None not in values:
+                if kinds == {NOT_A_CLIENT} and None not in values:
                     return None  # bound only to things that are not clients
             return "?" if self._looks_like_client(expr.id) else None
         if isinstance(expr, ast.Attribute):
             if isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
                 cls = self._enclosing_class(scope)
                 values = self.self_attrs.get((cls, expr.attr), [])
-                kinds = {self._value_kind(v, scope, depth) for v in values} - {None, "?"}
+                kinds = {self._value_kind(v, scope, depth) for v in values} - {None, "?", NOT_A_CLIENT}
                 if kinds:
                     return kinds.pop()
             return "?" if self._looks_like_client(expr.attr) else None
         return None
 
     def _value_kind(self, value: ast.AST, scope: Scope, depth: int) -> str | None:
-        """Kind of client a bound value evaluates to."""
+        """Kind of client a bound value evaluates to; NOT_A_CLIENT when it surely is none (a literal, another
+        library's class), None when unknown."""
         if isinstance(value, (ast.Name, ast.Attribute)):
             return self.client_kind(value, scope, depth - 1)
         if isinstance(value, ast.Await):
             value = value.value
         if not isinstance(value, ast.Call):
-            return None
+            return NOT_A_CLIENT if isinstance(value, (ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.JoinedStr)) else None
         qualname = self.qualname(value.func)
         if qualname in sdk.CONSTRUCTORS:
             return sdk.CONSTRUCTORS[qualname]
@@ -274,8 +276,8 @@ class Model:
         if factory:
             return factory
         called = last_name(value.func) or ""
-        if qualname and called[:1].isupper():
-            return None  # another library's class
+        if called[:1].isupper():
+            return NOT_A_CLIENT  # another library's class
         return "?" if name_tokens(called) & {"cio", "customerio"} else None
 
     def factory_kind(self, func: ast.expr) -> str | None:
@@ -293,7 +295,7 @@ class Model:
             kinds = {
                 self._value_kind(ret.value, fn.scope, 3)
                 for ret in _own_nodes(node, ast.Return) if ret.value is not None
-            } - {None, "?"}
+            } - {None, "?", NOT_A_CLIENT}
             self._memo[key] = kinds.pop() if len(kinds) == 1 else None
         return self._memo[key]
 

@@ -1,0 +1,61 @@
+# Language constructs: nested functions, lambdas, class bodies, decorators, comprehensions, match, walrus, async.
+import time
+
+import customerio as sdk_alias
+from customerio import CustomerIO as CIO
+from flask import Blueprint
+
+bp = Blueprint("crm", __name__)
+client = CIO("site", "key")
+
+
+class Settings:
+    cio = sdk_alias.CustomerIO("site", "key")  # a class body runs once
+    stamp = client.identify("1", created_at=time.time() * 1000)  # expect: CIO101
+
+
+@bp.route("/nested")
+def outer():
+    def inner():  # a nested function runs when it is called, not as part of this handler
+        client.track("1", "inner_ran")
+
+    threading.Thread(target=inner).start()
+    callback = lambda: client.track("1", "later")  # noqa: E731
+    return callback
+
+
+async def comprehensions(users):
+    [client.identify(u.id) async for u in users]  # expect: CIO502
+    {u.id: client.identify(u.id) for u in users}  # expect: CIO502
+
+
+def walrus(users):
+    if (stamp := int(time.time() * 1000)):  # expect: CIO101
+        client.identify("1", created_at=stamp)
+
+
+def matching(event):
+    match event:
+        case {"type": "signup", "user": user}:
+            client.track(user, f"signup_{event['plan']}")  # expect: CIO201
+        case _:
+            pass
+
+
+@bp.route("/decorated")
+@login_required
+def decorated():
+    client.suppress("1")  # expect: CIO501
+
+
+def shadowed(client):
+    client.identify("1")  # a parameter named `client` is not one of the configured client names
+
+
+def shadowed_cio(cio: "Mixpanel"):
+    cio.track("1", "UserSignedUp")  # annotated with another type
+
+
+def rebound():
+    cio = Mixpanel("token")
+    cio.track("1", "UserSignedUp")  # bound to another library's class
