@@ -62,7 +62,7 @@ def _analytics_sync_mode(model: Model) -> bool:
 
 
 def call_text(model: Model, call: CioCall) -> str:
-    return f"{dotted(call.node.func) or call.method}()"
+    return f"{ast.unparse(call.node.func)}()"
 
 
 def _direct(model: Model, call: CioCall) -> Iterator:

@@ -1,0 +1,36 @@
+"""Generated programs never make the engine raise (hypothesmith: grammar- and CST-based generators)."""
+import ast
+
+import hypothesmith
+from hypothesis import HealthCheck, assume, given, settings
+
+from flake8_cio.options import Options
+from flake8_cio.rules import FAMILIES
+from flake8_cio.semantic import Model
+
+PRELUDE = "import customerio\nfrom customerio import analytics\ncio = customerio.CustomerIO(S, K)\n"
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def run_engine(source: str) -> None:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        assume(False)
+    # Straight to the rules: the text prefilter would skip most generated programs.
+    model = Model(tree, source.splitlines(keepends=True), "views.py", Options())
+    for family in FAMILIES:
+        for finding in family.check(model):
+            assert finding.code.startswith("CIO") and finding.line >= 1
+
+
+@SETTINGS
+@given(hypothesmith.from_grammar())
+def test_grammar_generated_programs(source):
+    run_engine(PRELUDE + source)
+
+
+@SETTINGS
+@given(hypothesmith.from_node())
+def test_cst_generated_programs(source):
+    run_engine(PRELUDE + source)
