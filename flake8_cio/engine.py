@@ -68,18 +68,21 @@ def check_source(source: str, filename: str = "<string>", options: Options | Non
     return check_tree(tree, source.splitlines(keepends=True), filename, options)
 
 
-_PREFILTER: dict[frozenset, re.Pattern] = {}
-
-
 def might_use_customerio(source: str, options: Options) -> bool:
-    """Cheap text test: a module that never names the SDK, our runtime or a client name has nothing to find."""
-    pattern = _PREFILTER.get(options.client_name_set)
-    if pattern is None:
-        names = "|".join(sorted(map(re.escape, options.client_name_set)))
-        pattern = _PREFILTER[options.client_name_set] = re.compile(
-            rf"customerio|flake8_cio|(?<![\w])(?:{names})(?![\w])", re.IGNORECASE
-        )
-    return pattern.search(source) is not None
+    """Cheap text test: a module that never names the SDK, our runtime or a client name has nothing to find.
+    Plain substring searches (C speed) rather than one regex, which costs more than the rest of the checker."""
+    text = source.lower()
+    if "customerio" in text or "flake8_cio" in text:
+        return True
+    for name in options.client_name_set:
+        start = text.find(name)
+        while start != -1:
+            end = start + len(name)
+            if not (start and (text[start - 1].isalnum() or text[start - 1] == "_")) and \
+                    not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+                return True
+            start = text.find(name, end)
+    return False
 
 
 _NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
