@@ -1,0 +1,126 @@
+"""Small, pure policies of the runtime: ids, backoff, circuit breaker, rate limit, timestamp normalisation.
+
+Hand-written rather than tenacity/pybreaker/pyrate-limiter: retry state must live with the spooled events (not
+in a sleeping frame), the breaker must judge our own outcome classes (a 429 or a 4xx is not an outage) and gate
+a loop rather than wrap a call, and a rate-limiter thread per bucket would be one more thing to break on fork.
+"""
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import threading
+import time
+from datetime import date, datetime, timezone
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def ulid() -> str:
+    """A ULID: 48-bit millisecond time + 80 random bits, Crockford base32 (sortable; Customer.io dedupes on it)."""
+    value = (time.time_ns() // 1_000_000) << 80 | int.from_bytes(os.urandom(10), "big")
+    return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
+
+
+def backoff(attempt: int, base: float = 0.5, cap: float = 60.0) -> float:
+    """Exponential backoff with full jitter: uniform in [0, min(cap, base * 2**attempt)]."""
+    return random.uniform(0, min(cap, base * 2 ** min(attempt, 30)))
+
+
+def parse_retry_after(value: str | None, cap: float) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped; None if absent/invalid."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    return min(max(seconds, 0.0), cap)
+
+
+class CircuitBreaker:
+    """closed -> open after `threshold` consecutive failures -> half-open after the cooldown (one probe) -> closed
+    on success, open again (with a doubled cooldown, capped) on failure."""
+
+    def __init__(self, threshold: int, cooldown: float, max_cooldown: float = 600.0, on_change=None):
+        self.threshold, self.base_cooldown, self.max_cooldown = threshold, cooldown, max_cooldown
+        self.cooldown = cooldown
+        self.failures = 0
+        self.state = "closed"
+        self.opened_at = 0.0
+        self.on_change = on_change
+
+    def allow(self, now: float | None = None) -> bool:
+        if self.state == "open" and (now or time.monotonic()) - self.opened_at >= self.cooldown:
+            self._set("half-open")
+        return self.state != "open"
+
+    def success(self) -> None:
+        self.failures = 0
+        self.cooldown = self.base_cooldown
+        if self.state != "closed":
+            self._set("closed")
+
+    def failure(self, now: float | None = None, hold: float | None = None) -> None:
+        """One failed attempt; `hold` opens the breaker at once for that long (bad credentials, Retry-After)."""
+        self.failures += 1
+        if self.state == "half-open":
+            self.cooldown = min(self.cooldown * 2, self.max_cooldown)
+        if hold is not None or self.state == "half-open" or self.failures >= self.threshold:
+            if hold is not None:
+                self.cooldown = hold
+            self.opened_at = now or time.monotonic()
+            self._set("open")
+
+    def _set(self, state: str) -> None:
+        previous, self.state = self.state, state
+        if self.on_change and previous != state:
+            self.on_change(previous, state)
+
+
+class TokenBucket:
+    """Requests per second with a burst of a tenth of a second's worth, so that no 1 s window sees more than
+    1.1 x rate requests."""
+
+    def __init__(self, rate: float):
+        self.rate = rate
+        self.capacity = max(1.0, rate / 10)
+        self.tokens = self.capacity
+        self.updated = time.monotonic()
+        self.lock = threading.Lock()
+
+    def delay(self) -> float:
+        """Take a token, returning how long to wait before using it."""
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+            self.updated = now
+            self.tokens -= 1
+            return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+
+EPOCH_SCALES = ((10**17, 10**9, "nanoseconds"), (10**14, 10**6, "microseconds"), (10**11, 10**3, "milliseconds"))
+
+
+def to_unix_seconds(value):
+    """(seconds, unit it was in or None) for a timestamp: datetimes (naive = UTC, as the official SDK) and
+    dates become Unix seconds; ms/µs/ns epochs are scaled down."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return int(value.timestamp()), None
+    if isinstance(value, date):
+        return int(datetime(value.year, value.month, value.day, tzinfo=timezone.utc).timestamp()), None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        for threshold, divisor, unit in EPOCH_SCALES:
+            if abs(value) >= threshold:
+                return int(value // divisor), unit
+        return int(value), None
+    return value, None
