@@ -158,7 +158,8 @@ class RuntimeClient:
         token = base64.b64encode(f"{self.site_id}:{api_key}".encode()).decode()
         self._headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json",
                          "User-Agent": USER_AGENT}
-        self._fingerprint = hashlib.sha256(f"{self.site_id}:{api_key}:{self._track_url}".encode()).hexdigest()[:16]
+        # names the default spool: events journaled for one workspace are replayed only with its credentials
+        self._fingerprint = hashlib.sha256(f"{self.site_id}:{api_key}".encode()).hexdigest()[:16]
         self._settings = Settings(**{k: self.options[k] for k in Settings.__dataclass_fields__})
         self._on_error = on_error
         self._secondary = secondary
@@ -168,6 +169,8 @@ class RuntimeClient:
         self._closed = False
         self._reset_after_fork()
         _LIVE.add(self)
+        if self._spool.durable and self._spool.depth():
+            self._ensure_worker()  # replay what an earlier process left behind
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
     def _reset_after_fork(self) -> None:

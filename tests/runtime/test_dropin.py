@@ -1,0 +1,106 @@
+"""The runtime client as a drop-in: same calls, same result as the official SDK; the factories; the App API."""
+import json
+import threading
+
+import pytest
+import trustme
+
+from flake8_cio.runtime import DeliveryError, get_app_client, get_client, nonblocking
+from flake8_cio.runtime.testing import API_KEY, APP_KEY, SITE_ID, FakeCustomerIO
+
+pytestmark = pytest.mark.timeout(60)
+
+customerio = pytest.importorskip("customerio")
+
+
+@pytest.fixture
+def tls_fake(tmp_path, monkeypatch):
+    """The fake over HTTPS with a throw-away CA, which the unmodified official client is told to trust."""
+    ca = trustme.CA()
+    context = __import__("ssl").create_default_context(__import__("ssl").Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    fake = FakeCustomerIO(tls=context)
+    yield fake
+    fake.stop()
+
+
+def same_calls(client):
+    client.identify("u1", email="u1@example.com", plan="pro", created_at=1700000000)
+    client.identify("bob@example.com", plan="free")
+    client.track("u1", "order_placed", {"total": 12.5, "items": ["a", "b"]}, timestamp=1700000100)
+    client.track("u1", "order_placed", data={"total": 3})
+    client.track_anonymous("anon-7", "invite_sent", {"recipient": "x@example.com"})
+    client.pageview("u1", "/pricing", referrer="ads")
+    client.backfill("u1", "imported", 1600000000, source="csv")
+    client.add_device("u1", "tok-1", "ios", last_used=1700000000, app_version="2.0")
+    client.delete_device("u1", "tok-0")
+    client.suppress("u2")
+    client.unsuppress("u2")
+    client.delete("u3")
+
+
+def comparable(fake):
+    events = sorted((str(e["identifier"]), e["type"], e["name"], repr(e["data"]), e["timestamp"]) for e in fake.events)
+    return fake.profiles, events, sorted(json.dumps(action, sort_keys=True) for action in fake.actions)
+
+
+def test_same_calls_same_profiles_and_events(tls_fake, fake_customerio):
+    official = customerio.CustomerIO(SITE_ID, API_KEY, host="127.0.0.1", port=tls_fake.port)
+    same_calls(official)
+    runtime = get_client(SITE_ID, API_KEY, track_url=fake_customerio.url, spool="none", flush_interval=0.02)
+    same_calls(runtime)
+    assert runtime.flush(10)
+    assert comparable(fake_customerio) == comparable(tls_fake)
+    assert len(tls_fake.events) == 6
+
+
+def test_nonblocking_wraps_an_official_client(tls_fake):
+    official = customerio.CustomerIO(SITE_ID, API_KEY, host="127.0.0.1", port=tls_fake.port)
+    runtime = nonblocking(official)
+    assert runtime is nonblocking(official) and runtime._track_url == tls_fake.url
+    runtime.close(0.1)
+    eu = nonblocking(customerio.CustomerIO("s", "k", region=customerio.Regions.EU))
+    assert eu._track_url == "https://track-eu.customer.io"
+    eu.close(0)
+    with pytest.raises(ValueError, match="needs a customerio.CustomerIO"):
+        nonblocking(object())
+
+
+def test_get_client_is_cached_per_credentials_and_thread_safe(monkeypatch, tmp_path):
+    monkeypatch.setenv("CUSTOMERIO_SITE_ID", "env-site")
+    monkeypatch.setenv("CUSTOMERIO_TRACK_API_KEY", "env-key")
+    monkeypatch.setenv("CUSTOMERIO_SPOOL", "none")
+    monkeypatch.setenv("CUSTOMERIO_REGION", "eu")
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(get_client())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(c) for c in results}) == 1
+    client = results[0]
+    assert client.site_id == "env-site" and client._track_url == "https://track-eu.customer.io"
+    assert get_client("other-site", "env-key") is not client
+    monkeypatch.delenv("CUSTOMERIO_TRACK_API_KEY")
+    with pytest.raises(ValueError, match="CUSTOMERIO_TRACK_API_KEY"):
+        get_client("s2")
+    with pytest.raises(ValueError, match="region 'mars'"):
+        get_client("s", "k", region="mars")
+
+
+def test_app_client_retries_and_returns_the_delivery(fake_customerio):
+    fake_customerio.fail(503, times=1, path="/v1/send", headers={"Retry-After": "0"})
+    api = get_app_client(APP_KEY, app_url=fake_customerio.url)
+    assert api is get_app_client(APP_KEY, app_url=fake_customerio.url)
+    request = customerio.SendEmailRequest(transactional_message_id=3, to="a@example.com", identifiers={"id": "u1"},
+                                          _from="shop@example.com", message_data={"total": 3})
+    result = api.send_email(request)
+    assert result["delivery_id"] == "d1"
+    assert fake_customerio.messages[0]["from"] == "shop@example.com" and fake_customerio.request_count("/v1/send") == 2
+    fake_customerio.fail(400, path="/v1/send")
+    with pytest.raises(DeliveryError) as error:
+        api.send_sms({"transactional_message_id": 4, "identifiers": {"id": "u1"}})
+    assert error.value.status == 400 and fake_customerio.request_count("/v1/send") == 3

@@ -1,0 +1,180 @@
+"""Nothing accepted is lost: outages, kill -9 and restart, shutdown, fork, and the Redis spool."""
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from flake8_cio.runtime import RuntimeClient
+from flake8_cio.runtime.testing import API_KEY, SITE_ID
+
+from .conftest import FAST, free_port, wait_for
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def test_outage_longer_than_the_retry_budget_spools_then_replays(make_client, fake_customerio):
+    client = make_client(batch_size=20)
+    fake_customerio.stop()
+    for i in range(100):
+        client.track(f"u{i}", "clicked")
+    assert wait_for(lambda: client.health()["circuit"] == "open")
+    assert client.health()["spool_depth"] == 100
+    fake_customerio.restart()
+    assert wait_for(lambda: client.health()["spool_depth"] == 0, timeout=20)
+    assert sorted(int(e["identifier"][1][1:]) for e in fake_customerio.unique_events()) == list(range(100))
+    assert client.health()["circuit"] == "closed"
+
+
+def test_events_stay_in_order_across_an_outage(make_client, fake_customerio):
+    client = make_client(batch_size=5)
+    fake_customerio.stop()
+    for i in range(30):
+        client.track("same-person", "step", {"i": i})
+    assert wait_for(lambda: client.health()["spool_depth"] == 30)
+    fake_customerio.restart()
+    assert client.flush(20)
+    assert [e["data"]["i"] for e in fake_customerio.events] == list(range(30))
+
+
+PRODUCER = textwrap.dedent("""
+    import sys, time
+    from flake8_cio.runtime import RuntimeClient
+    client = RuntimeClient("{site}", "{key}", track_url=sys.argv[1], spool=sys.argv[2], flush_interval=0.02,
+                           retry_budget=2, breaker_cooldown=30, max_backoff=0.1, timeout=0.5)
+    for i in range(int(sys.argv[3])):
+        client.track(f"u{{i}}", "imported", {{"i": i}})
+    while client.health()["spool_depth"] < int(sys.argv[3]):
+        time.sleep(0.01)
+    print("journaled", flush=True)
+    time.sleep(60)
+""").format(site=SITE_ID, key=API_KEY)
+
+
+def test_kill_9_then_a_new_process_replays_the_spool(tmp_path, fake_customerio):
+    spool = str(tmp_path / "spool.sqlite3")
+    down = f"http://127.0.0.1:{free_port()}"
+    producer = subprocess.Popen([sys.executable, "-c", PRODUCER, down, spool, "200"], stdout=subprocess.PIPE, text=True)
+    assert producer.stdout.readline().strip() == "journaled"
+    os.kill(producer.pid, signal.SIGKILL)
+    producer.wait()
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=fake_customerio.url, spool=spool, **FAST)
+    try:
+        client.track("after", "restarted")
+        assert client.flush(20)
+        assert sorted(e["data"]["i"] for e in fake_customerio.events_named("imported")) == list(range(200))
+        assert client.health()["counters"]["replayed"] == 200
+    finally:
+        client.close(1)
+
+
+def test_kill_9_mid_send_redelivers_only_identical_ids(tmp_path, fake_customerio):
+    spool = str(tmp_path / "spool.sqlite3")
+    fake_customerio.fail(status=0, times=1, delay=3)  # the first batch hangs in flight
+    producer = subprocess.Popen([sys.executable, "-c", PRODUCER, fake_customerio.url, spool, "50"],
+                                stdout=subprocess.PIPE, text=True)
+    assert producer.stdout.readline().strip() == "journaled"
+    assert wait_for(lambda: fake_customerio.faults[0].times == 0)
+    os.kill(producer.pid, signal.SIGKILL)
+    producer.wait()
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=fake_customerio.url, spool=spool, **FAST)
+    try:
+        assert client.flush(20)
+        assert wait_for(lambda: len(fake_customerio.unique_events()) == 50, timeout=10)
+        ids = [e["id"] for e in fake_customerio.events]
+        assert len(set(ids)) == 50  # any duplicate carries the same ULID, so Customer.io dedupes it
+    finally:
+        client.close(1)
+
+
+def test_shutdown_delivers_pending_events(tmp_path, fake_customerio):
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=fake_customerio.url, spool=str(tmp_path / "s.sqlite3"),
+                           **{**FAST, "flush_interval": 5})
+    for i in range(30):
+        client.track(f"u{i}", "clicked")
+    assert client.close(5) is True
+    assert len(fake_customerio.events) == 30
+
+
+def test_shutdown_with_the_api_down_is_bounded_and_keeps_events(tmp_path, fake_customerio):
+    spool = str(tmp_path / "s.sqlite3")
+    down = f"http://127.0.0.1:{free_port()}"
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=down, spool=spool, **FAST)
+    for i in range(10):
+        client.track(f"u{i}", "clicked")
+    start = time.monotonic()
+    assert client.close(1.0) is False
+    assert time.monotonic() - start < 2.5
+    assert client.health()["spool_depth"] == 10
+    again = RuntimeClient(SITE_ID, API_KEY, track_url=fake_customerio.url, spool=spool, **FAST)
+    assert again.flush(10) and len(fake_customerio.events) == 10
+    again.close(1)
+
+
+def test_interpreter_exit_flushes_with_a_bounded_wait(tmp_path, fake_customerio):
+    script = textwrap.dedent(f"""
+        import sys
+        from flake8_cio.runtime import get_client
+        client = get_client("{SITE_ID}", "{API_KEY}", track_url=sys.argv[1], spool="none", flush_interval=30)
+        for i in range(25):
+            client.track(f"u{{i}}", "short_script")
+    """)
+    result = subprocess.run([sys.executable, "-c", script, fake_customerio.url], timeout=30, capture_output=True, text=True)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert len(fake_customerio.events_named("short_script")) == 25
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_fork_child_gets_a_fresh_worker_and_parent_events_are_not_duplicated(tmp_path, fake_customerio):
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=fake_customerio.url, spool=str(tmp_path / "f.sqlite3"),
+                           **{**FAST, "flush_interval": 0.2})
+    client.track("parent", "before_fork")  # still in the parent's memory queue at fork time
+    pid = os.fork()
+    if pid == 0:  # child: its own worker must deliver its own events
+        code = 1
+        try:
+            client.track("child", "in_child")
+            code = 0 if client.flush(10) else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert client.flush(10)
+    assert len(fake_customerio.events_named("in_child")) == 1
+    assert len(fake_customerio.events_named("before_fork")) == 1
+    client.close(1)
+
+
+def test_redis_spool_delivers_and_survives_a_crash(redis_url, fake_customerio):
+    down = f"http://127.0.0.1:{free_port()}"
+    producer = subprocess.Popen([sys.executable, "-c", PRODUCER, down, redis_url, "100"], stdout=subprocess.PIPE,
+                                text=True)
+    assert producer.stdout.readline().strip() == "journaled"
+    os.kill(producer.pid, signal.SIGKILL)
+    producer.wait()
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=fake_customerio.url, spool=redis_url, **FAST)
+    try:
+        client._spool.LEASE_MS = 200  # the dead producer read nothing yet, but shorten the takeover for the test
+        assert wait_for(lambda: len(fake_customerio.events_named("imported")) == 100, timeout=20)
+        assert sorted(e["data"]["i"] for e in fake_customerio.events_named("imported")) == list(range(100))
+        client.track("u1", "live")
+        assert client.flush(10)
+    finally:
+        client.close(1)
+
+
+def test_two_processes_share_a_redis_spool(redis_url, fake_customerio):
+    url = redis_url.replace("/0", "/1")
+    first = RuntimeClient(SITE_ID, API_KEY, track_url=fake_customerio.url, spool=url, **FAST)
+    second = RuntimeClient(SITE_ID, API_KEY, track_url=fake_customerio.url, spool=url, **FAST)
+    try:
+        for i in range(50):
+            (first if i % 2 else second).track(f"u{i}", "shared")
+        assert first.flush(10) and second.flush(10)
+        assert len(fake_customerio.unique_events()) == 50
+    finally:
+        first.close(1)
+        second.close(1)
