@@ -34,9 +34,9 @@ MAX_ATTRIBUTE_NAME_BYTES = 150
 MAX_ATTRIBUTE_VALUE_BYTES = 1000
 MAX_ATTRIBUTES = 300
 MAX_EVENT_NAME_BYTES = 100
-MAX_EVENT_DATA_BYTES = 100_000
-MAX_OPERATION_BYTES = 32_000
+MAX_OPERATION_BYTES = 32_000  # per v2 batch operation; it also keeps event data well under its 100 kB limit
 
+EVENT_ACTIONS = ("event", "page", "screen")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 
@@ -75,7 +75,7 @@ def resolve_options(options: dict) -> dict:
             value = kind(raw)
         except (TypeError, ValueError):
             raise ValueError(f"{source}={raw!r} is not a valid {kind.__name__}") from None
-        if kind is not str and value <= 0:
+        if kind is not str and (value < 0 or (value == 0 and name != "dedupe_window")):
             raise ValueError(f"{source}={raw!r} must be greater than 0")
         resolved[name] = value
     return resolved
@@ -230,7 +230,8 @@ class RuntimeClient:
         if worker is not None:
             worker.stop(max(0.1, timeout))
         if self._queue:  # the worker did not get to them: journal here
-            Worker.journal(worker) if worker else self._spool.put(list(self._queue))
+            self._spool.put(list(self._queue))
+            self._queue.clear()
         left = self._spool.depth()
         if left:
             log.warning("flake8-cio runtime: closing with %d events undelivered (%s)", left,
@@ -280,7 +281,7 @@ class RuntimeClient:
 
     @_rejecting_over_limit
     def track_anonymous(self, anonymous_id, name, data=None, id=None, timestamp=None):
-        event = self._event({}, "event", name, data, id, timestamp)
+        event = self._event({}, "event", name, data, id or ulid(), timestamp)  # v1 body: the id goes inside
         body = {"name": event["name"], "data": event["attributes"], "id": event["id"]}
         if "timestamp" in event:
             body["timestamp"] = event["timestamp"]
@@ -340,9 +341,6 @@ class RuntimeClient:
         if not operations:
             raise ValueError("operations cannot be blank in batch")
         for op in operations:
-            op = dict(op)
-            if op.get("action") in ("event", "page", "screen"):
-                op.setdefault("id", ulid())
             self._accept(_sanitize(op))
 
     # -- helpers ---------------------------------------------------------------------------------------------------
@@ -360,11 +358,11 @@ class RuntimeClient:
             raise ValueError("event data must be a dict")
         self._name_guard(name, action)
         op = {"type": "person", "identifiers": ids, "action": action, "name": name,
-              "id": str(event_id) if event_id else ulid(), "attributes": _sanitize(data or {})}
+              "attributes": _sanitize(data or {})}
+        if event_id:
+            op["id"] = str(event_id)
         if timestamp is not None:
             op["timestamp"] = self._seconds(timestamp, "timestamp")
-        if _size(op["attributes"]) > MAX_EVENT_DATA_BYTES:
-            raise OverLimit(f"event data of {name!r} is over {MAX_EVENT_DATA_BYTES} bytes")
         return op
 
     def _seconds(self, value, what: str):
@@ -380,13 +378,18 @@ class RuntimeClient:
         for key, value in attributes.items():
             if len(str(key).encode()) > MAX_ATTRIBUTE_NAME_BYTES:
                 raise OverLimit(f"attribute name {str(key)[:40]!r}... is over {MAX_ATTRIBUTE_NAME_BYTES} bytes")
-            if _size(value) > MAX_ATTRIBUTE_VALUE_BYTES:
+            if not (isinstance(value, str) and len(value) <= MAX_ATTRIBUTE_VALUE_BYTES // 4) and \
+                    _size(value) > MAX_ATTRIBUTE_VALUE_BYTES:
                 raise OverLimit(f"value of attribute {key!r} is over {MAX_ATTRIBUTE_VALUE_BYTES} bytes")
         for key in ("created_at", "_timestamp"):
             if key in attributes:
                 attributes[key] = self._seconds(attributes[key], key)
 
     def _name_guard(self, name: str, action: str) -> None:
+        if ("name", name) in self._warned or ("ok", name) in self._warned:
+            return
+        if len(self._warned) < 10_000:
+            self._warned.add(("ok", name))
         if action == "event" and not SNAKE.match(name):
             self._warn_once(("name", name), "event name %r is not snake_case (flake8-cio CIO202)", name)
         if EMAIL.search(name) or re.search(r"\d{6,}", name):
@@ -402,39 +405,40 @@ class RuntimeClient:
             log.warning("flake8-cio runtime: " + message, *args)
 
     def _accept(self, op: dict) -> None:
-        """The hot path: size check, de-duplication, enqueue. Overflow goes straight to the spool."""
+        """The hot path: encode once, size check, de-duplication, event id, enqueue. Overflow goes to the spool."""
         if self._closed:
             raise ValueError("this Customer.io runtime client is closed")
         text = encode(op)
-        if len(text.encode()) > MAX_OPERATION_BYTES:
+        if len(text) > (MAX_OPERATION_BYTES - 40) // 4 and len(text.encode()) > MAX_OPERATION_BYTES - 40:
             self._counters.add("rejected")
             log.error("flake8-cio runtime: operation over %d bytes rejected: %s", MAX_OPERATION_BYTES, op.get("action"))
             return
-        if self._duplicate(op, text):
+        if self._duplicate(text):
             return
+        if op.get("action") in EVENT_ACTIONS and "id" not in op:
+            text = f'{text[:-1]},"id":"{ulid()}"}}'  # each event's id, kept across retries and replays
         worker = self._ensure_worker()
         self._counters.add("accepted")
         if len(self._queue) >= self.options["max_queue"]:
-            stored = self._spool.put([op])
+            stored = self._spool.put([text])
             self._counters.add("spooled" if stored else "dropped")
         else:
-            self._queue.append(op)
+            self._queue.append(text)
             if len(self._queue) >= self.options["batch_size"]:
                 worker.wake.set()
         if self._secondary is not None:
             try:
-                self._secondary._accept(dict(op))
+                self._secondary._accept(json.loads(text))
             except Exception as error:  # a secondary destination never affects the primary
                 self._counters.add("worker_errors")
                 log.warning("flake8-cio runtime: secondary destination refused an event: %r", error)
 
-    def _duplicate(self, op: dict, text: str) -> bool:
-        """The same operation (ignoring generated ids) within dedupe_window seconds: drop it. Bounded memory."""
-        key = hashlib.blake2b(text.replace(op.get("id", "\0"), "") .encode(), digest_size=12).digest()
+    def _duplicate(self, text: str) -> bool:
+        """The same operation (before its event id) within dedupe_window seconds: drop it. Bounded memory."""
+        key = hash(text)  # in-process only, so Python's own string hash will do
         now = time.monotonic()
-        window = self.options["dedupe_window"]
         seen = self._dedupe.get(key)
-        if seen is not None and now - seen < window:
+        if seen is not None and now - seen < self.options["dedupe_window"]:
             self._counters.add("deduplicated")
             return True
         self._dedupe[key] = now

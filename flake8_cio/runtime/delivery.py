@@ -106,9 +106,10 @@ class Worker:
         """Move what callers queued into the spool, in one transaction per chunk."""
         while self.queue:
             chunk = []
-            while self.queue and len(chunk) < 1000:
+            while self.queue and len(chunk) < 200:
                 chunk.append(self.queue.popleft())
             stored = self.spool.put(chunk)
+            time.sleep(0)  # hand the GIL back between chunks: callers' p99 latency depends on it
             self.counters.add("spooled", stored)
             if stored < len(chunk):
                 self.counters.add("dropped", len(chunk) - stored)
@@ -123,8 +124,8 @@ class Worker:
         if not entries:
             return False
         self.idle.clear()
-        batch = [e for e in entries if "v1" not in e.op]
-        singles = [e for e in entries if "v1" in e.op]
+        batch = [e for e in entries if not e.text.startswith('{"v1"')]
+        singles = [e for e in entries if e.text.startswith('{"v1"')]
         ok = self.send_batch(batch) if batch else True
         for entry in singles:
             ok = ok and self.send_single(entry)
@@ -134,10 +135,9 @@ class Worker:
         return ok
 
     # -- sending -------------------------------------------------------------------------------------------------
-    def _post(self, path: str, payload: dict):
+    def _post(self, path: str, body: str):
         self.wait_for_token()
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode()
-        return self.http.request("POST", self.client._track_url + path, body=body,
+        return self.http.request("POST", self.client._track_url + path, body=body.encode(),
                                  headers=self.client._headers, redirect=False)
 
     def wait_for_token(self) -> None:
@@ -147,7 +147,7 @@ class Worker:
 
     def send_batch(self, entries: list[Entry]) -> bool:
         try:
-            response = self._post("/api/v2/batch", {"batch": [e.op for e in entries]})
+            response = self._post("/api/v2/batch", '{"batch":[' + ",".join(e.text for e in entries) + "]}")
         except urllib3.exceptions.HTTPError as error:
             return self._retry(entries, f"{type(error).__name__}: {error}", None)
         status = response.status
@@ -164,7 +164,8 @@ class Worker:
 
     def send_single(self, entry: Entry) -> bool:
         try:
-            response = self._post(entry.op["v1"]["path"], entry.op["v1"]["body"])
+            v1 = entry.op["v1"]
+            response = self._post(v1["path"], json.dumps(v1["body"], separators=(",", ":"), ensure_ascii=False))
         except urllib3.exceptions.HTTPError as error:
             return self._retry([entry], f"{type(error).__name__}: {error}", None)
         if 200 <= response.status < 300:

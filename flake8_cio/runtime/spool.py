@@ -1,9 +1,9 @@
 """Where accepted events wait until Customer.io has them: in memory, in SQLite (WAL), or in a Redis stream.
 
 Every event is journaled here by the worker before it is sent and removed only after a 2xx (at-least-once).
-All three share one small interface, so the worker does not know which it has:
-``put(ops)``, ``claim(max_items, max_bytes) -> [Entry]``, ``ack(keys)``, ``release(keys)``,
-``dead(entries, reason)``, ``depth()``, ``close()``.
+Operations travel as the JSON text the caller encoded once. All three spools share one small interface, so the
+worker does not know which it has: ``put(texts)``, ``claim(max_items, max_bytes) -> [Entry]``, ``ack(keys)``,
+``release(keys)``, ``dead(entries, reason)``, ``depth()``, ``close()``.
 """
 from __future__ import annotations
 
@@ -21,17 +21,24 @@ from pathlib import Path
 @dataclass
 class Entry:
     key: object
-    op: dict
-    size: int  # bytes of the JSON encoding
+    text: str  # the operation's JSON
+    size: int  # bytes of the JSON
     foreign: bool = False  # journaled by another process (a replay)
+
+    @property
+    def op(self) -> dict:
+        return json.loads(self.text)
 
 
 def owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(3).hex()}"
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def encode(op: dict) -> str:
-    return json.dumps(op, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(op)
 
 
 def _take(rows, max_items: int, max_bytes: int) -> list:
@@ -57,13 +64,13 @@ class MemorySpool:
         self.lock = threading.Lock()
         self.next_key = 0
 
-    def put(self, ops: list[dict]) -> int:
+    def put(self, texts: list[str]) -> int:
         with self.lock:
             room = max(0, self.limit - len(self.items) - len(self.claimed))
-            for op in ops[:room]:
+            for text in texts[:room]:
                 self.next_key += 1
-                self.items.append(Entry(self.next_key, op, len(encode(op).encode())))
-            return min(room, len(ops))
+                self.items.append(Entry(self.next_key, text, len(text)))
+            return min(room, len(texts))
 
     def claim(self, max_items: int, max_bytes: int) -> list[Entry]:
         with self.lock:
@@ -124,8 +131,8 @@ class SQLiteSpool:
             if claimed_host == host and pid is not None and not _alive(pid):
                 self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (claimed_by,))
 
-    def put(self, ops: list[dict]) -> int:
-        rows = [(text, len(text.encode()), self.owner) for text in map(encode, ops)]
+    def put(self, texts: list[str]) -> int:
+        rows = [(text, len(text), self.owner) for text in texts]
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("INSERT INTO spool (op, size, owner) VALUES (?, ?, ?)", rows)
@@ -141,7 +148,7 @@ class SQLiteSpool:
                     "SELECT seq, op, size, owner FROM spool WHERE lease_until < ? ORDER BY seq LIMIT ?",
                     (now, max_items),
                 ).fetchall()
-                entries = _take((Entry(seq, op, size, owner != self.owner) for seq, op, size, owner in rows),
+                entries = _take((Entry(seq, text, size, owner != self.owner) for seq, text, size, owner in rows),
                                 max_items, max_bytes)
                 self.db.executemany("UPDATE spool SET claimed_by=?, lease_until=? WHERE seq=?",
                                     [(self.owner, now + self.LEASE, e.key) for e in entries])
@@ -149,8 +156,6 @@ class SQLiteSpool:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
-        for entry in entries:
-            entry.op = json.loads(entry.op)
         return entries
 
     def ack(self, keys) -> None:
@@ -165,7 +170,7 @@ class SQLiteSpool:
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.executemany("INSERT OR REPLACE INTO dead (seq, op, reason, at) VALUES (?, ?, ?, ?)",
-                                [(e.key, encode(e.op), reason, time.time()) for e in entries])
+                                [(e.key, e.text, reason, time.time()) for e in entries])
             self.db.executemany("DELETE FROM spool WHERE seq=?", [(e.key,) for e in entries])
             self.db.execute("COMMIT")
 
@@ -208,12 +213,12 @@ class RedisSpool:
             if "BUSYGROUP" not in str(error):
                 raise
 
-    def put(self, ops: list[dict]) -> int:
+    def put(self, texts: list[str]) -> int:
         with self.redis.pipeline(transaction=False) as pipe:
-            for op in ops:
-                pipe.xadd(self.key, {"op": encode(op), "owner": self.consumer})
+            for text in texts:
+                pipe.xadd(self.key, {"op": text, "owner": self.consumer})
             pipe.execute()
-        return len(ops)
+        return len(texts)
 
     def claim(self, max_items: int, max_bytes: int) -> list[Entry]:
         messages = []
@@ -227,7 +232,7 @@ class RedisSpool:
             fresh = self.redis.xreadgroup(self.group, self.consumer, {self.key: ">"}, count=max_items - len(messages))
             messages.extend(fresh[0][1] if fresh else [])
         entries = [
-            Entry(msg_id, json.loads(fields[b"op"]), len(fields[b"op"]), fields.get(b"owner", b"").decode() != self.consumer)
+            Entry(msg_id, fields[b"op"].decode(), len(fields[b"op"]), fields.get(b"owner", b"").decode() != self.consumer)
             for msg_id, fields in sorted(messages, key=lambda m: tuple(map(int, m[0].split(b"-"))))
             if fields
         ]
@@ -248,7 +253,7 @@ class RedisSpool:
 
     def dead(self, entries, reason: str) -> None:
         for entry in entries:
-            self.redis.xadd(self.dead_key, {"op": encode(entry.op), "reason": reason})
+            self.redis.xadd(self.dead_key, {"op": entry.text, "reason": reason})
         self.ack([e.key for e in entries])
 
     def depth(self) -> int:

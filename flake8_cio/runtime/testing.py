@@ -230,6 +230,7 @@ class FakeCustomerIO:
 def _handler(fake: FakeCustomerIO):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
 
         def _serve(self):
             length = int(self.headers.get("Content-Length") or 0)
