@@ -144,6 +144,7 @@ class Model:
         self.sites: list[Site] = []
         self.attribute_stores: list[tuple[ast.Attribute, ast.expr, Scope]] = []  # x.y = value
         self.self_attrs: dict[tuple[ast.ClassDef, str], list[ast.expr]] = {}
+        self.with_items: set[ast.expr] = set()  # `with X(...) as x:` context expressions
         self.module = Scope(tree, None, "module")
         self._memo: dict = {}
         _Walker(self).walk(tree)
@@ -629,6 +630,7 @@ class _Walker:
             return
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
+                model.with_items.add(item.context_expr)
                 if item.optional_vars is not None:
                     self.bind_target(item.optional_vars, scope, item.context_expr, cls, function)
         elif isinstance(node, ast.ExceptHandler) and node.name:

@@ -92,7 +92,7 @@ def _per_request(model: Model, site: Site, kind: str) -> Iterator:
     reason = why_per_call(model, site)
     if reason:
         factory = "get_app_client" if kind == sdk.APP else "get_client"
-        fix = None if kind == sdk.ANALYTICS else "cached-client"
+        fix = "cached-client" if _has_runtime_equivalent(model, site, kind) else None
         yield model.finding(
             "CIO401", site.node,
             f"Customer.io client constructed {reason}: each one opens its own connection pool (a TLS handshake per "
@@ -100,6 +100,16 @@ def _per_request(model: Model, site: Site, kind: str) -> Iterator:
             f"`flake8_cio.runtime.{factory}()`",
             fix=fix, safety=SAFE,
         )
+
+
+def _has_runtime_equivalent(model: Model, site: Site, kind: str) -> bool:
+    """Whether `get_client(...)`/`get_app_client(...)` takes exactly these arguments, and the cached client would not
+    be closed by a `with` block."""
+    call = site.node
+    if kind == sdk.ANALYTICS or call in model.with_items or any(isinstance(a, ast.Starred) for a in call.args):
+        return False
+    positional, keywords = (2, {"site_id", "api_key", "region", "timeout"}) if kind == sdk.TRACK else (1, {"region"})
+    return len(call.args) <= positional and all(k.arg in keywords for k in call.keywords)
 
 
 # -- CIO402, CIO403 -------------------------------------------------------------------------------------------
