@@ -123,6 +123,13 @@ class _Fixer(cst.CSTTransformer):
                 if rewritten is not None:
                     self.done.append(finding)
                     return rewritten
+            elif arg.keyword is not None and arg.keyword.value == "region":
+                finding = self._arg_finding(original_arg, "region-keyword")
+                value = self.fix_region_keyword(arg.value, finding) if finding else None
+                if value is not None:
+                    args[index] = arg.with_changes(value=value)
+                    self.done.append(finding)
+                    updated = updated.with_changes(args=args)
             elif arg.keyword is None and arg.star == "":
                 finding = self._arg_finding(original_arg, "region-keyword")
                 if finding is not None:

@@ -28,6 +28,10 @@ RUNTIME_FACTORIES = {
 }
 
 
+#: Runtime factories taking the same credentials: checked for hard-coded and wrong-type keys like constructors.
+RUNTIME_CONSTRUCTORS = {"flake8_cio.runtime.get_client": TRACK, "flake8_cio.runtime.get_app_client": APP}
+
+
 @dataclass(frozen=True)
 class Signature:
     """Positional parameter names of an SDK method and what its ``**kwargs`` are."""

@@ -26,12 +26,12 @@ def check(model: Model) -> Iterator:
     for site in model.sites:
         qualname = model.qualname(site.node.func)
         kind = sdk.CONSTRUCTORS.get(qualname)
-        if kind is None:
-            continue
-        arguments = _bind_constructor(site.node, kind)
-        yield from _per_request(model, site, kind)
-        yield from _credentials(model, site, kind, arguments)
-        yield from _region(model, site, kind)
+        if kind is not None:
+            yield from _per_request(model, site, kind)
+            yield from _region(model, site, kind)
+        kind = kind or sdk.RUNTIME_CONSTRUCTORS.get(qualname)
+        if kind is not None:
+            yield from _credentials(model, site, kind, _bind_constructor(site.node, kind))
     for target, value, scope in model.attribute_stores:
         if model.qualname(target) == f"{sdk.ANALYTICS_MODULE}.write_key":
             yield from _hard_coded(model, "write_key", value, scope)

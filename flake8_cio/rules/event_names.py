@@ -95,6 +95,17 @@ def mentions_pii(model: Model, expr: ast.expr) -> bool:
     return bool(name and name_tokens(name.rsplit(".", 1)[-1]) & PII_WORDS)
 
 
+def _movable_placeholders(call: CioCall, expr: ast.expr) -> bool:
+    """An f-string written in the call whose placeholders are plain names or attributes: cio-fix can move them
+    into the event data."""
+    in_call = any(arg is expr for arg in call.node.args) or any(k.value is expr for k in call.node.keywords)
+    return in_call and isinstance(expr, ast.JoinedStr) and all(
+        isinstance(part, ast.Constant) or (part.conversion == -1 and part.format_spec is None
+                                           and dotted(part.value) is not None)
+        for part in expr.values
+    )
+
+
 def _check_name(model: Model, call: CioCall, expr: ast.expr) -> Iterator:
     scope = call.site.scope
     expr = model.value_of(expr, scope)
@@ -113,7 +124,7 @@ def _check_name(model: Model, call: CioCall, expr: ast.expr) -> Iterator:
             "CIO201", expr,
             "event name built at run time: every variant is a separate event to Customer.io, so campaign triggers "
             "and segments on the name never match; use a fixed name and send the variable part as event data",
-            fix="static-event-name", safety=UNSAFE,
+            fix="static-event-name" if _movable_placeholders(call, expr) else None, safety=UNSAFE,
         )
     elif literal is not None:
         if call.kind == sdk.ANALYTICS:

@@ -1,0 +1,14 @@
+# cio-fix: --unsafe-fixes
+from customerio import CustomerIO
+from customerio import analytics
+
+cio = CustomerIO(SITE, KEY)
+
+
+def events(user, product, kind):
+    cio.track(user.id, "viewed", data={"product_id": product.id})
+    cio.track(user.id, "clicked", {"source": "ads", "kind": kind})
+    cio.track(user.id, 'user_signed_up', data={"plan": "pro"})
+    cio.track(user.id, f"clicked_{kind!r}")  # not simple: reported, not fixed
+    analytics.track(user.id, "Order Completed")
+    cio.identify(user.id, plan="pro")

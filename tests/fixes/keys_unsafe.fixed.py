@@ -1,0 +1,8 @@
+# cio-fix: --unsafe-fixes
+import os
+
+from django.conf import settings
+from customerio import APIClient, CustomerIO
+
+track = CustomerIO(os.environ["CUSTOMERIO_SITE_ID"], os.environ["CUSTOMERIO_TRACK_API_KEY"])
+app_client = APIClient(settings.CIO_APP_KEY)
