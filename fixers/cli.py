@@ -22,6 +22,7 @@ from pathlib import Path
 from flake8_cio.engine import all_rules, might_use_customerio
 from flake8_cio.options import OPTION_SPECS, Options, OptionError, flag
 
+from .report import REPORTS, Item
 from .transform import fix_source
 
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
@@ -38,7 +39,7 @@ class FileResult:
     changed: bool = False
     diff: str = ""
     applied: list = field(default_factory=list)  # codes
-    remaining: list = field(default_factory=list)  # (line, col, text, safety of its fix or None)
+    remaining: list = field(default_factory=list)  # Findings left (all findings, in a report)
     error: str | None = None
 
 
@@ -96,7 +97,8 @@ def _excluded(name: str, path: Path, excludes: list[str]) -> bool:
     return any(fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(str(path), pattern) for pattern in excludes)
 
 
-def process(path: Path, options: Options, unsafe: bool, select, ignore, write: bool, want_diff: bool) -> FileResult:
+def process(path: Path, options: Options, unsafe: bool, select, ignore, write: bool, want_diff: bool,
+            report: bool = False) -> FileResult:
     result = FileResult(str(path))
     try:
         data = path.read_bytes()
@@ -110,7 +112,7 @@ def process(path: Path, options: Options, unsafe: bool, select, ignore, write: b
     if not might_use_customerio(source, options):  # no libcst parse for files that cannot have a finding
         return result
     try:
-        fixed = fix_source(source, str(path), options, unsafe=unsafe, select=select, ignore=ignore)
+        fixed = fix_source(source, str(path), options, unsafe=unsafe, select=select, ignore=ignore, apply=not report)
     except SyntaxError as error:
         result.error = f"syntax error at line {error.lineno}: {error.msg}, skipped"
         return result
@@ -118,7 +120,7 @@ def process(path: Path, options: Options, unsafe: bool, select, ignore, write: b
         result.error = f"could not be fixed ({type(error).__name__}: {error}), skipped"
         return result
     result.applied = [f.code for f in fixed.applied]
-    result.remaining = [(f.line, f.col, f.text, f.safety if f.fix else None) for f in fixed.remaining]
+    result.remaining = fixed.remaining
     result.changed = fixed.source != source
     if result.changed and want_diff:
         result.diff = "".join(difflib.unified_diff(source.splitlines(True), fixed.source.splitlines(True),
@@ -169,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel processes (default: cores)")
     parser.add_argument("--exclude", action="append", default=[], help="glob of paths to skip (repeatable)")
     parser.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed")
+    parser.add_argument("--fix-only", action="store_true",
+                        help="apply fixes; do not report or fail on findings left (with --exit-non-zero-on-fix: pre-commit)")
+    parser.add_argument("--report", choices=sorted(REPORTS),
+                        help="change nothing; write the review checklist (markdown), SARIF 2.1.0 or GitHub annotations")
+    parser.add_argument("--output", "-o", help="write the report to this file instead of stdout")
     parser.add_argument("--quiet", "-q", action="store_true", help="no per-finding lines, only the summary")
     for name in OPTION_SPECS:
         parser.add_argument(f"--{flag(name)}", dest=name, default=None, help=argparse.SUPPRESS)
@@ -189,10 +196,27 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, OptionError) as error:
         print(f"cio-fix: error: {error}", file=sys.stderr)
         return 2
-    dry = args.check or args.diff
-    work = [(path, options, args.unsafe_fixes, select, ignore, not dry, args.diff) for path in files]
+    dry = args.check or args.diff or args.report
+    work = [(path, options, args.unsafe_fixes, select, ignore, not dry, args.diff, bool(args.report)) for path in files]
     results = _run(work, args.jobs)
+    if args.report:
+        return _write_report(results, args)
     return _report(results, args, len(files))
+
+
+def _write_report(results: list[FileResult], args) -> int:
+    """A report of the findings as they are (nothing fixed): exit 1 when there are any, 2 on file errors."""
+    items = [Item(r.path, f.line, f.col + 1, f.end_line, f.end_col + 1, f.code, f.message, f.safety if f.fix else None)
+             for r in results for f in r.remaining]
+    text = REPORTS[args.report](items)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    for r in results:
+        if r.error:
+            print(f"cio-fix: {r.path}: {r.error}", file=sys.stderr)
+    return 2 if any(r.error for r in results) else 1 if items else 0
 
 
 def _run(work: list[tuple], jobs: int) -> list[FileResult]:
@@ -225,14 +249,14 @@ def _report(results: list[FileResult], args, scanned: int) -> int:
     applied = Counter(code for r in results for code in r.applied)
     errors = [r for r in results if r.error]
     changed = [r for r in results if r.changed]
-    left = [(r.path, *finding) for r in results for finding in r.remaining]
+    left = [] if args.fix_only else [(r.path, f) for r in results for f in r.remaining]
     for r in results:
         if r.diff:
             sys.stdout.write(r.diff)
     if not args.quiet and not args.diff:
-        for path, line, col, text, safety in left:
-            hint = " [unsafe fix: --unsafe-fixes]" if safety == "unsafe" else ""
-            print(f"{path}:{line}:{col + 1}: {text}{hint}")
+        for path, f in left:
+            hint = " [unsafe fix: --unsafe-fixes]" if f.fix and f.safety == "unsafe" else ""
+            print(f"{path}:{f.line}:{f.col + 1}: {f.text}{hint}")
     for r in errors:
         print(f"cio-fix: {r.path}: {r.error}", file=sys.stderr)
     verb = "would change" if args.check or args.diff else "changed"

@@ -28,10 +28,11 @@ class Result:
 
 
 def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = False,
-               select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset()) -> Result:
-    """Fix until nothing more applies (at most 4 passes: a fix may expose another); raises SyntaxError."""
+               select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True) -> Result:
+    """Fix until nothing more applies (at most 4 passes: a fix may expose another); raises SyntaxError.
+    With apply=False, only the findings (selected, not silenced by noqa)."""
     applied: list[Finding] = []
-    for _ in range(4):
+    for _ in range(4 if apply else 0):
         findings = _wanted(check_source(source, filename, options), source, select, ignore)
         fixable = [f for f in findings if f.fix and (f.safety == SAFE or unsafe)]
         if not fixable:
