@@ -178,6 +178,7 @@ class RuntimeClient:
         dead thread, and drops the parent's in-memory events (the parent delivers those)."""
         self._pid = os.getpid()
         self._lock = threading.Lock()
+        self._counters.lock = threading.Lock()  # the parent's worker may have held it at the fork
         self._queue: deque = deque()
         self._dedupe: OrderedDict = OrderedDict()
         self._spool = self._open_spool()
@@ -197,7 +198,7 @@ class RuntimeClient:
             return MemorySpool()
 
     def _ensure_worker(self) -> Worker:
-        if self._pid != os.getpid():
+        if self._pid != os.getpid():  # a fork that bypassed os.register_at_fork
             self._reset_after_fork()
         if self._worker is None:
             with self._lock:
@@ -230,7 +231,7 @@ class RuntimeClient:
         if worker is not None:
             worker.stop(max(0.1, timeout))
         if self._queue:  # the worker did not get to them: journal here
-            self._spool.put(list(self._queue))
+            self._spool.put(self.prepare(list(self._queue)))
             self._queue.clear()
         left = self._spool.depth()
         if left:
@@ -405,46 +406,52 @@ class RuntimeClient:
             log.warning("flake8-cio runtime: " + message, *args)
 
     def _accept(self, op: dict) -> None:
-        """The hot path: encode once, size check, de-duplication, event id, enqueue. Overflow goes to the spool."""
+        """The hot path: enqueue the validated operation with its accept time; encoding, the size limit, the
+        de-duplication window and the event id are the worker's (see `prepare`). Overflow goes to the spool."""
         if self._closed:
             raise ValueError("this Customer.io runtime client is closed")
-        text = encode(op)
-        if len(text) > (MAX_OPERATION_BYTES - 40) // 4 and len(text.encode()) > MAX_OPERATION_BYTES - 40:
-            self._counters.add("rejected")
-            log.error("flake8-cio runtime: operation over %d bytes rejected: %s", MAX_OPERATION_BYTES, op.get("action"))
-            return
-        if self._duplicate(text):
-            return
-        if op.get("action") in EVENT_ACTIONS and "id" not in op:
-            text = f'{text[:-1]},"id":"{ulid()}"}}'  # each event's id, kept across retries and replays
-        worker = self._ensure_worker()
+        now = time.monotonic()
+        worker = self._worker if self._worker is not None else self._ensure_worker()
         self._counters.add("accepted")
         if len(self._queue) >= self.options["max_queue"]:
-            stored = self._spool.put([text])
-            self._counters.add("spooled" if stored else "dropped")
+            texts = self.prepare([(op, now)])
+            stored = self._spool.put(texts) if texts else 0
+            self._counters.add("spooled" if stored else "dropped", 1 if texts else 0)
         else:
-            self._queue.append(text)
+            self._queue.append((op, now))
             if len(self._queue) >= self.options["batch_size"]:
                 worker.wake.set()
         if self._secondary is not None:
             try:
-                self._secondary._accept(json.loads(text))
+                self._secondary._accept(op)
             except Exception as error:  # a secondary destination never affects the primary
                 self._counters.add("worker_errors")
                 log.warning("flake8-cio runtime: secondary destination refused an event: %r", error)
 
-    def _duplicate(self, text: str) -> bool:
-        """The same operation (before its event id) within dedupe_window seconds: drop it. Bounded memory."""
-        key = hash(text)  # in-process only, so Python's own string hash will do
-        now = time.monotonic()
-        seen = self._dedupe.get(key)
-        if seen is not None and now - seen < self.options["dedupe_window"]:
-            self._counters.add("deduplicated")
-            return True
-        self._dedupe[key] = now
-        if len(self._dedupe) > 10_000:
-            self._dedupe.popitem(last=False)
-        return False
+    def prepare(self, accepted: list[tuple[dict, float]]) -> list[str]:
+        """Operations as the JSON the spool keeps: over-limit ones rejected, repeats within dedupe_window (by
+        accept time) dropped, each event given its ULID id, kept across retries and replays."""
+        texts = []
+        window = self.options["dedupe_window"]
+        for op, accepted_at in accepted:
+            text = encode(op)
+            if len(text) > (MAX_OPERATION_BYTES - 40) // 4 and len(text.encode()) > MAX_OPERATION_BYTES - 40:
+                self._counters.add("rejected")
+                log.error("flake8-cio runtime: operation over %d bytes rejected: %s", MAX_OPERATION_BYTES,
+                          op.get("action"))
+                continue
+            key = hash(text)  # in-process only, so Python's own string hash will do
+            seen = self._dedupe.get(key)
+            if seen is not None and accepted_at - seen < window:
+                self._counters.add("deduplicated")
+                continue
+            self._dedupe[key] = accepted_at
+            if len(self._dedupe) > 10_000:
+                self._dedupe.popitem(last=False)
+            if op.get("action") in EVENT_ACTIONS and "id" not in op:
+                text = f'{text[:-1]},"id":"{ulid()}"}}'
+            texts.append(text)
+        return texts
 
     def _report_error(self, reasons: dict, ops: list) -> None:
         if self._on_error is None:

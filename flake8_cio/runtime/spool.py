@@ -103,25 +103,29 @@ class MemorySpool:
 
 class SQLiteSpool:
     """A file in WAL mode: survives kill -9 once committed. Several processes may share one file: a claim is a
-    lease (owner, lease_until) taken under BEGIN IMMEDIATE; leases of dead local processes are freed at start."""
+    lease (owner, lease_until) taken under BEGIN IMMEDIATE; leases of dead local processes are freed at start.
+
+    Every SQLite call holds one process-wide lock, which a fork also takes: a child must never be born while a
+    thread of its parent is inside SQLite (its mutexes would stay locked in the child forever)."""
 
     durable = True
     LEASE = 120.0
+    lock = threading.Lock()
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.owner = owner_id()
-        self.lock = threading.Lock()
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(
-            "CREATE TABLE IF NOT EXISTS spool (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL,"
-            " size INTEGER NOT NULL, owner TEXT NOT NULL, claimed_by TEXT, lease_until REAL NOT NULL DEFAULT 0);"
-            "CREATE TABLE IF NOT EXISTS dead (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, reason TEXT, at REAL);"
-        )
-        self._free_dead_leases()
+        with self.lock:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(
+                "CREATE TABLE IF NOT EXISTS spool (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL,"
+                " size INTEGER NOT NULL, owner TEXT NOT NULL, claimed_by TEXT, lease_until REAL NOT NULL DEFAULT 0);"
+                "CREATE TABLE IF NOT EXISTS dead (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, reason TEXT, at REAL);"
+            )
+            self._free_dead_leases()
 
     def _free_dead_leases(self) -> None:
         host = socket.gethostname()
@@ -181,6 +185,14 @@ class SQLiteSpool:
     def close(self) -> None:
         with self.lock:
             self.db.close()
+
+
+def _child_lock() -> None:
+    SQLiteSpool.lock = threading.Lock()
+
+
+os.register_at_fork(before=lambda: SQLiteSpool.lock.acquire(), after_in_parent=lambda: SQLiteSpool.lock.release(),
+                    after_in_child=_child_lock)
 
 
 def _alive(pid: int) -> bool:
