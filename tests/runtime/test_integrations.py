@@ -1,0 +1,202 @@
+"""Health, metrics and signed reporting webhooks, each framework adapter served for real on 127.0.0.1."""
+import hashlib
+import hmac
+import json
+import threading
+import time
+from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+import pytest
+import urllib3
+
+from flake8_cio.runtime.integrations import (WebhookReceiver, asgi_app, django_view, flask_view, health_response,
+                                             metrics_response, wsgi_app)
+
+from .conftest import free_port, wait_for
+
+pytestmark = pytest.mark.timeout(60)
+KEY = "whsec-test-signing-key"
+http = urllib3.PoolManager(retries=False, timeout=5)
+
+
+class Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve_wsgi(app):
+    server = make_server("127.0.0.1", 0, app, handler_class=Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def serve_asgi(app):
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    assert wait_for(lambda: server.started, timeout=10)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def flask_app(health, hook):
+    from flask import Flask
+
+    app = Flask("cio-test")
+    app.add_url_rule("/health", view_func=flask_view(health))
+    app.add_url_rule("/hook", view_func=flask_view(hook), methods=["POST"])
+    return app
+
+
+def starlette_app(health, hook):
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    return Starlette(routes=[Route("/health", asgi_app(health)), Route("/hook", asgi_app(hook), methods=["POST"])])
+
+
+def django_app(health, hook):
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__, SECRET_KEY="x" * 50,
+                           MIDDLEWARE=["django.middleware.csrf.CsrfViewMiddleware"])
+        django.setup()
+    from django.core.wsgi import get_wsgi_application
+    from django.urls import clear_url_caches, path
+
+    global urlpatterns
+    urlpatterns = [path("health", django_view(health)), path("hook", django_view(hook))]
+    clear_url_caches()
+    return get_wsgi_application()
+
+
+def plain_wsgi(health, hook):
+    def app(environ, start_response):
+        target = health if environ["PATH_INFO"] == "/health" else hook
+        return wsgi_app(target)(environ, start_response)
+    return app
+
+
+urlpatterns = []
+ADAPTERS = {"wsgi": (plain_wsgi, serve_wsgi), "flask": (flask_app, serve_wsgi),
+            "django": (django_app, serve_wsgi), "starlette": (starlette_app, serve_asgi)}
+
+
+def signed(body: bytes, key=KEY, timestamp=None):
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    signature = hmac.new(key.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {"X-CIO-Timestamp": timestamp, "X-CIO-Signature": signature, "Content-Type": "application/json"}
+
+
+def event(event_id="01HZ0000000000000000000001", metric="bounced", customer="u1"):
+    return json.dumps({"event_id": event_id, "object_type": "email", "metric": metric, "timestamp": int(time.time()),
+                       "data": {"customer_id": customer, "delivery_id": "d1"}}).encode()
+
+
+@pytest.fixture(params=sorted(ADAPTERS))
+def served(request, make_client, fake_customerio):
+    client = make_client()
+    receiver = WebhookReceiver(KEY, client)
+    build, serve = ADAPTERS[request.param]
+    app = build(lambda h, b: health_response(client), receiver.handle)
+    server, url = serve(app)
+    yield url.rstrip("/"), client, receiver, fake_customerio
+    if hasattr(server, "should_exit"):  # uvicorn
+        server.should_exit = True
+    else:
+        server.shutdown()
+
+
+def post(url, body, headers):
+    return http.request("POST", url, body=body, headers=headers)
+
+
+def test_health_is_200_then_503_when_the_api_is_down(served):
+    url, client, _, fake = served
+    response = http.request("GET", url + "/health")
+    body = json.loads(response.data)
+    assert response.status == 200 and body["status"] == "ok" and body["circuit"] == "closed"
+    assert set(body) == {"status", "reasons", "circuit", "queue_depth", "spool_depth", "counters"}
+    assert "test-track-key" not in response.data.decode()
+    fake.stop()
+    client.track("u1", "clicked")
+    assert wait_for(lambda: client.health()["circuit"] == "open")
+    response = http.request("GET", url + "/health")
+    assert response.status == 503 and json.loads(response.data)["reasons"] == ["circuit open"]
+    fake.restart()
+
+
+def test_signed_bounce_suppresses_once(served):
+    url, client, receiver, fake = served
+    body = event()
+    assert post(url + "/hook", body, signed(body)).status == 200
+    assert post(url + "/hook", body, signed(body)).status == 200  # a redelivery
+    assert client.flush(10)
+    assert [a[:2] for a in fake.actions] == [("suppress", ("id", "u1"))]
+    assert receiver.snapshot() == {"suppressed": 1, "duplicate": 1}
+
+
+@pytest.mark.parametrize("mutate, status, reason", [
+    (lambda b, h: (b, {**h, "X-CIO-Signature": "0" * 64}), 401, "bad_signature"),
+    (lambda b, h: (b, signed(b, key="another-key")), 401, "bad_signature"),
+    (lambda b, h: (b, {"Content-Type": "application/json"}), 401, "missing_signature"),
+    (lambda b, h: (b, signed(b, timestamp=int(time.time()) - 3600)), 401, "stale_timestamp"),
+    (lambda b, h: (b[:-5], signed(b[:-5])), 400, "malformed_body"),
+    (lambda b, h: (b + b" " * (1 << 20), signed(b + b" " * (1 << 20))), 413, "body_too_large"),
+    (lambda b, h: (b.replace(b"u1", b"u2"), h), 401, "bad_signature"),  # tampered after signing
+])
+def test_rejections_act_on_nothing_and_are_counted(served, mutate, status, reason):
+    url, client, receiver, fake = served
+    body, headers = mutate(event(), signed(event()))
+    response = post(url + "/hook", body, headers)
+    assert response.status == status
+    client.flush(2)
+    assert fake.actions == [] and receiver.snapshot() == {reason: 1}
+
+
+def test_other_metrics_are_acknowledged_and_ignored(served):
+    url, client, receiver, fake = served
+    body = event(metric="opened")
+    assert post(url + "/hook", body, signed(body)).status == 200
+    client.flush(2)
+    assert fake.actions == [] and receiver.snapshot() == {"ignored": 1}
+
+
+def test_metrics_text(make_client, fake_customerio):
+    client = make_client()
+    receiver = WebhookReceiver(KEY, client)
+    receiver.handle({}, b"{}")
+    client.track("u1", "clicked")
+    client.flush(5)
+    status, headers, body = metrics_response(client, receiver)
+    text = body.decode()
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    assert 'cio_runtime_events_total{outcome="sent"} 1' in text
+    assert "cio_runtime_circuit_open 0" in text
+    assert 'cio_webhook_requests_total{result="missing_signature"} 1' in text
+
+
+def test_a_failing_callback_lets_customerio_redeliver():
+    calls = []
+
+    def flaky(event):
+        calls.append(event["event_id"])
+        if len(calls) == 1:
+            raise RuntimeError("database down")
+
+    receiver = WebhookReceiver(KEY, on_event=flaky)
+    body = event()
+    assert receiver.handle(signed(body), body)[0] == 500
+    assert receiver.handle(signed(body), body)[0] == 200
+    assert calls == [calls[0]] * 2
+
+
+def test_configuration_errors():
+    with pytest.raises(ValueError, match="signing key is required"):
+        WebhookReceiver("", on_event=print)
+    with pytest.raises(ValueError, match="runtime client to suppress through"):
+        WebhookReceiver(KEY)
