@@ -38,6 +38,7 @@ class Options:
     event_name_style: str = "snake_case"
     pipelines_event_name_style: str = "object-action"
     sdk_major: int = field(default_factory=installed_sdk_major)
+    catalog: str | None = None  # path of the event catalog; default: ./cio-catalog.toml when present
 
     @classmethod
     def from_values(cls, **values) -> "Options":
@@ -48,7 +49,10 @@ class Options:
                 continue
             if name not in OPTION_SPECS:
                 raise OptionError(f"unknown option {flag(name)!r}; known options: {', '.join(map(flag, OPTION_SPECS))}")
-            kwargs[name] = OPTION_SPECS[name](name, raw)
+            try:
+                kwargs[name] = OPTION_SPECS[name](name, raw)
+            except ValueError as error:  # CatalogError: already says file, line and key
+                raise OptionError(str(error) if isinstance(error, OptionError) else f"{flag(name)}: {error}") from None
         return cls(**kwargs)
 
     @property
@@ -83,12 +87,22 @@ def _major(name, raw):
     return int(value)
 
 
+def _catalog(name, raw):
+    """A catalog path must load: its errors name the file, line and key."""
+    from .catalog import load
+
+    value = str(raw).strip()
+    load(value)
+    return value
+
+
 OPTION_SPECS = {
     "client_names": _names,
     "route_decorators": _names,
     "event_name_style": _style,
     "pipelines_event_name_style": _style,
     "sdk_major": _major,
+    "catalog": _catalog,
 }
 OPTION_HELP = {
     "client_names": "Names (last part of a name or attribute chain, any case) that hold a Customer.io client "
@@ -97,5 +111,6 @@ OPTION_HELP = {
     "event_name_style": f"Style of Track API event names, one of {', '.join(NAME_STYLES)} (default: snake_case).",
     "pipelines_event_name_style": "Style of Data Pipelines event names (default: object-action, 'Order Completed').",
     "sdk_major": "Major version of the customerio SDK the code targets: 2 or 3 (default: the installed one, else 3).",
+    "catalog": "Event catalog (TOML) the CIO7xx rules check against (default: ./cio-catalog.toml when present).",
 }
 assert set(OPTION_HELP) == {f.name for f in fields(Options)} == set(OPTION_SPECS)

@@ -1,4 +1,4 @@
 """Rule families, one module each: codes, messages, detection and the fix each finding gets."""
-from . import blocking, clients, event_names, identity, timestamps
+from . import blocking, catalog, clients, event_names, identity, timestamps
 
-FAMILIES = (timestamps, event_names, identity, clients, blocking)
+FAMILIES = (timestamps, event_names, identity, clients, blocking, catalog)

@@ -20,6 +20,7 @@ import weakref
 from collections import OrderedDict, deque
 from pathlib import Path
 
+from .. import catalog
 from .delivery import Counters, Settings, Worker, log
 from .policy import to_unix_seconds, ulid
 from .spool import MemorySpool, RedisSpool, SQLiteSpool, encode
@@ -54,7 +55,10 @@ OPTIONS = {
     "breaker_cooldown": ("CUSTOMERIO_BREAKER_COOLDOWN", float, 30.0),
     "max_backoff": ("CUSTOMERIO_MAX_BACKOFF", float, 60.0),
     "dedupe_window": ("CUSTOMERIO_DEDUPE_WINDOW", float, 2.0),
+    "catalog": ("CUSTOMERIO_CATALOG", str, None),
+    "catalog_mode": ("CUSTOMERIO_CATALOG_MODE", str, "warn"),
 }
+CATALOG_MODES = ("warn", "drop", "strict")
 
 
 def resolve_options(options: dict) -> dict:
@@ -122,12 +126,18 @@ class OverLimit(Exception):
     """An operation over the API's documented limits: rejected, logged and counted, never sent."""
 
 
-def _rejecting_over_limit(method):
-    """Over-limit data is the data's problem, not the caller's: log it, count it, return."""
+class _Dropped(Exception):
+    """An event the catalog policy dropped (already counted and logged)."""
+
+
+def _data_problems_not_raised(method):
+    """Over-limit or off-catalog data is the data's problem, not the caller's: it was logged and counted."""
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
             method(self, *args, **kwargs)
+        except _Dropped:
+            pass
         except OverLimit as error:
             self._counters.add("rejected")
             log.error("flake8-cio runtime: %s: not sent (%s)", method.__name__, error)
@@ -161,6 +171,9 @@ class RuntimeClient:
         # names the default spool: events journaled for one workspace are replayed only with its credentials
         self._fingerprint = hashlib.sha256(f"{self.site_id}:{api_key}".encode()).hexdigest()[:16]
         self._settings = Settings(**{k: self.options[k] for k in Settings.__dataclass_fields__})
+        if self.options["catalog_mode"] not in CATALOG_MODES:
+            raise ValueError(f"catalog_mode={self.options['catalog_mode']!r} is not one of {', '.join(CATALOG_MODES)}")
+        self._catalog = catalog.load(self.options["catalog"]) if self.options["catalog"] else None
         self._on_error = on_error
         self._secondary = secondary
         self._counters = Counters()
@@ -266,21 +279,26 @@ class RuntimeClient:
         }
 
     # -- the official client's methods ---------------------------------------------------------------------------
-    @_rejecting_over_limit
+    @_data_problems_not_raised
     def identify(self, id, **kwargs):
         cid = _check_id(id, "id in identify")
         self._check_attributes(kwargs)
+        if self._catalog is not None and self._catalog.attributes:
+            for key in kwargs:
+                if key not in self._catalog.attributes and \
+                        self._off_catalog(("attribute", key), f"attribute {key!r} is not in the event catalog"):
+                    return
         self._email_guard(cid)
         self._accept({"type": "person", "identifiers": identifiers(cid), "action": "identify",
                       "attributes": _sanitize(kwargs)})
 
-    @_rejecting_over_limit
+    @_data_problems_not_raised
     def track(self, customer_id, name, data=None, id=None, timestamp=None):
         cid = _check_id(customer_id, "customer_id in track")
         self._email_guard(cid)
         self._accept(self._event(identifiers(cid), "event", name, data, id, timestamp))
 
-    @_rejecting_over_limit
+    @_data_problems_not_raised
     def track_anonymous(self, anonymous_id, name, data=None, id=None, timestamp=None):
         event = self._event({}, "event", name, data, id or ulid(), timestamp)  # v1 body: the id goes inside
         body = {"name": event["name"], "data": event["attributes"], "id": event["id"]}
@@ -290,12 +308,12 @@ class RuntimeClient:
             body["anonymous_id"] = str(anonymous_id)
         self._accept({"v1": {"path": "/api/v1/events", "body": body}})
 
-    @_rejecting_over_limit
+    @_data_problems_not_raised
     def pageview(self, customer_id, page, **data):
         cid = _check_id(customer_id, "customer_id in pageview")
         self._accept(self._event(identifiers(cid), "page", page, data, None, None))
 
-    @_rejecting_over_limit
+    @_data_problems_not_raised
     def backfill(self, customer_id, name, timestamp, **data):
         cid = _check_id(customer_id, "customer_id in backfill")
         if timestamp is None:
@@ -311,7 +329,7 @@ class RuntimeClient:
     def unsuppress(self, customer_id):
         self._person_action(customer_id, "unsuppress")
 
-    @_rejecting_over_limit
+    @_data_problems_not_raised
     def add_device(self, customer_id, device_id, platform, **data):
         cid = _check_id(customer_id, "customer_id in add_device")
         device = {"token": _check_id(device_id, "device_id in add_device"),
@@ -336,7 +354,7 @@ class RuntimeClient:
                       "primary": {primary_id_type: _check_id(primary_id, "primary_id")},
                       "secondary": {secondary_id_type: _check_id(secondary_id, "secondary_id")}})
 
-    @_rejecting_over_limit
+    @_data_problems_not_raised
     def batch(self, operations):
         """Track API v2 operations, queued like the others (each gets an event id if it is an event)."""
         if not operations:
@@ -358,6 +376,8 @@ class RuntimeClient:
         if data is not None and not isinstance(data, dict):
             raise ValueError("event data must be a dict")
         self._name_guard(name, action)
+        if self._catalog is not None and action == "event" and self._against_catalog(name, data or {}):
+            raise _Dropped
         op = {"type": "person", "identifiers": ids, "action": action, "name": name,
               "attributes": _sanitize(data or {})}
         if event_id:
@@ -365,6 +385,29 @@ class RuntimeClient:
         if timestamp is not None:
             op["timestamp"] = self._seconds(timestamp, "timestamp")
         return op
+
+    def _against_catalog(self, name: str, data: dict) -> bool:
+        """True when the event is to be dropped (catalog_mode=drop); raises in strict mode; warns once otherwise."""
+        event = self._catalog.events.get(name)
+        if event is None:
+            return self._off_catalog(("event", name), f"event {name!r} is not in the event catalog")
+        for key in data:
+            if key not in event.fields and self._off_catalog(("data", name, key),
+                                                             f"data key {key!r} of event {name!r} is not in the catalog"):
+                return True
+        missing = [key for key in event.required if key not in data]
+        return bool(missing) and self._off_catalog(("missing", name), f"event {name!r} lacks required data {missing}")
+
+    def _off_catalog(self, key, message: str) -> bool:
+        mode = self.options["catalog_mode"]
+        if mode == "strict":
+            raise ValueError(message + " (catalog_mode=strict)")
+        if mode == "drop":
+            self._counters.add("dropped")
+            self._warn_once(key, "%s: dropped (catalog_mode=drop)", message)
+            return True
+        self._warn_once(key, "%s", message)
+        return False
 
     def _seconds(self, value, what: str):
         seconds, unit = to_unix_seconds(value)

@@ -1,0 +1,119 @@
+"""CIO7xx: the event catalog. Names and fields that campaigns key on, checked against the team's cio-catalog.toml.
+Silent when no catalog is configured (option cio-catalog, or ./cio-catalog.toml)."""
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from .. import sdk
+from ..catalog import Catalog, Event, find, load
+from ..engine import NONE, Rule
+from ..semantic import CioCall, Model, str_value
+
+RULES = (
+    Rule("CIO701", "unknown-event", "Event name not in the event catalog", NONE),
+    Rule("CIO702", "undeclared-event-data", "Event data key not declared for that event in the catalog", NONE),
+    Rule("CIO703", "missing-event-data", "Event data lacks a key the catalog marks required", NONE),
+    Rule("CIO704", "undeclared-attribute", "Person attribute not declared in the catalog", NONE),
+    Rule("CIO705", "attribute-type-mismatch", "Literal attribute or event data value of the wrong type for the catalog", NONE),
+)
+
+
+def check(model: Model) -> Iterator:
+    path = find(model.options.catalog)
+    if path is None:
+        return
+    catalog = load(path)
+    for call in model.cio_calls:
+        if call.method in sdk.EVENT_METHODS or (call.kind == sdk.ANALYTICS and call.method == "track"):
+            yield from _event(model, catalog, call)
+        elif call.method == "identify" and call.kind != sdk.ANALYTICS:
+            yield from _attributes(model, catalog, call.node, _attribute_items(model, call))
+
+
+def _event(model: Model, catalog: Catalog, call: CioCall) -> Iterator:
+    events = catalog.pipelines_events if call.kind == sdk.ANALYTICS else catalog.events
+    name_expr = call.args.get("event" if call.kind == sdk.ANALYTICS else "name")
+    if events is None or name_expr is None:
+        return
+    name_expr = model.value_of(name_expr, call.site.scope)
+    name = str_value(name_expr)
+    if name is None:
+        return
+    event = events.get(name)
+    if event is None:
+        guess = catalog.suggest(name, events)
+        yield model.finding(
+            "CIO701", name_expr,
+            f"event {name!r} is not in the catalog ({catalog.path}): a campaign trigger written for the catalogued "
+            f"name never fires; {'did you mean ' + repr(guess) + '?' if guess else 'add it to the catalog'}",
+        )
+        return
+    items = _data_items(model, call)
+    if items is None:
+        return
+    yield from _fields(model, catalog, event, items, call.node)
+
+
+def _data_items(model: Model, call: CioCall) -> list[tuple[str, ast.expr, ast.AST]] | None:
+    """(key, value, node to report) of literal event data; None when the data is not known statically."""
+    data = call.args.get("properties" if call.kind == sdk.ANALYTICS else "data")
+    items = [(key, value, value) for key, value in call.extra.items()]
+    if data is not None:
+        data = model.value_of(data, call.site.scope)
+        if not isinstance(data, ast.Dict) or any(str_value(k) is None for k in data.keys):
+            return None
+        items += [(k.value, v, k) for k, v in zip(data.keys, data.values)]
+    elif call.star:
+        return None
+    return items
+
+
+def _fields(model: Model, catalog: Catalog, event: Event, items, call_node) -> Iterator:
+    for key, value, node in items:
+        spec = event.fields.get(key)
+        if spec is None:
+            guess = catalog.suggest(key, event.fields)
+            yield model.finding(
+                "CIO702", node,
+                f"data key {key!r} is not declared for event {event.name!r} in the catalog; "
+                f"{'did you mean ' + repr(guess) + '?' if guess else 'declare it or drop it'}",
+            )
+        else:
+            yield from _type(model, spec, value, f"data key {key!r} of {event.name!r}")
+    missing = [name for name in event.required if name not in {key for key, _, _ in items}]
+    if missing:
+        yield model.finding(
+            "CIO703", call_node,
+            f"event {event.name!r} is sent without required data {', '.join(map(repr, missing))} (catalog): "
+            "messages and segments that use it break",
+        )
+
+
+def _attribute_items(model: Model, call: CioCall):
+    return [(key, model.value_of(value, call.site.scope), value) for key, value in call.extra.items()]
+
+
+def _attributes(model: Model, catalog: Catalog, call_node, items) -> Iterator:
+    if not catalog.attributes:
+        return
+    for key, value, node in items:
+        spec = catalog.attributes.get(key)
+        if spec is None:
+            guess = catalog.suggest(key, catalog.attributes)
+            yield model.finding(
+                "CIO704", node,
+                f"attribute {key!r} is not declared in the catalog: a typo creates a new attribute that segments "
+                f"never read; {'did you mean ' + repr(guess) + '?' if guess else 'declare it'}",
+            )
+        else:
+            yield from _type(model, spec, value, f"attribute {key!r}")
+
+
+def _type(model: Model, spec, value: ast.expr, what: str) -> Iterator:
+    if isinstance(value, ast.Constant) and value.value is not None and not spec.accepts(value.value):
+        yield model.finding(
+            "CIO705", value,
+            f"{what} is a {type(value.value).__name__} literal but the catalog says {spec.type}: "
+            "comparisons in segments fail on the wrong type",
+        )
