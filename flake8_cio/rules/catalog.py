@@ -70,17 +70,9 @@ def _data_items(model: Model, call: CioCall) -> list[tuple[str, ast.expr, ast.AS
 
 
 def _fields(model: Model, catalog: Catalog, event: Event, items, call_node) -> Iterator:
-    for key, value, node in items:
-        spec = event.fields.get(key)
-        if spec is None:
-            guess = catalog.suggest(key, event.fields)
-            yield model.finding(
-                "CIO702", node,
-                f"data key {key!r} is not declared for event {event.name!r} in the catalog; "
-                f"{'did you mean ' + repr(guess) + '?' if guess else 'declare it or drop it'}",
-            )
-        else:
-            yield from _type(model, spec, value, f"data key {key!r} of {event.name!r}")
+    yield from _declared(model, catalog, event.fields, items, "CIO702",
+                         lambda key: f"data key {key!r} is not declared for event {event.name!r} in the catalog",
+                         "declare it or drop it")
     missing = [name for name in event.required if name not in {key for key, _, _ in items}]
     if missing:
         yield model.finding(
@@ -95,19 +87,21 @@ def _attribute_items(model: Model, call: CioCall):
 
 
 def _attributes(model: Model, catalog: Catalog, call_node, items) -> Iterator:
-    if not catalog.attributes:
-        return
+    if catalog.attributes:
+        yield from _declared(model, catalog, catalog.attributes, items, "CIO704",
+                             lambda key: f"attribute {key!r} is not declared in the catalog: a typo creates a new "
+                                         "attribute that segments never read", "declare it")
+
+
+def _declared(model: Model, catalog: Catalog, fields: dict, items, code: str, undeclared, otherwise: str) -> Iterator:
+    """Each (key, value, node): undeclared keys reported with the closest declared one, declared ones type-checked."""
     for key, value, node in items:
-        spec = catalog.attributes.get(key)
+        spec = fields.get(key)
         if spec is None:
-            guess = catalog.suggest(key, catalog.attributes)
-            yield model.finding(
-                "CIO704", node,
-                f"attribute {key!r} is not declared in the catalog: a typo creates a new attribute that segments "
-                f"never read; {'did you mean ' + repr(guess) + '?' if guess else 'declare it'}",
-            )
+            guess = catalog.suggest(key, fields)
+            yield model.finding(code, node, f"{undeclared(key)}; {f'did you mean {guess!r}?' if guess else otherwise}")
         else:
-            yield from _type(model, spec, value, f"attribute {key!r}")
+            yield from _type(model, spec, value, f"{'attribute' if code == 'CIO704' else 'data key'} {key!r}")
 
 
 def _type(model: Model, spec, value: ast.expr, what: str) -> Iterator:
