@@ -164,5 +164,5 @@ def find(option: str | None, directory: Path | None = None) -> Path | None:
     """The catalog to use: the configured path, else cio-catalog.toml if the directory has one, else None."""
     if option:
         return Path(option)
-    default = (directory or Path.cwd()) / DEFAULT_PATH
+    default = Path(DEFAULT_PATH) if directory is None else directory / DEFAULT_PATH
     return default if default.is_file() else None

@@ -159,6 +159,8 @@ def _sanitize(value):
 class RuntimeClient:
     """Drop-in for ``customerio.CustomerIO`` (3.x method names and signatures); methods return None."""
 
+    BATCH_PATH = "/api/v2/batch"
+
     def __init__(self, site_id=None, api_key=None, *, region=None, secondary=None, on_error=None, **options):
         self.site_id = _require(site_id, "site id", "CUSTOMERIO_SITE_ID")
         api_key = _require(api_key, "Track API key", "CUSTOMERIO_TRACK_API_KEY")
@@ -471,6 +473,10 @@ class RuntimeClient:
                 self._counters.add("worker_errors")
                 log.warning("flake8-cio runtime: secondary destination refused an event: %r", error)
 
+    def wire(self, op: dict) -> dict:
+        """The operation as this destination's API takes it (a Track API v2 operation here)."""
+        return op
+
     def prepare(self, accepted: list[tuple[dict, float]]) -> list[str]:
         """Operations as the JSON the spool keeps: over-limit ones rejected, repeats within dedupe_window (by
         accept time) dropped, each event given its ULID id, kept across retries and replays."""
@@ -491,7 +497,10 @@ class RuntimeClient:
             self._dedupe[key] = accepted_at
             if len(self._dedupe) > 10_000:
                 self._dedupe.popitem(last=False)
-            if op.get("action") in EVENT_ACTIONS and "id" not in op:
+            wired = self.wire(op)
+            if wired is not op:
+                text = encode(wired)
+            elif op.get("action") in EVENT_ACTIONS and "id" not in op:
                 text = f'{text[:-1]},"id":"{ulid()}"}}'
             texts.append(text)
         return texts

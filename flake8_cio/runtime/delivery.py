@@ -148,7 +148,7 @@ class Worker:
 
     def send_batch(self, entries: list[Entry]) -> bool:
         try:
-            response = self._post("/api/v2/batch", '{"batch":[' + ",".join(e.text for e in entries) + "]}")
+            response = self._post(self.client.BATCH_PATH, '{"batch":[' + ",".join(e.text for e in entries) + "]}")
         except urllib3.exceptions.HTTPError as error:
             return self._retry(entries, f"{type(error).__name__}: {error}", None)
         status = response.status

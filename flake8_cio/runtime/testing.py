@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
-SITE_ID, API_KEY, APP_KEY = "test-site", "test-track-key", "test-app-key"
+SITE_ID, API_KEY, APP_KEY, WRITE_KEY = "test-site", "test-track-key", "test-app-key", "test-write-key"
 
 
 @dataclass
@@ -48,6 +48,8 @@ class FakeCustomerIO:
         self.events: list[dict] = []
         self.actions: list[tuple] = []  # (action, identifier, extra) for delete/suppress/devices/merge
         self.messages: list[dict] = []  # transactional sends
+        self.pipelines: list[dict] = []  # Data Pipelines messages (POST /v1/batch, Basic write_key:)
+        self.write_key = WRITE_KEY
         self.requests: list[tuple] = []  # (monotonic time, method, path, status, body bytes)
         self._window: list[float] = []
         self.tls = tls
@@ -131,8 +133,8 @@ class FakeCustomerIO:
         if len(body) > self.max_body:
             return 413, {}, b'{"meta":{"error":"request too large"}}'
         app = path.startswith("/v1/send/")
-        expected = f"Bearer {self.app_key}" if app else \
-            "Basic " + base64.b64encode(f"{self.site_id}:{self.api_key}".encode()).decode()
+        basic = f"{self.write_key}:" if path == "/v1/batch" else f"{self.site_id}:{self.api_key}"
+        expected = f"Bearer {self.app_key}" if app else "Basic " + base64.b64encode(basic.encode()).decode()
         if headers.get("Authorization") != expected:
             return 401, {}, b'{"meta":{"error":"unauthorized"}}'
         try:
@@ -143,6 +145,10 @@ class FakeCustomerIO:
             with self.lock:
                 self.messages.append({"kind": path.rsplit("/", 1)[1], **payload})
             return 200, {}, json.dumps({"delivery_id": f"d{len(self.messages)}", "queued_at": int(time.time())}).encode()
+        if path == "/v1/batch":
+            with self.lock:
+                self.pipelines.extend(payload.get("batch", []))
+            return 200, {}, b"{}"
         if path in ("/api/v2/batch", "/api/v2/entity"):
             ops = payload.get("batch", []) if path.endswith("batch") else [payload]
             errors = []
