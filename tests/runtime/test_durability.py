@@ -16,7 +16,8 @@ from .conftest import FAST, free_port, wait_for
 pytestmark = pytest.mark.timeout(120)
 
 
-def test_outage_longer_than_the_retry_budget_spools_then_replays(make_client, fake_customerio):
+def test_outage_longer_than_the_retry_budget_spools_then_replays(make_client, fake_customerio, caplog):
+    caplog.set_level("WARNING", logger="flake8_cio.runtime")
     client = make_client(batch_size=20)
     fake_customerio.stop()
     for i in range(100):
@@ -27,6 +28,8 @@ def test_outage_longer_than_the_retry_budget_spools_then_replays(make_client, fa
     assert wait_for(lambda: client.health()["spool_depth"] == 0, timeout=20)
     assert sorted(int(e["identifier"][1][1:]) for e in fake_customerio.unique_events()) == list(range(100))
     assert client.health()["circuit"] == "closed"
+    changes = [(r.cio_circuit_from, r.cio_circuit_to) for r in caplog.records if hasattr(r, "cio_circuit_to")]
+    assert changes[0] == ("closed", "open") and changes[-1][1] == "closed"  # one structured line per change
 
 
 def test_events_stay_in_order_across_an_outage(make_client, fake_customerio):
