@@ -11,6 +11,7 @@ NAME_STYLES = {
     "PascalCase": re.compile(r"(?:[A-Z][a-z0-9]*)+"),
     "kebab-case": re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"),
     "object-action": re.compile(r"[A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)*"),  # "Order Completed"
+    "capitalized-words": re.compile(r"[A-Z][A-Za-z0-9]*(?: [A-Za-z0-9]+)*"),  # "Order Completed", "Signed up"
     "any": re.compile(r".+", re.S),
 }
 DEFAULT_CLIENT_NAMES = ("cio", "customerio", "customer_io", "cio_client", "customerio_client")
@@ -36,7 +37,7 @@ class Options:
     client_names: tuple[str, ...] = DEFAULT_CLIENT_NAMES
     route_decorators: tuple[str, ...] = ()
     event_name_style: str = "snake_case"
-    pipelines_event_name_style: str = "object-action"
+    pipelines_event_name_style: str = "capitalized-words"
     sdk_major: int = field(default_factory=installed_sdk_major)
     catalog: str | None = None  # path of the event catalog; default: ./cio-catalog.toml when present
 
@@ -109,7 +110,8 @@ OPTION_HELP = {
     f"(default: {','.join(DEFAULT_CLIENT_NAMES)}).",
     "route_decorators": "More decorators (dotted names, matched by suffix) that mark web request handlers.",
     "event_name_style": f"Style of Track API event names, one of {', '.join(NAME_STYLES)} (default: snake_case).",
-    "pipelines_event_name_style": "Style of Data Pipelines event names (default: object-action, 'Order Completed').",
+    "pipelines_event_name_style": "Style of Data Pipelines event names (default: capitalized-words: 'Order Completed' "
+    "or 'Signed up'; object-action is strict Title Case).",
     "sdk_major": "Major version of the customerio SDK the code targets: 2 or 3 (default: the installed one, else 3).",
     "catalog": "Event catalog (TOML) the CIO7xx rules check against (default: ./cio-catalog.toml when present).",
 }

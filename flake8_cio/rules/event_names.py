@@ -76,7 +76,7 @@ def to_style(name: str, style: str) -> str:
         return words[0] + "".join(w.title() for w in words[1:]) if words else name
     if style == "PascalCase":
         return "".join(w.title() for w in words)
-    if style == "object-action":
+    if style in ("object-action", "capitalized-words"):
         return " ".join(w.title() for w in words)
     return name
 
