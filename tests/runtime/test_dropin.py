@@ -104,3 +104,13 @@ def test_app_client_retries_and_returns_the_delivery(fake_customerio):
     with pytest.raises(DeliveryError) as error:
         api.send_sms({"transactional_message_id": 4, "identifiers": {"id": "u1"}})
     assert error.value.status == 400 and fake_customerio.request_count("/v1/send") == 3
+
+
+def test_the_runtime_imports_nothing_from_flake8_or_libcst():
+    import subprocess
+    import sys
+
+    code = ("import sys, flake8_cio.runtime, flake8_cio.runtime.integrations, flake8_cio.runtime.pipelines; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flake8', 'libcst', 'pycodestyle', 'pyflakes')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
