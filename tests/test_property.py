@@ -3,6 +3,7 @@ import ast
 import warnings
 
 import hypothesmith
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from flake8_cio.options import Options
@@ -10,6 +11,7 @@ from flake8_cio.rules import FAMILIES
 from flake8_cio.semantic import Model
 
 PRELUDE = "import customerio\nfrom customerio import analytics\ncio = customerio.CustomerIO(S, K)\n"
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles odd programs itself
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 
 
