@@ -7,20 +7,18 @@ exits 1 when findings remain after fixing (or, with --exit-non-zero-on-fix, when
 from __future__ import annotations
 
 import argparse
-import configparser
 import difflib
 import fnmatch
 import os
 import sys
 import tempfile
-import tomllib
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flake8_cio.engine import all_rules, might_use_customerio
-from flake8_cio.options import OPTION_SPECS, Options, OptionError, flag
+from flake8_cio.options import OPTION_SPECS, Options, OptionError, flag, read_config
 
 from .report import REPORTS, Item
 from .transform import fix_source
@@ -41,40 +39,6 @@ class FileResult:
     applied: list = field(default_factory=list)  # codes
     remaining: list = field(default_factory=list)  # Findings left (all findings, in a report)
     error: str | None = None
-
-
-def read_config(directory: Path) -> dict:
-    """cio-* options from setup.cfg, tox.ini, .flake8 ([flake8]) and pyproject.toml ([tool.flake8-cio]), the same
-    values the flake8 plugin reads; later files win."""
-    values: dict = {}
-    for name in ("setup.cfg", "tox.ini", ".flake8"):
-        path = directory / name
-        if path.is_file():
-            parser = configparser.RawConfigParser()
-            try:
-                parser.read(path, encoding="utf-8")
-            except configparser.Error as error:
-                raise UsageError(f"{path}: {error}") from None
-            if parser.has_section("flake8"):
-                for key, value in parser.items("flake8"):
-                    if key.startswith("cio-") or key.startswith("cio_"):
-                        values[_option_name(key, path)] = value
-    pyproject = directory / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("flake8-cio", {})
-        except tomllib.TOMLDecodeError as error:
-            raise UsageError(f"{pyproject}: {error}") from None
-        for key, value in table.items():
-            values[_option_name(key if key.startswith("cio") else "cio-" + key, pyproject)] = value
-    return values
-
-
-def _option_name(key: str, where: Path) -> str:
-    name = key.replace("-", "_").removeprefix("cio_")
-    if name not in OPTION_SPECS:
-        raise UsageError(f"{where}: unknown option {key!r}; known: {', '.join(map(flag, OPTION_SPECS))}")
-    return name
 
 
 def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:

@@ -1,9 +1,12 @@
 """The options the plugin and ``cio-fix`` share: defaults, validation and their flake8 registration."""
 from __future__ import annotations
 
+import configparser
 import re
+import tomllib
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from pathlib import Path
 
 NAME_STYLES = {
     "snake_case": re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"),
@@ -116,3 +119,37 @@ OPTION_HELP = {
     "catalog": "Event catalog (TOML) the CIO7xx rules check against (default: ./cio-catalog.toml when present).",
 }
 assert set(OPTION_HELP) == {f.name for f in fields(Options)} == set(OPTION_SPECS)
+
+
+def read_config(directory: Path) -> dict:
+    """cio-* options from setup.cfg, tox.ini, .flake8 ([flake8]) and pyproject.toml ([tool.flake8-cio]): what
+    cio-fix reads, and what the plugin checks for unknown keys (flake8 itself ignores them). Later files win."""
+    values: dict = {}
+    for name in ("setup.cfg", "tox.ini", ".flake8"):
+        path = directory / name
+        if path.is_file():
+            parser = configparser.RawConfigParser()
+            try:
+                parser.read(path, encoding="utf-8")
+            except configparser.Error as error:
+                raise OptionError(f"{path}: {error}") from None
+            if parser.has_section("flake8"):
+                for key, value in parser.items("flake8"):
+                    if key.startswith(("cio-", "cio_")):
+                        values[_config_name(key, path)] = value
+    pyproject = directory / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("flake8-cio", {})
+        except tomllib.TOMLDecodeError as error:
+            raise OptionError(f"{pyproject}: {error}") from None
+        for key, value in table.items():
+            values[_config_name(key if key.startswith("cio") else "cio-" + key, pyproject)] = value
+    return values
+
+
+def _config_name(key: str, where: Path) -> str:
+    name = key.replace("-", "_").removeprefix("cio_")
+    if name not in OPTION_SPECS:
+        raise OptionError(f"{where}: unknown option {key!r}; known: {', '.join(map(flag, OPTION_SPECS))}")
+    return name

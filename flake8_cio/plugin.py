@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import ast
 import sys
+from pathlib import Path
 from typing import Iterator
 
 from . import __version__
 from .engine import check_tree
-from .options import OPTION_HELP, OPTION_SPECS, Options, OptionError, flag
+from .options import OPTION_HELP, OPTION_SPECS, Options, OptionError, flag, read_config
 
 
 class Plugin:
@@ -29,6 +30,7 @@ class Plugin:
     def parse_options(cls, options) -> None:
         values = {name: getattr(options, flag(name).replace("-", "_"), None) for name in OPTION_SPECS}
         try:
+            read_config(Path.cwd())  # flake8 ignores unknown keys; a misspelt cio- option must not pass silently
             cls.options = Options.from_values(**values)
         except OptionError as error:
             sys.stderr.write(f"flake8-cio: {error}\n")

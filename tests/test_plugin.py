@@ -64,6 +64,12 @@ def test_bad_option_value_is_a_clear_error(tmp_path):
     assert "cio-event-name-style: 'shouty' is not one of snake_case" in result.stderr
 
 
+def test_misspelt_option_in_config_is_an_error_not_ignored(tmp_path):
+    (tmp_path / "setup.cfg").write_text("[flake8]\ncio-clent-names = tracker\n")
+    result, _ = flake8(tmp_path, HEADER)
+    assert result.returncode == 2 and "unknown option 'cio-clent-names'; known: cio-client-names" in result.stderr
+
+
 def test_options_from_setup_cfg(tmp_path):
     (tmp_path / "setup.cfg").write_text("[flake8]\ncio-client-names = tracker\ncio-event-name-style = PascalCase\n")
     source = "def f(tracker, cio):\n    tracker.track('1', 'signed_up')\n    cio.track('1', 'signed_up')\n"
