@@ -17,7 +17,6 @@ CONSTRUCTORS = {
     "customerio.analytics.Client": ANALYTICS,
     "customerio.analytics.client.Client": ANALYTICS,
 }
-CLIENT_TYPE_NAMES = {name.rsplit(".", 1)[1]: kind for name, kind in CONSTRUCTORS.items()}
 ANALYTICS_MODULE = "customerio.analytics"
 REGIONS = ("customerio.Regions", "customerio.regions.Regions")
 

@@ -164,9 +164,6 @@ class Model:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return byte_col if text.isascii() else len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
 
-    def source(self, node: ast.AST) -> str:
-        return ast.get_source_segment("".join(self.lines), node) or ast.unparse(node)
-
     # -- file facts ----------------------------------------------------------------------------------------
     @cached_property
     def path(self) -> PurePath:
@@ -417,9 +414,6 @@ class Model:
                     yield from self._payload(value, scope, role, depth + 1)
 
     # -- functions ----------------------------------------------------------------------------------------------
-    def function_of(self, node: ast.AST) -> Function | None:
-        return self.functions.get(node)
-
     def decorator_names(self, fn: Function) -> list[str]:
         names = []
         for decorator in fn.node.decorator_list:
