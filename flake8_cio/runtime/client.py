@@ -196,6 +196,7 @@ class RuntimeClient:
         self._counters.lock = threading.Lock()  # the parent's worker may have held it at the fork
         self._queue: deque = deque()
         self._dedupe: OrderedDict = OrderedDict()
+        self._spool_error: str | None = None
         self._spool = self._open_spool()
         self._worker: Worker | None = None
 
@@ -210,6 +211,7 @@ class RuntimeClient:
             return SQLiteSpool(path)
         except Exception as error:  # an unusable spool must not take the app down: degrade to memory, loudly
             log.error("flake8-cio runtime: spool %s unusable (%s); keeping events in memory only", path, error)
+            self._spool_error = f"spool {path} unusable: {error!r}; memory only"
             return MemorySpool()
 
     def _ensure_worker(self) -> Worker:
@@ -220,6 +222,17 @@ class RuntimeClient:
                 if self._worker is None:
                     self._worker = Worker(self, self._settings)
         return self._worker
+
+    def _spool_failed(self, error: Exception) -> None:
+        """A durable spool that fails mid-flight: carry on in memory (health shows it), never raise to callers.
+        What the failed spool holds stays in its file for the next start."""
+        with self._lock:
+            if isinstance(self._spool, MemorySpool):
+                return
+            log.error("flake8-cio runtime: spool %s failed (%r); continuing with memory only",
+                      type(self._spool).__name__, error)
+            self._spool_error = f"spool failed: {error!r}; memory only"
+            self._spool = MemorySpool()
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything accepted so far is delivered (or settled as failed); False on timeout or while
@@ -276,7 +289,7 @@ class RuntimeClient:
             "spool_depth": self._final_depth if self._closed else self._spool.depth(),
             "spool": type(self._spool).__name__,
             "counters": counters,
-            "last_error": worker.last_error if worker else None,
+            "last_error": self._spool_error or (worker.last_error if worker else None),
             "worker_alive": bool(worker and worker.thread.is_alive()),
         }
 
@@ -458,10 +471,14 @@ class RuntimeClient:
         now = time.monotonic()
         worker = self._worker if self._worker is not None else self._ensure_worker()
         self._counters.add("accepted")
-        if len(self._queue) >= self.options["max_queue"]:
-            texts = self.prepare([(op, now)])
-            stored = self._spool.put(texts) if texts else 0
-            self._counters.add("spooled" if stored else "dropped", 1 if texts else 0)
+        if len(self._queue) >= self.options["max_queue"] and self._spool.durable:
+            try:
+                texts = self.prepare([(op, now)])
+                self._spool.put(texts)
+                self._counters.add("spooled", len(texts))
+            except Exception as error:  # the spool failed: keep it in memory, the worker falls back
+                self._queue.append((op, now))
+                self._spool_failed(error)
         else:
             self._queue.append((op, now))
             if len(self._queue) >= self.options["batch_size"]:
@@ -491,7 +508,7 @@ class RuntimeClient:
                 continue
             key = hash(text)  # in-process only, so Python's own string hash will do
             seen = self._dedupe.get(key)
-            if seen is not None and accepted_at - seen < window:
+            if seen is not None and 0 < accepted_at - seen < window:  # 0: the same operation, prepared again
                 self._counters.add("deduplicated")
                 continue
             self._dedupe[key] = accepted_at

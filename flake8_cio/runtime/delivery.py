@@ -61,7 +61,6 @@ class Worker:
         self.client = client
         self.settings = settings
         self.queue: deque = client._queue
-        self.spool = client._spool
         self.counters: Counters = client._counters
         self.http = urllib3.PoolManager(num_pools=2, maxsize=2, retries=False,
                                         timeout=urllib3.Timeout(connect=min(5.0, settings.timeout), read=settings.timeout))
@@ -75,6 +74,10 @@ class Worker:
         self.last_error: str | None = None
         self.thread = threading.Thread(target=self._run, name="flake8-cio-runtime", daemon=True)
         self.thread.start()
+
+    @property
+    def spool(self):
+        return self.client._spool  # may be swapped for memory if the durable spool fails
 
     # -- the loop ---------------------------------------------------------------------------------------------
     def _run(self) -> None:
@@ -109,7 +112,12 @@ class Worker:
             while self.queue and len(chunk) < 200:
                 chunk.append(self.queue.popleft())
             texts = self.client.prepare(chunk)
-            stored = self.spool.put(texts) if texts else 0
+            try:
+                stored = self.spool.put(texts) if texts else 0
+            except Exception as error:  # disk full, file removed or locked: keep the events, go on in memory
+                self.queue.extendleft(reversed(chunk))
+                self.client._spool_failed(error)
+                continue
             time.sleep(0)  # hand the GIL back between chunks: callers' p99 latency depends on it
             self.counters.add("spooled", stored)
             if stored < len(texts):
