@@ -37,7 +37,7 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         fixable = [f for f in findings if f.fix and (f.safety == SAFE or unsafe)]
         if not fixable:
             break
-        new_source, done = _apply(source, fixable, options)
+        new_source, done = _apply(source, fixable)
         if new_source == source:
             break
         source = new_source
@@ -56,11 +56,11 @@ def _wanted(findings, source, select, ignore):
     ]
 
 
-def _apply(source: str, findings: list[Finding], options: Options) -> tuple[str, list[Finding]]:
+def _apply(source: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
     module = cst.parse_module(source)
     wrapper = cst.metadata.MetadataWrapper(module)
     context = CodemodContext(wrapper=wrapper)
-    fixer = _Fixer(context, findings, options)
+    fixer = _Fixer(context, findings)
     tree = wrapper.visit(fixer)
     if fixer.done:
         tree = AddImportsVisitor(context).transform_module(tree)
@@ -75,10 +75,9 @@ def _span(position) -> tuple[int, int, int, int]:
 class _Fixer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, context: CodemodContext, findings: list[Finding], options: Options):
+    def __init__(self, context: CodemodContext, findings: list[Finding]):
         super().__init__()
         self.context = context
-        self.options = options
         self.by_span: dict[tuple, list[Finding]] = {}
         for finding in findings:
             self.by_span.setdefault((finding.line, finding.col, finding.end_line, finding.end_col), []).append(finding)
