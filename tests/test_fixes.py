@@ -46,3 +46,15 @@ def test_select_and_ignore():
     assert {f.code for f in only_103.applied} == {"CIO103"}
     no_101 = fix_source(source, "t.py", Options(), ignore=frozenset({"CIO101"}))
     assert "CIO101" not in {f.code for f in no_101.applied}
+
+
+def test_fixes_are_only_promised_where_they_apply():
+    source = ("import os\nfrom django.conf import settings\nfrom customerio import APIClient, CustomerIO\n"
+              "TRACK_KEY = os.environ['CIO_TRACK_KEY']\n"
+              "a = APIClient(settings.CUSTOMERIO_SITE_ID)\n"   # nothing to swap SITE with
+              "b = APIClient(TRACK_KEY)\n"                      # a variable: APP_KEY may not exist
+              "with CustomerIO(S, K) as c:\n    pass\n")         # get_client would be closed by the with
+    findings = {(f.line, f.code): f.fix for f in check_source(source, "app.py")}
+    assert findings == {(5, "CIO403"): None, (6, "CIO403"): None}
+    result = fix_source(source, "app.py", Options(), unsafe=True)
+    assert result.source == source

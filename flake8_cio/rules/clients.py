@@ -122,19 +122,21 @@ def _credentials(model: Model, site: Site, kind: str, arguments: dict) -> Iterat
         return
     says = name_tokens(key_source_name(model, key, site.scope) or "")
     is_app, is_track = bool(says & {"app", "transactional"}), bool(says & {"track", "site"})
+    # the fix swaps APP <-> TRACK in the name written at the call; a variable's name may have no twin
+    swap = "swap-key-name" if not isinstance(key, ast.Name) and says & {"app", "track"} else None
     if kind == sdk.TRACK and is_app and not is_track:
         yield model.finding(
             "CIO403", key,
             "an App API key is given to the Track client `CustomerIO`: Track calls need the Track API key "
             "(Basic auth with the site id) and fail with 401; use your Track key setting",
-            fix="swap-key-name", safety=UNSAFE,
+            fix=swap, safety=UNSAFE,
         )
     elif kind == sdk.APP and is_track and not is_app:
         yield model.finding(
             "CIO403", key,
             "a Track API key (or site id) is given to `APIClient`: the App API needs the App API key (Bearer) and "
             "fails with 401; use your App API key setting",
-            fix="swap-key-name", safety=UNSAFE,
+            fix=swap, safety=UNSAFE,
         )
 
 
