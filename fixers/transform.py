@@ -83,6 +83,7 @@ class _Fixer(cst.CSTTransformer):
             self.by_span.setdefault((finding.line, finding.col, finding.end_line, finding.end_col), []).append(finding)
         self.done: list[Finding] = []
         self.unwrap_await: set[tuple] = set()
+        self.replaced_emails: dict[tuple, cst.BaseExpression] = {}  # span -> `x.email` turned into `x.id`
 
     def on_leave(self, original, updated):
         updated = super().on_leave(original, updated)  # leave_Call: the fixes that rewrite a whole call
@@ -99,6 +100,8 @@ class _Fixer(cst.CSTTransformer):
                     self.done.append(finding)
                     if finding.fix == "nonblocking":
                         self.unwrap_await.add(span)
+                    elif finding.fix == "email-to-id":
+                        self.replaced_emails[span] = original
         if isinstance(original, cst.Await) and \
                 _span(self.get_metadata(PositionProvider, original.expression)) in self.unwrap_await:
             return updated.expression.with_changes(lpar=updated.lpar, rpar=updated.rpar)
@@ -115,6 +118,10 @@ class _Fixer(cst.CSTTransformer):
         """Fixes that change the call around an argument: CIO201 moves placeholders into the event data, CIO405
         turns a positional region into a keyword."""
         args = list(updated.args)
+        email = self._replaced_email(original)
+        if email is not None:  # CIO301 on identify: the address stays, as an attribute
+            return updated.with_changes(args=[*_ensure_comma(args), cst.Arg(email, keyword=cst.Name("email"),
+                                                                             equal=_EQUAL)])
         for index, original_arg in enumerate(original.args):
             arg = args[index]
             if isinstance(arg.value, cst.FormattedString):
@@ -140,6 +147,18 @@ class _Fixer(cst.CSTTransformer):
                     return updated.with_changes(args=[*_clean_commas(args), region]) if args else \
                         updated.with_changes(args=[region])
         return updated
+
+    def _replaced_email(self, call: cst.Call) -> cst.BaseExpression | None:
+        """The `x.email` an identify call's id was, when it has no `email=` attribute yet."""
+        if _last_name(call.func) != "identify" or any(a.keyword and a.keyword.value == "email" for a in call.args):
+            return None
+        ids = [a for i, a in enumerate(call.args) if (a.keyword is None and i == 0) or
+               (a.keyword is not None and a.keyword.value == "id")]
+        for arg in ids:
+            email = self.replaced_emails.get(_span(self.get_metadata(PositionProvider, arg.value)))
+            if email is not None:
+                return email
+        return None
 
     def need(self, module: str, obj: str | None = None) -> None:
         AddImportsVisitor.add_needed_import(self.context, module, obj)

@@ -22,8 +22,14 @@ def check(model: Model) -> Iterator:
                     "CIO301", value.expr,
                     f"email used as the customer id (`{value.key}`): a person who changes address becomes a second "
                     "profile and their history splits; identify by your stable user id and send `email` as an attribute",
-                    fix="email-to-id" if isinstance(value.expr, ast.Attribute) else None, safety=UNSAFE,
+                    fix="email-to-id" if _object_email(value.expr) else None, safety=UNSAFE,
                 )
+
+
+def _object_email(expr: ast.expr) -> bool:
+    """`user.email`: an object that surely has an `id` too (unlike `settings.ADMIN_EMAIL`)."""
+    return isinstance(expr, ast.Attribute) and expr.attr in ("email", "email_address") and \
+        isinstance(expr.value, (ast.Name, ast.Attribute))
 
 
 def is_email(expr: ast.expr) -> bool:

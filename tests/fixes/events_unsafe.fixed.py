@@ -11,4 +11,7 @@ def events(user, product, kind):
     cio.track(user.id, 'user_signed_up', data={"plan": "pro"})
     cio.track(user.id, f"clicked_{kind!r}")  # not simple: reported, not fixed
     analytics.track(user.id, "Order Completed")
-    cio.identify(user.id, plan="pro")
+    cio.identify(user.id, plan="pro", email=user.email)
+    cio.identify(id=member.id, email=member.email_address)
+    cio.track(user.id, "viewed_page")
+    cio.suppress(settings.ADMIN_EMAIL)  # not an object's email: reported, not fixed
