@@ -466,8 +466,10 @@ class RuntimeClient:
     def _accept(self, op: dict) -> None:
         """The hot path: enqueue the validated operation with its accept time; encoding, the size limit, the
         de-duplication window and the event id are the worker's (see `prepare`). Overflow goes to the spool."""
-        if self._closed:
-            raise ValueError("this Customer.io runtime client is closed")
+        if self._closed:  # e.g. a thread still tracking after the interpreter-exit close: refuse, quietly
+            self._counters.add("dropped")
+            self._warn_once(("closed",), "a call after close() was not sent (use get_client() for a new client)")
+            return
         now = time.monotonic()
         worker = self._worker if self._worker is not None else self._ensure_worker()
         self._counters.add("accepted")

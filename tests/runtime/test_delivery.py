@@ -264,3 +264,10 @@ def test_dual_write_to_data_pipelines(make_client, fake_customerio, tmp_path):
     assert delete["event"] == "User Deleted" and len(track["messageId"]) == 26
     assert len(fake_customerio.events) == 1 and fake_customerio.profiles == {("id", "u1"): {"plan": "pro"}}
     pipelines.close(1)
+
+
+def test_a_call_after_close_is_counted_not_raised(make_client):
+    client = make_client(spool="none")
+    client.close(0.1)
+    client.track("u1", "late")
+    assert client.health()["counters"]["dropped"] == 1
