@@ -27,6 +27,9 @@ RUNTIME_FACTORIES = {
 }
 
 
+#: Our runtime client's class, in annotations.
+RUNTIME_TYPES = {"flake8_cio.runtime.RuntimeClient": RUNTIME, "flake8_cio.runtime.client.RuntimeClient": RUNTIME}
+
 #: Runtime factories taking the same credentials: checked for hard-coded and wrong-type keys like constructors.
 RUNTIME_CONSTRUCTORS = {"flake8_cio.runtime.get_client": TRACK, "flake8_cio.runtime.get_app_client": APP}
 

@@ -309,8 +309,9 @@ class Model:
                     return kind
             elif isinstance(node, (ast.Name, ast.Attribute)):
                 qualname = self.qualname(node)
-                if qualname in sdk.CONSTRUCTORS:
-                    return sdk.CONSTRUCTORS[qualname]
+                kind = sdk.CONSTRUCTORS.get(qualname) or sdk.RUNTIME_TYPES.get(qualname)
+                if kind:
+                    return kind
         return None
 
     def _enclosing_class(self, scope: Scope) -> ast.ClassDef | None:

@@ -5,6 +5,8 @@ import customerio as sdk_alias
 from customerio import CustomerIO as CIO
 from flask import Blueprint
 
+from flake8_cio.runtime import RuntimeClient
+
 bp = Blueprint("crm", __name__)
 client = CIO("site", "key")
 
@@ -59,3 +61,9 @@ def shadowed_cio(cio: "Mixpanel"):
 def rebound():
     cio = Mixpanel("token")
     cio.track("1", "UserSignedUp")  # bound to another library's class
+
+
+async def runtime_typed(client: RuntimeClient, users):
+    client.track("1", "UserSignedUp")  # expect: CIO202
+    for user in users:
+        client.identify(user.id, created_at=time.time() * 1000)  # expect: CIO101
