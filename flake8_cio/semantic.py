@@ -243,6 +243,8 @@ class Model:
                 known = kinds - {None, "?", NOT_A_CLIENT}
                 if known:
                     return known.pop()
+                if "?" in kinds:
+                    return "?"  # bound to something that says Customer.io (`get_customerio_client()`)
                 if kinds == {NOT_A_CLIENT} and None not in values:
                     return None  # bound only to things that are not clients
             return "?" if self._looks_like_client(expr.id) else None
@@ -276,7 +278,8 @@ class Model:
         called = last_name(value.func) or ""
         if called[:1].isupper():
             return NOT_A_CLIENT  # another library's class
-        return "?" if name_tokens(called) & {"cio", "customerio"} else None
+        # `cio = Officer.objects.get(...)`: a variable called cio bound to some other call is not trusted by name
+        return "?" if name_tokens(called) & {"cio", "customerio"} else NOT_A_CLIENT
 
     def factory_kind(self, func: ast.expr) -> str | None:
         """Kind of client a module-level function of this module returns (``get_cio()``), if any."""

@@ -63,6 +63,14 @@ def rebound():
     cio.track("1", "UserSignedUp")  # bound to another library's class
 
 
+@bp.route("/officer")
+def officer(pk):
+    cio = Officer.objects.get(pk=pk)  # a chief information officer, not a client
+    cio.delete()
+    crm = get_customerio_client()
+    crm.identify("1")  # expect: CIO501 (the factory's name says Customer.io)
+
+
 async def runtime_typed(client: RuntimeClient, users):
     client.track("1", "UserSignedUp")  # expect: CIO202
     for user in users:
