@@ -68,7 +68,6 @@ class Worker:
         self.bucket = TokenBucket(settings.rate_limit)
         self.wake = threading.Event()
         self.stopping = threading.Event()
-        self.idle = threading.Event()
         self.retry_at = 0.0
         self.attempt = 0
         self.last_error: str | None = None
@@ -94,7 +93,6 @@ class Worker:
             if stopping:
                 return
             if not progressed:
-                self.idle.set()
                 self.wake.wait(self._sleep_for())
                 self.wake.clear()
 
@@ -132,15 +130,14 @@ class Worker:
         entries = self.spool.claim(1 if probing else self.settings.batch_size, MAX_BATCH_BYTES - 100)
         if not entries:
             return False
-        self.idle.clear()
         batch = [e for e in entries if not e.text.startswith('{"v1"')]
         singles = [e for e in entries if e.text.startswith('{"v1"')]
         ok = self.send_batch(batch) if batch else True
-        for entry in singles:
-            ok = ok and self.send_single(entry)
-            if not ok:
-                self.spool.release([e.key for e in singles if e is not entry and e.key is not None])
+        for index, entry in enumerate(singles):
+            if not ok:  # back off: what is left of this claim goes back to the spool's head
+                self.spool.release([e.key for e in singles[index:]])
                 break
+            ok = self.send_single(entry)
         return ok
 
     # -- sending -------------------------------------------------------------------------------------------------
@@ -180,17 +177,15 @@ class Worker:
         if 200 <= response.status < 300:
             self._delivered([entry])
             return True
-        return self._failed([entry], response.status, response, self.send_single_list)
+        return self._failed([entry], response.status, response)
 
-    def send_single_list(self, entries: list[Entry]) -> bool:
-        return all(self.send_single(e) for e in entries)
-
-    def _failed(self, entries, status, response, resend) -> bool:
+    def _failed(self, entries, status, response, resend=None) -> bool:
+        """Settle a non-2xx answer; `resend` sends a part again when a batch is split (batches only)."""
         text = response.data[:300].decode("utf-8", "replace")
         if status in RETRYABLE:
             hold = parse_retry_after(response.headers.get("Retry-After"), self.settings.max_backoff)
             return self._retry(entries, f"HTTP {status}: {text}", hold, server_fault=status >= 500 or status == 408)
-        if status in SPLITTABLE and len(entries) > 1:
+        if status in SPLITTABLE and len(entries) > 1 and resend is not None:
             middle = len(entries) // 2
             log.warning("flake8-cio runtime: HTTP %s for a batch of %d, splitting it", status, len(entries))
             first = resend(entries[:middle])

@@ -271,3 +271,12 @@ def test_a_call_after_close_is_counted_not_raised(make_client):
     client.close(0.1)
     client.track("u1", "late")
     assert client.health()["counters"]["dropped"] == 1
+
+
+def test_anonymous_events_claimed_beside_a_failed_batch_are_not_stranded(make_client, fake_customerio):
+    fake_customerio.fail(503, path="/api/v2/batch")
+    client = make_client(spool="none", flush_interval=0.2)
+    client.track("u1", "clicked")
+    client.track_anonymous("anon-1", "invite_sent")
+    assert client.flush(10)
+    assert {e["name"] for e in fake_customerio.events} == {"clicked", "invite_sent"}
