@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from fixers.transform import fix_source  # noqa: E402
+from flake8_cio.fixers.transform import fix_source  # noqa: E402
 from flake8_cio.engine import check_source  # noqa: E402
 from flake8_cio.options import Options  # noqa: E402
 
@@ -35,7 +35,7 @@ def timed(command: list[str]) -> float:
 
 def speed(runs: int) -> tuple[float, float]:
     stdlib = sysconfig.get_paths()["stdlib"]
-    fix_cmd = [sys.executable, "-m", "fixers", "--check", "-q", "--jobs", "2", *sum((["--exclude", e] for e in EXCLUDE.split(",")), []), stdlib]
+    fix_cmd = [sys.executable, "-m", "flake8_cio.fixers", "--check", "-q", "--jobs", "2", *sum((["--exclude", e] for e in EXCLUDE.split(",")), []), stdlib]
     lint_cmd = [sys.executable, "-m", "flake8", "--select", "CIO", "-j", "2", "--exclude", EXCLUDE, "--exit-zero", stdlib]
     fix_times, lint_times = [], []
     for _ in range(runs):

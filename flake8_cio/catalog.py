@@ -19,10 +19,15 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tomllib
+import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, as a package, before 3.11
+    import tomli as tomllib
 
 DEFAULT_PATH = "cio-catalog.toml"
 TYPES = {

@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import configparser
 import re
-import tomllib
+import sys
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, as a package, before 3.11
+    import tomli as tomllib
 
 NAME_STYLES = {
     "snake_case": re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fixers.catalog_cli import extract, generate, main as catalog_main, render
+from flake8_cio.fixers.catalog_cli import extract, generate, main as catalog_main, render
 from flake8_cio.catalog import CatalogError, load, parse
 from flake8_cio.engine import check_source
 from flake8_cio.options import OptionError, Options

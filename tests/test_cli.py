@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from fixers import cli
+from flake8_cio.fixers import cli
 
 BAD = "import time\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\ncio.identify('1', at=int(time.time() * 1000))\n"
 GOOD = BAD.replace(" * 1000", "")
@@ -13,7 +13,7 @@ UNFIXABLE = "from customerio import CustomerIO\ncio = CustomerIO('3f2a9c81d7e4b6
 
 
 def run(tmp_path, *args):
-    result = subprocess.run([sys.executable, "-m", "fixers", *args], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", *args], cwd=tmp_path, capture_output=True, text=True)
     assert "Traceback" not in result.stderr
     return result
 

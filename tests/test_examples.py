@@ -35,7 +35,7 @@ def test_examples_findings_are_pinned():
 def test_cio_fix_unsafe_leaves_only_unfixable_findings(tmp_path):
     copy = tmp_path / "examples"
     shutil.copytree(EXAMPLES, copy)
-    result = subprocess.run([sys.executable, "-m", "fixers", "--unsafe-fixes", "."], cwd=copy, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--unsafe-fixes", "."], cwd=copy, capture_output=True,
                             text=True)
     assert result.returncode == 1  # findings without a fix remain
     assert findings(copy) == LEFT_AFTER_FIX

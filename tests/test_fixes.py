@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from fixers.transform import fix_source
+from flake8_cio.fixers.transform import fix_source
 from flake8_cio.engine import check_source
 from flake8_cio.options import Options
 

@@ -20,7 +20,7 @@ def schema():
 
 def report(tmp_path, kind, *extra):
     (tmp_path / "app.py").write_text(EXAMPLE)
-    result = subprocess.run([sys.executable, "-m", "fixers", "--report", kind, *extra, "app.py"], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", kind, *extra, "app.py"], cwd=tmp_path,
                             capture_output=True, text=True)
     assert "Traceback" not in result.stderr
     assert (tmp_path / "app.py").read_text() == EXAMPLE  # a report changes nothing
@@ -64,7 +64,7 @@ def test_github_annotations(tmp_path):
 
 def test_clean_tree_reports_nothing_and_exits_0(tmp_path):
     (tmp_path / "app.py").write_text("print('no customer.io here')\n")
-    result = subprocess.run([sys.executable, "-m", "fixers", "--report", "markdown", "."], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", "markdown", "."], cwd=tmp_path,
                             capture_output=True, text=True)
     assert result.returncode == 0 and "No Customer.io findings." in result.stdout
 

@@ -10,7 +10,7 @@ from pathlib import Path, PurePath
 from flake8_cio import __version__
 from flake8_cio.engine import Rule, all_rules
 
-RULES_MD = Path(__file__).resolve().parent.parent / "rules.md"  # present in a source checkout or editable install
+RULES_MD = Path(__file__).resolve().parent.parent.parent / "rules.md"  # present in a source checkout or editable install
 FIX_WORDS = {"safe": "cio-fix can fix it", "unsafe": "cio-fix --unsafe-fixes can fix it", None: "no automatic fix"}
 
 
