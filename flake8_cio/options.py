@@ -46,8 +46,11 @@ class Options:
     route_decorators: tuple[str, ...] = ()
     event_name_style: str = "snake_case"
     pipelines_event_name_style: str = "capitalized-words"
-    sdk_major: int = field(default_factory=installed_sdk_major)
+    sdk_major: int | None = None  # None: the project's pin or vendored copy, else the installed SDK, else 3
     catalog: str | None = None  # path of the event catalog; default: ./cio-catalog.toml when present
+    project_analysis: bool = True  # read the project's other modules (wrappers, services, factories)
+    cache_dir: str | None = None  # where module summaries are cached; default: the user's cache folder
+    email_profiles: bool = True  # CIO303: people must be reachable by email; off for push- or SMS-only workspaces
 
     @classmethod
     def from_values(cls, **values) -> "Options":
@@ -96,6 +99,22 @@ def _major(name, raw):
     return int(value)
 
 
+def _bool(name, raw):
+    value = str(raw).strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise OptionError(f"{flag(name)}: {raw!r} is not one of true, false")
+
+
+def _path(name, raw):
+    value = str(raw).strip()
+    if not value:
+        raise OptionError(f"{flag(name)}: an empty path")
+    return value
+
+
 def _catalog(name, raw):
     """A catalog path must load: its errors name the file, line and key."""
     from .catalog import load
@@ -112,6 +131,9 @@ OPTION_SPECS = {
     "pipelines_event_name_style": _style,
     "sdk_major": _major,
     "catalog": _catalog,
+    "project_analysis": _bool,
+    "cache_dir": _path,
+    "email_profiles": _bool,
 }
 OPTION_HELP = {
     "client_names": "Names (last part of a name or attribute chain, any case) that hold a Customer.io client "
@@ -120,8 +142,14 @@ OPTION_HELP = {
     "event_name_style": f"Style of Track API event names, one of {', '.join(NAME_STYLES)} (default: snake_case).",
     "pipelines_event_name_style": "Style of Data Pipelines event names (default: capitalized-words: 'Order Completed' "
     "or 'Signed up'; object-action is strict Title Case).",
-    "sdk_major": "Major version of the customerio SDK the code targets: 2 or 3 (default: the installed one, else 3).",
+    "sdk_major": "Major version of the customerio SDK the code targets: 2 or 3 (default: the project's pin in "
+    "requirements/pyproject/setup/lock files or its vendored copy, else the installed SDK, else 3).",
     "catalog": "Event catalog (TOML) the CIO7xx rules check against (default: ./cio-catalog.toml when present).",
+    "project_analysis": "Read the project's other modules to see Customer.io behind wrappers, services and "
+    "factories (default: true).",
+    "cache_dir": "Folder for cached module summaries (default: the user's cache folder; unwritable means no cache).",
+    "email_profiles": "Whether people are meant to be reachable by email; false turns CIO303 off for push- or "
+    "SMS-only workspaces (default: true).",
 }
 assert set(OPTION_HELP) == {f.name for f in fields(Options)} == set(OPTION_SPECS)
 

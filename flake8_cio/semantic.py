@@ -14,8 +14,8 @@ from pathlib import PurePath
 from typing import Iterator
 
 from . import sdk
-from .engine import Finding, NONE
-from .options import Options
+from .types import Finding, NONE
+from .options import Options, installed_sdk_major
 
 NOT_A_CLIENT = "!"
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -168,6 +168,11 @@ class Model:
     @cached_property
     def path(self) -> PurePath:
         return PurePath(self.filename)
+
+    @cached_property
+    def sdk_major(self) -> int:
+        """The ``customerio`` major version the module targets: the option, else the installed SDK, else 3."""
+        return self.options.sdk_major or installed_sdk_major()
 
     @cached_property
     def is_test_file(self) -> bool:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from flake8_cio import __version__
-from flake8_cio.engine import Rule, all_rules
+from flake8_cio.engine import all_rules
+from flake8_cio.types import Rule
 
 RULES_MD = Path(__file__).resolve().parent.parent.parent / "rules.md"  # present in a source checkout or editable install
 FIX_WORDS = {"safe": "cio-fix can fix it", "unsafe": "cio-fix --unsafe-fixes can fix it", None: "no automatic fix"}

@@ -11,8 +11,9 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import PositionProvider
 
-from flake8_cio.engine import SAFE, Finding, check_source, is_silenced
+from flake8_cio.engine import check_source, is_silenced
 from flake8_cio.options import Options
+from flake8_cio.types import SAFE, Finding
 from flake8_cio.rules.event_names import to_style
 
 RUNTIME = "flake8_cio.runtime"

@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from .. import sdk
-from ..engine import SAFE, Rule
+from ..types import SAFE, Rule
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
 
 RULES = (

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from .. import sdk
 from ..catalog import Catalog, Event, find, load
-from ..engine import NONE, Rule
+from ..types import NONE, Rule
 from ..semantic import CioCall, Model, str_value
 
 RULES = (

@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from .. import sdk
-from ..engine import NONE, SAFE, UNSAFE, Rule
+from ..types import NONE, SAFE, UNSAFE, Rule
 from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
 
 RULES = (
@@ -37,7 +37,7 @@ def check(model: Model) -> Iterator:
             yield from _hard_coded(model, "write_key", value, scope)
     for call in model.cio_calls:
         if call.method in ("track", "track_anonymous") and call.kind in (sdk.TRACK, sdk.RUNTIME) \
-                and call.extra and model.options.sdk_major >= 3:
+                and call.extra and model.sdk_major >= 3:
             names = ", ".join(call.extra)
             yield model.finding(
                 "CIO404", call.node,

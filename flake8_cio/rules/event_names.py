@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from .. import sdk
-from ..engine import NONE, UNSAFE, Rule
+from ..types import NONE, UNSAFE, Rule
 from ..options import NAME_STYLES
 from ..semantic import CioCall, Model, dotted, name_tokens, str_value
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..engine import UNSAFE, Rule
+from ..types import UNSAFE, Rule
 from ..semantic import Model, dotted, name_tokens, str_value
 from .event_names import EMAIL
 

@@ -5,7 +5,7 @@ import ast
 from typing import Iterator
 
 from .. import sdk
-from ..engine import SAFE, UNSAFE, Rule
+from ..types import SAFE, UNSAFE, Rule
 from ..semantic import CioCall, Model, name_tokens
 
 RULES = (
