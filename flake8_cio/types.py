@@ -1,19 +1,41 @@
 """Types every part of the linter shares. Imports nothing of ours, so nothing that imports it makes a cycle."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import textwrap
+from dataclasses import dataclass, fields
 
 SAFE, UNSAFE, NONE = "safe", "unsafe", "none"
 
 
 @dataclass(frozen=True)
+class RuleDoc:
+    """A rule's documentation, written beside its detection in the rule module (ruff's rule-page shape), so that it
+    ships with the package. flake8_cio.docs renders it into rules.md, the README's rule table, SARIF rule help and
+    `cio-fix --explain`; a test runs the examples. Text is markdown, dedented and stripped here, so it can be
+    written as indented triple-quoted strings."""
+
+    checklist: str  # the review checklist line: what correct code does
+    what: str  # what it finds, and what it deliberately leaves alone
+    why: str  # why it matters: what goes wrong at Customer.io
+    wrong: str  # Python code on which the rule reports
+    right: str  # Python code with the same intent, on which the rule is silent
+    fix: str  # begins with the fix safety (safe, unsafe or none), then what the fix does, or why there is none
+    options: str = "none."  # the cio- options that change the rule
+
+    def __post_init__(self):
+        for field in fields(self):
+            object.__setattr__(self, field.name, textwrap.dedent(getattr(self, field.name)).strip())
+
+
+@dataclass(frozen=True)
 class Rule:
-    """A rule's catalogue entry: rules.md and the fixer's safety table are checked against these."""
+    """A rule's catalogue entry: the fixer's safety table is checked against these, the docs rendered from them."""
 
     code: str
     name: str  # kebab-case, as in ruff
     summary: str
     fix: str  # SAFE, UNSAFE or NONE: the safety of the rule's main fix
+    doc: RuleDoc | None = None
 
 
 @dataclass(frozen=True, order=True)

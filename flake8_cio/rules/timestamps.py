@@ -5,13 +5,98 @@ import ast
 from typing import Iterator
 
 from .. import sdk
-from ..types import SAFE, UNSAFE, Rule
+from ..types import SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Model, name_tokens
 
 RULES = (
-    Rule("CIO101", "millisecond-timestamp", "Millisecond, microsecond or nanosecond epoch timestamp given to Customer.io", SAFE),
-    Rule("CIO102", "monotonic-clock-timestamp", "Non-epoch clock (monotonic, perf_counter) used as a Customer.io timestamp", UNSAFE),
-    Rule("CIO103", "naive-or-wrong-type-datetime", "Naive datetime given to the customerio SDK, or a number given as a Data Pipelines timestamp", SAFE),
+    Rule("CIO101", "millisecond-timestamp", "Millisecond, microsecond or nanosecond epoch timestamp given to Customer.io", SAFE, RuleDoc(
+        checklist="timestamps sent to Customer.io are Unix **seconds**",
+        what="""
+            Millisecond, microsecond or nanosecond epoch timestamps given to Customer.io:
+            `time.time() * 1000`, `int(x * 1e3)`, `time.time_ns()`, `time.time_ns() // 10**6`, `dt.timestamp() * 1000`, and
+            integer literals of 12 digits or more where the key or parameter says time (`*_at`, `timestamp`, `date`, `time`,
+            `last_used`). It looks in `timestamp=`, attributes, event data, nested dicts, `batch()` operations, and through a
+            local variable assigned once. Durations (`(time.time() - start) * 1000`) and values that never reach a
+            Customer.io call are not reported.
+            """,
+        why="""
+            The Track and App APIs read Unix seconds and the SDK passes integers through unchecked:
+            `1700000000000` is read as a date in the year 55,843, so "created within the last 30 days" segments and
+            timestamp-triggered campaigns never match, and only events from the past 72 h trigger campaigns at all.
+            """,
+        wrong="""
+            import time
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.identify(user.id, created_at=int(time.time() * 1000))
+            """,
+        right="""
+            import time
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.identify(user.id, created_at=int(time.time()))
+            """,
+        fix="""
+            safe for arithmetic (the scale is dropped: `int(time.time() * 1000)` → `int(time.time())`,
+            `time.time_ns() // 10**6` → `time.time_ns() // 10**9`); unsafe for literals (divided to seconds, since a literal
+            may be deliberate).
+            """,
+    )),
+    Rule("CIO102", "monotonic-clock-timestamp", "Non-epoch clock (monotonic, perf_counter) used as a Customer.io timestamp", UNSAFE, RuleDoc(
+        checklist="timestamps come from an epoch clock, not `monotonic()`/`perf_counter()`",
+        what="""
+            `time.monotonic()`, `time.perf_counter()`, `time.process_time()` (and `_ns` forms) given to
+            Customer.io as a timestamp or under a time-like key.
+            """,
+        why="""
+            These clocks count from an arbitrary point (often boot): the value is a date in 1970, so the
+            person or event looks decades old and time-based segments and campaigns misfire.
+            """,
+        wrong="""
+            import time
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "logged_in", timestamp=time.monotonic())
+            """,
+        right="""
+            import time
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "logged_in", timestamp=int(time.time()))
+            started = time.monotonic()
+            cio.track(user.id, "job_done", {"seconds": time.monotonic() - started})
+            """,
+        fix="unsafe: the clock becomes `time.time()`.",
+    )),
+    Rule("CIO103", "naive-or-wrong-type-datetime", "Naive datetime given to the customerio SDK, or a number given as a Data Pipelines timestamp", SAFE, RuleDoc(
+        checklist="datetimes are timezone-aware; Data Pipelines timestamps are `datetime`s",
+        what="""
+            A naive `datetime.now()`, `datetime.today()` or one-argument `datetime.fromtimestamp(x)` given
+            to the `customerio` SDK; and a number (literal, `time.time()`, `int(...)`) given as `timestamp=` to the Data
+            Pipelines client `customerio.analytics`.
+            """,
+        why="""
+            The `customerio` SDK treats a naive datetime as UTC, so on a server whose clock is not UTC
+            every time is off by the UTC offset (`datetime.utcnow()` is right here and not reported). The Data Pipelines
+            client asserts that `timestamp` is a `datetime` and raises `AssertionError` on a number: the call fails.
+            """,
+        wrong="""
+            from datetime import datetime
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.identify(user.id, trial_ends_at=datetime.now())
+            """,
+        right="""
+            from datetime import datetime, timezone
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.identify(user.id, trial_ends_at=datetime.now(timezone.utc))
+            """,
+        fix="""
+            safe: `datetime.now()` → `datetime.now(timezone.utc)`; a number to Data Pipelines →
+            `datetime.fromtimestamp(x, timezone.utc)`; `timezone` is imported when needed.
+            """,
+    )),
 )
 
 EPOCH_SECONDS = {"time.time", "calendar.timegm", "time.mktime"}
