@@ -6,13 +6,114 @@ import re
 from typing import Iterator
 
 from .. import sdk
-from ..types import SAFE, Rule
+from ..types import SAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
 
 RULES = (
-    Rule("CIO501", "blocking-call-in-request-handler", "Blocking Customer.io call made in a web request handler", SAFE),
-    Rule("CIO502", "blocking-call-in-async-function", "Synchronous Customer.io call inside an async function", SAFE),
-    Rule("CIO601", "unbatched-bulk-loop", "Per-record Customer.io calls in a bulk loop, without batching or rate limiting", SAFE),
+    Rule("CIO501", "blocking-call-in-request-handler", "Blocking Customer.io call made in a web request handler", SAFE, RuleDoc(
+        checklist="request handlers do not wait on Customer.io",
+        what="""
+            A Customer.io call made directly in a request handler, or through a helper function of the same
+            module (reported at the handler's call of the helper), or awaited through `asyncio.to_thread`/`run_in_executor`.
+            Calls in background tasks, queues, signal handlers, nested functions and lambdas that run later, calls through the
+            runtime client, and Data Pipelines calls (that client queues them; but `flush()` and `sync_mode` block) are fine.
+            """,
+        why="""
+            Every `customerio` call is a synchronous HTTPS request with a 10 s timeout and up to 3
+            retries: the response waits a round trip (100–300 ms) on a good day, and seconds, or an error page, when
+            Customer.io is slow or down.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            from flask import Flask
+            app = Flask(__name__)
+            cio = CustomerIO(SITE_ID, API_KEY)
+
+            @app.post("/signup")
+            def signup():
+                cio.identify(user.id, plan="pro")
+                return "ok"
+            """,
+        right="""
+            from customerio import CustomerIO
+            from flask import Flask
+            from flake8_cio.runtime import nonblocking
+            app = Flask(__name__)
+            cio = CustomerIO(SITE_ID, API_KEY)
+
+            @app.post("/signup")
+            def signup():
+                nonblocking(cio).identify(user.id, plan="pro")
+                return "ok"
+            """,
+        fix="""
+            safe: the call goes through the runtime client (`nonblocking(cio).identify(...)`), or the module's own
+            `CustomerIO(...)` construction becomes `get_client(...)`. Calls through helpers are reported without a fix.
+            """,
+        options="`cio-route-decorators`, `cio-client-names`.",
+    )),
+    Rule("CIO502", "blocking-call-in-async-function", "Synchronous Customer.io call inside an async function", SAFE, RuleDoc(
+        checklist="async code does not make synchronous Customer.io calls",
+        what="""
+            A synchronous Customer.io call inside any `async def` (or a call of a same-module sync helper
+            that makes one). In an async route this is the one finding for the call.
+            """,
+        why="""
+            The call blocks the event loop: every other request served by that loop stops for the whole
+            HTTPS round trip, so one slow Customer.io response stalls the whole worker.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+
+            async def on_signup(user):
+                cio.identify(user.id)
+            """,
+        right="""
+            import asyncio
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+
+            async def on_signup(user):
+                await asyncio.to_thread(cio.identify, user.id)
+            """,
+        fix="""
+            safe: through the runtime client (`nonblocking(cio).identify(...)`), dropping an `await` on the call.
+            """,
+        options="`cio-client-names`.",
+    )),
+    Rule("CIO601", "unbatched-bulk-loop", "Per-record Customer.io calls in a bulk loop, without batching or rate limiting", SAFE, RuleDoc(
+        checklist="bulk imports are batched and rate-limited",
+        what="""
+            Per-record Track calls (`identify`, `track`, `backfill`, `add_device`, ...) inside a `for` loop
+            or comprehension over more than a few fixed items, with nothing in the loop that sleeps or rate-limits. Loops over
+            up to 10 literal items, `while` consumer loops, `batch()` calls and calls through the runtime client are fine.
+            """,
+        why="""
+            One HTTPS request per record, one after the other: a 100,000-row import takes hours, runs
+            past Customer.io's rate limit (about 100 requests/s) and gets 429s, which the SDK does not retry, so rows are lost.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+
+            def import_users(rows):
+                for row in rows:
+                    cio.identify(row["id"], plan=row["plan"])
+            """,
+        right="""
+            from customerio import CustomerIO
+            from flake8_cio.runtime import nonblocking
+            cio = CustomerIO(SITE_ID, API_KEY)
+
+            def import_users(rows):
+                client = nonblocking(cio)
+                for row in rows:
+                    client.identify(row["id"], plan=row["plan"])
+                client.flush()
+            """,
+        fix="safe: the call goes through the runtime client, which batches (Track API v2) and rate-limits.",
+    )),
 )
 
 PER_RECORD = set(sdk.TRACK_METHODS) - {"batch"}

@@ -7,15 +7,123 @@ from typing import Iterator
 
 from .. import sdk
 from ..catalog import Catalog, Event, find, load
-from ..types import NONE, Rule
+from ..types import NONE, Rule, RuleDoc
 from ..semantic import CioCall, Model, str_value
 
 RULES = (
-    Rule("CIO701", "unknown-event", "Event name not in the event catalog", NONE),
-    Rule("CIO702", "undeclared-event-data", "Event data key not declared for that event in the catalog", NONE),
-    Rule("CIO703", "missing-event-data", "Event data lacks a key the catalog marks required", NONE),
-    Rule("CIO704", "undeclared-attribute", "Person attribute not declared in the catalog", NONE),
-    Rule("CIO705", "attribute-type-mismatch", "Literal attribute or event data value of the wrong type for the catalog", NONE),
+    Rule("CIO701", "unknown-event", "Event name not in the event catalog", NONE, RuleDoc(
+        checklist="every event name is in the event catalog",
+        what="""
+            A literal event name (directly or through a local or constant) that the catalog does not
+            list, with the closest catalogued name as a suggestion. Data Pipelines names are checked against
+            `[pipelines.events]` when the catalog has that section. Names not known statically are not reported.
+            """,
+        why="""
+            Campaign triggers and segments are built from the catalogued names: an event sent as
+            `order_complete` instead of `order_completed` never starts the campaign, silently.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "order_complete", {"order_id": order.id})
+            """,
+        right="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "order_completed", {"order_id": order.id})
+            """,
+        fix="none: rename it to the suggestion, or add the event to the catalog.",
+        options="`cio-catalog`.",
+    )),
+    Rule("CIO702", "undeclared-event-data", "Event data key not declared for that event in the catalog", NONE, RuleDoc(
+        checklist="event data keys are declared for their event",
+        what="""
+            A key in literal event data (a dict literal, or keyword arguments) that the catalog does not
+            declare for that event.
+            """,
+        why="""
+            Messages read event data by name (`{{event.total}}`): a misspelt key renders empty and a
+            segment filter on it never matches.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "order_completed", {"order_id": order.id, "totl": order.total})
+            """,
+        right="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "order_completed", {"order_id": order.id, "total": order.total})
+            """,
+        fix="none.",
+        options="`cio-catalog`.",
+    )),
+    Rule("CIO703", "missing-event-data", "Event data lacks a key the catalog marks required", NONE, RuleDoc(
+        checklist="events carry the data the catalog requires",
+        what="An event sent with literal data that lacks a key the catalog marks `required = true`.",
+        why="""
+            The messages and segments built on the event assume the key is there: they render blanks or
+            skip the person.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "order_completed", {"total": order.total})
+            """,
+        right="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "order_completed", {"order_id": order.id, "total": order.total})
+            """,
+        fix="none.",
+        options="`cio-catalog`.",
+    )),
+    Rule("CIO704", "undeclared-attribute", "Person attribute not declared in the catalog", NONE, RuleDoc(
+        checklist="person attributes are declared in the catalog",
+        what="""
+            A keyword attribute of `identify` that the catalog's `[attributes]` does not declare (checked
+            only when the catalog declares attributes).
+            """,
+        why="""
+            A typo (`frist_name`) creates a new attribute on every profile, while the segments and
+            messages keep reading the real one, which never changes.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.identify(user.id, frist_name=user.first_name, plan="pro")
+            """,
+        right="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.identify(user.id, plan="pro", email=user.email)
+            """,
+        fix="none.",
+        options="`cio-catalog`.",
+    )),
+    Rule("CIO705", "attribute-type-mismatch", "Literal attribute or event data value of the wrong type for the catalog", NONE, RuleDoc(
+        checklist="literal values have the catalog's type",
+        what="""
+            A literal attribute or event data value whose type is not the catalog's (a string where it
+            says `timestamp`, `number` or `integer`, a number where it says `string`, ...).
+            """,
+        why="""
+            Segment conditions compare by type: "seats greater than 2" never matches the string `"3"`,
+            and a date condition never matches `"yesterday"`.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.identify(user.id, seats="3")
+            """,
+        right="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.identify(user.id, seats=3)
+            """,
+        fix="none.",
+        options="`cio-catalog`.",
+    )),
 )
 
 

@@ -6,15 +6,141 @@ import re
 from typing import Iterator
 
 from .. import sdk
-from ..types import NONE, SAFE, UNSAFE, Rule
+from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
 
 RULES = (
-    Rule("CIO401", "client-per-request", "Customer.io client constructed per request, per call or per loop iteration", SAFE),
-    Rule("CIO402", "hardcoded-credential", "Credential literal given to a Customer.io client", NONE),
-    Rule("CIO403", "wrong-key-type", "App API key given to the Track client, or a Track key to the App API client", UNSAFE),
-    Rule("CIO404", "track-data-as-kwargs", "2.x-style event data as keyword arguments to track(), a TypeError on customerio 3.x", SAFE),
-    Rule("CIO405", "region-misuse", "Region passed positionally or as a string", SAFE),
+    Rule("CIO401", "client-per-request", "Customer.io client constructed per request, per call or per loop iteration", SAFE, RuleDoc(
+        checklist="clients are built once, not per request, job or loop iteration",
+        what="""
+            `CustomerIO(...)`, `APIClient(...)` or `analytics.Client(...)` constructed inside a request
+            handler, a background task (Celery, Dramatiq, RQ), a loop, or a helper called from one. Module-level clients,
+            `functools.cache`/`lru_cache` factories, guarded singletons (`if _client is None:`), Django `AppConfig.ready`, app
+            factories (`create_app`) and `__init__` are fine.
+            """,
+        why="""
+            Each client has its own connection pool: a new one per request adds a TCP and TLS handshake
+            to Customer.io to every call, and a Data Pipelines client starts a sender thread each time.
+            """,
+        wrong="""
+            import os
+            from customerio import CustomerIO
+            from flask import Flask
+            app = Flask(__name__)
+
+            @app.post("/signup")
+            def signup():
+                cio = CustomerIO(os.environ["CUSTOMERIO_SITE_ID"], os.environ["CUSTOMERIO_TRACK_API_KEY"])
+                return "ok"
+            """,
+        right="""
+            import functools
+            import os
+            from customerio import CustomerIO
+
+            @functools.cache
+            def get_cio():
+                return CustomerIO(os.environ["CUSTOMERIO_SITE_ID"], os.environ["CUSTOMERIO_TRACK_API_KEY"])
+            """,
+        fix="""
+            safe: `CustomerIO(...)` → `flake8_cio.runtime.get_client(...)` and `APIClient(...)` →
+            `get_app_client(...)`, with the same arguments: cached per credentials, built once.
+            """,
+        options="`cio-route-decorators`.",
+    )),
+    Rule("CIO402", "hardcoded-credential", "Credential literal given to a Customer.io client", NONE, RuleDoc(
+        checklist="no credentials in source code",
+        what="""
+            A string literal (directly or through a module constant) given as `site_id`, `api_key`, `key`
+            or `write_key` to a client, or assigned to `analytics.write_key`. Empty strings, obvious placeholders
+            (`"your-api-key"`, `"test"`, `"xxx"`) and short literals in test files are fine.
+            """,
+        why="""
+            Anyone who can read the repository can send data as your workspace (or, with an App API key,
+            message your customers), and rotating the key needs a code change and a deploy.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO("3f2a9c81d7e4b6051a2f", "9b8c7d6e5f4a3b2c1d0e")
+            """,
+        right="""
+            import os
+            from customerio import CustomerIO
+            cio = CustomerIO(os.environ["CUSTOMERIO_SITE_ID"], os.environ["CUSTOMERIO_TRACK_API_KEY"])
+            """,
+        fix="none: move the secret to the environment or a secrets manager, and rotate it.",
+    )),
+    Rule("CIO403", "wrong-key-type", "App API key given to the Track client, or a Track key to the App API client", UNSAFE, RuleDoc(
+        checklist="the Track client gets the Track key, `APIClient` the App API key",
+        what="""
+            An App API key given to the Track client or a Track key (or site id) given to `APIClient`,
+            judged from the environment variable or setting name (`CUSTOMERIO_APP_API_KEY`, `settings.CIO_TRACK_KEY`). Names
+            that do not say which key they are are not reported.
+            """,
+        why="""
+            The two keys are different credentials: the Track API uses Basic auth with the site id and
+            Track key, the App API a Bearer App key. The wrong one fails every call with 401.
+            """,
+        wrong="""
+            import os
+            from customerio import APIClient
+            api = APIClient(os.environ["CUSTOMERIO_TRACK_API_KEY"])
+            """,
+        right="""
+            import os
+            from customerio import APIClient
+            api = APIClient(os.environ["CUSTOMERIO_APP_API_KEY"])
+            """,
+        fix="unsafe: the name is swapped for the matching one of the other kind (`TRACK` ↔ `APP`).",
+    )),
+    Rule("CIO404", "track-data-as-kwargs", "2.x-style event data as keyword arguments to track(), a TypeError on customerio 3.x", SAFE, RuleDoc(
+        checklist="`track()` event data goes in `data={...}` (customerio 3.x)",
+        what="""
+            `track()`/`track_anonymous()` with event data as extra keyword arguments
+            (`cio.track(cid, "ev", plan="pro")`), the customerio 2.x style.
+            """,
+        why="""
+            customerio 3.x's `track(customer_id, name, data=None, id=None, timestamp=None)` raises
+            `TypeError: unexpected keyword argument 'plan'`: after the upgrade, every such event is lost.
+            `identify`, `pageview`, `backfill` and `add_device` still take keyword attributes and are not reported.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "plan_changed", plan="pro")
+            """,
+        right="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "plan_changed", data={"plan": "pro"})
+            """,
+        fix="safe: the keywords move into `data={...}`, merged into an existing `data=` dict.",
+        options="""
+            `cio-sdk-major` (2 or 3; default: the major version of the installed `customerio`, else 3). With 2
+            the rule is off.
+            """,
+    )),
+    Rule("CIO405", "region-misuse", "Region passed positionally or as a string", SAFE, RuleDoc(
+        checklist="the region is passed as `region=Regions.EU`",
+        what="""
+            A region passed positionally (`CustomerIO(site, key, Regions.EU)` binds it to `host`,
+            `APIClient(key, Regions.EU)` to `url`) or as a string (`region="eu"`, `region=os.environ["CIO_REGION"]`).
+            """,
+        why="""
+            `CustomerIO(site, key, Regions.EU)` raises `AttributeError` at construction;
+            `APIClient(key, Regions.EU)` constructs and then fails with `TypeError` on the first send; a string region raises
+            `CustomerIOException('invalid region provided')`.
+            """,
+        wrong="""
+            from customerio import CustomerIO, Regions
+            cio = CustomerIO(SITE_ID, API_KEY, Regions.EU)
+            """,
+        right="""
+            from customerio import CustomerIO, Regions
+            cio = CustomerIO(SITE_ID, API_KEY, region=Regions.EU)
+            """,
+        fix="safe: `region=Regions.EU` (or `.US`) as a keyword, importing `Regions` if needed.",
+    )),
 )
 
 CREDENTIAL_PARAMS = {sdk.TRACK: ("site_id", "api_key"), sdk.APP: ("key",), sdk.ANALYTICS: ("write_key",)}

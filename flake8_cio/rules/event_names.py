@@ -6,14 +6,92 @@ import re
 from typing import Iterator
 
 from .. import sdk
-from ..types import NONE, UNSAFE, Rule
+from ..types import NONE, UNSAFE, Rule, RuleDoc
 from ..options import NAME_STYLES
 from ..semantic import CioCall, Model, dotted, name_tokens, str_value
 
 RULES = (
-    Rule("CIO201", "dynamic-event-name", "Event name built at run time (f-string, +, format, %, join)", UNSAFE),
-    Rule("CIO202", "event-name-style", "Literal event name not in the configured style (default snake_case)", UNSAFE),
-    Rule("CIO203", "pii-in-event-name", "Email address or phone number in an event name", NONE),
+    Rule("CIO201", "dynamic-event-name", "Event name built at run time (f-string, +, format, %, join)", UNSAFE, RuleDoc(
+        checklist="event names are fixed strings; variable parts go in event data",
+        what="""
+            An event name built at run time: an f-string with placeholders, `+`, `.format()`, `%` or
+            `"".join(...)`, directly or through a local variable. Names held in constants or enums, a variable bound to a
+            literal and f-strings without placeholders are fine.
+            """,
+        why="""
+            Customer.io matches campaign triggers and segments on the exact event name: `viewed_123` and
+            `viewed_124` are two unrelated events, the event list fills with thousands of names, and no trigger matches.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, f"viewed_{product.id}")
+            """,
+        right="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "viewed_product", data={"product_id": product.id})
+            """,
+        fix="""
+            unsafe (it renames an event): where the placeholders are simple names or attributes, the name becomes its
+            static text and the placeholders move into the event data (`"viewed"`, `data={"product_id": product.id}`).
+            """,
+    )),
+    Rule("CIO202", "event-name-style", "Literal event name not in the configured style (default snake_case)", UNSAFE, RuleDoc(
+        checklist="event names follow one style (snake_case by default)",
+        what="""
+            A literal event name (or a local or module constant holding one) not in the configured style.
+            Data Pipelines calls are checked against their own style (by default capitalized words separated by spaces, which
+            admits both Customer.io's "Object Action" Title Case, `Order Completed`, and sentence case, `Signed up`; choose
+            `object-action` for strict Title Case), and its reserved semantic events (`User Deleted`,
+            `Device Created or Updated`, ...) are never reported.
+            """,
+        why="""
+            Names are matched exactly and case-sensitively: `UserSignedUp`, `user_signed_up` and
+            `user-signed-up` are three events, and a trigger written for one misses the others.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "UserSignedUp")
+            """,
+        right="""
+            from customerio import CustomerIO, analytics
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "user_signed_up")
+            analytics.track(user.id, "User Signed Up")
+            """,
+        fix="""
+            unsafe (it renames an event; update the campaigns that use the old name): the literal is rewritten to
+            the configured style.
+            """,
+        options="""
+            `cio-event-name-style` (snake_case, camelCase, PascalCase, kebab-case, object-action,
+            capitalized-words, any; default snake_case) and `cio-pipelines-event-name-style` (default capitalized-words).
+            """,
+    )),
+    Rule("CIO203", "pii-in-event-name", "Email address or phone number in an event name", NONE, RuleDoc(
+        checklist="no email address or phone number in an event name",
+        what="""
+            An email address or phone number in an event name: in the literal text, or interpolated from a
+            value whose name says email or phone (`user.email`, `form["phone"]`).
+            """,
+        why="""
+            Every person gets their own event name, and their address is copied into event lists,
+            reports and exports that many people can see, outside the profile's access and deletion controls.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, f"invited_{invitee.email}")
+            """,
+        right="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.track(user.id, "invited", data={"invitee_email": invitee.email})
+            """,
+        fix="none: move the value into the event data by hand.",
+    )),
 )
 
 EMAIL = re.compile(r"[^@\s{}]+@[^@\s{}]+\.[A-Za-z]{2,}")

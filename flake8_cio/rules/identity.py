@@ -4,12 +4,38 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from ..types import UNSAFE, Rule
+from ..types import UNSAFE, Rule, RuleDoc
 from ..semantic import Model, dotted, name_tokens, str_value
 from .event_names import EMAIL
 
 RULES = (
-    Rule("CIO301", "email-as-customer-id", "Email address used as the customer identifier", UNSAFE),
+    Rule("CIO301", "email-as-customer-id", "Email address used as the customer identifier", UNSAFE, RuleDoc(
+        checklist="people are identified by a stable id, not their email",
+        what="""
+            An email used as the customer identifier: the first argument or `id=`/`customer_id=` of the
+            Track client, and the Data Pipelines `user_id=`, when it is `x.email`, an `email` variable, `form["email"]`,
+            `data.get("email")` or an address literal. `email=` attributes and `identifiers={"email": ...}`, the documented
+            forms, are fine.
+            """,
+        why="""
+            Customer.io infers the identifier type from its shape: an email-looking id is treated as
+            `email`, so when the person changes address a second profile appears, history splits, and messages go to both.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.identify(user.email, plan="pro")
+            """,
+        right="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+            cio.identify(user.id, email=user.email, plan="pro")
+            """,
+        fix="""
+            unsafe: `x.email` as the identifier becomes `x.id`, keeping `email=x.email` as an attribute on
+            `identify`.
+            """,
+    )),
 )
 EMAIL_WORDS = {"email", "mail"}
 
