@@ -7,73 +7,22 @@ are answered from that, lazily and memoised.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import PurePath
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from . import sdk
-from .types import Finding, NONE
+from . import frameworks, sdk
 from .options import Options, installed_sdk_major
+from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
+    FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
+)
+from .types import NONE, Finding
+
+if TYPE_CHECKING:
+    from .project import Project
 
 NOT_A_CLIENT = "!"
-FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
-HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
-ROUTE_ATTRS = HTTP_METHODS | {"route", "api_route", "websocket", "websocket_route", "view", "ws"}
-ROUTER_NAME = re.compile(r"(?:^|_)(?:app|application|bp|blueprint|router|routes|api|server)$", re.IGNORECASE)
-ROUTE_FUNCTIONS = {  # bare decorators resolved through imports
-    "rest_framework.decorators.api_view", "litestar.get", "litestar.post", "litestar.put", "litestar.patch",
-    "litestar.delete", "litestar.route", "litestar.websocket",
-}
-VIEW_BASE = re.compile(r"(?:View|APIView|ViewSet|Resource|HTTPEndpoint|Controller|MethodView|Handler)$")
-VIEW_METHODS = HTTP_METHODS | {"list", "create", "retrieve", "update", "partial_update", "destroy", "dispatch"}
-TASK_DECORATOR = re.compile(r"(?:^|\.)(?:task|shared_task|actor|job)$")
-CACHE_DECORATOR = re.compile(r"(?:^|\.)(?:cache|lru_cache|cached|cached_property|memoize|singleton)$")
-ONCE_FUNCTIONS = re.compile(r"^(?:create_app|make_app|app_factory|init_app|setup|configure|lifespan|on_startup|startup|ready|main)$")
-STARTUP_DECORATOR = re.compile(r"(?:on_event|on_startup|before_serving|before_first_request|listener|asynccontextmanager|contextmanager)$")
-
-
-@dataclass(eq=False)
-class Scope:
-    node: ast.AST
-    parent: "Scope | None"
-    kind: str  # module, function, class, lambda, comprehension
-    bindings: dict[str, list[ast.AST | None]] = field(default_factory=dict)
-    params: dict[str, ast.arg] = field(default_factory=dict)
-    global_names: set[str] = field(default_factory=set)
-
-    def bind(self, name: str, value: ast.AST | None) -> None:
-        self.bindings.setdefault(name, []).append(value)
-
-
-@dataclass(eq=False)
-class Function:
-    node: ast.FunctionDef | ast.AsyncFunctionDef
-    scope: Scope
-    cls: ast.ClassDef | None
-    parent: "Function | None"
-
-    @property
-    def name(self) -> str:
-        return self.node.name
-
-    @property
-    def is_async(self) -> bool:
-        return isinstance(self.node, ast.AsyncFunctionDef)
-
-
-@dataclass(eq=False)
-class Site:
-    """A call and where it stands: its scope, innermost function, enclosing loops and guards."""
-
-    node: ast.Call
-    scope: Scope
-    function: Function | None
-    loops: tuple[ast.AST, ...]
-    guards: tuple[ast.expr, ...]  # tests of enclosing `if` statements in the same function
-    deferred: bool  # inside a lambda: runs later, elsewhere
-    awaited: bool
 
 
 @dataclass(eq=False)
@@ -102,56 +51,45 @@ class Value:
     expr: ast.expr
 
 
-def dotted(expr: ast.AST) -> str | None:
-    """``a.b.c`` for a Name/Attribute chain, else None."""
-    parts = []
-    while isinstance(expr, ast.Attribute):
-        parts.append(expr.attr)
-        expr = expr.value
-    if isinstance(expr, ast.Name):
-        parts.append(expr.id)
-        return ".".join(reversed(parts))
-    return None
-
-
-def last_name(expr: ast.AST) -> str | None:
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    if isinstance(expr, ast.Name):
-        return expr.id
-    return None
-
-
-def str_value(expr: ast.AST | None) -> str | None:
-    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
-
-
-def name_tokens(name: str) -> set[str]:
-    """Lower-case words of an identifier or setting name: ``CIO_AppKey`` -> {cio, app, key}."""
-    return {t.lower() for t in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", name) if t}
-
-
 class Model:
     """What the rules need to know about one module."""
 
-    def __init__(self, tree: ast.AST, lines: list[str], filename: str, options: Options):
+    def __init__(self, tree: ast.AST, lines: list[str], filename: str, options: Options,
+                 project: Project | None = None):
         self.tree = tree
         self.lines = lines
         self.filename = filename
         self.options = options
-        self.aliases: dict[str, str] = {}  # local name -> qualified name, from imports
-        self.functions: dict[ast.AST, Function] = {}
-        self.sites: list[Site] = []
-        self.attribute_stores: list[tuple[ast.Attribute, ast.expr, Scope]] = []  # x.y = value
-        self.self_attrs: dict[tuple[ast.ClassDef, str], list[ast.expr]] = {}
-        self.with_items: set[ast.expr] = set()  # `with X(...) as x:` context expressions
-        self.module = Scope(tree, None, "module")
-        self._memo: dict = {}
-        _Walker(self).walk(tree)
+        self.project = project
+        self.module_name = project.module_name(filename) if project else None
+        found = Bindings(tree)
+        self.module = found.module
+        self.functions = found.functions
+        self.sites = found.sites
+        self.attribute_stores = found.attribute_stores
+        self.self_attrs = found.self_attrs
+        self.with_items = found.with_items
+        self.aliases = {local: self._absolute(name, level) for local, (name, level) in found.imports.items()}
+        self.memo: dict = {}
+        self.unfixable: set[int] = set()  # ids of nodes whose findings get no fix (arguments a wrapper forwards)
+
+    def _absolute(self, name: str, level: int) -> str:
+        """The absolute module path of an import; ``.x`` stays relative when the module's package is unknown.
+        A project's own module named like the SDK is the project's code, not the SDK."""
+        if level:
+            package = self.module_name.split(".")[: -level] if self.module_name else None
+            if package is None or (not package and level > 1):
+                return "." * level + name
+            name = ".".join([*package, name]) if package else name
+        if self.project is not None:
+            return self.project.real_name(name)
+        return name
 
     # -- reporting ---------------------------------------------------------------------------------------
     def finding(self, code: str, node: ast.AST, message: str, fix: str | None = None, safety: str = NONE) -> Finding:
         """A finding at a node, with columns converted from UTF-8 byte offsets to characters."""
+        if id(node) in self.unfixable:
+            fix = None
         end_line = getattr(node, "end_lineno", None) or node.lineno
         end_col = getattr(node, "end_col_offset", None)
         return Finding(
@@ -171,8 +109,10 @@ class Model:
 
     @cached_property
     def sdk_major(self) -> int:
-        """The ``customerio`` major version the module targets: the option, else the installed SDK, else 3."""
-        return self.options.sdk_major or installed_sdk_major()
+        """The ``customerio`` major version the module targets: the option, else the project's pin or vendored
+        copy, else the installed SDK, else 3."""
+        pinned = self.project.sdk_major if self.project else None
+        return self.options.sdk_major or pinned or installed_sdk_major()
 
     @cached_property
     def is_test_file(self) -> bool:
@@ -295,15 +235,15 @@ class Model:
             return None
         node = values[0]
         key = ("factory", node)
-        if key not in self._memo:
-            self._memo[key] = None  # recursion guard
+        if key not in self.memo:
+            self.memo[key] = None  # recursion guard
             fn = self.functions[node]
             kinds = {
                 self._value_kind(ret.value, fn.scope, 3)
-                for ret in _own_nodes(node, ast.Return) if ret.value is not None
+                for ret in own_nodes(node, ast.Return) if ret.value is not None
             } - {None, "?", NOT_A_CLIENT}
-            self._memo[key] = kinds.pop() if len(kinds) == 1 else None
-        return self._memo[key]
+            self.memo[key] = kinds.pop() if len(kinds) == 1 else None
+        return self.memo[key]
 
     def annotation_kind(self, annotation: ast.expr) -> str | None:
         """Client kind named by an annotation: ``CustomerIO``, ``Optional[sdk.APIClient]``, ``"CustomerIO | None"``."""
@@ -423,52 +363,23 @@ class Model:
                     yield from self._payload(value, scope, role, depth + 1)
 
     # -- functions ----------------------------------------------------------------------------------------------
-    def decorator_names(self, fn: Function) -> list[str]:
-        names = []
-        for decorator in fn.node.decorator_list:
-            target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            names.append(self.qualname(target) or dotted(target) or "")
-        return names
-
     def is_handler(self, fn: Function) -> bool:
-        """A web request handler: route decorators, Django views, class-based view methods, the option's extras."""
+        """A web request handler (see ``frameworks``)."""
         key = ("handler", fn)
-        if key not in self._memo:
-            self._memo[key] = self._is_handler(fn)
-        return self._memo[key]
+        if key not in self.memo:
+            self.memo[key] = frameworks.is_handler(self, fn)
+        return self.memo[key]
 
-    def _is_handler(self, fn: Function) -> bool:
-        extra = self.options.route_decorators
-        for decorator in fn.node.decorator_list:
-            target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            name = dotted(target) or ""
-            qualname = self.qualname(target) or name
-            if qualname in ROUTE_FUNCTIONS or any(name == e or name.endswith("." + e) for e in extra):
-                return True
-            if isinstance(decorator, ast.Call) and isinstance(target, ast.Attribute) and target.attr in ROUTE_ATTRS:
-                path = str_value(decorator.args[0]) if decorator.args else None
-                receiver = last_name(target.value) or ""
-                if (path is not None and path.startswith("/")) or ROUTER_NAME.search(receiver):
-                    return True
-        if fn.cls is not None and fn.parent is None and fn.name in VIEW_METHODS:
-            return any(VIEW_BASE.search(dotted(base) or "") for base in fn.cls.bases)
-        if self.is_views_module and fn.parent is None and fn.cls is None:
-            params = fn.node.args.posonlyargs + fn.node.args.args
-            return bool(params) and params[0].arg == "request"
-        return False
+    def routed_elsewhere(self, fn: Function) -> bool:
+        """Registered as a handler by another module of the project (Django's ``urls.py``)."""
+        return bool(self.project and self.module_name) and \
+            f"{self.module_name}.{fn.name}" in self.project.routed_functions()
 
     def is_task(self, fn: Function) -> bool:
-        """A background job (Celery, Dramatiq, RQ): runs once per job."""
-        return any(TASK_DECORATOR.search(name) for name in self.decorator_names(fn))
+        return frameworks.is_task(self, fn)
 
     def runs_once(self, fn: Function) -> bool:
-        """A cached factory, a start-up hook or an app factory: what it builds is built once."""
-        names = self.decorator_names(fn)
-        if any(CACHE_DECORATOR.search(n) or STARTUP_DECORATOR.search(n) for n in names):
-            return True
-        if fn.name == "ready" and fn.cls is not None and any("AppConfig" in (dotted(b) or "") for b in fn.cls.bases):
-            return True
-        return fn.cls is None and bool(ONCE_FUNCTIONS.match(fn.name))
+        return frameworks.runs_once(self, fn)
 
     def local_function(self, call: ast.Call, site: Site) -> Function | None:
         """The module function or same-class method a call runs (``helper()``, ``self.helper()``)."""
@@ -522,166 +433,3 @@ def _param_role(call: CioCall, param: str) -> str | None:
 
 def _dict_key_role(key: str, role: str) -> str:
     return "timestamp" if key in ("timestamp", "send_at", "_timestamp", "last_used", "created_at") else role
-
-
-def _own_nodes(function: ast.AST, kind: type) -> Iterator[ast.AST]:
-    """Nodes of a kind inside a function body, not inside nested functions, classes or lambdas."""
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, kind):
-            yield node
-        if not isinstance(node, (*FUNCTION_NODES, ast.ClassDef, ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
-
-
-class _Walker:
-    """One pass over the module: bindings per scope, imports, functions and every call with its context."""
-
-    def __init__(self, model: Model):
-        self.model = model
-
-    def walk(self, tree: ast.AST) -> None:
-        self.visit_body(tree, self.model.module, None, None, (), (), False)
-
-    def visit_body(self, node, scope, function, cls, loops, guards, deferred):
-        for child in ast.iter_child_nodes(node):
-            self.visit(child, scope, function, cls, loops, guards, deferred, False)
-
-    def visit(self, node, scope, function, cls, loops, guards, deferred, awaited):
-        model = self.model
-        if isinstance(node, FUNCTION_NODES):
-            for decorator in node.decorator_list:
-                self.visit(decorator, scope, function, cls, loops, guards, deferred, False)
-            self.visit_arguments(node.args, scope, function, cls, loops, guards, deferred)
-            scope.bind(node.name, node)
-            inner = Scope(node, scope, "function")
-            fn = Function(node, inner, cls, function)
-            model.functions[node] = fn
-            self.bind_params(node.args, inner)
-            for statement in node.body:
-                self.visit(statement, inner, fn, None, (), (), False, False)
-            return
-        if isinstance(node, ast.Lambda):
-            self.visit_arguments(node.args, scope, function, cls, loops, guards, deferred)
-            inner = Scope(node, scope, "lambda")
-            self.bind_params(node.args, inner)
-            self.visit(node.body, inner, function, None, loops, guards, True, False)
-            return
-        if isinstance(node, ast.ClassDef):
-            for child in (*node.decorator_list, *node.bases, *node.keywords):
-                self.visit(child, scope, function, cls, loops, guards, deferred, False)
-            scope.bind(node.name, node)
-            inner = Scope(node, scope, "class")
-            for statement in node.body:
-                self.visit(statement, inner, function, node, loops, guards, deferred, False)
-            return
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            inner = Scope(node, scope, "comprehension")
-            inner_loops = loops + (node,)
-            for index, generator in enumerate(node.generators):
-                # the first iterable is evaluated in the enclosing scope, once
-                self.visit(generator.iter, scope if index == 0 else inner, function, cls,
-                           loops if index == 0 else inner_loops, guards, deferred, False)
-                self.bind_target(generator.target, inner, None)
-                for condition in generator.ifs:
-                    self.visit(condition, inner, function, cls, inner_loops, guards, deferred, False)
-            elements = (node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,)
-            for element in elements:
-                self.visit(element, inner, function, cls, inner_loops, guards, deferred, False)
-            return
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            self.bind_import(node, scope)
-            return
-        if isinstance(node, ast.Global):
-            scope.global_names.update(node.names)
-            return
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                self.bind_target(target, scope, node.value if len(node.targets) == 1 else None, cls, function)
-        elif isinstance(node, ast.AnnAssign):
-            self.bind_target(node.target, scope, node.value, cls, function)
-        elif isinstance(node, ast.AugAssign):
-            self.bind_target(node.target, scope, None, cls, function)
-        elif isinstance(node, ast.NamedExpr):
-            target_scope = scope
-            while target_scope.kind == "comprehension":
-                target_scope = target_scope.parent
-            target_scope.bind(node.target.id, node.value)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            self.visit(node.iter, scope, function, cls, loops, guards, deferred, False)
-            self.bind_target(node.target, scope, None)
-            inner_loops = loops + (node,)
-            for statement in node.body:
-                self.visit(statement, scope, function, cls, inner_loops, guards, deferred, False)
-            for statement in node.orelse:
-                self.visit(statement, scope, function, cls, loops, guards, deferred, False)
-            return
-        elif isinstance(node, ast.While):
-            self.visit(node.test, scope, function, cls, loops, guards, deferred, False)
-            for statement in node.body:
-                self.visit(statement, scope, function, cls, loops + (node,), guards, deferred, False)
-            for statement in node.orelse:
-                self.visit(statement, scope, function, cls, loops, guards, deferred, False)
-            return
-        elif isinstance(node, ast.If):
-            self.visit(node.test, scope, function, cls, loops, guards, deferred, False)
-            for statement in node.body:
-                self.visit(statement, scope, function, cls, loops, guards + (node.test,), deferred, False)
-            for statement in node.orelse:
-                self.visit(statement, scope, function, cls, loops, guards, deferred, False)
-            return
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                model.with_items.add(item.context_expr)
-                if item.optional_vars is not None:
-                    self.bind_target(item.optional_vars, scope, item.context_expr, cls, function)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            scope.bind(node.name, None)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
-            scope.bind(node.name, None)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            scope.bind(node.rest, None)
-        elif isinstance(node, ast.Await):
-            self.visit(node.value, scope, function, cls, loops, guards, deferred, True)
-            return
-        elif isinstance(node, ast.Call):
-            model.sites.append(Site(node, scope, function, loops, guards, deferred, awaited))
-        for child in ast.iter_child_nodes(node):
-            self.visit(child, scope, function, cls, loops, guards, deferred, False)
-
-    def visit_arguments(self, args: ast.arguments, scope, function, cls, loops, guards, deferred):
-        for default in (*args.defaults, *(d for d in args.kw_defaults if d is not None)):
-            self.visit(default, scope, function, cls, loops, guards, deferred, False)
-
-    def bind_params(self, args: ast.arguments, scope: Scope) -> None:
-        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
-            if arg is not None:
-                scope.params[arg.arg] = arg
-
-    def bind_target(self, target, scope, value, cls=None, function=None):
-        if isinstance(target, ast.Name):
-            scope.bind(target.id, value)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for element in target.elts:
-                self.bind_target(element, scope, None)
-        elif isinstance(target, ast.Starred):
-            self.bind_target(target.value, scope, None)
-        elif isinstance(target, ast.Attribute) and value is not None:
-            self.model.attribute_stores.append((target, value, scope))
-            if isinstance(target.value, ast.Name) and target.value.id == "self" and function and function.cls:
-                self.model.self_attrs.setdefault((function.cls, target.attr), []).append(value)
-
-    def bind_import(self, node, scope):
-        aliases = self.model.aliases
-        for alias in node.names:
-            if isinstance(node, ast.Import):
-                local = alias.asname or alias.name.split(".")[0]
-                aliases[local] = alias.name if alias.asname else local
-            elif alias.name != "*":
-                local = alias.asname or alias.name
-                module = ("." * node.level) + (node.module or "")
-                aliases[local] = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
-            else:
-                continue
-            scope.bind(local, None)

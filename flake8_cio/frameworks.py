@@ -1,0 +1,141 @@
+"""Frameworks: which functions run per web request, per job or per invocation, and which run once.
+
+Web frameworks register handlers in three ways, all recognised here: decorators (``@app.post``, DRF
+``@action``, Flask ``before_request``), class-based views (verb methods and the generic-view hooks Django and DRF
+call inside the request), and registration calls (``path("x/", views.signup)``, ``add_url_rule``, Starlette
+``Route``, aiohttp ``router.add_post``, FastAPI ``Depends(get_cio)``).
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from .scopes import Function, dotted, last_name, str_value
+
+if TYPE_CHECKING:
+    from .semantic import Model
+
+HTTP_METHODS = {"get", "post", "put", "patch", "delete", "head", "options"}
+ROUTE_ATTRS = HTTP_METHODS | {"route", "api_route", "websocket", "websocket_route", "view", "ws"}
+REQUEST_HOOKS = {"before_request", "after_request", "before_app_request", "after_app_request", "teardown_request"}
+ROUTER_NAME = re.compile(r"(?:^|_)(?:app|application|bp|blueprint|router|routes|api|server)$", re.IGNORECASE)
+ROUTE_FUNCTIONS = {  # bare decorators resolved through imports
+    "rest_framework.decorators.api_view", "rest_framework.decorators.action", "litestar.get", "litestar.post",
+    "litestar.put", "litestar.patch", "litestar.delete", "litestar.route", "litestar.websocket",
+}
+VIEW_BASE = re.compile(r"(?:View|APIView|ViewSet|Resource|HTTPEndpoint|Controller|MethodView|Handler|Mixin)$")
+VIEW_METHODS = HTTP_METHODS | {
+    "list", "create", "retrieve", "update", "partial_update", "destroy", "dispatch",
+    "perform_create", "perform_update", "perform_destroy",  # DRF, inside the request
+    "form_valid", "form_invalid", "get_context_data", "get_queryset", "get_object",  # Django generic views
+}
+#: Calls that register a function as a request handler, and where the function goes (index, keyword).
+REGISTRARS = {
+    "path": (1, "view"), "re_path": (1, "view"), "url": (1, "view"),  # Django urls.py
+    "add_url_rule": (2, "view_func"),  # Flask
+    "Route": (1, "endpoint"), "WebSocketRoute": (1, "endpoint"),  # Starlette
+    "add_get": (1, "handler"), "add_post": (1, "handler"), "add_put": (1, "handler"),  # aiohttp
+    "add_patch": (1, "handler"), "add_delete": (1, "handler"), "add_route": (2, "handler"),
+    "add_api_route": (1, "endpoint"),  # FastAPI
+    "Depends": (0, "dependency"), "Security": (0, "dependency"),  # FastAPI dependencies run per request
+}
+TASK_DECORATOR = re.compile(r"(?:^|\.)(?:task|shared_task|actor|job|periodic_task)$")
+CACHE_DECORATOR = re.compile(r"(?:^|\.)(?:cache|lru_cache|cached|cached_property|memoize|singleton)$")
+ONCE_FUNCTIONS = re.compile(
+    r"^(?:create_app|make_app|app_factory|init_app|setup|configure|lifespan|on_startup|startup|ready|main)$")
+STARTUP_DECORATOR = re.compile(
+    r"(?:on_event|on_startup|before_serving|before_first_request|listener|asynccontextmanager|contextmanager)$")
+LAMBDA_HANDLER = re.compile(r"(?:^|_)handler$")
+
+
+def decorator_names(model: Model, fn: Function) -> list[str]:
+    names = []
+    for decorator in fn.node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        names.append(model.qualname(target) or dotted(target) or "")
+    return names
+
+
+def is_handler(model: Model, fn: Function) -> bool:
+    """A web request handler: route decorators and hooks, class-based view methods, registered functions,
+    Django function views, the option's extras."""
+    if _decorated_as_handler(model, fn):
+        return True
+    if fn.cls is not None and fn.parent is None:
+        return fn.name in VIEW_METHODS and any(VIEW_BASE.search(dotted(base) or "") for base in fn.cls.bases)
+    if fn.parent is None and (fn.node in registered_functions(model) or model.routed_elsewhere(fn)):
+        return True
+    if model.is_views_module and fn.parent is None:
+        params = fn.node.args.posonlyargs + fn.node.args.args
+        return bool(params) and params[0].arg == "request"
+    return False
+
+
+def _decorated_as_handler(model: Model, fn: Function) -> bool:
+    extra = model.options.route_decorators
+    for decorator in fn.node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = dotted(target) or ""
+        if (model.qualname(target) or name) in ROUTE_FUNCTIONS or any(name == e or name.endswith("." + e) for e in extra):
+            return True
+        if isinstance(target, ast.Attribute) and target.attr in REQUEST_HOOKS:
+            return True
+        if isinstance(decorator, ast.Call) and isinstance(target, ast.Attribute) and target.attr in ROUTE_ATTRS:
+            path = str_value(decorator.args[0]) if decorator.args else None
+            if (path is not None and path.startswith("/")) or ROUTER_NAME.search(last_name(target.value) or ""):
+                return True
+    return False
+
+
+def registered_functions(model: Model) -> set[ast.AST]:
+    """Functions of this module handed to a registrar (``path("x/", signup)``, ``Depends(get_cio)``)."""
+    key = "registered"
+    if key not in model.memo:
+        model.memo[key] = {node for node in (_resolve_local(model, ref) for ref in registered_refs(model)) if node}
+    return model.memo[key]
+
+
+def registered_refs(model: Model) -> list[ast.expr]:
+    """Expressions handed to a registrar anywhere in the module: local names or imported ``views.signup``."""
+    refs = []
+    for site in model.sites:
+        where = REGISTRARS.get(last_name(site.node.func) or "")
+        if where is None:
+            continue
+        index, keyword = where
+        args = site.node.args
+        refs.extend(k.value for k in site.node.keywords if k.arg == keyword)
+        if len(args) > index and not isinstance(args[index], ast.Starred):
+            refs.append(args[index])
+    return refs
+
+
+def _resolve_local(model: Model, ref: ast.expr) -> ast.AST | None:
+    if isinstance(ref, ast.Name):
+        values = model.module.bindings.get(ref.id, [])
+        if len(values) == 1 and isinstance(values[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return values[0]
+    return None
+
+
+def is_task(model: Model, fn: Function) -> bool:
+    """A background job (Celery, Dramatiq, RQ): runs once per job."""
+    return any(TASK_DECORATOR.search(name) for name in decorator_names(model, fn))
+
+
+def is_invocation(fn: Function) -> bool:
+    """An AWS Lambda entry point, ``handler(event, context)``: runs per invocation."""
+    params = [a.arg for a in fn.node.args.args]
+    return fn.cls is None and fn.parent is None and params == ["event", "context"] and bool(
+        LAMBDA_HANDLER.search(fn.name))
+
+
+def runs_once(model: Model, fn: Function) -> bool:
+    """A cached factory, a start-up hook or an app factory: what it builds is built once."""
+    names = decorator_names(model, fn)
+    if any(CACHE_DECORATOR.search(n) or STARTUP_DECORATOR.search(n) for n in names):
+        return True
+    if fn.name == "ready" and fn.cls is not None and any("AppConfig" in (dotted(b) or "") for b in fn.cls.bases):
+        return True
+    return fn.cls is None and bool(ONCE_FUNCTIONS.match(fn.name))

@@ -1,0 +1,303 @@
+"""Scopes and bindings: one walk over a module records what each name is bound to, and every call with the
+context it runs in (innermost function, enclosing loops and ``if`` guards, deferral in a lambda, ``await``).
+
+Knows nothing about Customer.io: ``semantic.Model`` asks its questions of what this walk collected.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+@dataclass(eq=False)
+class Scope:
+    node: ast.AST
+    parent: "Scope | None"
+    kind: str  # module, function, class, lambda, comprehension
+    bindings: dict[str, list[ast.AST | None]] = field(default_factory=dict)
+    params: dict[str, ast.arg] = field(default_factory=dict)
+    global_names: set[str] = field(default_factory=set)
+
+    def bind(self, name: str, value: ast.AST | None) -> None:
+        self.bindings.setdefault(name, []).append(value)
+
+
+@dataclass(eq=False)
+class Function:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    scope: Scope
+    cls: ast.ClassDef | None
+    parent: "Function | None"
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def is_async(self) -> bool:
+        return isinstance(self.node, ast.AsyncFunctionDef)
+
+
+@dataclass(eq=False)
+class Site:
+    """A call and where it stands: its scope, innermost function, enclosing loops and guards."""
+
+    node: ast.Call
+    scope: Scope
+    function: Function | None
+    loops: tuple[ast.AST, ...]
+    guards: tuple[ast.expr, ...]  # tests of enclosing `if` statements in the same function
+    deferred: bool  # inside a lambda: runs later, elsewhere
+    awaited: bool
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where the walk is: what a call found here records as its site."""
+
+    scope: Scope
+    function: Function | None = None
+    cls: ast.ClassDef | None = None
+    loops: tuple[ast.AST, ...] = ()
+    guards: tuple[ast.expr, ...] = ()
+    deferred: bool = False
+    awaited: bool = False
+
+
+def dotted(expr: ast.AST) -> str | None:
+    """``a.b.c`` for a Name/Attribute chain, else None."""
+    parts = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def last_name(expr: ast.AST) -> str | None:
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Name):
+        return expr.id
+    return None
+
+
+def str_value(expr: ast.AST | None) -> str | None:
+    return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
+
+
+def name_tokens(name: str) -> set[str]:
+    """Lower-case words of an identifier or setting name: ``CIO_AppKey`` -> {cio, app, key}."""
+    return {t.lower() for t in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", name) if t}
+
+
+def own_nodes(function: ast.AST, kind: type | tuple[type, ...]) -> Iterator[ast.AST]:
+    """Nodes of a kind inside a function body, not inside nested functions, classes or lambdas."""
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, kind):
+            yield node
+        if not isinstance(node, (*FUNCTION_NODES, ast.ClassDef, ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+class Bindings:
+    """What one walk of a module collects."""
+
+    def __init__(self, tree: ast.AST):
+        self.module = Scope(tree, None, "module")
+        self.imports: dict[str, tuple[str, int]] = {}  # local name -> (imported dotted name, relative level)
+        self.functions: dict[ast.AST, Function] = {}
+        self.sites: list[Site] = []
+        self.attribute_stores: list[tuple[ast.Attribute, ast.expr, Scope]] = []  # x.y = value
+        self.self_attrs: dict[tuple[ast.ClassDef, str], list[ast.expr]] = {}
+        self.with_items: set[ast.expr] = set()  # `with X(...) as x:` context expressions
+        _Walker(self).visit_children(tree, Context(self.module))
+
+
+class _Walker:
+    """One pass over the module: bindings per scope, imports, functions and every call with its context."""
+
+    def __init__(self, found: Bindings):
+        self.found = found
+
+    def visit_children(self, node: ast.AST, ctx: Context) -> None:
+        for child in ast.iter_child_nodes(node):
+            self.visit(child, ctx)
+
+    def visit_all(self, nodes, ctx: Context) -> None:
+        for node in nodes:
+            self.visit(node, ctx)
+
+    def visit(self, node: ast.AST, ctx: Context) -> None:
+        if ctx.awaited and not isinstance(node, ast.Call):
+            ctx = replace(ctx, awaited=False)
+        handler = getattr(self, "visit_" + type(node).__name__, None)
+        if handler is not None and handler(node, ctx):
+            return
+        if isinstance(node, ast.Call):
+            self.found.sites.append(Site(node, ctx.scope, ctx.function, ctx.loops, ctx.guards, ctx.deferred,
+                                         ctx.awaited))
+            ctx = replace(ctx, awaited=False) if ctx.awaited else ctx
+        self.visit_children(node, ctx)
+
+    # Each visit_X returns True when it has visited the node's children itself.
+    def visit_FunctionDef(self, node, ctx: Context) -> bool:
+        self.visit_all(node.decorator_list, ctx)
+        self.visit_defaults(node.args, ctx)
+        ctx.scope.bind(node.name, node)
+        inner = Scope(node, ctx.scope, "function")
+        fn = Function(node, inner, ctx.cls, ctx.function)
+        self.found.functions[node] = fn
+        self.bind_params(node.args, inner)
+        self.visit_all(node.body, Context(inner, fn))
+        return True
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node, ctx: Context) -> bool:
+        self.visit_defaults(node.args, ctx)
+        inner = Scope(node, ctx.scope, "lambda")
+        self.bind_params(node.args, inner)
+        self.visit(node.body, replace(ctx, scope=inner, cls=None, deferred=True))
+        return True
+
+    def visit_ClassDef(self, node, ctx: Context) -> bool:
+        self.visit_all((*node.decorator_list, *node.bases, *node.keywords), ctx)
+        ctx.scope.bind(node.name, node)
+        self.visit_all(node.body, replace(ctx, scope=Scope(node, ctx.scope, "class"), cls=node))
+        return True
+
+    def visit_comprehension_node(self, node, ctx: Context) -> bool:
+        inner = replace(ctx, scope=Scope(node, ctx.scope, "comprehension"), loops=ctx.loops + (node,))
+        for index, generator in enumerate(node.generators):
+            # the first iterable is evaluated in the enclosing scope, once
+            self.visit(generator.iter, ctx if index == 0 else inner)
+            self.bind_target(generator.target, inner.scope, None, ctx)
+            self.visit_all(generator.ifs, inner)
+        self.visit_all((node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,), inner)
+        return True
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_comprehension_node
+
+    def visit_Import(self, node, ctx: Context) -> bool:
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            if isinstance(node, ast.Import):
+                local = alias.asname or alias.name.split(".")[0]
+                self.found.imports[local] = (alias.name if alias.asname else local, 0)
+            else:
+                local = alias.asname or alias.name
+                self.found.imports[local] = (f"{node.module}.{alias.name}" if node.module else alias.name, node.level)
+            ctx.scope.bind(local, None)
+        return True
+
+    visit_ImportFrom = visit_Import
+
+    def visit_Global(self, node, ctx: Context) -> bool:
+        ctx.scope.global_names.update(node.names)
+        return True
+
+    def visit_Assign(self, node, ctx: Context) -> bool:
+        for target in node.targets:
+            self.bind_target(target, ctx.scope, node.value if len(node.targets) == 1 else None, ctx)
+        return False
+
+    def visit_AnnAssign(self, node, ctx: Context) -> bool:
+        self.bind_target(node.target, ctx.scope, node.value, ctx)
+        return False
+
+    def visit_AugAssign(self, node, ctx: Context) -> bool:
+        self.bind_target(node.target, ctx.scope, None, ctx)
+        return False
+
+    def visit_NamedExpr(self, node, ctx: Context) -> bool:
+        scope = ctx.scope
+        while scope.kind == "comprehension":
+            scope = scope.parent
+        scope.bind(node.target.id, node.value)
+        return False
+
+    def visit_For(self, node, ctx: Context) -> bool:
+        self.visit(node.iter, ctx)
+        self.bind_target(node.target, ctx.scope, None, ctx)
+        self.visit_all(node.body, replace(ctx, loops=ctx.loops + (node,)))
+        self.visit_all(node.orelse, ctx)
+        return True
+
+    visit_AsyncFor = visit_For
+
+    def visit_While(self, node, ctx: Context) -> bool:
+        self.visit(node.test, ctx)
+        self.visit_all(node.body, replace(ctx, loops=ctx.loops + (node,)))
+        self.visit_all(node.orelse, ctx)
+        return True
+
+    def visit_If(self, node, ctx: Context) -> bool:
+        self.visit(node.test, ctx)
+        self.visit_all(node.body, replace(ctx, guards=ctx.guards + (node.test,)))
+        self.visit_all(node.orelse, ctx)
+        return True
+
+    def visit_With(self, node, ctx: Context) -> bool:
+        for item in node.items:
+            self.found.with_items.add(item.context_expr)
+            if item.optional_vars is not None:
+                self.bind_target(item.optional_vars, ctx.scope, item.context_expr, ctx)
+        return False
+
+    visit_AsyncWith = visit_With
+
+    def visit_ExceptHandler(self, node, ctx: Context) -> bool:
+        if node.name:
+            ctx.scope.bind(node.name, None)
+        return False
+
+    def visit_MatchAs(self, node, ctx: Context) -> bool:
+        if node.name:
+            ctx.scope.bind(node.name, None)
+        return False
+
+    visit_MatchStar = visit_MatchAs
+
+    def visit_MatchMapping(self, node, ctx: Context) -> bool:
+        if node.rest:
+            ctx.scope.bind(node.rest, None)
+        return False
+
+    def visit_Await(self, node, ctx: Context) -> bool:
+        self.visit(node.value, replace(ctx, awaited=True))
+        return True
+
+    def visit_defaults(self, args: ast.arguments, ctx: Context) -> None:
+        self.visit_all((*args.defaults, *(d for d in args.kw_defaults if d is not None)), ctx)
+
+    @staticmethod
+    def bind_params(args: ast.arguments, scope: Scope) -> None:
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+            if arg is not None:
+                scope.params[arg.arg] = arg
+
+    def bind_target(self, target, scope: Scope, value, ctx: Context) -> None:
+        if isinstance(target, ast.Name):
+            # `global cio` in `init()`: the assignment binds the module's name
+            (self.found.module if target.id in scope.global_names else scope).bind(target.id, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self.bind_target(element, scope, None, ctx)
+        elif isinstance(target, ast.Starred):
+            self.bind_target(target.value, scope, None, ctx)
+        elif isinstance(target, ast.Attribute) and value is not None:
+            self.found.attribute_stores.append((target, value, scope))
+            fn = ctx.function
+            if isinstance(target.value, ast.Name) and target.value.id == "self" and fn and fn.cls:
+                self.found.self_attrs.setdefault((fn.cls, target.attr), []).append(value)
