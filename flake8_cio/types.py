@@ -35,7 +35,7 @@ class Rule:
     name: str  # kebab-case, as in ruff
     summary: str
     fix: str  # SAFE, UNSAFE or NONE: the safety of the rule's main fix
-    doc: RuleDoc | None = None
+    doc: RuleDoc
 
 
 @dataclass(frozen=True, order=True)

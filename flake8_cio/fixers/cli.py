@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flake8_cio.docs import find_rule, rule_page
 from flake8_cio.engine import all_rules, might_use_customerio
 from flake8_cio.options import OPTION_SPECS, Options, OptionError, flag, read_config
 
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="change nothing; write the review checklist (markdown), SARIF 2.1.0 or GitHub annotations")
     parser.add_argument("--output", "-o", help="write the report to this file instead of stdout")
     parser.add_argument("--quiet", "-q", action="store_true", help="no per-finding lines, only the summary")
+    parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation (markdown) and exit, as `ruff rule`")
     for name in OPTION_SPECS:
         parser.add_argument(f"--{flag(name)}", dest=name, default=None, help=argparse.SUPPRESS)
     return parser
@@ -148,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.explain is not None:
+        return _explain(args.explain)
     try:
         rules = all_rules()
         select, ignore = _codes(args.select, rules), _codes(args.ignore, rules) or frozenset()
@@ -166,6 +170,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         return _write_report(results, args)
     return _report(results, args, len(files))
+
+
+def _explain(key: str) -> int:
+    rule = find_rule(key)
+    if rule is None:
+        print(f"cio-fix: error: unknown rule {key!r}; codes are {', '.join(sorted(all_rules()))}", file=sys.stderr)
+        return 2
+    sys.stdout.write(rule_page(rule))
+    return 0
 
 
 def _write_report(results: list[FileResult], args) -> int:

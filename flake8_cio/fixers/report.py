@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from flake8_cio import __version__
+from flake8_cio.docs import rule_body, rule_url
 from flake8_cio.engine import all_rules
 from flake8_cio.types import Rule
 
-RULES_MD = Path(__file__).resolve().parent.parent.parent / "rules.md"  # present in a source checkout or editable install
 FIX_WORDS = {"safe": "cio-fix can fix it", "unsafe": "cio-fix --unsafe-fixes can fix it", None: "no automatic fix"}
 
 
@@ -27,14 +27,6 @@ class Item:
     code: str
     message: str
     fix: str | None  # "safe", "unsafe" or None
-
-
-def rule_sections() -> dict[str, str]:
-    """rules.md's section text per code, when rules.md is at hand."""
-    if not RULES_MD.is_file():
-        return {}
-    text = RULES_MD.read_text("utf-8")
-    return {code: body.strip() for code, body in re.findall(r"^## (CIO\d{3}) [a-z-]+\n(.*?)(?=^## |\Z)", text, re.M | re.S)}
 
 
 def markdown(items: list[Item]) -> str:
@@ -66,8 +58,8 @@ def github(items: list[Item]) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-def _sarif_rule(rule: Rule, sections: dict[str, str]) -> dict:
-    help_markdown = sections.get(rule.code, rule.summary)
+def _sarif_rule(rule: Rule) -> dict:
+    help_markdown = rule_body(rule)  # the rule's rules.md section, from the docs in the package
     help_text = re.sub(r"```python\n|```|\*\*", "", help_markdown)
     return {
         "id": rule.code,
@@ -75,6 +67,7 @@ def _sarif_rule(rule: Rule, sections: dict[str, str]) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.summary},
         "help": {"text": help_text, "markdown": help_markdown},
+        "helpUri": rule_url(rule),
         "defaultConfiguration": {"level": "warning"},
         "properties": {"fix": rule.fix, "tags": ["customer.io"]},
     }
@@ -82,8 +75,7 @@ def _sarif_rule(rule: Rule, sections: dict[str, str]) -> dict:
 
 def sarif(items: list[Item], tool_rules: dict[str, Rule] | None = None) -> str:
     rules = dict(tool_rules or all_rules())
-    sections = rule_sections()
-    descriptors = [_sarif_rule(rule, sections) for rule in rules.values()]
+    descriptors = [_sarif_rule(rule) for rule in rules.values()]
     index = {rule.code: i for i, rule in enumerate(rules.values())}
     for item in items:  # codes of other flake8 plugins, when used as a flake8 formatter
         if item.code not in index:
