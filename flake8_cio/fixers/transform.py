@@ -29,13 +29,16 @@ class Result:
 
 
 def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = False,
-               select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True) -> Result:
+               select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True,
+               unfixable: frozenset[str] = frozenset(), unsafe_codes: frozenset[str] = frozenset()) -> Result:
     """Fix until nothing more applies (at most 4 passes: a fix may expose another); raises SyntaxError.
-    With apply=False, only the findings (selected, not silenced by noqa)."""
+    With apply=False, only the findings (selected, not silenced by noqa). Codes or prefixes in ``unfixable`` are
+    never fixed, those in ``unsafe_codes`` only with ``unsafe`` (the user's ``unfixable``, ``extend-unsafe-fixes``)."""
     applied: list[Finding] = []
     for _ in range(4 if apply else 0):
         findings = _wanted(check_source(source, filename, options), source, select, ignore)
-        fixable = [f for f in findings if f.fix and (f.safety == SAFE or unsafe)]
+        fixable = [f for f in findings if f.fix and not f.code.startswith(tuple(unfixable))
+                   and (unsafe or (f.safety == SAFE and not f.code.startswith(tuple(unsafe_codes))))]
         if not fixable:
             break
         new_source, done = _apply(source, fixable)
