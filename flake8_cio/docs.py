@@ -113,18 +113,23 @@ def find_rule(key: str) -> Rule | None:
     return rules.get(key.strip().upper()) or next((r for r in rules.values() if r.name == key.strip()), None)
 
 
+def _in_code_order() -> list[Rule]:
+    """Families register in any order (FAMILIES); the docs list rules by code."""
+    return sorted(all_rules().values(), key=lambda r: r.code)
+
+
 def rules_md() -> str:
-    rules = sorted(all_rules().values(), key=lambda r: r.code)
+    rules = _in_code_order()
     checklist = "\n".join(f"- [ ] {r.code} {r.name}: {r.doc.checklist}" for r in rules)
+    sections = {r.code: f"## {r.code} {r.name}\n\n{rule_body(r)}" for r in rules}
     parts = [PREAMBLE, f"## Checklist\n\n{checklist}", CLIENT_CALLS]
-    parts += [f"## {r.code} {r.name}\n\n{rule_body(r)}" for r in rules if not uses_catalog(r)]
-    parts += [CATALOG_RULES] + [f"## {r.code} {r.name}\n\n{rule_body(r)}" for r in rules if uses_catalog(r)]
+    parts += [sections[r.code] for r in rules if not uses_catalog(r)]
+    parts += [CATALOG_RULES] + [sections[r.code] for r in rules if uses_catalog(r)]
     return "\n\n".join(parts) + "\n"
 
 
 def readme_table() -> str:
-    rows = [f"| [{r.code}]({rule_url(r)}) | {r.name} | {r.summary} | {r.fix} |"
-            for r in sorted(all_rules().values(), key=lambda r: r.code)]
+    rows = [f"| [{r.code}]({rule_url(r)}) | {r.name} | {r.summary} | {r.fix} |" for r in _in_code_order()]
     return "\n".join([TABLE_START, "| code | name | finds | fix |", "|---|---|---|---|", *rows, TABLE_END])
 
 
