@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 from .options import Options
+from .project import find_project
 from .types import Finding, Rule
 
 
@@ -25,11 +27,16 @@ def all_rules() -> dict[str, Rule]:
 def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", options: Options | None = None) -> list[Finding]:
     """Findings for a parsed module, sorted by position, one per (code, position)."""
     options = options or Options()
-    if not might_use_customerio("".join(lines), options):
+    source = "".join(lines)
+    local = might_use_customerio(source, options)
+    project = find_project(filename, options) if local or options.project_analysis else None
+    if project is not None and project.is_vendored(Path(filename)):
+        return []  # a vendored copy of the SDK, or its tests: not application code
+    if not local and not (project is not None and project.imports_relevant(filename, source)):
         return []
     from .semantic import Model
 
-    model = Model(tree, lines, filename, options)
+    model = Model(tree, lines, filename, options, project)
     found = {(f.line, f.col, f.code): f for family in _families() for f in family.check(model)}
     return sorted(found.values())
 

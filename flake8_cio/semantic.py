@@ -55,12 +55,13 @@ class Model:
     """What the rules need to know about one module."""
 
     def __init__(self, tree: ast.AST, lines: list[str], filename: str, options: Options,
-                 project: Project | None = None):
+                 project: Project | None = None, resolve: bool = True):
         self.tree = tree
         self.lines = lines
         self.filename = filename
         self.options = options
         self.project = project
+        self.linked = project if resolve else None  # other modules are looked up only when resolving
         self.module_name = project.module_name(filename) if project else None
         found = Bindings(tree)
         self.module = found.module
@@ -174,8 +175,12 @@ class Model:
                 return sdk.ANALYTICS
             if qualname.split(".")[0] in ("customerio", "flake8_cio"):
                 return None  # the SDK module itself, a class, a function
+            if self.linked is not None:
+                kind = self.linked.client_kind(qualname)
+                if kind:
+                    return kind
         if isinstance(expr, ast.Call):
-            kind = self._value_kind(expr, scope, depth)
+            kind = self.value_kind(expr, scope, depth)
             return None if kind == NOT_A_CLIENT else kind
         if isinstance(expr, ast.Name):
             found = self.lookup(expr.id, scope)
@@ -184,7 +189,7 @@ class Model:
                 param = bound_scope.params.get(expr.id)
                 if param is not None and param.annotation is not None:
                     return self.annotation_kind(param.annotation)
-                kinds = {self._value_kind(v, bound_scope, depth) for v in values if isinstance(v, ast.expr)}
+                kinds = {self.value_kind(v, bound_scope, depth) for v in values if isinstance(v, ast.expr)}
                 known = kinds - {None, "?", NOT_A_CLIENT}
                 if known:
                     return known.pop()
@@ -197,13 +202,16 @@ class Model:
             if isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
                 cls = self._enclosing_class(scope)
                 values = self.self_attrs.get((cls, expr.attr), [])
-                kinds = {self._value_kind(v, scope, depth) for v in values} - {None, "?", NOT_A_CLIENT}
+                kinds = {self.value_kind(v, scope, depth) for v in values} - {None, "?", NOT_A_CLIENT}
                 if kinds:
                     return kinds.pop()
+                kind = self._class_annotation_kind(cls, expr.attr)
+                if kind:
+                    return kind
             return "?" if self._looks_like_client(expr.attr) else None
         return None
 
-    def _value_kind(self, value: ast.AST, scope: Scope, depth: int) -> str | None:
+    def value_kind(self, value: ast.AST, scope: Scope, depth: int = 4) -> str | None:
         """Kind of client a bound value evaluates to; NOT_A_CLIENT when it surely is none (a literal, another
         library's class), None when unknown."""
         if isinstance(value, (ast.Name, ast.Attribute)):
@@ -220,6 +228,9 @@ class Model:
         factory = self.factory_kind(value.func)
         if factory:
             return factory
+        ref = self.ref_of(value, scope) if self.linked is not None and qualname else None
+        if ref and self.linked.client_kind(ref):
+            return self.linked.client_kind(ref)
         called = last_name(value.func) or ""
         if called[:1].isupper():
             return NOT_A_CLIENT  # another library's class
@@ -227,7 +238,11 @@ class Model:
         return "?" if name_tokens(called) & {"cio", "customerio"} else NOT_A_CLIENT
 
     def factory_kind(self, func: ast.expr) -> str | None:
-        """Kind of client a module-level function of this module returns (``get_cio()``), if any."""
+        """Kind of client a module-level function returns (``get_cio()``), here or in another project module."""
+        qualname = self.qualname(func) if self.linked is not None else None
+        if qualname:
+            found = self.linked.resolve(qualname)
+            return found[2]["kind"] if found and found[0] == "factory" else None
         if not isinstance(func, ast.Name):
             return None
         values = self.module.bindings.get(func.id, [])
@@ -239,7 +254,7 @@ class Model:
             self.memo[key] = None  # recursion guard
             fn = self.functions[node]
             kinds = {
-                self._value_kind(ret.value, fn.scope, 3)
+                self.value_kind(ret.value, fn.scope, 3)
                 for ret in own_nodes(node, ast.Return) if ret.value is not None
             } - {None, "?", NOT_A_CLIENT}
             self.memo[key] = kinds.pop() if len(kinds) == 1 else None
@@ -257,10 +272,88 @@ class Model:
                     return kind
             elif isinstance(node, (ast.Name, ast.Attribute)):
                 qualname = self.qualname(node)
-                kind = sdk.CONSTRUCTORS.get(qualname) or sdk.RUNTIME_TYPES.get(qualname)
+                kind = sdk.CONSTRUCTORS.get(qualname) or sdk.RUNTIME_TYPES.get(qualname) or self._type_alias_kind(node)
                 if kind:
                     return kind
         return None
+
+    def _type_alias_kind(self, node: ast.expr) -> str | None:
+        """A type alias naming a client: ``CioDep = Annotated[CustomerIO, Depends(get_cio)]``, here or imported."""
+        if isinstance(node, ast.Name) and node.id not in self.aliases:
+            values = self.module.bindings.get(node.id, [])
+            if len(values) == 1 and isinstance(values[0], ast.Subscript):
+                return self.annotation_kind(values[0])
+            return None
+        qualname = self.qualname(node)
+        found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
+        return found[2] if found and found[0] == "type" else None
+
+    def _class_annotation_kind(self, cls: ast.ClassDef | None, attr: str) -> str | None:
+        """A class attribute or dataclass/attrs/pydantic field declared as a client (``client: CustomerIO``)."""
+        for statement in cls.body if cls is not None else ():
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and \
+                    statement.target.id == attr:
+                return self.annotation_kind(statement.annotation)
+        return None
+
+    # -- references across modules -----------------------------------------------------------------------------
+    def ref_of(self, expr: ast.expr, scope: Scope, depth: int = 3) -> str | None:
+        """The project-wide name of what an expression refers to (``app.services.Analytics.track``), ``f()``
+        for the result of a call, for the project model to resolve; None when it cannot be named."""
+        if depth == 0:
+            return None
+        if isinstance(expr, ast.Call):
+            inner = self.ref_of(expr.func, scope, depth)
+            return f"{inner}()" if inner else None
+        if isinstance(expr, ast.Name):
+            return self._name_ref(expr.id, scope, depth)
+        if isinstance(expr, ast.Attribute):
+            if isinstance(expr.value, ast.Name) and expr.value.id == "self":
+                return self._self_ref(expr.attr, scope, depth)
+            base = self.ref_of(expr.value, scope, depth)
+            return f"{base}.{expr.attr}" if base else None
+        return None
+
+    def _name_ref(self, name: str, scope: Scope, depth: int) -> str | None:
+        if name in self.aliases:
+            target = self.aliases[name]
+            return None if target.startswith(".") else target
+        found = self.lookup(name, scope)
+        if found is None:
+            return None
+        bound_scope, values = found
+        if bound_scope is self.module:
+            return f"{self.module_name}.{name}" if self.module_name else None
+        param = bound_scope.params.get(name)
+        if param is not None and param.annotation is not None:
+            annotated = self.ref_of(_annotated_type(param.annotation), scope, depth - 1)
+            return f"{annotated}()" if annotated else None
+        if len(values) == 1 and isinstance(values[0], ast.Call):
+            return self.ref_of(values[0], bound_scope, depth - 1)
+        return None
+
+    def _self_ref(self, attr: str, scope: Scope, depth: int) -> str | None:
+        cls = self._enclosing_class(scope)
+        if cls is None or not self.module_name:
+            return None
+        if any(isinstance(node, FUNCTION_NODES) and node.name == attr for node in cls.body):
+            return f"{self.module_name}.{cls.name}.{attr}"
+        values = self.self_attrs.get((cls, attr), [])
+        if len(values) == 1:
+            return self.ref_of(values[0], scope, depth - 1)
+        for statement in cls.body:
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and \
+                    statement.target.id == attr:
+                annotated = self.ref_of(_annotated_type(statement.annotation), scope, depth - 1)
+                return f"{annotated}()" if annotated else None
+        return None
+
+    def resolve_call(self, site: Site) -> tuple | None:
+        """What a call runs, resolved through the project (see ``Project.resolve``)."""
+        if self.linked is None:
+            return None
+        ref = self.ref_of(site.node.func, site.scope)
+        return self.linked.resolve(ref) if ref else None
 
     def _enclosing_class(self, scope: Scope) -> ast.ClassDef | None:
         while scope is not None:
@@ -323,6 +416,25 @@ class Model:
             else:
                 extra[keyword.arg] = keyword.value
         return CioCall(site, kind, method, receiver, args, extra, star)
+
+    def blocks(self, call: CioCall) -> bool:
+        """Whether the call waits on Customer.io: every Track/App call; Data Pipelines only when it flushes or
+        runs in ``sync_mode``."""
+        if call.kind in (sdk.TRACK, sdk.APP):
+            return True
+        return call.kind == sdk.ANALYTICS and (self.analytics_sync_mode or call.method in sdk.ANALYTICS_BLOCKING)
+
+    @cached_property
+    def analytics_sync_mode(self) -> bool:
+        """``analytics.sync_mode = True`` or ``Client(..., sync_mode=True)`` anywhere in the module."""
+        for target, value, _ in self.attribute_stores:
+            if self.qualname(target) == f"{sdk.ANALYTICS_MODULE}.sync_mode" and not _false(value):
+                return True
+        return any(
+            sdk.CONSTRUCTORS.get(self.qualname(site.node.func)) == sdk.ANALYTICS and
+            any(k.arg == "sync_mode" and not _false(k.value) for k in site.node.keywords)
+            for site in self.sites
+        )
 
     # -- payloads ----------------------------------------------------------------------------------------------
     def values(self, call: CioCall) -> Iterator[Value]:
@@ -416,6 +528,20 @@ class Model:
             if not site.deferred:
                 result.setdefault(site.function, []).append(site)
         return result
+
+
+def _false(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and not expr.value
+
+
+def _annotated_type(annotation: ast.expr) -> ast.expr:
+    """``Optional[X]``, ``X | None``, ``Annotated[X, ...]`` -> ``X``."""
+    if isinstance(annotation, ast.Subscript):
+        inner = annotation.slice
+        return _annotated_type(inner.elts[0] if isinstance(inner, ast.Tuple) else inner)
+    if isinstance(annotation, ast.BinOp):
+        return _annotated_type(annotation.left)
+    return annotation
 
 
 def _param_role(call: CioCall, param: str) -> str | None:

@@ -120,46 +120,28 @@ PER_RECORD = set(sdk.TRACK_METHODS) - {"batch"}
 SMALL_LOOP = 10
 RATE_LIMITING = re.compile(r"sleep|throttl|limit|acquire|wait|backoff", re.IGNORECASE)
 EXECUTORS = {"to_thread", "run_in_executor", "run_sync", "sync_to_async", "run_in_threadpool"}
+POOL_METHODS = {"map", "imap", "imap_unordered", "starmap", "map_async", "submit", "apply_async"}
 ITER_WRAPPERS = {"enumerate", "sorted", "reversed", "list", "tuple", "set", "items", "keys", "values"}
 
 
 def check(model: Model) -> Iterator:
-    sync_mode = _analytics_sync_mode(model)
     for call in model.cio_calls:
-        if not call.site.deferred and blocks(call, sync_mode):
+        if not call.site.deferred and model.blocks(call):
             yield from _direct(model, call)
     helper_blocks: dict[Function, CioCall | None] = {}
     for site in model.sites:
         fn = site.function
-        if fn is None or site.deferred:
+        if site.deferred or (fn is None and not site.loops):
             continue
         helper = model.local_function(site.node, site)
         if helper is not None and not helper.is_async:
-            inner = _blocking_call_in(model, helper, sync_mode, helper_blocks)
-            if inner is not None:
+            inner = _blocking_call_in(model, helper, helper_blocks)
+            if inner is not None and fn is not None:
                 yield from _through_helper(model, site, helper, inner)
-        if site.awaited and model.is_handler(fn) and last_name(site.node.func) in EXECUTORS:
+        elif helper is None and model.cio_call_at(site) is None:
+            yield from _through_project(model, site)
+        if fn is not None and site.awaited and model.is_handler(fn) and last_name(site.node.func) in EXECUTORS:
             yield from _awaited_executor(model, site)
-
-
-def blocks(call: CioCall, sync_mode: bool) -> bool:
-    if call.kind in (sdk.TRACK, sdk.APP):
-        return True
-    return call.kind == sdk.ANALYTICS and (sync_mode or call.method in sdk.ANALYTICS_BLOCKING)
-
-
-def _analytics_sync_mode(model: Model) -> bool:
-    """``analytics.sync_mode = True`` or ``Client(..., sync_mode=True)`` anywhere in the module."""
-    for target, value, _ in model.attribute_stores:
-        if model.qualname(target) == f"{sdk.ANALYTICS_MODULE}.sync_mode" and not (
-                isinstance(value, ast.Constant) and not value.value):
-            return True
-    return any(
-        sdk.CONSTRUCTORS.get(model.qualname(site.node.func)) == sdk.ANALYTICS and any(
-            k.arg == "sync_mode" and not (isinstance(k.value, ast.Constant) and not k.value.value)
-            for k in site.node.keywords)
-        for site in model.sites
-    )
 
 
 def call_text(model: Model, call: CioCall) -> str:
@@ -196,21 +178,66 @@ def _direct(model: Model, call: CioCall) -> Iterator:
         )
 
 
-def _blocking_call_in(model: Model, fn: Function, sync_mode: bool, memo: dict) -> CioCall | None:
+def _blocking_call_in(model: Model, fn: Function, memo: dict) -> CioCall | None:
     """A blocking Customer.io call that running ``fn`` makes, directly or through local helpers."""
     if fn in memo:
         return memo[fn]
     memo[fn] = None  # cycle guard
     for site in model.sites_in(fn):
         call = model.cio_call_at(site)
-        if call is not None and blocks(call, sync_mode):
+        if call is not None and model.blocks(call):
             memo[fn] = call
             break
         helper = model.local_function(site.node, site)
-        if helper is not None and not helper.is_async and _blocking_call_in(model, helper, sync_mode, memo):
+        if helper is not None and not helper.is_async and _blocking_call_in(model, helper, memo):
             memo[fn] = memo[helper]
             break
     return memo[fn]
+
+
+def _through_project(model: Model, site: Site) -> Iterator:
+    """A call of project code (another module, a service object) that ends in a blocking Customer.io call; or
+    per-record work handed to a pool (``executor.map(send_welcome, users)``)."""
+    if model.linked is None:
+        return
+    pooled = last_name(site.node.func) in POOL_METHODS and site.node.args
+    target = site.node.args[0] if pooled else site.node.func
+    ref = model.ref_of(target, site.scope)
+    chain = model.linked.blocking_chain(ref) if ref else None
+    if not chain:
+        return
+    fn, name = site.function, (last_name(target) or "it")
+    path = " -> ".join(step.name for step in chain[:-1]) + f" -> {chain[-1].name} ({chain[-1].where})"
+    if pooled:
+        if _pool_per_record(model, site):
+            yield model.finding(
+                "CIO601", site.node,
+                f"`{name}` runs once per record through a pool and calls Customer.io each time ({path}): one HTTPS "
+                "request per record, unbatched and not rate-limited; send through "
+                "`flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`")
+    elif fn is not None and fn.is_async:
+        yield model.finding(
+            "CIO502", site.node,
+            f"`{name}()` in `async def {fn.name}` blocks the event loop on Customer.io: it calls {path}; make that "
+            "call through `flake8_cio.runtime.nonblocking(client)`")
+    elif _bulk_loop(model, site):
+        yield model.finding(
+            "CIO601", site.node,
+            f"`{name}()` once per record in a loop makes a blocking Customer.io call each time ({path}): one HTTPS "
+            "request per record, unbatched and not rate-limited; send through "
+            "`flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`")
+    elif fn is not None and model.is_handler(fn):
+        yield model.finding(
+            "CIO501", site.node,
+            f"`{name}()` in request handler `{fn.name}` waits on Customer.io: it calls {path}; make that call "
+            "through `flake8_cio.runtime.nonblocking(client)` or a background task")
+
+
+def _pool_per_record(model: Model, site: Site) -> bool:
+    """``pool.map(f, records)`` over more than a few fixed items, or ``submit(f, record)`` in a bulk loop."""
+    if last_name(site.node.func) in ("submit", "apply_async"):
+        return _bulk_loop(model, site)
+    return len(site.node.args) > 1 and not _small_fixed(model, site.node.args[1], site)
 
 
 def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) -> Iterator:

@@ -1,0 +1,336 @@
+"""The project model: Customer.io seen through the application's own modules.
+
+Each project module gets a *summary* of what it alone says (module-level clients, factories, client-holding
+classes and instances, what each function calls and which of its parameters it hands to the SDK). A summary
+depends only on the module's own text, so it is cached on disk by content hash. What crosses modules
+(``views.signup -> services.track_signup -> cio.track``) is resolved when a rule asks, by following references
+from summary to summary, memoised per process, with cycles cut.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import pins, sdk
+from .options import Options
+
+ANALYSER_VERSION = "1"
+MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+OWN = "<project>."  # prefix for a project's own module named like the SDK (``customerio.py``)
+SDK_CALL = "<sdk>"
+MAX_DEPTH = 8
+IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))",
+                         re.MULTILINE)
+NOT_PROJECT = {"venv", ".venv", "env", "site-packages", "node_modules", "build", "dist", ".tox", ".nox", ".git"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link of a chain of calls that ends at a blocking Customer.io call."""
+
+    name: str  # services.analytics.track_signup
+    where: str  # services/analytics.py:42
+
+
+def find_project(path: str, options: Options) -> Project | None:
+    """The project a file belongs to, or None when project analysis is off or the file is not on disk."""
+    if not options.project_analysis or path in ("<string>", "stdin", "-", ""):
+        return None
+    file = Path(path).resolve()
+    if not file.is_file():
+        return None
+    package_root = file.parent
+    while (package_root / "__init__.py").is_file() and package_root.parent != package_root:
+        package_root = package_root.parent
+    root = next((d for d in (file.parent, *file.parent.parents) if any((d / m).exists() for m in MARKERS)),
+                package_root)
+    return _project(root, package_root, options)
+
+
+@lru_cache(maxsize=32)
+def _project(root: Path, package_root: Path, options: Options) -> Project:
+    return Project(root, package_root, options)
+
+
+class Project:
+    def __init__(self, root: Path, package_root: Path, options: Options):
+        self.root = root
+        self.options = options
+        roots = [package_root, root / "src", root]
+        self.import_roots = list(dict.fromkeys(r for r in roots if r.is_dir()))
+        self.cache = SummaryCache(options.cache_dir)
+        self._summaries: dict[Path, dict] = {}
+        self._relevant: dict[Path, bool] = {}
+        self._paths: dict[str, Path | None] = {}
+        self._chains: dict[str, list[Step] | None] = {}
+        own = self.module_path("customerio")
+        self.own_sdk_name = own is not None and not self.is_vendored(own)
+
+    # -- where modules are --------------------------------------------------------------------------------
+    def module_name(self, filename: str) -> str | None:
+        path = Path(filename).resolve()
+        for root in self.import_roots:
+            if root in path.parents:
+                parts = list(path.relative_to(root).with_suffix("").parts)
+                if parts[-1] == "__init__":
+                    parts.pop()
+                return ".".join(parts) or None
+        return None
+
+    def module_path(self, module: str) -> Path | None:
+        """The file of a project module (``a.b`` -> ``a/b.py`` or ``a/b/__init__.py``), None when not ours."""
+        if module not in self._paths:
+            self._paths[module] = self._find_module(module)
+        return self._paths[module]
+
+    def _find_module(self, module: str) -> Path | None:
+        relative = Path(*module.split("."))
+        for root in self.import_roots:
+            for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
+                if candidate.is_file() and not set(candidate.relative_to(root).parts) & NOT_PROJECT:
+                    return candidate
+        return None
+
+    def split(self, qualname: str) -> tuple[str, str] | None:
+        """``pkg.mod.Class.method`` -> (``pkg.mod``, ``Class.method``): the longest module prefix that is ours."""
+        parts = qualname.removeprefix(OWN).split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:cut])
+            if self.module_path(module) is not None:
+                return module, ".".join(parts[cut:])
+        return None
+
+    def real_name(self, name: str) -> str:
+        """What an imported name really is: a vendored SDK copy is the SDK; the project's own module named
+        ``customerio`` is the project's code."""
+        parts = name.split(".")
+        if parts[0] == "customerio":
+            return OWN + name if self.own_sdk_name else name
+        if "customerio" in parts:
+            index = parts.index("customerio")
+            folder = self.module_path(".".join(parts[: index + 1]))
+            if folder is not None and self.is_vendored(folder):
+                return ".".join(parts[index:])
+        return name
+
+    def is_vendored(self, path: Path) -> bool:
+        return pins.is_vendored_sdk_file(path.resolve(), self.root)
+
+    @property
+    def sdk_major(self) -> int | None:
+        return pins.sdk_major_from_project(self.root)
+
+    # -- which modules matter ---------------------------------------------------------------------------------
+    def imports_relevant(self, filename: str, text: str) -> bool:
+        """Whether a module that never names Customer.io imports project code that does (cheap: text only)."""
+        return any(self._relevant_module(path, 0) for path in self._imported_paths(filename, text))
+
+    def _relevant_module(self, path: Path, depth: int) -> bool:
+        if path in self._relevant:
+            return self._relevant[path]
+        self._relevant[path] = False  # cycle guard
+        text = _read(path)
+        from .engine import might_use_customerio
+
+        relevant = text is not None and (might_use_customerio(text, self.options) or depth < MAX_DEPTH and any(
+            self._relevant_module(p, depth + 1) for p in self._imported_paths(str(path), text)))
+        self._relevant[path] = relevant
+        return relevant
+
+    def _imported_paths(self, filename: str, text: str) -> list[Path]:
+        package = (self.module_name(filename) or "").split(".")
+        if not Path(filename).name == "__init__.py":
+            package = package[:-1]
+        paths = []
+        for match in IMPORT_LINE.finditer(text):
+            source, names, plain = match.groups()
+            for module in _imported_modules(source, names, plain, package):
+                path = self.module_path(module)
+                if path is not None:
+                    paths.append(path)
+        return paths
+
+    # -- summaries ----------------------------------------------------------------------------------------------
+    def summary(self, module: str) -> dict:
+        path = self.module_path(module)
+        if path is None:
+            return EMPTY
+        if path not in self._summaries:
+            self._summaries[path] = EMPTY  # cycle guard
+            self._summaries[path] = self._load_summary(path)
+        return self._summaries[path]
+
+    def _load_summary(self, path: Path) -> dict:
+        text = _read(path)
+        if text is None or not self._relevant_module(path, 0) or self.is_vendored(path):
+            return EMPTY
+        key = self.cache.key(text, self._fingerprint())
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        try:
+            tree = ast.parse(text, str(path))
+        except (SyntaxError, ValueError):
+            return EMPTY
+        from .semantic import Model
+        from .summary import summarize
+
+        summary = summarize(Model(tree, text.splitlines(True), str(path), self.options, self, resolve=False))
+        self.cache.put(key, summary)
+        return summary
+
+    def _fingerprint(self) -> str:
+        return f"{ANALYSER_VERSION}:{self.own_sdk_name}:{self.options.client_names}"
+
+    # -- resolving references across modules ------------------------------------------------------------------
+    def resolve(self, ref: str, depth: int = 0) -> tuple | None:
+        """What a reference names, following re-exports and module-level instances:
+        ("function"|"class"|"factory", qualname, entry), ("client", kind) or ("sdk", kind, method).
+        ``f()`` in a reference is the result of calling ``f``: a factory's client or a class's instance."""
+        if depth > MAX_DEPTH:
+            return None
+        if "()" in ref:
+            callee, _, rest = ref.partition("()")
+            made = self.resolve(callee, depth + 1)
+            if made and made[0] == "factory":
+                return _sdk_method(made[2]["kind"], rest.lstrip(".")) if rest else ("client", made[2]["kind"])
+            if made and made[0] == "class":
+                return self.resolve(made[1] + rest, depth + 1) if rest else ("instance", made[1])
+            return None
+        split = self.split(ref)
+        if split is None:
+            return None
+        module, rest = split
+        summary = self.summary(module)
+        head, _, tail = rest.partition(".")
+        for table, what in (("functions", "function"), ("classes", "class"), ("factories", "factory"),
+                            ("types", "type")):
+            if rest in summary[table]:
+                return what, f"{module}.{rest}", summary[table][rest]
+        if head in summary["clients"]:
+            kind = summary["clients"][head]
+            return _sdk_method(kind, tail) if tail else ("client", kind)
+        for table in ("imports", "instances"):
+            if head in summary[table]:
+                return self.resolve(summary[table][head] + (f".{tail}" if tail else ""), depth + 1)
+        return None
+
+    def client_kind(self, ref: str) -> str | None:
+        found = self.resolve(ref)
+        return found[1] if found and found[0] == "client" else None
+
+    def blocking_chain(self, ref: str) -> list[Step] | None:
+        """The calls from ``ref`` down to a blocking Customer.io call, if running it makes one."""
+        if ref in self._chains:
+            return self._chains[ref]
+        self._chains[ref] = None  # cycle guard
+        found = self.resolve(ref)
+        chain = None
+        if found and found[0] == "function" and not found[2]["async"]:
+            qualname, entry = found[1], found[2]
+            module = self.split(qualname)[0]
+            here = Step(qualname, f"{self._relative(module)}:{entry['line']}")
+            if entry["direct"]:
+                text, line = entry["direct"]
+                chain = [here, Step(text, f"{self._relative(module)}:{line}")]
+            else:
+                chain = next(([here, *sub] for sub in map(self.blocking_chain, entry["calls"])
+                              if sub and len(sub) < MAX_DEPTH), None)
+        self._chains[ref] = chain
+        return chain
+
+    def _relative(self, module: str) -> str:
+        path = self.module_path(module)
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.name
+
+    def routed_functions(self) -> set[str]:
+        """Functions that a ``urls.py`` of the project registers as views (``path("x/", views.signup)``)."""
+        if not hasattr(self, "_routed"):
+            self._routed = set()
+            for path in _project_files(self.root, "urls.py"):
+                module = self.module_name(str(path))
+                if module:
+                    self._routed.update(self.summary(module)["routes"])
+        return self._routed
+
+
+def _sdk_method(kind: str, method: str) -> tuple | None:
+    return ("sdk", kind, method) if method in sdk.METHODS.get(kind, {}) else None
+
+
+EMPTY = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "imports": {}, "instances": {},
+         "routes": []}
+
+
+def _imported_modules(source: str | None, names: str | None, plain: str | None, package: list[str]) -> list[str]:
+    """Absolute module names an import line may load (``from a import b`` may load ``a`` and ``a.b``)."""
+    if plain is not None:
+        return [part.split(" as ")[0].strip() for part in plain.split(",") if part.strip()]
+    level = len(source) - len(source.lstrip("."))
+    base = source[level:]
+    if level:
+        prefix = package[: len(package) - level + 1] if level - 1 <= len(package) else []
+        base = ".".join(filter(None, [*prefix, base]))
+    listed = [n.split(" as ")[0].strip() for n in names.strip("()").replace("\n", " ").split(",")]
+    return [m for m in [base, *(f"{base}.{n}" if base else n for n in listed if n and n != "*")] if m]
+
+
+def _project_files(root: Path, name: str) -> list[Path]:
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in NOT_PROJECT and not d.startswith(".")]
+        if name in files:
+            found.append(Path(folder, name))
+    return found
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+class SummaryCache:
+    """Summaries on disk, one JSON file per (content, analyser) hash: written atomically (a temporary file
+    renamed into place), so concurrent ``flake8 -j`` workers and pre-commit runs never see half a file and need
+    no lock. A folder that cannot be written means no cache; an unreadable or corrupt entry is recomputed."""
+
+    def __init__(self, folder: str | None):
+        base = folder or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "flake8-cio")
+        self.folder: Path | None = Path(base) / "summaries"
+
+    @staticmethod
+    def key(text: str, fingerprint: str) -> str:
+        return hashlib.sha256(f"{fingerprint}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get(self, key: str) -> dict | None:
+        if self.folder is None:
+            return None
+        try:
+            value = json.loads((self.folder / f"{key}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return value if isinstance(value, dict) and set(value) == set(EMPTY) else None
+
+    def put(self, key: str, summary: dict) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(summary, stream)
+            os.replace(temporary, self.folder / f"{key}.json")
+        except OSError:
+            self.folder = None  # unwritable: run without a cache

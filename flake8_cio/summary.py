@@ -1,0 +1,98 @@
+"""What one module says about Customer.io, as plain data the project model caches and follows across modules.
+
+Built from the module's own ``Model`` without looking at other modules, so it depends only on the module's
+text: references to other modules stay references (``app.deps.get_cio``), resolved by ``project.Project``.
+"""
+from __future__ import annotations
+
+import ast
+
+from . import frameworks
+from .scopes import FUNCTION_NODES, Function
+from .semantic import NOT_A_CLIENT, Model
+
+REAL_KINDS = {"track", "app", "analytics", "runtime"}
+
+
+def summarize(model: Model) -> dict:
+    summary: dict = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "instances": {},
+                     "imports": {local: name for local, name in model.aliases.items() if not name.startswith(".")},
+                     "routes": _routes(model)}
+    for name, values in model.module.bindings.items():
+        if name not in model.aliases and values:
+            _module_name(model, summary, name, values)
+    for fn in model.functions.values():
+        if fn.parent is None and (fn.cls is None or fn.cls in model.module.bindings.get(fn.cls.name, ())):
+            summary["functions"][_function_name(fn)] = _function(model, fn)
+    return summary
+
+
+def _module_name(model: Model, summary: dict, name: str, values: list) -> None:
+    node = ast.Name(id=name, ctx=ast.Load())
+    if len(values) == 1 and isinstance(values[0], FUNCTION_NODES):
+        kind = model.factory_kind(node)
+        if kind in REAL_KINDS:
+            fn = model.functions[values[0]]
+            summary["factories"][name] = {"kind": kind, "cached": model.runs_once(fn), "line": values[0].lineno}
+    elif len(values) == 1 and isinstance(values[0], ast.ClassDef):
+        summary["classes"][name] = {"line": values[0].lineno, "constructs": _constructs(model, values[0])}
+    else:
+        kind = model.client_kind(node, model.module)
+        if kind in REAL_KINDS:
+            summary["clients"][name] = kind
+            return
+        exprs = [v for v in values if isinstance(v, ast.expr)]
+        if len(exprs) == 1 and isinstance(exprs[0], ast.Call):
+            ref = model.ref_of(exprs[0], model.module)
+            if ref:
+                summary["instances"][name] = ref
+        elif len(exprs) == 1 and isinstance(exprs[0], ast.Subscript):
+            kind = model.annotation_kind(exprs[0])
+            if kind:
+                summary["types"][name] = kind
+
+
+def _constructs(model: Model, cls: ast.ClassDef) -> str | None:
+    """The kind of client each instance of the class builds for itself (``self.cio = CustomerIO(...)``)."""
+    for (owner, _), values in model.self_attrs.items():
+        if owner is cls:
+            for value in values:
+                if isinstance(value, ast.Call):
+                    kind = model.value_kind(value, model.module)
+                    if kind in REAL_KINDS:
+                        return kind
+    return None
+
+
+def _function_name(fn: Function) -> str:
+    return f"{fn.cls.name}.{fn.name}" if fn.cls else fn.name
+
+
+def _function(model: Model, fn: Function) -> dict:
+    direct, calls, forwards = None, [], {}
+    params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
+    if fn.cls is not None and params and "staticmethod" not in frameworks.decorator_names(model, fn):
+        params = params[1:]
+    for site in model.sites_in(fn):
+        call = model.cio_call_at(site)
+        if call is None:
+            ref = model.ref_of(site.node.func, site.scope)
+            if ref and ref not in calls:
+                calls.append(ref)
+            continue
+        if direct is None and model.blocks(call):
+            direct = [f"{ast.unparse(call.node.func)}()", call.node.lineno]
+        for sdk_param, expr in call.args.items():
+            if isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings:
+                forwards.setdefault(expr.id, [call.kind, call.method, sdk_param])
+    return {"line": fn.node.lineno, "async": fn.is_async, "direct": direct, "calls": calls, "forwards": forwards,
+            "params": params}
+
+
+def _routes(model: Model) -> list[str]:
+    routes = []
+    for ref in frameworks.registered_refs(model):
+        name = model.ref_of(ref, model.module)
+        if name and name != NOT_A_CLIENT:
+            routes.append(name)
+    return routes
