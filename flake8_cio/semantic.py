@@ -373,6 +373,35 @@ class Model:
                 calls.append(call)
         return calls
 
+    @cached_property
+    def data_calls(self) -> list[CioCall]:
+        """The SDK calls whose arguments the data rules check: direct ones, and calls of project wrappers seen as
+        the SDK call they make (``analytics.track(user.email, ...)`` forwards ``user.email`` as ``customer_id``)."""
+        return self.cio_calls + self.forwarded_calls
+
+    @cached_property
+    def forwarded_calls(self) -> list[CioCall]:
+        calls = []
+        for site in self.sites:
+            target = self.resolve_call(site) if site not in self._calls_by_site else None
+            if target and target[0] == "function" and target[2]["forwards"]:
+                calls.extend(self._as_sdk_calls(site, target[2]))
+        return calls
+
+    def _as_sdk_calls(self, site: Site, entry: dict) -> Iterator[CioCall]:
+        """One SDK call per (kind, method) the wrapper forwards to, with the caller's arguments in place of the
+        wrapper's parameters. Their findings get no fix: the code to change is the caller's."""
+        given = dict(zip(entry["params"], (a for a in site.node.args if not isinstance(a, ast.Starred))))
+        given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
+        by_method: dict[tuple[str, str], dict[str, ast.expr]] = {}
+        for param, (kind, method, sdk_param) in entry["forwards"].items():
+            if param in given:
+                by_method.setdefault((kind, method), {})[sdk_param] = given[param]
+        for (kind, method), args in by_method.items():
+            for expr in args.values():
+                self.unfixable.update(id(node) for node in ast.walk(expr))
+            yield CioCall(site, kind, method, None, args, {}, [])
+
     def cio_call_at(self, site: Site) -> CioCall | None:
         return self._calls_by_site.get(site)
 

@@ -132,7 +132,7 @@ def check(model: Model) -> Iterator:
     if path is None:
         return
     catalog = load(path)
-    for call in model.cio_calls:
+    for call in model.data_calls:
         if call.method in sdk.EVENT_METHODS or (call.kind == sdk.ANALYTICS and call.method == "track"):
             yield from _event(model, catalog, call)
         elif call.method == "identify" and call.kind != sdk.ANALYTICS:

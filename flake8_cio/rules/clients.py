@@ -155,6 +155,8 @@ def check(model: Model) -> Iterator:
         if kind is not None:
             yield from _per_request(model, site, kind)
             yield from _region(model, site, kind)
+        elif qualname not in sdk.RUNTIME_CONSTRUCTORS:
+            yield from _builder_per_request(model, site)
         kind = kind or sdk.RUNTIME_CONSTRUCTORS.get(qualname)
         if kind is not None:
             yield from _credentials(model, site, kind, _bind_constructor(site.node, kind))
@@ -226,6 +228,31 @@ def _per_request(model: Model, site: Site, kind: str) -> Iterator:
             f"`flake8_cio.runtime.{factory}()`",
             fix=fix, safety=SAFE,
         )
+
+
+def _builder_per_request(model: Model, site: Site) -> Iterator:
+    """A project class whose instances build their own client, or an uncached project factory, called per request,
+    job or iteration; or handed to FastAPI's ``Depends`` (which calls it per request)."""
+    dependency = last_name(site.node.func) in ("Depends", "Security") and site.node.args
+    target = model.resolve_call(site) if not dependency else _resolve(model, site.node.args[0], site)
+    if not target or target[0] not in ("class", "factory"):
+        return
+    what, qualname, entry = target
+    builds = entry["constructs"] if what == "class" else not entry["cached"] and entry["kind"]
+    reason = "per request (a FastAPI dependency)" if dependency else why_per_call(model, site)
+    if builds and reason:
+        made = "each instance builds its own Customer.io client" if what == "class" else \
+            "it builds a new Customer.io client on every call (it is not cached)"
+        yield model.finding(
+            "CIO401", site.node,
+            f"`{qualname}` is called {reason}, and {made}: a connection pool and TLS handshake each time; build "
+            "the client once (module level, `functools.cache`) or use `flake8_cio.runtime.get_client()`",
+        )
+
+
+def _resolve(model: Model, expr: ast.expr, site: Site) -> tuple | None:
+    ref = model.ref_of(expr, site.scope) if model.linked is not None else None
+    return model.linked.resolve(ref) if ref else None
 
 
 def _has_runtime_equivalent(model: Model, site: Site, kind: str) -> bool:

@@ -100,7 +100,7 @@ PII_WORDS = {"email", "phone", "mobile", "msisdn", "e164", "tel", "telephone"}
 
 
 def check(model: Model) -> Iterator:
-    for call in model.cio_calls:
+    for call in model.data_calls:
         for value in model.values(call):
             if value.role == "event":
                 yield from _check_name(model, call, value.expr)

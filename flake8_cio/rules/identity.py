@@ -41,7 +41,7 @@ EMAIL_WORDS = {"email", "mail"}
 
 
 def check(model: Model) -> Iterator:
-    for call in model.cio_calls:
+    for call in model.data_calls:
         for value in model.values(call):
             if value.role == "identifier" and is_email(value.expr):
                 yield model.finding(

@@ -111,7 +111,7 @@ FINE_LITERAL = 10**11  # year 5138 in seconds; a millisecond epoch from 1973 on
 
 
 def check(model: Model) -> Iterator:
-    for call in model.cio_calls:
+    for call in model.data_calls:
         for value in model.values(call):
             if value.role in ("identifier", "event"):
                 continue
