@@ -1,9 +1,12 @@
 """A Data Pipelines (CDP) destination for dual-writing: the same calls, journaled, batched and retried like the
-Track client's, sent as Pipelines messages to ``{host}/v1/batch``. Deletes, suppressions and devices become the
-reserved semantic events (``User Deleted``, ``Device Created or Updated``, ...)."""
+Track client's, sent as Pipelines messages to ``{host}/v1/batch`` with ``X-Strict-Mode: 1`` (without it the API
+answers 200 and silently drops invalid messages). Deletes, suppressions and devices become the documented semantic
+events; what Pipelines documents no equivalent for is refused at the call with a ValueError (as a secondary, the
+primary logs and counts the refusal and carries on)."""
 from __future__ import annotations
 
 import base64
+import time
 from datetime import datetime, timezone
 
 from .client import RuntimeClient
@@ -12,6 +15,7 @@ from .policy import ulid
 HOSTS = {"us": "https://cdp.customer.io", "eu": "https://cdp-eu.customer.io"}
 SEMANTIC = {"delete": "User Deleted", "suppress": "User Suppressed", "unsuppress": "User Unsuppressed",
             "add_device": "Device Created or Updated", "delete_device": "Device Deleted"}
+EVENTS = {"event": ("track", "event"), "page": ("page", "name"), "screen": ("screen", "name")}
 
 
 class PipelinesClient(RuntimeClient):
@@ -25,32 +29,46 @@ class PipelinesClient(RuntimeClient):
             raise ValueError("missing Data Pipelines write key")
         super().__init__("pipelines", write_key, region=region, track_url=host or HOSTS[region], **options)
         self._headers["Authorization"] = "Basic " + base64.b64encode(f"{write_key}:".encode()).decode()
+        self._headers["X-Strict-Mode"] = "1"
 
     def wire(self, op: dict) -> dict:
+        """The Pipelines message for a Track operation, stamped with a messageId and its time (the operation's, or
+        now: the acceptance time) as the Pipelines SDK does at enqueue; ValueError for what has no equivalent."""
         if "v1" in op:  # an anonymous event
             body = op["v1"]["body"]
-            return _message("track", {"anonymousId": body.get("anonymous_id") or ulid()}, event=body["name"],
-                            properties=body.get("data", {}), messageId=body.get("id"), at=body.get("timestamp"))
-        if op.get("action") == "merge":
-            primary, secondary = next(iter(op["primary"].values())), next(iter(op["secondary"].values()))
-            return _message("alias", {"userId": primary}, previousId=secondary)
-        who = op.get("identifiers", {})
-        user = {"userId": who.get("id") or who.get("email") or f"cio_{who.get('cio_id')}"}
+            if not body.get("anonymous_id"):
+                raise _unmapped("an anonymous event without an anonymous_id (an invite)")
+            return _message("track", {"anonymousId": body["anonymous_id"]}, body, event=body["name"],
+                            properties=body.get("data", {}))
         action = op.get("action")
+        if op.get("type") != "person" or action not in (*EVENTS, *SEMANTIC, "identify"):
+            raise _unmapped(f"the Track operation {op.get('type')}/{action}")
+        who = op.get("identifiers") or {}
+        if list(who) != ["id"]:
+            raise _unmapped(f"a person identified by {', '.join(who) or 'nothing'} (Pipelines identifies by userId)")
+        user = {"userId": who["id"]}
         if action == "identify":
-            return _message("identify", user, traits=op.get("attributes", {}))
-        if action in ("event", "page", "screen"):
-            kind = "track" if action == "event" else action
-            name_key = "event" if kind == "track" else "name"
-            return _message(kind, user, **{name_key: op["name"]}, properties=op.get("attributes", {}),
-                            messageId=op.get("id"), at=op.get("timestamp"))
-        properties = {"device_id": op["device"]["token"], **op["device"]} if "device" in op else {}
-        properties.pop("token", None)
-        return _message("track", user, event=SEMANTIC[action], properties=properties)
+            return _message("identify", user, op, traits=op.get("attributes", {}))
+        if action in EVENTS:
+            kind, name_key = EVENTS[action]
+            return _message(kind, user, op, **{name_key: op["name"]}, properties=op.get("attributes", {}))
+        fields = {}
+        if "device" in op:
+            device = op["device"]
+            extra = sorted(set(device) - {"token", "platform"})
+            if extra:
+                raise _unmapped(f"device {' and '.join(extra)} (context.device carries only token and type)")
+            fields["context"] = {"device": {"token": device["token"], **(
+                {"type": device["platform"]} if "platform" in device else {})}}
+        return _message("track", user, op, event=SEMANTIC[action], **fields)
 
 
-def _message(kind: str, who: dict, at=None, messageId=None, **fields) -> dict:
-    message = {"type": kind, **who, **fields, "messageId": messageId or ulid()}
-    if at is not None:
-        message["timestamp"] = datetime.fromtimestamp(at, timezone.utc).isoformat()
-    return message
+def _unmapped(what: str) -> ValueError:
+    return ValueError(f"Data Pipelines has no documented equivalent of {what}: not sent to Pipelines")
+
+
+def _message(kind: str, who: dict, source: dict, **fields) -> dict:
+    seconds = source.get("timestamp")
+    moment = datetime.fromtimestamp(time.time() if seconds is None else seconds, timezone.utc)
+    return {"type": kind, **who, **fields, "messageId": source.get("id") or ulid(),
+            "timestamp": moment.isoformat(timespec="milliseconds" if seconds is None else "seconds")}
