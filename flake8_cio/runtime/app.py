@@ -9,7 +9,8 @@ import time
 import urllib3
 
 from .client import APP_URLS, USER_AGENT, _require, region_name
-from .policy import backoff, parse_retry_after
+from .policy import backoff
+from .transport import retry_after
 
 ENDPOINTS = ("email", "push", "sms", "whatsapp", "inbox_message", "in_app")
 
@@ -47,7 +48,7 @@ class AppClient:
                 failure = DeliveryError(f"send_{kind}: HTTP {response.status}", response.status)
                 if response.status not in (408, 429) and response.status < 500:
                     raise failure
-                wait = parse_retry_after(response.headers.get("Retry-After"), self.max_backoff) or wait
+                wait = retry_after(response.headers.get("Retry-After"), self.max_backoff) or wait
             if attempt < self.retries:
                 time.sleep(wait)
         raise failure

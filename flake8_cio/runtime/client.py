@@ -1,8 +1,10 @@
-"""The runtime client: a drop-in for ``customerio.CustomerIO`` whose calls validate, enqueue and return in
-microseconds, while a background worker journals, batches, rate-limits and delivers.
+"""The runtime client: a drop-in for ``customerio.CustomerIO`` whose calls validate, encode, enqueue and return in
+microseconds, while background threads journal, batch, rate-limit and deliver.
 
-Never raises into the caller for a delivery problem; programmer errors (blank ids, empty names, bad options)
-raise ValueError at once, as the official client raises CustomerIOException.
+Programmer errors raise at the call, as the official client raises CustomerIOException: ``ValueError`` for blank
+ids, empty names, bad options, a non-ULID event id, circular data or infinite numbers; ``TypeError`` for event
+data that is not a dict and for values JSON cannot carry (the official client refuses them too). Data over the
+API's limits is rejected alone: counted, logged and reported to ``on_error``. Nothing else raises into the caller.
 """
 from __future__ import annotations
 
@@ -11,19 +13,24 @@ import base64
 import functools
 import hashlib
 import json
-import logging
+import multiprocessing.util
 import os
 import re
+import signal
 import threading
 import time
 import weakref
 from collections import OrderedDict, deque
+from datetime import date, datetime
 from pathlib import Path
+from types import FrameType
+from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Tuple, TypeVar
 
 from .. import catalog
 from .delivery import Counters, Settings, Worker, log
 from .policy import to_unix_seconds, ulid
-from .spool import MemorySpool, RedisSpool, SQLiteSpool, encode
+from .spool import OVERFLOW_POLICIES, Limits, MemorySpool, RedisSpool, Spool, SQLiteSpool
+from .transport import Transport
 
 TRACK_URLS = {"us": "https://track.customer.io", "eu": "https://track-eu.customer.io"}
 APP_URLS = {"us": "https://api.customer.io", "eu": "https://api-eu.customer.io"}
@@ -38,13 +45,16 @@ MAX_EVENT_NAME_BYTES = 100
 MAX_OPERATION_BYTES = 32_000  # per v2 batch operation; it also keeps event data well under its 100 kB limit
 
 EVENT_ACTIONS = ("event", "page", "screen")
+STAMPED_ACTIONS = ("identify",) + EVENT_ACTIONS
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+ULID = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")
 
 #: option name -> (environment variable, type, default)
-OPTIONS = {
+OPTIONS: Dict[str, Tuple[str, type, Any]] = {
     "track_url": ("CUSTOMERIO_TRACK_URL", str, None),
     "spool": ("CUSTOMERIO_SPOOL", str, None),
+    "durable": ("CUSTOMERIO_DURABLE", str, "batch"),
     "batch_size": ("CUSTOMERIO_BATCH_SIZE", int, 100),
     "flush_interval": ("CUSTOMERIO_FLUSH_INTERVAL", float, 0.5),
     "max_queue": ("CUSTOMERIO_MAX_QUEUE", int, 10_000),
@@ -54,19 +64,29 @@ OPTIONS = {
     "shutdown_timeout": ("CUSTOMERIO_SHUTDOWN_TIMEOUT", float, 5.0),
     "breaker_cooldown": ("CUSTOMERIO_BREAKER_COOLDOWN", float, 30.0),
     "max_backoff": ("CUSTOMERIO_MAX_BACKOFF", float, 60.0),
-    "dedupe_window": ("CUSTOMERIO_DEDUPE_WINDOW", float, 2.0),
+    "dedupe_window": ("CUSTOMERIO_DEDUPE_WINDOW", float, 0.0),
+    "spool_max_bytes": ("CUSTOMERIO_SPOOL_MAX_BYTES", int, 512 * 2**20),
+    "spool_max_age": ("CUSTOMERIO_SPOOL_MAX_AGE", float, 7 * 86400.0),
+    "spool_overflow": ("CUSTOMERIO_SPOOL_OVERFLOW", str, "drop_oldest"),
+    "dead_letter_max_bytes": ("CUSTOMERIO_DEAD_LETTER_MAX_BYTES", int, 10 * 2**20),
+    "dead_letter_max_age": ("CUSTOMERIO_DEAD_LETTER_MAX_AGE", float, 7 * 86400.0),
     "catalog": ("CUSTOMERIO_CATALOG", str, None),
     "catalog_mode": ("CUSTOMERIO_CATALOG_MODE", str, "warn"),
 }
-CATALOG_MODES = ("warn", "drop", "strict")
+CHOICES = {"durable": ("batch", "sync"), "spool_overflow": OVERFLOW_POLICIES, "catalog_mode": ("warn", "drop", "strict")}
+SPOOL_FILL_WARNING = 0.8
+
+F = TypeVar("F", bound=Callable[..., None])
+#: a queued operation: (JSON text, monotonic accept time, the caller's event id, whether it needs a ULID id)
+Queued = Tuple[str, float, Optional[str], bool]
 
 
-def resolve_options(options: dict) -> dict:
+def resolve_options(options: Mapping[str, Any]) -> Dict[str, Any]:
     """Each option from the call, else its environment variable, else the default; a bad value is a ValueError."""
     unknown = set(options) - set(OPTIONS) - {"secondary", "on_error"}
     if unknown:
         raise ValueError(f"unknown runtime option(s) {sorted(unknown)}; known: {sorted(OPTIONS)}")
-    resolved = {}
+    resolved: Dict[str, Any] = {}
     for name, (env, kind, default) in OPTIONS.items():
         raw = options.get(name)
         source = name
@@ -81,30 +101,68 @@ def resolve_options(options: dict) -> dict:
             raise ValueError(f"{source}={raw!r} is not a valid {kind.__name__}") from None
         if kind is not str and (value < 0 or (value == 0 and name != "dedupe_window")):
             raise ValueError(f"{source}={raw!r} must be greater than 0")
+        if name in CHOICES and value not in CHOICES[name]:
+            raise ValueError(f"{source}={raw!r} is not one of {', '.join(CHOICES[name])}")
         resolved[name] = value
     return resolved
 
 
-def region_name(region) -> str:
+def region_name(region: Any) -> str:
     """'us'/'eu' from a string or a ``customerio.Regions`` value."""
-    name = (getattr(region, "name", region) or os.environ.get("CUSTOMERIO_REGION") or "us").strip().lower()
+    name = str(getattr(region, "name", region) or os.environ.get("CUSTOMERIO_REGION") or "us").strip().lower()
     if name not in TRACK_URLS:
         raise ValueError(f"region {region!r} is not one of us, eu (CUSTOMERIO_REGION)")
     return name
 
 
-def _require(value, what: str, env: str) -> str:
+def _require(value: Any, what: str, env: str) -> str:
     value = value if value not in (None, "") else os.environ.get(env)
     if not value:
         raise ValueError(f"missing Customer.io {what}: pass it or set {env}")
     return str(value)
 
 
-def _size(value) -> int:
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str).encode())
+def _json_default(value: Any) -> Any:
+    """What JSON lacks, encoded as the official SDK does: datetimes (naive = UTC) and dates as Unix seconds."""
+    if isinstance(value, (datetime, date)):
+        return to_unix_seconds(value)[0]
+    raise TypeError(f"a {type(value).__name__} value cannot be sent as JSON; convert it first "
+                    "(str(), float(), a list, ...)")
 
 
-def _check_id(value, what: str) -> str:
+_STRICT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_json_default)
+
+
+def encode(op: Any) -> str:
+    """JSON as the API takes it: NaN becomes null (as the official SDK); infinity and circular data are a
+    ValueError, unknown types a TypeError, both at the call."""
+    try:
+        return _STRICT.encode(op)
+    except RecursionError:
+        raise ValueError("data is nested too deeply to send") from None
+    except ValueError as error:
+        if "Circular" in str(error):
+            raise ValueError("data refers to itself (a circular reference): it cannot be sent") from None
+    try:
+        return _STRICT.encode(_nan_to_none(op, ()))
+    except ValueError:
+        raise ValueError("data holds an infinite number, which JSON cannot carry") from None
+
+
+def _nan_to_none(value: Any, path: Tuple[int, ...]) -> Any:
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) in path:
+            raise ValueError("data refers to itself (a circular reference): it cannot be sent")
+        inner = path + (id(value),)
+        if isinstance(value, dict):
+            return {k: _nan_to_none(v, inner) for k, v in value.items()}
+        return [_nan_to_none(v, inner) for v in value]
+    return value
+
+
+def _check_id(value: Any, what: str) -> str:
     if value is None or value == "":
         raise ValueError(f"{what} cannot be blank")
     text = str(value)
@@ -113,7 +171,7 @@ def _check_id(value, what: str) -> str:
     return text
 
 
-def identifiers(customer_id: str) -> dict:
+def identifiers(customer_id: str) -> Dict[str, str]:
     """The v1 path infers the identifier type from its shape; v2 wants it said: mirror the inference."""
     if customer_id.startswith("cio_"):
         return {"cio_id": customer_id[4:]}
@@ -122,38 +180,30 @@ def identifiers(customer_id: str) -> dict:
     return {"id": customer_id}
 
 
+def fingerprint(text: str) -> str:
+    """A short stand-in for a name in logs at INFO and above (names may be personal data)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
 class OverLimit(Exception):
-    """An operation over the API's documented limits: rejected, logged and counted, never sent."""
+    """An operation over the API's documented limits: rejected alone, never sent."""
 
 
 class _Dropped(Exception):
     """An event the catalog policy dropped (already counted and logged)."""
 
 
-def _data_problems_not_raised(method):
-    """Over-limit or off-catalog data is the data's problem, not the caller's: it was logged and counted."""
+def _data_problems_not_raised(method: F) -> F:
+    """Over-limit or off-catalog data is the data's problem, not the caller's: counted, logged, reported."""
     @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
+    def wrapper(self: "RuntimeClient", *args: Any, **kwargs: Any) -> None:
         try:
             method(self, *args, **kwargs)
         except _Dropped:
             pass
         except OverLimit as error:
-            self._counters.add("rejected")
-            log.error("flake8-cio runtime: %s: not sent (%s)", method.__name__, error)
-    return wrapper
-
-
-def _sanitize(value):
-    """Datetimes and dates to Unix seconds, recursively (as the official SDK); NaN to None."""
-    if isinstance(value, dict):
-        return {k: _sanitize(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_sanitize(v) for v in value]
-    if isinstance(value, float) and value != value:
-        return None
-    converted, _ = to_unix_seconds(value) if not isinstance(value, (int, float, str, bool)) else (value, None)
-    return converted
+            self._reject(method.__name__, str(error))
+    return wrapper  # type: ignore[return-value]
 
 
 class RuntimeClient:
@@ -161,7 +211,10 @@ class RuntimeClient:
 
     BATCH_PATH = "/api/v2/batch"
 
-    def __init__(self, site_id=None, api_key=None, *, region=None, secondary=None, on_error=None, **options):
+    def __init__(self, site_id: Optional[str] = None, api_key: Optional[str] = None, *, region: Any = None,
+                 secondary: Optional["RuntimeClient"] = None,
+                 on_error: Optional[Callable[[Dict[Any, str], List[Dict[str, Any]]], Any]] = None,
+                 **options: Any) -> None:
         self.site_id = _require(site_id, "site id", "CUSTOMERIO_SITE_ID")
         api_key = _require(api_key, "Track API key", "CUSTOMERIO_TRACK_API_KEY")
         self.region = region_name(region)
@@ -170,95 +223,138 @@ class RuntimeClient:
         token = base64.b64encode(f"{self.site_id}:{api_key}".encode()).decode()
         self._headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json",
                          "User-Agent": USER_AGENT}
-        # names the default spool: events journaled for one workspace are replayed only with its credentials
-        self._fingerprint = hashlib.sha256(f"{self.site_id}:{api_key}".encode()).hexdigest()[:16]
+        self._rewires = type(self).wire is not RuntimeClient.wire
+        self._spool_names = self._default_spool_names(api_key)
         self._settings = Settings(**{k: self.options[k] for k in Settings.__dataclass_fields__})
-        if self.options["catalog_mode"] not in CATALOG_MODES:
-            raise ValueError(f"catalog_mode={self.options['catalog_mode']!r} is not one of {', '.join(CATALOG_MODES)}")
         self._catalog = catalog.load(self.options["catalog"]) if self.options["catalog"] else None
         self._on_error = on_error
         self._secondary = secondary
+        self._sync = self.options["durable"] == "sync"
         self._counters = Counters()
         self._warned: set = set()
-        self._lock = threading.Lock()
         self._closed = False
+        self._final_depth = 0
         self._reset_after_fork()
         _LIVE.add(self)
         if self._spool.durable and self._spool.depth():
             self._ensure_worker()  # replay what an earlier process left behind
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
+    def _default_spool_names(self, api_key: str) -> Tuple[str, str]:
+        """(name, the name an older version used). The spool is named by workspace and region, so that a rotated
+        or corrected key finds what the old key left. A destination that re-wires operations (Data Pipelines) is
+        named by its key: there the key is the workspace."""
+        workspace = f"{self.site_id}:{api_key}" if self._rewires else self.site_id
+        name = f"spool-{self.region}-{hashlib.sha256(workspace.encode()).hexdigest()[:16]}.sqlite3"
+        legacy = f"spool-{hashlib.sha256(f'{self.site_id}:{api_key}'.encode()).hexdigest()[:16]}.sqlite3"
+        return name, legacy
+
     def _reset_after_fork(self) -> None:
-        """Fresh queue, spool connection and (lazily) worker for this process: a forked child never inherits a
-        dead thread, and drops the parent's in-memory events (the parent delivers those)."""
+        """Fresh queue, locks, spool connection and (lazily) worker for this process: a forked child never
+        inherits a dead thread, and drops the parent's queued events (the parent delivers those)."""
         self._pid = os.getpid()
         self._lock = threading.Lock()
+        self._prepare_lock = threading.Lock()
         self._counters.lock = threading.Lock()  # the parent's worker may have held it at the fork
-        self._queue: deque = deque()
-        self._dedupe: OrderedDict = OrderedDict()
-        self._spool_error: str | None = None
-        self._spool = self._open_spool()
-        self._worker: Worker | None = None
+        self._queue: Deque[Queued] = deque()
+        self._recent: "OrderedDict[Any, float]" = OrderedDict()
+        self._spool_error: Optional[str] = None
+        self._spool: Spool = self._open_spool()
+        self._worker: Optional[Worker] = None
 
-    def _open_spool(self):
+    def _limits(self) -> Limits:
+        o = self.options
+        return Limits(o["spool_max_bytes"], o["spool_max_age"], o["spool_overflow"], o["dead_letter_max_bytes"],
+                      o["dead_letter_max_age"], on_overflow=lambda count: self._counters.add("overflowed", count))
+
+    def _open_spool(self) -> Spool:
         setting = self.options["spool"]
         if setting and setting.lower() == "none":
             return MemorySpool()
         if setting and setting.startswith(("redis://", "rediss://", "unix://")):
-            return RedisSpool(setting, f"flake8-cio:spool:{self._fingerprint}")
-        path = Path(setting) if setting else _cache_dir() / f"spool-{self._fingerprint}.sqlite3"
+            return RedisSpool(setting, f"flake8-cio:spool:{self._spool_names[0][6:-8]}", self._limits())
+        path = Path(setting) if setting else _cache_dir() / self._spool_names[0]
         try:
-            return SQLiteSpool(path)
+            spool = SQLiteSpool(path, self._limits())
         except Exception as error:  # an unusable spool must not take the app down: degrade to memory, loudly
-            log.error("flake8-cio runtime: spool %s unusable (%s); keeping events in memory only", path, error)
+            log.error("flake8-cio runtime: spool %s unusable (%r); keeping events in memory only", path, error)
             self._spool_error = f"spool {path} unusable: {error!r}; memory only"
             return MemorySpool()
+        legacy = path.with_name(self._spool_names[1])
+        if not setting and legacy.exists():
+            try:
+                log.info("flake8-cio runtime: replaying %d events from %s", spool.adopt(legacy), legacy.name)
+            except Exception as error:
+                log.error("flake8-cio runtime: could not replay the older spool %s (%r)", legacy, error)
+        return spool
 
     def _ensure_worker(self) -> Worker:
         if self._pid != os.getpid():  # a fork that bypassed os.register_at_fork
             self._reset_after_fork()
-        if self._worker is None:
+        worker = self._worker
+        if worker is None:
             with self._lock:
                 if self._worker is None:
-                    self._worker = Worker(self, self._settings)
-        return self._worker
+                    transport = Transport(self._track_url, self._headers, self.options["timeout"])
+                    self._worker = Worker(self, self._settings, transport, self.BATCH_PATH)
+                    _install_exit_hooks()
+                worker = self._worker
+        return worker
 
-    def _spool_failed(self, error: Exception) -> None:
+    def spool_failed(self, error: Exception) -> None:
         """A durable spool that fails mid-flight: carry on in memory (health shows it), never raise to callers.
-        What the failed spool holds stays in its file for the next start."""
+        What the failed spool holds stays in its file (the failed write rolled back) for the next start."""
         with self._lock:
             if isinstance(self._spool, MemorySpool):
                 return
             log.error("flake8-cio runtime: spool %s failed (%r); continuing with memory only",
                       type(self._spool).__name__, error)
             self._spool_error = f"spool failed: {error!r}; memory only"
-            self._spool = MemorySpool()
+            failed, self._spool = self._spool, MemorySpool()
+        try:
+            failed.close()
+        except Exception:
+            pass
 
-    def flush(self, timeout: float | None = None) -> bool:
+    def _settled(self) -> bool:
+        return not self._queue and self._spool.depth() == 0
+
+    def flush(self, timeout: Optional[float] = None) -> bool:
         """Wait until everything accepted so far is delivered (or settled as failed); False on timeout or while
         the circuit breaker is open. Never waits longer than `timeout` (default: shutdown_timeout)."""
+        if self._closed:
+            return self._final_depth == 0
+        return self._wait(timeout, give_up_when_open=True)
+
+    def _wait(self, timeout: Optional[float], give_up_when_open: bool) -> bool:
         worker = self._ensure_worker()
         deadline = time.monotonic() + (self.options["shutdown_timeout"] if timeout is None else timeout)
         while time.monotonic() < deadline:
-            if worker.breaker.state == "open":
+            if give_up_when_open and worker.breaker.state == "open":
                 return False
-            if not self._queue and self._spool.depth() == 0:
+            if self._settled():
                 return True
-            worker.wake.set()
+            worker.wake()
             time.sleep(0.005)
-        return not self._queue and self._spool.depth() == 0
+        return self._settled()
 
-    def close(self, timeout: float | None = None) -> bool:
-        """Deliver what can be delivered within `timeout`, leave the rest in the spool; idempotent."""
+    def close(self, timeout: Optional[float] = None) -> bool:
+        """Deliver what can be delivered within `timeout`, probing an open circuit at least every second until
+        then; leave the rest in the spool. Idempotent."""
         if self._closed:
-            return True
+            return self._final_depth == 0
         timeout = self.options["shutdown_timeout"] if timeout is None else timeout
-        delivered = self.flush(timeout) if (self._queue or self._worker) else True
-        self._closed = True
         worker = self._worker
+        delivered = True
+        if self._queue or worker is not None:
+            worker = self._ensure_worker()
+            worker.draining = True
+            delivered = self._wait(timeout, give_up_when_open=False)
+        self._closed = True
         if worker is not None:
-            worker.stop(max(0.1, timeout))
-        if self._queue:  # the worker did not get to them: journal here
+            worker.stop(0.5)
+            worker.journal()  # what the journal thread had no time for
+        elif self._queue:
             self._spool.put(self.prepare(list(self._queue)))
             self._queue.clear()
         left = self._spool.depth()
@@ -274,28 +370,42 @@ class RuntimeClient:
         _LIVE.discard(self)
         return delivered
 
-    def __enter__(self):
+    def journal_now(self) -> None:
+        """Journal what callers queued, now (interpreter exit, SIGTERM)."""
+        worker = self._worker
+        if worker is not None and self._pid == os.getpid():
+            worker.journal()
+
+    def __enter__(self) -> "RuntimeClient":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def health(self) -> dict:
+    def health(self) -> Dict[str, Any]:
+        """The circuit state, queue and spool depth, how full the spool is against its cap, the counters, the last
+        error and, when Customer.io redirected the requests, where to (the region setting is then wrong)."""
         worker = self._worker
-        counters = self._counters.snapshot()
+        closed = self._closed
+        fill = 0.0 if closed else self._spool.fill()
+        moved = worker.transport.moved_to if worker else None
+        notice = (f"Customer.io redirected requests to {moved}: set region/CUSTOMERIO_REGION (or track_url) to "
+                  "match the workspace" if moved else None)
         return {
             "circuit": worker.breaker.state if worker else "closed",
             "queue_depth": len(self._queue),
-            "spool_depth": self._final_depth if self._closed else self._spool.depth(),
+            "spool_depth": self._final_depth if closed else self._spool.depth(),
             "spool": type(self._spool).__name__,
-            "counters": counters,
-            "last_error": self._spool_error or (worker.last_error if worker else None),
-            "worker_alive": bool(worker and worker.thread.is_alive()),
+            "spool_fill": round(fill, 4),
+            "counters": self._counters.snapshot(),
+            "last_error": self._spool_error or (worker.last_error if worker else None) or notice,
+            "redirected_to": moved,
+            "worker_alive": bool(worker and worker.alive()),
         }
 
     # -- the official client's methods ---------------------------------------------------------------------------
     @_data_problems_not_raised
-    def identify(self, id, **kwargs):
+    def identify(self, id: Any, **kwargs: Any) -> None:
         cid = _check_id(id, "id in identify")
         self._check_attributes(kwargs)
         if self._catalog is not None and self._catalog.attributes:
@@ -304,64 +414,68 @@ class RuntimeClient:
                         self._off_catalog(("attribute", key), f"attribute {key!r} is not in the event catalog"):
                     return
         self._email_guard(cid)
-        self._accept({"type": "person", "identifiers": identifiers(cid), "action": "identify",
-                      "attributes": _sanitize(kwargs)})
+        op: Dict[str, Any] = {"type": "person", "identifiers": identifiers(cid), "action": "identify",
+                              "attributes": kwargs}
+        if "_timestamp" in kwargs:  # the v1 ordering attribute: v2 orders identifies by the top-level timestamp
+            op["timestamp"] = kwargs["_timestamp"]
+        self._accept(op)
 
     @_data_problems_not_raised
-    def track(self, customer_id, name, data=None, id=None, timestamp=None):
+    def track(self, customer_id: Any, name: Any, data: Optional[Dict[str, Any]] = None, id: Optional[str] = None,
+              timestamp: Any = None) -> None:
         cid = _check_id(customer_id, "customer_id in track")
         self._email_guard(cid)
         self._accept(self._event(identifiers(cid), "event", name, data, id, timestamp))
 
     @_data_problems_not_raised
-    def track_anonymous(self, anonymous_id, name, data=None, id=None, timestamp=None):
+    def track_anonymous(self, anonymous_id: Any, name: Any, data: Optional[Dict[str, Any]] = None,
+                        id: Optional[str] = None, timestamp: Any = None) -> None:
         event = self._event({}, "event", name, data, id or ulid(), timestamp)  # v1 body: the id goes inside
-        body = {"name": event["name"], "data": event["attributes"], "id": event["id"]}
-        if "timestamp" in event:
-            body["timestamp"] = event["timestamp"]
+        body = {"name": event["name"], "data": event["attributes"], "id": event["id"], "timestamp": event["timestamp"]}
         if anonymous_id not in (None, ""):
             body["anonymous_id"] = str(anonymous_id)
-        self._accept({"v1": {"path": "/api/v1/events", "body": body}})
+        self._accept({"v1": {"path": "/api/v1/events", "body": body}}, event_id=None if id is None else event["id"])
 
     @_data_problems_not_raised
-    def pageview(self, customer_id, page, **data):
+    def pageview(self, customer_id: Any, page: Any, **data: Any) -> None:
         cid = _check_id(customer_id, "customer_id in pageview")
         self._accept(self._event(identifiers(cid), "page", page, data, None, None))
 
     @_data_problems_not_raised
-    def backfill(self, customer_id, name, timestamp, **data):
+    def backfill(self, customer_id: Any, name: Any, timestamp: Any, **data: Any) -> None:
         cid = _check_id(customer_id, "customer_id in backfill")
         if timestamp is None:
             raise ValueError("timestamp cannot be blank in backfill")
         self._accept(self._event(identifiers(cid), "event", name, data, None, timestamp))
 
-    def delete(self, customer_id):
+    def delete(self, customer_id: Any) -> None:
         self._person_action(customer_id, "delete")
 
-    def suppress(self, customer_id):
+    def suppress(self, customer_id: Any) -> None:
         self._person_action(customer_id, "suppress")
 
-    def unsuppress(self, customer_id):
+    def unsuppress(self, customer_id: Any) -> None:
         self._person_action(customer_id, "unsuppress")
 
     @_data_problems_not_raised
-    def add_device(self, customer_id, device_id, platform, **data):
+    def add_device(self, customer_id: Any, device_id: Any, platform: Any, **data: Any) -> None:
         cid = _check_id(customer_id, "customer_id in add_device")
-        device = {"token": _check_id(device_id, "device_id in add_device"),
-                  "platform": _check_id(platform, "platform in add_device")}
+        device: Dict[str, Any] = {"token": _check_id(device_id, "device_id in add_device"),
+                                  "platform": _check_id(platform, "platform in add_device")}
         if "last_used" in data:
             device["last_used"] = self._seconds(data.pop("last_used"), "last_used")
-        if data:
-            device["attributes"] = _sanitize(data)
+        if data:  # the v2 specification types device attributes as strings
+            device["attributes"] = {k: v if isinstance(v, str) else encode(v) for k, v in data.items()}
         self._accept({"type": "person", "identifiers": identifiers(cid), "action": "add_device", "device": device})
 
-    def delete_device(self, customer_id, device_id):
+    def delete_device(self, customer_id: Any, device_id: Any) -> None:
         cid = _check_id(customer_id, "customer_id in delete_device")
         token = _check_id(device_id, "device_id in delete_device")
         self._accept({"type": "person", "identifiers": identifiers(cid), "action": "delete_device",
                       "device": {"token": token}})
 
-    def merge_customers(self, primary_id_type, primary_id, secondary_id_type, secondary_id):
+    def merge_customers(self, primary_id_type: str, primary_id: Any, secondary_id_type: str,
+                        secondary_id: Any) -> None:
         for id_type in (primary_id_type, secondary_id_type):
             if id_type not in ("id", "email", "cio_id"):
                 raise ValueError(f"invalid id type {id_type!r} in merge_customers: use id, email or cio_id")
@@ -370,76 +484,89 @@ class RuntimeClient:
                       "secondary": {secondary_id_type: _check_id(secondary_id, "secondary_id")}})
 
     @_data_problems_not_raised
-    def batch(self, operations):
-        """Track API v2 operations, queued like the others (each gets an event id if it is an event)."""
+    def batch(self, operations: Sequence[Dict[str, Any]]) -> None:
+        """Track API v2 operations, queued like the others (each event gets an id and each event or identify
+        its acceptance time unless it has them)."""
         if not operations:
             raise ValueError("operations cannot be blank in batch")
         for op in operations:
-            self._accept(_sanitize(op))
+            if not isinstance(op, dict):
+                raise TypeError("each operation in batch must be a dict")
+            if op.get("id") is not None:
+                self._check_ulid(op["id"])
+            self._accept(dict(op), event_id=op.get("id"))
 
     # -- helpers ---------------------------------------------------------------------------------------------------
-    def _person_action(self, customer_id, action: str) -> None:
+    def _person_action(self, customer_id: Any, action: str) -> None:
         cid = _check_id(customer_id, f"customer_id in {action}")
         self._accept({"type": "person", "identifiers": identifiers(cid), "action": action})
 
-    def _event(self, ids: dict, action: str, name, data, event_id, timestamp) -> dict:
+    @staticmethod
+    def _check_ulid(event_id: Any) -> str:
+        if not isinstance(event_id, str) or not ULID.match(event_id.upper()):
+            raise ValueError("event id must be a ULID (26 Crockford base32 characters): Customer.io de-duplicates "
+                             "events only by it")
+        return event_id
+
+    def _event(self, ids: Dict[str, str], action: str, name: Any, data: Any, event_id: Any,
+               timestamp: Any) -> Dict[str, Any]:
         if name is None or not str(name).strip():
             raise ValueError("event name cannot be blank")
         name = str(name)
         if len(name.encode()) > MAX_EVENT_NAME_BYTES:
             raise ValueError(f"event name is over {MAX_EVENT_NAME_BYTES} bytes")
         if data is not None and not isinstance(data, dict):
-            raise ValueError("event data must be a dict")
+            raise TypeError(f"event data must be a dict, not {type(data).__name__}")
         self._name_guard(name, action)
         if self._catalog is not None and action == "event" and self._against_catalog(name, data or {}):
             raise _Dropped
-        op = {"type": "person", "identifiers": ids, "action": action, "name": name,
-              "attributes": _sanitize(data or {})}
+        op = {"type": "person", "identifiers": ids, "action": action, "name": name, "attributes": data or {}}
         if event_id:
-            op["id"] = str(event_id)
-        if timestamp is not None:
-            op["timestamp"] = self._seconds(timestamp, "timestamp")
+            op["id"] = self._check_ulid(event_id)
+        op["timestamp"] = int(time.time()) if timestamp is None else self._seconds(timestamp, "timestamp")
         return op
 
-    def _against_catalog(self, name: str, data: dict) -> bool:
+    def _against_catalog(self, name: str, data: Dict[str, Any]) -> bool:
         """True when the event is to be dropped (catalog_mode=drop); raises in strict mode; warns once otherwise."""
+        assert self._catalog is not None
         event = self._catalog.events.get(name)
         if event is None:
-            return self._off_catalog(("event", name), f"event {name!r} is not in the event catalog")
+            return self._off_catalog(("event", name), "event {} is not in the event catalog", name)
         for key in data:
-            if key not in event.fields and self._off_catalog(("data", name, key),
-                                                             f"data key {key!r} of event {name!r} is not in the catalog"):
+            if key not in event.fields and self._off_catalog(
+                    ("data", name, key), f"data key {key!r} of event {{}} is not in the catalog", name):
                 return True
         missing = [key for key in event.required if key not in data]
-        return bool(missing) and self._off_catalog(("missing", name), f"event {name!r} lacks required data {missing}")
+        return bool(missing) and self._off_catalog(("missing", name), f"event {{}} lacks required data {missing}", name)
 
-    def _off_catalog(self, key, message: str) -> bool:
+    def _off_catalog(self, key: Any, template: str, name: Optional[str] = None) -> bool:
+        """`template` has a {} for the event name: the name itself in an exception to the caller, its fingerprint
+        in the logs."""
         mode = self.options["catalog_mode"]
         if mode == "strict":
-            raise ValueError(message + " (catalog_mode=strict)")
+            raise ValueError(template.format(repr(name)) + " (catalog_mode=strict)")
         if mode == "drop":
             self._counters.add("dropped")
-            self._warn_once(key, "%s: dropped (catalog_mode=drop)", message)
+            self._warn_once(key, template + ": dropped (catalog_mode=drop)", name=name)
             return True
-        self._warn_once(key, "%s", message)
+        self._warn_once(key, template, name=name)
         return False
 
-    def _seconds(self, value, what: str):
+    def _seconds(self, value: Any, what: str) -> Any:
         seconds, unit = to_unix_seconds(value)
         if unit:
-            self._warn_once(("unit", what, unit), "%s given in %s; converted to Unix seconds (flake8-cio CIO101)",
-                            what, unit)
+            self._warn_once(("unit", what, unit), f"{what} given in {unit}; converted to Unix seconds (flake8-cio CIO101)")
         return seconds
 
-    def _check_attributes(self, attributes: dict) -> None:
+    def _check_attributes(self, attributes: Dict[str, Any]) -> None:
         if len(attributes) > MAX_ATTRIBUTES:
             raise OverLimit(f"{len(attributes)} attributes in one call; the limit is {MAX_ATTRIBUTES}")
         for key, value in attributes.items():
             if len(str(key).encode()) > MAX_ATTRIBUTE_NAME_BYTES:
-                raise OverLimit(f"attribute name {str(key)[:40]!r}... is over {MAX_ATTRIBUTE_NAME_BYTES} bytes")
+                raise OverLimit(f"an attribute name is over {MAX_ATTRIBUTE_NAME_BYTES} bytes")
             if not (isinstance(value, str) and len(value) <= MAX_ATTRIBUTE_VALUE_BYTES // 4) and \
-                    _size(value) > MAX_ATTRIBUTE_VALUE_BYTES:
-                raise OverLimit(f"value of attribute {key!r} is over {MAX_ATTRIBUTE_VALUE_BYTES} bytes")
+                    len(encode(value).encode()) > MAX_ATTRIBUTE_VALUE_BYTES:
+                raise OverLimit(f"the value of attribute {key!r} is over {MAX_ATTRIBUTE_VALUE_BYTES} bytes")
         for key in ("created_at", "_timestamp"):
             if key in attributes:
                 attributes[key] = self._seconds(attributes[key], key)
@@ -450,81 +577,93 @@ class RuntimeClient:
         if len(self._warned) < 10_000:
             self._warned.add(("ok", name))
         if action == "event" and not SNAKE.match(name):
-            self._warn_once(("name", name), "event name %r is not snake_case (flake8-cio CIO202)", name)
+            self._warn_once(("name", name), "event name {} is not snake_case (flake8-cio CIO202)", name=name)
         if EMAIL.search(name) or re.search(r"\d{6,}", name):
-            self._warn_once(("dynamic", name), "event name %r looks dynamic or personal (flake8-cio CIO201/203)", name)
+            self._warn_once(("dynamic", name), "event name {} looks dynamic or personal (flake8-cio CIO201/203)",
+                            name=name)
 
     def _email_guard(self, customer_id: str) -> None:
         if EMAIL.match(customer_id):
             self._warn_once(("email-id",), "an email is used as the customer id (flake8-cio CIO301)")
 
-    def _warn_once(self, key, message: str, *args) -> None:
+    def _warn_once(self, key: Any, message: str, name: Optional[str] = None) -> None:
+        """A warning once per key. An event name in `message` (its {}) is redacted to a fingerprint; the name
+        itself is logged at DEBUG only."""
         if key not in self._warned and len(self._warned) < 10_000:
             self._warned.add(key)
-            log.warning("flake8-cio runtime: " + message, *args)
+            if name is None:
+                log.warning("flake8-cio runtime: %s", message)
+                return
+            log.warning("flake8-cio runtime: %s", message.format(f"<{fingerprint(name)}>"))
+            log.debug("flake8-cio runtime: event name <%s> is %r", fingerprint(name), name)
 
-    def _accept(self, op: dict) -> None:
-        """The hot path: enqueue the validated operation with its accept time; encoding, the size limit, the
-        de-duplication window and the event id are the worker's (see `prepare`). Overflow goes to the spool."""
+    def _reject(self, what: str, reason: str) -> None:
+        self._counters.add("rejected")
+        log.error("flake8-cio runtime: %s: not sent (%s)", what, reason)
+        self.report_error({None: reason}, [])
+
+    def _accept(self, op: Dict[str, Any], event_id: Optional[str] = None) -> None:
+        """The hot path: stamp the acceptance time, encode (errors raise here, at the call), enqueue. The event
+        ULID and de-duplication are the journal's (`prepare`). In durable="sync" mode the operation is in the
+        spool before this returns; otherwise the journal thread writes it within flush_interval."""
         if self._closed:  # e.g. a thread still tracking after the interpreter-exit close: refuse, quietly
             self._counters.add("dropped")
             self._warn_once(("closed",), "a call after close() was not sent (use get_client() for a new client)")
             return
-        now = time.monotonic()
+        if "timestamp" not in op and op.get("action") in STAMPED_ACTIONS:
+            op["timestamp"] = int(time.time())
+        wired = self.wire(op) if self._rewires else op
+        text = encode(wired)
+        if len(text) > MAX_OPERATION_BYTES // 4 and len(text.encode()) > MAX_OPERATION_BYTES - 40:
+            raise OverLimit(f"an operation over {MAX_OPERATION_BYTES} bytes")
+        item = (text, time.monotonic(), event_id if event_id is not None else op.get("id"),
+                wired is op and op.get("action") in EVENT_ACTIONS and "id" not in op)
         worker = self._worker if self._worker is not None else self._ensure_worker()
         self._counters.add("accepted")
-        if len(self._queue) >= self.options["max_queue"] and self._spool.durable:
+        if self._sync or (len(self._queue) >= self.options["max_queue"] and self._spool.durable):
             try:
-                texts = self.prepare([(op, now)])
-                self._spool.put(texts)
-                self._counters.add("spooled", len(texts))
-            except Exception as error:  # the spool failed: keep it in memory, the worker falls back
-                self._queue.append((op, now))
-                self._spool_failed(error)
+                texts = self.prepare([item])
+                self._counters.add("spooled", self._spool.put(texts))
+                worker.send_wake.set()
+            except Exception as error:  # the spool failed: keep it in memory, the journal falls back
+                self._queue.append(item)
+                self.spool_failed(error)
         else:
-            self._queue.append((op, now))
+            self._queue.append(item)
             if len(self._queue) >= self.options["batch_size"]:
-                worker.wake.set()
+                worker.journal_wake.set()
         if self._secondary is not None:
             try:
-                self._secondary._accept(op)
+                self._secondary._accept(dict(op))
             except Exception as error:  # a secondary destination never affects the primary
                 self._counters.add("worker_errors")
                 log.warning("flake8-cio runtime: secondary destination refused an event: %r", error)
 
-    def wire(self, op: dict) -> dict:
+    def wire(self, op: Dict[str, Any]) -> Dict[str, Any]:
         """The operation as this destination's API takes it (a Track API v2 operation here)."""
         return op
 
-    def prepare(self, accepted: list[tuple[dict, float]]) -> list[str]:
-        """Operations as the JSON the spool keeps: over-limit ones rejected, repeats within dedupe_window (by
-        accept time) dropped, each event given its ULID id, kept across retries and replays."""
+    def prepare(self, items: Sequence[Queued]) -> List[str]:
+        """Queued operations as the JSON the spool keeps: a repeat of an explicit event id, or (when
+        dedupe_window is set) of identical content within the window, is dropped; each other event gets its ULID
+        id, kept across retries and replays."""
         texts = []
         window = self.options["dedupe_window"]
-        for op, accepted_at in accepted:
-            text = encode(op)
-            if len(text) > (MAX_OPERATION_BYTES - 40) // 4 and len(text.encode()) > MAX_OPERATION_BYTES - 40:
-                self._counters.add("rejected")
-                log.error("flake8-cio runtime: operation over %d bytes rejected: %s", MAX_OPERATION_BYTES,
-                          op.get("action"))
-                continue
-            key = hash(text)  # in-process only, so Python's own string hash will do
-            seen = self._dedupe.get(key)
-            if seen is not None and 0 < accepted_at - seen < window:  # 0: the same operation, prepared again
-                self._counters.add("deduplicated")
-                continue
-            self._dedupe[key] = accepted_at
-            if len(self._dedupe) > 10_000:
-                self._dedupe.popitem(last=False)
-            wired = self.wire(op)
-            if wired is not op:
-                text = encode(wired)
-            elif op.get("action") in EVENT_ACTIONS and "id" not in op:
-                text = f'{text[:-1]},"id":"{ulid()}"}}'
-            texts.append(text)
+        with self._prepare_lock:
+            for text, accepted_at, event_id, needs_id in items:
+                key: Any = ("id", event_id) if event_id is not None else hash(text) if window else None
+                if key is not None:
+                    seen = self._recent.get(key)
+                    if seen is not None and (event_id is not None or 0 < accepted_at - seen < window):
+                        self._counters.add("deduplicated")
+                        continue
+                    self._recent[key] = accepted_at
+                    if len(self._recent) > 10_000:
+                        self._recent.popitem(last=False)
+                texts.append(f'{text[:-1]},"id":"{ulid()}"}}' if needs_id else text)
         return texts
 
-    def _report_error(self, reasons: dict, ops: list) -> None:
+    def report_error(self, reasons: Dict[Any, str], ops: List[Dict[str, Any]]) -> None:
         if self._on_error is None:
             return
         try:
@@ -554,5 +693,41 @@ def _close_all_at_exit() -> None:
             log.exception("flake8-cio runtime: error while closing at exit")
 
 
+# -- exit paths that skip atexit ---------------------------------------------------------------------------------
+_hooked_pid: Optional[int] = None
+_previous_sigterm: Any = None
+SIGTERM_JOURNAL_WAIT = 2.0
+
+
+def _install_exit_hooks() -> None:
+    """Once per process, when its first worker starts: multiprocessing children leave through os._exit after
+    running multiprocessing's finalizers, never atexit, so close there too; a SIGTERM (Pool.terminate, gunicorn
+    and Celery prefork shutdown) journals what is queued, then lets the previous handler act."""
+    global _hooked_pid, _previous_sigterm
+    if _hooked_pid == os.getpid():
+        return
+    _hooked_pid = os.getpid()
+    multiprocessing.util.Finalize(None, _close_all_at_exit, exitpriority=10)
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is signal.SIG_DFL or (callable(previous) and previous is not _on_sigterm):
+        _previous_sigterm = previous
+        signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _on_sigterm(signum: int, frame: Optional[FrameType]) -> None:
+    # journal from a helper thread: this (main) thread may be the one inside the spool right now
+    helper = threading.Thread(target=lambda: [client.journal_now() for client in list(_LIVE)], daemon=True)
+    helper.start()
+    helper.join(SIGTERM_JOURNAL_WAIT)
+    if callable(_previous_sigterm):
+        _previous_sigterm(signum, frame)
+    else:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 os.register_at_fork(after_in_child=_after_fork_in_child)
 atexit.register(_close_all_at_exit)
+

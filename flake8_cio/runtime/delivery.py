@@ -1,8 +1,7 @@
-"""The background worker: journal accepted events to the spool, send them in Track API v2 batches, and decide
-per response what is delivered, what is retried (backoff, Retry-After, circuit breaker) and what is dead.
-
-HTTP through urllib3 (no hidden retries: `retries=False`): already a dependency of `customerio` and
-`requests`, thread-safe pools, explicit timeouts, no other dependencies.
+"""The background worker: two threads per process and client. The journal thread moves what callers queued into
+the spool every `flush_interval` (at once when `batch_size` are waiting), whatever the sender is doing; the send
+thread claims from the spool, sends through the transport and settles each answer: delivered, retried (backoff,
+Retry-After, circuit breaker), paused (configuration errors: events kept) or dead (per item).
 """
 from __future__ import annotations
 
@@ -10,20 +9,35 @@ import json
 import logging
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Optional
 
 import urllib3
 
-from .policy import CircuitBreaker, TokenBucket, backoff, parse_retry_after
-from .spool import Entry
+from .policy import CircuitBreaker, TokenBucket, backoff
+from .spool import Entry, Spool
+from .transport import REDIRECTS, Transport, retry_after
 
 log = logging.getLogger("flake8_cio.runtime")
 
 MAX_BATCH_BYTES = 500_000  # Track API v2 /batch request limit
-RETRYABLE = {408, 429, 500, 502, 503, 504}
-SPLITTABLE = {400, 413, 422}  # one bad or oversized op fails the whole request: bisect to find it
-AUTH = {401, 403}
+JOURNAL_CHUNK = 500
+PAUSE = {401: "credentials rejected", 403: "credentials rejected",
+         404: "no such endpoint: check track_url", 405: "method not allowed: check track_url"}
+COUNTER_NAMES = ("accepted", "sent", "retried", "failed", "dropped", "rejected", "spooled", "replayed",
+                 "deduplicated", "overflowed", "worker_errors")
+
+
+def retryable(status: int) -> bool:
+    """Every 5xx (including 520-524 from the proxy in front of the API), 408 and 429: the API or the path to it
+    failed, the request may succeed later. Any other 4xx is about the request itself."""
+    return status >= 500 or status in (408, 429)
+
+
+def is_v1(text: str) -> bool:
+    """The spool keeps Track v2 operations, or ``{"v1": {"path", "body"}}`` for a request only v1 takes (an
+    anonymous event); the client writes the "v1" key first."""
+    return text.startswith('{"v1"')
 
 
 @dataclass
@@ -38,124 +52,146 @@ class Settings:
 
 
 class Counters:
-    NAMES = ("accepted", "sent", "retried", "failed", "dropped", "rejected", "spooled", "replayed",
-             "deduplicated", "worker_errors")
-
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.values = dict.fromkeys(self.NAMES, 0)
+        self.values = dict.fromkeys(COUNTER_NAMES, 0)
 
     def add(self, name: str, amount: int = 1) -> None:
         with self.lock:
             self.values[name] += amount
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> Dict[str, int]:
         with self.lock:
             return dict(self.values)
 
 
 class Worker:
-    """One thread per process and client. It never raises: every error is logged, counted and survived."""
+    """Never raises: every error is logged, counted and survived. `client` provides the queue, the spool (which
+    it may swap for memory when the durable one fails), `prepare`, `spool_failed` and `report_error`."""
 
-    def __init__(self, client, settings: Settings):
+    def __init__(self, client: Any, settings: Settings, transport: Transport, batch_path: str):
         self.client = client
         self.settings = settings
-        self.queue: deque = client._queue
+        self.transport = transport
+        self.batch_path = batch_path
         self.counters: Counters = client._counters
-        self.http = urllib3.PoolManager(num_pools=2, maxsize=2, retries=False,
-                                        timeout=urllib3.Timeout(connect=min(5.0, settings.timeout), read=settings.timeout))
         self.breaker = CircuitBreaker(settings.retry_budget, settings.breaker_cooldown, on_change=self._breaker_changed)
         self.bucket = TokenBucket(settings.rate_limit)
-        self.wake = threading.Event()
+        self.journal_wake = threading.Event()
+        self.send_wake = threading.Event()
+        self.journal_lock = threading.Lock()
         self.stopping = threading.Event()
+        self.draining = False  # close(): probe at least every second until its timeout
         self.retry_at = 0.0
         self.attempt = 0
-        self.last_error: str | None = None
-        self.thread = threading.Thread(target=self._run, name="flake8-cio-runtime", daemon=True)
-        self.thread.start()
+        self.max_bytes = MAX_BATCH_BYTES - 100  # lowered when the API answers 413
+        self.last_error: Optional[str] = None
+        self.threads = [threading.Thread(target=self._journal_loop, name="flake8-cio-journal", daemon=True),
+                        threading.Thread(target=self._send_loop, name="flake8-cio-send", daemon=True)]
+        for thread in self.threads:
+            thread.start()
 
     @property
-    def spool(self):
-        return self.client._spool  # may be swapped for memory if the durable spool fails
+    def spool(self) -> Spool:
+        return self.client._spool  # type: ignore[no-any-return]
 
-    # -- the loop ---------------------------------------------------------------------------------------------
-    def _run(self) -> None:
+    def alive(self) -> bool:
+        return all(thread.is_alive() for thread in self.threads)
+
+    # -- journaling ---------------------------------------------------------------------------------------------
+    def _journal_loop(self) -> None:
         while True:
             stopping = self.stopping.is_set()
-            try:
-                self.journal()
-                progressed = self.deliver_some()
-            except Exception as error:  # the worker must outlive any bug or backend failure
-                self.counters.add("worker_errors")
-                self.last_error = f"worker: {error!r}"
-                log.exception("flake8-cio runtime worker error (recovered)")
-                progressed = False
+            self._guarded(self.journal)
+            if stopping:
+                return
+            self.journal_wake.wait(self.settings.flush_interval)
+            self.journal_wake.clear()
+
+    def journal(self) -> None:
+        """Move what callers queued into the spool, one transaction per chunk; the lock lets a SIGTERM handler or
+        close() journal too without losing a chunk in flight."""
+        queue = self.client._queue
+        with self.journal_lock:
+            while queue:
+                chunk = []
+                while queue and len(chunk) < JOURNAL_CHUNK:
+                    chunk.append(queue.popleft())
+                texts = self.client.prepare(chunk)
+                try:
+                    stored = self.spool.put(texts) if texts else 0
+                except Exception as error:  # disk full, file removed or locked: keep the events, go on in memory
+                    queue.extendleft(reversed(chunk))
+                    self.client.spool_failed(error)
+                    continue
+                self.counters.add("spooled", stored)
+                if stored < len(texts):
+                    self.counters.add("overflowed", len(texts) - stored)
+                    log.error("flake8-cio runtime: spool full, %d new events dropped", len(texts) - stored)
+                self.send_wake.set()
+                time.sleep(0)  # hand the GIL back between chunks: callers' latency depends on it
+
+    # -- sending ------------------------------------------------------------------------------------------------
+    def _send_loop(self) -> None:
+        while True:
+            stopping = self.stopping.is_set()
+            progressed = self._guarded(self.deliver_some)
             if stopping:
                 return
             if not progressed:
-                self.wake.wait(self._sleep_for())
-                self.wake.clear()
+                self.send_wake.wait(self._sleep_for())
+                self.send_wake.clear()
+
+    def _guarded(self, step: Callable[[], bool | None]) -> bool:
+        try:
+            return bool(step())
+        except Exception as error:  # the worker must outlive any bug or backend failure
+            self.counters.add("worker_errors")
+            self.last_error = f"worker: {error!r}"
+            log.exception("flake8-cio runtime worker error (recovered)")
+            return False
+
+    def _cap(self) -> Optional[float]:
+        return 1.0 if self.draining else None
 
     def _sleep_for(self) -> float:
         now = time.monotonic()
         if self.breaker.state == "open":
-            return max(0.05, min(self.settings.flush_interval * 4, self.breaker.opened_at + self.breaker.cooldown - now))
+            reopen = self.breaker.opened_at + min(self.breaker.cooldown, self._cap() or self.breaker.cooldown)
+            return max(0.05, min(self.settings.flush_interval * 4, reopen - now))
         return max(0.01, min(self.settings.flush_interval, self.retry_at - now) if self.retry_at > now
                    else self.settings.flush_interval)
 
-    def journal(self) -> None:
-        """Move what callers queued into the spool, in one transaction per chunk."""
-        while self.queue:
-            chunk = []
-            while self.queue and len(chunk) < 200:
-                chunk.append(self.queue.popleft())
-            texts = self.client.prepare(chunk)
-            try:
-                stored = self.spool.put(texts) if texts else 0
-            except Exception as error:  # disk full, file removed or locked: keep the events, go on in memory
-                self.queue.extendleft(reversed(chunk))
-                self.client._spool_failed(error)
-                continue
-            time.sleep(0)  # hand the GIL back between chunks: callers' p99 latency depends on it
-            self.counters.add("spooled", stored)
-            if stored < len(texts):
-                self.counters.add("dropped", len(texts) - stored)
-                log.error("flake8-cio runtime: memory spool full, %d events dropped", len(texts) - stored)
-
     def deliver_some(self) -> bool:
         """Send one claim's worth; True when something was delivered or settled."""
-        if time.monotonic() < self.retry_at or not self.breaker.allow():
+        if time.monotonic() < self.retry_at or not self.breaker.allow(cap=self._cap()):
             return False
         probing = self.breaker.state == "half-open"
-        entries = self.spool.claim(1 if probing else self.settings.batch_size, MAX_BATCH_BYTES - 100)
+        entries = self.spool.claim(1 if probing else self.settings.batch_size, self.max_bytes)
         if not entries:
             return False
-        batch = [e for e in entries if not e.text.startswith('{"v1"')]
-        singles = [e for e in entries if e.text.startswith('{"v1"')]
+        batch = [e for e in entries if not is_v1(e.text)]
+        singles = [e for e in entries if is_v1(e.text)]
         ok = self.send_batch(batch) if batch else True
         for index, entry in enumerate(singles):
-            if not ok:  # back off: what is left of this claim goes back to the spool's head
+            if not ok:  # what is left of this claim goes back to the spool
                 self.spool.release([e.key for e in singles[index:]])
                 break
             ok = self.send_single(entry)
         return ok
 
-    # -- sending -------------------------------------------------------------------------------------------------
-    def _post(self, path: str, body: str):
-        self.wait_for_token()
-        return self.http.request("POST", self.client._track_url + path, body=body.encode(),
-                                 headers=self.client._headers, redirect=False)
-
-    def wait_for_token(self) -> None:
+    def _post(self, path: str, body: str) -> urllib3.BaseHTTPResponse:
         delay = self.bucket.delay()
         if delay:
             time.sleep(delay)
+        return self.transport.post(path, body.encode())
 
-    def send_batch(self, entries: list[Entry]) -> bool:
+    def send_batch(self, entries: List[Entry]) -> bool:
+        body = '{"batch":[' + ",".join(e.text for e in entries) + "]}"
         try:
-            response = self._post(self.client.BATCH_PATH, '{"batch":[' + ",".join(e.text for e in entries) + "]}")
+            response = self._post(self.batch_path, body)
         except urllib3.exceptions.HTTPError as error:
-            return self._retry(entries, f"{type(error).__name__}: {error}", None)
+            return self._retry(entries, f"{type(error).__name__}", None, server_fault=True)
         status = response.status
         if status == 207:
             errors = _batch_errors(response.data)
@@ -166,54 +202,66 @@ class Worker:
         if 200 <= status < 300:
             self._delivered(entries)
             return True
+        if status == 413 and len(entries) > 1:
+            self.max_bytes = max(1, min(self.max_bytes, len(body) // 2))  # learnt: later claims fit at once
         return self._failed(entries, status, response, self.send_batch)
 
     def send_single(self, entry: Entry) -> bool:
+        v1 = entry.op["v1"]
         try:
-            v1 = entry.op["v1"]
             response = self._post(v1["path"], json.dumps(v1["body"], separators=(",", ":"), ensure_ascii=False))
         except urllib3.exceptions.HTTPError as error:
-            return self._retry([entry], f"{type(error).__name__}: {error}", None)
+            return self._retry([entry], f"{type(error).__name__}", None, server_fault=True)
         if 200 <= response.status < 300:
             self._delivered([entry])
             return True
         return self._failed([entry], response.status, response)
 
-    def _failed(self, entries, status, response, resend=None) -> bool:
-        """Settle a non-2xx answer; `resend` sends a part again when a batch is split (batches only)."""
-        text = response.data[:300].decode("utf-8", "replace")
-        if status in RETRYABLE:
-            hold = parse_retry_after(response.headers.get("Retry-After"), self.settings.max_backoff)
-            return self._retry(entries, f"HTTP {status}: {text}", hold, server_fault=status >= 500 or status == 408)
-        if status in SPLITTABLE and len(entries) > 1 and resend is not None:
+    def _failed(self, entries: List[Entry], status: int, response: urllib3.BaseHTTPResponse,
+                resend: Optional[Callable[[List[Entry]], bool]] = None) -> bool:
+        """Settle a non-2xx answer. Response bodies are logged at DEBUG only: they may echo personal data."""
+        log.debug("flake8-cio runtime: HTTP %s: %r", status, response.data[:300])
+        if retryable(status):
+            hold = retry_after(response.headers.get("Retry-After"), self.settings.max_backoff)
+            return self._retry(entries, f"HTTP {status}", hold, server_fault=status != 429)
+        if status in PAUSE or status in REDIRECTS:
+            what = PAUSE.get(status) or f"redirected to {response.headers.get('Location', '?')!r}, which is not" \
+                                          f" a Customer.io host: check track_url"
+            return self._pause(entries, f"HTTP {status}: {what}")
+        if len(entries) > 1 and resend is not None:  # one bad operation fails the request: bisect to find it
             middle = len(entries) // 2
             log.warning("flake8-cio runtime: HTTP %s for a batch of %d, splitting it", status, len(entries))
             first = resend(entries[:middle])
             return resend(entries[middle:]) and first
-        if status in AUTH:
-            self.last_error = f"HTTP {status}: credentials rejected; sending paused, events kept in the spool"
-            log.error("flake8-cio runtime: %s", self.last_error)
-            self.spool.release([e.key for e in entries])
-            self.breaker.failure(hold=self.settings.breaker_cooldown * 4)
-            return False
-        self._dead(entries, {e.key: f"HTTP {status}: {text}" for e in entries})
+        self._dead(entries, {e.key: f"HTTP {status}" for e in entries})
         return True
 
-    def _retry(self, entries, reason: str, hold: float | None, server_fault: bool = True) -> bool:
-        """Keep the entries at the head of the spool and wait: Retry-After when given, else backoff."""
+    def _pause(self, entries: List[Entry], reason: str) -> bool:
+        """A configuration error: keep every event and stop sending until a probe succeeds."""
+        self.last_error = f"{reason}; sending paused, events kept in the spool"
+        log.error("flake8-cio runtime: %s", self.last_error)
         self.spool.release([e.key for e in entries])
+        self.breaker.failure(hold=self.settings.breaker_cooldown * 4)
+        return False
+
+    def _retry(self, entries: List[Entry], reason: str, hold: Optional[float], server_fault: bool) -> bool:
+        """An isolated failure sets the batch aside for its backoff while younger events go on; consecutive
+        failures (an outage) or a 429 pause all sending instead, keeping the order."""
         self.counters.add("retried", len(entries))
         self.last_error = reason
         self.attempt += 1
         wait = hold if hold is not None else backoff(self.attempt, cap=self.settings.max_backoff)
-        self.retry_at = time.monotonic() + wait
+        isolated = self.attempt == 1 and server_fault and self.breaker.state == "closed"
+        self.spool.release([e.key for e in entries], delay=wait if isolated else 0.0)
+        if not isolated:
+            self.retry_at = time.monotonic() + wait
         if server_fault:
             self.breaker.failure()
         log.warning("flake8-cio runtime: delivery failed (%s); %d events kept, retry in %.2fs",
                     reason, len(entries), wait)
-        return False
+        return isolated
 
-    def _delivered(self, entries) -> None:
+    def _delivered(self, entries: List[Entry]) -> None:
         if not entries:
             return
         self.spool.ack([e.key for e in entries])
@@ -224,8 +272,10 @@ class Worker:
         self.attempt = 0
         self.retry_at = 0.0
         self.breaker.success()
+        if self.last_error and self.last_error.startswith("HTTP 40"):
+            self.last_error = None  # the configuration was fixed
 
-    def _dead(self, entries, reasons: dict) -> None:
+    def _dead(self, entries: List[Entry], reasons: Dict[Any, str]) -> None:
         if not entries:
             return
         for entry in entries:
@@ -233,21 +283,27 @@ class Worker:
                       reasons.get(entry.key), _describe(entry.op))
         self.spool.dead(entries, "; ".join(sorted(set(map(str, reasons.values())))))
         self.counters.add("failed", len(entries))
-        self.client._report_error(reasons, [e.op for e in entries])
+        self.client.report_error(reasons, [e.op for e in entries])
 
     def _breaker_changed(self, previous: str, state: str) -> None:
         log.warning("flake8-cio runtime: circuit breaker %s -> %s", previous, state,
                     extra={"cio_circuit_from": previous, "cio_circuit_to": state})
 
-    # -- control -------------------------------------------------------------------------------------------------
+    # -- control ------------------------------------------------------------------------------------------------
+    def wake(self) -> None:
+        self.journal_wake.set()
+        self.send_wake.set()
+
     def stop(self, timeout: float) -> None:
         self.stopping.set()
-        self.wake.set()
-        self.thread.join(timeout)
-        self.http.clear()
+        self.wake()
+        deadline = time.monotonic() + timeout
+        for thread in self.threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self.transport.close()
 
 
-def _batch_errors(data: bytes) -> dict[int, str]:
+def _batch_errors(data: bytes) -> Dict[int, str]:
     try:
         errors = json.loads(data or b"{}").get("errors", [])
         return {int(e["batch_index"]): f"{e.get('reason', '')} {e.get('field', '')} {e.get('message', '')}".strip()
@@ -257,7 +313,7 @@ def _batch_errors(data: bytes) -> dict[int, str]:
 
 
 def _describe(op: dict) -> str:
-    """An operation without its attribute values (they may be personal data)."""
+    """An operation without its values or event name (they may be personal data)."""
     if "v1" in op:
-        return f"v1 {op['v1']['path']}"
-    return f"{op.get('type')}/{op.get('action')} {op.get('name', '')}".strip()
+        return f"v1 {op['v1']['path'].split('/customers/')[0]}"
+    return f"{op.get('type')}/{op.get('action')}"

@@ -6,7 +6,6 @@ a loop rather than wrap a call, and a rate-limiter thread per bucket would be on
 """
 from __future__ import annotations
 
-import email.utils
 import os
 import random
 import threading
@@ -37,24 +36,6 @@ def backoff(attempt: int, base: float = 0.5, cap: float = 60.0) -> float:
     return random.uniform(0, min(cap, base * 2 ** min(attempt, 30)))
 
 
-def parse_retry_after(value: str | None, cap: float) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped; None if absent/invalid."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
-    return min(max(seconds, 0.0), cap)
-
-
 class CircuitBreaker:
     """closed -> open after `threshold` consecutive failures -> half-open after the cooldown (one probe) -> closed
     on success, open again (with a doubled cooldown, capped) on failure."""
@@ -67,8 +48,10 @@ class CircuitBreaker:
         self.opened_at = 0.0
         self.on_change = on_change
 
-    def allow(self, now: float | None = None) -> bool:
-        if self.state == "open" and (now or time.monotonic()) - self.opened_at >= self.cooldown:
+    def allow(self, now: float | None = None, cap: float | None = None) -> bool:
+        """May a request go now? `cap` shortens the cooldown (close() probes at least that often)."""
+        cooldown = self.cooldown if cap is None else min(cap, self.cooldown)
+        if self.state == "open" and (now or time.monotonic()) - self.opened_at >= cooldown:
             self._set("half-open")
         return self.state != "open"
 

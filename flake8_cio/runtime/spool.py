@@ -1,49 +1,75 @@
 """Where accepted events wait until Customer.io has them: in memory, in SQLite (WAL), or in a Redis stream.
 
-Every event is journaled here by the worker before it is sent and removed only after a 2xx (at-least-once).
-Operations travel as the JSON text the caller encoded once. All three spools share one small interface, so the
-worker does not know which it has: ``put(texts)``, ``claim(max_items, max_bytes) -> [Entry]``, ``ack(keys)``,
-``release(keys)``, ``dead(entries, reason)``, ``depth()``, ``close()``.
+Every event is journaled here before it is sent and removed only after a 2xx (at-least-once). Operations travel
+as the JSON text encoded at the call. The three spools implement one interface, `Spool`, and one contract test
+(tests/runtime/test_core_spool.py) runs against all three, so the worker never knows which it has.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import socket
 import sqlite3
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Iterable, List, Optional, Protocol, Sequence
 
 
-@dataclass
+
+@dataclass(order=True)
 class Entry:
-    key: object
-    text: str  # the operation's JSON
-    size: int  # bytes of the JSON
-    foreign: bool = False  # journaled by another process (a replay)
+    key: Any
+    text: str = field(compare=False)  # the operation's JSON
+    size: int = field(compare=False)  # bytes of the JSON
+    foreign: bool = field(default=False, compare=False)  # journaled by another process (a replay)
 
     @property
     def op(self) -> dict:
         return json.loads(self.text)
 
 
+class Spool(Protocol):
+    """What the worker needs from a spool. `claim` leases entries from the head (in journal order) to this
+    process; a leased entry is ack'ed (delivered), released (sent again later: at once, or after `delay` seconds
+    while younger entries go first) or made dead (dead-lettered with its reason)."""
+
+    durable: bool
+
+    def put(self, texts: Sequence[str]) -> int: ...  # how many were stored
+    def claim(self, max_items: int, max_bytes: int) -> List[Entry]: ...
+    def ack(self, keys: Iterable[Any]) -> None: ...
+    def release(self, keys: Iterable[Any], delay: float = 0.0) -> None: ...
+    def dead(self, entries: Sequence[Entry], reason: str) -> None: ...
+    def depth(self) -> int: ...
+    def fill(self) -> float: ...  # fraction of the size cap in use (0 when uncapped)
+    def close(self) -> None: ...
+
+
+@dataclass
+class Limits:
+    """Caps that keep a long outage from filling the disk, and how long dead letters are kept."""
+    max_bytes: int = 512 * 2**20
+    max_age: float = 7 * 86400.0
+    overflow: str = "drop_oldest"  # or "drop_new"
+    dead_max_bytes: int = 10 * 2**20
+    dead_max_age: float = 7 * 86400.0
+    on_overflow: Callable[[int], None] = lambda count: None
+
+
+OVERFLOW_POLICIES = ("drop_oldest", "drop_new")
+
+
 def owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(3).hex()}"
 
 
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def encode(op: dict) -> str:
-    return _ENCODER.encode(op)
-
-
-def _take(rows, max_items: int, max_bytes: int) -> list:
+def _take(rows: Iterable[Entry], max_items: int, max_bytes: int) -> List[Entry]:
     """Rows from the head that fit the limits; always at least one, so a big head cannot stall the queue."""
-    taken, total = [], 0
+    taken: List[Entry] = []
+    total = 0
     for row in rows:
         if taken and (len(taken) >= max_items or total + row.size > max_bytes):
             break
@@ -53,49 +79,64 @@ def _take(rows, max_items: int, max_bytes: int) -> list:
 
 
 class MemorySpool:
-    """No durability (``spool="none"``): bounded, the oldest are kept and new ones beyond the bound refused."""
+    """No durability (``spool="none"``, or a durable spool that failed): bounded; new entries beyond the bound
+    are refused (counted as dropped by the caller). Dead letters are not kept."""
 
     durable = False
 
     def __init__(self, limit: int = 100_000):
         self.limit = limit
-        self.items: deque[Entry] = deque()
-        self.claimed: dict[int, Entry] = {}
+        self.items: List[Entry] = []  # a heap by key: released entries go back to their place
+        self.delayed: List[tuple] = []  # (until, entry)
+        self.claimed: dict = {}
         self.lock = threading.Lock()
         self.next_key = 0
 
-    def put(self, texts: list[str]) -> int:
+    def put(self, texts: Sequence[str]) -> int:
         with self.lock:
-            room = max(0, self.limit - len(self.items) - len(self.claimed))
+            room = max(0, self.limit - self._count())
             for text in texts[:room]:
                 self.next_key += 1
-                self.items.append(Entry(self.next_key, text, len(text)))
+                heapq.heappush(self.items, Entry(self.next_key, text, len(text)))
             return min(room, len(texts))
 
-    def claim(self, max_items: int, max_bytes: int) -> list[Entry]:
+    def claim(self, max_items: int, max_bytes: int) -> List[Entry]:
         with self.lock:
-            taken = _take(self.items, max_items, max_bytes)
+            now = time.monotonic()
+            while self.delayed and self.delayed[0][0] <= now:
+                heapq.heappush(self.items, heapq.heappop(self.delayed)[1])
+            taken = _take(heapq.nsmallest(max_items, self.items), max_items, max_bytes)
             for entry in taken:
-                self.items.popleft()
+                heapq.heappop(self.items)
                 self.claimed[entry.key] = entry
             return taken
 
-    def ack(self, keys) -> None:
+    def ack(self, keys: Iterable[Any]) -> None:
         with self.lock:
             for key in keys:
                 self.claimed.pop(key, None)
 
-    def release(self, keys) -> None:
+    def release(self, keys: Iterable[Any], delay: float = 0.0) -> None:
         with self.lock:
-            entries = [self.claimed.pop(key) for key in keys if key in self.claimed]
-            self.items.extendleft(reversed(sorted(entries, key=lambda e: e.key)))
+            until = time.monotonic() + delay
+            for entry in [self.claimed.pop(key) for key in keys if key in self.claimed]:
+                if delay > 0:
+                    heapq.heappush(self.delayed, (until, entry))
+                else:
+                    heapq.heappush(self.items, entry)
 
-    def dead(self, entries, reason: str) -> None:
+    def dead(self, entries: Sequence[Entry], reason: str) -> None:
         self.ack([e.key for e in entries])
+
+    def _count(self) -> int:
+        return len(self.items) + len(self.delayed) + len(self.claimed)
 
     def depth(self) -> int:
         with self.lock:
-            return len(self.items) + len(self.claimed)
+            return self._count()
+
+    def fill(self) -> float:
+        return self.depth() / self.limit
 
     def close(self) -> None:
         pass
@@ -104,28 +145,43 @@ class MemorySpool:
 class SQLiteSpool:
     """A file in WAL mode: survives kill -9 once committed. Several processes may share one file: a claim is a
     lease (owner, lease_until) taken under BEGIN IMMEDIATE; leases of dead local processes are freed at start.
+    Created 0600 (in a 0700 folder when it makes the folder): events are personal data.
 
     Every SQLite call holds one process-wide lock, which a fork also takes: a child must never be born while a
     thread of its parent is inside SQLite (its mutexes would stay locked in the child forever)."""
 
     durable = True
     LEASE = 120.0
+    EXPIRE_EVERY = 60.0
     lock = threading.Lock()
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: "str | os.PathLike[str]", limits: Optional[Limits] = None):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.limits = limits or Limits()
+        if not self.path.parent.exists():
+            self.path.parent.mkdir(mode=0o700, parents=True)
+        os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(self.path, 0o600)  # also a file an older version made 0644
         self.owner = owner_id()
+        self.expired_at = 0.0
         with self.lock:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(
-                "CREATE TABLE IF NOT EXISTS spool (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL,"
-                " size INTEGER NOT NULL, owner TEXT NOT NULL, claimed_by TEXT, lease_until REAL NOT NULL DEFAULT 0);"
-                "CREATE TABLE IF NOT EXISTS dead (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, reason TEXT, at REAL);"
-            )
-            self._free_dead_leases()
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(
+                    "CREATE TABLE IF NOT EXISTS spool (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL,"
+                    " size INTEGER NOT NULL, owner TEXT NOT NULL, claimed_by TEXT,"
+                    " lease_until REAL NOT NULL DEFAULT 0);"
+                    "CREATE TABLE IF NOT EXISTS dead (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, reason TEXT, at REAL);"
+                )
+                if "at" not in {row[1] for row in self.db.execute("PRAGMA table_info(spool)")}:  # an older file
+                    self.db.execute("ALTER TABLE spool ADD COLUMN at REAL NOT NULL DEFAULT 0")
+                self.page_size = self.db.execute("PRAGMA page_size").fetchone()[0]
+                self._free_dead_leases()
+            except BaseException:
+                self.db.close()
+                raise
 
     def _free_dead_leases(self) -> None:
         host = socket.gethostname()
@@ -135,48 +191,116 @@ class SQLiteSpool:
             if claimed_host == host and pid is not None and not _alive(pid):
                 self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (claimed_by,))
 
-    def put(self, texts: list[str]) -> int:
-        rows = [(text, len(text), self.owner) for text in texts]
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("INSERT INTO spool (op, size, owner) VALUES (?, ?, ?)", rows)
-            self.db.execute("COMMIT")
-        return len(rows)
-
-    def claim(self, max_items: int, max_bytes: int) -> list[Entry]:
-        now = time.time()
+    def _write(self, work: Callable[[], Any]) -> Any:
+        """One write transaction, rolled back when it fails (a full disk), so that the file stays usable."""
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                rows = self.db.execute(
-                    "SELECT seq, op, size, owner FROM spool WHERE lease_until < ? ORDER BY seq LIMIT ?",
-                    (now, max_items),
-                ).fetchall()
-                entries = _take((Entry(seq, text, size, owner != self.owner) for seq, text, size, owner in rows),
-                                max_items, max_bytes)
-                self.db.executemany("UPDATE spool SET claimed_by=?, lease_until=? WHERE seq=?",
-                                    [(self.owner, now + self.LEASE, e.key) for e in entries])
+                result = work()
                 self.db.execute("COMMIT")
             except BaseException:
-                self.db.execute("ROLLBACK")
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
                 raise
-        return entries
+            return result
 
-    def ack(self, keys) -> None:
+    def adopt(self, other: Path) -> int:
+        """Move what another spool file holds (an older name of the same workspace) into this one; remove it."""
+        with self.lock:
+            self.db.execute("ATTACH DATABASE ? AS old", (str(other),))
+        try:
+            moved = self._write(lambda: self.db.execute(
+                "INSERT INTO spool (op, size, owner) SELECT op, size, owner FROM old.spool ORDER BY seq").rowcount)
+        finally:
+            with self.lock:
+                self.db.execute("DETACH DATABASE old")
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(other) + suffix).unlink(missing_ok=True)
+        return moved
+
+    def put(self, texts: Sequence[str]) -> int:
+        now = time.time()
+        rows = [(text, len(text), self.owner, now) for text in texts]
+
+        def insert() -> int:
+            room = self._make_room(now, sum(r[1] for r in rows) + 64 * len(rows))
+            kept = rows if room else []
+            self.db.executemany("INSERT INTO spool (op, size, owner, at) VALUES (?, ?, ?, ?)", kept)
+            return len(kept)
+        return self._write(insert)
+
+    def _used(self) -> int:
+        pages, free = (self.db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "freelist_count"))
+        return (pages - free) * self.page_size
+
+    def _make_room(self, now: float, incoming: int) -> bool:
+        """Apply the age cap (once a minute) and the size cap; False when the new rows are to be refused
+        (overflow="drop_new"; the caller counts them)."""
+        dropped = 0
+        if now - self.expired_at > self.EXPIRE_EVERY:
+            self.expired_at = now
+            dropped += self.db.execute("DELETE FROM spool WHERE at > 0 AND at < ? AND lease_until < ?",
+                                       (now - self.limits.max_age, now)).rowcount
+        excess = self._used() + incoming - self.limits.max_bytes
+        room = excess <= 0
+        if not room and self.limits.overflow == "drop_oldest":
+            victims, freed = [], 0
+            for seq, size in self.db.execute("SELECT seq, size FROM spool WHERE lease_until < ? ORDER BY seq", (now,)):
+                if freed >= excess:
+                    break
+                victims.append((seq,))
+                freed += size + 64
+            self.db.executemany("DELETE FROM spool WHERE seq=?", victims)
+            dropped += len(victims)
+            room = True
+        if dropped:
+            self.limits.on_overflow(dropped)
+        return room
+
+    def fill(self) -> float:
+        with self.lock:
+            return self._used() / self.limits.max_bytes
+
+    def claim(self, max_items: int, max_bytes: int) -> List[Entry]:
+        now = time.time()
+
+        def lease() -> List[Entry]:
+            rows = self.db.execute(
+                "SELECT seq, op, size, owner FROM spool WHERE lease_until < ? ORDER BY seq LIMIT ?", (now, max_items),
+            ).fetchall()
+            entries = _take((Entry(seq, text, size, owner != self.owner) for seq, text, size, owner in rows),
+                            max_items, max_bytes)
+            self.db.executemany("UPDATE spool SET claimed_by=?, lease_until=? WHERE seq=?",
+                                [(self.owner, now + self.LEASE, e.key) for e in entries])
+            return entries
+        return self._write(lease)
+
+    def ack(self, keys: Iterable[Any]) -> None:
         with self.lock:
             self.db.executemany("DELETE FROM spool WHERE seq=?", [(k,) for k in keys])
 
-    def release(self, keys) -> None:
+    def release(self, keys: Iterable[Any], delay: float = 0.0) -> None:
+        """At once, or keep the lease for `delay` seconds (then any process may claim the entries again)."""
         with self.lock:
-            self.db.executemany("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE seq=?", [(k,) for k in keys])
+            if delay > 0:
+                until = time.time() + delay
+                self.db.executemany("UPDATE spool SET lease_until=? WHERE seq=?", [(until, k) for k in keys])
+            else:
+                self.db.executemany("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE seq=?", [(k,) for k in keys])
 
-    def dead(self, entries, reason: str) -> None:
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
+    def dead(self, entries: Sequence[Entry], reason: str) -> None:
+        """Dead letters are kept for inspection within their own caps (dead_max_age, dead_max_bytes)."""
+        now = time.time()
+
+        def bury() -> None:
             self.db.executemany("INSERT OR REPLACE INTO dead (seq, op, reason, at) VALUES (?, ?, ?, ?)",
-                                [(e.key, e.text, reason, time.time()) for e in entries])
+                                [(e.key, e.text, reason, now) for e in entries])
             self.db.executemany("DELETE FROM spool WHERE seq=?", [(e.key,) for e in entries])
-            self.db.execute("COMMIT")
+            self.db.execute("DELETE FROM dead WHERE at < ?", (now - self.limits.dead_max_age,))
+            self.db.execute(
+                "DELETE FROM dead WHERE seq IN (SELECT seq FROM (SELECT seq, SUM(LENGTH(op)) OVER"
+                " (ORDER BY seq DESC) AS total FROM dead) WHERE total > ?)", (self.limits.dead_max_bytes,))
+        self._write(bury)
 
     def depth(self) -> int:
         with self.lock:
@@ -191,7 +315,7 @@ def _child_lock() -> None:
     SQLiteSpool.lock = threading.Lock()
 
 
-os.register_at_fork(before=lambda: SQLiteSpool.lock.acquire(), after_in_parent=lambda: SQLiteSpool.lock.release(),
+os.register_at_fork(before=SQLiteSpool.lock.acquire, after_in_parent=lambda: SQLiteSpool.lock.release(),
                     after_in_child=_child_lock)
 
 
@@ -207,35 +331,40 @@ def _alive(pid: int) -> bool:
 
 class RedisSpool:
     """A Redis stream with a consumer group: shared by many processes and hosts, at-least-once. A claim reads this
-    consumer's own pending entries first, then entries idle past the lease from dead consumers (XAUTOCLAIM), then
-    new ones; ack is XACK + XDEL. Never trimmed: trimming would delete undelivered events."""
+    consumer's own pending entries first (skipping those released with a delay), then entries idle past the lease
+    from dead consumers (XAUTOCLAIM), then new ones; ack is XACK + XDEL. Never trimmed, since trimming would delete
+    undelivered events: alert on the depth (XLEN). Dead letters are trimmed by age and count."""
 
     durable = True
     LEASE_MS = 120_000
+    DEAD_MAX_COUNT = 10_000
 
-    def __init__(self, url: str, key: str):
+    def __init__(self, url: str, key: str, limits: Optional[Limits] = None):
         import redis  # the optional extra: pip install flake8-cio[redis]
 
+        self.limits = limits or Limits()
         self.redis = redis.Redis.from_url(url)
         self.key, self.dead_key, self.group = key, key + ":dead", "flake8-cio"
         self.consumer = owner_id()
+        self.held: dict = {}  # entry id -> monotonic time before which it is not claimed again
         try:
             self.redis.xgroup_create(self.key, self.group, id="0", mkstream=True)
         except redis.ResponseError as error:
             if "BUSYGROUP" not in str(error):
                 raise
 
-    def put(self, texts: list[str]) -> int:
+    def put(self, texts: Sequence[str]) -> int:
         with self.redis.pipeline(transaction=False) as pipe:
             for text in texts:
                 pipe.xadd(self.key, {"op": text, "owner": self.consumer})
             pipe.execute()
         return len(texts)
 
-    def claim(self, max_items: int, max_bytes: int) -> list[Entry]:
-        messages = []
-        pending = self.redis.xreadgroup(self.group, self.consumer, {self.key: "0"}, count=max_items)
-        messages.extend(pending[0][1] if pending else [])
+    def claim(self, max_items: int, max_bytes: int) -> List[Entry]:
+        now = time.monotonic()
+        self.held = {key: until for key, until in self.held.items() if until > now}
+        pending = self.redis.xreadgroup(self.group, self.consumer, {self.key: "0"}, count=max_items + len(self.held))
+        messages = [m for m in (pending[0][1] if pending else []) if m[0] not in self.held][:max_items]
         if len(messages) < max_items:
             _, stolen, *_ = self.redis.xautoclaim(self.key, self.group, self.consumer, self.LEASE_MS, "0-0",
                                                   count=max_items - len(messages))
@@ -248,28 +377,39 @@ class RedisSpool:
             for msg_id, fields in sorted(messages, key=lambda m: tuple(map(int, m[0].split(b"-"))))
             if fields
         ]
-        taken = _take(entries, max_items, max_bytes)
-        self.release([e.key for e in entries[len(taken):]])
-        return taken
+        return _take(entries, max_items, max_bytes)  # the rest stay pending to us and come first next time
 
-    def ack(self, keys) -> None:
+    def ack(self, keys: Iterable[Any]) -> None:
         keys = list(keys)
         if keys:
             with self.redis.pipeline() as pipe:
                 pipe.xack(self.key, self.group, *keys)
                 pipe.xdel(self.key, *keys)
                 pipe.execute()
+            for key in keys:
+                self.held.pop(key, None)
 
-    def release(self, keys) -> None:
-        """Entries stay pending for this consumer and are read first by its next claim."""
+    def release(self, keys: Iterable[Any], delay: float = 0.0) -> None:
+        """Entries stay pending for this consumer and are read first by its next claim (after `delay`)."""
+        if delay > 0:
+            until = time.monotonic() + delay
+            self.held.update((key, until) for key in keys)
 
-    def dead(self, entries, reason: str) -> None:
-        for entry in entries:
-            self.redis.xadd(self.dead_key, {"op": entry.text, "reason": reason})
+    def dead(self, entries: Sequence[Entry], reason: str) -> None:
+        oldest = int((time.time() - self.limits.dead_max_age) * 1000)
+        with self.redis.pipeline() as pipe:
+            for entry in entries:
+                pipe.xadd(self.dead_key, {"op": entry.text, "reason": reason}, maxlen=self.DEAD_MAX_COUNT,
+                          approximate=True)
+            pipe.xtrim(self.dead_key, minid=f"{oldest}-0")
+            pipe.execute()
         self.ack([e.key for e in entries])
 
     def depth(self) -> int:
-        return self.redis.xlen(self.key)
+        return int(self.redis.xlen(self.key))
+
+    def fill(self) -> float:
+        return 0.0
 
     def close(self) -> None:
         self.redis.close()

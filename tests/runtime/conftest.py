@@ -1,8 +1,11 @@
 """Real parts for the runtime tests: the fake Customer.io on loopback and a real redis-server on a free port."""
+import json
 import shutil
 import socket
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -68,3 +71,83 @@ def wait_for(predicate, timeout=10.0, interval=0.02):
             return True
         time.sleep(interval)
     return predicate()
+
+
+class Loopback:
+    """A plain HTTP server of the tests' own on 127.0.0.1, independent of the bundled fake. `answer(path, body)`
+    decides each reply as (status, headers, body), or None to hang until the server stops. Every operation of a
+    2xx reply is recorded, so a test counts delivered and duplicated events exactly."""
+
+    def __init__(self, answer=None):
+        self.answer = answer or (lambda path, body: (200, {}, b"{}"))
+        self.requests = []  # (path, headers, body)
+        self.accepted = []  # operations (v2 batch items, v1 bodies) of 2xx replies
+        self.hanging = 0
+        self.closing = threading.Event()
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def _handler(self):
+        loopback = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with loopback.lock:
+                    loopback.requests.append((self.path, dict(self.headers), body))
+                reply = loopback.answer(self.path, body)
+                if reply is None:
+                    with loopback.lock:
+                        loopback.hanging += 1
+                    loopback.closing.wait()
+                    return
+                status, headers, data = reply
+                if 200 <= status < 300:
+                    payload = json.loads(body)
+                    with loopback.lock:
+                        loopback.accepted.extend(payload["batch"] if "batch" in payload else [payload])
+                self.send_response(status)
+                for name, value in {"Content-Length": str(len(data)), **headers}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+    def stop(self):
+        self.closing.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def loopback():
+    servers = []
+
+    def make(answer=None):
+        servers.append(Loopback(answer))
+        return servers[-1]
+
+    yield make
+    for server in servers:
+        server.stop()
+
+
+def tally(accepted, sent):
+    """Exact counts over `sent` (the indexes a producer tracked, carried in the event data as "i")."""
+    indexes = [op.get("attributes", op.get("data", {})).get("i") for op in accepted]
+    ids = [op["id"] for op in accepted]
+    delivered = set(indexes) & set(sent)
+    return {"sent": len(sent), "delivered": len(delivered), "lost": len(set(sent) - delivered),
+            "duplicated": len(ids) - len(set(ids)), "foreign": len(set(indexes) - set(sent))}
