@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import sys
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,8 +78,8 @@ def flag(name: str) -> str:
 
 
 def _names(name, raw):
-    items = raw.split(",") if isinstance(raw, str) else list(raw)
-    items = tuple(item.strip() for item in items if item.strip())
+    """A comma- or whitespace-separated list of dotted names."""
+    items = tuple(split_list(raw))
     for item in items:
         if not re.fullmatch(r"[A-Za-z_][\w.]*", item):
             raise OptionError(f"{flag(name)}: {item!r} is not a dotted Python name")
@@ -154,35 +155,93 @@ OPTION_HELP = {
 assert set(OPTION_HELP) == {f.name for f in fields(Options)} == set(OPTION_SPECS)
 
 
-def read_config(directory: Path) -> dict:
-    """cio-* options from setup.cfg, tox.ini, .flake8 ([flake8]) and pyproject.toml ([tool.flake8-cio]): what
-    cio-fix reads, and what the plugin checks for unknown keys (flake8 itself ignores them). Later files win."""
-    values: dict = {}
-    for name in ("setup.cfg", "tox.ini", ".flake8"):
-        path = directory / name
-        if path.is_file():
-            parser = configparser.RawConfigParser()
-            try:
-                parser.read(path, encoding="utf-8")
-            except configparser.Error as error:
-                raise OptionError(f"{path}: {error}") from None
-            if parser.has_section("flake8"):
-                for key, value in parser.items("flake8"):
-                    if key.startswith(("cio-", "cio_")):
-                        values[_config_name(key, path)] = value
-    pyproject = directory / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("flake8-cio", {})
-        except tomllib.TOMLDecodeError as error:
-            raise OptionError(f"{pyproject}: {error}") from None
-        for key, value in table.items():
-            values[_config_name(key if key.startswith("cio") else "cio-" + key, pyproject)] = value
-    return values
+FIX_OPTIONS = ("unfixable", "extend_unsafe_fixes")  # read by cio-fix only: codes or prefixes, as ruff's lint.*
 
 
-def _config_name(key: str, where: Path) -> str:
-    name = key.replace("-", "_").removeprefix("cio_")
-    if name not in OPTION_SPECS:
-        raise OptionError(f"{where}: unknown option {key!r}; known: {', '.join(map(flag, OPTION_SPECS))}")
-    return name
+def split_list(raw) -> list[str]:
+    """A list option as flake8 reads it (``comma_separated_list``): commas or whitespace, so multi-line lists work."""
+    items = re.split(r"[,\s]+", raw) if isinstance(raw, str) else [str(item).strip() for item in raw]
+    return [item for item in items if item]
+
+
+def load_config(config: str | None = None, append: list[str] | tuple = (), isolated: bool = False) -> tuple[dict, str]:
+    """The one configuration reader of the plugin and cio-fix: flake8's own discovery (``--config``,
+    ``--append-config``, ``--isolated``, parent folders up to the home folder), ``[tool.flake8]`` of ./pyproject.toml
+    in its place as Flake8-pyproject does, then ``[tool.flake8-cio]`` of the nearest pyproject.toml for cio- keys the
+    flake8 files leave unset. Returns (raw values by flake8 key: ``exclude``, ``cio-client-names``, ...; the folder
+    relative paths are read from). A misspelt cio- key is an error (flake8 would ignore it)."""
+    from flake8.exceptions import ExecutionError
+    from flake8.options.config import load_config as flake8_load_config
+
+    cwd = Path.cwd()
+    if isolated:
+        return {}, str(cwd)
+    pyproject = _toml_tables(cwd / "pyproject.toml")
+    try:
+        if config is None and "flake8" in pyproject:  # Flake8-pyproject: ./pyproject.toml replaces discovery
+            parser, directory = configparser.RawConfigParser(), str(cwd)
+            parser.read_dict({"flake8": {key: _ini(value) for key, value in pyproject["flake8"].items()}})
+            for extra in append:
+                if not parser.read(extra, encoding="utf-8"):
+                    raise OptionError(f"The specified config file does not exist: {extra}")
+        else:
+            parser, directory = flake8_load_config(config, list(append), isolated=False)
+    except ExecutionError as error:
+        raise OptionError(str(error)) from None
+    except configparser.Error as error:
+        raise OptionError(str(error).replace("\n", " ")) from None
+    values = {key.replace("_", "-"): value for key, value in parser.items("flake8")} if "flake8" in parser else {}
+    origin = config or (cwd / "pyproject.toml" if "flake8" in pyproject else f"[flake8] read from {directory}")
+    for key in values:
+        _check_cio_key(key, origin)
+    if config is None:
+        nearest = next((tables for folder in _folders(cwd) if (tables := _toml_tables(folder / "pyproject.toml"))
+                        and "flake8-cio" in tables), {})
+        for key, value in nearest.get("flake8-cio", {}).items():
+            key = key.replace("_", "-")
+            key = key if key.startswith("cio-") else "cio-" + key
+            _check_cio_key(key, "[tool.flake8-cio]")
+            values.setdefault(key, _ini(value))
+    return values, directory
+
+
+def _folders(start: Path):
+    """``start`` and its parents, up to (not past) the home folder, as flake8 searches."""
+    home = Path(os.path.expanduser("~"))
+    for folder in (start, *start.parents):
+        yield folder
+        if folder == home:
+            return
+
+
+def _toml_tables(path: Path) -> dict:
+    """The [tool] tables of a pyproject.toml, {} when there is none."""
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text("utf-8")).get("tool", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise OptionError(f"{path}: {error}") from None
+
+
+def _ini(value) -> str:
+    """A TOML value as the INI text flake8 would have read (lists joined by commas)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _check_cio_key(key: str, where) -> None:
+    if key.startswith(("cio-", "cio_")) and config_name(key) not in (*OPTION_SPECS, *FIX_OPTIONS):
+        known = ", ".join(flag(name) for name in (*OPTION_SPECS, *FIX_OPTIONS))
+        raise OptionError(f"{where}: unknown option {key!r}; known: {known}")
+
+
+def config_name(key: str) -> str:
+    """``cio-client-names`` -> ``client_names``."""
+    return key.replace("-", "_").removeprefix("cio_")
+
+
+def option_values(config: dict) -> dict:
+    """The engine's options among a load_config() result, by Options field name."""
+    return {name: config.get(flag(name)) for name in OPTION_SPECS}

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import ast
 import sys
-from pathlib import Path
 from typing import Iterator
 
 from . import __version__
 from .engine import check_tree
-from .options import OPTION_HELP, OPTION_SPECS, Options, OptionError, flag, read_config
+from .options import OPTION_HELP, OPTION_SPECS, Options, OptionError, _names, flag, load_config, option_values
 
 
 class Plugin:
@@ -23,14 +22,25 @@ class Plugin:
 
     @classmethod
     def add_options(cls, manager) -> None:
-        for name in OPTION_SPECS:
-            manager.add_option(f"--{flag(name)}", default=None, parse_from_config=True, help=OPTION_HELP[name])
+        for name, spec in OPTION_SPECS.items():
+            manager.add_option(f"--{flag(name)}", default=None, parse_from_config=True, help=OPTION_HELP[name],
+                               comma_separated_list=spec is _names)
 
     @classmethod
     def parse_options(cls, options) -> None:
-        values = {name: getattr(options, flag(name).replace("-", "_"), None) for name in OPTION_SPECS}
+        """flake8's values (command line, then its config file) win; the shared reader adds [tool.flake8] and
+        [tool.flake8-cio] from pyproject.toml, and rejects misspelt cio- keys, which flake8 ignores."""
+        from flake8.main.options import stage1_arg_parser
+
+        # flake8 consumes --config, --append-config and --isolated before the options reach plugins: read them again
+        # with its own parser, so that both tools see the same files
+        first, _ = stage1_arg_parser().parse_known_args(sys.argv[1:])
         try:
-            read_config(Path.cwd())  # flake8 ignores unknown keys; a misspelt cio- option must not pass silently
+            config, _ = load_config(first.config, first.append_config, first.isolated)
+            values = option_values(config)
+            for name in OPTION_SPECS:
+                given = getattr(options, flag(name).replace("-", "_"), None)
+                values[name] = values[name] if given is None else given
             cls.options = Options.from_values(**values)
         except OptionError as error:
             sys.stderr.write(f"flake8-cio: {error}\n")

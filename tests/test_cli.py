@@ -101,3 +101,114 @@ def test_parallel_jobs_and_default_excludes(tmp_path):
     assert result.returncode == 0 and "12 files scanned, 12 changed" in result.stderr
     assert all((tmp_path / f"m{i}.py").read_text() == GOOD for i in range(12))
     assert (tmp_path / ".venv" / "lib.py").read_text() == BAD and (tmp_path / "skip_me" / "x.py").read_text() == BAD
+
+
+def test_flake8_excludes_and_ignores_from_the_config_are_honoured(tmp_path):
+    (tmp_path / "setup.cfg").write_text(
+        "[flake8]\nexclude = .git,generated\nextend-exclude = legacy/*.py\n"
+        "per-file-ignores =\n    scripts/*.py: CIO101\nextend-ignore = E501\n")
+    for folder in ("generated", "legacy", "scripts", "app"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "m.py").write_text(BAD)
+    result = run(tmp_path, "--check", ".")
+    assert "2 files scanned, 1 would change" in result.stderr  # app/m.py; scripts/m.py has CIO101 ignored
+    (tmp_path / "setup.cfg").write_text("[flake8]\nextend-ignore = CIO1\n")
+    assert "0 would change" in run(tmp_path, "--check", ".").stderr
+
+
+def test_read_only_files_are_reported_not_rewritten(tmp_path):
+    target = tmp_path / "app.py"
+    target.write_text(BAD)
+    target.chmod(0o444)
+    result = run(tmp_path, "app.py")
+    assert result.returncode == 2 and "app.py: cannot write: read-only, left unchanged" in result.stderr
+    assert target.read_text() == BAD
+
+
+def test_symlinks_are_written_through_and_bom_line_endings_mode_kept(tmp_path):
+    real = tmp_path / "real.py"
+    real.write_bytes(b"\xef\xbb\xbf" + BAD.replace("\n", "\r\n").encode())
+    real.chmod(0o640)
+    (tmp_path / "link.py").symlink_to("real.py")
+    result = run(tmp_path, "link.py")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "link.py").is_symlink()
+    assert real.read_bytes() == b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode()
+    assert real.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_file_changed_while_being_fixed_is_not_overwritten(tmp_path, monkeypatch, capsys):
+    target = tmp_path / "app.py"
+    target.write_text(BAD)
+    edited = BAD + "# edited meanwhile\n"
+    real_mkstemp = cli.tempfile.mkstemp
+
+    def edit_then_mkstemp(*args, **kwargs):  # the user saves between cio-fix's read and its write
+        target.write_text(edited)
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(cli.tempfile, "mkstemp", edit_then_mkstemp)
+    assert cli.main(["--jobs", "1", str(target)]) == 2
+    assert target.read_text() == edited and sorted(os.listdir(tmp_path)) == ["app.py"]
+    assert "changed on disk while being fixed" in capsys.readouterr().err
+
+
+def test_check_prints_the_line_numbers_of_the_file_as_it_is(tmp_path):
+    # the CIO101 fix adds an import above, so in the fixed text the CIO402 line would be one lower
+    source = ("from customerio import CustomerIO\nfrom datetime import datetime\n"
+              "cio = CustomerIO('3f2a9c81d7e4b6051a2f', '9b8c7d6e5f4a3b2c1d0e')\n"
+              "cio.identify('1', at=datetime.now())\n")
+    (tmp_path / "app.py").write_text(source)
+    check = run(tmp_path, "--check", "app.py")
+    assert "app.py:3:18: CIO402" in check.stdout, check.stdout + check.stderr
+    fixed = run(tmp_path, "app.py")
+    assert fixed.returncode == 1 and (tmp_path / "app.py").read_text() != source
+    line = next(n for n, text in enumerate((tmp_path / "app.py").read_text().splitlines(), 1) if "CustomerIO('3f" in text)
+    assert f"app.py:{line}:18: CIO402" in fixed.stdout
+
+
+def test_show_fixes_statistics_version_and_exit_zero(tmp_path):
+    (tmp_path / "app.py").write_text(BAD)
+    (tmp_path / "keys.py").write_text(UNFIXABLE)
+    result = run(tmp_path, "--show-fixes", "--statistics", ".")
+    assert result.returncode == 1
+    assert "app.py:4:26: CIO101 millisecond-timestamp: fixed" in result.stdout
+    assert "2     CIO402 hardcoded-credential" in result.stdout.splitlines()
+    assert run(tmp_path, "--exit-zero", ".").returncode == 0
+    version = run(tmp_path, "--version")
+    assert version.returncode == 0 and version.stdout.startswith("cio-fix 0.1.0")
+
+
+def test_stdin_writes_the_fixed_code_to_stdout(tmp_path):
+    (tmp_path / "setup.cfg").write_text("[flake8]\nper-file-ignores = skipped.py: CIO101\n")
+
+    def fix(name):
+        return subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "-", "--stdin-filename", name],
+                              input=BAD, cwd=tmp_path, capture_output=True, text=True)
+
+    fixed = fix("app.py")
+    assert fixed.stdout == GOOD and fixed.returncode == 0
+    assert "1 changed; fixes: CIO101x1" in fixed.stderr
+    assert fix("skipped.py").stdout == BAD
+    assert list(tmp_path.iterdir()) == [tmp_path / "setup.cfg"]  # nothing written
+
+
+def test_unfixable_and_extend_unsafe_fixes_from_config_and_command_line(tmp_path):
+    (tmp_path / "app.py").write_text(BAD)
+    (tmp_path / "pyproject.toml").write_text('[tool.flake8-cio]\nunfixable = ["CIO101"]\n')
+    kept = run(tmp_path, "app.py")
+    assert kept.returncode == 1 and (tmp_path / "app.py").read_text() == BAD
+    (tmp_path / "pyproject.toml").unlink()
+    unsafe = run(tmp_path, "--extend-unsafe-fixes", "CIO1", "app.py")
+    assert (tmp_path / "app.py").read_text() == BAD and "[unsafe fix: --unsafe-fixes]" in unsafe.stdout
+    run(tmp_path, "--extend-unsafe-fixes", "CIO1", "--unsafe-fixes", "app.py")
+    assert (tmp_path / "app.py").read_text() == GOOD
+    bad = run(tmp_path, "--unfixable", "CIO999", "app.py")
+    assert bad.returncode == 2 and "--unfixable: unknown rule code 'CIO999'" in bad.stderr
+
+
+def test_fix_only_still_counts_the_findings_it_leaves(tmp_path):
+    (tmp_path / "keys.py").write_text(UNFIXABLE)
+    result = run(tmp_path, "--fix-only", "--exit-non-zero-on-fix", ".")
+    assert result.returncode == 0 and result.stdout == ""
+    assert "2 findings left" in result.stderr

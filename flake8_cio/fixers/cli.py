@@ -2,142 +2,258 @@
 
 Exit codes: with --check or --diff, 1 when some file would change, else 0 (as `black --check`); a plain run
 exits 1 when findings remain after fixing (or, with --exit-non-zero-on-fix, when it changed a file), else 0;
-2 for usage errors and for files it could not read, parse or write (the other files are still fixed).
+--exit-zero makes both 0; 2 for usage errors and for files it could not read, parse or write (the other files
+are still fixed).
 """
 from __future__ import annotations
 
 import argparse
+import codecs
 import difflib
-import fnmatch
+import logging
 import os
 import sys
 import tempfile
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
 
+from flake8_cio import __version__
+from flake8_cio.catalog import find as find_catalog
 from flake8_cio.docs import find_rule, rule_page
 from flake8_cio.engine import all_rules, might_use_customerio
-from flake8_cio.options import OPTION_SPECS, Options, OptionError, flag, read_config
+from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError, flag, load_config, option_values,
+                                split_list)
 
-from .report import REPORTS, Item
-from .transform import fix_source
+from .report import REPORTS, Item, repo_path
 
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
                     "build", "dist", ".eggs", "*.egg-info", ".mypy_cache", ".pytest_cache", ".ruff_cache")
+LOG = logging.getLogger(__name__)
 
 
 class UsageError(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Settings:
+    """Everything a worker needs to fix one file: the engine's options and which fixes apply where."""
+
+    options: Options
+    select: frozenset[str] | None
+    ignore: frozenset[str]
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...]  # (flake8 pattern, codes)
+    unfixable: frozenset[str] = frozenset()
+    extend_unsafe: frozenset[str] = frozenset()  # extend-unsafe-fixes
+    unsafe: bool = False
+    write: bool = True
+    report: bool = False
+
+    def ignored_for(self, path: str) -> frozenset[str]:
+        """flake8's per-file-ignores: the codes ignored everywhere plus those of every pattern the file matches."""
+        from flake8.utils import matches_filename, normalize_path
+
+        extra = [codes for pattern, codes in self.per_file_ignores
+                 if matches_filename(normalize_path(path), [pattern], "", LOG)]
+        return self.ignore.union(*extra)
+
+    def fix_kind(self, finding) -> str | None:
+        """What cio-fix can do about a finding under this configuration: "safe", "unsafe" or None."""
+        if not finding.fix or finding.code.startswith(tuple(self.unfixable)):
+            return None
+        return "unsafe" if finding.code.startswith(tuple(self.extend_unsafe)) else finding.safety
+
+
 @dataclass
 class FileResult:
     path: str
     changed: bool = False
-    diff: str = ""
-    applied: list = field(default_factory=list)  # codes
+    source: str = ""  # the text as read, when it changed (for diffs and line numbers)
+    fixed: str = ""  # the text after fixing, when it changed
+    applied: list = field(default_factory=list)  # Findings fixed
     remaining: list = field(default_factory=list)  # Findings left (all findings, in a report)
     error: str | None = None
 
+    def original_line(self, line: int) -> int:
+        """The line in the text as read that a line of the fixed text came from (--check, --diff: nothing was
+        written, so findings must point into the file as it is)."""
+        if not self.changed:
+            return line
+        matcher = difflib.SequenceMatcher(None, self.source.splitlines(), self.fixed.splitlines(), autojunk=False)
+        for _, i1, i2, j1, j2 in matcher.get_opcodes():
+            if j1 < line <= j2:
+                return i1 + min(line - j1, max(i2 - i1, 1))
+        return line
+
 
 def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
+    """Python files under the paths, as flake8 finds them: exclude patterns match a name or an absolute path,
+    also for files named on the command line; each real file once, however many symlinks lead to it."""
+    from flake8.utils import matches_filename
+
+    def excluded(path: Path) -> bool:
+        return matches_filename(str(path), excludes, "", LOG)
+
     files = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise UsageError(f"{raw}: no such file or directory")
         if path.is_file():
-            files.append(path)
+            files += [] if excluded(path) else [path]
             continue
         for root, dirs, names in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not _excluded(d, Path(root) / d, excludes))
-            files.extend(Path(root) / n for n in sorted(names)
-                         if n.endswith(".py") and not _excluded(n, Path(root) / n, excludes))
-    return files
+            dirs[:] = sorted(d for d in dirs if not excluded(Path(root, d)))
+            files += [Path(root, n) for n in sorted(names) if n.endswith(".py") and not excluded(Path(root, n))]
+    unique = {}
+    for path in files:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
 
 
-def _excluded(name: str, path: Path, excludes: list[str]) -> bool:
-    return any(fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(str(path), pattern) for pattern in excludes)
+def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
+    """Fix one file's bytes; a byte-order mark and line endings come back as they were."""
+    from .transform import fix_source  # libcst: imported only once there is a file to fix
 
-
-def process(path: Path, options: Options, unsafe: bool, select, ignore, write: bool, want_diff: bool,
-            report: bool = False) -> FileResult:
-    result = FileResult(str(path))
+    result = FileResult(name)
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     try:
-        data = path.read_bytes()
-        source = data.decode("utf-8")
+        source = data[len(bom):].decode("utf-8")
     except UnicodeDecodeError:
         result.error = "not UTF-8, skipped"
         return result
-    except OSError as error:
-        result.error = f"cannot read: {error.strerror}"
-        return result
-    if not might_use_customerio(source, options):  # no libcst parse for files that cannot have a finding
+    if not might_use_customerio(source, settings.options):  # no libcst parse for files that cannot have a finding
         return result
     try:
-        fixed = fix_source(source, str(path), options, unsafe=unsafe, select=select, ignore=ignore, apply=not report)
+        fixed = fix_source(source, name, settings.options, unsafe=settings.unsafe, select=settings.select,
+                           ignore=settings.ignored_for(name), apply=not settings.report,
+                           unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe)
     except SyntaxError as error:
         result.error = f"syntax error at line {error.lineno}: {error.msg}, skipped"
         return result
     except Exception as error:  # libcst may reject what ast accepts; never lose the other files to one
         result.error = f"could not be fixed ({type(error).__name__}: {error}), skipped"
         return result
-    result.applied = [f.code for f in fixed.applied]
-    result.remaining = fixed.remaining
-    result.changed = fixed.source != source
-    if result.changed and want_diff:
-        result.diff = "".join(difflib.unified_diff(source.splitlines(True), fixed.source.splitlines(True),
-                                                   f"a/{path}", f"b/{path}"))
-    if result.changed and write:
+    result.applied, result.remaining = fixed.applied, fixed.remaining
+    if fixed.source != source:  # only then the texts travel back from the worker
+        result.changed, result.source, result.fixed = True, source, fixed.source
+    return result
+
+
+def process(path: Path, settings: Settings) -> FileResult:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return FileResult(str(path), error=f"cannot read: {error.strerror}")
+    result = fix_text(data, str(path), settings)
+    if result.changed and settings.write:
+        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         try:
-            _write_atomically(path, fixed.source)
+            _write_over(path, data, bom + result.fixed.encode("utf-8"))
         except OSError as error:
             result.error = f"cannot write: {error.strerror}, left unchanged"
             result.changed = False
     return result
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside it and rename: a failure never leaves a half-written file."""
-    mode = path.stat().st_mode
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".cio-fix")
+def _write_over(path: Path, before: bytes, after: bytes) -> None:
+    """Write through a symlink to its target via a temporary file and a rename, so a failure never leaves half a
+    file; keep mode, owner and group; refuse read-only files and files changed since they were read."""
+    target = path.resolve()
+    status = target.stat()
+    if not status.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise OSError(0, "read-only")
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".cio-fix")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(after)
+        os.chmod(temporary, status.st_mode & 0o7777)
+        try:
+            os.chown(temporary, status.st_uid, status.st_gid)
+        except OSError:  # not root: the group at least, when we belong to it
+            try:
+                os.chown(temporary, -1, status.st_gid)
+            except OSError:
+                pass
+        if target.read_bytes() != before:
+            raise OSError(0, "changed on disk while being fixed")
+        os.replace(temporary, target)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
 
 
-def _codes(raw: str | None, rules: dict) -> frozenset[str] | None:
-    if raw is None:
-        return None
-    codes = frozenset(c.strip().upper() for c in raw.split(",") if c.strip())
+def _codes(raw, rules: dict, what: str) -> frozenset[str]:
+    codes = frozenset(code.upper() for code in split_list(raw or ""))
     for code in codes:
         if not any(rule.startswith(code) for rule in rules):
-            raise UsageError(f"unknown rule code {code!r}; codes are {', '.join(sorted(rules))}")
+            raise UsageError(f"{what}: unknown rule code {code!r}; codes are {', '.join(sorted(rules))}")
     return codes
+
+
+def _flake8_codes(raw) -> frozenset[str]:
+    """Codes from flake8's own ignore settings: those of other plugins are theirs, only CIO ones matter here."""
+    return frozenset(code.upper() for code in split_list(raw or "") if "CIO".startswith(code.upper()[:3]))
+
+
+def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
+    """Command line over configuration (the plugin's reader and flake8's rules): the settings and the excludes."""
+    from flake8.utils import normalize_path, normalize_paths, parse_files_to_codes_mapping
+
+    config, directory = load_config(args.config, args.append_config, args.isolated)
+    values = option_values(config)
+    values.update({name: getattr(args, name) for name in OPTION_SPECS if getattr(args, name) is not None})
+    excludes = [*DEFAULT_EXCLUDES, *normalize_paths(split_list(config.get("exclude", "")), directory),
+                *normalize_paths(split_list(config.get("extend-exclude", "")), directory), *args.exclude]
+    per_file = tuple((normalize_path(pattern), _flake8_codes(codes)) for pattern, codes in
+                     parse_files_to_codes_mapping(config.get("per-file-ignores", "")))  # as flake8: from the cwd
+    fix_setting = {name: _codes(config.get(flag(name)), rules, flag(name)) for name in FIX_OPTIONS}
+    settings = Settings(
+        options=Options.from_values(**values),
+        select=_codes(args.select, rules, "--select") if args.select is not None else None,
+        ignore=_codes(args.ignore, rules, "--ignore") | _flake8_codes(config.get("ignore"))
+        | _flake8_codes(config.get("extend-ignore")),
+        per_file_ignores=tuple(item for item in per_file if item[1]),
+        unfixable=fix_setting["unfixable"] | _codes(args.unfixable, rules, "--unfixable"),
+        extend_unsafe=fix_setting["extend_unsafe_fixes"] | _codes(args.extend_unsafe_fixes, rules, "--extend-unsafe-fixes"),
+        unsafe=args.unsafe_fixes,
+        write=not (args.check or args.diff or args.report or args.paths == ["-"]),
+        report=bool(args.report),
+    )
+    return settings, excludes
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cio-fix", description=__doc__.split("\n\n")[0],
                                      epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("paths", nargs="*", default=["."], help="files or directories (default: .)")
+    parser.add_argument("paths", nargs="*", default=["."],
+                        help="files or directories (default: .); - reads stdin and writes the fixed code to stdout")
+    parser.add_argument("--version", action="version", version=f"cio-fix {__version__} (flake8-cio)")
     parser.add_argument("--diff", action="store_true", help="print a unified diff, change nothing")
     parser.add_argument("--check", action="store_true", help="exit 1 if anything would change, change nothing")
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that change what data is sent")
     parser.add_argument("--select", help="only these codes or prefixes (comma-separated)")
     parser.add_argument("--ignore", help="not these codes or prefixes (comma-separated)")
+    parser.add_argument("--unfixable", help="report these codes or prefixes, never fix them")
+    parser.add_argument("--extend-unsafe-fixes", help="treat the safe fixes of these codes or prefixes as unsafe")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel processes (default: cores)")
-    parser.add_argument("--exclude", action="append", default=[], help="glob of paths to skip (repeatable)")
+    parser.add_argument("--exclude", action="append", default=[],
+                        help="glob of names or paths to skip (repeatable), added to the configuration's exclude")
     parser.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are left or files change")
     parser.add_argument("--fix-only", action="store_true",
-                        help="apply fixes; do not report or fail on findings left (with --exit-non-zero-on-fix: pre-commit)")
+                        help="apply fixes; do not list or fail on findings left (with --exit-non-zero-on-fix: pre-commit)")
+    parser.add_argument("--show-fixes", action="store_true", help="list each fix applied (or, with --check/--diff, "
+                        "that would be) with its place")
+    parser.add_argument("--statistics", action="store_true", help="count the findings left per code")
+    parser.add_argument("--stdin-filename", help="the name of the file read from stdin (messages, per-file-ignores)")
+    parser.add_argument("--config", help="the flake8 configuration file to use instead of searching for one")
+    parser.add_argument("--append-config", action="append", default=[], help="one more flake8 configuration file")
+    parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     parser.add_argument("--report", choices=sorted(REPORTS),
                         help="change nothing; write the review checklist (markdown), SARIF 2.1.0 or GitHub annotations")
     parser.add_argument("--output", "-o", help="write the report to this file instead of stdout")
@@ -152,24 +268,46 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.explain is not None:
         return _explain(args.explain)
+    missing = [name for name in ("flake8", "libcst") if find_spec(name) is None]
+    if missing:
+        print(f"cio-fix: error: cio-fix needs {' and '.join(missing)}, which this install of flake8-cio (the runtime "
+              "client only) lacks: python3 -m pip install 'flake8-cio[lint]'", file=sys.stderr)
+        return 2
+    stdin = "-" in args.paths
     try:
         rules = all_rules()
-        select, ignore = _codes(args.select, rules), _codes(args.ignore, rules) or frozenset()
-        values = read_config(Path.cwd())
-        values.update({name: getattr(args, name) for name in OPTION_SPECS if getattr(args, name) is not None})
-        options = Options.from_values(**values)
+        if stdin and args.paths != ["-"]:
+            raise UsageError("- (stdin) cannot be combined with other paths")
         if args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
-        files = iter_files(args.paths, list(DEFAULT_EXCLUDES) + args.exclude)
+        settings, excludes = settings_from(args, rules)
+        files = [] if stdin else iter_files(args.paths, excludes)
     except (UsageError, OptionError) as error:
         print(f"cio-fix: error: {error}", file=sys.stderr)
         return 2
-    dry = args.check or args.diff or args.report
-    work = [(path, options, args.unsafe_fixes, select, ignore, not dry, args.diff, bool(args.report)) for path in files]
-    results = _run(work, args.jobs)
+    if stdin:
+        return _fix_stdin(args, settings, excludes)
+    results = _run([(path, settings) for path in files], args.jobs)
     if args.report:
-        return _write_report(results, args)
-    return _report(results, args, len(files))
+        return _write_report(results, args, settings, rules)
+    return _report(results, args, settings, sys.stdout)
+
+
+def _fix_stdin(args, settings: Settings, excludes: list[str]) -> int:
+    """Editors' fix-on-save: the fixed code (or the diff) on stdout, everything else on stderr."""
+    from flake8.utils import matches_filename
+
+    name = args.stdin_filename or "stdin"
+    data = sys.stdin.buffer.read()
+    if args.stdin_filename and matches_filename(name, excludes, "", LOG):
+        sys.stdout.buffer.write(data)
+        return 0
+    result = fix_text(data, name, settings)
+    if not (args.diff or args.check):
+        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+        sys.stdout.buffer.write(bom + result.fixed.encode("utf-8") if result.changed else data)
+        sys.stdout.flush()
+    return _report([result], args, settings, sys.stderr)
 
 
 def _explain(key: str) -> int:
@@ -181,11 +319,21 @@ def _explain(key: str) -> int:
     return 0
 
 
-def _write_report(results: list[FileResult], args) -> int:
+def _write_report(results: list[FileResult], args, settings: Settings, rules: dict) -> int:
     """A report of the findings as they are (nothing fixed): exit 1 when there are any, 2 on file errors."""
-    items = [Item(r.path, f.line, f.col + 1, f.end_line, f.end_col + 1, f.code, f.message, f.safety if f.fix else None)
-             for r in results for f in r.remaining]
-    text = REPORTS[args.report](items)
+    items = [Item(repo_path(r.path), f.line, f.col + 1, f.end_line, f.end_col + 1, f.code, f.message,
+                  settings.fix_kind(f)) for r in results for f in r.remaining]
+    catalog = find_catalog(settings.options.catalog)
+    not_run = {}
+    for code in rules:
+        if settings.select is not None and not code.startswith(tuple(settings.select)):
+            not_run[code] = "not selected"
+        elif code.startswith(tuple(settings.ignore)):
+            not_run[code] = "ignored"
+        elif code.startswith("CIO7") and catalog is None:
+            not_run[code] = "no event catalog (cio-catalog)"
+    skipped = [(repo_path(r.path), r.error) for r in results if r.error]
+    text = REPORTS[args.report](items, not_run=not_run, skipped=skipped)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
@@ -193,7 +341,9 @@ def _write_report(results: list[FileResult], args) -> int:
     for r in results:
         if r.error:
             print(f"cio-fix: {r.path}: {r.error}", file=sys.stderr)
-    return 2 if any(r.error for r in results) else 1 if items else 0
+    if skipped:
+        return 2
+    return 1 if items and not args.exit_zero else 0
 
 
 def _run(work: list[tuple], jobs: int) -> list[FileResult]:
@@ -222,29 +372,43 @@ def _process_packed(item: tuple) -> FileResult:
     return process(*item)
 
 
-def _report(results: list[FileResult], args, scanned: int) -> int:
-    applied = Counter(code for r in results for code in r.applied)
-    errors = [r for r in results if r.error]
+def _report(results: list[FileResult], args, settings: Settings, out) -> int:
+    """Diffs, fixes, findings left (where they are in the file as it now stands), statistics, the summary line."""
+    dry = args.check or args.diff
+    rules = all_rules()
     changed = [r for r in results if r.changed]
-    left = [] if args.fix_only else [(r.path, f) for r in results for f in r.remaining]
-    for r in results:
-        if r.diff:
-            sys.stdout.write(r.diff)
-    if not args.quiet and not args.diff:
-        for path, f in left:
-            hint = " [unsafe fix: --unsafe-fixes]" if f.fix and f.safety == "unsafe" else ""
-            print(f"{path}:{f.line}:{f.col + 1}: {f.text}{hint}")
+    left = [(r, f) for r in results for f in r.remaining]
+    if args.diff:
+        for r in changed:
+            sys.stdout.writelines(difflib.unified_diff(r.source.splitlines(True), r.fixed.splitlines(True),
+                                                       f"a/{r.path}", f"b/{r.path}"))
+    if args.show_fixes:
+        for r in results:
+            for f in r.applied:
+                name = rules[f.code].name if f.code in rules else f.code
+                print(f"{r.path}:{f.line}:{f.col + 1}: {f.code} {name}: {'would fix' if dry else 'fixed'}", file=out)
+    if not (args.quiet or args.diff or args.fix_only):
+        for r, f in left:
+            hint = " [unsafe fix: --unsafe-fixes]" if settings.fix_kind(f) == "unsafe" and not args.unsafe_fixes else ""
+            line = r.original_line(f.line) if dry else f.line
+            print(f"{r.path}:{line}:{f.col + 1}: {f.text}{hint}", file=out)
+    if args.statistics:
+        for code, count in sorted(Counter(f.code for _, f in left).items()):
+            print(f"{count:<6}{code} {rules[code].name if code in rules else ''}".rstrip(), file=out)
+    errors = [r for r in results if r.error]
     for r in errors:
         print(f"cio-fix: {r.path}: {r.error}", file=sys.stderr)
-    verb = "would change" if args.check or args.diff else "changed"
+    applied = Counter(f.code for r in results for f in r.applied)
     fixes = ", ".join(f"{code}x{count}" for code, count in sorted(applied.items())) or "none"
-    print(f"cio-fix: {scanned} files scanned, {len(changed)} {verb}; fixes: {fixes}; "
-          f"{len(left)} findings left", file=sys.stderr)
+    print(f"cio-fix: {len(results)} files scanned, {len(changed)} {'would change' if dry else 'changed'}; "
+          f"fixes: {fixes}; {len(left)} findings left", file=sys.stderr)
     if errors:
         return 2
-    if args.check or args.diff:
+    if args.exit_zero:
+        return 0
+    if dry:
         return 1 if changed else 0
-    return 1 if left or (args.exit_non_zero_on_fix and changed) else 0
+    return 1 if (left and not args.fix_only) or (args.exit_non_zero_on_fix and changed) else 0
 
 
 if __name__ == "__main__":

@@ -2,10 +2,15 @@
 (GitHub code scanning) and GitHub workflow-command annotations. Also the flake8 formatter `cio-sarif`."""
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import subprocess
+from collections import Counter
 from dataclasses import dataclass
-from pathlib import PurePath
+from functools import lru_cache
+from pathlib import Path
 
 from flake8_cio import __version__
 from flake8_cio.docs import rule_body, rule_url
@@ -29,32 +34,69 @@ class Item:
     fix: str | None  # "safe", "unsafe" or None
 
 
-def markdown(items: list[Item]) -> str:
-    rules = all_rules()
+@lru_cache(maxsize=None)
+def _root(cwd: str) -> str:
+    """The git top level of the current folder (where code scanning resolves %SRCROOT%), else the folder itself."""
+    try:
+        found = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=cwd, capture_output=True, text=True)
+    except OSError:  # no git
+        return cwd
+    return found.stdout.strip() if found.returncode == 0 and found.stdout.strip() else cwd
+
+
+def repo_path(path: str) -> str:
+    """A file's path relative to the repository root, with forward slashes: what SARIF, annotations and the
+    checklist need whatever folder the tool ran from. Paths outside the repository stay absolute."""
+    cwd = os.getcwd()
+    absolute = Path(cwd, path).resolve() if path not in ("-", "stdin") else Path(path)
+    root = Path(_root(cwd)).resolve()
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def markdown(items: list[Item], not_run: dict[str, str] | None = None, skipped: list[tuple[str, str]] = ()) -> str:
+    """The checklist: a rule is ticked only when it ran and found nothing; ``not_run`` maps codes to why they did
+    not run, ``skipped`` lists (path, reason) of files that could not be checked."""
+    not_run = not_run or {}
     by_code: dict[str, list[Item]] = {}
     for item in items:
         by_code.setdefault(item.code, []).append(item)
     lines = ["## Customer.io review checklist (flake8-cio)", ""]
-    if not items:
+    if not items and not skipped:
         lines += ["No Customer.io findings.", ""]
-    for code, rule in rules.items():
+    for code, rule in all_rules().items():
         found = by_code.get(code, [])
-        lines.append(f"- [{' ' if found else 'x'}] **{code}** {rule.name}: {rule.summary}")
+        tick = " " if found or code in not_run else "x"
+        why = f" _(not checked: {not_run[code]})_" if code in not_run else ""
+        lines.append(f"- [{tick}] **{code}** {rule.name}: {rule.summary}{why}")
         for item in found:
             lines.append(f"  - `{item.path}:{item.line}` {item.message} _({FIX_WORDS[item.fix]})_")
+    if skipped:
+        lines += ["", f"Files not checked ({len(skipped)}):", ""]
+        lines += [f"- `{path}`: {reason}" for path, reason in skipped]
     fixable = sum(1 for i in items if i.fix)
     lines += ["", f"{len(items)} findings, {fixable} fixable by `cio-fix`."]
     return "\n".join(lines) + "\n"
 
 
-def github(items: list[Item]) -> str:
+def _escape(text: str, property: bool = False) -> str:
+    """GitHub workflow-command escaping: data escapes % CR LF; property values also : and ,."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if property else text
+
+
+def github(items: list[Item], not_run: dict[str, str] | None = None, skipped: list[tuple[str, str]] = ()) -> str:
     rules = all_rules()
     out = []
     for item in items:
         title = f"{item.code} {rules[item.code].name}" if item.code in rules else item.code
-        message = item.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        out.append(f"::warning file={item.path},line={item.line},col={item.column},endLine={item.end_line},"
-                   f"endColumn={item.end_column},title={title}::{message}")
+        out.append(f"::warning file={_escape(item.path, True)},line={item.line},col={item.column},"
+                   f"endLine={item.end_line},endColumn={item.end_column},title={_escape(title, True)}::"
+                   f"{_escape(item.message)}")
+    for path, reason in skipped:
+        out.append(f"::error file={_escape(path, True)},title=flake8-cio::{_escape('not checked: ' + reason)}")
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -73,7 +115,20 @@ def _sarif_rule(rule: Rule) -> dict:
     }
 
 
-def sarif(items: list[Item], tool_rules: dict[str, Rule] | None = None) -> str:
+def _fingerprints(items: list[Item]) -> list[str]:
+    """Stable across edits that move lines: the rule, the file and the message (which names the value at fault),
+    plus how many identical ones came before, as GitHub's own primaryLocationLineHash counts repeats."""
+    seen: Counter = Counter()
+    prints = []
+    for item in items:
+        digest = hashlib.sha256(f"{item.code}\0{item.path}\0{item.message}".encode()).hexdigest()[:32]
+        prints.append(f"{digest}:{seen[digest] + 1}")
+        seen[digest] += 1
+    return prints
+
+
+def sarif(items: list[Item], not_run: dict[str, str] | None = None, skipped: list[tuple[str, str]] = (),
+          tool_rules: dict[str, Rule] | None = None) -> str:
     rules = dict(tool_rules or all_rules())
     descriptors = [_sarif_rule(rule) for rule in rules.values()]
     index = {rule.code: i for i, rule in enumerate(rules.values())}
@@ -87,18 +142,26 @@ def sarif(items: list[Item], tool_rules: dict[str, Rule] | None = None) -> str:
         "level": "warning",
         "message": {"text": item.message},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": PurePath(item.path).as_posix().removeprefix("./"), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": item.path, "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": item.line, "startColumn": item.column,
                        "endLine": max(item.end_line, item.line), "endColumn": max(item.end_column, 1)},
         }}],
+        "partialFingerprints": {"flake8-cio/v1": fingerprint},
         **({"properties": {"fix": item.fix}} if item.fix else {}),
-    } for item in items]
+    } for item, fingerprint in zip(items, _fingerprints(items))]
+    notifications = [{"level": "error", "message": {"text": f"not checked: {reason}"},
+                      "locations": [{"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}}]}
+                     for path, reason in skipped]
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "flake8-cio", "version": __version__,
                                 "informationUri": "https://pypi.org/project/flake8-cio/", "rules": descriptors}},
+            "invocations": [{"executionSuccessful": not skipped, "toolExecutionNotifications": notifications,
+                             "toolConfigurationNotifications": [
+                                 {"level": "note", "descriptor": {"id": code}, "message": {"text": f"not checked: {why}"}}
+                                 for code, why in (not_run or {}).items()]}],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
@@ -122,7 +185,7 @@ class SarifFormatter(BaseFormatter):
         self.items: list[Item] = []
 
     def handle(self, error) -> None:
-        self.items.append(Item(error.filename, error.line_number, error.column_number or 1, error.line_number,
+        self.items.append(Item(repo_path(error.filename), error.line_number, error.column_number or 1, error.line_number,
                                (error.column_number or 1) + 1, error.code, error.text, None))
 
     def stop(self) -> None:

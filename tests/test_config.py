@@ -1,0 +1,93 @@
+"""One configuration for both tools: the real flake8 and the real cio-fix read the same files by flake8's rules
+(parent folders, --isolated, --config, --append-config), [tool.flake8] and [tool.flake8-cio] in pyproject.toml,
+and multi-line lists; a misspelt cio- key or a broken file is an error in both."""
+import subprocess
+import sys
+
+import pytest
+
+SOURCE = "def f(bus):\n    bus.track('1', 'SignedUp')\n"  # a finding only when `bus` is configured as a client name
+TOOLS = {
+    "flake8": [sys.executable, "-m", "flake8", "--select", "CIO"],
+    "cio-fix": [sys.executable, "-m", "flake8_cio.fixers", "--check"],
+}
+
+
+def run(tool, cwd, *args):
+    result = subprocess.run([*TOOLS[tool], *args, "app.py"], cwd=cwd, capture_output=True, text=True)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project whose code sits one folder below the configuration, as flake8's parent-folder search expects."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text(SOURCE)
+    return tmp_path
+
+
+def finds(tool, cwd, *args) -> bool:
+    result = run(tool, cwd, *args)
+    assert result.returncode in (0, 1), result.stderr
+    return "CIO202" in result.stdout
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_setup_cfg_in_a_parent_folder_with_a_multi_line_list(project, tool):
+    (project / "setup.cfg").write_text("[flake8]\ncio-client-names =\n    cio\n    bus\n")
+    assert finds(tool, project / "src")
+    assert not finds(tool, project / "src", "--isolated")
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_config_replaces_discovery_and_append_config_adds(project, tool):
+    (project / "setup.cfg").write_text("[flake8]\ncio-client-names = bus\n")
+    (project / "other.cfg").write_text("[flake8]\ncio-client-names = cio\n")
+    (project / "extra.cfg").write_text("[flake8]\ncio-client-names = bus, cio\n")
+    assert not finds(tool, project / "src", "--config", str(project / "other.cfg"))
+    assert finds(tool, project / "src", "--config", str(project / "other.cfg"), "--append-config", str(project / "extra.cfg"))
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("table", ['[tool.flake8]\ncio-client-names = ["bus"]\n',
+                                   '[tool.flake8-cio]\nclient-names = ["bus"]\n'], ids=["flake8-pyproject", "flake8-cio"])
+def test_pyproject_tables(project, tool, table):
+    (project / "src" / "pyproject.toml").write_text(table)
+    assert finds(tool, project / "src")
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_flake8_file_wins_over_the_flake8_cio_table(project, tool):
+    (project / "src" / "setup.cfg").write_text("[flake8]\ncio-client-names = bus\n")
+    (project / "src" / "pyproject.toml").write_text('[tool.flake8-cio]\nclient-names = ["cio"]\n')
+    assert finds(tool, project / "src")
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("name, text", [
+    ("setup.cfg", "[flake8]\ncio-clent-names = bus\n"),
+    ("pyproject.toml", '[tool.flake8]\ncio-clent-names = "bus"\n'),
+    ("pyproject.toml", '[tool.flake8-cio]\nclent-names = "bus"\n'),
+])
+def test_misspelt_key_is_an_error_unless_isolated(project, tool, name, text):
+    (project / "src" / name).write_text(text)
+    result = run(tool, project / "src")
+    assert result.returncode == 2 and "unknown option 'cio-clent-names'; known: cio-client-names" in result.stderr
+    assert run(tool, project / "src", "--isolated").returncode == 0
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_missing_config_file_is_a_clear_error(project, tool):
+    result = run(tool, project / "src", "--config", "nowhere.cfg")
+    assert result.returncode != 0 and "does not exist: nowhere.cfg" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("text", ["[flake8\ncio-client-names = bus\n", "[flake8]\nx = 1\nx = 2\n"])
+def test_broken_files_are_one_line_errors_for_cio_fix(project, text):
+    (project / "bad.cfg").write_text(text)
+    (project / "src" / "pyproject.toml").write_text("[tool.flake8-cio\n")
+    for args in (["--config", str(project / "bad.cfg")], []):
+        result = run("cio-fix", project / "src", *args)
+        assert result.returncode == 2 and result.stderr.startswith("cio-fix: error: ")
+        assert len(result.stderr.strip().splitlines()) == 1
