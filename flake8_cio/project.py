@@ -210,7 +210,7 @@ class Project:
         module, rest = split
         summary = self.summary(module)
         head, _, tail = rest.partition(".")
-        for table, what in (("functions", "function"), ("classes", "class"), ("factories", "factory"),
+        for table, what in (("factories", "factory"), ("functions", "function"), ("classes", "class"),
                             ("types", "type")):
             if rest in summary[table]:
                 return what, f"{module}.{rest}", summary[table][rest]

@@ -78,10 +78,12 @@ class Model:
         """The absolute module path of an import; ``.x`` stays relative when the module's package is unknown.
         A project's own module named like the SDK is the project's code, not the SDK."""
         if level:
-            package = self.module_name.split(".")[: -level] if self.module_name else None
-            if package is None or (not package and level > 1):
+            package = self.module_name.split(".") if self.module_name else None
+            if package is not None and self.path.name != "__init__.py":
+                package.pop()
+            if package is None or len(package) < level - 1:
                 return "." * level + name
-            name = ".".join([*package, name]) if package else name
+            name = ".".join([*package[: len(package) - level + 1], name])
         if self.project is not None:
             return self.project.real_name(name)
         return name

@@ -68,7 +68,7 @@ def officer(pk):
     cio = Officer.objects.get(pk=pk)  # a chief information officer, not a client
     cio.delete()
     crm = get_customerio_client()
-    crm.identify("1")  # expect: CIO501 (the factory's name says Customer.io)
+    crm.identify("1")  # expect: CIO501  -- the factory's name says Customer.io
 
 
 async def runtime_typed(client: RuntimeClient, users):
