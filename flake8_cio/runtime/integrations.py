@@ -15,6 +15,7 @@ from .delivery import log
 
 Response = tuple[int, dict, bytes]
 JSON = {"Content-Type": "application/json"}
+MAX_BODY = 1 << 20
 
 # -- health -------------------------------------------------------------------------------------------------------
 
@@ -77,7 +78,7 @@ class WebhookReceiver:
     the person on hard bounces, spam complaints and unsubscribes, once per `event_id`."""
 
     def __init__(self, signing_key: str, client=None, *, on_event: Callable[[dict], None] | None = None,
-                 metrics: Iterable[str] = SUPPRESSING_METRICS, tolerance: float = 300.0, max_body: int = 1 << 20,
+                 metrics: Iterable[str] = SUPPRESSING_METRICS, tolerance: float = 300.0, max_body: int = MAX_BODY,
                  remember: int = 100_000):
         if not signing_key:
             raise ValueError("a webhook signing key is required (Customer.io: reporting webhook settings)")
@@ -111,14 +112,13 @@ class WebhookReceiver:
         timestamp, signature = headers.get("x-cio-timestamp"), headers.get("x-cio-signature")
         if not timestamp or not signature:
             return self._reject(401, "missing_signature")
-        try:
-            sent_at = int(timestamp)
-        except ValueError:
+        if not (timestamp.isascii() and timestamp.isdigit()):
             return self._reject(401, "bad_timestamp")
-        if abs(time.time() - sent_at) > self.tolerance:
+        if abs(time.time() - int(timestamp)) > self.tolerance:
             return self._reject(401, "stale_timestamp")
         expected = hmac.new(self.key, b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected, signature.strip().lower()):
+        # bytes: compare_digest raises TypeError for a str that is not ASCII
+        if not hmac.compare_digest(expected.encode(), signature.strip().lower().encode("utf-8", "replace")):
             return self._reject(401, "bad_signature")
         try:
             event = json.loads(body)
@@ -154,15 +154,42 @@ class WebhookReceiver:
 
 
 # -- adapters -------------------------------------------------------------------------------------------------------
+# Each adapter refuses a malformed or over-limit Content-Length (400/413) before reading the body, and never reads
+# more than the limit: a WebhookReceiver's max_body when its `handle` is the core (its counters then count the
+# refusal too), else `max_body`.
+
+Core = Callable[[Mapping[str, str], bytes], Response]
 
 
-def wsgi_app(respond: Callable[[Mapping[str, str], bytes], Response]):
+def _limit(respond: Core, max_body: int | None) -> int:
+    return max_body or getattr(getattr(respond, "__self__", None), "max_body", MAX_BODY)
+
+
+def _refused(respond: Core, length: str | None, limit: int, received: int = 0) -> Response | None:
+    """400 for a Content-Length that is not a number, 413 for one (or a body received so far) over the limit."""
+    if length and not (length.strip().isascii() and length.strip().isdigit()):
+        status, reason = 400, "bad_content_length"
+    elif max(int(length or 0), received) > limit:
+        status, reason = 413, "body_too_large"
+    else:
+        return None
+    count = getattr(getattr(respond, "__self__", None), "count", None)
+    if count is not None:
+        count(reason)
+    return status, JSON, json.dumps({"error": reason}).encode()
+
+
+def wsgi_app(respond: Core, max_body: int | None = None):
     """A WSGI application around a core (``lambda h, b: health_response(client)``, ``receiver.handle``)."""
+    limit = _limit(respond, max_body)
+
     def app(environ, start_response):
         headers = {key[5:].replace("_", "-"): value for key, value in environ.items() if key.startswith("HTTP_")}
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        status, response_headers, data = respond(headers, body)
+        length = environ.get("CONTENT_LENGTH")
+        response = _refused(respond, length, limit)
+        if response is None:
+            response = respond(headers, environ["wsgi.input"].read(int(length)) if length else b"")
+        status, response_headers, data = response
         start_response(f"{status} {_REASONS.get(status, 'Status')}", list(response_headers.items()))
         return [data]
     return app
@@ -171,43 +198,52 @@ def wsgi_app(respond: Callable[[Mapping[str, str], bytes], Response]):
 class asgi_app:  # noqa: N801 - used like the other adapter functions
     """An ASGI (HTTP) application around a core: a route or mount in Starlette/FastAPI, or served by uvicorn."""
 
-    def __init__(self, respond: Callable[[Mapping[str, str], bytes], Response]):
+    def __init__(self, respond: Core, max_body: int | None = None):
         self.respond = respond
+        self.limit = _limit(respond, max_body)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return
-        body, more = b"", True
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        response = _refused(self.respond, headers.get("content-length"), self.limit)
+        body, more = bytearray(), response is None
         while more:
             message = await receive()
             body += message.get("body", b"")
-            more = message.get("more_body", False)
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        status, response_headers, data = self.respond(headers, body)
+            response = _refused(self.respond, None, self.limit, len(body))
+            more = message.get("more_body", False) and response is None
+        status, response_headers, data = response or self.respond(headers, bytes(body))
         await send({"type": "http.response.start", "status": status,
                     "headers": [(k.lower().encode(), v.encode()) for k, v in response_headers.items()]})
         await send({"type": "http.response.body", "body": data})
 
 
-def flask_view(respond: Callable[[Mapping[str, str], bytes], Response]):
+def flask_view(respond: Core, max_body: int | None = None):
     """A Flask view function: ``app.add_url_rule("/cio/health", view_func=flask_view(...))``."""
+    limit = _limit(respond, max_body)
+
     def view():
         from flask import Response as FlaskResponse, request
 
-        status, headers, data = respond(dict(request.headers), request.get_data())
+        refused = _refused(respond, request.headers.get("Content-Length"), limit)
+        status, headers, data = refused or respond(dict(request.headers), request.get_data())
         return FlaskResponse(data, status=status, headers=headers)
     view.__name__ = f"cio_view_{id(respond)}"
     return view
 
 
-def django_view(respond: Callable[[Mapping[str, str], bytes], Response]):
+def django_view(respond: Core, max_body: int | None = None):
     """A Django view (CSRF-exempt: Customer.io signs its requests instead)."""
     from django.http import HttpResponse
     from django.views.decorators.csrf import csrf_exempt
 
+    limit = _limit(respond, max_body)
+
     @csrf_exempt
     def view(request):
-        status, headers, data = respond(dict(request.headers), request.body)
+        refused = _refused(respond, request.META.get("CONTENT_LENGTH"), limit)
+        status, headers, data = refused or respond(dict(request.headers), request.body)
         response = HttpResponse(data, status=status)
         for name, value in headers.items():
             response[name] = value

@@ -1,7 +1,9 @@
 """Health, metrics and signed reporting webhooks, each framework adapter served for real on 127.0.0.1."""
+import asyncio
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import time
 from wsgiref.simple_server import WSGIRequestHandler, make_server
@@ -148,6 +150,7 @@ def test_signed_bounce_suppresses_once(served):
     (lambda b, h: (b[:-5], signed(b[:-5])), 400, "malformed_body"),
     (lambda b, h: (b + b" " * (1 << 20), signed(b + b" " * (1 << 20))), 413, "body_too_large"),
     (lambda b, h: (b.replace(b"u1", b"u2"), h), 401, "bad_signature"),  # tampered after signing
+    (lambda b, h: (b, {**h, "X-CIO-Signature": "\u00e9" * 64}), 401, "bad_signature"),  # not ASCII (latin-1 on the wire)
 ])
 def test_rejections_act_on_nothing_and_are_counted(served, mutate, status, reason):
     url, client, receiver, fake = served
@@ -200,3 +203,74 @@ def test_configuration_errors():
         WebhookReceiver("", on_event=print)
     with pytest.raises(ValueError, match="runtime client to suppress through"):
         WebhookReceiver(KEY)
+
+
+def raw_request(url, head: bytes) -> tuple[int, bytes]:
+    """Bytes on a socket (no client library to correct them); the status and body of the answer."""
+    host, port = url.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(head)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    return int(status_line.split()[1]), rest.partition(b"\r\n\r\n")[2]
+
+
+@pytest.mark.parametrize("length", [b"abc", b"-5", b"1e3"])
+def test_a_bad_content_length_is_a_400_not_a_traceback(served, length):
+    url, client, receiver, fake = served
+    host = url.split("//")[1].encode()
+    status, body = raw_request(url, b"POST /hook HTTP/1.1\r\nHost: " + host + b"\r\nContent-Length: " + length +
+                               b"\r\nConnection: close\r\n\r\n{}")
+    assert status == 400 and b"Traceback" not in body
+    if body.startswith(b"{"):  # ours; uvicorn (h11) refuses it before the application is called
+        assert json.loads(body) == {"error": "bad_content_length"} and receiver.snapshot() == {"bad_content_length": 1}
+
+
+def test_a_declared_oversize_body_is_refused_before_it_is_read(served):
+    """32 MB announced, 10 bytes sent: reading the body first would wait for the rest until the socket times out."""
+    url, client, receiver, fake = served
+    host = url.split("//")[1].encode()
+    status, body = raw_request(url, b"POST /hook HTTP/1.1\r\nHost: " + host + b"\r\nContent-Length: 33554432\r\n"
+                               b"Connection: close\r\n\r\n0123456789")
+    assert status == 413 and b'{"error": "body_too_large"}' in body  # uvicorn answers chunked
+    assert receiver.snapshot() == {"body_too_large": 1}
+
+
+def test_asgi_reads_no_more_than_the_limit_of_a_body_without_length():
+    """A chunked 32 MB body: the ASGI adapter stops receiving once past the limit (it used to read it all)."""
+    receiver = WebhookReceiver(KEY, on_event=print)
+    chunk, total, received, answer = b"x" * (256 << 10), 128, [], []
+
+    async def receive():
+        received.append(len(chunk))
+        return {"type": "http.request", "body": chunk, "more_body": len(received) < total}
+
+    async def send(message):
+        answer.append(message)
+
+    asyncio.run(asgi_app(receiver.handle)({"type": "http", "headers": []}, receive, send))
+    assert answer[0]["status"] == 413 and len(received) == 5  # 5 x 256 KiB: the first read past 1 MiB
+    assert receiver.snapshot() == {"body_too_large": 1}
+
+
+def test_the_adapters_limit_is_the_receivers_unless_given():
+    receiver = WebhookReceiver(KEY, on_event=print, max_body=4 << 20)
+    body = event()[:-1] + b', "pad": "' + b"x" * (2 << 20) + b'"}'
+    for app, status in ((wsgi_app(receiver.handle), 200), (wsgi_app(receiver.handle, max_body=1 << 20), 413)):
+        server, url = serve_wsgi(app)
+        try:
+            assert post(url + "/", body, signed(body)).status == status
+        finally:
+            server.shutdown()
+    assert receiver.snapshot() == {"suppressed": 1, "body_too_large": 1}
+
+
+def test_a_timestamp_that_is_not_ascii_digits_is_a_401():
+    receiver = WebhookReceiver(KEY, on_event=print)
+    body = event()
+    for timestamp in ("\uff11\uff17\uff10\uff10", "1_700_000_000", " 17 "):
+        headers = {**signed(body), "X-CIO-Timestamp": timestamp}
+        assert receiver.handle(headers, body)[0] == 401
+    assert receiver.snapshot() == {"bad_timestamp": 3}
