@@ -20,10 +20,10 @@ from pathlib import Path
 
 from . import pins, sdk
 from .options import Options
+from .semantic import OWN
 
 ANALYSER_VERSION = "1"
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
-OWN = "<project>."  # prefix for a project's own module named like the SDK (``customerio.py``)
 SDK_CALL = "<sdk>"
 MAX_DEPTH = 8
 IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))",
@@ -125,7 +125,13 @@ class Project:
 
     @property
     def sdk_major(self) -> int | None:
-        return pins.sdk_major_from_project(self.root)
+        """The project's pin: the folder holding the top package first (a Django project's requirements.txt
+        beside manage.py), then the project root."""
+        for folder in dict.fromkeys((self.import_roots[0], self.root)):
+            major = pins.sdk_major_from_project(folder)
+            if major:
+                return major
+        return None
 
     # -- which modules matter ---------------------------------------------------------------------------------
     def imports_relevant(self, filename: str, text: str) -> bool:
@@ -247,11 +253,10 @@ class Project:
         return chain
 
     def _relative(self, module: str) -> str:
+        """A module's file as the reader knows it: relative to the import root it lives under."""
         path = self.module_path(module)
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.name
+        root = next(r for r in self.import_roots if r in path.parents)
+        return path.relative_to(root).as_posix()
 
     def routed_functions(self) -> set[str]:
         """Functions that a ``urls.py`` of the project registers as views (``path("x/", views.signup)``)."""

@@ -22,6 +22,8 @@ from .types import NONE, Finding
 if TYPE_CHECKING:
     from .project import Project
 
+OWN = "<project>."  # prefix of a project's own module named like the SDK (see project.Project.real_name)
+
 NOT_A_CLIENT = "!"
 
 
@@ -199,6 +201,8 @@ class Model:
                     return "?"  # bound to something that says Customer.io (`get_customerio_client()`)
                 if kinds == {NOT_A_CLIENT} and None not in values:
                     return None  # bound only to things that are not clients
+            if expr.id in self.aliases and self._is_project_code(self.aliases[expr.id]):
+                return None  # the project's own module or function, whatever its name
             return "?" if self._looks_like_client(expr.id) else None
         if isinstance(expr, ast.Attribute):
             if isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
@@ -278,6 +282,11 @@ class Model:
                 if kind:
                     return kind
         return None
+
+    def _is_project_code(self, qualname: str) -> bool:
+        return self.project is not None and (
+            qualname.startswith(OWN) or self.project.module_path(qualname) is not None or
+            self.project.split(qualname) is not None)
 
     def _type_alias_kind(self, node: ast.expr) -> str | None:
         """A type alias naming a client: ``CioDep = Annotated[CustomerIO, Depends(get_cio)]``, here or imported."""

@@ -1,0 +1,27 @@
+from fastapi import APIRouter, Depends
+
+from api.deps import CioDep, get_cio, get_shared_cio
+from api.notifier import Notifier
+
+router = APIRouter()
+
+
+@router.post("/signup")
+async def signup(user_id: str, cio: CioDep):
+    cio.identify(user_id, plan="free")  # expect: CIO502
+
+
+@router.post("/login")
+def login(user_id: str, cio=Depends(get_cio)):  # expect: CIO401
+    return {"ok": True}
+
+
+@router.post("/logout")
+def logout(user_id: str, cio=Depends(get_shared_cio)):
+    return {"ok": True}
+
+
+@router.post("/notify")
+async def notify(user_id: str, notifier: Notifier = Depends()):
+    notifier.send(user_id)  # expect: CIO502 "api.notifier.Notifier.send -> self.client.track()"
+    await notifier.send_later(user_id)

@@ -1,0 +1,1 @@
+VERSION = (2, 1, 0, "final", 0)
