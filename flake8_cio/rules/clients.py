@@ -5,9 +5,11 @@ import ast
 import re
 from typing import Iterator
 
-from .. import sdk
+from .. import frameworks, sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
+from .fixing import (failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, parent_of,
+                     result_discarded, span, string_like, with_args)
 
 RULES = (
     Rule("CIO401", "client-per-request", "Customer.io client constructed per request, per call or per loop iteration", SAFE, RuleDoc(
@@ -167,12 +169,12 @@ def check(model: Model) -> Iterator:
         if call.method in ("track", "track_anonymous") and call.kind in (sdk.TRACK, sdk.RUNTIME) \
                 and call.extra and model.sdk_major >= 3:
             names = ", ".join(call.extra)
+            moved = [k.arg for k in call.node.keywords if k.arg in call.extra]
             yield model.finding(
                 "CIO404", call.node,
                 f"event data passed as keyword arguments ({names}): that is customerio 2.x style and raises "
                 f"TypeError on 3.x; pass `data={{...}}`",
-                fix="kwargs-to-data", safety=SAFE,
-            )
+            ).with_fix("kwargs-to-data" if moved else None, SAFE, keys=moved)
 
 
 def _bind_constructor(call: ast.Call, kind: str) -> dict[str, ast.expr]:
@@ -196,6 +198,8 @@ def why_per_call(model: Model, site: Site, seen=None) -> str | None:
         return f"per request (in `{fn.name}`)"
     if model.is_task(fn):
         return f"per job (in task `{fn.name}`)"
+    if frameworks.is_invocation(fn):
+        return f"per invocation (in Lambda handler `{fn.name}`)"
     seen = (seen or set()) | {fn}
     for caller in model.callers.get(fn, ()):
         if caller.function not in seen:
@@ -220,14 +224,12 @@ def _per_request(model: Model, site: Site, kind: str) -> Iterator:
     reason = why_per_call(model, site)
     if reason:
         factory = "get_app_client" if kind == sdk.APP else "get_client"
-        fix = "cached-client" if _has_runtime_equivalent(model, site, kind) else None
-        yield model.finding(
+        yield _cached_client_fix(model, site, kind, factory, model.finding(
             "CIO401", site.node,
             f"Customer.io client constructed {reason}: each one opens its own connection pool (a TLS handshake per "
             f"call{' and a sender thread' if kind == sdk.ANALYTICS else ''}); build it once at module level or use "
             f"`flake8_cio.runtime.{factory}()`",
-            fix=fix, safety=SAFE,
-        )
+        ))
 
 
 def _builder_per_request(model: Model, site: Site) -> Iterator:
@@ -275,22 +277,18 @@ def _credentials(model: Model, site: Site, kind: str, arguments: dict) -> Iterat
         return
     says = name_tokens(key_source_name(model, key, site.scope) or "")
     is_app, is_track = bool(says & {"app", "transactional"}), bool(says & {"track", "site"})
-    # the fix swaps APP <-> TRACK in the name written at the call; a variable's name may have no twin
-    swap = "swap-key-name" if not isinstance(key, ast.Name) and says & {"app", "track"} else None
     if kind == sdk.TRACK and is_app and not is_track:
-        yield model.finding(
+        yield _swap_key_fix(model, key, model.finding(
             "CIO403", key,
             "an App API key is given to the Track client `CustomerIO`: Track calls need the Track API key "
             "(Basic auth with the site id) and fail with 401; use your Track key setting",
-            fix=swap, safety=UNSAFE,
-        )
+        ))
     elif kind == sdk.APP and is_track and not is_app:
-        yield model.finding(
+        yield _swap_key_fix(model, key, model.finding(
             "CIO403", key,
             "a Track API key (or site id) is given to `APIClient`: the App API needs the App API key (Bearer) and "
             "fails with 401; use your App API key setting",
-            fix=swap, safety=UNSAFE,
-        )
+        ))
 
 
 def key_source_name(model: Model, expr: ast.expr, scope) -> str | None:
@@ -324,21 +322,22 @@ def _region(model: Model, site: Site, kind: str) -> Iterator:
     position = {sdk.TRACK: 2, sdk.APP: 1}.get(kind)
     if position is not None and len(call.args) > position and _is_region(model, call.args[position]):
         slot = "host" if kind == sdk.TRACK else "url"
+        region = _region_name(model, call.args[position])
         yield model.finding(
             "CIO405", call.args[position],
             f"region passed positionally binds to `{slot}`, which fails at run time "
             f"({'AttributeError at construction' if kind == sdk.TRACK else 'TypeError on the first send'}); "
             "pass `region=Regions.EU`",
-            fix="region-keyword", safety=SAFE,
-        )
+        ).with_fix("region-keyword" if region else None, SAFE, target=span(model, call), position=position,
+                   region=region)
     for keyword in call.keywords:
         if keyword.arg == "region" and kind in (sdk.TRACK, sdk.APP) and _is_string(model, keyword.value, site.scope):
+            region = _region_name(model, keyword.value)
             yield model.finding(
                 "CIO405", keyword.value,
                 "region given as a string: the SDK accepts only `Regions.US` or `Regions.EU` and raises "
                 "CustomerIOException('invalid region provided'); pass `region=Regions.EU`",
-                fix="region-keyword", safety=SAFE,
-            )
+            ).with_fix("region-keyword" if region else None, SAFE, region=region)
 
 
 def _is_region(model: Model, expr: ast.expr) -> bool:
@@ -361,3 +360,124 @@ def _is_string(model: Model, expr: ast.expr, scope) -> bool:
     if isinstance(expr, ast.Subscript):
         return (dotted(expr.value) or "").endswith("environ")
     return isinstance(expr, ast.Call) and (dotted(expr.func) or "") in ("os.getenv", "os.environ.get", "getenv", "environ.get")
+
+
+# -- fixes (libcst is imported inside them only) --------------------------------------------------------------------
+def _cached_client_fix(model: Model, site: Site, kind: str, factory: str, finding):
+    """CIO401: the cached runtime client returns None, never raises on delivery and is shared (closing it closes it
+    for everyone), so the client must be a local used only for calls: a Track client's results unread. Safe only
+    where a failure was nothing but an error response (see ``failure_is_only_an_error_response``)."""
+    fn, assign = site.function, parent_of(model, site.node)
+    if fn is None or not _has_runtime_equivalent(model, site, kind) or not isinstance(assign, ast.Assign) or \
+            len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
+        return finding
+    name, methods = assign.targets[0].id, sdk.APP_METHODS if kind == sdk.APP else sdk.TRACK_METHODS
+    calls = []
+    for use in ast.walk(fn.node):
+        if isinstance(use, ast.Name) and use.id == name and isinstance(use.ctx, ast.Load):
+            method, call = parent_of(model, use), parent_of(model, parent_of(model, use))
+            if not (isinstance(method, ast.Attribute) and method.attr in methods and isinstance(call, ast.Call)
+                    and call.func is method) or (kind == sdk.TRACK and not result_discarded(model, call)):
+                return finding
+            calls.append((call, use))
+    safe = all(failure_is_only_an_error_response(model, fn, call, use) for call, use in calls)
+    return finding.with_fix("cached-client", SAFE if safe else UNSAFE, factory=factory)
+
+
+def becomes_cached(model: Model, expr: ast.expr, scope) -> bool:
+    """Whether the client ``expr`` holds is built by a call that CIO401's fix turns into the cached runtime client
+    (so the calls on it need no ``nonblocking``)."""
+    value = model.value_of(expr, scope)
+    kind = sdk.CONSTRUCTORS.get(model.qualname(value.func)) if isinstance(value, ast.Call) else None
+    site = next((s for s in model.sites if s.node is value), None) if kind else None
+    return site is not None and why_per_call(model, site) is not None and \
+        _cached_client_fix(model, site, kind, "get_client", model.finding("CIO401", value, "")).fix is not None
+
+
+def _cached_client(node, finding, edit):
+    import libcst as cst
+
+    if not isinstance(node, cst.Call):
+        return None
+    if isinstance(node.func, cst.Name):
+        edit.drop_if_unused(node.func.value)
+    factory = edit.name_for("flake8_cio.runtime", finding.data["factory"])
+    return node.with_changes(func=cst.parse_expression(factory))
+
+
+SWAP = {"APP": "TRACK", "TRACK": "APP", "app": "track", "track": "app", "App": "Track", "Track": "App"}
+
+
+def _swap_key_fix(model: Model, key: ast.expr, finding):
+    """CIO403: the key's setting or environment variable name written at the call, with APP and TRACK swapped, when
+    that twin is named elsewhere in the module (a name nobody defines would fail instead)."""
+    target = key.slice if isinstance(key, ast.Subscript) else key.args[0] if isinstance(key, ast.Call) and key.args \
+        else key if isinstance(key, ast.Attribute) else None
+    old = target.attr if isinstance(target, ast.Attribute) else str_value(target)
+    new = re.sub(r"(?<![A-Za-z])(APP|TRACK|app|track|App|Track)(?![a-z])", lambda m: SWAP[m.group(1)], old or "")
+    named = any(new in (getattr(n, "attr", None), getattr(n, "id", None), getattr(n, "value", None))
+                for n in ast.walk(model.tree) if isinstance(n, (ast.Attribute, ast.Name, ast.Constant)))
+    if not old or new == old or not named:
+        return finding
+    return finding.with_fix("swap-key-name", UNSAFE, target=span(model, target), name=new)
+
+
+def _swap_key_name(node, finding, edit):
+    import libcst as cst
+
+    if isinstance(node, cst.Attribute):
+        return node.with_changes(attr=cst.Name(finding.data["name"]))
+    return string_like(node, finding.data["name"]) if isinstance(node, cst.SimpleString) else None
+
+
+def _kwargs_to_data(node, finding, edit):
+    """2.x event data keywords (and ``**extra``, which 2.x sent as data too) move into ``data``; comments after
+    them stay, in the dict or after the call's last argument."""
+    import libcst as cst
+
+    keys = set(finding.data["keys"])
+    moved = [a for a in node.args if (a.keyword is not None and a.keyword.value in keys) or a.star == "**"]
+    if not moved:
+        return None
+    elements = []
+    for arg in moved:
+        commented = isinstance(arg.comma, cst.Comma) and "#" in edit.code(arg.comma)
+        comma = arg.comma if commented and arg is not node.args[-1] else cst.MaybeSentinel.DEFAULT
+        elements.append(cst.StarredDictElement(arg.value, comma=comma) if arg.star else
+                        cst.DictElement(cst.SimpleString(f'"{arg.keyword.value}"'), arg.value, comma=comma))
+    call = node.with_changes(args=[a for a in node.args if not any(a is m for m in moved)])
+    call = merge_entries(call, "data", 2, elements)
+    return with_args(call, list(call.args), last=node.args[-1].comma)
+
+
+def _region_name(model: Model, expr: ast.expr) -> str | None:
+    """``"EU"``/``"US"`` for ``Regions.EU`` or a string naming a region; None for anything else (an environment
+    variable could hold anything)."""
+    qualname = model.qualname(expr) or ""
+    if any(qualname.startswith(prefix + ".") for prefix in sdk.REGIONS):
+        return qualname.rsplit(".", 1)[1]
+    text = (str_value(expr) or "").strip().upper()
+    return text if text in ("EU", "US") else None
+
+
+def _region_keyword(node, finding, edit):
+    import libcst as cst
+
+    region = cst.parse_expression(f"{edit.name_for('customerio', 'Regions')}.{finding.data['region']}")
+    if "position" not in finding.data:  # region="eu"
+        return region
+    index = find_arg(node, "", finding.data["position"])
+    if not isinstance(node, cst.Call) or index is None:
+        return None
+    value = node.args[index].value
+    keep = isinstance(value, (cst.Attribute, cst.Name))  # Regions.EU as written
+    args = [a for i, a in enumerate(node.args) if i != index]
+    return with_args(node, [*args, keyword_arg("region", value if keep else region)])
+
+
+FIXES = {
+    "cached-client": _cached_client,
+    "swap-key-name": _swap_key_name,
+    "kwargs-to-data": _kwargs_to_data,
+    "region-keyword": _region_keyword,
+}

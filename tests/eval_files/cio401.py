@@ -93,3 +93,12 @@ def cached():
     get_singleton()
     Session()  # another library
     return "ok"
+
+
+def lambda_handler(event, context):
+    cio = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_TRACK_KEY"])  # expect: CIO401 "per invocation"
+    return {"statusCode": 200}
+
+
+def transform(event, context):  # not a handler's name: a helper taking the same arguments
+    return CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_TRACK_KEY"]).host

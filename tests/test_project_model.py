@@ -1,0 +1,136 @@
+"""The project model on bad input and under the cache: never a crash, the file under check is still analysed."""
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from flake8_cio.engine import check_source
+from flake8_cio.options import Options
+
+SERVICE = """
+    from customerio import CustomerIO
+
+    cio = CustomerIO("site", "key")
+
+
+    def track_signup(user):
+        cio.track(user.id, "signed_up")
+"""
+VIEW = """
+    from flask import Flask
+
+    from app.services import track_signup
+
+    app = Flask(__name__)
+
+
+    @app.post("/signup")
+    def signup(user):
+        track_signup(user)
+"""
+
+
+def make_app(root: Path, **modules: str) -> Path:
+    (root / "pyproject.toml").write_text("")
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    for name, source in {"services": SERVICE, "views": VIEW, **modules}.items():
+        (root / "app" / f"{name}.py").write_text(textwrap.dedent(source))
+    return root / "app" / "views.py"
+
+
+def codes(view: Path, cache: Path, **options) -> list[str]:
+    return [f.code for f in check_source(view.read_text(), str(view), Options(cache_dir=str(cache), **options))]
+
+
+def test_cross_module_finding_and_option_off(tmp_path):
+    view = make_app(tmp_path)
+    assert codes(view, tmp_path / "cache") == ["CIO501"]
+    assert codes(view, tmp_path / "cache", project_analysis=False) == []
+
+
+def test_imported_module_that_does_not_parse(tmp_path):
+    view = make_app(tmp_path, services="def broken(:\n    customerio\n")
+    assert codes(view, tmp_path / "cache") == []
+
+
+def test_import_cycle(tmp_path):
+    view = make_app(tmp_path, services=textwrap.dedent(SERVICE) + "\nfrom app.views import signup\n\n\ndef again(u):\n    signup(u)\n")
+    assert codes(view, tmp_path / "cache") == ["CIO501"]
+
+
+def test_recursion_between_project_functions(tmp_path):
+    loop = "from app import b\n\n\ndef f(u):\n    b.g(u)\n"
+    other = "import customerio\nfrom app import a\n\n\ndef g(u):\n    a.f(u)\n"
+    view_source = VIEW.replace("app.services import track_signup", "app.a import f as track_signup")
+    view = make_app(tmp_path, a=loop, b=other, views=view_source)
+    assert codes(view, tmp_path / "cache") == []
+
+
+def test_unreadable_module(tmp_path):
+    view = make_app(tmp_path)
+    (tmp_path / "app" / "services.py").write_bytes(b"\xff\xfe not utf-8 customerio")
+    assert codes(view, tmp_path / "cache") == []
+
+
+def test_symlink_loop(tmp_path):
+    view = make_app(tmp_path)
+    (tmp_path / "app" / "loop").symlink_to(tmp_path / "app")
+    urls = "from django.urls import path\nfrom app import views\nurlpatterns = [path('x/', views.signup)]\n"
+    (tmp_path / "app" / "urls.py").write_text(urls)
+    assert codes(view, tmp_path / "cache") == ["CIO501"]
+
+
+def test_corrupt_and_stale_cache_entries_are_recomputed(tmp_path):
+    view = make_app(tmp_path)
+    cache = tmp_path / "cache"
+    assert codes(view, cache) == ["CIO501"]
+    entries = list((cache / "summaries").glob("*.json"))
+    assert entries, "summaries were cached"
+    for entry in entries:
+        entry.write_text('{"functions": ')
+    assert codes(view, cache) == ["CIO501"]
+    for entry in (cache / "summaries").glob("*.json"):
+        entry.write_text('{"functions": {}}')  # valid JSON, wrong shape
+    assert codes(view, cache) == ["CIO501"]
+
+
+def test_changed_module_is_not_read_from_a_stale_entry(tmp_path):
+    view = make_app(tmp_path)
+    assert codes(view, tmp_path / "cache") == ["CIO501"]
+    script = f"""
+import sys
+sys.path.insert(0, {str(Path.cwd())!r})
+from flake8_cio.engine import check_source
+from flake8_cio.options import Options
+view = {str(view)!r}
+print([f.code for f in check_source(open(view).read(), view, Options(cache_dir={str(tmp_path / 'cache')!r}))])
+"""
+    (tmp_path / "app" / "services.py").write_text(textwrap.dedent(SERVICE).replace("cio.track(", "print("))
+    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert fresh.stdout.strip() == "[]"
+
+
+def test_unwritable_cache_folder_means_no_cache(tmp_path):
+    """Below a regular file nothing can be created, not even by root (CI runs as root, so chmod proves nothing)."""
+    view = make_app(tmp_path)
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder")
+    assert codes(view, blocker) == ["CIO501"]
+    assert codes(view, blocker / "below") == ["CIO501"]
+    assert blocker.read_text() == "not a folder"
+
+
+def test_flake8_in_parallel_on_changed_files_only(tmp_path):
+    """pre-commit passes only the changed view: the unchanged service is still read; -j2 shares one cache."""
+    make_app(tmp_path)
+    (tmp_path / "app" / "other_view.py").write_text(textwrap.dedent(VIEW).replace("def signup", "def register"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    for args in (["app/views.py"], ["-j2", "app/views.py", "app/other_view.py"]):
+        result = subprocess.run([sys.executable, "-m", "flake8", "--select", "CIO", *args], cwd=tmp_path,
+                                capture_output=True, text=True, env=env)
+        assert result.stderr == ""
+        assert result.stdout.count("CIO501") == len(args) - args.count("-j2"), result.stdout
+    assert list((tmp_path / "xdg" / "flake8-cio" / "summaries").glob("*.json"))
+    assert not list((tmp_path / "xdg" / "flake8-cio" / "summaries").glob("*.tmp"))
