@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Mapping
 
 SAFE, UNSAFE, NONE = "safe", "unsafe", "none"
 
@@ -48,7 +49,14 @@ class Finding:
     end_col: int
     fix: str | None = None  # name of the fix the fixer applies to the span, None when there is none
     safety: str = NONE
+    # What the fix needs, decided by the engine so the fixer never re-derives it: plain values only (names, spans
+    # as (line, col, end_line, end_col) with character columns, ints), e.g. {"target": span, "name": "signed_up"}
+    data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def text(self) -> str:
         return f"{self.code} {self.message}"
+
+    def with_fix(self, fix: str | None, safety: str, **data: Any) -> "Finding":
+        """This finding with a fix (or none: ``fix=None`` drops the safety too) and the data that fix needs."""
+        return replace(self, fix=fix, safety=safety if fix else NONE, data=data if fix else {})

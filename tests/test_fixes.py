@@ -1,4 +1,6 @@
 """cio-fix before/after pairs: exact output, idempotent, still compiles, and the fixed codes are gone."""
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,46 @@ def test_fixes_are_only_promised_where_they_apply():
     assert findings == {(5, "CIO403"): None, (6, "CIO403"): None}
     result = fix_source(source, "app.py", Options(), unsafe=True)
     assert result.source == source
+
+
+TWO_FIXES = ("from datetime import datetime\nimport time\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\n"
+             "cio.identify('1', at=time.time() * 1000, seen=datetime.now())\n")
+
+
+def test_a_fix_that_leaves_its_finding_is_reverted_and_the_others_kept(monkeypatch):
+    from flake8_cio.rules import timestamps
+
+    monkeypatch.setitem(timestamps.FIXES, "drop-scale", lambda node, finding, edit: node.with_changes())
+    result = fix_source(TWO_FIXES, "a.py", Options())
+    assert [f.code for f in result.applied] == ["CIO103"]
+    assert "time.time() * 1000" in result.source and "datetime.now(timezone.utc)" in result.source
+
+
+def test_a_fix_whose_result_does_not_parse_is_reverted(monkeypatch):
+    import libcst as cst
+    from flake8_cio.rules import timestamps
+
+    monkeypatch.setitem(timestamps.FIXES, "drop-scale", lambda node, finding, edit: cst.Name("class"))
+    result = fix_source(TWO_FIXES, "a.py", Options())
+    assert [f.code for f in result.applied] == ["CIO103"]
+    compile(result.source, "a.py", "exec")
+
+
+def test_unfixable_and_extend_unsafe():
+    assert fix_source(TWO_FIXES, "a.py", Options(), unfixable=frozenset({"CIO1"})).source == TWO_FIXES
+    demoted = fix_source(TWO_FIXES, "a.py", Options(), extend_unsafe=frozenset({"CIO103"}))
+    assert [f.code for f in demoted.applied] == ["CIO101"]
+    assert [f.code for f in fix_source(TWO_FIXES, "a.py", Options(), unsafe=True,
+                                       extend_unsafe=frozenset({"CIO103"})).applied] == ["CIO101", "CIO103"]
+
+
+def test_linting_never_imports_libcst(tmp_path):
+    """The flake8 plugin path (engine, rules, their fix functions) must not load libcst: it would make every
+    flake8 run several times slower."""
+    (tmp_path / "app.py").write_text((FIXES / "timestamps.py").read_text())
+    code = ("import sys, flake8.main.cli as cli\n"
+            "try:\n    cli.main(['--select', 'CIO', sys.argv[1]])\nexcept SystemExit as done:\n"
+            "    assert done.code == 1, done.code\n"
+            "print('libcst' in sys.modules)\n")
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "app.py")], capture_output=True, text=True)
+    assert "CIO101" in run.stdout and run.stdout.strip().endswith("False"), run.stdout + run.stderr

@@ -1,24 +1,27 @@
-"""Apply the engine's findings to a libcst tree: each finding names its fix and its span; the node with that span
-is rewritten, everything else is left byte-for-byte as it was. Imports are added (libcst's AddImportsVisitor,
-after any ``__future__`` imports) and removed when they become unused."""
+"""cio-fix's driver: map the engine's findings onto a libcst tree and call each rule's fix on its node.
+
+A finding names its fix and carries what the fix needs (``Finding.data``); the fix itself lives beside its rule
+(``FIXES`` in each ``flake8_cio/rules`` module). Here: finding each fix's node by span, imports (added only when
+a fix asks, into the block isort would keep them in, aliased when the name is taken), dropping imports a fix made
+unused, and reverting fixes whose result does not parse or adds a finding.
+"""
 from __future__ import annotations
 
+import ast
 import re
+import sys
+from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flake8_cio.engine import check_source, is_silenced
 from flake8_cio.options import Options
 from flake8_cio.types import SAFE, Finding
-from flake8_cio.rules.event_names import to_style
 
-RUNTIME = "flake8_cio.runtime"
-CALL_LEVEL = {"static-event-name", "region-keyword"}  # handled in leave_Call (region-keyword: when positional)
-_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+PASSES = 4  # a fix may expose another; more than this means a fix does not converge
 
 
 @dataclass
@@ -28,47 +31,80 @@ class Result:
     remaining: list[Finding]  # findings left after fixing
 
 
+def _matches(code: str, prefixes) -> bool:
+    return any(code.startswith(p) for p in prefixes)
+
+
 def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = False,
                select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True,
-               unfixable: frozenset[str] = frozenset(), unsafe_codes: frozenset[str] = frozenset()) -> Result:
-    """Fix until nothing more applies (at most 4 passes: a fix may expose another); raises SyntaxError.
-    With apply=False, only the findings (selected, not silenced by noqa). Codes or prefixes in ``unfixable`` are
-    never fixed, those in ``unsafe_codes`` only with ``unsafe`` (the user's ``unfixable``, ``extend-unsafe-fixes``)."""
+               unfixable: frozenset[str] = frozenset(), extend_unsafe: frozenset[str] = frozenset()) -> Result:
+    """Fix until nothing more applies; raises SyntaxError for unparsable source. With apply=False, only the
+    findings (selected, not silenced by noqa). ``unfixable`` codes (or prefixes) are never fixed; the safe fixes
+    of ``extend_unsafe`` codes count as unsafe."""
+
+    def findings_of(text: str) -> list[Finding]:
+        lines = text.splitlines()
+        return [f for f in check_source(text, filename, options)
+                if (select is None or _matches(f.code, select)) and not _matches(f.code, ignore)
+                and not is_silenced(lines[f.line - 1] if f.line <= len(lines) else "", f.code)]
+
+    def wanted(f: Finding) -> bool:
+        if not f.fix or _matches(f.code, unfixable):
+            return False
+        return unsafe or (f.safety == SAFE and not _matches(f.code, extend_unsafe))
+
+    findings = findings_of(source)
     applied: list[Finding] = []
-    for _ in range(4 if apply else 0):
-        findings = _wanted(check_source(source, filename, options), source, select, ignore)
-        fixable = [f for f in findings if f.fix and not f.code.startswith(tuple(unfixable))
-                   and (unsafe or (f.safety == SAFE and not f.code.startswith(tuple(unsafe_codes))))]
+    for _ in range(PASSES if apply else 0):
+        fixable = [f for f in findings if wanted(f)]
         if not fixable:
             break
-        new_source, done = _apply(source, fixable)
-        if new_source == source:
+        source, done, findings = _apply_checked(source, fixable, findings, findings_of)
+        if not done:
             break
-        source = new_source
         applied.extend(done)
-    remaining = _wanted(check_source(source, filename, options), source, select, ignore)
-    return Result(source, applied, remaining)
+    return Result(source, applied, findings)
 
 
-def _wanted(findings, source, select, ignore):
-    lines = source.splitlines()
-    return [
-        f for f in findings
-        if (select is None or any(f.code.startswith(s) for s in select))
-        and not any(f.code.startswith(i) for i in ignore)
-        and not is_silenced(lines[f.line - 1] if f.line <= len(lines) else "", f.code)
-    ]
+def _apply_checked(source, fixable, findings, findings_of):
+    """Apply the fixes; if the result does not parse or has a finding the source did not, apply them one by one
+    and keep only those that do neither."""
+    outcome = _try(source, fixable, findings, findings_of)
+    if outcome is not None or len(fixable) == 1:
+        return outcome or (source, [], findings)
+    good = [f for f in fixable if _try(source, [f], findings, findings_of) is not None]
+    return (_try(source, good, findings, findings_of) if good else None) or (source, [], findings)
 
 
-def _apply(source: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
+def _try(source, fixable, findings, findings_of):
+    new_source, done = apply_fixes(source, fixable)
+    if not done:
+        return None
+    try:
+        after = findings_of(new_source)
+    except SyntaxError:
+        return None
+    before = Counter(f.code for f in findings)
+    before.subtract(f.code for f in done)
+    if any(count > before[code] for code, count in Counter(f.code for f in after).items()):
+        return None  # a fix added a finding (or did not remove its own)
+    return new_source, done, after
+
+
+def fix_functions() -> dict[str, Callable]:
+    from flake8_cio.rules import FAMILIES
+
+    return {name: fn for family in FAMILIES for name, fn in getattr(family, "FIXES", {}).items()}
+
+
+def apply_fixes(source: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
+    """One pass: each finding's fix applied to the node at its target span; (new source, fixes applied)."""
     module = cst.parse_module(source)
-    wrapper = cst.metadata.MetadataWrapper(module)
-    context = CodemodContext(wrapper=wrapper)
-    fixer = _Fixer(context, findings)
-    tree = wrapper.visit(fixer)
+    edit = Edit(source, module)
+    fixer = _Fixer(findings, edit)
+    tree = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer)
     if fixer.done:
-        tree = AddImportsVisitor(context).transform_module(tree)
-        tree = RemoveImportsVisitor(context).transform_module(tree)
+        tree = edit.finish(tree)
     return tree.code, fixer.done
 
 
@@ -79,326 +115,234 @@ def _span(position) -> tuple[int, int, int, int]:
 class _Fixer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, context: CodemodContext, findings: list[Finding]):
+    def __init__(self, findings: list[Finding], edit: "Edit"):
         super().__init__()
-        self.context = context
+        self.edit = edit
+        self.functions = fix_functions()
         self.by_span: dict[tuple, list[Finding]] = {}
         for finding in findings:
-            self.by_span.setdefault((finding.line, finding.col, finding.end_line, finding.end_col), []).append(finding)
+            target = finding.data.get("target") or (finding.line, finding.col, finding.end_line, finding.end_col)
+            self.by_span.setdefault(tuple(target), []).append(finding)
         self.done: list[Finding] = []
-        self.unwrap_await: set[tuple] = set()
-        self.replaced_emails: dict[tuple, cst.BaseExpression] = {}  # span -> `x.email` turned into `x.id`
 
     def on_leave(self, original, updated):
-        updated = super().on_leave(original, updated)  # leave_Call: the fixes that rewrite a whole call
-        if isinstance(original, cst.BaseExpression):
-            span = _span(self.get_metadata(PositionProvider, original))
-            for finding in list(self.by_span.get(span, ())):
-                if finding.fix in CALL_LEVEL:
-                    continue
-                self.by_span[span].remove(finding)
-                self.original = original  # for import removal, which needs nodes of the parsed tree
-                replacement = getattr(self, "fix_" + finding.fix.replace("-", "_"))(updated, finding)
+        updated = super().on_leave(original, updated)
+        if isinstance(original, cst.BaseExpression) and self.by_span:
+            for finding in self.by_span.pop(_span(self.get_metadata(PositionProvider, original)), ()):
+                replacement = self.functions[finding.fix](updated, finding, self.edit)
                 if replacement is not None:
                     updated = replacement
                     self.done.append(finding)
-                    if finding.fix == "nonblocking":
-                        self.unwrap_await.add(span)
-                    elif finding.fix == "email-to-id":
-                        self.replaced_emails[span] = original
-        if isinstance(original, cst.Await) and \
-                _span(self.get_metadata(PositionProvider, original.expression)) in self.unwrap_await:
-            return updated.expression.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         return updated
 
-    def _arg_finding(self, original_arg: cst.Arg, fix: str) -> Finding | None:
-        span = _span(self.get_metadata(PositionProvider, original_arg.value))
-        finding = next((f for f in self.by_span.get(span, ()) if f.fix == fix), None)
-        if finding is not None:
-            self.by_span[span].remove(finding)
-        return finding
 
-    def leave_Call(self, original, updated):
-        """Fixes that change the call around an argument: CIO201 moves placeholders into the event data, CIO405
-        turns a positional region into a keyword."""
-        args = list(updated.args)
-        email = self._replaced_email(original)
-        if email is not None:  # CIO301 on identify: the address stays, as an attribute
-            return updated.with_changes(args=[*_ensure_comma(args), cst.Arg(email, keyword=cst.Name("email"),
-                                                                             equal=_EQUAL)])
-        for index, original_arg in enumerate(original.args):
-            arg = args[index]
-            if isinstance(arg.value, cst.FormattedString):
-                finding = self._arg_finding(original_arg, "static-event-name")
-                rewritten = _static_name(updated.with_changes(args=args), index, arg.value) if finding else None
-                if rewritten is not None:
-                    self.done.append(finding)
-                    return rewritten
-            elif arg.keyword is not None and arg.keyword.value == "region":
-                finding = self._arg_finding(original_arg, "region-keyword")
-                value = self.fix_region_keyword(arg.value, finding) if finding else None
-                if value is not None:
-                    args[index] = arg.with_changes(value=value)
-                    self.done.append(finding)
-                    updated = updated.with_changes(args=args)
-            elif arg.keyword is None and arg.star == "":
-                finding = self._arg_finding(original_arg, "region-keyword")
-                if finding is not None:
-                    value = self.fix_region_keyword(arg.value, finding) or arg.value
-                    region = cst.Arg(value, keyword=cst.Name("region"), equal=_EQUAL)
-                    args = [*args[:index], *args[index + 1:]]
-                    self.done.append(finding)
-                    return updated.with_changes(args=[*_clean_commas(args), region]) if args else \
-                        updated.with_changes(args=[region])
-        return updated
+class Edit:
+    """What fixes may ask of the module besides their node: names to refer to (imported if needed), imports to
+    drop when unused, the source of a node."""
 
-    def _replaced_email(self, call: cst.Call) -> cst.BaseExpression | None:
-        """The `x.email` an identify call's id was, when it has no `email=` attribute yet."""
-        if _last_name(call.func) != "identify" or any(a.keyword and a.keyword.value == "email" for a in call.args):
-            return None
-        ids = [a for i, a in enumerate(call.args) if (a.keyword is None and i == 0) or
-               (a.keyword is not None and a.keyword.value == "id")]
-        for arg in ids:
-            email = self.replaced_emails.get(_span(self.get_metadata(PositionProvider, arg.value)))
-            if email is not None:
-                return email
+    def __init__(self, source: str, module: cst.Module):
+        self.source = source
+        self.module = module
+        self.names: dict[tuple[str, str | None], str] = {}
+        self.imports: list[tuple[str, str | None, str]] = []  # (module, name or None, local name)
+        self.unused: set[str] = set()
+        self.identifiers: set[str] | None = None  # every name the module binds or reads, when first asked
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def name_for(self, module: str, name: str | None = None) -> str:
+        """An expression for ``module`` or ``module.name`` valid at module level: through an existing import,
+        else a new one; a name the module already uses is never rebound (the import is qualified or aliased)."""
+        key = (module, name)
+        if key not in self.names:
+            self.names[key] = self._existing(module, name) or self._new(module, name)
+        return self.names[key]
+
+    def drop_if_unused(self, local: str) -> None:
+        """The import binding ``local`` goes if the fixed module no longer uses it."""
+        self.unused.add(local)
+
+    def _taken(self, name: str) -> bool:
+        if self.identifiers is None:
+            self.identifiers = _identifiers(self.source)
+        return name in self.identifiers or any(local == name for _, _, local in self.imports)
+
+    def _existing(self, module: str, name: str | None) -> str | None:
+        for statement in _top_imports(self.module):
+            node = statement.body[0]
+            if isinstance(node, cst.Import):
+                for alias in node.names:
+                    dotted = _dotted(alias.name)
+                    if dotted == module:
+                        local = alias.asname.name.value if alias.asname else dotted
+                        return f"{local}.{name}" if name else local
+            elif name and not node.relative and node.module is not None and _dotted(node.module) == module \
+                    and not isinstance(node.names, cst.ImportStar):
+                for alias in node.names:
+                    if _dotted(alias.name) == name:
+                        return alias.asname.name.value if alias.asname else name
         return None
 
-    def need(self, module: str, obj: str | None = None) -> None:
-        AddImportsVisitor.add_needed_import(self.context, module, obj)
+    def _new(self, module: str, name: str | None) -> str:
+        root = module.split(".")[0]
+        if name is not None and not self._taken(name):
+            self.imports.append((module, name, name))
+            return name
+        if not self._taken(root):
+            self.imports.append((module, None, root))
+            return f"{module}.{name}" if name else module
+        local = "_".join(module.split(".")[-1:] + ([name] if name else []))
+        while self._taken(local):
+            local += "_"
+        self.imports.append((module, name, local))
+        return local
 
-    def unneed(self, replaced: cst.BaseExpression) -> None:
-        """The import behind a replaced name or module attribute goes if nothing else uses it."""
-        if isinstance(replaced, cst.Name):
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, replaced)
-        elif isinstance(replaced, cst.Attribute) and isinstance(replaced.value, cst.Name):
-            RemoveImportsVisitor.remove_unused_import_by_node(self.context, replaced.value)
-
-    # -- CIO101 ----------------------------------------------------------------------------------------------------
-    def fix_drop_scale(self, node, finding):
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
-            epoch = node.right if _is_scale(node.left) else node.left
-            return epoch.with_changes(lpar=node.lpar, rpar=node.rpar) if node.lpar else epoch
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, (cst.FloorDivide, cst.Divide)):
-            return node.with_changes(right=cst.parse_expression("10**9"))
-        if isinstance(node, cst.Call):  # time.time_ns()
-            return cst.BinaryOperation(node, cst.FloorDivide(), cst.parse_expression("10**9"))
-        return None
-
-    def fix_literal_to_seconds(self, node, finding):
-        if not isinstance(node, cst.Integer):
-            return None
-        value = int(node.value.replace("_", ""))
-        divisor = 10**3 if value < 10**14 else 10**6 if value < 10**17 else 10**9
-        return cst.Integer(str(value // divisor))
-
-    # -- CIO102, CIO103 -------------------------------------------------------------------------------------------------
-    def fix_monotonic_to_time(self, node, finding):
-        if not isinstance(node, cst.Call):
-            return None
-        if isinstance(node.func, cst.Attribute):
-            return node.with_changes(func=node.func.with_changes(attr=cst.Name("time")))
-        self.need("time")
-        self.unneed(self.original.func)
-        return node.with_changes(func=cst.parse_expression("time.time"))
-
-    def fix_aware_datetime(self, node, finding):
-        if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
-            return None
-        owner = node.func.value
-        if isinstance(owner, cst.Attribute):  # dt.datetime.now() -> dt.timezone.utc
-            utc = cst.parse_expression(f"{cst.Module([]).code_for_node(owner.value)}.timezone.utc")
-        else:
-            self.need("datetime", "timezone")
-            utc = cst.parse_expression("timezone.utc")
-        method = node.func.attr.value
-        if method == "today":
-            node = node.with_changes(func=node.func.with_changes(attr=cst.Name("now")))
-        return node.with_changes(args=[*node.args, cst.Arg(utc)] if node.args else [cst.Arg(utc)])
-
-    def fix_number_to_datetime(self, node, finding):
-        self.need("datetime", "datetime")
-        self.need("datetime", "timezone")
-        return cst.Call(cst.parse_expression("datetime.fromtimestamp"),
-                        [cst.Arg(node), cst.Arg(cst.parse_expression("timezone.utc"))])
-
-    # -- CIO201, CIO202 -------------------------------------------------------------------------------------------------
-    def fix_restyle_event_name(self, node, finding):
-        if not isinstance(node, cst.SimpleString):
-            return None
-        match = re.search(r"use '([^']*)'$", finding.message) or re.search(r'use "([^"]*)"$', finding.message)
-        if not match:
-            return None
-        quote = node.quote
-        return cst.SimpleString(f"{node.prefix}{quote}{match.group(1)}{quote}")
-
-    # -- CIO301 -------------------------------------------------------------------------------------------------------
-    def fix_email_to_id(self, node, finding):
-        if not isinstance(node, cst.Attribute):
-            return None
-        return node.with_changes(attr=cst.Name("id"))
-
-    # -- CIO401 -------------------------------------------------------------------------------------------------------
-    def fix_cached_client(self, node, finding):
-        if not isinstance(node, cst.Call):
-            return None
-        name = _last_name(node.func)
-        factory = {"CustomerIO": "get_client", "APIClient": "get_app_client"}.get(name)
-        if factory is None:
-            return None
-        self.need(RUNTIME, factory)
-        self.unneed(self.original.func)
-        return node.with_changes(func=cst.Name(factory))
-
-    # -- CIO403 -------------------------------------------------------------------------------------------------------
-    def fix_swap_key_name(self, node, finding):
-        swap = {"APP": "TRACK", "TRACK": "APP", "app": "track", "track": "app", "App": "Track", "Track": "App"}
-
-        def swapped(text: str) -> str | None:
-            new = re.sub(r"(?<![A-Za-z])(APP|TRACK|app|track|App|Track)(?![a-z])", lambda m: swap[m.group(1)], text)
-            return new if new != text else None
-
-        target = node
-        if isinstance(node, cst.Call) and node.args:
-            target = node.args[0].value
-        if isinstance(node, cst.Subscript) and isinstance(node.slice[0].slice, cst.Index):
-            target = node.slice[0].slice.value
-        if isinstance(target, cst.SimpleString):
-            new = swapped(target.value)
-            replacement = target.with_changes(value=new) if new else None
-        elif isinstance(target, (cst.Name, cst.Attribute)):
-            leaf = target.attr if isinstance(target, cst.Attribute) else target
-            new = swapped(leaf.value)
-            replacement = (target.with_changes(attr=cst.Name(new)) if isinstance(target, cst.Attribute)
-                           else cst.Name(new)) if new else None
-        else:
-            return None
-        if replacement is None:
-            return None
-        if target is node:
-            return replacement
-        return node.deep_replace(target, replacement)
-
-    # -- CIO404 -------------------------------------------------------------------------------------------------------
-    def fix_kwargs_to_data(self, node, finding):
-        if not isinstance(node, cst.Call):
-            return None
-        named = {"customer_id", "anonymous_id", "name", "data", "id", "timestamp"}
-        extra = [a for a in node.args if a.keyword is not None and a.keyword.value not in named]
-        if not extra:
-            return None
-        entries = [cst.DictElement(cst.SimpleString(f'"{a.keyword.value}"'), a.value) for a in extra]
-        has_data = any(a.keyword is not None and a.keyword.value == "data" for a in node.args) or \
-            (len([a for a in node.args if a.keyword is None]) > 2)
-        if has_data:
-            return _merge_data(node.with_changes(args=_without(node.args, extra)), entries, position=2)
-        # the first extra keyword becomes data={...} in place, keeping its comma and comments
-        data = extra[0].with_changes(keyword=cst.Name("data"), value=cst.Dict(_commas(entries)))
-        args = [data if a is extra[0] else a for a in node.args]
-        return node.with_changes(args=_without(args, extra[1:]))
-
-    # -- CIO405 -------------------------------------------------------------------------------------------------------
-    def fix_region_keyword(self, node, finding):
-        if isinstance(node, cst.SimpleString):  # region="eu"
-            region = node.evaluated_value.strip().upper()
-            if region not in ("EU", "US"):
-                return None
-            self.need("customerio", "Regions")
-            return cst.parse_expression(f"Regions.{region}")
-        return None
-
-    # -- CIO501, CIO502, CIO601 ------------------------------------------------------------------------------------------
-    def fix_nonblocking(self, node, finding):
-        if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
-            return None
-        receiver = node.func.value
-        if isinstance(receiver, cst.Call) and _last_name(receiver.func) in ("nonblocking", "get_client"):
-            return None
-        self.need(RUNTIME, "nonblocking")
-        wrapped = cst.Call(cst.Name("nonblocking"), [cst.Arg(receiver.with_changes(lpar=[], rpar=[]))])
-        return node.with_changes(func=node.func.with_changes(value=wrapped))
+    def finish(self, tree: cst.Module) -> cst.Module:
+        for module, name, local in self.imports:
+            tree = _add_import(tree, module, name, local)
+        if self.unused:
+            tree = _drop_unused(tree, self.unused)
+        return tree
 
 
-def _is_scale(node) -> bool:
-    code = cst.Module([]).code_for_node(node).replace("_", "").replace(" ", "")
-    return code in {"1000", "1e3", "1000.0", "10**3", "1000000", "1e6", "10**6", "1000000000", "1e9", "10**9"}
+def _identifiers(source: str) -> set[str]:
+    """Every name the module binds or reads, in any scope: a new import must not shadow or be shadowed by one."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name.split(".")[0])
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+    return names
 
 
-def _last_name(node) -> str | None:
+def _dotted(node) -> str:
     if isinstance(node, cst.Attribute):
-        return node.attr.value
-    if isinstance(node, cst.Name):
-        return node.value
-    return None
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return node.value
 
 
-def _without(args, removed) -> list[cst.Arg]:
-    """Arguments less some, the new last one taking the old last one's comma (and the layout after it)."""
-    kept = [a for a in args if not any(a is r for r in removed)]
-    if kept and args and kept[-1] is not args[-1]:
-        kept[-1] = kept[-1].with_changes(comma=args[-1].comma)
-    return kept
+def _top_imports(module: cst.Module):
+    """The module's unconditional top-level import lines (one import per line)."""
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
+                isinstance(statement.body[0], (cst.Import, cst.ImportFrom)):
+            yield statement
 
 
-def _clean_commas(args: list[cst.Arg]) -> list[cst.Arg]:
-    """Drop the trailing comma a removed argument left on the new last argument."""
-    if args and args[-1].comma is not cst.MaybeSentinel.DEFAULT:
-        args = [*args[:-1], args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
-    return args
+def _header(body) -> int:
+    """Index just past the module's import header: docstring, imports, and guards around imports
+    (``try: import x / except ImportError: ...``)."""
+    index = 0
+    for statement in body:
+        is_doc = index == 0 and isinstance(statement, cst.SimpleStatementLine) and \
+            isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.SimpleString)
+        is_import = isinstance(statement, cst.SimpleStatementLine) and \
+            all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
+        is_guard = isinstance(statement, (cst.Try, cst.If)) and any(
+            isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], (cst.Import, cst.ImportFrom))
+            for s in statement.body.body)
+        if not (is_doc or is_import or is_guard):
+            break
+        index += 1
+    return index
 
 
-def _merge_data(call: cst.Call, entries: list[cst.DictElement], position: int) -> cst.Call:
-    """Add entries to the call's event data: into a `data=`/positional dict literal, around a non-literal one
-    (``{**data, ...}``), or as a new ``data=`` keyword."""
-    args = list(call.args)
-    for index, arg in enumerate(args):
-        is_data = (arg.keyword is not None and arg.keyword.value in ("data", "properties")) or \
-            (arg.keyword is None and index == position and arg.star == "")
-        if not is_data:
-            continue
-        if isinstance(arg.value, cst.Dict):
-            elements = list(arg.value.elements)
-            if elements and elements[-1].comma is cst.MaybeSentinel.DEFAULT:
-                elements[-1] = elements[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-            value = arg.value.with_changes(elements=[*elements, *_commas(entries)])
+def _sort_key(statement) -> tuple:
+    """isort's order (profile default): sections future, standard library, third party, local; in each, plain
+    ``import x`` lines before ``from x import y``, then by module name."""
+    node = statement.body[0]
+    if isinstance(node, cst.Import):
+        module, is_from = _dotted(node.names[0].name), False
+    else:
+        if node.relative:
+            return 3, True, ""
+        module, is_from = _dotted(node.module), True
+    root = module.split(".")[0]
+    section = 0 if root == "__future__" else 1 if root in sys.stdlib_module_names else 2
+    return section, is_from, module.lower()
+
+
+def _add_import(tree: cst.Module, module: str, name: str | None, local: str) -> cst.Module:
+    """Add ``from module import name [as local]`` (merged into an existing ``from module import``) or
+    ``import module``, in the import block isort would keep it in, below any import guard at the top."""
+    alias = cst.ImportAlias(cst.parse_expression(name if name else module),
+                            asname=cst.AsName(cst.Name(local)) if name and local != name else None)
+    body = list(tree.body)
+    imports = set(_top_imports(tree))
+    lines = [i for i, s in enumerate(body[:_header(body)]) if s in imports]
+    if name is not None:
+        for i in lines:
+            node = body[i].body[0]
+            if isinstance(node, cst.ImportFrom) and not node.relative and node.module is not None and \
+                    _dotted(node.module) == module and not isinstance(node.names, cst.ImportStar):
+                names = list(node.names)
+                at = next((k for k, a in enumerate(names) if _dotted(a.name).lower() > name.lower()), len(names))
+                if at == len(names):
+                    names[-1] = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                    names.append(alias)
+                else:
+                    names.insert(at, alias.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))))
+                body[i] = body[i].with_changes(body=[node.with_changes(names=names)])
+                return tree.with_changes(body=body)
+    text = f"from {module} import {cst.Module([]).code_for_node(alias)}" if name else f"import {module}"
+    new = cst.parse_statement(text + "\n")
+    key = _sort_key(new)
+    blank = (cst.EmptyLine(),)
+    same = [i for i in lines if _sort_key(body[i])[0] == key[0]]
+    later = [i for i in lines if _sort_key(body[i])[0] > key[0]]
+    if same:
+        before = [i for i in same if _sort_key(body[i]) > key]
+        if before and before[0] == same[0]:  # first of its block: takes the block's leading lines
+            at = same[0]
+            new = new.with_changes(leading_lines=body[at].leading_lines)
+            body[at] = body[at].with_changes(leading_lines=())
         else:
-            value = cst.Dict([cst.StarredDictElement(arg.value), *_commas(entries)])
-        args[index] = arg.with_changes(value=value)
-        return call.with_changes(args=args)
-    pipelines = isinstance(call.func, cst.Attribute) and _last_name(call.func.value) == "analytics"
-    keyword = cst.Name("properties" if pipelines else "data")
-    return call.with_changes(args=[*_ensure_comma(args), cst.Arg(cst.Dict(_commas(entries)), keyword=keyword,
-                                                                  equal=_EQUAL)])
+            at = before[0] if before else same[-1] + 1
+    elif later:  # a new section before the first later one
+        at = later[0]
+        new = new.with_changes(leading_lines=body[at].leading_lines)
+        body[at] = body[at].with_changes(leading_lines=blank)
+    elif lines:  # a new section after the last import
+        at = lines[-1] + 1
+        new = new.with_changes(leading_lines=blank)
+    else:
+        at = _header(body)
+        new = new.with_changes(leading_lines=blank if at else ())
+        if at == 0 and body:
+            body[0] = body[0].with_changes(leading_lines=blank + tuple(body[0].leading_lines))
+    body.insert(at, new)
+    return tree.with_changes(body=body)
 
 
-def _ensure_comma(args: list[cst.Arg]) -> list[cst.Arg]:
-    """Give the last argument a comma so that one can be appended (keeping a trailing comma as it is)."""
-    if args and args[-1].comma is cst.MaybeSentinel.DEFAULT:
-        args = [*args[:-1], args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))]
-    return args
-
-
-def _commas(entries):
-    return [e.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) if i < len(entries) - 1 else e
-            for i, e in enumerate(entries)]
-
-
-def _static_name(call: cst.Call, index: int, fstring: cst.FormattedString) -> cst.Call | None:
-    """The f-string's text without its placeholders, and the placeholders (simple names or attributes) as data."""
-    text, entries = [], []
-    for part in fstring.parts:
-        if isinstance(part, cst.FormattedStringText):
-            text.append(part.value)
-        elif isinstance(part, cst.FormattedStringExpression) and isinstance(part.expression, (cst.Name, cst.Attribute)) \
-                and part.conversion is None and part.format_spec is None:
-            key = cst.Module([]).code_for_node(part.expression).replace(".", "_")
-            entries.append(cst.DictElement(cst.SimpleString(f'"{key}"'), part.expression))
-        else:
-            return None
-    name = re.sub(r"[_\-\s.:/]{2,}", "_", "".join(text)).strip("_- .:/")
-    if not name or not entries:
-        return None
-    quote = fstring.start.lstrip("fFrR") or '"'
-    args = list(call.args)
-    args[index] = args[index].with_changes(value=cst.SimpleString(f"{quote}{name}{quote}"))
-    return _merge_data(call.with_changes(args=args), entries, position=index + 1)
+def _drop_unused(tree: cst.Module, names: set[str]) -> cst.Module:
+    """Remove top-level imports of these names when nothing else in the module mentions them (comments above a
+    removed line stay)."""
+    code = tree.code
+    unused = {n for n in names if len(re.findall(rf"(?<![\w.]){re.escape(n)}\b", code)) == 1}
+    body, carried, imports = [], (), set(_top_imports(tree))
+    for statement in tree.body:
+        node = statement.body[0] if statement in imports else None
+        if unused and node is not None and not isinstance(node.names, cst.ImportStar):
+            kept = [a for a in node.names if (a.asname.name.value if a.asname else _dotted(a.name)) not in unused]
+            if not kept:
+                carried += tuple(line for line in statement.leading_lines if line.comment)
+                continue
+            if len(kept) != len(node.names):
+                if not getattr(node, "lpar", None):
+                    kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                statement = statement.with_changes(body=[node.with_changes(names=kept)])
+        if carried:
+            statement = statement.with_changes(leading_lines=(*carried, *statement.leading_lines))
+            carried = ()
+        body.append(statement)
+    return tree.with_changes(body=body)

@@ -6,8 +6,10 @@ import re
 from typing import Iterator
 
 from .. import sdk
-from ..types import SAFE, Rule, RuleDoc
+from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
+from .clients import becomes_cached
+from .fixing import awaited_by, failure_is_only_an_error_response, result_discarded, span
 
 RULES = (
     Rule("CIO501", "blocking-call-in-request-handler", "Blocking Customer.io call made in a web request handler", SAFE, RuleDoc(
@@ -151,31 +153,28 @@ def call_text(model: Model, call: CioCall) -> str:
 def _direct(model: Model, call: CioCall) -> Iterator:
     fn = call.site.function
     what = call_text(model, call)
-    fix = None if call.kind == sdk.APP or call.kind == sdk.ANALYTICS else "nonblocking"
+    fix, safety, data = _nonblocking_fix(model, call)
     if fn is not None and fn.is_async:
         yield model.finding(
             "CIO502", call.node,
             f"synchronous Customer.io call `{what}` in `async def {fn.name}`: it blocks the event loop, and every "
             "other request on it, for a full HTTPS round trip (up to 10 s per try); use "
             "`flake8_cio.runtime.nonblocking(client)` or `await asyncio.to_thread(...)`",
-            fix=fix, safety=SAFE,
-        )
+        ).with_fix(fix, safety, **data)
     elif call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
         yield model.finding(
             "CIO601", call.node,
             f"`{what}` once per record in a loop: one HTTPS request per record, unbatched and not rate-limited, "
             "runs into Customer.io's rate limit (429s, dropped data) on a bulk import; send through "
             "`flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`",
-            fix="nonblocking", safety=SAFE,
-        )
+        ).with_fix(fix, safety, **data)
     elif fn is not None and model.is_handler(fn):
         yield model.finding(
             "CIO501", call.node,
             f"blocking Customer.io call `{what}` in request handler `{fn.name}`: the response waits on an HTTPS "
             "round trip to Customer.io (seconds when it is slow, with retries); use "
             "`flake8_cio.runtime.nonblocking(client)` or a background task",
-            fix=fix, safety=SAFE,
-        )
+        ).with_fix(fix, safety, **data)
 
 
 def _blocking_call_in(model: Model, fn: Function, memo: dict) -> CioCall | None:
@@ -306,3 +305,30 @@ def _small_fixed(model: Model, iterable: ast.expr, site: Site) -> bool:
 def _rate_limited(loop: ast.AST) -> bool:
     return any(isinstance(node, ast.Call) and RATE_LIMITING.search(dotted(node.func) or "")
                for node in ast.walk(loop))
+
+
+# -- fixes (libcst is imported inside them only) --------------------------------------------------------------------
+def _nonblocking_fix(model: Model, call: CioCall) -> tuple:
+    """``nonblocking(client).method(...)``: the runtime client returns None and never raises on delivery, so only
+    where nothing reads the result; safe only where a failure was nothing but an error response."""
+    receiver = call.receiver
+    if call.kind != sdk.TRACK or not result_discarded(model, call.node) or \
+            not isinstance(receiver, (ast.Name, ast.Attribute)) or becomes_cached(model, receiver, call.site.scope):
+        return None, NONE, {}
+    safety = SAFE if failure_is_only_an_error_response(model, call.site.function, call.node, receiver) else UNSAFE
+    return "nonblocking", safety, {"target": span(model, awaited_by(model, call.node) or call.node)}
+
+
+def _fix_nonblocking(node, finding, edit):
+    import libcst as cst
+
+    if isinstance(node, cst.Await):  # the runtime call returns at once: nothing to await
+        node = node.expression.with_changes(lpar=node.lpar, rpar=node.rpar)
+    if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+        return None
+    wrapper = cst.parse_expression(edit.name_for("flake8_cio.runtime", "nonblocking"))
+    wrapped = cst.Call(wrapper, [cst.Arg(node.func.value.with_changes(lpar=[], rpar=[]))])
+    return node.with_changes(func=node.func.with_changes(value=wrapped))
+
+
+FIXES = {"nonblocking": _fix_nonblocking}

@@ -9,6 +9,7 @@ from .. import sdk
 from ..types import NONE, UNSAFE, Rule, RuleDoc
 from ..options import NAME_STYLES
 from ..semantic import CioCall, Model, dotted, name_tokens, str_value
+from .fixing import edit_site, find_arg, merge_entries, span, string_like
 
 RULES = (
     Rule("CIO201", "dynamic-event-name", "Event name built at run time (f-string, +, format, %, join)", UNSAFE, RuleDoc(
@@ -198,12 +199,11 @@ def _check_name(model: Model, call: CioCall, expr: ast.expr) -> Iterator:
             "every report and trigger list; use a fixed name and put the value in the event data",
         )
     if built and built[0]:
-        yield model.finding(
+        yield _static_name_fix(model, call, expr, model.finding(
             "CIO201", expr,
             "event name built at run time: every variant is a separate event to Customer.io, so campaign triggers "
             "and segments on the name never match; use a fixed name and send the variable part as event data",
-            fix="static-event-name" if _movable_placeholders(call, expr) else None, safety=UNSAFE,
-        )
+        ))
     elif literal is not None:
         if call.kind == sdk.ANALYTICS:
             style = model.options.pipelines_event_name_style
@@ -213,9 +213,57 @@ def _check_name(model: Model, call: CioCall, expr: ast.expr) -> Iterator:
             style = model.options.event_name_style
         if not NAME_STYLES[style].fullmatch(literal):
             wanted = to_style(literal, style)
+            site = edit_site(model, call, expr, expr)
             yield model.finding(
                 "CIO202", expr,
                 f"event name {literal!r} is not {style}: names are matched exactly, so mixed styles split one event "
                 f"into several in triggers and segments; use {wanted!r}",
-                fix="restyle-event-name", safety=UNSAFE,
-            )
+            ).with_fix("restyle-event-name" if site else None, UNSAFE, target=site and span(model, site[1]), name=wanted)
+
+
+# -- fixes (libcst is imported inside them only) --------------------------------------------------------------------
+def _static_name_fix(model: Model, call: CioCall, expr: ast.expr, finding):
+    """CIO201's fix data: the f-string's text without its placeholders as the name, each placeholder under its own
+    name in the event data; none when a key is already in a literal data dict (the author's value stays)."""
+    analytics = call.kind == sdk.ANALYTICS
+    params = sdk.METHODS[call.kind][call.method].params
+    name_param, data_param = ("event", "properties") if analytics else ("name", "data")
+    if not _movable_placeholders(call, expr) or data_param not in params:
+        return finding
+    text = "".join(part.value for part in expr.values if isinstance(part, ast.Constant))
+    name = re.sub(r"[_\-\s.:/]{2,}", "_", text).strip("_- .:/")
+    keys = [dotted(part.value).replace(".", "_") for part in expr.values if isinstance(part, ast.FormattedValue)]
+    data = call.args.get(data_param)
+    taken = {str_value(k) for k in data.keys} if isinstance(data, ast.Dict) else set()
+    if not name or len(set(keys)) != len(keys) or taken & set(keys):
+        return finding
+    return finding.with_fix("static-event-name", UNSAFE, target=span(model, call.node), name=name, keys=keys,
+                            name_arg=(name_param, params.index(name_param)),
+                            data_arg=(data_param, params.index(data_param)),
+                            first=data is not None and not isinstance(data, ast.Dict))
+
+
+def _static_event_name(node, finding, edit):
+    import libcst as cst
+
+    data = finding.data
+    index = find_arg(node, *data["name_arg"])
+    fstring = node.args[index].value if index is not None else None
+    if not isinstance(fstring, cst.FormattedString):
+        return None
+    values = [part.expression for part in fstring.parts if isinstance(part, cst.FormattedStringExpression)]
+    args = list(node.args)
+    args[index] = args[index].with_changes(value=string_like(fstring, data["name"]))
+    entries = [cst.DictElement(cst.SimpleString(f'"{key}"'), value) for key, value in zip(data["keys"], values)]
+    return merge_entries(node.with_changes(args=args), *data["data_arg"], entries, first=data["first"])
+
+
+def _restyle_event_name(node, finding, edit):
+    import libcst as cst
+
+    if isinstance(node, (cst.SimpleString, cst.Name)):  # a name: the constant keeps its value for other readers
+        return string_like(node, finding.data["name"])
+    return None
+
+
+FIXES = {"static-event-name": _static_event_name, "restyle-event-name": _restyle_event_name}

@@ -4,9 +4,11 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from .. import sdk
 from ..types import UNSAFE, Rule, RuleDoc
 from ..semantic import Model, dotted, name_tokens, str_value
 from .event_names import EMAIL
+from .fixing import find_arg, keyword_arg, merge_entries, span, with_args, within
 
 RULES = (
     Rule("CIO301", "email-as-customer-id", "Email address used as the customer identifier", UNSAFE, RuleDoc(
@@ -44,12 +46,11 @@ def check(model: Model) -> Iterator:
     for call in model.data_calls:
         for value in model.values(call):
             if value.role == "identifier" and is_email(value.expr):
-                yield model.finding(
+                yield _email_to_id(model, call, value, model.finding(
                     "CIO301", value.expr,
                     f"email used as the customer id (`{value.key}`): a person who changes address becomes a second "
                     "profile and their history splits; identify by your stable user id and send `email` as an attribute",
-                    fix="email-to-id" if _object_email(value.expr) else None, safety=UNSAFE,
-                )
+                ))
 
 
 def _object_email(expr: ast.expr) -> bool:
@@ -76,3 +77,53 @@ def is_email(expr: ast.expr) -> bool:
 
 def _says_email(name: str | None) -> bool:
     return bool(name) and bool(name_tokens(name) & EMAIL_WORDS)
+
+
+# -- fixes (libcst is imported inside them only) --------------------------------------------------------------------
+#: Calls that write to the profile they name. delete/suppress/unsuppress/delete_device act on the profile that
+#: exists, whose id may really be the email: pointing them at `x.id` would act on someone else, or no one.
+WRITES = {"identify", "track", "pageview", "backfill", "add_device", "page", "screen", "group"}
+
+
+def _email_to_id(model: Model, call, value, finding):
+    """`x.email` written at the call becomes `x.id`; an identify keeps the address as an attribute (`email=` on the
+    Track API, the `email` trait on Data Pipelines, which has no such parameter) unless it already sends one."""
+    expr = value.expr
+    if call.method not in WRITES or not _object_email(expr) or not within(expr, call.node):
+        return finding
+    params = sdk.METHODS[call.kind][call.method].params
+    keep_email = None
+    if call.method == "identify" and call.kind == sdk.ANALYTICS:
+        traits = call.args.get("traits")
+        if not (isinstance(traits, ast.Dict) and "email" in {str_value(k) for k in traits.keys}):
+            keep_email = ("traits", params.index("traits"))
+    elif call.method == "identify":
+        if call.star:
+            return finding  # `**attrs` may hold an email already: adding one could raise TypeError
+        if "email" not in call.extra:
+            keep_email = ("email", None)
+    return finding.with_fix("email-to-id", UNSAFE, target=span(model, call.node),
+                            arg=(value.key, params.index(value.key)), keep_email=keep_email,
+                            first=keep_email is not None and call.args.get("traits") is not None)
+
+
+def _fix_email_to_id(node, finding, edit):
+    import libcst as cst
+
+    index = find_arg(node, *finding.data["arg"])
+    email = node.args[index].value if index is not None else None
+    if not isinstance(email, cst.Attribute):
+        return None
+    args = list(node.args)
+    args[index] = args[index].with_changes(value=email.with_changes(attr=cst.Name("id")))
+    node = node.with_changes(args=args)
+    keep = finding.data["keep_email"]
+    if keep is None:
+        return node
+    if keep[0] == "email":
+        return with_args(node, [*node.args, keyword_arg("email", email)])
+    element = cst.DictElement(cst.SimpleString('"email"'), email)
+    return merge_entries(node, *keep, [element], first=finding.data["first"])
+
+
+FIXES = {"email-to-id": _fix_email_to_id}

@@ -5,8 +5,9 @@ import ast
 from typing import Iterator
 
 from .. import sdk
-from ..types import SAFE, UNSAFE, Rule, RuleDoc
+from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Model, name_tokens
+from .fixing import edit_site, span
 
 RULES = (
     Rule("CIO101", "millisecond-timestamp", "Millisecond, microsecond or nanosecond epoch timestamp given to Customer.io", SAFE, RuleDoc(
@@ -116,7 +117,7 @@ def check(model: Model) -> Iterator:
             if value.role in ("identifier", "event"):
                 continue
             yield from _fine_epoch(model, call, value)
-            yield from _monotonic(model, value)
+            yield from _monotonic(model, call, value)
             yield from _datetime_type(model, call, value)
 
 
@@ -177,26 +178,28 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
     where = f" as `{value.key}`" if value.key else ""
     if found:
         node, unit = found
-        yield model.finding(
+        finding = model.finding(
             "CIO101", node,
             f"{unit} epoch timestamp sent to Customer.io{where}: the API reads Unix seconds, so the date lands "
             "thousands of years ahead and time conditions never match; send seconds (`int(time.time())`)",
-            fix="drop-scale", safety=SAFE,
         )
+        yield _to_seconds(model, call, value, finding, node, unit, "drop-scale", SAFE,
+                          _scale_edit(model, node, call.site.scope))
         return
     literal = value.expr
     if isinstance(literal, ast.Constant) and type(literal.value) in (int, float) and \
             literal.value >= FINE_LITERAL and says_time(value.key, value.role):
         unit = "millisecond" if literal.value < 10**14 else "microsecond" if literal.value < 10**17 else "nanosecond"
-        yield model.finding(
+        finding = model.finding(
             "CIO101", literal,
             f"{unit} epoch literal sent to Customer.io{where}: the API reads Unix seconds; "
             f"use {int(literal.value // {'millisecond': 10**3, 'microsecond': 10**6, 'nanosecond': 10**9}[unit])}",
-            fix="literal-to-seconds", safety=UNSAFE,
         )
+        yield _to_seconds(model, call, value, finding, literal, unit, "literal-to-seconds", UNSAFE,
+                          {"value": str(int(literal.value) // DIVISORS[unit][1])})
 
 
-def _monotonic(model: Model, value) -> Iterator:
+def _monotonic(model: Model, call: CioCall, value) -> Iterator:
     expr = unwrap_number(model, value.expr)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Mult, ast.FloorDiv)):
         expr = expr.left if isinstance(expr.left, ast.Call) else expr.right
@@ -206,8 +209,8 @@ def _monotonic(model: Model, value) -> Iterator:
             "CIO102", expr,
             f"`{name}()` is not an epoch clock (it counts from an arbitrary point, such as boot) but is sent to "
             "Customer.io as a timestamp; use `time.time()`",
-            fix="monotonic-to-time", safety=UNSAFE,
-        )
+        ).with_fix("monotonic-to-time" if edit_site(model, call, expr, value.expr) == ("here", expr) else None,
+                   UNSAFE, target=span(model, expr), clock="time_ns" if name.endswith("_ns") else "time")
 
 
 def is_naive_datetime(model: Model, expr: ast.expr) -> bool:
@@ -228,17 +231,136 @@ def _is_number(model: Model, expr: ast.expr, scope) -> bool:
 
 def _datetime_type(model: Model, call: CioCall, value) -> Iterator:
     if call.kind == sdk.ANALYTICS:
-        if value.role == "timestamp" and _is_number(model, value.expr, call.site.scope):
+        # only the call's own timestamp must be a datetime: a number among the traits or properties is data
+        written = call.args.get("timestamp")
+        if written is not None and model.value_of(written, call.site.scope) is value.expr and \
+                _is_number(model, value.expr, call.site.scope):
             yield model.finding(
                 "CIO103", value.expr,
                 "Data Pipelines (`customerio.analytics`) requires a `datetime` timestamp and raises AssertionError "
                 "on a number; pass `datetime.fromtimestamp(x, timezone.utc)`",
-                fix="number-to-datetime", safety=SAFE,
-            )
+            ).with_fix("number-to-datetime", SAFE, target=span(model, written))  # wrapped at the call
     elif is_naive_datetime(model, value.expr):
-        yield model.finding(
+        finding = model.finding(
             "CIO103", value.expr,
             "naive datetime sent to Customer.io: the SDK reads it as UTC, so on a host not on UTC the time is off by "
             "its UTC offset; use `datetime.now(timezone.utc)`",
-            fix="aware-datetime", safety=SAFE,
         )
+        site = edit_site(model, call, value.expr, value.expr)
+        if site and site[0] == "here":
+            naive = value.expr
+            while isinstance(naive, ast.BinOp):
+                naive = naive.left
+            yield finding.with_fix("aware-datetime", SAFE, target=span(model, naive))
+        else:  # other readers keep the naive value; the call gets it converted
+            yield finding.with_fix("aware-datetime" if site else None, SAFE, target=span(model, site[1]) if site else None,
+                                   convert=True)
+
+
+# -- fixes (libcst is imported inside them only) --------------------------------------------------------------------
+DIVISORS = {"millisecond": ("1000", 10**3), "microsecond": ("10**6", 10**6), "nanosecond": ("10**9", 10**9)}
+
+
+def _scale_edit(model: Model, node: ast.expr, scope) -> dict:
+    """How to turn the fine epoch ``node`` into seconds where it is written: drop the factor of a product, divide a
+    ``time_ns()`` quotient by 10**9 instead, or divide ``time_ns()`` itself."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return {"keep": "left" if scale(node.right) and is_epoch_seconds(model, node.left, scope) else "right"}
+    if isinstance(node, ast.BinOp):
+        return {"divisor": "10**9"}
+    return {"divide": "10**9"}
+
+
+def _to_seconds(model: Model, call: CioCall, value, finding, node: ast.expr, unit: str, fix: str, safety: str,
+                here: dict):
+    """A fine epoch's fix: edited where it is written when only this call reads it, else divided to seconds at the
+    call (``created_at=ms // 1000``) so that other readers keep milliseconds."""
+    site = edit_site(model, call, node, value.expr)
+    if site is None:
+        return finding.with_fix(None, NONE)
+    where, at = site
+    if where == "here":
+        return finding.with_fix(fix, safety, target=span(model, node), **here)
+    return finding.with_fix(fix, safety, target=span(model, at), divide=DIVISORS[unit][0])
+
+
+def _drop_scale(node, finding, edit):
+    import libcst as cst
+
+    data = finding.data
+    if "divide" in data:
+        return cst.BinaryOperation(node, cst.FloorDivide(whitespace_before=cst.SimpleWhitespace(" "),
+                                                         whitespace_after=cst.SimpleWhitespace(" ")),
+                                   cst.parse_expression(data["divide"]))
+    if not isinstance(node, cst.BinaryOperation):
+        return None
+    if "divisor" in data:
+        return node.with_changes(right=cst.parse_expression(data["divisor"]))
+    kept = node.left if data["keep"] == "left" else node.right
+    return kept.with_changes(lpar=node.lpar, rpar=node.rpar) if node.lpar else kept
+
+
+def _literal_to_seconds(node, finding, edit):
+    import libcst as cst
+
+    if "divide" in finding.data:
+        return _drop_scale(node, finding, edit)
+    return cst.Integer(finding.data["value"]) if isinstance(node, (cst.Integer, cst.Float)) else None
+
+
+def _monotonic_to_time(node, finding, edit):
+    import libcst as cst
+
+    if not isinstance(node, cst.Call):
+        return None
+    clock = finding.data["clock"]
+    if isinstance(node.func, cst.Attribute):  # time.monotonic() -> time.time(), through the same module name
+        return node.with_changes(func=node.func.with_changes(attr=cst.Name(clock)))
+    if isinstance(node.func, cst.Name):
+        edit.drop_if_unused(node.func.value)
+    return node.with_changes(func=cst.parse_expression(edit.name_for("time", clock)))
+
+
+def _utc(edit, naive_func) -> str:
+    """``timezone.utc`` through the module the call already names (``dt.datetime.now`` -> ``dt.timezone.utc``)."""
+    import libcst as cst
+
+    owner = getattr(naive_func, "value", None)
+    if isinstance(owner, cst.Attribute):
+        return f"{edit.code(owner.value)}.timezone.utc"
+    return f"{edit.name_for('datetime', 'timezone')}.utc"
+
+
+def _aware_datetime(node, finding, edit):
+    import libcst as cst
+
+    if finding.data.get("convert"):  # the naive value, read as local time, converted at the call
+        method = cst.Attribute(node, cst.Name("astimezone"))
+        return cst.Call(method, [cst.Arg(cst.parse_expression(_utc(edit, None)))])
+    if not isinstance(node, cst.Call) or not isinstance(node.func, cst.Attribute):
+        return None
+    utc = cst.Arg(cst.parse_expression(_utc(edit, node.func)))
+    if node.func.attr.value == "today":
+        node = node.with_changes(func=node.func.with_changes(attr=cst.Name("now")))
+    args = list(node.args)
+    if args and args[-1].comma is cst.MaybeSentinel.DEFAULT:
+        args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    return node.with_changes(args=[*args, utc])
+
+
+def _number_to_datetime(node, finding, edit):
+    import libcst as cst
+
+    function = cst.parse_expression(f"{edit.name_for('datetime', 'datetime')}.fromtimestamp")
+    utc = cst.parse_expression(f"{edit.name_for('datetime', 'timezone')}.utc")
+    return cst.Call(function, [cst.Arg(node.with_changes(lpar=[], rpar=[]) if node.lpar else node,
+                                       comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Arg(utc)])
+
+
+FIXES = {
+    "drop-scale": _drop_scale,
+    "literal-to-seconds": _literal_to_seconds,
+    "monotonic-to-time": _monotonic_to_time,
+    "aware-datetime": _aware_datetime,
+    "number-to-datetime": _number_to_datetime,
+}

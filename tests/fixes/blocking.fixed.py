@@ -1,6 +1,11 @@
-"""Blocking calls go through the runtime client; `await` on them is dropped."""
+"""Blocking calls: `nonblocking(client)` only where nothing reads the result, safe only where a failure was nothing
+but an error response (a handler, outside try/with); `await` on the call is dropped."""
+import csv
+
+from celery import shared_task
 from customerio import CustomerIO as CIO
-from fastapi import FastAPI
+from customerio import CustomerIOException
+from fastapi import Depends, FastAPI
 from flake8_cio.runtime import nonblocking
 
 app = FastAPI()
@@ -12,7 +17,7 @@ async def a(user):
     nonblocking(cio).track(user.id, "a_done")
     nonblocking(cio).identify(
         user.id,
-        plan="pro",
+        plan="pro",  # the plan
     )
     return {}
 
@@ -20,8 +25,35 @@ async def a(user):
 @app.get("/b")
 def b(user):
     nonblocking(cio).suppress(user.id)
+    response = cio.track(user.id, "b_done")  # the result is read: no fix
+    return response.status_code
 
 
-def bulk(rows):
-    for row in rows:
-        nonblocking(cio).identify(row.id)
+@app.get("/c")
+def c(user):
+    try:
+        cio.track(user.id, "c_done")  # handled failure: unsafe
+    except CustomerIOException:
+        return {"queued": False}
+    return {"queued": True}
+
+
+@app.get("/d")
+def d(user, client: CIO = Depends(get_cio)):
+    client.track(user.id, "d_done")  # injected: a test may pass a Mock: unsafe
+
+
+@shared_task(autoretry_for=(CustomerIOException,))
+def e(user_ids):
+    for user_id in user_ids:
+        cio.track(user_id, "e_done")  # not a handler: the task's retry sees failures: unsafe
+
+
+def main(path):
+    failed = 0
+    for row in csv.DictReader(open(path)):
+        try:
+            cio.identify(row["id"])  # unsafe
+        except CustomerIOException:
+            failed += 1
+    return failed

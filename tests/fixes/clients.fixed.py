@@ -2,26 +2,51 @@
 import os
 
 import customerio as sdk
-from customerio import Regions, APIClient, CustomerIO
+from customerio import APIClient, CustomerIO
 from flask import Flask
 
-from flake8_cio.runtime import get_app_client, get_client
+from flake8_cio.runtime import get_app_client, get_client, nonblocking
 
 app = Flask(__name__)
 shared = get_client()
 eu = CustomerIO(os.environ["S"], os.environ["K"], region=sdk.Regions.EU)
-api_eu = APIClient(os.environ["A"], region=Regions.EU)
+api_eu = APIClient(os.environ["A"], region=sdk.Regions.EU)
+from_env = APIClient(os.environ["A"], region=os.environ["REGION"])  # could hold anything: reported, not fixed
 
 
 @app.post("/signup")
-def signup(user):
-    cio = get_client(os.environ["S"], os.environ["K"])  # built per request
+def signup(user, extra):
+    cio = get_client(os.environ["S"], os.environ["K"])  # built per request, used only to send: safe
+    cio.identify(user.id, plan="pro")
     api = get_app_client(os.environ["A"])
+    api.send_email(request_for(user))
     shared.track(user.id, "signed_up", data={"plan": "pro", "seats": 3})
     shared.track(
         user.id,
         "signed_up",
         data={"plan": "pro", "source": "web"},  # moved into data
     )
+    shared.track(user.id, "signed_up", {"plan": "pro"})  # data=None: replaced, never {**None}
+    shared.track(user.id, "signed_up", {**(extra or {}), "plan": "pro"})  # a name: {**(extra or {}), ...}
+    shared.track(
+        user.id,
+        "invited",
+        data={"plan": "pro",  # the plan
+        "seats": 3,  # the seats
+        **extra},
+    )
     kept = CustomerIO(os.environ["S"], os.environ["K"], retries=5)  # get_client takes no `retries`: no fix
-    return cio, api, kept
+    return kept
+
+
+@app.post("/read")
+def read(user):
+    cio = CustomerIO(os.environ["S"], os.environ["K"])
+    return cio.track(user.id, "read")  # the result is read: no fix
+
+
+@app.post("/close")
+def close(user):
+    cio = CustomerIO(os.environ["S"], os.environ["K"])
+    nonblocking(cio).track(user.id, "closed")
+    cio.close()  # would close the shared client: no fix

@@ -11,12 +11,15 @@ app = Flask(__name__)
 shared = get_client()
 eu = CustomerIO(os.environ["S"], os.environ["K"], sdk.Regions.EU)
 api_eu = APIClient(os.environ["A"], region="eu")
+from_env = APIClient(os.environ["A"], region=os.environ["REGION"])  # could hold anything: reported, not fixed
 
 
 @app.post("/signup")
-def signup(user):
-    cio = CustomerIO(os.environ["S"], os.environ["K"])  # built per request
+def signup(user, extra):
+    cio = CustomerIO(os.environ["S"], os.environ["K"])  # built per request, used only to send: safe
+    cio.identify(user.id, plan="pro")
     api = APIClient(os.environ["A"])
+    api.send_email(request_for(user))
     shared.track(user.id, "signed_up", plan="pro", seats=3)
     shared.track(
         user.id,
@@ -24,5 +27,27 @@ def signup(user):
         data={"plan": "pro"},
         source="web",  # moved into data
     )
+    shared.track(user.id, "signed_up", None, plan="pro")  # data=None: replaced, never {**None}
+    shared.track(user.id, "signed_up", extra, plan="pro")  # a name: {**(extra or {}), ...}
+    shared.track(
+        user.id,
+        "invited",
+        plan="pro",  # the plan
+        seats=3,  # the seats
+        **extra,
+    )
     kept = CustomerIO(os.environ["S"], os.environ["K"], retries=5)  # get_client takes no `retries`: no fix
-    return cio, api, kept
+    return kept
+
+
+@app.post("/read")
+def read(user):
+    cio = CustomerIO(os.environ["S"], os.environ["K"])
+    return cio.track(user.id, "read")  # the result is read: no fix
+
+
+@app.post("/close")
+def close(user):
+    cio = CustomerIO(os.environ["S"], os.environ["K"])
+    cio.track(user.id, "closed")
+    cio.close()  # would close the shared client: no fix

@@ -1,8 +1,9 @@
-"""Timestamps: arithmetic fixes are safe; the literal needs --unsafe-fixes (see timestamps_unsafe)."""
+"""Timestamps: arithmetic fixes are safe; the literal needs --unsafe-fixes (see timestamps_unsafe). A value that
+something else reads too is converted at the call, not where it is made."""
 from __future__ import annotations
 
 import time as t
-from datetime import timezone, datetime
+from datetime import datetime
 import datetime as dt
 
 from customerio import CustomerIO
@@ -18,6 +19,20 @@ def sync(user, when):
         seen_at=t.time_ns() // 10**9,
     )
     cio.track(user.id, "paid", timestamp=t.time_ns() // 10**9)
-    cio.track(user.id, "paid", {"at": datetime.now(timezone.utc)})
+    cio.track(user.id, "paid", {"at": datetime.now(dt.timezone.utc)})
     cio.track(user.id, "paid", {"at": dt.datetime.now(dt.timezone.utc)})
     cio.identify(user.id, last_login_at=1700000000123)
+
+
+def only_reader(user):
+    started_ms = int(t.time())
+    cio.identify(user.id, started_at=started_ms)
+
+
+def shared_value(user, db):
+    now_ms = int(t.time() * 1000)
+    db.save(user.id, now_ms)  # the millisecond column keeps milliseconds
+    cio.identify(user.id, updated_at=now_ms // 1000)
+    seen = datetime.now()
+    if seen > user.last_seen:  # naive comparison keeps working
+        cio.track(user.id, "seen", timestamp=seen.astimezone(dt.timezone.utc))

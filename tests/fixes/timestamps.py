@@ -1,4 +1,5 @@
-"""Timestamps: arithmetic fixes are safe; the literal needs --unsafe-fixes (see timestamps_unsafe)."""
+"""Timestamps: arithmetic fixes are safe; the literal needs --unsafe-fixes (see timestamps_unsafe). A value that
+something else reads too is converted at the call, not where it is made."""
 from __future__ import annotations
 
 import time as t
@@ -21,3 +22,17 @@ def sync(user, when):
     cio.track(user.id, "paid", {"at": datetime.now()})
     cio.track(user.id, "paid", {"at": dt.datetime.now()})
     cio.identify(user.id, last_login_at=1700000000123)
+
+
+def only_reader(user):
+    started_ms = int(t.time() * 1000)
+    cio.identify(user.id, started_at=started_ms)
+
+
+def shared_value(user, db):
+    now_ms = int(t.time() * 1000)
+    db.save(user.id, now_ms)  # the millisecond column keeps milliseconds
+    cio.identify(user.id, updated_at=now_ms)
+    seen = datetime.now()
+    if seen > user.last_seen:  # naive comparison keeps working
+        cio.track(user.id, "seen", timestamp=seen)

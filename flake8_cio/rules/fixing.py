@@ -1,0 +1,200 @@
+"""What the rules need to decide a fix and where it edits (on ``ast``), and the libcst pieces several fixes share.
+
+The rule modules compute a fix's data when they report (``Finding.with_fix``); their fix functions
+(``FIXES = {"name": function}``) rewrite one libcst node, ``fix(node, finding, edit) -> node | None``, where
+``edit`` is the driver's context (``name_for``, ``drop_if_unused``, ``code``). libcst is imported only inside fix
+code, so linting never loads it.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+from weakref import WeakKeyDictionary
+
+from ..semantic import CioCall, Model, dotted
+
+_PARENTS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def span(model: Model, node: ast.AST) -> tuple[int, int, int, int]:
+    """A node's span as findings give it (character columns)."""
+    found = model.finding("", node, "")
+    return found.line, found.col, found.end_line, found.end_col
+
+
+def parent_of(model: Model, node: ast.AST) -> ast.AST | None:
+    if model not in _PARENTS:
+        _PARENTS[model] = {child: parent for parent in ast.walk(model.tree) for child in ast.iter_child_nodes(parent)}
+    return _PARENTS[model].get(node)
+
+
+def ancestors(model: Model, node: ast.AST) -> Iterator[ast.AST]:
+    parent = parent_of(model, node)
+    while parent is not None:
+        yield parent
+        parent = parent_of(model, parent)
+
+
+def awaited_by(model: Model, call: ast.Call) -> ast.Await | None:
+    parent = parent_of(model, call)
+    return parent if isinstance(parent, ast.Await) else None
+
+
+def result_discarded(model: Model, call: ast.Call) -> bool:
+    """The call is a statement of its own (``cio.track(...)``, ``await cio.track(...)``): nothing reads its result."""
+    node = awaited_by(model, call) or call
+    return isinstance(parent_of(model, node), ast.Expr)
+
+
+def failure_observed(model: Model, node: ast.AST) -> bool:
+    """Whether an exception raised at ``node`` is seen before it leaves its function: inside the body of a ``try``
+    with handlers, or inside a ``with`` (a context manager sees it: transactions roll back, ``suppress`` hides it)."""
+    child = node
+    for parent in ancestors(model, node):
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return False
+        if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))) and parent.handlers and child in parent.body:
+            return True
+        if isinstance(parent, (ast.With, ast.AsyncWith)) and child in parent.body:
+            return True
+        child = parent
+    return False
+
+
+def within(inner: ast.AST, outer: ast.AST) -> bool:
+    return (outer.lineno, outer.col_offset) <= (inner.lineno, inner.col_offset) and \
+        (inner.end_lineno, inner.end_col_offset) <= (outer.end_lineno, outer.end_col_offset)
+
+
+def loads(model: Model, name: str, scope) -> int:
+    """How many times ``name`` is read in the scope that binds it (nested functions included)."""
+    found = model.lookup(name, scope)
+    if found is None:
+        return 0
+    return sum(1 for node in ast.walk(found[0].node)
+               if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load))
+
+
+def edit_site(model: Model, call: CioCall, node: ast.AST, whole: ast.AST) -> tuple[str, ast.AST] | None:
+    """Where a fix of ``node`` (part of ``whole``, a value that reaches ``call``) may edit: ("here", node) when it
+    is written in the call, or in a definition the call is the only reader of; ("call", name) for the name at the
+    call that holds ``whole``, when the definition has other readers (they must keep the value); else None."""
+    if within(node, call.node):
+        return "here", node
+    scope = call.site.scope
+    refs = [n for n in ast.walk(call.node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+            and n is not call.node.func and within(node, model.value_of(n, scope))]
+    if len(refs) != 1:
+        return None
+    ref = refs[0]
+    direct = model.value_of(ref, scope, 1)
+    if direct is not ref and within(node, direct) and loads(model, ref.id, scope) == 1:
+        return "here", node
+    return ("call", ref) if model.value_of(ref, scope) is whole else None
+
+
+#: Decorators that see a handler's exceptions (transactions roll back, retries run): failure is observable there.
+SEES_FAILURE = re.compile(r"atomic|transaction|retry|retries|backoff|task|catch|error", re.IGNORECASE)
+
+
+def failure_is_only_an_error_response(model: Model, fn, node: ast.AST, client: ast.expr) -> bool:
+    """Whether a Customer.io failure at ``node`` does nothing but fail the request: in a request handler, outside
+    any ``try``/``with``, under no decorator that sees exceptions, outside tests, on a client the module owns (a
+    parameter may be a test's Mock). Making the call non-blocking then changes nothing but that coupling, which is
+    the reported bug; anywhere else a caller, a job queue's retry or a script's exit status would see the change."""
+    if fn is None or not model.is_handler(fn) or model.is_test_file or failure_observed(model, node):
+        return False
+    if any(SEES_FAILURE.search(dotted(d.func if isinstance(d, ast.Call) else d) or "") for d in fn.node.decorator_list):
+        return False
+    root = client
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    params = fn.node.args
+    return not (isinstance(root, ast.Name) and root.id in
+                {a.arg for a in (*params.posonlyargs, *params.args, *params.kwonlyargs)} - {"self", "cls"})
+
+
+# -- libcst pieces shared by fixes (libcst is imported here, lazily, only when a fix runs) ----------------------
+def comma():
+    import libcst as cst
+
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def keyword_arg(name: str, value):
+    import libcst as cst
+
+    equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
+    return cst.Arg(value, keyword=cst.Name(name), equal=equal)
+
+
+def string_like(node, text: str):
+    """A string literal with ``text`` (plain characters), written with ``node``'s prefix and quotes."""
+    import libcst as cst
+
+    if isinstance(node, cst.FormattedString):
+        quote, prefix = node.end, node.start[:-len(node.end)]
+    elif isinstance(node, cst.SimpleString):
+        quote, prefix = node.quote, node.prefix
+    else:
+        quote, prefix = '"', ""
+    return cst.SimpleString(f"{prefix.replace('f', '').replace('F', '')}{quote}{text}{quote}")
+
+
+def with_args(call, args: list, last=None):
+    """The call with these arguments, every one but the last followed by a comma; the last gets ``last`` or the
+    comma (with its layout and comment) the call's old last argument had."""
+    import libcst as cst
+
+    old_last = last or (call.args[-1].comma if call.args else cst.MaybeSentinel.DEFAULT)
+    fixed = [a.with_changes(comma=comma()) if a.comma is cst.MaybeSentinel.DEFAULT and i < len(args) - 1 else a
+             for i, a in enumerate(args)]
+    if fixed:
+        fixed[-1] = fixed[-1].with_changes(comma=old_last)
+    return call.with_changes(args=fixed)
+
+
+def find_arg(call, keyword: str, position: int | None):
+    """Index of the argument passed as ``keyword=`` or at ``position``, None when absent."""
+    for index, arg in enumerate(call.args):
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return index
+        if arg.keyword is None and not arg.star and index == position:
+            return index
+    return None
+
+
+def merge_entries(call, keyword: str, position: int | None, elements: list, first: bool = False):
+    """Add dict elements to the call's payload argument (``data``, ``properties``, ``traits``): into a dict
+    literal, around another expression (``{**(data or {}), ...}``; ours first when ``first``, so the author's
+    values win), or as a new ``keyword={...}``."""
+    import libcst as cst
+
+    args = list(call.args)
+    index = find_arg(call, keyword, position)
+    if index is None or (isinstance(args[index].value, cst.Name) and args[index].value.value == "None"):
+        new = keyword_arg(keyword, cst.Dict(_separated(elements)))
+        if index is None:
+            return with_args(call, [*args, new])
+        args[index] = args[index].with_changes(value=new.value)
+        return call.with_changes(args=args)
+    value = args[index].value
+    if isinstance(value, cst.Dict):
+        old = list(value.elements)
+        merged = [*elements, *old] if first else [*old, *elements]
+        args[index] = args[index].with_changes(value=value.with_changes(elements=_separated(merged)))
+    else:
+        fallback = cst.BinaryOperation(value, cst.Or(), cst.Dict([]), lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        spread = cst.StarredDictElement(fallback)
+        ordered = [*elements, spread] if first else [spread, *elements]
+        args[index] = args[index].with_changes(value=cst.Dict(_separated(ordered)))
+    return call.with_changes(args=args)
+
+
+def _separated(elements: list) -> list:
+    """Elements separated by ", ", keeping commas they already carry (with their comments)."""
+    import libcst as cst
+
+    return [e.with_changes(comma=comma()) if e.comma is cst.MaybeSentinel.DEFAULT and i < len(elements) - 1 else e
+            for i, e in enumerate(elements)]

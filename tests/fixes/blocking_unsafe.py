@@ -1,0 +1,59 @@
+# cio-fix: --unsafe-fixes
+"""Blocking calls: `nonblocking(client)` only where nothing reads the result, safe only where a failure was nothing
+but an error response (a handler, outside try/with); `await` on the call is dropped."""
+import csv
+
+from celery import shared_task
+from customerio import CustomerIO as CIO
+from customerio import CustomerIOException
+from fastapi import Depends, FastAPI
+
+app = FastAPI()
+cio = CIO(SITE, KEY)
+
+
+@app.post("/a")
+async def a(user):
+    await cio.track(user.id, "a_done")
+    cio.identify(
+        user.id,
+        plan="pro",  # the plan
+    )
+    return {}
+
+
+@app.get("/b")
+def b(user):
+    (cio).suppress(user.id)
+    response = cio.track(user.id, "b_done")  # the result is read: no fix
+    return response.status_code
+
+
+@app.get("/c")
+def c(user):
+    try:
+        cio.track(user.id, "c_done")  # handled failure: unsafe
+    except CustomerIOException:
+        return {"queued": False}
+    return {"queued": True}
+
+
+@app.get("/d")
+def d(user, client: CIO = Depends(get_cio)):
+    client.track(user.id, "d_done")  # injected: a test may pass a Mock: unsafe
+
+
+@shared_task(autoretry_for=(CustomerIOException,))
+def e(user_ids):
+    for user_id in user_ids:
+        cio.track(user_id, "e_done")  # not a handler: the task's retry sees failures: unsafe
+
+
+def main(path):
+    failed = 0
+    for row in csv.DictReader(open(path)):
+        try:
+            cio.identify(row["id"])  # unsafe
+        except CustomerIOException:
+            failed += 1
+    return failed
