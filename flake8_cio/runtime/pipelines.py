@@ -9,7 +9,7 @@ import base64
 import time
 from datetime import datetime, timezone
 
-from .client import RuntimeClient
+from .client import RuntimeClient, region_name
 from .policy import ulid
 
 HOSTS = {"us": "https://cdp.customer.io", "eu": "https://cdp-eu.customer.io"}
@@ -24,9 +24,10 @@ class PipelinesClient(RuntimeClient):
 
     BATCH_PATH = "/v1/batch"
 
-    def __init__(self, write_key: str, *, host: str | None = None, region: str = "us", **options):
+    def __init__(self, write_key: str, *, host: str | None = None, region=None, **options):
         if not write_key:
             raise ValueError("missing Data Pipelines write key")
+        region = region_name(region)
         super().__init__("pipelines", write_key, region=region, track_url=host or HOSTS[region], **options)
         self._headers["Authorization"] = "Basic " + base64.b64encode(f"{write_key}:".encode()).decode()
         self._headers["X-Strict-Mode"] = "1"

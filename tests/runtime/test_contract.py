@@ -270,3 +270,40 @@ def test_the_fixture_fails_a_test_that_sent_an_off_contract_request(pytester):
         "*1 request(s) to the fake Customer.io broke the published API contract:",
         "*POST /api/v2/batch: batch?0?: Additional properties are not allowed ('data' was unexpected)",
     ])
+
+
+def test_every_runtime_call_is_on_contract(make_client, fake_customerio):
+    """The runtime's own requests for every public method, with awkward but valid data, pass the contract (the
+    fixture fails this test at teardown otherwise) and are all accepted: nothing dead-lettered."""
+    from datetime import datetime, timezone
+
+    from flake8_cio.runtime import AppClient
+
+    client = make_client()
+    client.identify("u1", email="u1@example.com", created_at=datetime(2023, 11, 14, tzinfo=timezone.utc),
+                    _timestamp=1700000000123, nested={"a": [1, 2]})
+    client.identify("ann@example.com", plan="pro")
+    client.identify("cio_a1b2", plan="team")
+    client.track("u1", "paid", {"total": 3.5}, id=ULID, timestamp=1700000000000)
+    client.track("u1", "späť", {"when": datetime(2024, 1, 1)})
+    client.track_anonymous("anon-1", "viewed", {"x": 1})
+    client.track_anonymous(None, "invite_sent", {"recipient": "a@example.com"})
+    client.pageview("u1", "/pricing", referrer="ads")
+    client.backfill("u1", "imported", 1600000000, source="csv")
+    client.add_device("u1", "tok-1", "ios", last_used=1700000000, app_version="2.0", build=7)
+    client.delete_device("u1", "tok-1")
+    client.suppress("u1")
+    client.unsuppress("u1")
+    client.merge_customers("id", "u1", "email", "old@example.com")
+    client.delete("u 1/x")
+    client.batch([{"type": "person", "identifiers": {"id": "u2"}, "action": "event", "name": "batched"}])
+    assert client.flush(10)
+    counters = client.health()["counters"]
+    assert counters["sent"] == 16 and counters["failed"] == counters["rejected"] == 0
+    assert len(fake_customerio.events) == 7 and len(fake_customerio.profiles) == 3
+    api = AppClient(APP_KEY, app_url=fake_customerio.url)
+    customerio = pytest.importorskip("customerio")
+    assert api.send_email(customerio.SendEmailRequest(
+        transactional_message_id="welcome", to="a@example.com", identifiers={"id": "u1"},
+        message_data={"at": 1}))["delivery_id"] == "d1"
+    assert api.send_sms({"transactional_message_id": 4, "identifiers": {"email": "a@example.com"}})

@@ -175,3 +175,11 @@ def test_acceptance_time_survives_an_outage(make_pipelines):
         assert len(messages) == 2 and client.health()["spool_depth"] == 0
     finally:
         server.stop()
+
+
+def test_region_picks_the_pipelines_host():
+    client = PipelinesClient(WRITE_KEY, region="EU", spool="none")
+    assert client._track_url == "https://cdp-eu.customer.io"
+    client.close(0)
+    with pytest.raises(ValueError, match="region 'mars'"):
+        PipelinesClient(WRITE_KEY, region="mars", spool="none")
