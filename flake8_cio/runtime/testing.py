@@ -276,7 +276,7 @@ class FakeCustomerIO:
         self.site_id, self.api_key, self.app_key, self.write_key = site_id, api_key, app_key, WRITE_KEY
         self.lock = threading.Lock()
         self.faults: list[Fault] = []
-        self.max_body = MAX_REQUEST_BYTES  # lower it to inject 413s below the documented limit
+        self.max_body: int | None = None  # set it to inject 413s below the documented limit
         self.rate_limit: float | None = None  # requests per second, beyond which 429
         self.item_errors = None  # callable(op) -> reason or None: injected 207 per-item errors
         self.profiles: dict[tuple, dict] = {}
@@ -422,11 +422,12 @@ class FakeCustomerIO:
             if auth != "wrong credentials":
                 self._violation(method, path, auth)
             return 401, {}, json.dumps({"meta": {"error": auth}}).encode()
-        if len(body) > MAX_REQUEST_BYTES:
+        oversize = api != "app" and len(body) > MAX_REQUEST_BYTES  # no size limit is published for the App API
+        if oversize:
             self._violation(method, path, f"request body is {len(body)} bytes, over the limit of {MAX_REQUEST_BYTES}")
             if api == "pipelines":
                 return self._pipelines_oversize(headers)
-        if len(body) > self.max_body:
+        if oversize or (self.max_body is not None and len(body) > self.max_body):
             return 413, {}, b'{"meta":{"error":"request too large"}}'
         try:
             payload = json.loads(body) if body else None
@@ -543,9 +544,9 @@ class FakeCustomerIO:
                 f"batch[{i}]: {issue}" for i, _, issue in bad)}}).encode()
         rejected = {index for index, _, _ in bad}
         with self.lock:  # without strict mode Pipelines logs invalid messages, answers 200 and drops them
-            self.pipelines_dropped.extend(m for i, m, _ in bad)
+            self.pipelines_dropped.extend(message for _, message, _ in bad)
             if keep:
-                self.pipelines.extend(m for i, m in enumerate(messages) if i not in rejected)
+                self.pipelines.extend(m for index, m in enumerate(messages) if index not in rejected)
         return 200, {}, b"{}"
 
     def _pipelines_oversize(self, headers) -> tuple[int, dict, bytes]:

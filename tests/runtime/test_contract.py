@@ -121,11 +121,13 @@ def test_app_api_send_email(fake_customerio):
     assert send(fake_customerio, "POST", "/v1/send/email", inline, APP)[0] == 200
     no_body = {**inline, "body": None}
     assert send(fake_customerio, "POST", "/v1/send/email", no_body, APP)[0] == 400
+    attached = {**template, "attachments": {"big.pdf": "x" * 600_000}}  # no size limit is published for sends
+    assert send(fake_customerio, "POST", "/v1/send/email", attached, APP)[0] == 200
     assert send(fake_customerio, "POST", "/v1/send/fax", template, APP)[0] == 404
     assert send(fake_customerio, "POST", "/v1/send/sms", {**template, "identifiers": {"phone": "+1"}}, APP)[0] == 400
     found = violations(fake_customerio)
     assert len(found) == 4 and "'identifiers' is a required property" in found[0] and "'to'" in found[0]
-    assert [m["kind"] for m in fake_customerio.messages] == ["email", "email"]
+    assert [m["kind"] for m in fake_customerio.messages] == ["email", "email", "email"]
 
 
 def test_pipelines_without_strict_mode_answers_200_and_drops_invalid_messages(fake_customerio):
