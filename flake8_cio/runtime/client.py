@@ -697,6 +697,7 @@ def _close_all_at_exit() -> None:
 _hooked_pid: Optional[int] = None
 _previous_sigterm: Any = None
 SIGTERM_JOURNAL_WAIT = 2.0
+SIGTERM_SEND_WAIT = 1.0
 
 
 def _install_exit_hooks() -> None:
@@ -717,13 +718,22 @@ def _install_exit_hooks() -> None:
 
 
 def _on_sigterm(signum: int, frame: Optional[FrameType]) -> None:
-    # journal from a helper thread: this (main) thread may be the one inside the spool right now
-    helper = threading.Thread(target=lambda: [client.journal_now() for client in list(_LIVE)], daemon=True)
+    """Journal what is queued; when the process is about to die of the signal, also let a request in flight
+    finish (up to a second), so that its events are not sent again by the next process."""
+    dying = not callable(_previous_sigterm)
+
+    def journal() -> None:
+        for client in list(_LIVE):
+            client.journal_now()
+            if dying and client._worker is not None:
+                client._worker.stop(SIGTERM_SEND_WAIT)
+
+    helper = threading.Thread(target=journal, daemon=True)  # this thread may be the one inside the spool now
     helper.start()
-    helper.join(SIGTERM_JOURNAL_WAIT)
-    if callable(_previous_sigterm):
+    helper.join(SIGTERM_JOURNAL_WAIT + SIGTERM_SEND_WAIT)
+    if not dying:
         _previous_sigterm(signum, frame)
-    else:
+    elif _previous_sigterm is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
 

@@ -145,9 +145,11 @@ def loopback():
 
 
 def tally(accepted, sent):
-    """Exact counts over `sent` (the indexes a producer tracked, carried in the event data as "i")."""
+    """Exact counts over `sent` (the indexes a producer tracked, carried in the event data as "i"). A duplicate
+    is a redelivery under the same id (Customer.io drops it); `extra_ids` counts events sent under two ids."""
     indexes = [op.get("attributes", op.get("data", {})).get("i") for op in accepted]
     ids = [op["id"] for op in accepted]
     delivered = set(indexes) & set(sent)
     return {"sent": len(sent), "delivered": len(delivered), "lost": len(set(sent) - delivered),
-            "duplicated": len(ids) - len(set(ids)), "foreign": len(set(indexes) - set(sent))}
+            "duplicated": len(ids) - len(set(ids)), "foreign": len(set(indexes) - set(sent)),
+            "extra_ids": len(set(zip(indexes, ids))) - len(set(indexes))}  # an event sent under two ids

@@ -67,7 +67,7 @@ def test_kill_9_while_the_api_hangs_loses_nothing_journaled(loopback, tmp_path, 
     replay(healthy.url, spool)
     counts = tally(healthy.accepted, old)
     print("hung API + SIGKILL:", durable, counts, "accepted in the last flush_interval:", len(everything) - len(old))
-    assert counts["sent"] > 500 and counts["lost"] == 0 and counts["duplicated"] == 0
+    assert counts["sent"] > 500 and counts["lost"] == 0 and counts["duplicated"] == counts["extra_ids"] == 0
     if durable == "sync":  # on disk before track() returned: even the last events survive
         assert tally(healthy.accepted, everything)["lost"] == 0
 
@@ -79,6 +79,4 @@ def test_kill_9_while_the_api_answers_redelivers_only_identical_ids(loopback, tm
     replay(up.url, spool)
     counts = tally(up.accepted, old)
     print("healthy API + SIGKILL:", counts)
-    assert counts["sent"] > 500 and counts["lost"] == 0
-    ids = [op["id"] for op in up.accepted]
-    assert len(set(ids)) == len({op["attributes"]["i"] for op in up.accepted})  # a duplicate has the same id
+    assert counts["sent"] > 500 and counts["lost"] == 0 and counts["extra_ids"] == 0  # duplicates: same id
