@@ -309,3 +309,34 @@ def test_every_runtime_call_is_on_contract(make_client, fake_customerio):
         transactional_message_id="welcome", to="a@example.com", identifiers={"id": "u1"},
         message_data={"at": 1}))["delivery_id"] == "d1"
     assert api.send_sms({"transactional_message_id": 4, "identifiers": {"email": "a@example.com"}})
+
+
+@pytest.mark.parametrize("fault, requests, delivered", [
+    (lambda fake: fake.fail(522, times=2), 3, 5),  # the proxy in front of the API: retried
+    (lambda fake: fake.throttle("0", times=1), 2, 5),
+    (lambda fake: fake.hang(1.5), 2, 10),  # served after the client's 1 s timeout: sent twice, same ids
+    (lambda fake: fake.drop(), 1, 0),  # accepted, then lost by the API: nothing the client can see
+])
+def test_the_fakes_faults_drive_the_runtime(make_client, fake_customerio, fault, requests, delivered):
+    fault(fake_customerio)
+    client = make_client(batch_size=5)
+    for i in range(5):
+        client.track(f"u{i}", "clicked")
+    assert client.flush(15)
+    assert wait_for(lambda: len(fake_customerio.events) == delivered)
+    assert fake_customerio.request_count("/api/v2/batch") == requests
+    assert client.health()["counters"]["sent"] == 5
+    assert len(fake_customerio.unique_events()) == min(delivered, 5)
+
+
+def test_a_redirect_from_the_fake_moves_the_runtime_to_the_other_region(make_client, fake_customerio):
+    with FakeCustomerIO() as eu:
+        fake_customerio.redirect(eu.url, status=308)
+        client = make_client()
+        for i in range(5):
+            client.track(f"u{i}", "clicked")
+        assert client.flush(10)
+        assert fake_customerio.events == [] and len(eu.events) == 5 and len(eu.unique_events()) == 5
+        assert fake_customerio.request_count() == 1 and client.health()["redirected_to"] == eu.url
+        client.track("u9", "later")
+        assert client.flush(10) and fake_customerio.request_count() == 1 and len(eu.events) == 6
