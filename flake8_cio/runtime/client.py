@@ -143,8 +143,9 @@ def encode(op: Any) -> str:
     except ValueError as error:
         if "Circular" in str(error):
             raise ValueError("data refers to itself (a circular reference): it cannot be sent") from None
+    without_nan = _nan_to_none(op, ())
     try:
-        return _STRICT.encode(_nan_to_none(op, ()))
+        return _STRICT.encode(without_nan)
     except ValueError:
         raise ValueError("data holds an infinite number, which JSON cannot carry") from None
 

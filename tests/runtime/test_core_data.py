@@ -1,0 +1,121 @@
+"""Bad data interleaved with good: programmer errors raise at the call (TypeError/ValueError), data over the API's
+limits is rejected alone (counted, reported to on_error), and the rest is encoded as the official SDK encodes it
+and delivered, every good event exactly once. Also: acceptance timestamps and de-duplication by event id."""
+import json
+import time
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from flake8_cio.runtime.policy import ulid
+
+from .conftest import tally, wait_for
+
+pytestmark = pytest.mark.timeout(60)
+
+
+class Thing:
+    pass
+
+
+def loop():
+    data = {"a": 1}
+    data["self"] = data
+    return data
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    ({"obj": Thing()}, TypeError, "a Thing value cannot be sent as JSON"),
+    ({"n": Decimal("1.5")}, TypeError, "a Decimal value"),
+    ({"s": {1, 2}}, TypeError, "a set value"),
+    ({(1, 2): "tuple key"}, TypeError, "keys must be str"),
+    ({"x": float("inf")}, ValueError, "infinite number"),
+    ({"deep": [{"x": float("-inf")}]}, ValueError, "infinite number"),
+    (loop(), ValueError, "circular reference"),
+    ({"nan": float("nan"), "me": loop()}, ValueError, "circular reference"),
+])
+def test_data_json_cannot_carry_raises_at_the_call(make_client, bad, error, message):
+    with pytest.raises(error, match=message):
+        make_client().track("u1", "clicked", bad)
+
+
+def test_bad_data_interleaved_with_good_takes_nothing_else_down(loopback, make_client):
+    server = loopback()
+    reported = []
+    client = make_client(url=server.url, on_error=lambda reasons, ops: reported.extend(reasons.values()))
+    sent, raised = [], 0
+    for i in range(300):
+        try:
+            if i % 10 == 3:
+                client.track(f"u{i}", "clicked", {"i": i, "obj": Thing()})
+            elif i % 10 == 7:
+                client.track(f"u{i}", "clicked", {"i": i, "blob": "x" * 40_000})  # over 32 KB: rejected alone
+            else:
+                client.track(f"u{i}", "clicked", {"i": i, "nan": float("nan"), "when": datetime(2024, 1, 1)})
+                sent.append(i)
+        except TypeError:
+            raised += 1
+    assert client.flush(10)
+    assert tally(server.accepted, sent) == {"sent": 240, "delivered": 240, "lost": 0, "duplicated": 0,
+                                            "foreign": 0, "extra_ids": 0}
+    assert raised == 30 and client.health()["counters"]["rejected"] == 30 and len(reported) == 30
+    assert all("32000 bytes" in reason for reason in reported)
+    first = server.accepted[0]["attributes"]
+    assert first["nan"] is None and first["when"] == 1704067200  # as the official SDK: NaN null, naive = UTC
+
+
+def test_dates_and_aware_datetimes_are_unix_seconds_at_any_depth(loopback, make_client):
+    server = loopback()
+    client = make_client(url=server.url)
+    berlin = timezone(timedelta(hours=1))
+    client.identify("u1", plan={"since": date(2024, 1, 1), "renewals": [datetime(2024, 1, 1, 1, tzinfo=berlin)]})
+    assert client.flush(10)
+    ((op,),) = [[op for op in server.accepted if op["action"] == "identify"]]
+    assert op["attributes"]["plan"] == {"since": 1704067200, "renewals": [1704067200]}
+
+
+def test_every_event_and_identify_carries_its_acceptance_time(loopback, make_client):
+    """Replayed after an outage, an event must not look fresh: it keeps the time track() accepted it."""
+    server = loopback(lambda path, body: (503, {}, b"") if time.monotonic() < outage_ends else (200, {}, b"{}"))
+    outage_ends = time.monotonic() + 2.5
+    client = make_client(url=server.url, max_backoff=0.5)
+    before = int(time.time())
+    client.track("u1", "clicked")
+    client.identify("u1", plan="pro")
+    client.pageview("u1", "/pricing")
+    client.identify("u2", plan="pro", _timestamp=1700000000)
+    client.batch([{"type": "person", "identifiers": {"id": "u3"}, "action": "event", "name": "imported"}])
+    client.delete("u4")
+    assert wait_for(lambda: client.health()["spool_depth"] == 0 and len(server.accepted) == 6, timeout=20)
+    assert int(time.time()) - before >= 2  # delivered well after acceptance
+    stamps = {(op["action"], op["identifiers"]["id"]): op.get("timestamp") for op in server.accepted}
+    assert stamps.pop(("identify", "u2")) == 1700000000  # the caller's _timestamp orders the identify
+    assert stamps.pop(("delete", "u4")) is None
+    assert all(before <= stamp <= before + 1 for stamp in stamps.values()), stamps
+
+
+def test_repeats_of_an_explicit_event_id_are_sent_once_and_real_repeats_all_arrive(loopback, make_client):
+    server = loopback()
+    client = make_client(url=server.url)
+    event_id = ulid()
+    for _ in range(3):
+        client.track("u1", "clicked")  # three real clicks
+        client.track("u1", "paid", {"order": 7}, id=event_id)  # one action, retried by the caller
+    assert client.flush(10)
+    names = [op["name"] for op in server.accepted]
+    assert names.count("clicked") == 3 and names.count("paid") == 1
+    assert client.health()["counters"]["deduplicated"] == 2
+
+
+def test_an_event_id_must_be_a_ulid(make_client):
+    with pytest.raises(ValueError, match="must be a ULID"):
+        make_client().track("u1", "paid", id="order-7")
+
+
+def test_device_attributes_are_strings(loopback, make_client):
+    server = loopback()
+    client = make_client(url=server.url)
+    client.add_device("u1", "tok", "ios", app_version=2.1, beta=True, tags=["a"])
+    assert client.flush(10)
+    assert server.accepted[0]["device"]["attributes"] == {"app_version": "2.1", "beta": "true", "tags": json.dumps(["a"])}
