@@ -98,14 +98,69 @@ def fix_functions() -> dict[str, Callable]:
 
 
 def apply_fixes(source: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
-    """One pass: each finding's fix applied to the node at its target span; (new source, fixes applied)."""
-    module = cst.parse_module(source)
-    edit = Edit(source, module)
-    fixer = _Fixer(findings, edit)
-    tree = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer)
-    if fixer.done:
-        tree = edit.finish(tree)
-    return tree.code, fixer.done
+    """One pass: each finding's fix applied to the node at its target span; (new source, fixes applied).
+
+    Only the text of each outermost target is parsed with libcst and rewritten, then spliced back (as ruff applies
+    edits): the rest of the file is never parsed, walked or printed by libcst."""
+    starts = [0]
+    for line in source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, col: int) -> int:
+        return starts[line - 1] + col
+
+    by_span: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        target = finding.data.get("target") or (finding.line, finding.col, finding.end_line, finding.end_col)
+        by_span.setdefault(tuple(target), []).append(finding)
+    groups: list[list[tuple]] = []  # outermost target first, then the targets inside it
+    for span in sorted(by_span, key=lambda s: (offset(*s[:2]), -offset(*s[2:]))):
+        if groups and offset(*span[2:]) <= offset(*groups[-1][0][2:]):
+            groups[-1].append(span)
+        elif not groups or offset(*span[:2]) >= offset(*groups[-1][0][2:]):
+            groups.append([span])
+    edit = Edit(source)
+    functions = fix_functions()
+    pieces, done = [], []
+    for group in groups:
+        outer = group[0]
+        begin, end = offset(*outer[:2]), offset(*outer[2:])
+        text, applied = _fix_text(source[begin:end], outer, {s: by_span[s] for s in group}, functions, edit)
+        if applied:
+            pieces.append((begin, end, text))
+            done.extend(applied)
+    if not done:
+        return source, []
+    fixed = _splice(source, pieces + edit.import_pieces())
+    return edit.drop_unused(fixed), done
+
+
+def _splice(source: str, pieces: list[tuple[int, int, str]]) -> str:
+    out, at = [], 0
+    for begin, end, text in sorted(pieces, key=lambda p: (p[0], p[1])):
+        out += [source[at:begin], text]
+        at = end
+    return "".join(out) + source[at:]
+
+
+def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], functions, edit: "Edit"):
+    """Rewrite one expression's text: its fixes, and those of the targets inside it, applied on libcst nodes."""
+    try:
+        node = cst.parse_expression(f"({text})")
+    except cst.ParserSyntaxError:
+        return text, []
+    node = node.with_changes(lpar=node.lpar[1:], rpar=node.rpar[:-1])
+    if len(targets) == 1:
+        fixer = _Fixer({}, functions, edit)
+        node = fixer.fix(node, targets[outer])
+    else:  # positions inside the snippet, counted as in the file
+        line, col = outer[:2]
+        relative = {(s[0] - line + 1, s[1] - col if s[0] == line else s[1],
+                     s[2] - line + 1, s[3] - col if s[2] == line else s[3]): found for s, found in targets.items()}
+        fixer = _Fixer(relative, functions, edit)
+        module = cst.Module([cst.SimpleStatementLine([cst.Expr(node)])])
+        node = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).body[0].body[0].value
+    return (cst.Module([]).code_for_node(node), fixer.done) if fixer.done else (text, [])
 
 
 def _span(position) -> tuple[int, int, int, int]:
@@ -115,24 +170,25 @@ def _span(position) -> tuple[int, int, int, int]:
 class _Fixer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, findings: list[Finding], edit: "Edit"):
+    def __init__(self, by_span: dict[tuple, list[Finding]], functions: dict[str, Callable], edit: "Edit"):
         super().__init__()
-        self.edit = edit
-        self.functions = fix_functions()
-        self.by_span: dict[tuple, list[Finding]] = {}
-        for finding in findings:
-            target = finding.data.get("target") or (finding.line, finding.col, finding.end_line, finding.end_col)
-            self.by_span.setdefault(tuple(target), []).append(finding)
+        self.by_span, self.functions, self.edit = by_span, functions, edit
         self.done: list[Finding] = []
+
+    def fix(self, node, findings: list[Finding]):
+        for finding in findings:
+            replacement = self.functions[finding.fix](node, finding, self.edit)
+            if replacement is not None:
+                node = replacement
+                self.done.append(finding)
+        return node
 
     def on_leave(self, original, updated):
         updated = super().on_leave(original, updated)
         if isinstance(original, cst.BaseExpression) and self.by_span:
-            for finding in self.by_span.pop(_span(self.get_metadata(PositionProvider, original)), ()):
-                replacement = self.functions[finding.fix](updated, finding, self.edit)
-                if replacement is not None:
-                    updated = replacement
-                    self.done.append(finding)
+            found = self.by_span.pop(_span(self.get_metadata(PositionProvider, original)), None)
+            if found:
+                updated = self.fix(updated, found)
         return updated
 
 
@@ -140,16 +196,17 @@ class Edit:
     """What fixes may ask of the module besides their node: names to refer to (imported if needed), imports to
     drop when unused, the source of a node."""
 
-    def __init__(self, source: str, module: cst.Module):
+    def __init__(self, source: str):
         self.source = source
-        self.module = module
+        self.tree = ast.parse(source)
         self.names: dict[tuple[str, str | None], str] = {}
         self.imports: list[tuple[str, str | None, str]] = []  # (module, name or None, local name)
         self.unused: set[str] = set()
         self.identifiers: set[str] | None = None  # every name the module binds or reads, when first asked
 
-    def code(self, node: cst.CSTNode) -> str:
-        return self.module.code_for_node(node)
+    @staticmethod
+    def code(node: cst.CSTNode) -> str:
+        return cst.Module([]).code_for_node(node)
 
     def name_for(self, module: str, name: str | None = None) -> str:
         """An expression for ``module`` or ``module.name`` valid at module level: through an existing import,
@@ -165,23 +222,20 @@ class Edit:
 
     def _taken(self, name: str) -> bool:
         if self.identifiers is None:
-            self.identifiers = _identifiers(self.source)
+            self.identifiers = _identifiers(self.tree)
         return name in self.identifiers or any(local == name for _, _, local in self.imports)
 
     def _existing(self, module: str, name: str | None) -> str | None:
-        for statement in _top_imports(self.module):
-            node = statement.body[0]
-            if isinstance(node, cst.Import):
+        for node in self.tree.body:
+            if isinstance(node, ast.Import):
                 for alias in node.names:
-                    dotted = _dotted(alias.name)
-                    if dotted == module:
-                        local = alias.asname.name.value if alias.asname else dotted
+                    if alias.name == module:
+                        local = alias.asname or alias.name
                         return f"{local}.{name}" if name else local
-            elif name and not node.relative and node.module is not None and _dotted(node.module) == module \
-                    and not isinstance(node.names, cst.ImportStar):
+            elif isinstance(node, ast.ImportFrom) and name and not node.level and node.module == module:
                 for alias in node.names:
-                    if _dotted(alias.name) == name:
-                        return alias.asname.name.value if alias.asname else name
+                    if alias.name == name:
+                        return alias.asname or name
         return None
 
     def _new(self, module: str, name: str | None) -> str:
@@ -198,18 +252,105 @@ class Edit:
         self.imports.append((module, name, local))
         return local
 
-    def finish(self, tree: cst.Module) -> cst.Module:
+    # -- writing the imports ----------------------------------------------------------------------------------
+    def _offset(self, line: int, col: int = 0) -> int:
+        lines = self.source.splitlines(keepends=True)
+        return sum(len(text) for text in lines[:line - 1]) + col
+
+    def import_pieces(self) -> list[tuple[int, int, str]]:
+        """Text edits adding the imports asked for: merged into an existing top-level ``from module import``, else
+        a new line in the block isort would keep it in, below any import guard at the top of the module."""
+        grouped: dict[tuple[str, bool], list[tuple[str, str]]] = {}
         for module, name, local in self.imports:
-            tree = _add_import(tree, module, name, local)
-        if self.unused:
-            tree = _drop_unused(tree, self.unused)
-        return tree
+            grouped.setdefault((module, name is not None), []).append((name, local))
+        header = _header(self.tree)
+        lines = [n for n in header if isinstance(n, (ast.Import, ast.ImportFrom))]
+        pieces = []
+        for (module, is_from), names in grouped.items():
+            aliases = [name if name == local else f"{name} as {local}" for name, local in names]
+            existing = next((n for n in lines if isinstance(n, ast.ImportFrom) and is_from and not n.level
+                             and n.module == module and n.names[0].name != "*"), None)
+            if existing is not None:
+                pieces.append(self._merged(existing, names))
+                continue
+            text = f"from {module} import {', '.join(sorted(aliases, key=str.lower))}" if is_from else f"import {module}"
+            pieces.append(self._placed(text, _sort_key(module, is_from), lines, header))
+        return pieces
+
+    def _merged(self, statement: ast.ImportFrom, names: list[tuple[str, str]]) -> tuple[int, int, str]:
+        begin = self._offset(statement.lineno, statement.col_offset)
+        end = self._offset(statement.end_lineno, statement.end_col_offset)
+        node = cst.parse_statement(self.source[begin:end]).body[0]
+        aliases = list(node.names)
+        for name, local in names:
+            alias = cst.ImportAlias(cst.Name(name), asname=cst.AsName(cst.Name(local)) if local != name else None)
+            at = next((k for k, a in enumerate(aliases) if self.code(a.name).lower() > name.lower()), len(aliases))
+            if at == len(aliases):
+                aliases[-1] = aliases[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                aliases.append(alias)
+            else:
+                aliases.insert(at, alias.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))))
+        return begin, end, self.code(node.with_changes(names=aliases))
+
+    def _placed(self, text: str, key: tuple, lines: list, header: list) -> tuple[int, int, str]:
+        keyed = [(n, _sort_key(*_imported(n))) for n in lines]
+        same = [n for n, k in keyed if k[0] == key[0]]
+        after_ours = [n for n, k in keyed if k[0] == key[0] and k > key]
+        later = [n for n, k in keyed if k[0] > key[0]]
+        if same:
+            if after_ours:  # before the first of its block that sorts after it
+                at = self._offset(after_ours[0].lineno)
+                return at, at, text + "\n"
+            at = self._offset(same[-1].end_lineno + 1)
+            return at, at, text + "\n"
+        if later:  # a new block before the first later one (and the comments right above it)
+            line = later[0].lineno
+            source_lines = self.source.splitlines()
+            while line > 1 and source_lines[line - 2].lstrip().startswith("#"):
+                line -= 1
+            at = self._offset(line)
+            return at, at, text + "\n\n"
+        if header:  # a new block after the imports, the docstring or the guards
+            at = self._offset(header[-1].end_lineno + 1)
+            return at, at, "\n" + text + "\n"
+        source_lines = self.source.splitlines()
+        line = 1
+        while line <= len(source_lines) and source_lines[line - 1].startswith("#"):
+            line += 1  # a shebang, an encoding line or other comments stay first
+        at = self._offset(line)
+        return at, at, text + "\n\n"
+
+    def drop_unused(self, source: str) -> str:
+        """Remove top-level imports of the names fixes asked about when nothing else in the module mentions them."""
+        unused = {n for n in self.unused if len(re.findall(rf"(?<![\w.]){re.escape(n)}\b", source)) == 1}
+        if not unused:
+            return source
+        pieces = []
+        lines = source.splitlines(keepends=True)
+        for node in ast.parse(source).body:
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or node.names[0].name == "*":
+                continue
+            kept = [a for a in node.names if (a.asname or a.name.split(".")[0]) not in unused]
+            if len(kept) == len(node.names):
+                continue
+            begin = sum(map(len, lines[:node.lineno - 1]))
+            end = sum(map(len, lines[:node.end_lineno]))
+            if kept:
+                statement = cst.parse_statement(source[begin:end])
+                names = [a for a in statement.body[0].names
+                         if (a.asname.name.value if a.asname else self.code(a.name)) not in unused]
+                names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                pieces.append((begin, end, cst.Module([statement.with_changes(
+                    body=[statement.body[0].with_changes(names=names)])]).code))
+            else:
+                pieces.append((begin, end, ""))
+        return _splice(source, pieces)
 
 
-def _identifiers(source: str) -> set[str]:
+def _identifiers(tree: ast.AST) -> set[str]:
     """Every name the module binds or reads, in any scope: a new import must not shadow or be shadowed by one."""
     names = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             names.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -225,124 +366,30 @@ def _identifiers(source: str) -> set[str]:
     return names
 
 
-def _dotted(node) -> str:
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return node.value
-
-
-def _top_imports(module: cst.Module):
-    """The module's unconditional top-level import lines (one import per line)."""
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 and \
-                isinstance(statement.body[0], (cst.Import, cst.ImportFrom)):
-            yield statement
-
-
-def _header(body) -> int:
-    """Index just past the module's import header: docstring, imports, and guards around imports
-    (``try: import x / except ImportError: ...``)."""
-    index = 0
-    for statement in body:
-        is_doc = index == 0 and isinstance(statement, cst.SimpleStatementLine) and \
-            isinstance(statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.SimpleString)
-        is_import = isinstance(statement, cst.SimpleStatementLine) and \
-            all(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body)
-        is_guard = isinstance(statement, (cst.Try, cst.If)) and any(
-            isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], (cst.Import, cst.ImportFrom))
-            for s in statement.body.body)
-        if not (is_doc or is_import or is_guard):
+def _header(tree: ast.Module) -> list[ast.stmt]:
+    """The module's import header: docstring, imports, and guards around imports (``try: import x / except
+    ImportError: ...``); a new import goes in it, never above a guard."""
+    header = []
+    for index, node in enumerate(tree.body):
+        is_doc = index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and \
+            isinstance(node.value.value, str)
+        is_guard = isinstance(node, (ast.Try, ast.If)) and \
+            any(isinstance(inner, (ast.Import, ast.ImportFrom)) for inner in node.body)
+        if not (is_doc or is_guard or isinstance(node, (ast.Import, ast.ImportFrom))):
             break
-        index += 1
-    return index
+        header.append(node)
+    return header
 
 
-def _sort_key(statement) -> tuple:
-    """isort's order (profile default): sections future, standard library, third party, local; in each, plain
-    ``import x`` lines before ``from x import y``, then by module name."""
-    node = statement.body[0]
-    if isinstance(node, cst.Import):
-        module, is_from = _dotted(node.names[0].name), False
-    else:
-        if node.relative:
-            return 3, True, ""
-        module, is_from = _dotted(node.module), True
+def _imported(node: ast.Import | ast.ImportFrom) -> tuple[str, bool]:
+    if isinstance(node, ast.Import):
+        return node.names[0].name, False
+    return ("." * node.level) + (node.module or ""), True
+
+
+def _sort_key(module: str, is_from: bool) -> tuple:
+    """isort's order (default profile): sections future, standard library, third party, local (relative); in
+    each, plain ``import x`` lines before ``from x import y``, then by module name."""
     root = module.split(".")[0]
-    section = 0 if root == "__future__" else 1 if root in sys.stdlib_module_names else 2
+    section = 3 if module.startswith(".") else 0 if root == "__future__" else 1 if root in sys.stdlib_module_names else 2
     return section, is_from, module.lower()
-
-
-def _add_import(tree: cst.Module, module: str, name: str | None, local: str) -> cst.Module:
-    """Add ``from module import name [as local]`` (merged into an existing ``from module import``) or
-    ``import module``, in the import block isort would keep it in, below any import guard at the top."""
-    alias = cst.ImportAlias(cst.parse_expression(name if name else module),
-                            asname=cst.AsName(cst.Name(local)) if name and local != name else None)
-    body = list(tree.body)
-    imports = set(_top_imports(tree))
-    lines = [i for i, s in enumerate(body[:_header(body)]) if s in imports]
-    if name is not None:
-        for i in lines:
-            node = body[i].body[0]
-            if isinstance(node, cst.ImportFrom) and not node.relative and node.module is not None and \
-                    _dotted(node.module) == module and not isinstance(node.names, cst.ImportStar):
-                names = list(node.names)
-                at = next((k for k, a in enumerate(names) if _dotted(a.name).lower() > name.lower()), len(names))
-                if at == len(names):
-                    names[-1] = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                    names.append(alias)
-                else:
-                    names.insert(at, alias.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))))
-                body[i] = body[i].with_changes(body=[node.with_changes(names=names)])
-                return tree.with_changes(body=body)
-    text = f"from {module} import {cst.Module([]).code_for_node(alias)}" if name else f"import {module}"
-    new = cst.parse_statement(text + "\n")
-    key = _sort_key(new)
-    blank = (cst.EmptyLine(),)
-    same = [i for i in lines if _sort_key(body[i])[0] == key[0]]
-    later = [i for i in lines if _sort_key(body[i])[0] > key[0]]
-    if same:
-        before = [i for i in same if _sort_key(body[i]) > key]
-        if before and before[0] == same[0]:  # first of its block: takes the block's leading lines
-            at = same[0]
-            new = new.with_changes(leading_lines=body[at].leading_lines)
-            body[at] = body[at].with_changes(leading_lines=())
-        else:
-            at = before[0] if before else same[-1] + 1
-    elif later:  # a new section before the first later one
-        at = later[0]
-        new = new.with_changes(leading_lines=body[at].leading_lines)
-        body[at] = body[at].with_changes(leading_lines=blank)
-    elif lines:  # a new section after the last import
-        at = lines[-1] + 1
-        new = new.with_changes(leading_lines=blank)
-    else:
-        at = _header(body)
-        new = new.with_changes(leading_lines=blank if at else ())
-        if at == 0 and body:
-            body[0] = body[0].with_changes(leading_lines=blank + tuple(body[0].leading_lines))
-    body.insert(at, new)
-    return tree.with_changes(body=body)
-
-
-def _drop_unused(tree: cst.Module, names: set[str]) -> cst.Module:
-    """Remove top-level imports of these names when nothing else in the module mentions them (comments above a
-    removed line stay)."""
-    code = tree.code
-    unused = {n for n in names if len(re.findall(rf"(?<![\w.]){re.escape(n)}\b", code)) == 1}
-    body, carried, imports = [], (), set(_top_imports(tree))
-    for statement in tree.body:
-        node = statement.body[0] if statement in imports else None
-        if unused and node is not None and not isinstance(node.names, cst.ImportStar):
-            kept = [a for a in node.names if (a.asname.name.value if a.asname else _dotted(a.name)) not in unused]
-            if not kept:
-                carried += tuple(line for line in statement.leading_lines if line.comment)
-                continue
-            if len(kept) != len(node.names):
-                if not getattr(node, "lpar", None):
-                    kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-                statement = statement.with_changes(body=[node.with_changes(names=kept)])
-        if carried:
-            statement = statement.with_changes(leading_lines=(*carried, *statement.leading_lines))
-            carried = ()
-        body.append(statement)
-    return tree.with_changes(body=body)

@@ -9,7 +9,7 @@ from .. import sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
 from .clients import becomes_cached
-from .fixing import awaited_by, failure_is_only_an_error_response, result_discarded, span
+from .fixing import awaited_statement, failure_is_only_an_error_response, result_discarded, span
 
 RULES = (
     Rule("CIO501", "blocking-call-in-request-handler", "Blocking Customer.io call made in a web request handler", SAFE, RuleDoc(
@@ -312,11 +312,11 @@ def _nonblocking_fix(model: Model, call: CioCall) -> tuple:
     """``nonblocking(client).method(...)``: the runtime client returns None and never raises on delivery, so only
     where nothing reads the result; safe only where a failure was nothing but an error response."""
     receiver = call.receiver
-    if call.kind != sdk.TRACK or not result_discarded(model, call.node) or \
+    if call.kind != sdk.TRACK or not result_discarded(model, call.site) or \
             not isinstance(receiver, (ast.Name, ast.Attribute)) or becomes_cached(model, receiver, call.site.scope):
         return None, NONE, {}
-    safety = SAFE if failure_is_only_an_error_response(model, call.site.function, call.node, receiver) else UNSAFE
-    return "nonblocking", safety, {"target": span(model, awaited_by(model, call.node) or call.node)}
+    safety = SAFE if failure_is_only_an_error_response(model, call.site, receiver) else UNSAFE
+    return "nonblocking", safety, {"target": span(model, awaited_statement(model, call.site) or call.node)}
 
 
 def _fix_nonblocking(node, finding, edit):

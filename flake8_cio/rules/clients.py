@@ -8,8 +8,8 @@ from typing import Iterator
 from .. import frameworks, sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
-from .fixing import (failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, parent_of,
-                     result_discarded, span, string_like, with_args)
+from .fixing import (failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, result_discarded,
+                     span, statements_around, string_like, with_args)
 
 RULES = (
     Rule("CIO401", "client-per-request", "Customer.io client constructed per request, per call or per loop iteration", SAFE, RuleDoc(
@@ -367,20 +367,19 @@ def _cached_client_fix(model: Model, site: Site, kind: str, factory: str, findin
     """CIO401: the cached runtime client returns None, never raises on delivery and is shared (closing it closes it
     for everyone), so the client must be a local used only for calls: a Track client's results unread. Safe only
     where a failure was nothing but an error response (see ``failure_is_only_an_error_response``)."""
-    fn, assign = site.function, parent_of(model, site.node)
+    fn, path = site.function, statements_around(model, site)
+    assign = path[-1][0] if path else None
     if fn is None or not _has_runtime_equivalent(model, site, kind) or not isinstance(assign, ast.Assign) or \
-            len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
+            assign.value is not site.node or len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
         return finding
     name, methods = assign.targets[0].id, sdk.APP_METHODS if kind == sdk.APP else sdk.TRACK_METHODS
-    calls = []
-    for use in ast.walk(fn.node):
-        if isinstance(use, ast.Name) and use.id == name and isinstance(use.ctx, ast.Load):
-            method, call = parent_of(model, use), parent_of(model, parent_of(model, use))
-            if not (isinstance(method, ast.Attribute) and method.attr in methods and isinstance(call, ast.Call)
-                    and call.func is method) or (kind == sdk.TRACK and not result_discarded(model, call)):
-                return finding
-            calls.append((call, use))
-    safe = all(failure_is_only_an_error_response(model, fn, call, use) for call, use in calls)
+    calls = [s for s in model.sites_in(fn) if isinstance(s.node.func, ast.Attribute) and
+             isinstance(s.node.func.value, ast.Name) and s.node.func.value.id == name]
+    reads = sum(1 for n in ast.walk(fn.node) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load))
+    if reads != len(calls) or any(s.node.func.attr not in methods or
+                                  (kind == sdk.TRACK and not result_discarded(model, s)) for s in calls):
+        return finding  # read some other way (returned, closed, passed on) or its result is read
+    safe = all(failure_is_only_an_error_response(model, s, s.node.func.value) for s in calls)
     return finding.with_fix("cached-client", SAFE if safe else UNSAFE, factory=factory)
 
 

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
-from weakref import WeakKeyDictionary
 
-from ..semantic import CioCall, Model, dotted
-
-_PARENTS: WeakKeyDictionary = WeakKeyDictionary()
-
+from ..semantic import CioCall, Model, Site, dotted
 
 def span(model: Model, node: ast.AST) -> tuple[int, int, int, int]:
     """A node's span as findings give it (character columns)."""
@@ -23,43 +18,48 @@ def span(model: Model, node: ast.AST) -> tuple[int, int, int, int]:
     return found.line, found.col, found.end_line, found.end_col
 
 
-def parent_of(model: Model, node: ast.AST) -> ast.AST | None:
-    if model not in _PARENTS:
-        _PARENTS[model] = {child: parent for parent in ast.walk(model.tree) for child in ast.iter_child_nodes(parent)}
-    return _PARENTS[model].get(node)
+def statements_around(model: Model, site: Site) -> list[tuple[ast.stmt, str | None]]:
+    """The statements of its function (or module) that enclose a call, outermost first, each with the field
+    (``body``, ``handlers``, ``orelse``...) the next one sits in. Only statement lists are searched, by position:
+    much cheaper than a parent map of every node, which linting would pay for."""
+    body, path = (site.function.node if site.function else model.tree).body, []
+    while body:
+        statement = next((s for s in body if within(site.node, s)), None)
+        if statement is None:
+            break
+        path.append((statement, None))
+        body = None
+        for name, value in ast.iter_fields(statement):
+            if not isinstance(value, list) or not value or not isinstance(value[0], ast.AST):
+                continue
+            inner = value if isinstance(value[0], ast.stmt) else \
+                [s for part in value if isinstance(getattr(part, "body", None), list) for s in part.body]
+            if inner and isinstance(inner[0], ast.stmt) and any(within(site.node, s) for s in inner):
+                path[-1], body = (statement, name), inner
+                break
+    return path
 
 
-def ancestors(model: Model, node: ast.AST) -> Iterator[ast.AST]:
-    parent = parent_of(model, node)
-    while parent is not None:
-        yield parent
-        parent = parent_of(model, parent)
+def awaited_statement(model: Model, site: Site) -> ast.Await | None:
+    """The ``await`` of a call that is a statement of its own (``await cio.track(...)``)."""
+    path = statements_around(model, site)
+    value = path[-1][0].value if path and isinstance(path[-1][0], ast.Expr) else None
+    return value if isinstance(value, ast.Await) and value.value is site.node else None
 
 
-def awaited_by(model: Model, call: ast.Call) -> ast.Await | None:
-    parent = parent_of(model, call)
-    return parent if isinstance(parent, ast.Await) else None
-
-
-def result_discarded(model: Model, call: ast.Call) -> bool:
+def result_discarded(model: Model, site: Site) -> bool:
     """The call is a statement of its own (``cio.track(...)``, ``await cio.track(...)``): nothing reads its result."""
-    node = awaited_by(model, call) or call
-    return isinstance(parent_of(model, node), ast.Expr)
+    path = statements_around(model, site)
+    value = path[-1][0].value if path and isinstance(path[-1][0], ast.Expr) else None
+    return value is site.node or (isinstance(value, ast.Await) and value.value is site.node)
 
 
-def failure_observed(model: Model, node: ast.AST) -> bool:
-    """Whether an exception raised at ``node`` is seen before it leaves its function: inside the body of a ``try``
+def failure_observed(model: Model, site: Site) -> bool:
+    """Whether an exception raised by the call is seen before it leaves its function: inside the body of a ``try``
     with handlers, or inside a ``with`` (a context manager sees it: transactions roll back, ``suppress`` hides it)."""
-    child = node
-    for parent in ancestors(model, node):
-        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            return False
-        if isinstance(parent, (ast.Try, getattr(ast, "TryStar", ast.Try))) and parent.handlers and child in parent.body:
-            return True
-        if isinstance(parent, (ast.With, ast.AsyncWith)) and child in parent.body:
-            return True
-        child = parent
-    return False
+    return any((isinstance(s, (ast.Try, getattr(ast, "TryStar", ast.Try))) and s.handlers and field == "body") or
+               (isinstance(s, (ast.With, ast.AsyncWith)) and field == "body")
+               for s, field in statements_around(model, site))
 
 
 def within(inner: ast.AST, outer: ast.AST) -> bool:
@@ -98,12 +98,13 @@ def edit_site(model: Model, call: CioCall, node: ast.AST, whole: ast.AST) -> tup
 SEES_FAILURE = re.compile(r"atomic|transaction|retry|retries|backoff|task|catch|error", re.IGNORECASE)
 
 
-def failure_is_only_an_error_response(model: Model, fn, node: ast.AST, client: ast.expr) -> bool:
-    """Whether a Customer.io failure at ``node`` does nothing but fail the request: in a request handler, outside
+def failure_is_only_an_error_response(model: Model, site: Site, client: ast.expr) -> bool:
+    """Whether a Customer.io failure of the call does nothing but fail the request: in a request handler, outside
     any ``try``/``with``, under no decorator that sees exceptions, outside tests, on a client the module owns (a
     parameter may be a test's Mock). Making the call non-blocking then changes nothing but that coupling, which is
     the reported bug; anywhere else a caller, a job queue's retry or a script's exit status would see the change."""
-    if fn is None or not model.is_handler(fn) or model.is_test_file or failure_observed(model, node):
+    fn = site.function
+    if fn is None or not model.is_handler(fn) or model.is_test_file or failure_observed(model, site):
         return False
     if any(SEES_FAILURE.search(dotted(d.func if isinstance(d, ast.Call) else d) or "") for d in fn.node.decorator_list):
         return False
