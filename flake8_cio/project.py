@@ -26,8 +26,8 @@ ANALYSER_VERSION = "1"
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 SDK_CALL = "<sdk>"
 MAX_DEPTH = 8
-IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))",
-                         re.MULTILINE)
+IMPORT_WORD = re.compile(r"import\b")
+IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))")
 NOT_PROJECT = {"venv", ".venv", "env", "site-packages", "node_modules", "build", "dist", ".tox", ".nox", ".git"}
 
 
@@ -46,12 +46,19 @@ def find_project(path: str, options: Options) -> Project | None:
     file = Path(path).resolve()
     if not file.is_file():
         return None
-    package_root = file.parent
+    package_root, root = _roots(file.parent)
+    return _project(root, package_root, options)
+
+
+@lru_cache(maxsize=1024)
+def _roots(folder: Path) -> tuple[Path, Path]:
+    """(the folder above the top package, the project root: the nearest folder with a marker, else the former),
+    per folder: every file of a folder shares them."""
+    package_root = folder
     while (package_root / "__init__.py").is_file() and package_root.parent != package_root:
         package_root = package_root.parent
-    root = next((d for d in (file.parent, *file.parent.parents) if any((d / m).exists() for m in MARKERS)),
-                package_root)
-    return _project(root, package_root, options)
+    root = next((d for d in (folder, *folder.parents) if any((d / m).exists() for m in MARKERS)), package_root)
+    return package_root, root
 
 
 @lru_cache(maxsize=32)
@@ -65,6 +72,8 @@ class Project:
         self.options = options
         roots = [package_root, root / "src", root]
         self.import_roots = list(dict.fromkeys(r for r in roots if r.is_dir()))
+        self._root_strings = [os.path.join(str(r), "") for r in self.import_roots]
+        self._names: dict[str, str | None] = {}
         self.cache = SummaryCache(options.cache_dir)
         self._summaries: dict[Path, dict] = {}
         self._relevant: dict[Path, bool] = {}
@@ -75,10 +84,14 @@ class Project:
 
     # -- where modules are --------------------------------------------------------------------------------
     def module_name(self, filename: str) -> str | None:
-        path = Path(filename).resolve()
-        for root in self.import_roots:
-            if root in path.parents:
-                parts = list(path.relative_to(root).with_suffix("").parts)
+        if filename not in self._names:
+            self._names[filename] = self._module_name(os.path.realpath(filename))
+        return self._names[filename]
+
+    def _module_name(self, path: str) -> str | None:
+        for root in self._root_strings:
+            if path.startswith(root):
+                parts = path[len(root):].removesuffix(".py").split(os.sep)
                 if parts[-1] == "__init__":
                     parts.pop()
                 return ".".join(parts) or None
@@ -91,11 +104,14 @@ class Project:
         return self._paths[module]
 
     def _find_module(self, module: str) -> Path | None:
-        relative = Path(*module.split("."))
-        for root in self.import_roots:
-            for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
-                if candidate.is_file() and not set(candidate.relative_to(root).parts) & NOT_PROJECT:
-                    return candidate
+        parts = module.split(".")
+        if NOT_PROJECT.intersection(parts):
+            return None
+        relative = os.path.join(*parts)
+        for root in self._root_strings:
+            for candidate in (root + relative + ".py", os.path.join(root + relative, "__init__.py")):
+                if os.path.isfile(candidate):
+                    return Path(candidate)
         return None
 
     def split(self, qualname: str) -> tuple[str, str] | None:
@@ -152,15 +168,13 @@ class Project:
 
     def _imported_paths(self, filename: str, text: str) -> list[Path]:
         package = (self.module_name(filename) or "").split(".")
-        if not Path(filename).name == "__init__.py":
+        if not filename.endswith("__init__.py"):
             package = package[:-1]
         paths = []
-        for match in IMPORT_LINE.finditer(text):
-            source, names, plain = match.groups()
-            for module in _imported_modules(source, names, plain, package):
-                path = self.module_path(module)
-                if path is not None:
-                    paths.append(path)
+        for module in _imported_modules(text, package):
+            path = self.module_path(module)
+            if path is not None:
+                paths.append(path)
         return paths
 
     # -- summaries ----------------------------------------------------------------------------------------------
@@ -277,8 +291,23 @@ EMPTY = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types"
          "routes": []}
 
 
-def _imported_modules(source: str | None, names: str | None, plain: str | None, package: list[str]) -> list[str]:
-    """Absolute module names an import line may load (``from a import b`` may load ``a`` and ``a.b``)."""
+def _imported_modules(text: str, package: list[str]) -> list[str]:
+    """Absolute module names a module's import lines may load (``from a import b`` may load ``a`` and ``a.b``).
+    Finds the word ``import`` with a C-speed literal search first: a regex anchored at every line start costs more
+    than the rest of the prefilter."""
+    modules, seen_lines = [], set()
+    for found in IMPORT_WORD.finditer(text):
+        start = text.rfind("\n", 0, found.start()) + 1
+        if start in seen_lines:
+            continue
+        seen_lines.add(start)
+        match = IMPORT_LINE.match(text, start)
+        if match:
+            modules.extend(_line_modules(*match.groups(), package))
+    return modules
+
+
+def _line_modules(source: str | None, names: str | None, plain: str | None, package: list[str]) -> list[str]:
     if plain is not None:
         return [part.split(" as ")[0].strip() for part in plain.split(",") if part.strip()]
     level = len(source) - len(source.lstrip("."))
