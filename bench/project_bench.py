@@ -1,0 +1,167 @@
+"""Cost of the project model on an application: whole ``flake8 -j2`` with the plugin / without it.
+
+The corpus is a generated application of --modules modules in packages (models, helpers, views, tasks), where a
+tenth of the modules use Customer.io only through the project's own wrappers (a service class and module
+functions in ``app/crm/``), so the prefilter cannot skip them and the project model must read the wrappers.
+Runs: without the plugin; with it and a cold summary cache (a fresh cache folder per run); with it and a warm
+cache (the folder of a previous run). Targets: cold <= 1.10, warm <= 1.03. Medians of --runs runs, interleaved.
+Usage: python bench/project_bench.py [--runs 5] [--modules 2000]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lint_bench import make_venv  # noqa: E402
+
+CRM = '''"""The application's Customer.io layer."""
+import os
+from functools import lru_cache
+
+from customerio import CustomerIO
+
+cio = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])
+
+
+def track_signup(user):
+    cio.identify(user.id, email=user.email)
+    cio.track(user.id, "signed_up")
+
+
+class Notifier:
+    def __init__(self):
+        self.client = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])
+
+    def order_paid(self, order):
+        self.client.track(order.user_id, "order_paid", {"total": order.total})
+
+
+@lru_cache
+def client():
+    return cio
+'''
+MODEL = '''"""Models of package {p}, module {m}."""
+from dataclasses import dataclass, field
+
+from app.pkg{p}.helpers{h} import normalise
+
+
+@dataclass
+class Record{m}:
+    id: int
+    name: str
+    tags: list = field(default_factory=list)
+
+    def label(self) -> str:
+        return normalise(self.name) + "".join(sorted(self.tags))
+
+
+def load_all(rows):
+    return [Record{m}(i, str(row)) for i, row in enumerate(rows)]
+'''
+HELPERS = '''"""Helpers of package {p}."""
+import re
+from collections import Counter
+
+WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    return " ".join(WORD.findall(text.lower()))
+
+
+def top_words(texts, n=10):
+    return Counter(w for t in texts for w in WORD.findall(t)).most_common(n)
+'''
+VIEW = '''"""Views of package {p}, module {m}: uses Customer.io only through app.crm."""
+from flask import Blueprint
+
+from app.crm import Notifier, track_signup
+from app.pkg{p}.model{m} import load_all
+
+bp = Blueprint("v{p}_{m}", __name__)
+
+
+@bp.post("/signup/{p}/{m}")
+def signup(user):
+    track_signup(user)
+    return "ok"
+
+
+@bp.post("/paid/{p}/{m}")
+def paid(order):
+    Notifier().order_paid(order)
+    return str(len(load_all([order])))
+'''
+
+
+def generate(root: Path, modules: int) -> None:
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "app"\ndependencies = ["customerio>=3"]\n')
+    app = root / "app"
+    (app / "crm").mkdir(parents=True)
+    (app / "__init__.py").write_text("")
+    (app / "crm" / "__init__.py").write_text(CRM)
+    per_package = 50
+    for index in range(modules):
+        package, module = divmod(index, per_package)
+        folder = app / f"pkg{package}"
+        if module == 0:
+            folder.mkdir()
+            (folder / "__init__.py").write_text("")
+            for h in range(2):
+                (folder / f"helpers{h}.py").write_text(HELPERS.format(p=package))
+        template = VIEW if index % 10 == 0 else MODEL
+        name = "view" if template is VIEW else "model"
+        (folder / f"{name}{module}.py").write_text(template.format(p=package, m=module, h=module % 2))
+        if template is VIEW:  # the view imports the model of its own number
+            (folder / f"model{module}.py").write_text(MODEL.format(p=package, m=module, h=module % 2))
+
+
+def run(python: Path, root: Path, cache: str) -> tuple[float, int]:
+    env = {**os.environ, "XDG_CACHE_HOME": cache}
+    start = time.perf_counter()
+    result = subprocess.run([python, "-m", "flake8", "-j", "2", "--exit-zero", "."], cwd=root, env=env,
+                            capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0 or result.stderr:
+        raise SystemExit(f"flake8 failed: {result.stderr[-2000:]}")
+    return elapsed, result.stdout.count(" CIO")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--modules", type=int, default=2000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        generate(tmp / "corpus", args.modules)
+        without, with_plugin = make_venv(tmp / "without", False), make_venv(tmp / "with", True)
+        warm = str(tmp / "warm-cache")
+        run(with_plugin, tmp / "corpus", warm)  # fills the warm cache
+        times: dict[str, list[float]] = {"without": [], "cold": [], "warm": []}
+        findings = {}
+        for number in range(args.runs):  # interleaved, so drift hits all alike
+            times["without"].append(run(without, tmp / "corpus", str(tmp / "none"))[0])
+            elapsed, findings["cold"] = run(with_plugin, tmp / "corpus", str(tmp / f"cold-{number}"))
+            times["cold"].append(elapsed)
+            elapsed, findings["warm"] = run(with_plugin, tmp / "corpus", warm)
+            times["warm"].append(elapsed)
+    base = statistics.median(times["without"])
+    print(f"{args.modules} modules, flake8 -j2, medians of {args.runs}: without plugin {base:.2f} s")
+    for name, target in (("cold", 1.10), ("warm", 1.03)):
+        median = statistics.median(times[name])
+        print(f"  with plugin, {name} cache: {median:.2f} s, ratio {median / base:.3f} (target <= {target}), "
+              f"CIO findings {findings[name]}")
+
+
+if __name__ == "__main__":
+    main()
