@@ -63,8 +63,9 @@ PROFILE = {"type": "object", "maxProperties": MAX_ATTRIBUTES, "propertyNames": {
            "properties": {"created_at": SECONDS, "_timestamp": SECONDS, "_update": BOOL, "unsubscribed": BOOL}}
 EVENT_NAME = {**TEXT, "maxBytes": MAX_EVENT_NAME_BYTES}
 EVENT_DATA = {"type": "object", "maxBytes": MAX_EVENT_DATA_BYTES}
-RELATIONSHIPS = {"type": "array", "items": {"type": "object", "required": ["identifiers"],
-                                            "properties": {"identifiers": OBJECT_IDS, "relationship_attributes": OBJECT}}}
+RELATIONSHIPS = {"type": "array", "items": {
+    "type": "object", "required": ["identifiers"],
+    "properties": {"identifiers": OBJECT_IDS, "relationship_attributes": OBJECT}}}
 EVENT = {"name": EVENT_NAME, "id": ULID, "timestamp": SECONDS, "attributes": EVENT_DATA}
 
 
@@ -491,7 +492,8 @@ class FakeCustomerIO:
             found = operation_problems(op)
             if found:
                 self._violation(method, path, f"batch[{index}]: {_said(found)}")
-                errors.append({"batch_index": index, "reason": "invalid", "field": found[0][0], "message": _said(found)})
+                errors.append({"batch_index": index, "reason": "invalid", "field": found[0][0],
+                               "message": _said(found)})
             elif self.item_errors and self.item_errors(op):
                 reason = self.item_errors(op)
                 errors.append({"batch_index": index, "reason": reason, "field": "", "message": reason})

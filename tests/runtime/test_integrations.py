@@ -150,7 +150,7 @@ def test_signed_bounce_suppresses_once(served):
     (lambda b, h: (b[:-5], signed(b[:-5])), 400, "malformed_body"),
     (lambda b, h: (b + b" " * (1 << 20), signed(b + b" " * (1 << 20))), 413, "body_too_large"),
     (lambda b, h: (b.replace(b"u1", b"u2"), h), 401, "bad_signature"),  # tampered after signing
-    (lambda b, h: (b, {**h, "X-CIO-Signature": "\u00e9" * 64}), 401, "bad_signature"),  # not ASCII (latin-1 on the wire)
+    (lambda b, h: (b, {**h, "X-CIO-Signature": "\u00e9" * 64}), 401, "bad_signature"),  # not ASCII: latin-1 on the wire
 ])
 def test_rejections_act_on_nothing_and_are_counted(served, mutate, status, reason):
     url, client, receiver, fake = served
