@@ -52,14 +52,14 @@ class PipelinesClient(RuntimeClient):
             return _message("identify", user, op, traits=op.get("attributes", {}))
         if action in EVENTS:
             kind, name_key = EVENTS[action]
-            return _message(kind, user, op, **{name_key: op["name"]}, properties=op.get("attributes", {}))
+            return _message(kind, user, op, **{name_key: op.get("name")}, properties=op.get("attributes", {}))
         fields = {}
         if "device" in op:
             device = op["device"]
             extra = sorted(set(device) - {"token", "platform"})
             if extra:
                 raise _unmapped(f"device {' and '.join(extra)} (context.device carries only token and type)")
-            fields["context"] = {"device": {"token": device["token"], **(
+            fields["context"] = {"device": {"token": device.get("token"), **(
                 {"type": device["platform"]} if "platform" in device else {})}}
         return _message("track", user, op, event=SEMANTIC[action], **fields)
 
