@@ -61,3 +61,14 @@ def test_cio_fix_hook_fixes_and_fails_then_passes(hook_env, tmp_path):
     git(project, "add", "app.py")
     second = try_repo(hook_env, project, "cio-fix")
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_the_two_hooks_agree_on_what_is_left(hook_env, tmp_path):
+    keys = "from customerio import CustomerIO\ncio = CustomerIO('3f2a9c81d7e4b6051a2f', '9b8c7d6e5f4a3b2c1d0e')\n"
+    project = staged_project(tmp_path, BAD + keys.split("\n", 1)[1])
+    fixed = try_repo(hook_env, project, "cio-fix")
+    git(project, "add", "app.py")
+    linted = try_repo(hook_env, project, "flake8-cio")
+    reported = [line for line in linted.stdout.splitlines() if line.startswith("app.py:")]
+    assert len(reported) == 2 and all("CIO402" in line for line in reported), linted.stdout
+    assert "fixes: CIO101x1; 2 findings left" in fixed.stdout, fixed.stdout

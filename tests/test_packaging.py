@@ -1,0 +1,102 @@
+"""What users install: the built sdist and wheel (names, docs, typing marker, license, metadata), a runtime-only
+install without the linter, and the smoke run of the installed wheel on every other supported Python (nox)."""
+import email
+import os
+import re
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import nox.project
+import pytest
+
+import flake8_cio
+
+ROOT = Path(__file__).parent.parent
+pytestmark = pytest.mark.timeout(1800)
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    """sdist, then the wheel built from that sdist (python -m build): a file missing from the sdist fails here."""
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def wheel(dist) -> zipfile.ZipFile:
+    (path,) = dist.glob("*.whl")
+    return zipfile.ZipFile(path)
+
+
+def test_the_wheel_installs_only_flake8_cio(wheel):
+    top = {name.split("/")[0] for name in wheel.namelist() if ".dist-info/" not in name}
+    assert top == {"flake8_cio"}
+
+
+def test_the_wheel_ships_typing_marker_rule_docs_and_license(wheel):
+    names = set(wheel.namelist())
+    assert {"flake8_cio/py.typed", "flake8_cio/docs.py", "flake8_cio/runtime/__init__.py"} <= names
+    assert any(re.search(r"\.dist-info/(licenses/)?LICENSE$", name) for name in names)
+
+
+def test_metadata_version_urls_and_a_linter_free_runtime(wheel):
+    (meta,) = [name for name in wheel.namelist() if name.endswith(".dist-info/METADATA")]
+    metadata = email.message_from_bytes(wheel.read(meta))
+    assert metadata["Version"] == flake8_cio.__version__
+    assert any(url.startswith("Homepage, https://") for url in metadata.get_all("Project-URL"))
+    always = [r for r in metadata.get_all("Requires-Dist") if "extra ==" not in r]
+    assert sorted(re.split(r"[<>=; ]", r)[0] for r in always) == ["tomli", "urllib3"]
+
+
+def test_the_readme_pre_commit_rev_is_this_version():
+    revs = re.findall(r"flake8-cio/flake8-cio\n\s+rev: (\S+)", (ROOT / "README.md").read_text())
+    assert revs == [f"v{flake8_cio.__version__}"]
+
+
+def test_importing_the_runtime_loads_no_linter():
+    code = ("import sys, flake8_cio.runtime, flake8_cio.runtime.integrations, flake8_cio.runtime.pipelines; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'flake8', 'libcst', 'pycodestyle', 'pyflakes'}))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_runtime_only_install_has_no_linter_and_cio_fix_says_what_to_install(dist, tmp_path):
+    """What production gets from `pip install flake8-cio`: urllib3 (and tomli before 3.11), nothing else."""
+    (wheel_path,) = dist.glob("*.whl")
+    venv.create(tmp_path / "env", with_pip=True)
+    python = tmp_path / "env" / "bin" / "python"
+
+    def installed() -> set[str]:
+        listed = subprocess.run([python, "-m", "pip", "list", "--format=freeze"], check=True, capture_output=True,
+                                text=True).stdout
+        return {line.split("==")[0].lower() for line in listed.split()}
+
+    before = installed()
+    subprocess.run([python, "-m", "pip", "install", "-q", str(wheel_path)], check=True, capture_output=True)
+    assert installed() - before == {"flake8-cio", "urllib3", *(["tomli"] if sys.version_info < (3, 11) else [])}
+    use = subprocess.run([python, "-c", "from flake8_cio.runtime import get_client, nonblocking; print('ok')"],
+                         capture_output=True, text=True)
+    assert use.stdout.strip() == "ok", use.stderr
+    fix = subprocess.run([tmp_path / "env" / "bin" / "cio-fix", "."], cwd=tmp_path, capture_output=True, text=True)
+    assert fix.returncode == 2 and "Traceback" not in fix.stderr
+    assert "python3 -m pip install 'flake8-cio[lint]'" in fix.stderr
+
+
+MAIN = f"{sys.version_info.major}.{sys.version_info.minor}"
+OTHERS = [v for v in nox.project.python_versions(nox.project.load_toml(ROOT / "pyproject.toml")) if v != MAIN]
+
+
+@pytest.mark.parametrize("python", OTHERS)
+def test_smoke_run_of_the_installed_wheel(python):
+    """noxfile.py's session: build and install the wheel with that Python, run the plugin, cio-fix and runtime
+    tests against it. A Python that is not installed is skipped with nox's reason."""
+    result = subprocess.run([sys.executable, "-m", "nox", "--noxfile", str(ROOT / "noxfile.py"), "-s", f"smoke-{python}"],
+                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    skipped = re.search(r"Session smoke-\S+ skipped: (.*)", result.stderr)
+    if skipped:
+        pytest.skip(skipped.group(1))
+    assert result.returncode == 0, "\n".join((result.stdout + result.stderr).splitlines()[-60:])
