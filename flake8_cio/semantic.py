@@ -50,7 +50,8 @@ class Value:
 
     key: str | None
     role: str  # identifier, event, timestamp, attribute, data
-    expr: ast.expr
+    expr: ast.expr  # what it is, followed through locals
+    at: ast.expr | None = None  # where it enters the call: written in the call's arguments
 
 
 class Model:
@@ -102,6 +103,14 @@ class Model:
             end_line, self._char_col(end_line, node.col_offset if end_col is None else end_col),
             fix, safety if fix else NONE,
         )
+
+    def value_finding(self, at: ast.expr | None, code: str, node: ast.AST, message: str) -> Finding:
+        """A finding about a value that may have travelled from ``node``, where it was computed, to ``at`` in a
+        Customer.io call: reported at the call (where a reviewer looks and where ``# noqa`` goes), naming the
+        origin."""
+        if at is None or node is at or _within(node, at):
+            return self.finding(code, node, message)
+        return self.finding(code, at, f"{message} (`{_short(at)}` is computed at line {node.lineno})")
 
     def _char_col(self, line: int, byte_col: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -483,36 +492,38 @@ class Model:
         for param, expr in call.args.items():
             role = _param_role(call, param)
             if role in ("attribute", "data"):
-                yield from self._payload(expr, scope, role, 0)
+                yield from self._payload(expr, scope, role, 0, expr)
             elif role:
-                yield Value(param, role, self.value_of(expr, scope))
+                yield Value(param, role, self.value_of(expr, scope), expr)
         extra_role = "attribute" if call.method == "identify" else "data"
-        for key, expr in call.extra.items():
-            expr = self.value_of(expr, scope)
-            yield Value(key, _dict_key_role(key, extra_role), expr)
-            yield from self._payload(expr, scope, extra_role, 1)
+        for key, written in call.extra.items():
+            expr = self.value_of(written, scope)
+            yield Value(key, _dict_key_role(key, extra_role), expr, written)
+            yield from self._payload(expr, scope, extra_role, 1, written)
 
-    def _payload(self, expr: ast.expr, scope: Scope, role: str, depth: int) -> Iterator[Value]:
-        expr = self.value_of(expr, scope)
+    def _payload(self, expr: ast.expr, scope: Scope, role: str, depth: int, at: ast.expr) -> Iterator[Value]:
+        resolved = self.value_of(expr, scope)
+        inline = resolved is expr  # still written inside the call: its parts are where they enter it
         if depth > 4:
             return
-        if isinstance(expr, ast.Dict):
-            for key, value in zip(expr.keys, expr.values):
+        if isinstance(resolved, ast.Dict):
+            for key, value in zip(resolved.keys, resolved.values):
                 key_name = str_value(key)
+                written = value if inline else at
                 if key_name is not None:
-                    value = self.value_of(value, scope)
-                    yield Value(key_name, _dict_key_role(key_name, role), value)
-                yield from self._payload(value, scope, role, depth + 1)
-        elif isinstance(expr, (ast.List, ast.Tuple)):
-            for element in expr.elts:
-                yield from self._payload(element, scope, role, depth + 1)
-        elif isinstance(expr, ast.Call) and (last_name(expr.func) == "dict" or
-                                             (last_name(expr.func) or "").startswith("Send")):
-            for keyword in expr.keywords:
+                    yield Value(key_name, _dict_key_role(key_name, role), self.value_of(value, scope), written)
+                yield from self._payload(value, scope, role, depth + 1, written)
+        elif isinstance(resolved, (ast.List, ast.Tuple)):
+            for element in resolved.elts:
+                yield from self._payload(element, scope, role, depth + 1, element if inline else at)
+        elif isinstance(resolved, ast.Call) and (last_name(resolved.func) == "dict" or
+                                                 (last_name(resolved.func) or "").startswith("Send")):
+            for keyword in resolved.keywords:
                 if keyword.arg:
+                    written = keyword.value if inline else at
                     value = self.value_of(keyword.value, scope)
-                    yield Value(keyword.arg, _dict_key_role(keyword.arg, role), value)
-                    yield from self._payload(value, scope, role, depth + 1)
+                    yield Value(keyword.arg, _dict_key_role(keyword.arg, role), value, written)
+                    yield from self._payload(value, scope, role, depth + 1, written)
 
     # -- functions ----------------------------------------------------------------------------------------------
     def is_handler(self, fn: Function) -> bool:
@@ -568,6 +579,16 @@ class Model:
             if not site.deferred:
                 result.setdefault(site.function, []).append(site)
         return result
+
+
+def _within(node: ast.AST, outer: ast.AST) -> bool:
+    start, end = (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
+    return (outer.lineno, outer.col_offset) <= start and end <= (outer.end_lineno, outer.end_col_offset)
+
+
+def _short(expr: ast.expr) -> str:
+    text = ast.unparse(expr)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _false(expr: ast.expr) -> bool:

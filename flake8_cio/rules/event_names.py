@@ -187,20 +187,20 @@ def _movable_placeholders(call: CioCall, expr: ast.expr) -> bool:
 
 def _check_name(model: Model, call: CioCall, expr: ast.expr) -> Iterator:
     scope = call.site.scope
-    expr = model.value_of(expr, scope)
+    written, expr = expr, model.value_of(expr, scope)
     literal = str_value(expr)
     built = interpolated(model, expr, scope)
     texts = [literal] if literal is not None else (built[1] if built else [])
     if any(EMAIL.search(t) or PHONE.search(t) for t in texts) or \
             (built and any(mentions_pii(model, part) for part in built[0])):
-        yield model.finding(
-            "CIO203", expr,
+        yield model.value_finding(
+            written, "CIO203", expr,
             "personal data (email or phone) in an event name: it creates one event name per person, leaks PII into "
             "every report and trigger list; use a fixed name and put the value in the event data",
         )
     if built and built[0]:
-        yield _static_name_fix(model, call, expr, model.finding(
-            "CIO201", expr,
+        yield _static_name_fix(model, call, expr, model.value_finding(
+            written, "CIO201", expr,
             "event name built at run time: every variant is a separate event to Customer.io, so campaign triggers "
             "and segments on the name never match; use a fixed name and send the variable part as event data",
         ))
@@ -214,8 +214,8 @@ def _check_name(model: Model, call: CioCall, expr: ast.expr) -> Iterator:
         if not NAME_STYLES[style].fullmatch(literal):
             wanted = to_style(literal, style)
             site = edit_site(model, call, expr, expr)
-            yield model.finding(
-                "CIO202", expr,
+            yield model.value_finding(
+                written, "CIO202", expr,
                 f"event name {literal!r} is not {style}: names are matched exactly, so mixed styles split one event "
                 f"into several in triggers and segments; use {wanted!r}",
             ).with_fix("restyle-event-name" if site else None, UNSAFE, target=site and span(model, site[1]), name=wanted)

@@ -46,8 +46,8 @@ def check(model: Model) -> Iterator:
     for call in model.data_calls:
         for value in model.values(call):
             if value.role == "identifier" and is_email(value.expr):
-                yield _email_to_id(model, call, value, model.finding(
-                    "CIO301", value.expr,
+                yield _email_to_id(model, call, value, model.value_finding(
+                    value.at, "CIO301", value.expr,
                     f"email used as the customer id (`{value.key}`): a person who changes address becomes a second "
                     "profile and their history splits; identify by your stable user id and send `email` as an attribute",
                 ))

@@ -178,8 +178,8 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
     where = f" as `{value.key}`" if value.key else ""
     if found:
         node, unit = found
-        finding = model.finding(
-            "CIO101", node,
+        finding = model.value_finding(
+            value.at, "CIO101", node,
             f"{unit} epoch timestamp sent to Customer.io{where}: the API reads Unix seconds, so the date lands "
             "thousands of years ahead and time conditions never match; send seconds (`int(time.time())`)",
         )
@@ -190,8 +190,8 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
     if isinstance(literal, ast.Constant) and type(literal.value) in (int, float) and \
             literal.value >= FINE_LITERAL and says_time(value.key, value.role):
         unit = "millisecond" if literal.value < 10**14 else "microsecond" if literal.value < 10**17 else "nanosecond"
-        finding = model.finding(
-            "CIO101", literal,
+        finding = model.value_finding(
+            value.at, "CIO101", literal,
             f"{unit} epoch literal sent to Customer.io{where}: the API reads Unix seconds; "
             f"use {int(literal.value // {'millisecond': 10**3, 'microsecond': 10**6, 'nanosecond': 10**9}[unit])}",
         )
@@ -205,8 +205,8 @@ def _monotonic(model: Model, call: CioCall, value) -> Iterator:
         expr = expr.left if isinstance(expr.left, ast.Call) else expr.right
     name = _call_name(model, expr)
     if name in MONOTONIC and says_time(value.key, value.role):
-        yield model.finding(
-            "CIO102", expr,
+        yield model.value_finding(
+            value.at, "CIO102", expr,
             f"`{name}()` is not an epoch clock (it counts from an arbitrary point, such as boot) but is sent to "
             "Customer.io as a timestamp; use `time.time()`",
         ).with_fix("monotonic-to-time" if edit_site(model, call, expr, value.expr) == ("here", expr) else None,
@@ -235,14 +235,14 @@ def _datetime_type(model: Model, call: CioCall, value) -> Iterator:
         written = call.args.get("timestamp")
         if written is not None and model.value_of(written, call.site.scope) is value.expr and \
                 _is_number(model, value.expr, call.site.scope):
-            yield model.finding(
-                "CIO103", value.expr,
+            yield model.value_finding(
+                value.at, "CIO103", value.expr,
                 "Data Pipelines (`customerio.analytics`) requires a `datetime` timestamp and raises AssertionError "
                 "on a number; pass `datetime.fromtimestamp(x, timezone.utc)`",
             ).with_fix("number-to-datetime", SAFE, target=span(model, written))  # wrapped at the call
     elif is_naive_datetime(model, value.expr):
-        finding = model.finding(
-            "CIO103", value.expr,
+        finding = model.value_finding(
+            value.at, "CIO103", value.expr,
             "naive datetime sent to Customer.io: the SDK reads it as UTC, so on a host not on UTC the time is off by "
             "its UTC offset; use `datetime.now(timezone.utc)`",
         )

@@ -11,11 +11,11 @@ def positives(user, request, form):
     cio.track(request.form["email"], "signed_up")  # expect: CIO301
     cio.track(customer_id=form.get("email").lower(), name="signed_up")  # expect: CIO301
     cio.identify("bob@example.com", plan="pro")  # expect: CIO301
-    email = request.json["email"]  # expect: CIO301
-    cio.delete(email)
+    email = request.json["email"]
+    cio.delete(email)  # expect: CIO301 "`email` is computed at line 14"
     analytics.identify(user_id=user.email, traits={"plan": "pro"})  # expect: CIO301
-    customer_id = user.email  # expect: CIO301
-    cio.suppress(customer_id)
+    customer_id = user.email
+    cio.suppress(customer_id)  # expect: CIO301 "computed at line 17"
 
 
 def near_misses(user):

@@ -32,8 +32,8 @@ async def comprehensions(users):
 
 
 def walrus(users):
-    if (stamp := int(time.time() * 1000)):  # expect: CIO101
-        client.identify("1", created_at=stamp)
+    if (stamp := int(time.time() * 1000)):
+        client.identify("1", created_at=stamp)  # expect: CIO101 "`stamp` is computed at line 35"
 
 
 def matching(event):
