@@ -170,11 +170,14 @@ def check(model: Model) -> Iterator:
                 and call.extra and model.sdk_major >= 3:
             names = ", ".join(call.extra)
             moved = [k.arg for k in call.node.keywords if k.arg in call.extra]
+            # a pure 2.x call (id, name, keywords) means data={keywords}; with data, id or timestamp too it meant
+            # other things on 2.x (all keywords were data) than its 3.x reading: the merge is a guess
+            mixed = bool({"data", "id", "timestamp"} & set(call.args))
             yield model.finding(
                 "CIO404", call.node,
                 f"event data passed as keyword arguments ({names}): that is customerio 2.x style and raises "
                 f"TypeError on 3.x; pass `data={{...}}`",
-            ).with_fix("kwargs-to-data" if moved else None, SAFE, keys=moved)
+            ).with_fix("kwargs-to-data" if moved else None, UNSAFE if mixed else SAFE, keys=moved)
 
 
 def _bind_constructor(call: ast.Call, kind: str) -> dict[str, ast.expr]:

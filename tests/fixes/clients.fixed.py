@@ -23,13 +23,6 @@ def signup(user, extra):
     shared.track(user.id, "signed_up", data={"plan": "pro", "seats": 3})
     shared.track(
         user.id,
-        "signed_up",
-        data={"plan": "pro", "source": "web"},  # moved into data
-    )
-    shared.track(user.id, "signed_up", {"plan": "pro"})  # data=None: replaced, never {**None}
-    shared.track(user.id, "signed_up", {**(extra or {}), "plan": "pro"})  # a name: {**(extra or {}), ...}
-    shared.track(
-        user.id,
         "invited",
         data={"plan": "pro",  # the plan
         "seats": 3,  # the seats

@@ -23,14 +23,6 @@ def signup(user, extra):
     shared.track(user.id, "signed_up", plan="pro", seats=3)
     shared.track(
         user.id,
-        "signed_up",
-        data={"plan": "pro"},
-        source="web",  # moved into data
-    )
-    shared.track(user.id, "signed_up", None, plan="pro")  # data=None: replaced, never {**None}
-    shared.track(user.id, "signed_up", extra, plan="pro")  # a name: {**(extra or {}), ...}
-    shared.track(
-        user.id,
         "invited",
         plan="pro",  # the plan
         seats=3,  # the seats
