@@ -149,12 +149,16 @@ def main() -> None:
         run(with_plugin, tmp / "corpus", warm)  # fills the warm cache
         times: dict[str, list[float]] = {"without": [], "cold": [], "warm": []}
         findings = {}
-        for number in range(args.runs):  # interleaved, so drift hits all alike
-            times["without"].append(run(without, tmp / "corpus", str(tmp / "none"))[0])
-            elapsed, findings["cold"] = run(with_plugin, tmp / "corpus", str(tmp / f"cold-{number}"))
-            times["cold"].append(elapsed)
-            elapsed, findings["warm"] = run(with_plugin, tmp / "corpus", warm)
-            times["warm"].append(elapsed)
+        for number in range(args.runs):  # interleaved, in a rotating order, so drift and order hit all alike
+            jobs = {
+                "without": lambda: run(without, tmp / "corpus", str(tmp / "none")),
+                "cold": lambda: run(with_plugin, tmp / "corpus", str(tmp / f"cold-{number}")),
+                "warm": lambda: run(with_plugin, tmp / "corpus", warm),
+            }
+            names = list(jobs)
+            for name in names[number % 3:] + names[: number % 3]:
+                elapsed, findings[name] = jobs[name]()
+                times[name].append(elapsed)
     base = statistics.median(times["without"])
     print(f"{args.modules} modules, flake8 -j2, medians of {args.runs}: without plugin {base:.2f} s")
     for name, target in (("cold", 1.10), ("warm", 1.03)):
