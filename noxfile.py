@@ -26,8 +26,8 @@ nox.options.sessions = ["smoke"]
 nox.options.error_on_missing_interpreters = False  # absent is a skip, not a failure, on CI as well
 
 if shutil.which("pyenv"):  # pyenv's shims then find every build; the one in use (its shim sets it) stays first
-    current = os.environ.get("PYENV_VERSION") or subprocess.run(["pyenv", "version-name"], capture_output=True,
-                                                                 text=True).stdout.strip()
+    current = os.environ.get("PYENV_VERSION") or subprocess.run(
+        ["pyenv", "version-name"], capture_output=True, text=True).stdout.strip()
     builds = subprocess.run(["pyenv", "versions", "--bare"], capture_output=True, text=True).stdout.split()
     os.environ["PYENV_VERSION"] = ":".join(filter(None, dict.fromkeys([*current.split(":"), *builds])))
 

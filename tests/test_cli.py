@@ -7,13 +7,15 @@ import pytest
 
 from flake8_cio.fixers import cli
 
-BAD = "import time\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\ncio.identify('1', at=int(time.time() * 1000))\n"
+BAD = ("import time\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\n"
+       "cio.identify('1', at=int(time.time() * 1000))\n")
 GOOD = BAD.replace(" * 1000", "")
 UNFIXABLE = "from customerio import CustomerIO\ncio = CustomerIO('3f2a9c81d7e4b6051a2f', '9b8c7d6e5f4a3b2c1d0e')\n"
 
 
 def run(tmp_path, *args):
-    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", *args], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", *args], cwd=tmp_path, capture_output=True,
+                            text=True)
     assert "Traceback" not in result.stderr
     return result
 
@@ -163,7 +165,8 @@ def test_check_prints_the_line_numbers_of_the_file_as_it_is(tmp_path):
     assert "app.py:3:18: CIO402" in check.stdout, check.stdout + check.stderr
     fixed = run(tmp_path, "app.py")
     assert fixed.returncode == 1 and (tmp_path / "app.py").read_text() != source
-    line = next(n for n, text in enumerate((tmp_path / "app.py").read_text().splitlines(), 1) if "CustomerIO('3f" in text)
+    lines = (tmp_path / "app.py").read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "CustomerIO('3f" in text)
     assert f"app.py:{line}:18: CIO402" in fixed.stdout
 
 

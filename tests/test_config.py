@@ -46,12 +46,14 @@ def test_config_replaces_discovery_and_append_config_adds(project, tool):
     (project / "other.cfg").write_text("[flake8]\ncio-client-names = cio\n")
     (project / "extra.cfg").write_text("[flake8]\ncio-client-names = bus, cio\n")
     assert not finds(tool, project / "src", "--config", str(project / "other.cfg"))
-    assert finds(tool, project / "src", "--config", str(project / "other.cfg"), "--append-config", str(project / "extra.cfg"))
+    assert finds(tool, project / "src", "--config", str(project / "other.cfg"),
+                 "--append-config", str(project / "extra.cfg"))
 
 
 @pytest.mark.parametrize("tool", TOOLS)
 @pytest.mark.parametrize("table", ['[tool.flake8]\ncio-client-names = ["bus"]\n',
-                                   '[tool.flake8-cio]\nclient-names = ["bus"]\n'], ids=["flake8-pyproject", "flake8-cio"])
+                                   '[tool.flake8-cio]\nclient-names = ["bus"]\n'],
+                         ids=["flake8-pyproject", "flake8-cio"])
 def test_pyproject_tables(project, tool, table):
     (project / "src" / "pyproject.toml").write_text(table)
     assert finds(tool, project / "src")

@@ -69,19 +69,21 @@ def test_a_runtime_only_install_has_no_linter_and_cio_fix_says_what_to_install(d
     (wheel_path,) = dist.glob("*.whl")
     venv.create(tmp_path / "env", with_pip=True)
     python = tmp_path / "env" / "bin" / "python"
+    clean = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}  # only what the venv has
 
     def installed() -> set[str]:
         listed = subprocess.run([python, "-m", "pip", "list", "--format=freeze"], check=True, capture_output=True,
-                                text=True).stdout
+                                text=True, env=clean).stdout
         return {line.split("==")[0].lower() for line in listed.split()}
 
     before = installed()
-    subprocess.run([python, "-m", "pip", "install", "-q", str(wheel_path)], check=True, capture_output=True)
+    subprocess.run([python, "-m", "pip", "install", "-q", str(wheel_path)], check=True, capture_output=True, env=clean)
     assert installed() - before == {"flake8-cio", "urllib3", *(["tomli"] if sys.version_info < (3, 11) else [])}
     use = subprocess.run([python, "-c", "from flake8_cio.runtime import get_client, nonblocking; print('ok')"],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=clean)
     assert use.stdout.strip() == "ok", use.stderr
-    fix = subprocess.run([tmp_path / "env" / "bin" / "cio-fix", "."], cwd=tmp_path, capture_output=True, text=True)
+    fix = subprocess.run([tmp_path / "env" / "bin" / "cio-fix", "."], cwd=tmp_path, capture_output=True, text=True,
+                         env=clean)
     assert fix.returncode == 2 and "Traceback" not in fix.stderr
     assert "python3 -m pip install 'flake8-cio[lint]'" in fix.stderr
 
@@ -94,8 +96,8 @@ OTHERS = [v for v in nox.project.python_versions(nox.project.load_toml(ROOT / "p
 def test_smoke_run_of_the_installed_wheel(python):
     """noxfile.py's session: build and install the wheel with that Python, run the plugin, cio-fix and runtime
     tests against it. A Python that is not installed is skipped with nox's reason."""
-    result = subprocess.run([sys.executable, "-m", "nox", "--noxfile", str(ROOT / "noxfile.py"), "-s", f"smoke-{python}"],
-                            cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    command = [sys.executable, "-m", "nox", "--noxfile", str(ROOT / "noxfile.py"), "-s", f"smoke-{python}"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     skipped = re.search(r"Session smoke-\S+ skipped: (.*)", result.stderr)
     if skipped:
         pytest.skip(skipped.group(1))

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-BAD = "import time\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\ncio.identify('1', at=int(time.time() * 1000))\n"
+BAD = ("import time\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\n"
+       "cio.identify('1', at=int(time.time() * 1000))\n")
 GOOD = BAD.replace(" * 1000", "")
 
 pytestmark = [pytest.mark.timeout(900),

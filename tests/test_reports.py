@@ -20,7 +20,8 @@ def schema():
 
 def report(tmp_path, kind, *extra, source=EXAMPLE):
     (tmp_path / "app.py").write_text(source)
-    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", kind, *extra, "app.py"], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", kind, *extra, "app.py"],
+                            cwd=tmp_path,
                             capture_output=True, text=True)
     assert "Traceback" not in result.stderr
     assert (tmp_path / "app.py").read_text() == source  # a report changes nothing
@@ -114,8 +115,8 @@ def test_github_annotation_properties_are_escaped(tmp_path):
 def test_markdown_ticks_only_rules_that_ran_and_lists_skipped_files(tmp_path):
     (tmp_path / "broken.py").write_text("import customerio\ndef f(:\n")
     (tmp_path / "clean.py").write_text("import customerio\n")
-    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", "markdown", "--ignore", "CIO2", "."],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", "markdown", "--ignore", "CIO2",
+                             "."], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 2
     lines = result.stdout.splitlines()
     assert "No Customer.io findings." not in lines

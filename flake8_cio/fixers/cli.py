@@ -211,15 +211,15 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
                 *normalize_paths(split_list(config.get("extend-exclude", "")), directory), *args.exclude]
     per_file = tuple((normalize_path(pattern), _flake8_codes(codes)) for pattern, codes in
                      parse_files_to_codes_mapping(config.get("per-file-ignores", "")))  # as flake8: from the cwd
-    fix_setting = {name: _codes(config.get(flag(name)), rules, flag(name)) for name in FIX_OPTIONS}
+    fix = {name: _codes(config.get(flag(name)), rules, flag(name)) for name in FIX_OPTIONS}
     settings = Settings(
         options=Options.from_values(**values),
         select=_codes(args.select, rules, "--select") if args.select is not None else None,
         ignore=_codes(args.ignore, rules, "--ignore") | _flake8_codes(config.get("ignore"))
         | _flake8_codes(config.get("extend-ignore")),
         per_file_ignores=tuple(item for item in per_file if item[1]),
-        unfixable=fix_setting["unfixable"] | _codes(args.unfixable, rules, "--unfixable"),
-        extend_unsafe=fix_setting["extend_unsafe_fixes"] | _codes(args.extend_unsafe_fixes, rules, "--extend-unsafe-fixes"),
+        unfixable=fix["unfixable"] | _codes(args.unfixable, rules, "--unfixable"),
+        extend_unsafe=fix["extend_unsafe_fixes"] | _codes(args.extend_unsafe_fixes, rules, "--extend-unsafe-fixes"),
         unsafe=args.unsafe_fixes,
         write=not (args.check or args.diff or args.report or args.paths == ["-"]),
         report=bool(args.report),
@@ -229,7 +229,8 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cio-fix", description=__doc__.split("\n\n")[0],
-                                     epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+                                     epilog=__doc__.split("\n\n", 1)[1],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", default=["."],
                         help="files or directories (default: .); - reads stdin and writes the fixed code to stdout")
     parser.add_argument("--version", action="version", version=f"cio-fix {__version__} (flake8-cio)")
@@ -240,13 +241,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ignore", help="not these codes or prefixes (comma-separated)")
     parser.add_argument("--unfixable", help="report these codes or prefixes, never fix them")
     parser.add_argument("--extend-unsafe-fixes", help="treat the safe fixes of these codes or prefixes as unsafe")
-    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="parallel processes (default: cores)")
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                        help="parallel processes (default: cores)")
     parser.add_argument("--exclude", action="append", default=[],
                         help="glob of names or paths to skip (repeatable), added to the configuration's exclude")
     parser.add_argument("--exit-non-zero-on-fix", action="store_true", help="exit 1 when a file was changed")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are left or files change")
     parser.add_argument("--fix-only", action="store_true",
-                        help="apply fixes; do not list or fail on findings left (with --exit-non-zero-on-fix: pre-commit)")
+                        help="apply fixes; do not list or fail on findings left "
+                        "(with --exit-non-zero-on-fix: pre-commit)")
     parser.add_argument("--show-fixes", action="store_true", help="list each fix applied (or, with --check/--diff, "
                         "that would be) with its place")
     parser.add_argument("--statistics", action="store_true", help="count the findings left per code")
@@ -258,7 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="change nothing; write the review checklist (markdown), SARIF 2.1.0 or GitHub annotations")
     parser.add_argument("--output", "-o", help="write the report to this file instead of stdout")
     parser.add_argument("--quiet", "-q", action="store_true", help="no per-finding lines, only the summary")
-    parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation (markdown) and exit, as `ruff rule`")
+    parser.add_argument("--explain", metavar="CODE",
+                        help="print a rule's documentation (markdown) and exit, as `ruff rule`")
     for name in OPTION_SPECS:
         parser.add_argument(f"--{flag(name)}", dest=name, default=None, help=argparse.SUPPRESS)
     return parser

@@ -149,9 +149,11 @@ def sarif(items: list[Item], not_run: dict[str, str] | None = None, skipped: lis
         "partialFingerprints": {"flake8-cio/v1": fingerprint},
         **({"properties": {"fix": item.fix}} if item.fix else {}),
     } for item, fingerprint in zip(items, _fingerprints(items))]
-    notifications = [{"level": "error", "message": {"text": f"not checked: {reason}"},
-                      "locations": [{"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}}]}
+    notifications = [{"level": "error", "message": {"text": f"not checked: {reason}"}, "locations": [
+                      {"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}}]}
                      for path, reason in skipped]
+    not_checked = [{"level": "note", "descriptor": {"id": code}, "message": {"text": f"not checked: {why}"}}
+                   for code, why in (not_run or {}).items()]
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -159,9 +161,7 @@ def sarif(items: list[Item], not_run: dict[str, str] | None = None, skipped: lis
             "tool": {"driver": {"name": "flake8-cio", "version": __version__,
                                 "informationUri": "https://pypi.org/project/flake8-cio/", "rules": descriptors}},
             "invocations": [{"executionSuccessful": not skipped, "toolExecutionNotifications": notifications,
-                             "toolConfigurationNotifications": [
-                                 {"level": "note", "descriptor": {"id": code}, "message": {"text": f"not checked: {why}"}}
-                                 for code, why in (not_run or {}).items()]}],
+                             "toolConfigurationNotifications": not_checked}],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
@@ -185,7 +185,8 @@ class SarifFormatter(BaseFormatter):
         self.items: list[Item] = []
 
     def handle(self, error) -> None:
-        self.items.append(Item(repo_path(error.filename), error.line_number, error.column_number or 1, error.line_number,
+        self.items.append(Item(repo_path(error.filename), error.line_number, error.column_number or 1,
+                               error.line_number,
                                (error.column_number or 1) + 1, error.code, error.text, None))
 
     def stop(self) -> None:
