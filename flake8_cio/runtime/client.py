@@ -311,14 +311,12 @@ class RuntimeClient:
             log.error("flake8-cio runtime: spool %s failed (%r); continuing with memory only",
                       type(self._spool).__name__, error)
             self._spool_error = f"spool failed: {error!r}; memory only"
-            failed, self._spool = self._spool, MemorySpool()
-        try:
-            failed.close()
-        except Exception:
-            pass
+            self._spool = MemorySpool()  # the failed one closes when the worker lets go of it
 
     def _settled(self) -> bool:
-        return not self._queue and self._spool.depth() == 0
+        """Nothing queued, nothing in the journal's hands (checked in this order), nothing in the spool."""
+        worker = self._worker
+        return not self._queue and not (worker and worker.journal_lock.locked()) and self._spool.depth() == 0
 
     def flush(self, timeout: Optional[float] = None) -> bool:
         """Wait until everything accepted so far is delivered (or settled as failed); False on timeout or while

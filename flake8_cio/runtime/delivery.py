@@ -22,6 +22,7 @@ log = logging.getLogger("flake8_cio.runtime")
 
 MAX_BATCH_BYTES = 500_000  # Track API v2 /batch request limit
 JOURNAL_CHUNK = 500
+FILL_WARNING = 0.8
 PAUSE = {401: "credentials rejected", 403: "credentials rejected",
          404: "no such endpoint: check track_url", 405: "method not allowed: check track_url"}
 COUNTER_NAMES = ("accepted", "sent", "retried", "failed", "dropped", "rejected", "spooled", "replayed",
@@ -86,6 +87,8 @@ class Worker:
         self.attempt = 0
         self.max_bytes = MAX_BATCH_BYTES - 100  # lowered when the API answers 413
         self.last_error: Optional[str] = None
+        self.source: Spool = self.spool
+        self.fill_warned = False
         self.threads = [threading.Thread(target=self._journal_loop, name="flake8-cio-journal", daemon=True),
                         threading.Thread(target=self._send_loop, name="flake8-cio-send", daemon=True)]
         for thread in self.threads:
@@ -125,11 +128,20 @@ class Worker:
                     self.client.spool_failed(error)
                     continue
                 self.counters.add("spooled", stored)
+                self._watch_fill()
                 if stored < len(texts):
                     self.counters.add("overflowed", len(texts) - stored)
                     log.error("flake8-cio runtime: spool full, %d new events dropped", len(texts) - stored)
                 self.send_wake.set()
                 time.sleep(0)  # hand the GIL back between chunks: callers' latency depends on it
+
+    def _watch_fill(self) -> None:
+        """Warn once each time the spool passes FILL_WARNING of its size cap, before overflow drops anything."""
+        full = self.spool.fill() >= FILL_WARNING
+        if full and not self.fill_warned:
+            log.warning("flake8-cio runtime: the spool is over %d%% of its size cap (spool_max_bytes); at the cap "
+                        "the spool_overflow policy drops events", FILL_WARNING * 100)
+        self.fill_warned = full
 
     # -- sending ------------------------------------------------------------------------------------------------
     def _send_loop(self) -> None:
@@ -167,7 +179,8 @@ class Worker:
         if time.monotonic() < self.retry_at or not self.breaker.allow(cap=self._cap()):
             return False
         probing = self.breaker.state == "half-open"
-        entries = self.spool.claim(1 if probing else self.settings.batch_size, self.max_bytes)
+        self.source = self.spool  # settle on the spool the entries came from, even if it is swapped meanwhile
+        entries = self.source.claim(1 if probing else self.settings.batch_size, self.max_bytes)
         if not entries:
             return False
         batch = [e for e in entries if not is_v1(e.text)]
@@ -175,7 +188,7 @@ class Worker:
         ok = self.send_batch(batch) if batch else True
         for index, entry in enumerate(singles):
             if not ok:  # what is left of this claim goes back to the spool
-                self.spool.release([e.key for e in singles[index:]])
+                self.source.release([e.key for e in singles[index:]])
                 break
             ok = self.send_single(entry)
         return ok
@@ -240,7 +253,7 @@ class Worker:
         """A configuration error: keep every event and stop sending until a probe succeeds."""
         self.last_error = f"{reason}; sending paused, events kept in the spool"
         log.error("flake8-cio runtime: %s", self.last_error)
-        self.spool.release([e.key for e in entries])
+        self.source.release([e.key for e in entries])
         self.breaker.failure(hold=self.settings.breaker_cooldown * 4)
         return False
 
@@ -252,7 +265,7 @@ class Worker:
         self.attempt += 1
         wait = hold if hold is not None else backoff(self.attempt, cap=self.settings.max_backoff)
         isolated = self.attempt == 1 and server_fault and self.breaker.state == "closed"
-        self.spool.release([e.key for e in entries], delay=wait if isolated else 0.0)
+        self.source.release([e.key for e in entries], delay=wait if isolated else 0.0)
         if not isolated:
             self.retry_at = time.monotonic() + wait
         if server_fault:
@@ -264,7 +277,7 @@ class Worker:
     def _delivered(self, entries: List[Entry]) -> None:
         if not entries:
             return
-        self.spool.ack([e.key for e in entries])
+        self.source.ack([e.key for e in entries])
         self.counters.add("sent", len(entries))
         replayed = sum(1 for e in entries if e.foreign)
         if replayed:
@@ -281,7 +294,7 @@ class Worker:
         for entry in entries:
             log.error("flake8-cio runtime: Customer.io rejected an operation for good (%s): %s",
                       reasons.get(entry.key), _describe(entry.op))
-        self.spool.dead(entries, "; ".join(sorted(set(map(str, reasons.values())))))
+        self.source.dead(entries, "; ".join(sorted(set(map(str, reasons.values())))))
         self.counters.add("failed", len(entries))
         self.client.report_error(reasons, [e.op for e in entries])
 

@@ -223,39 +223,45 @@ class SQLiteSpool:
         rows = [(text, len(text), self.owner, now) for text in texts]
 
         def insert() -> int:
-            room = self._make_room(now, sum(r[1] for r in rows) + 64 * len(rows))
-            kept = rows if room else []
-            self.db.executemany("INSERT INTO spool (op, size, owner, at) VALUES (?, ?, ?, ?)", kept)
-            return len(kept)
+            dropped = self._expire(now)
+            drop_new = self.limits.overflow == "drop_new"
+            refuse = drop_new and self._used() + sum(r[1] + 64 for r in rows) > self.limits.max_bytes
+            if not refuse:
+                self.db.executemany("INSERT INTO spool (op, size, owner, at) VALUES (?, ?, ?, ?)", rows)
+                dropped += 0 if drop_new else self._drop_oldest()
+            if dropped:
+                self.limits.on_overflow(dropped)
+            return 0 if refuse else len(rows)
         return self._write(insert)
 
     def _used(self) -> int:
         pages, free = (self.db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "freelist_count"))
         return (pages - free) * self.page_size
 
-    def _make_room(self, now: float, incoming: int) -> bool:
-        """Apply the age cap (once a minute) and the size cap; False when the new rows are to be refused
-        (overflow="drop_new"; the caller counts them)."""
+    def _expire(self, now: float) -> int:
+        """The age cap, applied at most once a minute."""
+        if now - self.expired_at < self.EXPIRE_EVERY:
+            return 0
+        self.expired_at = now
+        return self.db.execute("DELETE FROM spool WHERE at > 0 AND at < ?", (now - self.limits.max_age,)).rowcount
+
+    def _drop_oldest(self) -> int:
+        """The size cap: drop the oldest entries (in flight too) until the file's used pages fit."""
         dropped = 0
-        if now - self.expired_at > self.EXPIRE_EVERY:
-            self.expired_at = now
-            dropped += self.db.execute("DELETE FROM spool WHERE at > 0 AND at < ? AND lease_until < ?",
-                                       (now - self.limits.max_age, now)).rowcount
-        excess = self._used() + incoming - self.limits.max_bytes
-        room = excess <= 0
-        if not room and self.limits.overflow == "drop_oldest":
+        excess = self._used() - self.limits.max_bytes
+        while excess > 0:
             victims, freed = [], 0
-            for seq, size in self.db.execute("SELECT seq, size FROM spool WHERE lease_until < ? ORDER BY seq", (now,)):
+            for seq, size in self.db.execute("SELECT seq, size FROM spool ORDER BY seq"):
                 if freed >= excess:
                     break
                 victims.append((seq,))
                 freed += size + 64
+            if not victims:
+                break
             self.db.executemany("DELETE FROM spool WHERE seq=?", victims)
             dropped += len(victims)
-            room = True
-        if dropped:
-            self.limits.on_overflow(dropped)
-        return room
+            excess = self._used() - self.limits.max_bytes
+        return dropped
 
     def fill(self) -> float:
         with self.lock:
@@ -307,7 +313,12 @@ class SQLiteSpool:
             return self.db.execute("SELECT COUNT(*) FROM spool").fetchone()[0]
 
     def close(self) -> None:
+        """Free this process's leases (the next process on the file claims them at once), then close."""
         with self.lock:
+            try:
+                self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (self.owner,))
+            except sqlite3.Error:
+                pass  # a full disk or a closed file: the leases expire or are freed at the next start
             self.db.close()
 
 
@@ -347,6 +358,7 @@ class RedisSpool:
         self.key, self.dead_key, self.group = key, key + ":dead", "flake8-cio"
         self.consumer = owner_id()
         self.held: dict = {}  # entry id -> monotonic time before which it is not claimed again
+        self.inflight: set = set()  # claimed and not yet settled: pending, but not to be read again
         try:
             self.redis.xgroup_create(self.key, self.group, id="0", mkstream=True)
         except redis.ResponseError as error:
@@ -363,8 +375,9 @@ class RedisSpool:
     def claim(self, max_items: int, max_bytes: int) -> List[Entry]:
         now = time.monotonic()
         self.held = {key: until for key, until in self.held.items() if until > now}
-        pending = self.redis.xreadgroup(self.group, self.consumer, {self.key: "0"}, count=max_items + len(self.held))
-        messages = [m for m in (pending[0][1] if pending else []) if m[0] not in self.held][:max_items]
+        skip = self.inflight | set(self.held)
+        pending = self.redis.xreadgroup(self.group, self.consumer, {self.key: "0"}, count=max_items + len(skip))
+        messages = [m for m in (pending[0][1] if pending else []) if m[0] not in skip][:max_items]
         if len(messages) < max_items:
             _, stolen, *_ = self.redis.xautoclaim(self.key, self.group, self.consumer, self.LEASE_MS, "0-0",
                                                   count=max_items - len(messages))
@@ -377,7 +390,9 @@ class RedisSpool:
             for msg_id, fields in sorted(messages, key=lambda m: tuple(map(int, m[0].split(b"-"))))
             if fields
         ]
-        return _take(entries, max_items, max_bytes)  # the rest stay pending to us and come first next time
+        taken = _take(entries, max_items, max_bytes)  # the rest stay pending to us and come first next time
+        self.inflight.update(e.key for e in taken)
+        return taken
 
     def ack(self, keys: Iterable[Any]) -> None:
         keys = list(keys)
@@ -388,9 +403,12 @@ class RedisSpool:
                 pipe.execute()
             for key in keys:
                 self.held.pop(key, None)
+                self.inflight.discard(key)
 
     def release(self, keys: Iterable[Any], delay: float = 0.0) -> None:
         """Entries stay pending for this consumer and are read first by its next claim (after `delay`)."""
+        keys = list(keys)
+        self.inflight.difference_update(keys)
         if delay > 0:
             until = time.monotonic() + delay
             self.held.update((key, until) for key in keys)

@@ -1,0 +1,179 @@
+"""The spools: one contract for memory, SQLite and Redis; naming by workspace and region (a rotated key and an older
+spool file are replayed); a full disk; permissions; caps on the spool and on dead letters."""
+import os
+import sqlite3
+import stat
+import time
+import uuid
+
+import pytest
+
+from flake8_cio.runtime import RuntimeClient
+from flake8_cio.runtime.spool import Limits, MemorySpool, RedisSpool, SQLiteSpool
+
+from .conftest import FAST, tally, wait_for
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def spool(request, tmp_path):
+    if request.param == "memory":
+        yield MemorySpool()
+    elif request.param == "sqlite":
+        yield SQLiteSpool(tmp_path / "contract.sqlite3")
+    else:
+        made = RedisSpool(request.getfixturevalue("redis_url"), f"contract:{uuid.uuid4().hex}")
+        yield made
+        made.redis.delete(made.key, made.dead_key)
+
+
+def texts(*names):
+    return [f'{{"name":"{name}"}}' for name in names]
+
+
+def test_spool_contract(spool):
+    assert spool.put(texts("a", "b", "c", "d", "e")) == 5 and spool.depth() == 5
+    first = spool.claim(2, 10_000)
+    assert [e.op["name"] for e in first] == ["a", "b"]  # journal order
+    assert [e.op["name"] for e in spool.claim(10, 20)] == ["c"]  # the byte limit, but always at least one
+    spool.release([first[1].key])
+    spool.ack([first[0].key])
+    again = spool.claim(10, 10_000)
+    assert [e.op["name"] for e in again] == ["b", "d", "e"]  # a released entry goes back to its place
+    spool.release([again[0].key], delay=0.5)  # set aside: younger entries go first
+    spool.release([e.key for e in again[1:]])
+    assert [e.op["name"] for e in spool.claim(10, 10_000)] == ["d", "e"]
+    time.sleep(0.6)
+    late = spool.claim(10, 10_000)
+    assert [e.op["name"] for e in late] == ["b"]
+    spool.dead(late, "HTTP 400")
+    assert spool.depth() == 3  # c, d, e still claimed, not acknowledged
+    spool.close()
+
+
+def default_client(url, key, **options):
+    return RuntimeClient("site-1", key, track_url=url, **{**FAST, **options})
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "flake8-cio"
+
+
+def test_a_corrected_key_delivers_what_the_wrong_key_left(loopback, cache):
+    import base64
+
+    right = "Basic " + base64.b64encode(b"site-1:right-key").decode()
+    server = loopback(lambda path, body: None)
+    server.answer = lambda path, body: (200, {}, b"{}") if server.requests[-1][1]["Authorization"] == right \
+        else (401, {}, b"")
+    wrong = default_client(server.url, "wrong-key")
+    sent = list(range(20))
+    for i in sent:
+        wrong.track(f"u{i}", "clicked", {"i": i})
+    assert wait_for(lambda: "credentials" in (wrong.health()["last_error"] or ""))
+    wrong.close(0.5)
+    corrected = default_client(server.url, "right-key")
+    assert corrected.flush(10)
+    assert tally(server.accepted, sent)["lost"] == 0 and corrected.health()["counters"]["replayed"] == 20
+    assert [p.name for p in cache.glob("*.sqlite3")] == ["spool-us-" + p.name[9:] for p in cache.glob("*.sqlite3")]
+    corrected.close(1)
+
+
+def test_an_older_spool_file_of_the_same_credentials_is_replayed(loopback, cache):
+    import hashlib
+
+    server = loopback()
+    legacy = cache / f"spool-{hashlib.sha256(b'site-1:key').hexdigest()[:16]}.sqlite3"
+    old = SQLiteSpool(legacy)
+    old.put([f'{{"type":"person","identifiers":{{"id":"u{i}"}},"action":"event","name":"old",'
+             f'"attributes":{{"i":{i}}},"id":"01HZ0000000000000000000{i:03d}"}}' for i in range(5)])
+    old.close()
+    client = default_client(server.url, "key")
+    assert client.flush(10)
+    assert tally(server.accepted, range(5))["lost"] == 0 and not legacy.exists()
+    client.close(1)
+
+
+def test_the_spool_is_private(cache):
+    client = default_client("http://127.0.0.1:9", "key")
+    client.track("u1", "clicked")
+    client.flush(0.1)
+    (path,) = cache.glob("*.sqlite3")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and stat.S_IMODE(os.stat(cache).st_mode) == 0o700
+    client.close(0.1)
+
+
+def test_a_full_disk_rolls_back_falls_back_to_memory_and_the_file_recovers(loopback, tmp_path):
+    answers = {"status": 503}
+    server = loopback(lambda path, body: (answers["status"], {}, b"{}"))
+    path = str(tmp_path / "full.sqlite3")
+    client = RuntimeClient("site-1", "key", track_url=server.url, spool=path, **FAST)
+    for i in range(50):
+        client.track(f"u{i}", "clicked", {"i": i})
+    assert wait_for(lambda: client.health()["spool_depth"] == 50)
+    pages = client._spool.db.execute("PRAGMA page_count").fetchone()[0]
+    client._spool.db.execute(f"PRAGMA max_page_count={pages}")  # the disk is full now
+    for i in range(50, 100):
+        client.track(f"u{i}", "clicked", {"i": i, "pad": "x" * 500})
+    assert wait_for(lambda: client.health()["spool"] == "MemorySpool")
+    assert "full" in client.health()["last_error"]
+    answers["status"] = 200
+    assert client.flush(10)  # the events that failed to journal were kept in memory and delivered
+    client.close(1)
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    again = RuntimeClient("site-1", "key", track_url=server.url, spool=path, **FAST)
+    assert again.flush(10) and again.health()["spool"] == "SQLiteSpool"
+    counts = tally(server.accepted, range(100))
+    assert counts["lost"] == 0 and counts["duplicated"] == 0
+    again.close(1)
+
+
+@pytest.mark.parametrize("policy, kept", [("drop_oldest", "newest"), ("drop_new", "oldest")])
+def test_the_spool_is_capped_by_size_with_an_explicit_overflow_policy(tmp_path, policy, kept):
+    limits = Limits(max_bytes=200_000, overflow=policy)
+    spool = SQLiteSpool(tmp_path / "capped.sqlite3", limits)
+    overflowed = []
+    limits.on_overflow = overflowed.append
+    stored = sum(spool.put([f'{{"i":{i},"pad":"{"x" * 1000}"}}']) for i in range(400))
+    left = [e.op["i"] for e in spool.claim(1000, 10**9)]
+    assert 100 < len(left) < 200 and spool.fill() <= 1.01  # pages, not rows: within a page of the cap
+    if kept == "newest":
+        assert left[-1] == 399 and sum(overflowed) == 400 - len(left) and stored == 400
+    else:
+        assert left == list(range(len(left))) and stored == len(left) and not overflowed
+
+
+def test_the_spool_drops_what_is_older_than_its_age_cap(tmp_path):
+    limits = Limits(max_age=0.2)
+    spool = SQLiteSpool(tmp_path / "aged.sqlite3", limits)
+    overflowed = []
+    limits.on_overflow = overflowed.append
+    spool.put(texts("old"))
+    time.sleep(0.3)
+    spool.expired_at = 0  # the age cap is applied at most once a minute
+    spool.put(texts("new"))
+    assert [e.op["name"] for e in spool.claim(10, 10_000)] == ["new"] and overflowed == [1]
+
+
+def test_dead_letters_are_kept_within_their_caps(tmp_path):
+    spool = SQLiteSpool(tmp_path / "dead.sqlite3", Limits(dead_max_bytes=5_000))
+    for _ in range(20):
+        spool.put([f'{{"pad":"{"x" * 1000}"}}'])
+        spool.dead(spool.claim(1, 10**6), "HTTP 400")
+    kept = spool.db.execute("SELECT COUNT(*), SUM(LENGTH(op)) FROM dead").fetchone()
+    assert 0 < kept[0] < 20 and kept[1] <= 5_000
+
+
+def test_health_shows_how_full_the_spool_is_and_overflow_is_counted(loopback, tmp_path, caplog):
+    server = loopback(lambda path, body: (503, {}, b""))
+    client = RuntimeClient("site-1", "key", track_url=server.url, spool=str(tmp_path / "s.sqlite3"),
+                           spool_max_bytes=300_000, **FAST)
+    for i in range(600):
+        client.track(f"u{i}", "clicked", {"pad": "x" * 1000})
+    assert wait_for(lambda: client.health()["counters"]["overflowed"] > 0)
+    assert 0.5 < client.health()["spool_fill"] <= 1.01
+    assert sum("over 80% of its size cap" in r.message for r in caplog.records) == 1
+    client.close(0.1)
