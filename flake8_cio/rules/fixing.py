@@ -193,6 +193,29 @@ def merge_entries(call, keyword: str, position: int | None, elements: list, firs
     return call.with_changes(args=args)
 
 
+def keeping_comments(kept, *dropped):
+    """``kept`` in place of a larger expression, with the comments that sat in the ``dropped`` whitespace moved
+    before its closing parenthesis (added if it has none): a safe fix keeps comments."""
+    import libcst as cst
+
+    comments, indent = [], ""
+    for space in dropped:
+        if isinstance(space, cst.ParenthesizedWhitespace):
+            comments += [line.comment.value for line in (space.first_line, *space.empty_lines) if line.comment]
+            indent = space.last_line.value
+    if not comments:
+        return kept
+    lines = [cst.EmptyLine(indent=False, whitespace=cst.SimpleWhitespace(indent), comment=cst.Comment(c))
+             for c in comments[1:]]
+    space = cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comments[0])),
+        empty_lines=lines, indent=False, last_line=cst.SimpleWhitespace(indent))
+    lpar = kept.lpar or [cst.LeftParen()]
+    rpar = list(kept.rpar) or [cst.RightParen()]
+    rpar[-1] = rpar[-1].with_changes(whitespace_before=space)
+    return kept.with_changes(lpar=lpar, rpar=rpar)
+
+
 def _separated(elements: list) -> list:
     """Elements separated by ", ", keeping commas they already carry (with their comments)."""
     import libcst as cst

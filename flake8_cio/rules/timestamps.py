@@ -7,7 +7,7 @@ from typing import Iterator
 from .. import sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Model, name_tokens
-from .fixing import edit_site, span
+from .fixing import edit_site, keeping_comments, span
 
 RULES = (
     Rule("CIO101", "millisecond-timestamp", "Millisecond, microsecond or nanosecond epoch timestamp given to Customer.io", SAFE, RuleDoc(
@@ -297,7 +297,8 @@ def _drop_scale(node, finding, edit):
     if "divisor" in data:
         return node.with_changes(right=cst.parse_expression(data["divisor"]))
     kept = node.left if data["keep"] == "left" else node.right
-    return kept.with_changes(lpar=node.lpar, rpar=node.rpar) if node.lpar else kept
+    kept = kept.with_changes(lpar=node.lpar, rpar=node.rpar) if node.lpar else kept
+    return keeping_comments(kept, node.operator.whitespace_before, node.operator.whitespace_after)
 
 
 def _literal_to_seconds(node, finding, edit):

@@ -22,6 +22,13 @@ def sync(user, when):
     cio.track(user.id, "paid", {"at": datetime.now(dt.timezone.utc)})
     cio.track(user.id, "paid", {"at": dt.datetime.now(dt.timezone.utc)})
     cio.identify(user.id, last_login_at=1700000000123)
+    cio.identify(
+        user.id,
+        signed_up_at=int(
+            (t.time()  # comments in what the fix drops are kept
+            )
+        ),
+    )
 
 
 def only_reader(user):
