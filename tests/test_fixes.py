@@ -103,3 +103,17 @@ def test_linting_never_imports_libcst(tmp_path):
             "print('libcst' in sys.modules)\n")
     run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "app.py")], capture_output=True, text=True)
     assert "CIO101" in run.stdout and run.stdout.strip().endswith("False"), run.stdout + run.stderr
+
+
+def test_track_keywords_are_rewritten_only_in_projects_on_the_3x_sdk(tmp_path):
+    """CIO404's rewrite is right only on customerio 3.x: the SDK version comes from the project's pin."""
+    source = "from customerio import CustomerIO\ncio = CustomerIO(S, K)\ncio.track('1', 'paid', plan='pro')\n"
+    fixed = {}
+    for pin in ("2.4", "3.2.0"):
+        project = tmp_path / pin
+        project.mkdir()
+        (project / "requirements.txt").write_text(f"customerio=={pin}\n")
+        (project / "billing.py").write_text(source)
+        fixed[pin] = fix_source(source, str(project / "billing.py"), Options()).source
+    assert fixed["2.4"] == source
+    assert "cio.track('1', 'paid', data={\"plan\": 'pro'})" in fixed["3.2.0"]
