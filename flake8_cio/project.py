@@ -17,17 +17,20 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from . import pins, sdk
 from .options import Options
 from .semantic import OWN
 
-ANALYSER_VERSION = "1"
+ANALYSER_VERSION = "3"
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 SDK_CALL = "<sdk>"
 MAX_DEPTH = 8
+CALLED = re.compile(r"^([^()]*)\(([^()]*)\)(.*)$")  # app.Notifier(0=track).send
 IMPORT_WORD = re.compile(r"import\b")
-IMPORT_LINE = re.compile(r"[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))")
+IMPORT_LINE = re.compile(
+    r"[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))")
 NOT_PROJECT = {"venv", ".venv", "env", "site-packages", "node_modules", "build", "dist", ".tox", ".nox", ".git"}
 
 
@@ -189,7 +192,7 @@ class Project:
 
     def _load_summary(self, path: Path) -> dict:
         text = _read(path)
-        if text is None or not self._relevant_module(path, 0) or self.is_vendored(path):
+        if text is None or self.is_vendored(path):
             return EMPTY
         key = self.cache.key(text, self._fingerprint())
         cached = self.cache.get(key)
@@ -216,13 +219,15 @@ class Project:
         ``f()`` in a reference is the result of calling ``f``: a factory's client or a class's instance."""
         if depth > MAX_DEPTH:
             return None
-        if "()" in ref:
-            callee, _, rest = ref.partition("()")
+        called = CALLED.match(ref)
+        if called:
+            callee, arguments, rest = called.groups()
             made = self.resolve(callee, depth + 1)
             if made and made[0] == "factory":
                 return _sdk_method(made[2]["kind"], rest.lstrip(".")) if rest else ("client", made[2]["kind"])
             if made and made[0] == "class":
-                return self.resolve(made[1] + rest, depth + 1) if rest else ("instance", made[1])
+                method = self.resolve(made[1] + rest, depth + 1) if rest else ("instance", made[1])
+                return _given_clients(self, method, made[2], arguments)
             return None
         split = self.split(ref)
         if split is None:
@@ -276,11 +281,34 @@ class Project:
         """Functions that a ``urls.py`` of the project registers as views (``path("x/", views.signup)``)."""
         if not hasattr(self, "_routed"):
             self._routed = set()
-            for path in _project_files(self.root, "urls.py"):
+            for path in _project_files(self.root, lambda name: name == "urls.py"):
                 module = self.module_name(str(path))
                 if module:
                     self._routed.update(self.summary(module)["routes"])
         return self._routed
+
+    def modules(self) -> list[str]:
+        """Every module of the project, for what only the whole project can tell (CIO303: does anyone get an email)."""
+        if not hasattr(self, "_modules"):
+            paths = _project_files(self.root, lambda name: name.endswith(".py"))
+            self._modules = sorted({name for name in map(self.module_name, map(str, paths)) if name})
+        return self._modules
+
+
+def _given_clients(project: Project, method: tuple | None, cls: dict, arguments: str) -> tuple | None:
+    """A method of an instance that was given clients (``Notifier(cio).send``): its calls on the attributes holding
+    them (``self.client.track()``) are SDK calls, so the first blocking one becomes the method's direct call."""
+    if not (method and method[0] == "function" and arguments and not method[2]["direct"]):
+        return method
+    given = dict(pair.split("=", 1) for pair in arguments.split(","))
+    for attr, name, text, line in method[2]["held"]:
+        where = cls["injected"].get(attr)
+        kind = where and (given.get(where[0]) or given.get(str(where[1])))
+        if kind and kind.startswith("@"):
+            kind = project.client_kind(kind[1:])
+        if kind in (sdk.TRACK, sdk.APP) and _sdk_method(kind, name):
+            return method[0], method[1], {**method[2], "direct": [text, line]}
+    return method
 
 
 def _sdk_method(kind: str, method: str) -> tuple | None:
@@ -288,7 +316,7 @@ def _sdk_method(kind: str, method: str) -> tuple | None:
 
 
 EMPTY = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "imports": {}, "instances": {},
-         "routes": []}
+         "routes": [], "profiles": {"emails": False, "identifies": []}}
 
 
 def _imported_modules(text: str, package: list[str]) -> list[str]:
@@ -319,12 +347,11 @@ def _line_modules(source: str | None, names: str | None, plain: str | None, pack
     return [m for m in [base, *(f"{base}.{n}" if base else n for n in listed if n and n != "*")] if m]
 
 
-def _project_files(root: Path, name: str) -> list[Path]:
+def _project_files(root: Path, wanted: Callable[[str], bool]) -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in NOT_PROJECT and not d.startswith(".")]
-        if name in files:
-            found.append(Path(folder, name))
+        found += [Path(folder, name) for name in files if wanted(name)]
     return found
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TRACK, APP, ANALYTICS, RUNTIME = "track", "app", "analytics", "runtime"
+KINDS = frozenset({TRACK, APP, ANALYTICS, RUNTIME})
 
 #: Constructor qualified names and the kind of client they build.
 CONSTRUCTORS = {

@@ -324,7 +324,7 @@ class Model:
             return None
         if isinstance(expr, ast.Call):
             inner = self.ref_of(expr.func, scope, depth)
-            return f"{inner}()" if inner else None
+            return f"{inner}({self._client_arguments(expr, scope)})" if inner else None
         if isinstance(expr, ast.Name):
             return self._name_ref(expr.id, scope, depth)
         if isinstance(expr, ast.Attribute):
@@ -333,6 +333,20 @@ class Model:
             base = self.ref_of(expr.value, scope, depth)
             return f"{base}.{expr.attr}" if base else None
         return None
+
+    def _client_arguments(self, call: ast.Call, scope: Scope) -> str:
+        """``0=track,client=@app.crm.cio``: the arguments of a call that are clients (a kind) or may be (another
+        module's name, ``@`` and its reference), for a class that holds what it is given (``Notifier(cio)``)."""
+        given = [(str(i), a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
+        given += [(k.arg, k.value) for k in call.keywords if k.arg]
+        parts = []
+        for where, arg in given:
+            if isinstance(arg, (ast.Name, ast.Attribute)):
+                kind = self.client_kind(arg, scope)
+                ref = self.ref_of(arg, scope) if kind not in sdk.KINDS else None
+                if kind in sdk.KINDS or (ref and not set(ref) & set("(),=")):
+                    parts.append(f"{where}={kind if kind in sdk.KINDS else '@' + ref}")
+        return ",".join(parts)
 
     def _name_ref(self, name: str, scope: Scope, depth: int) -> str | None:
         if name in self.aliases:

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import ast
 
-from . import frameworks
+from . import frameworks, sdk
+from .rules.lifecycle import profiles
 from .scopes import FUNCTION_NODES, Function
 from .semantic import NOT_A_CLIENT, Model
-
-REAL_KINDS = {"track", "app", "analytics", "runtime"}
 
 
 def summarize(model: Model) -> dict:
     summary: dict = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "instances": {},
                      "imports": {local: name for local, name in model.aliases.items() if not name.startswith(".")},
-                     "routes": _routes(model)}
+                     "routes": _routes(model), "profiles": profiles(model)}
     for name, values in model.module.bindings.items():
         if name not in model.aliases and values:
             _module_name(model, summary, name, values)
@@ -31,14 +30,15 @@ def _module_name(model: Model, summary: dict, name: str, values: list) -> None:
     node = ast.Name(id=name, ctx=ast.Load())
     if len(values) == 1 and isinstance(values[0], FUNCTION_NODES):
         kind = model.factory_kind(node)
-        if kind in REAL_KINDS:
+        if kind in sdk.KINDS:
             fn = model.functions[values[0]]
             summary["factories"][name] = {"kind": kind, "cached": model.runs_once(fn), "line": values[0].lineno}
     elif len(values) == 1 and isinstance(values[0], ast.ClassDef):
-        summary["classes"][name] = {"line": values[0].lineno, "constructs": _constructs(model, values[0])}
+        summary["classes"][name] = {"line": values[0].lineno, "constructs": _constructs(model, values[0]),
+                                    "injected": _injected(model, values[0])}
     else:
         kind = model.client_kind(node, model.module)
-        if kind in REAL_KINDS:
+        if kind in sdk.KINDS:
             summary["clients"][name] = kind
             return
         exprs = [v for v in values if isinstance(v, ast.expr)]
@@ -59,8 +59,32 @@ def _constructs(model: Model, cls: ast.ClassDef) -> str | None:
             for value in values:
                 if isinstance(value, ast.Call):
                     kind = model.value_kind(value, model.module)
-                    if kind in REAL_KINDS:
+                    if kind in sdk.KINDS:
                         return kind
+    return None
+
+
+def _injected(model: Model, cls: ast.ClassDef) -> dict:
+    """Attributes set from an untyped ``__init__`` parameter (``self.client = client``): a client when the caller
+    passes one. {attribute: [parameter, position]}; resolved per instance by the project model."""
+    init = next((model.functions[n] for n in cls.body if isinstance(n, FUNCTION_NODES) and n.name == "__init__"), None)
+    if init is None:
+        return {}
+    params = [a.arg for a in (*init.node.args.posonlyargs, *init.node.args.args)][1:]
+    injected = {}
+    for (owner, attr), values in model.self_attrs.items():
+        if owner is cls and len(values) == 1 and isinstance(values[0], ast.Name) and values[0].id in params and \
+                init.scope.params[values[0].id].annotation is None:
+            injected[attr] = [values[0].id, params.index(values[0].id)]
+    return injected
+
+
+def _held_call(site) -> list | None:
+    """``self.client.track(...)``: a call on an attribute, an SDK call if the instance was given a client there."""
+    func = site.node.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and \
+            isinstance(func.value.value, ast.Name) and func.value.value.id == "self":
+        return [func.value.attr, func.attr, f"{ast.unparse(func)}()", site.node.lineno]
     return None
 
 
@@ -69,7 +93,7 @@ def _function_name(fn: Function) -> str:
 
 
 def _function(model: Model, fn: Function) -> dict:
-    direct, calls, forwards = None, [], {}
+    direct, calls, forwards, held = None, [], {}, []
     params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
     if fn.cls is not None and params and "staticmethod" not in frameworks.decorator_names(model, fn):
         params = params[1:]
@@ -79,6 +103,8 @@ def _function(model: Model, fn: Function) -> dict:
             ref = model.ref_of(site.node.func, site.scope)
             if ref and ref not in calls:
                 calls.append(ref)
+            if fn.cls is not None and _held_call(site):
+                held.append(_held_call(site))
             continue
         if direct is None and model.blocks(call):
             direct = [f"{ast.unparse(call.node.func)}()", call.node.lineno]
@@ -86,7 +112,7 @@ def _function(model: Model, fn: Function) -> dict:
             if isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings:
                 forwards.setdefault(expr.id, [call.kind, call.method, sdk_param])
     return {"line": fn.node.lineno, "async": fn.is_async, "direct": direct, "calls": calls, "forwards": forwards,
-            "params": params}
+            "params": params, "held": held}
 
 
 def _routes(model: Model) -> list[str]:
