@@ -114,6 +114,7 @@ def test_flake8_excludes_and_ignores_from_the_config_are_honoured(tmp_path):
         (tmp_path / folder / "m.py").write_text(BAD)
     result = run(tmp_path, "--check", ".")
     assert "2 files scanned, 1 would change" in result.stderr  # app/m.py; scripts/m.py has CIO101 ignored
+    assert "1 files scanned" in run(tmp_path, "--check", "--exclude", "app/*.py", ".").stderr  # relative to here
     (tmp_path / "setup.cfg").write_text("[flake8]\nextend-ignore = CIO1\n")
     assert "0 would change" in run(tmp_path, "--check", ".").stderr
 

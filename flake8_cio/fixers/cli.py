@@ -208,7 +208,8 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
     values = option_values(config)
     values.update({name: getattr(args, name) for name in OPTION_SPECS if getattr(args, name) is not None})
     excludes = [*DEFAULT_EXCLUDES, *normalize_paths(split_list(config.get("exclude", "")), directory),
-                *normalize_paths(split_list(config.get("extend-exclude", "")), directory), *args.exclude]
+                *normalize_paths(split_list(config.get("extend-exclude", "")), directory),
+                *normalize_paths(args.exclude)]
     per_file = tuple((normalize_path(pattern), _flake8_codes(codes)) for pattern, codes in
                      parse_files_to_codes_mapping(config.get("per-file-ignores", "")))  # as flake8: from the cwd
     fix = {name: _codes(config.get(flag(name)), rules, flag(name)) for name in FIX_OPTIONS}
@@ -280,8 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     stdin = "-" in args.paths
     try:
         rules = all_rules()
-        if stdin and args.paths != ["-"]:
-            raise UsageError("- (stdin) cannot be combined with other paths")
+        if stdin and (args.paths != ["-"] or args.report):
+            raise UsageError("- (stdin) cannot be combined with other paths or --report")
         if args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         settings, excludes = settings_from(args, rules)

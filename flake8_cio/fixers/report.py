@@ -48,8 +48,10 @@ def repo_path(path: str) -> str:
     """A file's path relative to the repository root, with forward slashes: what SARIF, annotations and the
     checklist need whatever folder the tool ran from. Paths outside the repository stay absolute."""
     cwd = os.getcwd()
-    absolute = Path(cwd, path).resolve() if path not in ("-", "stdin") else Path(path)
-    root = Path(_root(cwd)).resolve()
+    # real folders on both sides (git reports the real top level), the file itself as named: a symlink in the
+    # repository stays where it is
+    absolute = Path(os.path.realpath(os.path.join(cwd, os.path.dirname(path))), os.path.basename(path))
+    root = Path(os.path.realpath(_root(cwd)))
     try:
         return absolute.relative_to(root).as_posix()
     except ValueError:
