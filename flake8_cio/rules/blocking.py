@@ -142,7 +142,7 @@ def check(model: Model) -> Iterator:
                 yield from _through_helper(model, site, helper, inner)
         elif helper is None and model.cio_call_at(site) is None:
             yield from _through_project(model, site)
-        if fn is not None and site.awaited and model.is_handler(fn) and last_name(site.node.func) in EXECUTORS:
+        if fn is not None and site.awaited and model.is_handler(fn) and _offloaded(site.node) is not None:
             yield from _awaited_executor(model, site)
 
 
@@ -257,8 +257,19 @@ def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) 
         )
 
 
+def _offloaded(call: ast.Call) -> list[ast.expr] | None:
+    """What an executor call runs in a worker thread: ``to_thread(f, ...)``, ``sync_to_async(f)(...)``,
+    ``run_in_executor(None, partial(f, ...))``; None when the call is not one."""
+    if isinstance(call.func, ast.Call) and last_name(call.func.func) in EXECUTORS:
+        return call.func.args
+    if last_name(call.func) not in EXECUTORS:
+        return None
+    return [a.args[0] if isinstance(a, ast.Call) and last_name(a.func) == "partial" and a.args else a for a in call.args]
+
+
 def _awaited_executor(model: Model, site: Site) -> Iterator:
-    for arg in site.node.args:
+    """An awaited off-loaded Customer.io call: the event loop stays free (not CIO502), the response still waits."""
+    for arg in _offloaded(site.node):
         if isinstance(arg, ast.Attribute) and (arg.attr in sdk.TRACK_METHODS or arg.attr in sdk.APP_METHODS) and \
                 model.client_kind(arg.value, site.scope) in (sdk.TRACK, sdk.APP, "?"):
             yield model.finding(

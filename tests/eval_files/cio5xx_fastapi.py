@@ -1,8 +1,10 @@
 # CIO501/CIO502: blocking calls in request handlers and async code (FastAPI, Starlette, aiohttp, Sanic, Litestar).
 import asyncio
+from functools import partial
 from typing import Optional
 
 from aiohttp import web
+from asgiref.sync import sync_to_async
 from customerio import CustomerIO
 from customerio import analytics
 from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI
@@ -79,3 +81,11 @@ async def other_sdk(user_id):
     segment.track(user_id, "signed_up")
     await shipping_api.track(user_id)
     mixpanel_client.identify(user_id)
+
+
+@app.post("/offloaded")
+async def offloaded(user_id: str):
+    await sync_to_async(cio.track)(user_id, "checked_out")  # expect: CIO501 "event loop free"
+    await asyncio.get_running_loop().run_in_executor(None, partial(cio.track, user_id, "paid"))  # expect: CIO501
+    asyncio.get_running_loop().run_in_executor(None, partial(cio.track, user_id, "fired"))  # not awaited: fine
+    await asyncio.to_thread(print, "done")
