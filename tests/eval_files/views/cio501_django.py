@@ -3,8 +3,9 @@ import time
 
 from customerio import CustomerIO
 from django.views import View
+from django.views.generic import FormView
 from flask.views import MethodView
-from rest_framework.decorators import api_view
+from rest_framework.decorators import action, api_view
 from rest_framework.viewsets import ModelViewSet
 
 from crm.clients import cio  # a project module: known by its name
@@ -79,3 +80,25 @@ def batched(rows):
 class Signals:
     def handle(self, sender, instance):
         tracker.identify(instance.id)
+
+
+class SignupFormView(FormView):
+    def form_valid(self, form):
+        cio.identify(form.instance.pk, plan="free")  # expect: CIO501
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        cio.track("1", "success_url_built")  # runs in the request too, but not a hook we know: silent by choice
+        return "/"
+
+
+class AccountViewSet(ModelViewSet):
+    def perform_create(self, serializer):
+        cio.identify(serializer.save().pk)  # expect: CIO501
+
+    @action(detail=True, methods=["post"])
+    def upgrade(self, request, pk=None):
+        cio.track(pk, "upgraded")  # expect: CIO501
+
+    def _helper(self, pk):
+        cio.track(pk, "helped")

@@ -1,0 +1,64 @@
+# Request handlers registered by call or hook, not only by route decorators (CIO501), and look-alikes that are not.
+import atexit
+import os
+import threading
+
+from aiohttp import web
+from customerio import CustomerIO
+from flask import Flask
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+cio = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])
+app = Flask(__name__)
+
+
+def signup():
+    cio.track("1", "signed_up")  # expect: CIO501
+
+
+app.add_url_rule("/signup", "signup", signup)
+
+
+def login():
+    cio.track("1", "logged_in")  # expect: CIO501
+
+
+app.add_url_rule("/login", view_func=login)
+
+
+@app.before_request
+def seen():
+    cio.track("1", "seen")  # expect: CIO501
+
+
+@app.teardown_appcontext
+def closed(error):
+    cio.track("1", "context_closed")
+
+
+async def homepage(request):
+    cio.identify("1", visited=True)  # expect: CIO502
+
+
+starlette = Starlette(routes=[Route("/", homepage)])
+
+
+def order(request):
+    cio.track("1", "ordered")  # expect: CIO501
+
+
+aio = web.Application()
+aio.router.add_post("/order", order)
+
+
+def flush_on_exit():
+    cio.track("1", "process_exited")
+
+
+def background():
+    cio.track("1", "background_ran")
+
+
+atexit.register(flush_on_exit)
+threading.Thread(target=background).start()
