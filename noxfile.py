@@ -22,6 +22,7 @@ OTHERS = [version for version in nox.project.python_versions(nox.project.load_to
           if version != MAIN]
 SMOKE_TESTS = ["tests/test_plugin.py", "tests/test_cli.py", "tests/runtime"]
 
+os.environ.pop("PYTHONPATH", None)  # the sessions must import the installed wheel, never a source tree
 nox.options.sessions = ["smoke"]
 nox.options.error_on_missing_interpreters = False  # absent is a skip, not a failure, on CI as well
 
