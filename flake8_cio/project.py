@@ -23,7 +23,7 @@ from . import pins, sdk
 from .options import Options
 from .semantic import OWN
 
-ANALYSER_VERSION = "3"
+ANALYSER_VERSION = "4"
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 SDK_CALL = "<sdk>"
 MAX_DEPTH = 8
@@ -316,7 +316,7 @@ def _sdk_method(kind: str, method: str) -> tuple | None:
 
 
 EMPTY = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "imports": {}, "instances": {},
-         "routes": [], "profiles": {"emails": False, "identifies": []}}
+         "routes": [], "profiles": {"emails": False, "identifies": [], "pending": False}}
 
 
 def _imported_modules(text: str, package: list[str]) -> list[str]:

@@ -1,0 +1,399 @@
+"""CIO302, CIO303: the profile lifecycle. A person is identified before events about them are sent, and the
+project gives people an address that email can reach."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+from weakref import WeakKeyDictionary
+
+from .. import sdk
+from ..semantic import CioCall, Model, Site, last_name, name_tokens, own_nodes, str_value
+from ..types import NONE, Rule, RuleDoc
+from .fixing import statements_around
+from .identity import is_email
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+RULES = (
+    Rule("CIO302", "track-before-identify", "Event sent for a person before the flow identifies them", NONE, RuleDoc(
+        checklist="a flow identifies a person before it sends events about them",
+        what="""
+            A `track()` or `pageview()` of the Track API for an id, followed later in the same function by an
+            `identify()` of the same id expression (directly, through a project wrapper that forwards the id, or
+            inside a project function the flow calls next, with its parameters mapped to the caller's arguments)
+            that creates or completes the profile: it sends `email` or `created_at`, or the flow is a signup or
+            user-creation function (`signup`, `register`, `create_user`). The identify must run whenever the event
+            did: a later statement of a block holding both, not in another branch, not only under a condition of
+            its own, inside every loop the event is in. Silent when an identify of that id, or a call of a project
+            function that identifies anyone, comes before the event; for another id or an id rebound in between;
+            for a later identify that only refreshes attributes (`last_seen_at` after `logged_in`); for events sent
+            inside a helper (its callers decide the order); and for the Data Pipelines client, whose SDK queues
+            both calls and ships them together in one batch, an order the Customer.io reference does not tie to
+            profile creation.
+            """,
+        why="""
+            A campaign the event triggers starts at once, against the profile as it is then: the person may not
+            exist yet, or lacks the attributes the identify is about to send (no `email` for the welcome message,
+            no `plan` for the segment filter), so the message is skipped or goes out wrong.
+            """,
+        wrong="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+
+            def signup(user):
+                cio.track(user.id, "signed_up")
+                cio.identify(user.id, email=user.email, plan=user.plan)
+            """,
+        right="""
+            from customerio import CustomerIO
+            cio = CustomerIO(SITE_ID, API_KEY)
+
+            def signup(user):
+                cio.identify(user.id, email=user.email, plan=user.plan)
+                cio.track(user.id, "signed_up")
+            """,
+        fix="""
+            none: moving the identify above the event is mechanical only when both are statements of one block
+            and nothing in between changes what the identify sends, and even then it is unsafe: Customer.io
+            receives the calls in another order, and when one call fails the other now runs (or not) where it
+            did not before. `cio-fix` rewrites expressions, and this is a move of a statement; the finding names the
+            identify to move.
+            """,
+    )),
+    Rule("CIO303", "profiles-never-emailed", "The project identifies people but never gives any of them an email",
+         NONE, RuleDoc(
+             checklist="people are given an `email` (or an email identifier) somewhere in the project",
+             what="""
+                 A project (every module, seen through the project model) that identifies people but where no
+                 identify sends an `email` attribute or trait, no call identifies people by email (an email as id,
+                 `identifiers={"email": ...}`, a merge by email), and no transactional email is sent to an address
+                 (`to=`, an invite event's `recipient`). Reported once per project, at the identify in a signup or
+                 user-creation flow (a function named like `signup`, `register`, `create_user`, or a function such
+                 a flow calls); with no such identify it cannot tell which call creates profiles and stays silent.
+                 A payload it cannot read (`**attrs`, traits or a request built elsewhere, dynamic `batch()`
+                 operations) counts as one that may send an email. Without the project model it judges a source
+                 that has no file as the whole program, and stays silent when project analysis is off.
+                 """,
+             why="""
+                 Email campaigns, newsletters and transactional templates address the profile's `email`
+                 attribute: profiles created without one can never be emailed, and every message to them is
+                 skipped, silently, in every campaign.
+                 """,
+             wrong="""
+                 from customerio import CustomerIO
+                 cio = CustomerIO(SITE_ID, API_KEY)
+
+                 def signup(user):
+                     cio.identify(user.id, plan=user.plan, created_at=user.joined)
+                 """,
+             right="""
+                 from customerio import CustomerIO
+                 cio = CustomerIO(SITE_ID, API_KEY)
+
+                 def signup(user):
+                     cio.identify(user.id, email=user.email, plan=user.plan, created_at=user.joined)
+                 """,
+             fix="none: which address to send, and whether people should have one, only the team knows.",
+             options="`cio-email-profiles` (default `true`): `false` turns the rule off for a workspace that reaches "
+                     "people only by push or SMS.",
+         )),
+)
+
+TRACK_KINDS = (sdk.TRACK, sdk.RUNTIME)
+EVENTS = {"track", "pageview"}
+SIGNUP_WORDS = {"signup", "register", "registration", "onboard", "onboarding", "enroll", "enrol"}
+CREATE_WORDS = {"create", "created", "new"}
+PERSON_WORDS = {"user", "customer", "account", "profile", "person", "member"}
+CREATION_ATTRIBUTES = {"email", "created_at"}
+TRY_NODES = (ast.Try, getattr(ast, "TryStar", ast.Try))
+MAX_DEPTH = 4
+SDK_METHOD_NAMES = {name for methods in sdk.METHODS.values() for name in methods}
+#: Profiles of project modules whose Customer.io calls go through clients of other modules, read with the project.
+_RESOLVED: WeakKeyDictionary[Project, dict[str, dict]] = WeakKeyDictionary()
+
+
+def check(model: Model) -> Iterator:
+    yield from _track_before_identify(model)
+    yield from _never_emailed(model)
+
+
+# -- what a module says about profiles (also its project summary's "profiles") ---------------------------------
+def profiles(model: Model) -> dict:
+    """Whether the module may give anyone an email address; its identify calls as [line of the top-level function
+    or method holding it (0: module level, nested or deferred), line, id as written there, client kind, whether it
+    sends what a new profile needs (`email`, `created_at`)]; and whether it calls SDK-named methods on names of
+    other project modules (``from app.clients import cio``), which only a read with the project can classify."""
+    if "profiles" not in model.memo:
+        identifies = []
+        for call in model.cio_calls:
+            person = _identified(call)
+            if person is not None:
+                fn = call.site.function
+                holder = fn.node.lineno if fn is not None and fn.parent is None and not call.site.deferred else 0
+                identifies.append([holder, call.node.lineno, _key(model, person, call.site), call.kind,
+                                   _creates(model, call)])
+        pending = any(
+            isinstance(site.node.func, ast.Attribute) and site.node.func.attr in SDK_METHOD_NAMES and
+            model.cio_call_at(site) is None and model.ref_of(site.node.func.value, site.scope) is not None
+            for site in model.sites) if model.linked is None else False
+        model.memo["profiles"] = {"emails": any(_gives_email(model, c) for c in model.data_calls),
+                                  "identifies": identifies, "pending": pending}
+    return model.memo["profiles"]
+
+
+def _identified(call: CioCall) -> ast.expr | None:
+    if call.method != "identify":
+        return None
+    return call.args.get("user_id") if call.kind == sdk.ANALYTICS else call.args.get("id")
+
+
+def _creates(model: Model, call: CioCall) -> bool:
+    return any(value.key in CREATION_ATTRIBUTES for value in model.values(call))
+
+
+def _key(model: Model, expr: ast.expr, site: Site) -> str:
+    return ast.unparse(model.value_of(expr, site.scope))
+
+
+def _gives_email(model: Model, call: CioCall) -> bool:
+    """Whether a call may give someone an email address: an `email` attribute, trait or identifier, an email as the
+    id, a transactional email or invite event sent to an address, a merge by email; or a payload that cannot be read
+    here (`**attrs`, traits or a request built elsewhere, operations built by code)."""
+    if call.method in ("identify", "batch") or call.kind == sdk.APP:
+        if call.star or any(_unreadable(model, call, param) for param in ("traits", "operations", "request")):
+            return True
+    for value in model.values(call):
+        if value.key in ("email", "recipient") or value.key == "to" and call.method == "send_email":
+            return True
+        if value.role == "identifier" and is_email(value.expr):
+            return True
+    if call.method == "merge_customers":
+        return any(str_value(call.args.get(p)) in ("email", None) for p in ("primary_id_type", "secondary_id_type"))
+    return False
+
+
+def _unreadable(model: Model, call: CioCall, param: str) -> bool:
+    if param not in call.args:
+        return False
+    value = model.value_of(call.args[param], call.site.scope)
+    if isinstance(value, ast.Call):
+        called = last_name(value.func) or ""
+        return not called.startswith("Send") and called != "dict"
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return not all(isinstance(model.value_of(e, call.site.scope), ast.Dict) for e in value.elts)
+    return not isinstance(value, ast.Dict)
+
+
+# -- CIO302 ---------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Identify:
+    site: Site  # the identify call, or the call of the project function that identifies
+    key: str | None  # the id as the flow writes it; None: someone this linter cannot name
+    creates: bool  # it sends what a new profile needs (`email`, `created_at`)
+    where: str  # how the message names it
+
+
+def _track_before_identify(model: Model) -> Iterator:
+    by_site: dict[Site, list[CioCall]] = {}
+    for call in model.data_calls:
+        by_site.setdefault(call.site, []).append(call)
+    for fn, sites in model.sites_by_function.items():
+        events, identifies = [], []
+        for site in sites:
+            if site not in by_site:
+                identifies += _called_identifies(model, site)
+            for call in by_site.get(site, ()):
+                if call.kind in TRACK_KINDS and call.method in EVENTS and "customer_id" in call.args:
+                    events.append((call, _key(model, call.args["customer_id"], site)))
+                elif call.kind in TRACK_KINDS and _identified(call) is not None:
+                    identifies.append(_Identify(site, _key(model, _identified(call), site), _creates(model, call),
+                                                f"the identify on line {call.node.lineno}"))
+                elif _identified(call) is not None:  # Data Pipelines: someone is identified, in its own order
+                    identifies.append(_Identify(site, None, False, ""))
+        signup = fn is not None and _signup_name(f"{fn.cls.name}.{fn.name}" if fn.cls else fn.name)
+        for event, key in events:
+            yield from _event_first(model, event, key, identifies, signup)
+
+
+def _event_first(model: Model, event: CioCall, key: str, identifies: list[_Identify], signup: bool) -> Iterator:
+    """Report an event whose person is identified later, by an identify that creates the profile or completes it
+    (it sends `email` or `created_at`, or the flow is a signup); earlier identifies of anyone it cannot name
+    silence it too."""
+    here = _position(event.node)
+    if any(_position(i.site.node) < here and i.key in (key, None) for i in identifies):
+        return
+    for later in sorted(identifies, key=lambda i: _position(i.site.node)):
+        if _position(later.site.node) > here and later.key == key and (later.creates or signup) and \
+                _runs_after(model, event.site, later.site, key):
+            yield model.finding(
+                "CIO302", event.node,
+                f"`{event.method}` for `{key}` is sent before that person is identified ({later.where}): a campaign "
+                "the event triggers runs against a profile that does not exist yet or lacks those attributes (no "
+                "`email` for the welcome message); identify first",
+            )
+            return
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return node.lineno, node.col_offset
+
+
+def _called_identifies(model: Model, site: Site) -> list[_Identify]:
+    """The identifies a call of a project function makes: those in its own body, the id mapped to the caller's
+    arguments (None when it cannot be), or one of someone (None) when a function it calls identifies."""
+    callee = _callee(model, site)
+    if callee is None:
+        return []
+    name, entry, records = callee
+    given = dict(zip(entry["params"], (a for a in site.node.args if not isinstance(a, ast.Starred))))
+    given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
+    found = [_Identify(site, _mapped(model, record, given, site), record[4], f"`{name}()` on line {site.node.lineno}")
+             for record in records]
+    if not found and model.linked is not None and _identifies_below(model, entry["calls"], MAX_DEPTH, set()):
+        found.append(_Identify(site, None, False, ""))
+    return found
+
+
+def _callee(model: Model, site: Site) -> tuple[str, dict, list] | None:
+    """(name, project summary entry, identify records) of the project function a call runs."""
+    if model.linked is not None:
+        found = model.resolve_call(site)
+        if not found or found[0] != "function":
+            return None
+        return found[1], found[2], _records(model, found[1], found[2])
+    fn = model.local_function(site.node, site)
+    if fn is None:
+        return None
+    from ..summary import _function  # the entry the project model would record (params, calls)
+
+    return fn.name, _function(model, fn), [r for r in profiles(model)["identifies"] if r[0] == fn.node.lineno]
+
+
+def _records(model: Model, qualname: str, entry: dict) -> list:
+    module = model.linked.split(qualname)[0]
+    return [r for r in _module_profiles(model, module)["identifies"] if r[0] == entry["line"]]
+
+
+def _module_profiles(model: Model, module: str) -> dict:
+    """A project module's profiles as a read with the project sees them: this module's own, a summary's when it
+    needs nothing from other modules, else the module read again with the project (once per process)."""
+    if module == model.module_name:
+        return profiles(model)
+    summary = model.linked.summary(module)["profiles"]
+    resolved = _RESOLVED.setdefault(model.linked, {})
+    if summary["pending"] and module not in resolved:
+        resolved[module] = summary
+        path = model.linked.module_path(module)
+        try:
+            text = path.read_text("utf-8")
+            tree = ast.parse(text, str(path))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            return summary
+        resolved[module] = profiles(Model(tree, text.splitlines(True), str(path), model.options, model.linked))
+    return resolved.get(module, summary)
+
+
+def _identifies_below(model: Model, refs: list[str], depth: int, seen: set[str]) -> bool:
+    """Whether one of the functions behind these references identifies anyone, at most ``depth`` calls down."""
+    for ref in refs:
+        if depth == 0 or ref in seen:
+            continue
+        seen.add(ref)
+        found = model.linked.resolve(ref)
+        if found and found[0] == "function" and (
+                _records(model, found[1], found[2]) or _identifies_below(model, found[2]["calls"], depth - 1, seen)):
+            return True
+    return False
+
+
+def _mapped(model: Model, record: list, given: dict[str, ast.expr], site: Site) -> str | None:
+    """The callee's identify id (``user.id``, its parameter ``user``) as the caller writes it (``new_user.id``)."""
+    _, _, text, kind, _ = record
+    if kind not in TRACK_KINDS:
+        return None
+    root = ast.parse(text, mode="eval").body
+    while isinstance(root, (ast.Attribute, ast.Subscript)):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id not in given or not text.startswith(root.id):
+        return None
+    return _key(model, given[root.id], site) + text[len(root.id):]
+
+
+def _runs_after(model: Model, first: Site, second: Site, key: str) -> bool:
+    """Whether ``second`` runs whenever ``first`` has run, with the id meaning the same person: a later statement
+    of a block holding both, reached through nothing but ``with`` and ``try`` bodies, inside every loop ``first``
+    is in, the id's names not rebound in between."""
+    if not set(first.loops) <= set(second.loops):
+        return False
+    path_a, path_b = statements_around(model, first), statements_around(model, second)
+    for depth, ((statement, field), (other, other_field)) in enumerate(zip(path_a, path_b)):
+        if statement is other:
+            if field != other_field or field in ("handlers", "cases"):
+                return False  # two branches of one statement
+            continue
+        plain = all(isinstance(s, (ast.With, ast.AsyncWith, *TRY_NODES)) and f == "body" for s, f in path_b[depth:-1])
+        return _position(statement) < _position(other) and plain and not _rebound(model, first, second, key)
+    return False
+
+
+def _rebound(model: Model, first: Site, second: Site, key: str) -> bool:
+    names = {n.id for n in ast.walk(ast.parse(key, mode="eval")) if isinstance(n, ast.Name)}
+    body = first.function.node if first.function else model.tree
+    return any(n.id in names and isinstance(n.ctx, ast.Store) and
+               _position(first.node) <= _position(n) < _position(second.node) for n in own_nodes(body, ast.Name))
+
+
+# -- CIO303 ---------------------------------------------------------------------------------------------------------
+def _never_emailed(model: Model) -> Iterator:
+    mine = profiles(model)
+    if not model.options.email_profiles or not mine["identifies"] or mine["emails"]:
+        return
+    if model.linked is None and not model.options.project_analysis:
+        return  # one module of a project that is not read: another may send the email
+    from ..summary import summarize
+
+    here = model.module_name or ""
+    if model.linked is None:
+        summaries = {here: summarize(model)}
+    else:
+        summaries = {name: {**model.linked.summary(name), "profiles": _module_profiles(model, name)}
+                     for name in model.linked.modules()}
+    if any(s["profiles"]["emails"] for s in summaries.values()):
+        return
+    flows = _signup_flows(model, summaries)
+    first = min(((name, line) for name, s in summaries.items()
+                 for holder, line, *_ in s["profiles"]["identifies"] if (name, holder) in flows), default=None)
+    if first is None or first[0] != here:
+        return
+    call = next((c for c in model.cio_calls if c.node.lineno == first[1] and _identified(c) is not None), None)
+    if call is not None:
+        yield model.finding(
+            "CIO303", call.node,
+            "people are identified here, but no identify in the project sends `email` (nor identifies them by "
+            "email, nor sends them transactional email by address): no email campaign can reach these profiles; "
+            "send `email=` (or set `cio-email-profiles = false` for a push- or SMS-only workspace)",
+        )
+
+
+def _signup_flows(model: Model, summaries: dict[str, dict]) -> set[tuple[str, int]]:
+    """(module, function line) of each signup or user-creation function, and of the project functions they call."""
+    flows = set()
+    for module, summary in summaries.items():
+        for name, entry in summary["functions"].items():
+            if not _signup_name(name):
+                continue
+            flows.add((module, entry["line"]))
+            for ref in entry["calls"] if model.linked is not None else ():
+                found = model.linked.resolve(ref)
+                if found and found[0] == "function":
+                    flows.add((model.linked.split(found[1])[0], found[2]["line"]))
+    return flows
+
+
+def _signup_name(name: str) -> bool:
+    """``signup``, ``register_user``, ``SignUpView.post``, ``create_customer``, ``on_user_created``."""
+    words = name_tokens(name)
+    return bool(words & SIGNUP_WORDS) or {"sign", "up"} <= words or \
+        bool(words & CREATE_WORDS) and bool(words & PERSON_WORDS)
