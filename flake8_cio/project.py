@@ -69,6 +69,12 @@ def _project(root: Path, package_root: Path, options: Options) -> Project:
     return Project(root, package_root, options)
 
 
+def forget_projects() -> None:
+    """Drop what this process learnt of projects (a long-lived process after files change; benchmarks)."""
+    for cached in (_project, _roots, pins._sdk_major, pins._vendored_sdk_dirs):
+        cached.cache_clear()
+
+
 class Project:
     def __init__(self, root: Path, package_root: Path, options: Options):
         self.root = root

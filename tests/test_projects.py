@@ -6,7 +6,7 @@ import pytest
 from .expectations import NO_PROBLEMS, compare
 
 PROJECTS_DIR = Path(__file__).parent / "projects"
-MODULES = sorted(p for p in PROJECTS_DIR.rglob("*.py") if not p.parts[-2:-1] == ("lifecycle",))
+MODULES = sorted(PROJECTS_DIR.rglob("*.py"))
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PROJECTS_DIR)))

@@ -8,7 +8,7 @@ router = APIRouter()
 
 @router.post("/signup")
 async def signup(user_id: str, cio: CioDep):
-    cio.identify(user_id, plan="free")  # expect: CIO502
+    cio.identify(user_id, email=f"{user_id}@example.com", plan="free")  # expect: CIO502
 
 
 @router.post("/login")
