@@ -154,7 +154,10 @@ def _creates(model: Model, call: CioCall) -> bool:
 
 
 def _key(model: Model, expr: ast.expr, site: Site) -> str:
-    return ast.unparse(model.value_of(expr, site.scope))
+    """The id as text, through a local that names it (``uid = user.id``); a local holding a call's result
+    (``user = User.create(form)``) stays the local, as an attribute of it does."""
+    value = model.value_of(expr, site.scope)
+    return ast.unparse(value if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)) else expr)
 
 
 def _gives_email(model: Model, call: CioCall) -> bool:

@@ -1,0 +1,2 @@
+def attributes_of(customer):
+    return {"email": customer.email, "plan": customer.plan}
