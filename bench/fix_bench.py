@@ -100,10 +100,16 @@ def write_corpus(folder: Path, files: int, blocks: int = 6) -> None:
         (folder / f"service_{i}.py").write_text(text)
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str], expected_exit: int, must_say: str) -> float:
+    """Wall time of a run, which must have worked: its exit status, and a word in its output (a crash that skips
+    every file is fast, and measures nothing)."""
     start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    run = subprocess.run(command, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if run.returncode != expected_exit or must_say not in run.stdout + run.stderr or "Traceback" in run.stderr or \
+            "could not be fixed" in run.stderr:
+        sys.exit(f"bench: {' '.join(command[:4])}... did not work (exit {run.returncode}):\n{run.stderr[-2000:]}")
+    return elapsed
 
 
 def speed(runs: int, files: int) -> tuple[float, float, int]:
@@ -115,8 +121,8 @@ def speed(runs: int, files: int) -> tuple[float, float, int]:
         lint_cmd = [sys.executable, "-m", "flake8", "--select", "CIO", "-j", "2", "--exit-zero", str(folder)]
         fix_times, lint_times = [], []
         for _ in range(runs):
-            fix_times.append(timed(fix_cmd))
-            lint_times.append(timed(lint_cmd))
+            fix_times.append(timed(fix_cmd, 1, f"{files} files scanned, {files} would change"))
+            lint_times.append(timed(lint_cmd, 0, "CIO501"))
     return statistics.median(fix_times), statistics.median(lint_times), lines
 
 

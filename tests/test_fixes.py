@@ -117,3 +117,10 @@ def test_track_keywords_are_rewritten_only_in_projects_on_the_3x_sdk(tmp_path):
         fixed[pin] = fix_source(source, str(project / "billing.py"), Options()).source
     assert fixed["2.4"] == source
     assert "cio.track('1', 'paid', data={\"plan\": 'pro'})" in fixed["3.2.0"]
+
+
+def test_a_form_feed_does_not_shift_lines():
+    """str.splitlines breaks at a form feed; Python's line numbers (and the edits placed by them) do not."""
+    source = "import time\n\x0c\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\n" \
+             "cio.identify('1', at=time.time() * 1000)  # noqa: CIO999\n"
+    assert fix_source(source, "a.py", Options()).source == source.replace("time.time() * 1000", "time.time()")

@@ -43,10 +43,10 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
     of ``extend_unsafe`` codes count as unsafe."""
 
     def findings_of(text: str) -> list[Finding]:
-        lines = text.splitlines()
+        starts = line_starts(text)
         return [f for f in check_source(text, filename, options)
                 if (select is None or _matches(f.code, select)) and not _matches(f.code, ignore)
-                and not is_silenced(lines[f.line - 1] if f.line <= len(lines) else "", f.code)]
+                and not is_silenced(text[starts[f.line - 1]:starts[min(f.line, len(starts) - 1)]], f.code)]
 
     def wanted(f: Finding) -> bool:
         if not f.fix or _matches(f.code, unfixable):
@@ -102,9 +102,7 @@ def apply_fixes(source: str, findings: list[Finding]) -> tuple[str, list[Finding
 
     Only the text of each outermost target is parsed with libcst and rewritten, then spliced back (as ruff applies
     edits): the rest of the file is never parsed, walked or printed by libcst."""
-    starts = [0]
-    for line in source.splitlines(keepends=True):
-        starts.append(starts[-1] + len(line))
+    starts = line_starts(source)
 
     def offset(line: int, col: int) -> int:
         return starts[line - 1] + col
@@ -133,6 +131,12 @@ def apply_fixes(source: str, findings: list[Finding]) -> tuple[str, list[Finding
         return source, []
     fixed = _splice(source, pieces + edit.import_pieces())
     return edit.drop_unused(fixed), done
+
+
+def line_starts(source: str) -> list[int]:
+    """Offset of each line's first character, lines ending as Python's tokenizer ends them (a form feed or other
+    character ``str.splitlines`` breaks on does not end a line), so that ``ast`` line numbers index it."""
+    return [0] + [match.end() for match in re.finditer(r"\r\n|\r|\n", source)] + [len(source)]
 
 
 def _splice(source: str, pieces: list[tuple[int, int, str]]) -> str:
@@ -199,6 +203,7 @@ class Edit:
     def __init__(self, source: str):
         self.source = source
         self.tree = ast.parse(source)
+        self.starts = line_starts(source)
         self.names: dict[tuple[str, str | None], str] = {}
         self.imports: list[tuple[str, str | None, str]] = []  # (module, name or None, local name)
         self.unused: set[str] = set()
@@ -253,9 +258,11 @@ class Edit:
         return local
 
     # -- writing the imports ----------------------------------------------------------------------------------
+    def _line(self, line: int) -> str:
+        return self.source[self.starts[line - 1]:self.starts[line]]
+
     def _offset(self, line: int, col: int = 0) -> int:
-        lines = self.source.splitlines(keepends=True)
-        return sum(len(text) for text in lines[:line - 1]) + col
+        return self.starts[min(line, len(self.starts)) - 1] + col
 
     def import_pieces(self) -> list[tuple[int, int, str]]:
         """Text edits adding the imports asked for: merged into an existing top-level ``from module import``, else
@@ -305,17 +312,15 @@ class Edit:
             return at, at, text + "\n"
         if later:  # a new block before the first later one (and the comments right above it)
             line = later[0].lineno
-            source_lines = self.source.splitlines()
-            while line > 1 and source_lines[line - 2].lstrip().startswith("#"):
+            while line > 1 and self._line(line - 1).lstrip().startswith("#"):
                 line -= 1
             at = self._offset(line)
             return at, at, text + "\n\n"
         if header:  # a new block after the imports, the docstring or the guards
             at = self._offset(header[-1].end_lineno + 1)
             return at, at, "\n" + text + "\n"
-        source_lines = self.source.splitlines()
         line = 1
-        while line <= len(source_lines) and source_lines[line - 1].startswith("#"):
+        while line < len(self.starts) and self._line(line).startswith("#"):
             line += 1  # a shebang, an encoding line or other comments stay first
         at = self._offset(line)
         return at, at, text + "\n\n"
@@ -325,16 +330,14 @@ class Edit:
         unused = {n for n in self.unused if len(re.findall(rf"(?<![\w.]){re.escape(n)}\b", source)) == 1}
         if not unused:
             return source
-        pieces = []
-        lines = source.splitlines(keepends=True)
+        pieces, starts = [], line_starts(source)
         for node in ast.parse(source).body:
             if not isinstance(node, (ast.Import, ast.ImportFrom)) or node.names[0].name == "*":
                 continue
             kept = [a for a in node.names if (a.asname or a.name.split(".")[0]) not in unused]
             if len(kept) == len(node.names):
                 continue
-            begin = sum(map(len, lines[:node.lineno - 1]))
-            end = sum(map(len, lines[:node.end_lineno]))
+            begin, end = starts[node.lineno - 1], starts[node.end_lineno]
             if kept:
                 statement = cst.parse_statement(source[begin:end])
                 names = [a for a in statement.body[0].names
