@@ -311,12 +311,16 @@ class RuntimeClient:
             log.error("flake8-cio runtime: spool %s failed (%r); continuing with memory only",
                       type(self._spool).__name__, error)
             self._spool_error = f"spool failed: {error!r}; memory only"
-            self._spool = MemorySpool()  # the failed one closes when the worker lets go of it
+            failed, self._spool = self._spool, MemorySpool()
+        try:
+            failed.close()  # hands what it holds over to the next spool opened on it
+        except Exception as close_error:
+            log.debug("flake8-cio runtime: closing the failed spool: %r", close_error)
 
     def _settled(self) -> bool:
-        """Nothing queued, nothing in the journal's hands (checked in this order), nothing in the spool."""
+        """Nothing queued, nothing in the journal's hands (checked in this order), nothing of ours in the spool."""
         worker = self._worker
-        return not self._queue and not (worker and worker.journal_lock.locked()) and self._spool.depth() == 0
+        return not self._queue and not (worker and worker.journal_lock.locked()) and self._spool.pending() == 0
 
     def flush(self, timeout: Optional[float] = None) -> bool:
         """Wait until everything accepted so far is delivered (or settled as failed); False on timeout or while
@@ -345,7 +349,7 @@ class RuntimeClient:
         timeout = self.options["shutdown_timeout"] if timeout is None else timeout
         worker = self._worker
         delivered = True
-        if self._queue or worker is not None:
+        if self._queue or worker is not None or self._spool.pending():
             worker = self._ensure_worker()
             worker.draining = True
             delivered = self._wait(timeout, give_up_when_open=False)

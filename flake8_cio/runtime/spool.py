@@ -44,6 +44,7 @@ class Spool(Protocol):
     def release(self, keys: Iterable[Any], delay: float = 0.0) -> None: ...
     def dead(self, entries: Sequence[Entry], reason: str) -> None: ...
     def depth(self) -> int: ...
+    def pending(self) -> int: ...  # entries this process journaled and that are not settled yet
     def fill(self) -> float: ...  # fraction of the size cap in use (0 when uncapped)
     def close(self) -> None: ...
 
@@ -135,6 +136,9 @@ class MemorySpool:
         with self.lock:
             return self._count()
 
+    def pending(self) -> int:
+        return self.depth()
+
     def fill(self) -> float:
         return self.depth() / self.limit
 
@@ -174,6 +178,7 @@ class SQLiteSpool:
                     " size INTEGER NOT NULL, owner TEXT NOT NULL, claimed_by TEXT,"
                     " lease_until REAL NOT NULL DEFAULT 0);"
                     "CREATE TABLE IF NOT EXISTS dead (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, reason TEXT, at REAL);"
+                    "CREATE INDEX IF NOT EXISTS spool_owner ON spool (owner);"
                 )
                 if "at" not in {row[1] for row in self.db.execute("PRAGMA table_info(spool)")}:  # an older file
                     self.db.execute("ALTER TABLE spool ADD COLUMN at REAL NOT NULL DEFAULT 0")
@@ -184,12 +189,20 @@ class SQLiteSpool:
                 raise
 
     def _free_dead_leases(self) -> None:
+        """Free the leases of dead local processes, and adopt what they journaled: this process's flush() waits for
+        it as for its own (an owner is host:pid:nonce)."""
         host = socket.gethostname()
-        for (claimed_by,) in self.db.execute("SELECT DISTINCT claimed_by FROM spool WHERE claimed_by IS NOT NULL"):
-            claimed_host, _, rest = claimed_by.partition(":")
-            pid = int(rest.split(":")[0]) if rest.split(":")[0].isdigit() else None
-            if claimed_host == host and pid is not None and not _alive(pid):
-                self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (claimed_by,))
+        self.mine = {self.owner}
+        for column in ("claimed_by", "owner"):
+            for (owner,) in self.db.execute(f"SELECT DISTINCT {column} FROM spool WHERE {column} IS NOT NULL"):
+                owner_host, _, rest = owner.partition(":")
+                pid = rest.split(":")[0]
+                if owner_host == host and pid.isdigit() and _alive(int(pid)):
+                    continue
+                if column == "claimed_by":
+                    self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (owner,))
+                elif owner_host in (host, ""):
+                    self.mine.add(owner)
 
     def _write(self, work: Callable[[], Any]) -> Any:
         """One write transaction, rolled back when it fails (a full disk), so that the file stays usable."""
@@ -214,6 +227,7 @@ class SQLiteSpool:
         finally:
             with self.lock:
                 self.db.execute("DETACH DATABASE old")
+                self._free_dead_leases()
         for suffix in ("", "-wal", "-shm"):
             Path(str(other) + suffix).unlink(missing_ok=True)
         return moved
@@ -312,11 +326,21 @@ class SQLiteSpool:
         with self.lock:
             return self.db.execute("SELECT COUNT(*) FROM spool").fetchone()[0]
 
+    def pending(self) -> int:
+        """This process's entries and those it adopted: flush() in one process of a shared file does not wait for
+        the other live processes' backlog."""
+        with self.lock:
+            owners = list(self.mine)
+            return self.db.execute(f"SELECT COUNT(*) FROM spool WHERE owner IN ({','.join('?' * len(owners))})",
+                                   owners).fetchone()[0]
+
     def close(self) -> None:
-        """Free this process's leases (the next process on the file claims them at once), then close."""
+        """Free this spool's leases and hand its entries over as orphans (the next spool opened on the file claims
+        and adopts them at once, even in this process), then close."""
         with self.lock:
             try:
                 self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (self.owner,))
+                self.db.execute("UPDATE spool SET owner=? WHERE owner=?", (f"{socket.gethostname()}:closed", self.owner))
             except sqlite3.Error:
                 pass  # a full disk or a closed file: the leases expire or are freed at the next start
             self.db.close()
@@ -425,6 +449,10 @@ class RedisSpool:
 
     def depth(self) -> int:
         return int(self.redis.xlen(self.key))
+
+    def pending(self) -> int:
+        """The whole stream: entries carry no index by owner (flush() on a shared stream waits for all)."""
+        return self.depth()
 
     def fill(self) -> float:
         return 0.0
