@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from .options import Options
+from .prefilter import might_use_customerio
 from .project import find_project
 from .types import Finding, Rule
 
@@ -46,23 +47,6 @@ def check_source(source: str, filename: str = "<string>", options: Options | Non
     source = source.lstrip("\ufeff")
     tree = ast.parse(source, filename)
     return check_tree(tree, source.splitlines(keepends=True), filename, options)
-
-
-def might_use_customerio(source: str, options: Options) -> bool:
-    """Cheap text test: a module that never names the SDK, our runtime or a client name has nothing to find.
-    Plain substring searches (C speed) rather than one regex, which costs more than the rest of the checker."""
-    text = source.lower()
-    if "customerio" in text or "flake8_cio" in text:
-        return True
-    for name in options.client_name_set:
-        start = text.find(name)
-        while start != -1:
-            end = start + len(name)
-            if not (start and (text[start - 1].isalnum() or text[start - 1] == "_")) and \
-                    not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
-                return True
-            start = text.find(name, end)
-    return False
 
 
 _NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)

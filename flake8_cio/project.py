@@ -21,11 +21,11 @@ from typing import Callable
 
 from . import pins, sdk
 from .options import Options
+from .prefilter import might_use_customerio
 from .semantic import OWN
 
 ANALYSER_VERSION = "4"
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
-SDK_CALL = "<sdk>"
 MAX_DEPTH = 8
 CALLED = re.compile(r"^([^()]*)\(([^()]*)\)(.*)$")  # app.Notifier(0=track).send
 IMPORT_WORD = re.compile(r"import\b")
@@ -86,6 +86,8 @@ class Project:
         self.cache = SummaryCache(options.cache_dir)
         self._summaries: dict[Path, dict] = {}
         self._relevant: dict[Path, bool] = {}
+        self._deciding: set[Path] = set()
+        self._undecided = False
         self._paths: dict[str, Path | None] = {}
         self._chains: dict[str, list[Step] | None] = {}
         own = self.module_path("customerio")
@@ -164,15 +166,22 @@ class Project:
         return any(self._relevant_module(path, 0) for path in self._imported_paths(filename, text))
 
     def _relevant_module(self, path: Path, depth: int) -> bool:
+        """Whether the module names Customer.io or imports (transitively) a project module that does. A "no" reached
+        through a module still being decided (an import cycle) is not remembered: it may be a "yes" later."""
         if path in self._relevant:
             return self._relevant[path]
-        self._relevant[path] = False  # cycle guard
+        if path in self._deciding:
+            self._undecided = True
+            return False
+        self._deciding.add(path)
+        undecided, self._undecided = self._undecided, False
         text = _read(path)
-        from .engine import might_use_customerio
-
         relevant = text is not None and (might_use_customerio(text, self.options) or depth < MAX_DEPTH and any(
             self._relevant_module(p, depth + 1) for p in self._imported_paths(str(path), text)))
-        self._relevant[path] = relevant
+        self._deciding.discard(path)
+        if relevant or not self._undecided:
+            self._relevant[path] = relevant
+        self._undecided = undecided or self._undecided
         return relevant
 
     def _imported_paths(self, filename: str, text: str) -> list[Path]:

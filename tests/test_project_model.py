@@ -134,3 +134,17 @@ def test_flake8_in_parallel_on_changed_files_only(tmp_path):
         assert result.stdout.count("CIO501") == len(args) - args.count("-j2"), result.stdout
     assert list((tmp_path / "xdg" / "flake8-cio" / "summaries").glob("*.json"))
     assert not list((tmp_path / "xdg" / "flake8-cio" / "summaries").glob("*.tmp"))
+
+
+def test_import_cycle_does_not_hide_a_module_that_reaches_customerio(tmp_path):
+    """b imports a and c, a imports b, c calls Customer.io: a reaches it through b, whichever is asked first."""
+    view_of_b = VIEW.replace("app.services import track_signup", "app.b import g as track_signup")
+    view_of_a = VIEW.replace("app.services import track_signup", "app.a import f as track_signup")
+    make_app(tmp_path, a="from app import b\n\n\ndef f(u):\n    b.g(u)\n",
+             b="from app import a, c\n\n\ndef g(u):\n    c.h(u)\n",
+             c="import customerio\n\ncio = customerio.CustomerIO('s', 'k')\n\n\ndef h(u):\n    cio.track(u, 'x')\n",
+             views=view_of_b, other_view=view_of_a)
+    options = {"cache_dir": str(tmp_path / "cache")}
+    assert codes(tmp_path / "app" / "views.py", tmp_path / "cache") == ["CIO501"]
+    other = tmp_path / "app" / "other_view.py"
+    assert [f.code for f in check_source(other.read_text(), str(other), Options(**options))] == ["CIO501"]
