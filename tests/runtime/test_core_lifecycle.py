@@ -1,0 +1,55 @@
+"""close(timeout) keeps probing and delivering until its timeout; flush() after close(); no personal data in the
+logs at INFO and above."""
+import logging
+
+import pytest
+
+from flake8_cio.runtime import RuntimeClient
+from flake8_cio.runtime.testing import API_KEY, SITE_ID
+
+from .conftest import FAST, tally, wait_for
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def test_close_keeps_probing_an_open_circuit_until_its_timeout(loopback, tmp_path):
+    """20 % of requests fail, and a burst of failures opens the breaker with a long cooldown: close() still
+    delivers everything before its timeout."""
+    def answer(path, body):
+        n = len(server.requests)
+        return (503, {}, b"") if n % 5 == 0 or 4 <= n <= 8 else (200, {}, b"{}")
+
+    server = loopback(answer)
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=str(tmp_path / "s.sqlite3"),
+                           **{**FAST, "batch_size": 50, "breaker_cooldown": 120, "retry_budget": 3})
+    sent = list(range(2000))
+    for i in sent:
+        client.track(f"u{i}", "clicked", {"i": i})
+    assert wait_for(lambda: client.health()["circuit"] == "open")
+    assert client.close(60) is True
+    counts = tally(server.accepted, sent)
+    assert counts["lost"] == 0 and counts["duplicated"] == 0 and client.health()["spool_depth"] == 0
+
+
+def test_flush_after_close_answers_without_touching_the_closed_spool(make_client):
+    client = make_client()
+    client.track("u1", "clicked")
+    assert client.close(5) is True
+    assert client.flush(1) is True
+
+
+def test_logs_at_info_and_above_carry_no_event_names_or_bodies(loopback, make_client, caplog):
+    secret = "signup_bob@example.com_4155550100"
+    server = loopback(lambda path, body: (400, {}, b'{"meta":{"error":"' + body[:200] + b'"}}') if b"Bad" in body
+                      else (503, {}, b"echo " + body) if len(server.requests) < 3 else (200, {}, b"{}"))
+    caplog.set_level(logging.DEBUG, logger="flake8_cio.runtime")
+    client = make_client(url=server.url)
+    client.track("u1", secret, {"email": "bob@example.com"})
+    client.track("u1", "Bad " + secret)
+    client.track("u1", "big_" + secret, {"blob": "x" * 40_000})
+    assert wait_for(lambda: client.health()["counters"]["failed"] == 1 and client.health()["spool_depth"] == 0)
+    loud = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
+    quiet = " ".join(r.getMessage() for r in caplog.records if r.levelno < logging.INFO)
+    assert "HTTP 503" in loud and "not snake_case" in loud and "rejected" in loud  # it did log, redacted
+    assert secret not in loud and "bob@example.com" not in loud
+    assert secret in quiet  # at DEBUG, for whoever turns it on
