@@ -124,3 +124,15 @@ def test_a_form_feed_does_not_shift_lines():
     source = "import time\n\x0c\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\n" \
              "cio.identify('1', at=time.time() * 1000)  # noqa: CIO999\n"
     assert fix_source(source, "a.py", Options()).source == source.replace("time.time() * 1000", "time.time()")
+
+
+def test_no_fix_on_arguments_a_wrapper_forwards(tmp_path):
+    """The call found is the wrapper's (`send(...)`), not the SDK's: no fix may edit it by the SDK's signature."""
+    source = ("import time\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\n\n\n"
+              "def send(uid, name, when):\n    cio.track(uid, name, timestamp=when)\n\n\n"
+              "def viewed(user, product):\n    send(user.id, f'viewed_{product.id}', int(time.time() * 1000))\n")
+    path = tmp_path / "app.py"  # a file of a project: wrappers are resolved through the project model
+    path.write_text(source)
+    findings = {f.code: f.fix for f in check_source(source, str(path))}
+    assert findings == {"CIO201": None, "CIO101": None}
+    assert fix_source(source, str(path), Options(), unsafe=True).source == source

@@ -9,7 +9,7 @@ from .. import sdk
 from ..types import NONE, UNSAFE, Rule, RuleDoc
 from ..options import NAME_STYLES
 from ..semantic import CioCall, Model, dotted, name_tokens, str_value
-from .fixing import edit_site, find_arg, merge_entries, span, string_like
+from .fixing import edit_site, find_arg, forwarded, merge_entries, span, string_like
 
 RULES = (
     Rule("CIO201", "dynamic-event-name", "Event name built at run time (f-string, +, format, %, join)", UNSAFE, RuleDoc(
@@ -228,7 +228,7 @@ def _static_name_fix(model: Model, call: CioCall, expr: ast.expr, finding):
     analytics = call.kind == sdk.ANALYTICS
     params = sdk.METHODS[call.kind][call.method].params
     name_param, data_param = ("event", "properties") if analytics else ("name", "data")
-    if not _movable_placeholders(call, expr) or data_param not in params:
+    if not _movable_placeholders(call, expr) or data_param not in params or forwarded(model, expr):
         return finding
     text = "".join(part.value for part in expr.values if isinstance(part, ast.Constant))
     name = re.sub(r"[_\-\s.:/]{2,}", "_", text).strip("_- .:/")

@@ -76,10 +76,18 @@ def loads(model: Model, name: str, scope) -> int:
                if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load))
 
 
+def forwarded(model: Model, node: ast.AST) -> bool:
+    """A caller's argument that a wrapper function forwards to Customer.io: the call found is the wrapper's, so no
+    fix may edit it by the SDK's signature (the model marks these)."""
+    return id(node) in model.unfixable
+
+
 def edit_site(model: Model, call: CioCall, node: ast.AST, whole: ast.AST) -> tuple[str, ast.AST] | None:
     """Where a fix of ``node`` (part of ``whole``, a value that reaches ``call``) may edit: ("here", node) when it
     is written in the call, or in a definition the call is the only reader of; ("call", name) for the name at the
     call that holds ``whole``, when the definition has other readers (they must keep the value); else None."""
+    if forwarded(model, node):
+        return None
     if within(node, call.node):
         return "here", node
     scope = call.site.scope

@@ -8,7 +8,7 @@ from .. import sdk
 from ..types import UNSAFE, Rule, RuleDoc
 from ..semantic import Model, dotted, name_tokens, str_value
 from .event_names import EMAIL
-from .fixing import find_arg, keyword_arg, merge_entries, span, with_args, within
+from .fixing import find_arg, forwarded, keyword_arg, merge_entries, span, with_args, within
 
 RULES = (
     Rule("CIO301", "email-as-customer-id", "Email address used as the customer identifier", UNSAFE, RuleDoc(
@@ -89,7 +89,7 @@ def _email_to_id(model: Model, call, value, finding):
     """`x.email` written at the call becomes `x.id`; an identify keeps the address as an attribute (`email=` on the
     Track API, the `email` trait on Data Pipelines, which has no such parameter) unless it already sends one."""
     expr = value.expr
-    if call.method not in WRITES or not _object_email(expr) or not within(expr, call.node):
+    if call.method not in WRITES or not _object_email(expr) or not within(expr, call.node) or forwarded(model, expr):
         return finding
     params = sdk.METHODS[call.kind][call.method].params
     keep_email = None

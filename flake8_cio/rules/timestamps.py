@@ -7,7 +7,7 @@ from typing import Iterator
 from .. import sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Model, name_tokens
-from .fixing import edit_site, keeping_comments, span
+from .fixing import edit_site, forwarded, keeping_comments, span
 
 RULES = (
     Rule("CIO101", "millisecond-timestamp", "Millisecond, microsecond or nanosecond epoch timestamp given to Customer.io", SAFE, RuleDoc(
@@ -239,7 +239,8 @@ def _datetime_type(model: Model, call: CioCall, value) -> Iterator:
                 value.at, "CIO103", value.expr,
                 "Data Pipelines (`customerio.analytics`) requires a `datetime` timestamp and raises AssertionError "
                 "on a number; pass `datetime.fromtimestamp(x, timezone.utc)`",
-            ).with_fix("number-to-datetime", SAFE, target=span(model, written))  # wrapped at the call
+            ).with_fix(None if forwarded(model, written) else "number-to-datetime", SAFE,
+                       target=span(model, written))  # wrapped at the call
     elif is_naive_datetime(model, value.expr):
         finding = model.value_finding(
             value.at, "CIO103", value.expr,
