@@ -75,3 +75,13 @@ def test_a_source_without_a_file_is_the_whole_program():
 
 def test_a_module_of_an_unread_project_is_never_judged_alone():
     assert [f for f in check_source(SIGNUP, "<string>", Options(project_analysis=False)) if f.code in CODES] == []
+
+
+def test_a_test_module_is_never_where_profiles_are_created(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / "lifecycle_signup", root)
+    (root / "tests").mkdir()
+    (root / "tests" / "test_signup.py").write_text(
+        "from shop.clients import cio\n\n\ndef test_signup(user):\n    cio.identify(user.id, plan='free')\n")
+    (root / "shop" / "crm.py").write_text((root / "shop" / "crm.py").read_text().replace("def create_profile", "def save"))
+    assert {f for f in findings(root, Options(cache_dir=str(tmp_path / "cache"))) if f[2] == "CIO303"} == set()

@@ -203,14 +203,16 @@ def _track_before_identify(model: Model) -> Iterator:
     for call in model.data_calls:
         by_site.setdefault(call.site, []).append(call)
     for fn, sites in model.sites_by_function.items():
-        events, identifies = [], []
+        events = [(call, _key(model, call.args["customer_id"], site)) for site in sites for call in by_site.get(site, ())
+                  if call.kind in TRACK_KINDS and call.method in EVENTS and "customer_id" in call.args]
+        if not events:
+            continue
+        identifies = []
         for site in sites:
             if site not in by_site:
                 identifies += _called_identifies(model, site)
             for call in by_site.get(site, ()):
-                if call.kind in TRACK_KINDS and call.method in EVENTS and "customer_id" in call.args:
-                    events.append((call, _key(model, call.args["customer_id"], site)))
-                elif call.kind in TRACK_KINDS and _identified(call) is not None:
+                if call.kind in TRACK_KINDS and _identified(call) is not None:
                     identifies.append(_Identify(site, _key(model, _identified(call), site), _creates(model, call),
                                                 f"the identify on line {call.node.lineno}"))
                 elif _identified(call) is not None:  # Data Pipelines: someone is identified, in its own order
@@ -358,15 +360,13 @@ def _never_emailed(model: Model) -> Iterator:
     from ..summary import summarize
 
     here = model.module_name or ""
-    if model.linked is None:
-        summaries = {here: summarize(model)}
-    else:
-        summaries = {name: {**model.linked.summary(name), "profiles": _module_profiles(model, name)}
-                     for name in model.linked.modules()}
-    if any(s["profiles"]["emails"] for s in summaries.values()):
-        return
+    summaries = {here: summarize(model)} if model.linked is None else {}
+    for name in model.linked.modules() if model.linked is not None else ():
+        summaries[name] = {**model.linked.summary(name), "profiles": _module_profiles(model, name)}
+        if summaries[name]["profiles"]["emails"]:
+            return
     flows = _signup_flows(model, summaries)
-    first = min(((name, line) for name, s in summaries.items()
+    first = min(((name, line) for name, s in summaries.items() if not _test_module(name)
                  for holder, line, *_ in s["profiles"]["identifies"] if (name, holder) in flows), default=None)
     if first is None or first[0] != here:
         return
@@ -393,6 +393,12 @@ def _signup_flows(model: Model, summaries: dict[str, dict]) -> set[tuple[str, in
                 if found and found[0] == "function":
                     flows.add((model.linked.split(found[1])[0], found[2]["line"]))
     return flows
+
+
+def _test_module(name: str) -> bool:
+    """A test's identify never creates the real profiles (``tests.test_signup``, ``app.conftest``)."""
+    parts = name.split(".")
+    return "tests" in parts or parts[-1].startswith("test_") or parts[-1].endswith("_test") or parts[-1] == "conftest"
 
 
 def _signup_name(name: str) -> bool:
