@@ -124,6 +124,7 @@ V1_ROUTES = [
          "properties": {"id": TEXT, "platform": PLATFORM, "last_used": SECONDS}}}}),
     ("DELETE", r"/api/v1/customers/[^/]+/devices/[^/]+", None),
     ("POST", r"/api/v1/customers/[^/]+/(?:suppress|unsuppress)", None),
+    ("GET", r"/api/v1/accounts/region", None),
     ("POST", r"/api/v1/merge_customers",
      {"type": "object", "required": ["primary", "secondary"], "additionalProperties": False,
       "properties": {"primary": V1_IDS, "secondary": V1_IDS}}),
@@ -275,6 +276,7 @@ class FakeCustomerIO:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None,
                  site_id: str = SITE_ID, api_key: str = API_KEY, app_key: str = APP_KEY):
         self.site_id, self.api_key, self.app_key, self.write_key = site_id, api_key, app_key, WRITE_KEY
+        self.region = "us"  # what GET /api/v1/accounts/region answers
         self.lock = threading.Lock()
         self.faults: list[Fault] = []
         self.max_body: int | None = None  # set it to inject 413s below the documented limit
@@ -516,6 +518,9 @@ class FakeCustomerIO:
         found += problems(schema, payload) if schema else []
         if found:
             return self._invalid(method, path, _said(found))
+        if path == "/api/v1/accounts/region":
+            host = "track-eu.customer.io" if self.region == "eu" else "track.customer.io"
+            return 200, {}, json.dumps({"url": f"https://{host}", "region": self.region, "environment_id": 1}).encode()
         if keep:
             self._apply_v1(method, path, raw, payload)
         return 200, {}, b"{}"

@@ -105,6 +105,13 @@ def test_wrong_endpoints_methods_and_path_identifiers(fake_customerio):
         "identifier in the path: ' ' does not match '\\\\S' (a non-blank string)", "no such Customer.io endpoint"]
 
 
+def test_account_region_is_answered(fake_customerio):
+    fake_customerio.region = "eu"
+    response = http.request("GET", fake_customerio.url + "/api/v1/accounts/region", headers=TRACK)
+    assert response.status == 200
+    assert json.loads(response.data) == {"url": "https://track-eu.customer.io", "region": "eu", "environment_id": 1}
+
+
 def test_auth_scheme_is_part_of_the_contract_but_a_wrong_key_is_not(fake_customerio):
     status, body = send(fake_customerio, "POST", "/api/v2/entity", EVENT, headers=APP)
     assert status == 401 and body == {"meta": {"error": "the track API takes Basic authentication"}}
