@@ -49,8 +49,11 @@ RULES = (
                 return "ok"
             """,
         fix="""
-            safe: the call goes through the runtime client (`nonblocking(cio).identify(...)`), or the module's own
-            `CustomerIO(...)` construction becomes `get_client(...)`. Calls through helpers are reported without a fix.
+            safe where a failure only failed the request: the call goes through the runtime client
+            (`nonblocking(cio).identify(...)`), or the handler's own `CustomerIO(...)` becomes `get_client(...)`
+            (CIO401). Unsafe inside `try`/`with`, under decorators that see exceptions (transactions, retries), on an
+            injected client (a test's Mock) or in test files; none where the call's result is read (the runtime
+            client returns None). Calls through helpers are reported without a fix.
             """,
         options="`cio-route-decorators`, `cio-client-names`.",
     )),
@@ -80,7 +83,9 @@ RULES = (
                 await asyncio.to_thread(cio.identify, user.id)
             """,
         fix="""
-            safe: through the runtime client (`nonblocking(cio).identify(...)`), dropping an `await` on the call.
+            safe in a request handler under the conditions of CIO501, unsafe in other `async def`s (their callers
+            would no longer see failures), none where the call's result is read: the call goes through the runtime
+            client (`nonblocking(cio).identify(...)`), dropping an `await` on it.
             """,
         options="`cio-client-names`.",
     )),
@@ -114,7 +119,11 @@ RULES = (
                     client.identify(row["id"], plan=row["plan"])
                 client.flush()
             """,
-        fix="safe: the call goes through the runtime client, which batches (Track API v2) and rate-limits.",
+        fix="""
+            safe in a request handler under the conditions of CIO501, unsafe in jobs and scripts (a failure no
+            longer stops the loop or counts in the exit status), none where the call's result is read: the call goes
+            through the runtime client, which batches (Track API v2) and rate-limits.
+            """,
     )),
 )
 

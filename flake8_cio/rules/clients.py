@@ -45,8 +45,10 @@ RULES = (
                 return CustomerIO(os.environ["CUSTOMERIO_SITE_ID"], os.environ["CUSTOMERIO_TRACK_API_KEY"])
             """,
         fix="""
-            safe: `CustomerIO(...)` → `flake8_cio.runtime.get_client(...)` and `APIClient(...)` →
-            `get_app_client(...)`, with the same arguments: cached per credentials, built once.
+            safe in a request handler under the conditions of CIO501, unsafe elsewhere (jobs, loops, exception
+            handlers): `CustomerIO(...)` → `flake8_cio.runtime.get_client(...)` and `APIClient(...)` →
+            `get_app_client(...)`, with the same arguments: cached per credentials, built once. Only for a local
+            used just to call the SDK (the Track client's results unread; not returned, closed or passed on).
             """,
         options="`cio-route-decorators`.",
     )),
@@ -93,7 +95,10 @@ RULES = (
             from customerio import APIClient
             api = APIClient(os.environ["CUSTOMERIO_APP_API_KEY"])
             """,
-        fix="unsafe: the name is swapped for the matching one of the other kind (`TRACK` ↔ `APP`).",
+        fix="""
+            unsafe: the setting or environment name written at the call is swapped for the matching one of the other
+            kind (`TRACK` ↔ `APP`), only when the module names that twin (one nobody defines would fail instead).
+            """,
     )),
     Rule("CIO404", "track-data-as-kwargs", "2.x-style event data as keyword arguments to track(), a TypeError on customerio 3.x", SAFE, RuleDoc(
         checklist="`track()` event data goes in `data={...}` (customerio 3.x)",
@@ -116,7 +121,11 @@ RULES = (
             cio = CustomerIO(SITE_ID, API_KEY)
             cio.track(user.id, "plan_changed", data={"plan": "pro"})
             """,
-        fix="safe: the keywords move into `data={...}`, merged into an existing `data=` dict.",
+        fix="""
+            safe for a plain 2.x call: the keywords (and `**extra`) move into `data={...}`, comments kept; unsafe when
+            the call also passes `data`, `id` or `timestamp` (2.x read those as event data too), merged into the
+            dict (`data=None` replaced, another expression spread as `{**(data or {}), ...}`).
+            """,
         options="""
             `cio-sdk-major` (2 or 3; default: the major version of the installed `customerio`, else 3). With 2
             the rule is off.

@@ -35,7 +35,8 @@ RULES = (
             """,
         fix="""
             unsafe (it renames an event): where the placeholders are simple names or attributes, the name becomes its
-            static text and the placeholders move into the event data (`"viewed"`, `data={"product_id": product.id}`).
+            static text and the placeholders move into the event data (`"viewed"`, `data={"product_id": product.id}`);
+            none when the data already has such a key (into non-literal data they go first, so the author's win).
             """,
     )),
     Rule("CIO202", "event-name-style", "Literal event name not in the configured style (default snake_case)", UNSAFE, RuleDoc(

@@ -34,8 +34,9 @@ RULES = (
             cio.identify(user.id, email=user.email, plan="pro")
             """,
         fix="""
-            unsafe: `x.email` as the identifier becomes `x.id`, keeping `email=x.email` as an attribute on
-            `identify`.
+            unsafe: `x.email` as the identifier becomes `x.id` on calls that write to the profile, keeping the
+            address on `identify` (`email=x.email`, or the `email` trait on Data Pipelines); never on `delete`,
+            `suppress`, `unsuppress` or `delete_device`, whose profile's id may really be the email.
             """,
     )),
 )

@@ -39,8 +39,9 @@ RULES = (
             """,
         fix="""
             safe for arithmetic (the scale is dropped: `int(time.time() * 1000)` → `int(time.time())`,
-            `time.time_ns() // 10**6` → `time.time_ns() // 10**9`); unsafe for literals (divided to seconds, since a literal
-            may be deliberate).
+            `time.time_ns() // 10**6` → `time.time_ns() // 10**9`, comments kept); unsafe for literals (divided to
+            seconds, since a literal may be deliberate). A value made elsewhere that something else reads too is
+            divided at the call (`updated_at=now_ms // 1000`), so the other readers keep milliseconds.
             """,
     )),
     Rule("CIO102", "monotonic-clock-timestamp", "Non-epoch clock (monotonic, perf_counter) used as a Customer.io timestamp", UNSAFE, RuleDoc(
@@ -67,7 +68,7 @@ RULES = (
             started = time.monotonic()
             cio.track(user.id, "job_done", {"seconds": time.monotonic() - started})
             """,
-        fix="unsafe: the clock becomes `time.time()`.",
+        fix="unsafe: the clock becomes `time.time()`; none when the value also times a duration.",
     )),
     Rule("CIO103", "naive-or-wrong-type-datetime", "Naive datetime given to the customerio SDK, or a number given as a Data Pipelines timestamp", SAFE, RuleDoc(
         checklist="datetimes are timezone-aware; Data Pipelines timestamps are `datetime`s",
@@ -94,8 +95,10 @@ RULES = (
             cio.identify(user.id, trial_ends_at=datetime.now(timezone.utc))
             """,
         fix="""
-            safe: `datetime.now()` → `datetime.now(timezone.utc)`; a number to Data Pipelines →
-            `datetime.fromtimestamp(x, timezone.utc)`; `timezone` is imported when needed.
+            safe: `datetime.now()` → `datetime.now(timezone.utc)` (a naive value other code also reads is converted
+            at the call: `seen.astimezone(timezone.utc)`); a number given as a Data Pipelines `timestamp` →
+            `datetime.fromtimestamp(x, timezone.utc)` at the call; `timezone` is imported when needed, aliased if
+            the module uses the name.
             """,
     )),
 )
