@@ -105,7 +105,7 @@ def check(model: Model) -> Iterator:
     for call in model.data_calls:
         for value in model.values(call):
             if value.role == "event":
-                yield from _check_name(model, call, value.expr)
+                yield from _check_name(model, call, value.expr, value.at)
 
 
 def interpolated(model: Model, expr: ast.expr, scope) -> tuple[list[ast.expr], list[str]] | None:
@@ -186,9 +186,8 @@ def _movable_placeholders(call: CioCall, expr: ast.expr) -> bool:
     )
 
 
-def _check_name(model: Model, call: CioCall, expr: ast.expr) -> Iterator:
+def _check_name(model: Model, call: CioCall, expr: ast.expr, written: ast.expr | None) -> Iterator:
     scope = call.site.scope
-    written, expr = expr, model.value_of(expr, scope)
     literal = str_value(expr)
     built = interpolated(model, expr, scope)
     texts = [literal] if literal is not None else (built[1] if built else [])

@@ -19,8 +19,8 @@ def dynamic(user, product, kind, parts):
     cio.track(user.id, "viewed_{}".format(kind))  # expect: CIO201
     cio.track(user.id, "viewed_%s" % kind)  # expect: CIO201
     cio.track(user.id, "_".join(parts))  # expect: CIO201
-    name = f"{kind}_clicked"  # expect: CIO201
-    cio.track(user.id, name)
+    name = f"{kind}_clicked"
+    cio.track(user.id, name)  # expect: CIO201 "`name` is computed at line 22"
     analytics.track(user.id, f"{kind} Viewed")  # expect: CIO201
 
 
