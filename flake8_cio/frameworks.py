@@ -11,7 +11,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from .scopes import Function, dotted, last_name, str_value
+from .scopes import Function, Site, dotted, last_name, str_value
 
 if TYPE_CHECKING:
     from .semantic import Model
@@ -139,3 +139,14 @@ def runs_once(model: Model, fn: Function) -> bool:
     if fn.name == "ready" and fn.cls is not None and any("AppConfig" in (dotted(b) or "") for b in fn.cls.bases):
         return True
     return fn.cls is None and bool(ONCE_FUNCTIONS.match(fn.name))
+
+
+def guarded_once(site: Site) -> bool:
+    """Inside ``if _client is None:`` / ``if not _client:``: a lazily built singleton."""
+    for test in site.guards:
+        if isinstance(test, ast.Compare) and any(isinstance(op, ast.Is) for op in test.ops) and \
+                any(isinstance(c, ast.Constant) and c.value is None for c in test.comparators):
+            return True
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return True
+    return False

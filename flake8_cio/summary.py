@@ -9,7 +9,7 @@ import ast
 
 from . import frameworks, sdk
 from .rules.lifecycle import profiles
-from .scopes import FUNCTION_NODES, Function
+from .scopes import FUNCTION_NODES, Function, own_nodes
 from .semantic import NOT_A_CLIENT, Model
 
 
@@ -32,7 +32,7 @@ def _module_name(model: Model, summary: dict, name: str, values: list) -> None:
         kind = model.factory_kind(node)
         if kind in sdk.KINDS:
             fn = model.functions[values[0]]
-            summary["factories"][name] = {"kind": kind, "cached": model.runs_once(fn), "line": values[0].lineno}
+            summary["factories"][name] = {"kind": kind, "cached": _hands_out_one(model, fn), "line": values[0].lineno}
     elif len(values) == 1 and isinstance(values[0], ast.ClassDef):
         summary["classes"][name] = {"line": values[0].lineno, "constructs": _constructs(model, values[0]),
                                     "injected": _injected(model, values[0])}
@@ -50,6 +50,20 @@ def _module_name(model: Model, summary: dict, name: str, values: list) -> None:
             kind = model.annotation_kind(exprs[0])
             if kind:
                 summary["types"][name] = kind
+
+
+def _hands_out_one(model: Model, fn: Function) -> bool:
+    """A factory that returns the same client each time: cached or run once, building it only behind
+    ``if _cio is None:``, returning a module-level name, or returning our runtime's (cached) ``get_client()``."""
+    if model.runs_once(fn) or any(frameworks.guarded_once(site) for site in model.sites_in(fn)):
+        return True
+    for ret in own_nodes(fn.node, ast.Return):
+        value = ret.value
+        if isinstance(value, ast.Name) and (model.lookup(value.id, fn.scope) or (None,))[0] is model.module:
+            return True
+        if isinstance(value, ast.Call) and model.qualname(value.func) in sdk.RUNTIME_FACTORIES:
+            return True
+    return False
 
 
 def _constructs(model: Model, cls: ast.ClassDef) -> str | None:

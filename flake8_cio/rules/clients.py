@@ -204,7 +204,7 @@ def why_per_call(model: Model, site: Site, seen=None) -> str | None:
     if site.loops:
         return "per loop iteration"
     fn = site.function
-    if fn is None or model.runs_once(fn) or _guarded(site):
+    if fn is None or model.runs_once(fn) or frameworks.guarded_once(site):
         return None
     if model.is_handler(fn):
         return f"per request (in `{fn.name}`)"
@@ -219,17 +219,6 @@ def why_per_call(model: Model, site: Site, seen=None) -> str | None:
             if reason:
                 return f"{reason}, through `{fn.name}()`"
     return None
-
-
-def _guarded(site: Site) -> bool:
-    """Inside ``if _client is None:`` / ``if not _client:``: a lazily built singleton."""
-    for test in site.guards:
-        if isinstance(test, ast.Compare) and any(isinstance(op, ast.Is) for op in test.ops) and \
-                any(isinstance(c, ast.Constant) and c.value is None for c in test.comparators):
-            return True
-        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            return True
-    return False
 
 
 def _per_request(model: Model, site: Site, kind: str) -> Iterator:

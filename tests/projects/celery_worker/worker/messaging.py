@@ -13,3 +13,17 @@ class Messenger:
 
 def client_for(tenant):
     return CustomerIO(tenant.site_id, tenant.api_key)
+
+
+_shared = None
+_lock = __import__("threading").Lock()
+
+
+def get_cio():
+    """A guarded singleton: one client for the process."""
+    global _shared
+    if _shared is None:
+        with _lock:
+            if _shared is None:
+                _shared = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])
+    return _shared

@@ -16,3 +16,13 @@ def get_shared_cio() -> CustomerIO:
 
 
 CioDep = Annotated[CustomerIO, Depends(get_shared_cio)]
+
+
+def get_tracker():
+    """Our runtime's get_client() is cached per credentials: wrapping it adds no client."""
+    from flake8_cio.runtime import get_client
+
+    return get_client()
+
+
+TrackerDep = Annotated[object, Depends(get_tracker)]

@@ -2,7 +2,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from celery import shared_task
 
-from worker.messaging import Messenger, client_for
+from worker.messaging import Messenger, client_for, get_cio
 
 messenger = Messenger()
 
@@ -34,3 +34,8 @@ def pair():
 @shared_task
 def announce(user_id):
     messenger.event(user_id, "Feature Announced")  # expect: CIO202 "not snake_case"
+
+
+@shared_task
+def shared_client(user_id):
+    get_cio().track(user_id, "shared_seen")
