@@ -207,6 +207,27 @@ def _data_problems_not_raised(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class IdleSpool:
+    """Stands in for the spool of an idle client (see `RuntimeClient.idle`) until its next call reopens it."""
+
+    durable = True
+
+    def __init__(self, depth: int):
+        self.last_depth = depth
+
+    def depth(self) -> int:
+        return self.last_depth
+
+    def pending(self) -> int:
+        return 0
+
+    def fill(self) -> float:
+        return 0.0
+
+    def close(self) -> None:
+        pass
+
+
 class RuntimeClient:
     """Drop-in for ``customerio.CustomerIO`` (3.x method names and signatures); methods return None."""
 
@@ -255,6 +276,8 @@ class RuntimeClient:
         inherits a dead thread, and drops the parent's queued events (the parent delivers those)."""
         self._pid = os.getpid()
         self._lock = threading.Lock()
+        self._lifecycle = threading.Lock()  # close() and the end of idle() one at a time
+        self._idling = threading.Lock()
         self._prepare_lock = threading.Lock()
         self._counters.lock = threading.Lock()  # the parent's worker may have held it at the fork
         self._queue: Deque[Queued] = deque()
@@ -295,11 +318,14 @@ class RuntimeClient:
         worker = self._worker
         if worker is None:
             with self._lock:
+                if isinstance(self._spool, IdleSpool):
+                    self._spool = self._open_spool()
                 if self._worker is None:
                     transport = Transport(self._track_url, self._headers, self.options["timeout"])
                     self._worker = Worker(self, self._settings, transport, self.BATCH_PATH)
                     _install_exit_hooks()
                 worker = self._worker
+            _bound_active(self)
         return worker
 
     def spool_failed(self, error: Exception) -> None:
@@ -333,6 +359,8 @@ class RuntimeClient:
         worker = self._ensure_worker()
         deadline = time.monotonic() + (self.options["shutdown_timeout"] if timeout is None else timeout)
         while time.monotonic() < deadline:
+            if self._closed:  # by another thread (idle() waits here while close() may run)
+                return self._final_depth == 0
             if give_up_when_open and worker.breaker.state == "open":
                 return False
             if self._settled():
@@ -344,6 +372,10 @@ class RuntimeClient:
     def close(self, timeout: Optional[float] = None) -> bool:
         """Deliver what can be delivered within `timeout`, probing an open circuit at least every second until
         then; leave the rest in the spool. Idempotent."""
+        with self._lifecycle:
+            return self._close(timeout)
+
+    def _close(self, timeout: Optional[float]) -> bool:
         if self._closed:
             return self._final_depth == 0
         timeout = self.options["shutdown_timeout"] if timeout is None else timeout
@@ -372,6 +404,29 @@ class RuntimeClient:
         self._spool.close()
         _LIVE.discard(self)
         return delivered
+
+    def idle(self, timeout: Optional[float] = None) -> None:
+        """Deliver what can be within `timeout`, then stop the worker threads and close the spool file; the next
+        call reopens both. What happens to the least recently active of too many clients (MAX_ACTIVE_CLIENTS)."""
+        if self._closed or self._worker is None or not self._idling.acquire(blocking=False):
+            return
+        try:
+            self._wait(timeout, give_up_when_open=True)
+            with self._lifecycle:
+                if self._closed:
+                    return
+                with self._lock:
+                    worker, self._worker = self._worker, None
+                if worker is None:
+                    return
+                worker.stop(0.5)
+                worker.journal()
+                if self._spool.durable:
+                    with self._lock:
+                        spool, self._spool = self._spool, IdleSpool(self._spool.depth())
+                    spool.close()
+        finally:
+            self._idling.release()
 
     def journal_now(self) -> None:
         """Journal what callers queued, now (interpreter exit, SIGTERM)."""
@@ -681,6 +736,18 @@ def _cache_dir() -> Path:
 
 
 _LIVE: "weakref.WeakSet[RuntimeClient]" = weakref.WeakSet()
+#: clients with running threads and an open spool file at once, per process (per-tenant credentials)
+MAX_ACTIVE_CLIENTS = int(os.environ.get("CUSTOMERIO_MAX_ACTIVE_CLIENTS") or 16)
+
+
+def _bound_active(started: RuntimeClient) -> None:
+    """A client just started its threads: idle the least recently active others beyond MAX_ACTIVE_CLIENTS (in
+    the background: idling delivers first, within shutdown_timeout)."""
+    active = [c for c in list(_LIVE) if c._worker is not None and c is not started and not c._closed]
+    active.sort(key=lambda c: c._worker.last_active if c._worker else 0.0)
+    for client in active[: max(0, len(active) + 1 - MAX_ACTIVE_CLIENTS)]:
+        threading.Thread(target=client.idle, name="flake8-cio-idle", daemon=True).start()
+
 
 
 def _after_fork_in_child() -> None:

@@ -89,6 +89,8 @@ class Worker:
         self.last_error: Optional[str] = None
         self.source: Spool = self.spool
         self.fill_warned = False
+        self.set_aside: tuple = (self.source, [])  # (spool, keys) of the batch set aside after an isolated failure
+        self.last_active = time.monotonic()  # when callers last queued something: picks whom to idle
         self.threads = [threading.Thread(target=self._journal_loop, name="flake8-cio-journal", daemon=True),
                         threading.Thread(target=self._send_loop, name="flake8-cio-send", daemon=True)]
         for thread in self.threads:
@@ -116,6 +118,8 @@ class Worker:
         close() journal too without losing a chunk in flight."""
         queue = self.client._queue
         with self.journal_lock:
+            if queue:
+                self.last_active = time.monotonic()
             while queue:
                 chunk = []
                 while queue and len(chunk) < JOURNAL_CHUNK:
@@ -265,8 +269,15 @@ class Worker:
         self.attempt += 1
         wait = hold if hold is not None else backoff(self.attempt, cap=self.settings.max_backoff)
         isolated = self.attempt == 1 and server_fault and self.breaker.state == "closed"
-        self.source.release([e.key for e in entries], delay=wait if isolated else 0.0)
-        if not isolated:
+        keys = [e.key for e in entries]
+        if isolated:
+            self.source.release(keys, delay=wait)
+            self.set_aside = (self.source, keys)
+        else:  # an outage: what was set aside comes back to its place, so the order is kept
+            self.source.release(keys)
+            spool, aside = self.set_aside
+            spool.release(aside)
+            self.set_aside = (self.source, [])
             self.retry_at = time.monotonic() + wait
         if server_fault:
             self.breaker.failure()

@@ -41,7 +41,7 @@ class Spool(Protocol):
     def put(self, texts: Sequence[str]) -> int: ...  # how many were stored
     def claim(self, max_items: int, max_bytes: int) -> List[Entry]: ...
     def ack(self, keys: Iterable[Any]) -> None: ...
-    def release(self, keys: Iterable[Any], delay: float = 0.0) -> None: ...
+    def release(self, keys: Iterable[Any], delay: float = 0.0) -> None: ...  # delay 0: also ends a delay
     def dead(self, entries: Sequence[Entry], reason: str) -> None: ...
     def depth(self) -> int: ...
     def pending(self) -> int: ...  # entries this process journaled and that are not settled yet
@@ -119,7 +119,14 @@ class MemorySpool:
 
     def release(self, keys: Iterable[Any], delay: float = 0.0) -> None:
         with self.lock:
+            keys = set(keys)
             until = time.monotonic() + delay
+            if delay <= 0 and self.delayed:  # entries set aside earlier, wanted back now
+                back = [entry for _, entry in self.delayed if entry.key in keys]
+                self.delayed = [(u, e) for u, e in self.delayed if e.key not in keys]
+                heapq.heapify(self.delayed)
+                for entry in back:
+                    heapq.heappush(self.items, entry)
             for entry in [self.claimed.pop(key) for key in keys if key in self.claimed]:
                 if delay > 0:
                     heapq.heappush(self.delayed, (until, entry))
@@ -436,6 +443,9 @@ class RedisSpool:
         if delay > 0:
             until = time.monotonic() + delay
             self.held.update((key, until) for key in keys)
+        else:
+            for key in keys:
+                self.held.pop(key, None)
 
     def dead(self, entries: Sequence[Entry], reason: str) -> None:
         oldest = int((time.time() - self.limits.dead_max_age) * 1000)

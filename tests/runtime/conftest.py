@@ -73,6 +73,11 @@ def wait_for(predicate, timeout=10.0, interval=0.02):
     return predicate()
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # many clients connect at once: the default backlog of 5 resets some
+
+
 class Loopback:
     """A plain HTTP server of the tests' own on 127.0.0.1, independent of the bundled fake. `answer(path, body)`
     decides each reply as (status, headers, body), or None to hang until the server stops. Every operation of a
@@ -85,8 +90,7 @@ class Loopback:
         self.hanging = 0
         self.closing = threading.Event()
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     @property

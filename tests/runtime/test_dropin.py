@@ -119,3 +119,23 @@ def test_the_runtime_imports_nothing_from_flake8_or_libcst():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flake8', 'libcst', 'pycodestyle', 'pyflakes')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_per_tenant_clients_are_bounded_and_an_idle_one_wakes_on_its_next_call(loopback, tmp_path, monkeypatch):
+    import flake8_cio.runtime.client as runtime_client
+
+    from .conftest import tally, wait_for
+
+    monkeypatch.setattr(runtime_client, "MAX_ACTIVE_CLIENTS", 4)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    server = loopback()
+    tenants = [get_client(f"site-{n}", "key", track_url=server.url, flush_interval=0.02) for n in range(40)]
+    for n, client in enumerate(tenants):
+        client.track(f"u{n}", "clicked", {"i": n})
+    assert wait_for(lambda: sum(t.name.startswith("flake8-cio") for t in threading.enumerate()) <= 2 * 4, timeout=30)
+    assert wait_for(lambda: len(list((tmp_path / "flake8-cio").iterdir())) <= 40 + 2 * 4)  # no -wal/-shm when idle
+    tenants[0].track("u0", "clicked", {"i": 100})  # long idle: wakes up
+    assert tenants[0].flush(10)
+    assert tally(server.accepted, list(range(40)) + [100])["lost"] == 0
+    for client in tenants:
+        client.close(1)
