@@ -24,7 +24,6 @@ from .options import Options
 from .prefilter import might_use_customerio
 from .semantic import OWN
 
-ANALYSER_VERSION = "4"
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 MAX_DEPTH = 8
 CALLED = re.compile(r"^([^()]*)\(([^()]*)\)(.*)$")  # app.Notifier(0=track).send
@@ -67,6 +66,17 @@ def _roots(folder: Path) -> tuple[Path, Path]:
 @lru_cache(maxsize=32)
 def _project(root: Path, package_root: Path, options: Options) -> Project:
     return Project(root, package_root, options)
+
+
+@lru_cache(maxsize=1)
+def analyser_version() -> str:
+    """A hash of the analyser's own code: a summary written by another release, or by an edited checkout, is never
+    read back (a version number would be forgotten in development)."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted((*package.glob("*.py"), *package.glob("rules/*.py"))):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def forget_projects() -> None:
@@ -225,7 +235,7 @@ class Project:
         return summary
 
     def _fingerprint(self) -> str:
-        return f"{ANALYSER_VERSION}:{self.own_sdk_name}:{self.options.client_names}"
+        return f"{analyser_version()}:{self.own_sdk_name}:{self.options.client_names}"
 
     # -- resolving references across modules ------------------------------------------------------------------
     def resolve(self, ref: str, depth: int = 0) -> tuple | None:

@@ -1,4 +1,5 @@
 """The project model on bad input and under the cache: never a crash, the file under check is still analysed."""
+import json
 import os
 import subprocess
 import sys
@@ -56,7 +57,8 @@ def test_imported_module_that_does_not_parse(tmp_path):
 
 
 def test_import_cycle(tmp_path):
-    view = make_app(tmp_path, services=textwrap.dedent(SERVICE) + "\nfrom app.views import signup\n\n\ndef again(u):\n    signup(u)\n")
+    cycle = "\nfrom app.views import signup\n\n\ndef again(u):\n    signup(u)\n"
+    view = make_app(tmp_path, services=textwrap.dedent(SERVICE) + cycle)
     assert codes(view, tmp_path / "cache") == ["CIO501"]
 
 
@@ -148,3 +150,19 @@ def test_import_cycle_does_not_hide_a_module_that_reaches_customerio(tmp_path):
     assert codes(tmp_path / "app" / "views.py", tmp_path / "cache") == ["CIO501"]
     other = tmp_path / "app" / "other_view.py"
     assert [f.code for f in check_source(other.read_text(), str(other), Options(**options))] == ["CIO501"]
+
+
+def test_cache_is_keyed_by_the_analysers_own_code(tmp_path, monkeypatch):
+    """An entry is reused while the analyser is the same, and never once its code changes (an upgrade, an edit)."""
+    from flake8_cio import project
+
+    view = make_app(tmp_path)
+    cache = tmp_path / "cache"
+    assert codes(view, cache) == ["CIO501"]
+    for entry in (cache / "summaries").glob("*.json"):
+        entry.write_text(json.dumps(project.EMPTY))  # a well-formed summary that knows nothing
+    project.forget_projects()
+    assert codes(view, cache) == []  # read back from the cache
+    monkeypatch.setattr(project, "analyser_version", lambda: "another release")
+    project.forget_projects()
+    assert codes(view, cache) == ["CIO501"]
