@@ -253,6 +253,8 @@ class Project:
             if made and made[0] == "class":
                 method = self.resolve(made[1] + rest, depth + 1) if rest else ("instance", made[1])
                 return _given_clients(self, method, made[2], arguments)
+            if made and made[0] == "function" and made[2].get("returns"):  # get_messenger().identify
+                return self.resolve(made[2]["returns"] + rest, depth + 1)
             return None
         split = self.split(ref)
         if split is None:

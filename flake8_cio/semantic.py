@@ -360,7 +360,7 @@ class Model:
             return f"{self.module_name}.{name}" if self.module_name else None
         param = bound_scope.params.get(name)
         if param is not None and param.annotation is not None:
-            annotated = self.ref_of(_annotated_type(param.annotation), scope, depth - 1)
+            annotated = self.ref_of(annotated_type(param.annotation), scope, depth - 1)
             return f"{annotated}()" if annotated else None
         if len(values) == 1 and isinstance(values[0], ast.Call):
             return self.ref_of(values[0], bound_scope, depth - 1)
@@ -378,7 +378,7 @@ class Model:
         for statement in cls.body:
             if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and \
                     statement.target.id == attr:
-                annotated = self.ref_of(_annotated_type(statement.annotation), scope, depth - 1)
+                annotated = self.ref_of(annotated_type(statement.annotation), scope, depth - 1)
                 return f"{annotated}()" if annotated else None
         return None
 
@@ -609,13 +609,13 @@ def _false(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Constant) and not expr.value
 
 
-def _annotated_type(annotation: ast.expr) -> ast.expr:
+def annotated_type(annotation: ast.expr) -> ast.expr:
     """``Optional[X]``, ``X | None``, ``Annotated[X, ...]`` -> ``X``."""
     if isinstance(annotation, ast.Subscript):
         inner = annotation.slice
-        return _annotated_type(inner.elts[0] if isinstance(inner, ast.Tuple) else inner)
+        return annotated_type(inner.elts[0] if isinstance(inner, ast.Tuple) else inner)
     if isinstance(annotation, ast.BinOp):
-        return _annotated_type(annotation.left)
+        return annotated_type(annotation.left)
     return annotation
 
 

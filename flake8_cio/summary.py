@@ -10,7 +10,7 @@ import ast
 from . import frameworks, sdk
 from .rules.lifecycle import profiles
 from .scopes import FUNCTION_NODES, Function, own_nodes
-from .semantic import NOT_A_CLIENT, Model
+from .semantic import NOT_A_CLIENT, Model, annotated_type
 
 
 def summarize(model: Model) -> dict:
@@ -41,15 +41,18 @@ def _module_name(model: Model, summary: dict, name: str, values: list) -> None:
         if kind in sdk.KINDS:
             summary["clients"][name] = kind
             return
-        exprs = [v for v in values if isinstance(v, ast.expr)]
+        exprs = [v for v in values if isinstance(v, ast.expr) and not _is_none(v)]  # `_svc = None` first
         if len(exprs) == 1 and isinstance(exprs[0], ast.Call):
             ref = model.ref_of(exprs[0], model.module)
             if ref:
                 summary["instances"][name] = ref
         elif len(exprs) == 1 and isinstance(exprs[0], ast.Subscript):
             kind = model.annotation_kind(exprs[0])
+            target = None if kind else model.ref_of(annotated_type(exprs[0]), model.module)
             if kind:
                 summary["types"][name] = kind
+            elif target:  # ServiceDep = Annotated[CustomerService, Depends(...)]: a name for the class
+                summary["imports"][name] = target
 
 
 def _hands_out_one(model: Model, fn: Function) -> bool:
@@ -126,7 +129,18 @@ def _function(model: Model, fn: Function) -> dict:
             if isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings:
                 forwards.setdefault(expr.id, [call.kind, call.method, sdk_param])
     return {"line": fn.node.lineno, "async": fn.is_async, "direct": direct, "calls": calls, "forwards": forwards,
-            "params": params, "held": held}
+            "params": params, "held": held, "returns": _returns(model, fn)}
+
+
+def _is_none(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
+
+
+def _returns(model: Model, fn: Function) -> str | None:
+    """What a getter returns, when every return names the same thing (``return _messenger``, ``return Svc()``)."""
+    refs = {model.ref_of(ret.value, fn.scope) if ret.value is not None else None
+            for ret in own_nodes(fn.node, ast.Return)}
+    return refs.pop() if len(refs) == 1 else None
 
 
 def _routes(model: Model) -> list[str]:
