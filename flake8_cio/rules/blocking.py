@@ -206,16 +206,12 @@ def _blocking_call_in(model: Model, fn: Function, memo: dict) -> CioCall | None:
 def _through_project(model: Model, site: Site) -> Iterator:
     """A call of project code (another module, a service object) that ends in a blocking Customer.io call; or
     per-record work handed to a pool (``executor.map(send_welcome, users)``)."""
-    if model.linked is None:
-        return
-    pooled = last_name(site.node.func) in POOL_METHODS and site.node.args
+    pooled = last_name(site.node.func) in POOL_METHODS and bool(site.node.args)
     target = site.node.args[0] if pooled else site.node.func
-    ref = model.ref_of(target, site.scope)
-    chain = model.linked.blocking_chain(ref) if ref else None
-    if not chain:
+    path = _path_to_sdk(model, site, target, pooled)
+    if path is None:
         return
     fn, name = site.function, (last_name(target) or "it")
-    path = " -> ".join(step.name for step in chain[:-1]) + f" -> {chain[-1].name} ({chain[-1].where})"
     if pooled:
         if _pool_per_record(model, site):
             yield model.finding(
@@ -239,6 +235,28 @@ def _through_project(model: Model, site: Site) -> Iterator:
             "CIO501", site.node,
             f"`{name}()` in request handler `{fn.name}` waits on Customer.io: it calls {path}; make that call "
             "through `flake8_cio.runtime.nonblocking(client)` or a background task")
+
+
+def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> str | None:
+    """How running ``target`` reaches a blocking Customer.io call, for the message; None when it does not.
+    Local helpers are left to ``_through_helper``, unless a pool runs them."""
+    local = model.local_function(ast.Call(func=target, args=[], keywords=[]), site)
+    if pooled and _sdk_method_reference(model, target, site):  # executor.submit(cio.identify, user.id)
+        return f"{ast.unparse(target)}() (line {site.node.lineno})"
+    if local is not None:
+        inner = _blocking_call_in(model, local, {}) if pooled and not local.is_async else None
+        return inner and f"{local.name} -> {call_text(model, inner)} (line {inner.node.lineno})"
+    ref = model.ref_of(target, site.scope) if model.linked is not None else None
+    chain = model.linked.blocking_chain(ref) if ref else None
+    if not chain:
+        return None
+    return " -> ".join(step.name for step in chain[:-1]) + f" -> {chain[-1].name} ({chain[-1].where})"
+
+
+def _sdk_method_reference(model: Model, expr: ast.expr, site: Site) -> bool:
+    """``cio.identify`` handed over uncalled: a blocking SDK method that a pool will call."""
+    return isinstance(expr, ast.Attribute) and model.client_kind(expr.value, site.scope) in (sdk.TRACK, sdk.APP, "?") and \
+        expr.attr in {**sdk.TRACK_METHODS, **sdk.APP_METHODS}
 
 
 def _pool_per_record(model: Model, site: Site) -> bool:
