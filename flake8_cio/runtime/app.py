@@ -1,40 +1,75 @@
 """The transactional (App API) client: synchronous by nature (the caller needs the delivery id), with the
-runtime's retry policy: backoff with full jitter, Retry-After honoured, 4xx other than 408/429 not retried."""
+runtime's retry policy: every 5xx, 408, 429 and network error retried with backoff and full jitter, Retry-After
+honoured; other 4xx are final."""
 from __future__ import annotations
 
 import json
 import os
 import time
+from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
 
 import urllib3
 
 from .client import APP_URLS, USER_AGENT, _require, region_name
+from .delivery import retryable
 from .policy import backoff
 from .transport import retry_after
 
-ENDPOINTS = ("email", "push", "sms", "whatsapp", "inbox_message", "in_app")
+if TYPE_CHECKING:
+    _Base = Exception
+else:
+    try:  # handlers written for the official client catch ours too; the runtime does not need it installed
+        from customerio.client_base import CustomerIOException as _Base
+    except ImportError:
+        _Base = Exception
+
+#: a ``customerio.Send*Request`` (anything with ``_to_dict()``) or the request body as a mapping
+Request = Union[Mapping[str, Any], Any]
 
 
-class DeliveryError(Exception):
-    """A transactional message Customer.io did not accept; carries the HTTP status (None: no response)."""
+class DeliveryError(_Base):
+    """A transactional message Customer.io did not accept; carries the HTTP status (None: no response). A
+    subclass of ``customerio.CustomerIOException`` when that package is installed."""
 
-    def __init__(self, message: str, status: int | None = None):
+    def __init__(self, message: str, status: Optional[int] = None):
         super().__init__(message)
         self.status = status
 
 
 class AppClient:
-    def __init__(self, app_key=None, *, region=None, app_url=None, retries: int = 3, timeout: float = 10.0,
-                 max_backoff: float = 10.0):
+    """Drop-in for ``customerio.APIClient``'s send methods: each returns the API's answer, e.g.
+    ``{"delivery_id": ..., "queued_at": ...}``, or raises DeliveryError."""
+
+    def __init__(self, app_key: Optional[str] = None, *, region: Any = None, app_url: Optional[str] = None,
+                 retries: int = 3, timeout: float = 10.0, max_backoff: float = 10.0):
         key = _require(app_key, "App API key", "CUSTOMERIO_APP_API_KEY")
         self.url = (app_url or os.environ.get("CUSTOMERIO_APP_URL") or APP_URLS[region_name(region)]).rstrip("/")
         self.retries, self.max_backoff = retries, max_backoff
         self._headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json", "User-Agent": USER_AGENT}
         self._http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(connect=min(5.0, timeout), read=timeout))
 
-    def _send(self, kind: str, request) -> dict:
+    def send_email(self, request: Request) -> Dict[str, Any]:
+        return self._send("email", request)
+
+    def send_push(self, request: Request) -> Dict[str, Any]:
+        return self._send("push", request)
+
+    def send_sms(self, request: Request) -> Dict[str, Any]:
+        return self._send("sms", request)
+
+    def send_whatsapp(self, request: Request) -> Dict[str, Any]:
+        return self._send("whatsapp", request)
+
+    def send_inbox_message(self, request: Request) -> Dict[str, Any]:
+        return self._send("inbox_message", request)
+
+    def send_in_app(self, request: Request) -> Dict[str, Any]:
+        return self._send("in_app", request)
+
+    def _send(self, kind: str, request: Request) -> Dict[str, Any]:
         payload = request._to_dict() if hasattr(request, "_to_dict") else dict(request)
         body = json.dumps(payload, default=str).encode()
+        failure = DeliveryError(f"send_{kind}: not sent")
         for attempt in range(self.retries + 1):
             wait = backoff(attempt, base=0.2, cap=self.max_backoff)
             try:
@@ -44,9 +79,10 @@ class AppClient:
                 failure = DeliveryError(f"send_{kind}: {type(error).__name__}: {error}")
             else:
                 if 200 <= response.status < 300:
-                    return json.loads(response.data or b"{}")
+                    answer: Dict[str, Any] = json.loads(response.data or b"{}")
+                    return answer
                 failure = DeliveryError(f"send_{kind}: HTTP {response.status}", response.status)
-                if response.status not in (408, 429) and response.status < 500:
+                if not retryable(response.status):
                     raise failure
                 wait = retry_after(response.headers.get("Retry-After"), self.max_backoff) or wait
             if attempt < self.retries:
@@ -55,7 +91,3 @@ class AppClient:
 
     def close(self) -> None:
         self._http.clear()
-
-
-for _kind in ENDPOINTS:
-    setattr(AppClient, f"send_{_kind}", lambda self, request, _kind=_kind: self._send(_kind, request))

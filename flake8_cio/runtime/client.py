@@ -24,7 +24,7 @@ from collections import OrderedDict, deque
 from datetime import date, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Tuple, TypeVar
+from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Set, Tuple, TypeVar
 
 from .. import catalog
 from .delivery import Counters, Settings, Worker, log
@@ -207,12 +207,14 @@ def _data_problems_not_raised(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class IdleSpool:
-    """Stands in for the spool of an idle client (see `RuntimeClient.idle`) until its next call reopens it."""
+class IdleSpool(MemorySpool):
+    """Stands in for the closed spool of an idle client (see `RuntimeClient.idle`), answering health() with the
+    depth it had; every call reopens the real spool before anything is queued or stored."""
 
     durable = True
 
     def __init__(self, depth: int):
+        super().__init__()
         self.last_depth = depth
 
     def depth(self) -> int:
@@ -220,12 +222,6 @@ class IdleSpool:
 
     def pending(self) -> int:
         return 0
-
-    def fill(self) -> float:
-        return 0.0
-
-    def close(self) -> None:
-        pass
 
 
 class RuntimeClient:
@@ -253,7 +249,7 @@ class RuntimeClient:
         self._secondary = secondary
         self._sync = self.options["durable"] == "sync"
         self._counters = Counters()
-        self._warned: set = set()
+        self._warned: Set[Any] = set()
         self._closed = False
         self._final_depth = 0
         self._reset_after_fork()

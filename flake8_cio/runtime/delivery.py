@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import urllib3
 
@@ -89,7 +89,7 @@ class Worker:
         self.last_error: Optional[str] = None
         self.source: Spool = self.spool
         self.fill_warned = False
-        self.set_aside: tuple = (self.source, [])  # (spool, keys) of the batch set aside after an isolated failure
+        self.set_aside: Tuple[Spool, List[Any]] = (self.source, [])  # (spool, keys) of the batch set aside after an isolated failure
         self.last_active = time.monotonic()  # when callers last queued something: picks whom to idle
         self.threads = [threading.Thread(target=self._journal_loop, name="flake8-cio-journal", daemon=True),
                         threading.Thread(target=self._send_loop, name="flake8-cio-send", daemon=True)]
@@ -121,7 +121,7 @@ class Worker:
             if queue:
                 self.last_active = time.monotonic()
             while queue:
-                chunk = []
+                chunk: List[Any] = []
                 while queue and len(chunk) < JOURNAL_CHUNK:
                     chunk.append(queue.popleft())
                 texts = self.client.prepare(chunk)
@@ -336,7 +336,7 @@ def _batch_errors(data: bytes) -> Dict[int, str]:
         return {}
 
 
-def _describe(op: dict) -> str:
+def _describe(op: Dict[str, Any]) -> str:
     """An operation without its values or event name (they may be personal data)."""
     if "v1" in op:
         return f"v1 {op['v1']['path'].split('/customers/')[0]}"

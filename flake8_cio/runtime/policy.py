@@ -11,12 +11,13 @@ import random
 import threading
 import time
 from datetime import date, datetime, timezone
+from typing import Any, Callable, List, Optional, Tuple
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 characters
 _random = random.Random(os.urandom(16))  # not a CSPRNG: ids need uniqueness, not secrecy; urandom per call is slow
 os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(16)))  # a child must not repeat the parent
-_time_part = ["", -1]
+_time_part: List[Any] = ["", -1]  # [time text, its millisecond]
 
 
 def ulid() -> str:
@@ -26,7 +27,7 @@ def ulid() -> str:
     if ms != _time_part[1]:
         _time_part[:] = "".join(_CROCKFORD[(ms >> shift) & 31] for shift in range(45, -1, -5)), ms
     r = _random.getrandbits(80)
-    return (_time_part[0] + _PAIRS[r >> 70] + _PAIRS[(r >> 60) & 1023] + _PAIRS[(r >> 50) & 1023]
+    return str(_time_part[0]) + (_PAIRS[r >> 70] + _PAIRS[(r >> 60) & 1023] + _PAIRS[(r >> 50) & 1023]
             + _PAIRS[(r >> 40) & 1023] + _PAIRS[(r >> 30) & 1023] + _PAIRS[(r >> 20) & 1023]
             + _PAIRS[(r >> 10) & 1023] + _PAIRS[r & 1023])
 
@@ -40,7 +41,8 @@ class CircuitBreaker:
     """closed -> open after `threshold` consecutive failures -> half-open after the cooldown (one probe) -> closed
     on success, open again (with a doubled cooldown, capped) on failure."""
 
-    def __init__(self, threshold: int, cooldown: float, max_cooldown: float = 600.0, on_change=None):
+    def __init__(self, threshold: int, cooldown: float, max_cooldown: float = 600.0,
+                 on_change: Optional[Callable[[str, str], None]] = None):
         self.threshold, self.base_cooldown, self.max_cooldown = threshold, cooldown, max_cooldown
         self.cooldown = cooldown
         self.failures = 0
@@ -102,7 +104,7 @@ class TokenBucket:
 EPOCH_SCALES = ((10**17, 10**9, "nanoseconds"), (10**14, 10**6, "microseconds"), (10**11, 10**3, "milliseconds"))
 
 
-def to_unix_seconds(value):
+def to_unix_seconds(value: Any) -> Tuple[Any, Optional[str]]:
     """(seconds, unit it was in or None) for a timestamp: datetimes (naive = UTC, as the official SDK) and
     dates become Unix seconds; ms/µs/ns epochs are scaled down."""
     if isinstance(value, datetime):

@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, List, Optional, Protocol, Sequence
+from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, Sequence, Set, Tuple
 
 
 
@@ -27,8 +27,8 @@ class Entry:
     foreign: bool = field(default=False, compare=False)  # journaled by another process (a replay)
 
     @property
-    def op(self) -> dict:
-        return json.loads(self.text)
+    def op(self) -> Dict[str, Any]:
+        return json.loads(self.text)  # type: ignore[no-any-return]
 
 
 class Spool(Protocol):
@@ -88,8 +88,8 @@ class MemorySpool:
     def __init__(self, limit: int = 100_000):
         self.limit = limit
         self.items: List[Entry] = []  # a heap by key: released entries go back to their place
-        self.delayed: List[tuple] = []  # (until, entry)
-        self.claimed: dict = {}
+        self.delayed: List[Tuple[float, Entry]] = []
+        self.claimed: Dict[Any, Entry] = {}
         self.lock = threading.Lock()
         self.next_key = 0
 
@@ -229,7 +229,7 @@ class SQLiteSpool:
         with self.lock:
             self.db.execute("ATTACH DATABASE ? AS old", (str(other),))
         try:
-            moved = self._write(lambda: self.db.execute(
+            moved: int = self._write(lambda: self.db.execute(
                 "INSERT INTO spool (op, size, owner) SELECT op, size, owner FROM old.spool ORDER BY seq").rowcount)
         finally:
             with self.lock:
@@ -253,18 +253,18 @@ class SQLiteSpool:
             if dropped:
                 self.limits.on_overflow(dropped)
             return 0 if refuse else len(rows)
-        return self._write(insert)
+        return int(self._write(insert))
 
     def _used(self) -> int:
         pages, free = (self.db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "freelist_count"))
-        return (pages - free) * self.page_size
+        return int((pages - free) * self.page_size)
 
     def _expire(self, now: float) -> int:
         """The age cap, applied at most once a minute."""
         if now - self.expired_at < self.EXPIRE_EVERY:
             return 0
         self.expired_at = now
-        return self.db.execute("DELETE FROM spool WHERE at > 0 AND at < ?", (now - self.limits.max_age,)).rowcount
+        return int(self.db.execute("DELETE FROM spool WHERE at > 0 AND at < ?", (now - self.limits.max_age,)).rowcount)
 
     def _drop_oldest(self) -> int:
         """The size cap: drop the oldest entries (in flight too) until the file's used pages fit."""
@@ -300,7 +300,8 @@ class SQLiteSpool:
             self.db.executemany("UPDATE spool SET claimed_by=?, lease_until=? WHERE seq=?",
                                 [(self.owner, now + self.LEASE, e.key) for e in entries])
             return entries
-        return self._write(lease)
+        entries: List[Entry] = self._write(lease)
+        return entries
 
     def ack(self, keys: Iterable[Any]) -> None:
         with self.lock:
@@ -331,15 +332,15 @@ class SQLiteSpool:
 
     def depth(self) -> int:
         with self.lock:
-            return self.db.execute("SELECT COUNT(*) FROM spool").fetchone()[0]
+            return int(self.db.execute("SELECT COUNT(*) FROM spool").fetchone()[0])
 
     def pending(self) -> int:
         """This process's entries and those it adopted: flush() in one process of a shared file does not wait for
         the other live processes' backlog."""
         with self.lock:
             owners = list(self.mine)
-            return self.db.execute(f"SELECT COUNT(*) FROM spool WHERE owner IN ({','.join('?' * len(owners))})",
-                                   owners).fetchone()[0]
+            return int(self.db.execute(f"SELECT COUNT(*) FROM spool WHERE owner IN ({','.join('?' * len(owners))})",
+                                       owners).fetchone()[0])
 
     def close(self) -> None:
         """Free this spool's leases and hand its entries over as orphans (the next spool opened on the file claims
@@ -385,11 +386,11 @@ class RedisSpool:
         import redis  # the optional extra: pip install flake8-cio[redis]
 
         self.limits = limits or Limits()
-        self.redis = redis.Redis.from_url(url)
+        self.redis: Any = redis.Redis.from_url(url)  # redis-py's reply types depend on its options
         self.key, self.dead_key, self.group = key, key + ":dead", "flake8-cio"
         self.consumer = owner_id()
-        self.held: dict = {}  # entry id -> monotonic time before which it is not claimed again
-        self.inflight: set = set()  # claimed and not yet settled: pending, but not to be read again
+        self.held: Dict[Any, float] = {}  # entry id -> monotonic time before which it is not claimed again
+        self.inflight: Set[Any] = set()  # claimed and not yet settled: pending, but not to be read again
         try:
             self.redis.xgroup_create(self.key, self.group, id="0", mkstream=True)
         except redis.ResponseError as error:

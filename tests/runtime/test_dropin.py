@@ -109,6 +109,9 @@ def test_app_client_retries_and_returns_the_delivery(fake_customerio):
     with pytest.raises(DeliveryError) as error:
         api.send_sms({"transactional_message_id": 4, "identifiers": {"id": "u1"}})
     assert error.value.status == 400 and fake_customerio.request_count("/v1/send") == 3
+    fake_customerio.fail(400, path="/v1/send")
+    with pytest.raises(customerio.CustomerIOException):  # handlers written for the official client still work
+        api.send_email(request)
 
 
 def test_the_runtime_imports_nothing_from_flake8_or_libcst():
