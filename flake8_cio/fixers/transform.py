@@ -12,6 +12,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable
 
 import libcst as cst
@@ -202,12 +203,10 @@ class Edit:
 
     def __init__(self, source: str):
         self.source = source
-        self.tree = ast.parse(source)
         self.starts = line_starts(source)
         self.names: dict[tuple[str, str | None], str] = {}
         self.imports: list[tuple[str, str | None, str]] = []  # (module, name or None, local name)
         self.unused: set[str] = set()
-        self.identifiers: set[str] | None = None  # every name the module binds or reads, when first asked
 
     @staticmethod
     def code(node: cst.CSTNode) -> str:
@@ -226,9 +225,18 @@ class Edit:
         self.unused.add(local)
 
     def _taken(self, name: str) -> bool:
-        if self.identifiers is None:
-            self.identifiers = _identifiers(self.tree)
-        return name in self.identifiers or any(local == name for _, _, local in self.imports)
+        if any(local == name for _, _, local in self.imports):
+            return True
+        # a name that is nowhere in the text is free; one that is (maybe only in a comment) is looked up properly
+        return re.search(rf"\b{re.escape(name)}\b", self.source) is not None and name in self.identifiers
+
+    @cached_property
+    def tree(self) -> ast.Module:  # parsed only when a fix asks for a name
+        return ast.parse(self.source)
+
+    @cached_property
+    def identifiers(self) -> set[str]:
+        return _identifiers(self.tree)
 
     def _existing(self, module: str, name: str | None) -> str | None:
         for node in self.tree.body:
@@ -267,6 +275,8 @@ class Edit:
     def import_pieces(self) -> list[tuple[int, int, str]]:
         """Text edits adding the imports asked for: merged into an existing top-level ``from module import``, else
         a new line in the block isort would keep it in, below any import guard at the top of the module."""
+        if not self.imports:
+            return []
         grouped: dict[tuple[str, bool], list[tuple[str, str]]] = {}
         for module, name, local in self.imports:
             grouped.setdefault((module, name is not None), []).append((name, local))
