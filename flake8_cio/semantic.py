@@ -530,6 +530,8 @@ class Model:
         elif isinstance(resolved, (ast.List, ast.Tuple)):
             for element in resolved.elts:
                 yield from self._payload(element, scope, role, depth + 1, element if inline else at)
+        elif isinstance(resolved, (ast.ListComp, ast.GeneratorExp)):  # batch([{...} for o in orders])
+            yield from self._payload(resolved.elt, scope, role, depth + 1, resolved.elt if inline else at)
         elif isinstance(resolved, ast.Call) and (last_name(resolved.func) == "dict" or
                                                  (last_name(resolved.func) or "").startswith("Send")):
             for keyword in resolved.keywords:

@@ -44,3 +44,10 @@ def near_misses(user, start, dt):
     print(started)
     stripe.Customer.create(created_at=int(time.time() * 1000))
     segment.track(user.id, "x", {"at": time.time() * 1000})
+
+
+def batched(orders):
+    cio.batch([{"type": "person", "identifiers": {"id": o.user_id}, "action": "event", "name": "order_placed",
+                "timestamp": int(o.placed_at.timestamp() * 1000)} for o in orders])  # expect: CIO101
+    cio.batch([{"type": "person", "identifiers": {"id": o.user_id}, "action": "event", "name": "order_placed",
+                "timestamp": int(o.placed_at.timestamp())} for o in orders])
