@@ -40,6 +40,8 @@ REGISTRARS = {
     "add_api_route": (1, "endpoint"),  # FastAPI
     "Depends": (0, "dependency"), "Security": (0, "dependency"),  # FastAPI dependencies run per request
 }
+#: Methods of thread/process pools and executors that run a function once per item or per submission.
+POOL_METHODS = {"map", "imap", "imap_unordered", "starmap", "map_async", "submit", "apply_async"}
 TASK_DECORATOR = re.compile(r"(?:^|\.)(?:task|shared_task|actor|job|periodic_task)$")
 CACHE_DECORATOR = re.compile(r"(?:^|\.)(?:cache|lru_cache|cached|cached_property|memoize|singleton)$")
 ONCE_FUNCTIONS = re.compile(
@@ -117,6 +119,19 @@ def _resolve_local(model: Model, ref: ast.expr) -> ast.AST | None:
         if len(values) == 1 and isinstance(values[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
             return values[0]
     return None
+
+
+def pooled_functions(model: Model) -> set[ast.AST]:
+    """Functions of this module that a pool runs per item (``executor.map(send, users)``, ``submit(send, u)``)."""
+    if "pooled" not in model.memo:
+        pooled = set()
+        for site in model.sites:
+            if last_name(site.node.func) in POOL_METHODS and site.node.args and isinstance(site.node.args[0], ast.Name):
+                found = model.lookup(site.node.args[0].id, site.scope)
+                if found and len(found[1]) == 1 and isinstance(found[1][0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    pooled.add(found[1][0])
+        model.memo["pooled"] = pooled
+    return model.memo["pooled"]
 
 
 def is_task(model: Model, fn: Function) -> bool:

@@ -6,6 +6,7 @@ import re
 from typing import Iterator
 
 from .. import sdk
+from ..frameworks import POOL_METHODS
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
 from .clients import becomes_cached
@@ -131,7 +132,6 @@ PER_RECORD = set(sdk.TRACK_METHODS) - {"batch"}
 SMALL_LOOP = 10
 RATE_LIMITING = re.compile(r"sleep|throttl|limit|acquire|wait|backoff", re.IGNORECASE)
 EXECUTORS = {"to_thread", "run_in_executor", "run_sync", "sync_to_async", "run_in_threadpool"}
-POOL_METHODS = {"map", "imap", "imap_unordered", "starmap", "map_async", "submit", "apply_async"}
 ITER_WRAPPERS = {"enumerate", "sorted", "reversed", "list", "tuple", "set", "items", "keys", "values"}
 
 

@@ -212,6 +212,8 @@ def why_per_call(model: Model, site: Site, seen=None) -> str | None:
         return f"per job (in task `{fn.name}`)"
     if frameworks.is_invocation(fn):
         return f"per invocation (in Lambda handler `{fn.name}`)"
+    if fn.node in frameworks.pooled_functions(model):
+        return f"per record (`{fn.name}` is run by a pool for each item)"
     seen = (seen or set()) | {fn}
     for caller in model.callers.get(fn, ()):
         if caller.function not in seen:

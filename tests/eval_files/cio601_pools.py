@@ -23,3 +23,16 @@ def backfill(users):
     with ThreadPoolExecutor(2) as executor:
         executor.submit(cio.identify, "admin", plan="staff")
         executor.map(print, users)
+
+
+def notify_all(users):
+    def send(user):
+        client = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])  # expect: CIO401 "per record"
+        client.track(user["id"], "notified")
+
+    def shared(user):
+        cio.track(user["id"], "notified")
+
+    with ThreadPoolExecutor(4) as executor:
+        list(executor.map(send, users))  # expect: CIO601
+        list(executor.map(shared, users))  # expect: CIO601
