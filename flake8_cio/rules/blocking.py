@@ -208,12 +208,13 @@ def _through_project(model: Model, site: Site) -> Iterator:
     per-record work handed to a pool (``executor.map(send_welcome, users)``)."""
     pooled = last_name(site.node.func) in POOL_METHODS and bool(site.node.args)
     target = site.node.args[0] if pooled else site.node.func
-    path = _path_to_sdk(model, site, target, pooled)
-    if path is None:
+    found = _path_to_sdk(model, site, target, pooled)
+    if found is None:
         return
+    path, per_record = found[0], found[1] in PER_RECORD  # a batch() per chunk is what batching looks like
     fn, name = site.function, (last_name(target) or "it")
     if pooled:
-        if _pool_per_record(model, site):
+        if per_record and _pool_per_record(model, site):
             yield model.finding(
                 "CIO601", site.node,
                 f"`{name}` runs once per record through a pool and calls Customer.io each time ({path}): one HTTPS "
@@ -224,7 +225,7 @@ def _through_project(model: Model, site: Site) -> Iterator:
             "CIO502", site.node,
             f"`{name}()` in `async def {fn.name}` blocks the event loop on Customer.io: it calls {path}; make that "
             "call through `flake8_cio.runtime.nonblocking(client)`")
-    elif _bulk_loop(model, site):
+    elif per_record and _bulk_loop(model, site):
         yield model.finding(
             "CIO601", site.node,
             f"`{name}()` once per record in a loop makes a blocking Customer.io call each time ({path}): one HTTPS "
@@ -237,20 +238,22 @@ def _through_project(model: Model, site: Site) -> Iterator:
             "through `flake8_cio.runtime.nonblocking(client)` or a background task")
 
 
-def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> str | None:
-    """How running ``target`` reaches a blocking Customer.io call, for the message; None when it does not.
+def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> tuple[str, str] | None:
+    """How running ``target`` reaches a blocking Customer.io call (for the message) and which SDK method that is;
+    None when it does not.
     Local helpers are left to ``_through_helper``, unless a pool runs them."""
     local = model.local_function(ast.Call(func=target, args=[], keywords=[]), site)
     if pooled and _sdk_method_reference(model, target, site):  # executor.submit(cio.identify, user.id)
-        return f"{ast.unparse(target)}() (line {site.node.lineno})"
+        return f"{ast.unparse(target)}() (line {site.node.lineno})", target.attr
     if local is not None:
         inner = _blocking_call_in(model, local, {}) if pooled and not local.is_async else None
-        return inner and f"{local.name} -> {call_text(model, inner)} (line {inner.node.lineno})"
+        return inner and (f"{local.name} -> {call_text(model, inner)} (line {inner.node.lineno})", inner.method)
     ref = model.ref_of(target, site.scope) if model.linked is not None else None
     chain = model.linked.blocking_chain(ref) if ref else None
     if not chain:
         return None
-    return " -> ".join(step.name for step in chain[:-1]) + f" -> {chain[-1].name} ({chain[-1].where})"
+    return " -> ".join(step.name for step in chain[:-1]) + f" -> {chain[-1].name} ({chain[-1].where})", \
+        chain[-1].method
 
 
 def _sdk_method_reference(model: Model, expr: ast.expr, site: Site) -> bool:
@@ -350,6 +353,8 @@ def _nonblocking_fix(model: Model, call: CioCall) -> tuple:
     """``nonblocking(client).method(...)``: the runtime client returns None and never raises on delivery, so only
     where nothing reads the result; safe only where a failure was nothing but an error response."""
     receiver = call.receiver
+    if call.method in ("track", "track_anonymous") and (call.extra or call.star):
+        return None, NONE, {}  # 2.x-style event data: the runtime client takes 3.x's data={...} (CIO404 first)
     if call.kind != sdk.TRACK or not result_discarded(model, call.site) or \
             not isinstance(receiver, (ast.Name, ast.Attribute)) or becomes_cached(model, receiver, call.site.scope):
         return None, NONE, {}
