@@ -39,6 +39,7 @@ class Step:
 
     name: str  # services.analytics.track_signup
     where: str  # services/analytics.py:42
+    method: str = ""  # the SDK method, on the last step
 
 
 def find_project(path: str, options: Options) -> Project | None:
@@ -290,8 +291,8 @@ class Project:
             module = self.split(qualname)[0]
             here = Step(qualname, f"{self._relative(module)}:{entry['line']}")
             if entry["direct"]:
-                text, line = entry["direct"]
-                chain = [here, Step(text, f"{self._relative(module)}:{line}")]
+                text, line, method = entry["direct"]
+                chain = [here, Step(text, f"{self._relative(module)}:{line}", method)]
             else:
                 chain = next(([here, *sub] for sub in map(self.blocking_chain, entry["calls"])
                               if sub and len(sub) < MAX_DEPTH), None)
@@ -334,7 +335,7 @@ def _given_clients(project: Project, method: tuple | None, cls: dict, arguments:
         if kind and kind.startswith("@"):
             kind = project.client_kind(kind[1:])
         if kind in (sdk.TRACK, sdk.APP) and _sdk_method(kind, name):
-            return method[0], method[1], {**method[2], "direct": [text, line]}
+            return method[0], method[1], {**method[2], "direct": [text, line, name]}
     return method
 
 

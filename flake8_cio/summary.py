@@ -124,7 +124,7 @@ def _function(model: Model, fn: Function) -> dict:
                 held.append(_held_call(site))
             continue
         if direct is None and model.blocks(call):
-            direct = [f"{ast.unparse(call.node.func)}()", call.node.lineno]
+            direct = [f"{ast.unparse(call.node.func)}()", call.node.lineno, call.method]
         for sdk_param, expr in call.args.items():
             if isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings:
                 forwards.setdefault(expr.id, [call.kind, call.method, sdk_param])

@@ -243,6 +243,8 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
     if not target or target[0] not in ("class", "factory"):
         return
     what, qualname, entry = target
+    if what == "factory" and qualname.rpartition(".")[0] == model.module_name:
+        return  # this module's own factory: reported where it builds the client, through its callers
     builds = entry["constructs"] if what == "class" else not entry["cached"] and entry["kind"]
     reason = "per request (a FastAPI dependency)" if dependency else why_per_call(model, site)
     if builds and reason:
@@ -380,10 +382,17 @@ def _cached_client_fix(model: Model, site: Site, kind: str, factory: str, findin
              isinstance(s.node.func.value, ast.Name) and s.node.func.value.id == name]
     reads = sum(1 for n in ast.walk(fn.node) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load))
     if reads != len(calls) or any(s.node.func.attr not in methods or
-                                  (kind == sdk.TRACK and not result_discarded(model, s)) for s in calls):
-        return finding  # read some other way (returned, closed, passed on) or its result is read
+                                  (kind == sdk.TRACK and not result_discarded(model, s)) or _data_as_keywords(model, s)
+                                  for s in calls):
+        return finding  # read some other way (returned, closed, passed on), its result read, or 2.x-style data
     safe = all(failure_is_only_an_error_response(model, s, s.node.func.value) for s in calls)
     return finding.with_fix("cached-client", SAFE if safe else UNSAFE, factory=factory)
+
+
+def _data_as_keywords(model: Model, site: Site) -> bool:
+    """A track call with 2.x-style event data keywords, which the runtime client (3.x's signature) rejects."""
+    call = model.cio_call_at(site)
+    return call is not None and call.method in ("track", "track_anonymous") and bool(call.extra or call.star)
 
 
 def becomes_cached(model: Model, expr: ast.expr, scope) -> bool:
