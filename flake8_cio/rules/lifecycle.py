@@ -97,7 +97,8 @@ RULES = (
                  """,
              fix="none: which address to send, and whether people should have one, only the team knows.",
              options="`cio-email-profiles` (default `true`): `false` turns the rule off for a workspace that reaches "
-                     "people only by push or SMS.",
+                     "people only by push or SMS, or whose addresses arrive another way (the JavaScript snippet, "
+                     "imports).",
          )),
 )
 
@@ -203,7 +204,8 @@ def _track_before_identify(model: Model) -> Iterator:
     for call in model.data_calls:
         by_site.setdefault(call.site, []).append(call)
     for fn, sites in model.sites_by_function.items():
-        events = [(call, _key(model, call.args["customer_id"], site)) for site in sites for call in by_site.get(site, ())
+        events = [(call, _key(model, call.args["customer_id"], site))
+                  for site in sites for call in by_site.get(site, ())
                   if call.kind in TRACK_KINDS and call.method in EVENTS and "customer_id" in call.args]
         if not events:
             continue
@@ -376,7 +378,8 @@ def _never_emailed(model: Model) -> Iterator:
             "CIO303", call.node,
             "people are identified here, but no identify in the project sends `email` (nor identifies them by "
             "email, nor sends them transactional email by address): no email campaign can reach these profiles; "
-            "send `email=` (or set `cio-email-profiles = false` for a push- or SMS-only workspace)",
+            "send `email=` here, or set `cio-email-profiles = false` when addresses arrive another way (the "
+            "JavaScript snippet, an import) or the workspace is push- or SMS-only",
         )
 
 
