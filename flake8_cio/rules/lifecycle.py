@@ -346,10 +346,13 @@ def _runs_after(model: Model, first: Site, second: Site, key: str) -> bool:
 
 
 def _rebound(model: Model, first: Site, second: Site, key: str) -> bool:
+    """A name of the id, or an attribute it goes through (``self.user = other`` for ``self.user.id``), is assigned
+    from ``first`` up to ``second``."""
     names = {n.id for n in ast.walk(ast.parse(key, mode="eval")) if isinstance(n, ast.Name)}
     body = first.function.node if first.function else model.tree
-    return any(n.id in names and isinstance(n.ctx, ast.Store) and
-               _position(first.node) <= _position(n) < _position(second.node) for n in own_nodes(body, ast.Name))
+    return any(isinstance(n.ctx, ast.Store) and _position(first.node) <= _position(n) < _position(second.node) and
+               (n.id in names if isinstance(n, ast.Name) else f"{key}.".startswith(f"{ast.unparse(n)}."))
+               for n in own_nodes(body, (ast.Name, ast.Attribute)))
 
 
 # -- CIO303 ---------------------------------------------------------------------------------------------------------

@@ -104,6 +104,13 @@ def switch_user(user, other):
     cio.identify(user.id, email=user.email)  # `user` is someone else now
 
 
+class Session:
+    def switch(self, other):
+        cio.track(self.user.id, "switched_away")
+        self.user = other
+        cio.identify(self.user.id, email=self.user.email)  # `self.user` is someone else now
+
+
 def signup_with_retry(user):
     try:
         cio.track(user.id, "signed_up")
