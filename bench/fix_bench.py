@@ -155,7 +155,8 @@ def main() -> None:
     if args.skip_rate:
         return
     rate = fix_rate()
-    print(f"(b) {rate['files']} Customer.io files, {rate['findings']} findings: safe fixes resolve {rate['safe_fixed']} "
+    print(f"(b) {rate['files']} Customer.io files, {rate['findings']} findings: "
+          f"safe fixes resolve {rate['safe_fixed']} "
           f"({rate['safe_fixed'] / rate['findings']:.0%}), with --unsafe-fixes {rate['unsafe_fixed']} "
           f"({rate['unsafe_fixed'] / rate['findings']:.0%}); {rate['left']} left (rules without a fix)")
 

@@ -290,7 +290,8 @@ class Edit:
             if existing is not None:
                 pieces.append(self._merged(existing, names))
                 continue
-            text = f"from {module} import {', '.join(sorted(aliases, key=str.lower))}" if is_from else f"import {module}"
+            names = ", ".join(sorted(aliases, key=str.lower))
+            text = f"from {module} import {names}" if is_from else f"import {module}"
             pieces.append(self._placed(text, _sort_key(module, is_from), lines, header))
         return pieces
 
@@ -404,5 +405,6 @@ def _sort_key(module: str, is_from: bool) -> tuple:
     """isort's order (default profile): sections future, standard library, third party, local (relative); in
     each, plain ``import x`` lines before ``from x import y``, then by module name."""
     root = module.split(".")[0]
-    section = 3 if module.startswith(".") else 0 if root == "__future__" else 1 if root in sys.stdlib_module_names else 2
+    section = 3 if module.startswith(".") else 0 if root == "__future__" else \
+        1 if root in sys.stdlib_module_names else 2
     return section, is_from, module.lower()

@@ -9,7 +9,7 @@ from .. import sdk
 from ..frameworks import POOL_METHODS
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
-from .clients import becomes_cached
+from .clients import becomes_cached, data_as_keywords
 from .fixing import awaited_statement, failure_is_only_an_error_response, result_discarded, span
 
 RULES = (
@@ -353,10 +353,9 @@ def _nonblocking_fix(model: Model, call: CioCall) -> tuple:
     """``nonblocking(client).method(...)``: the runtime client returns None and never raises on delivery, so only
     where nothing reads the result; safe only where a failure was nothing but an error response."""
     receiver = call.receiver
-    if call.method in ("track", "track_anonymous") and (call.extra or call.star):
-        return None, NONE, {}  # 2.x-style event data: the runtime client takes 3.x's data={...} (CIO404 first)
     if call.kind != sdk.TRACK or not result_discarded(model, call.site) or \
-            not isinstance(receiver, (ast.Name, ast.Attribute)) or becomes_cached(model, receiver, call.site.scope):
+            not isinstance(receiver, (ast.Name, ast.Attribute)) or becomes_cached(model, receiver, call.site.scope) or \
+            data_as_keywords(call):
         return None, NONE, {}
     safety = SAFE if failure_is_only_an_error_response(model, call.site, receiver) else UNSAFE
     return "nonblocking", safety, {"target": span(model, awaited_statement(model, call.site) or call.node)}

@@ -381,17 +381,16 @@ def _cached_client_fix(model: Model, site: Site, kind: str, factory: str, findin
     calls = [s for s in model.sites_in(fn) if isinstance(s.node.func, ast.Attribute) and
              isinstance(s.node.func.value, ast.Name) and s.node.func.value.id == name]
     reads = sum(1 for n in ast.walk(fn.node) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load))
-    if reads != len(calls) or any(s.node.func.attr not in methods or
-                                  (kind == sdk.TRACK and not result_discarded(model, s)) or _data_as_keywords(model, s)
-                                  for s in calls):
+    if reads != len(calls) or any(s.node.func.attr not in methods or data_as_keywords(model.cio_call_at(s)) or
+                                  (kind == sdk.TRACK and not result_discarded(model, s)) for s in calls):
         return finding  # read some other way (returned, closed, passed on), its result read, or 2.x-style data
     safe = all(failure_is_only_an_error_response(model, s, s.node.func.value) for s in calls)
     return finding.with_fix("cached-client", SAFE if safe else UNSAFE, factory=factory)
 
 
-def _data_as_keywords(model: Model, site: Site) -> bool:
-    """A track call with 2.x-style event data keywords, which the runtime client (3.x's signature) rejects."""
-    call = model.cio_call_at(site)
+def data_as_keywords(call) -> bool:
+    """A track call with 2.x-style event data keywords, which the runtime client (3.x's signature) rejects; on 3.x
+    CIO404 moves the data first."""
     return call is not None and call.method in ("track", "track_anonymous") and bool(call.extra or call.star)
 
 
