@@ -38,7 +38,7 @@ def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", opti
     from .semantic import Model
 
     model = Model(tree, lines, filename, options, project)
-    found = {(f.line, f.col, f.code): f for family in _families() for f in family.check(model)}
+    found = {(f.line, f.col, f.code): model.settle(f) for family in _families() for f in family.check(model)}
     return sorted(found.values())
 
 

@@ -75,7 +75,7 @@ class Model:
         self.with_items = found.with_items
         self.aliases = {local: self._absolute(name, level) for local, (name, level) in found.imports.items()}
         self.memo: dict = {}
-        self.unfixable: set[int] = set()  # ids of nodes whose findings get no fix (arguments a wrapper forwards)
+        self.unfixable: set[tuple[int, int]] = set()  # where findings get no fix: arguments a wrapper forwards
 
     def _absolute(self, name: str, level: int) -> str:
         """The absolute module path of an import; ``.x`` stays relative when the module's package is unknown.
@@ -94,8 +94,6 @@ class Model:
     # -- reporting ---------------------------------------------------------------------------------------
     def finding(self, code: str, node: ast.AST, message: str, fix: str | None = None, safety: str = NONE) -> Finding:
         """A finding at a node, with columns converted from UTF-8 byte offsets to characters."""
-        if id(node) in self.unfixable:
-            fix = None
         end_line = getattr(node, "end_lineno", None) or node.lineno
         end_col = getattr(node, "end_col_offset", None)
         return Finding(
@@ -103,6 +101,11 @@ class Model:
             end_line, self._char_col(end_line, node.col_offset if end_col is None else end_col),
             fix, safety if fix else NONE,
         )
+
+    def settle(self, finding: Finding) -> Finding:
+        """A finding on an argument a wrapper forwards to the SDK gets no fix: the code to change is the caller's,
+        and what the wrapper does with it is not ours to rewrite."""
+        return finding.with_fix(None, NONE) if (finding.line, finding.col) in self.unfixable else finding
 
     def value_finding(self, at: ast.expr | None, code: str, node: ast.AST, message: str) -> Finding:
         """A finding about a value that may have travelled from ``node``, where it was computed, to ``at`` in a
@@ -433,7 +436,8 @@ class Model:
                 by_method.setdefault((kind, method), {})[sdk_param] = given[param]
         for (kind, method), args in by_method.items():
             for expr in args.values():
-                self.unfixable.update(id(node) for node in ast.walk(expr))
+                self.unfixable.update((node.lineno, self._char_col(node.lineno, node.col_offset))
+                                      for node in ast.walk(expr) if hasattr(node, "lineno"))
             yield CioCall(site, kind, method, None, args, {}, [])
 
     def cio_call_at(self, site: Site) -> CioCall | None:

@@ -166,3 +166,18 @@ def test_cache_is_keyed_by_the_analysers_own_code(tmp_path, monkeypatch):
     monkeypatch.setattr(project, "analyser_version", lambda: "another release")
     project.forget_projects()
     assert codes(view, cache) == ["CIO501"]
+
+
+def test_findings_on_forwarded_arguments_get_no_fix(tmp_path):
+    """`track_event(user.email, ...)` is checked as the cio.track it becomes, but the fix would be the caller's."""
+    forward = "from customerio import CustomerIO\n\ncio = CustomerIO('s', 'k')\n\n\n" \
+              "def track_event(customer_id, name, when=None):\n    cio.track(customer_id, name, timestamp=when)\n"
+    caller = "import time\n\nfrom app.services import track_event\n\n\n" \
+             "def backfill(user):\n    track_event(user.email, 'visited', when=int(time.time() * 1000))\n" \
+             "    track_event.__module__\n"
+    view = make_app(tmp_path, services=forward, views=caller)
+    found = check_source(view.read_text(), str(view), Options(cache_dir=str(tmp_path / "cache")))
+    assert [(f.code, f.fix) for f in found] == [("CIO301", None), ("CIO101", None)]
+    direct = "import time\n\nimport customerio\n\ncio = customerio.CustomerIO('s', 'k')\n" \
+             "cio.track('1', 'visited', timestamp=int(time.time() * 1000))\n"
+    assert [f.fix for f in check_source(direct)] != [None]
