@@ -142,7 +142,8 @@ def test_no_runtime_client_for_2x_style_track_calls(tmp_path):
     """The runtime client has 3.x's track(customer_id, name, data=...): on a 2.x project a call with data as
     keywords keeps the official client; on 3.x, CIO404 moves the data first and the call goes non-blocking next."""
     source = ("from customerio import CustomerIO\nfrom flask import Flask\napp = Flask(__name__)\n"
-              "cio = CustomerIO(S, K)\n\n\n@app.post('/signup')\ndef signup():\n    cio.track('1', 'signed_up', plan='pro')\n")
+              "cio = CustomerIO(S, K)\n\n\n@app.post('/signup')\ndef signup():\n"
+              "    cio.track('1', 'signed_up', plan='pro')\n")
     fixed = {}
     for pin in ("2.4", "3.2.0"):
         project = tmp_path / pin
