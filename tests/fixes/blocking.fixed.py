@@ -7,6 +7,7 @@ from customerio import CustomerIO as CIO
 from customerio import CustomerIOException
 from fastapi import Depends, FastAPI
 from flake8_cio.runtime import nonblocking
+from flask.views import MethodView
 
 app = FastAPI()
 cio = CIO(SITE, KEY)
@@ -47,6 +48,15 @@ def d(user, client: CIO = Depends(get_cio)):
 def e(user_ids):
     for user_id in user_ids:
         cio.track(user_id, "e_done")  # not a handler: the task's retry sees failures: unsafe
+
+
+class SignupView(MethodView):
+    def __init__(self):
+        self.cio = CIO(SITE, KEY)
+
+    def post(self, user):
+        nonblocking(self.cio).identify(user.id)  # the view's own client: safe
+        return {}
 
 
 def main(path):
