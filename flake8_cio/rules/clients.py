@@ -186,7 +186,8 @@ def check(model: Model) -> Iterator:
                 "CIO404", call.node,
                 f"event data passed as keyword arguments ({names}): that is customerio 2.x style and raises "
                 f"TypeError on 3.x; pass `data={{...}}`",
-            ).with_fix("kwargs-to-data" if moved else None, UNSAFE if mixed else SAFE, keys=moved)
+            ).with_fix("kwargs-to-data" if moved else None, UNSAFE if mixed else SAFE, keys=moved,
+                       data_at=sdk.METHODS[call.kind][call.method].params.index("data"))
 
 
 def _bind_constructor(call: ast.Call, kind: str) -> dict[str, ast.expr]:
@@ -456,7 +457,7 @@ def _kwargs_to_data(node, finding, edit):
         elements.append(cst.StarredDictElement(arg.value, comma=comma) if arg.star else
                         cst.DictElement(cst.SimpleString(f'"{arg.keyword.value}"'), arg.value, comma=comma))
     call = node.with_changes(args=[a for a in node.args if not any(a is m for m in moved)])
-    call = merge_entries(call, "data", 2, elements)
+    call = merge_entries(call, "data", finding.data["data_at"], elements)
     return with_args(call, list(call.args), last=node.args[-1].comma)
 
 
