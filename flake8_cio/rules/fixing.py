@@ -12,6 +12,7 @@ import re
 
 from ..semantic import CioCall, Model, Site, dotted
 
+
 def span(model: Model, node: ast.AST) -> tuple[int, int, int, int]:
     """A node's span as findings give it (character columns)."""
     found = model.finding("", node, "")
@@ -40,18 +41,22 @@ def statements_around(model: Model, site: Site) -> list[tuple[ast.stmt, str | No
     return path
 
 
-def awaited_statement(model: Model, site: Site) -> ast.Await | None:
-    """The ``await`` of a call that is a statement of its own (``await cio.track(...)``)."""
+def _own_statement(model: Model, site: Site) -> ast.expr | None:
+    """The call, or the ``await`` of it, when that is a statement of its own: nothing reads its result."""
     path = statements_around(model, site)
     value = path[-1][0].value if path and isinstance(path[-1][0], ast.Expr) else None
-    return value if isinstance(value, ast.Await) and value.value is site.node else None
+    return value if value is site.node or (isinstance(value, ast.Await) and value.value is site.node) else None
 
 
 def result_discarded(model: Model, site: Site) -> bool:
-    """The call is a statement of its own (``cio.track(...)``, ``await cio.track(...)``): nothing reads its result."""
-    path = statements_around(model, site)
-    value = path[-1][0].value if path and isinstance(path[-1][0], ast.Expr) else None
-    return value is site.node or (isinstance(value, ast.Await) and value.value is site.node)
+    """``cio.track(...)`` or ``await cio.track(...)`` as a statement: nothing reads the result."""
+    return _own_statement(model, site) is not None
+
+
+def awaited_statement(model: Model, site: Site) -> ast.Await | None:
+    """The ``await`` of a call that is a statement of its own (``await cio.track(...)``)."""
+    value = _own_statement(model, site)
+    return value if isinstance(value, ast.Await) else None
 
 
 def failure_observed(model: Model, site: Site) -> bool:
