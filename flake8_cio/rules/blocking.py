@@ -213,24 +213,19 @@ def _through_project(model: Model, site: Site) -> Iterator:
         return
     path, per_record = found[0], found[1] in PER_RECORD  # a batch() per chunk is what batching looks like
     fn, name = site.function, (last_name(target) or "it")
-    if pooled:
-        if per_record and _pool_per_record(model, site):
+    if pooled or (per_record and not (fn is not None and fn.is_async) and _bulk_loop(model, site)):
+        how = f"`{name}` runs once per record through a pool" if pooled else f"`{name}()` runs once per record in a loop"
+        if per_record and (not pooled or _pool_per_record(model, site)):
             yield model.finding(
                 "CIO601", site.node,
-                f"`{name}` runs once per record through a pool and calls Customer.io each time ({path}): one HTTPS "
-                "request per record, unbatched and not rate-limited; send through "
-                "`flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`")
+                f"{how} and makes a blocking Customer.io call each time ({path}): one HTTPS request per record, "
+                "unbatched and not rate-limited; send through `flake8_cio.runtime.nonblocking(client)` (batches, "
+                "rate-limits) or `batch()`")
     elif fn is not None and fn.is_async:
         yield model.finding(
             "CIO502", site.node,
             f"`{name}()` in `async def {fn.name}` blocks the event loop on Customer.io: it calls {path}; make that "
             "call through `flake8_cio.runtime.nonblocking(client)`")
-    elif per_record and _bulk_loop(model, site):
-        yield model.finding(
-            "CIO601", site.node,
-            f"`{name}()` once per record in a loop makes a blocking Customer.io call each time ({path}): one HTTPS "
-            "request per record, unbatched and not rate-limited; send through "
-            "`flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`")
     elif fn is not None and model.is_handler(fn):
         yield model.finding(
             "CIO501", site.node,
