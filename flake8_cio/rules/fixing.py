@@ -23,22 +23,55 @@ def statements_around(model: Model, site: Site) -> list[tuple[ast.stmt, str | No
     """The statements of its function (or module) that enclose a call, outermost first, each with the field
     (``body``, ``handlers``, ``orelse``...) the next one sits in. Only statement lists are searched, by position:
     much cheaper than a parent map of every node, which linting would pay for."""
-    body, path = (site.function.node if site.function else model.tree).body, []
+    body, path = _top_body(model, site), []
     while body:
         statement = next((s for s in body if within(site.node, s)), None)
         if statement is None:
             break
         path.append((statement, None))
         body = None
-        for name, value in ast.iter_fields(statement):
-            if not isinstance(value, list) or not value or not isinstance(value[0], ast.AST):
-                continue
-            inner = value if isinstance(value[0], ast.stmt) else \
-                [s for part in value if isinstance(getattr(part, "body", None), list) for s in part.body]
-            if inner and isinstance(inner[0], ast.stmt) and any(within(site.node, s) for s in inner):
+        for name, _ in ast.iter_fields(statement):
+            inner = _statements_in(statement, name)
+            if any(within(site.node, s) for s in inner):
                 path[-1], body = (statement, name), inner
                 break
     return path
+
+
+def _top_body(model: Model, site: Site) -> list[ast.stmt]:
+    return (site.function.node if site.function else model.tree).body
+
+
+def _statements_in(statement: ast.stmt, field: str) -> list[ast.stmt]:
+    """The statements a compound statement holds in a field (``body``, ``orelse``; the handlers' or cases' bodies)."""
+    value = getattr(statement, field)
+    if not isinstance(value, list) or not value or not isinstance(value[0], ast.AST):
+        return []
+    if isinstance(value[0], ast.stmt):
+        return value
+    return [s for part in value if isinstance(getattr(part, "body", None), list) for s in part.body]
+
+
+def only_customerio_after(model: Model, site: Site) -> bool:
+    """Nothing but Customer.io calls, ``return`` and ``pass`` run after the call in its function (in a loop: nothing
+    else in the loop either): a failure of the call could change the response, but never skip other work."""
+    calls = {call.node for call in model.cio_calls}
+
+    def harmless(statement: ast.stmt) -> bool:
+        value = statement.value.value if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Await) \
+            else getattr(statement, "value", None)
+        return isinstance(statement, (ast.Return, ast.Pass, ast.Break, ast.Continue)) or \
+            (isinstance(statement, ast.Expr) and value in calls)
+
+    body, parent = _top_body(model, site), None
+    for statement, field in statements_around(model, site):
+        index = body.index(statement)
+        others = body[:index] + body[index + 1:] if isinstance(parent, (ast.For, ast.AsyncFor, ast.While)) \
+            else body[index + 1:]
+        if not all(map(harmless, others)):
+            return False
+        body, parent = (_statements_in(statement, field) if field else []), statement
+    return True
 
 
 def _own_statement(model: Model, site: Site) -> ast.expr | None:
@@ -112,12 +145,14 @@ SEES_FAILURE = re.compile(r"atomic|transaction|retry|retries|backoff|task|catch|
 
 
 def failure_is_only_an_error_response(model: Model, site: Site, client: ast.expr) -> bool:
-    """Whether a Customer.io failure of the call does nothing but fail the request: in a request handler, outside
-    any ``try``/``with``, under no decorator that sees exceptions, outside tests, on a client the module owns (a
-    parameter may be a test's Mock). Making the call non-blocking then changes nothing but that coupling, which is
-    the reported bug; anywhere else a caller, a job queue's retry or a script's exit status would see the change."""
+    """Whether a Customer.io failure of the call does nothing but fail the request: in a request handler, with only
+    Customer.io calls and the return after it, outside any ``try``/``with``, under no decorator that sees
+    exceptions, outside tests, on a client the module owns (a parameter may be a test's Mock). Making the call
+    non-blocking then changes nothing but the response's dependence on Customer.io, which is the reported bug;
+    anywhere else a caller, a job queue's retry, a script's exit status or the work after the call would see it."""
     fn = site.function
-    if fn is None or not model.is_handler(fn) or model.is_test_file or failure_observed(model, site):
+    if fn is None or not model.is_handler(fn) or model.is_test_file or failure_observed(model, site) or \
+            not only_customerio_after(model, site):
         return False
     if any(SEES_FAILURE.search(dotted(d.func if isinstance(d, ast.Call) else d) or "") for d in fn.node.decorator_list):
         return False

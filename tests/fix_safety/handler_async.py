@@ -17,9 +17,9 @@ router = Router()
 
 @router.post("/checkout")
 async def checkout(user_id, total):
+    await asyncio.sleep(0)
     cio.track(user_id, "checked_out", {"total": total})
     cio.identify(user_id, last_total=total)
-    await asyncio.sleep(0)
     return {"user": user_id, "total": total}
 
 

@@ -5,7 +5,7 @@ import customerio as sdk
 from customerio import APIClient, CustomerIO
 from flask import Flask
 
-from flake8_cio.runtime import get_app_client, get_client, nonblocking
+from flake8_cio.runtime import get_app_client, get_client
 
 app = Flask(__name__)
 shared = get_client()
@@ -14,12 +14,23 @@ api_eu = APIClient(os.environ["A"], region=sdk.Regions.EU)
 from_env = APIClient(os.environ["A"], region=os.environ["REGION"])  # could hold anything: reported, not fixed
 
 
-@app.post("/signup")
-def signup(user, extra):
+@app.post("/welcome")
+def welcome(user):
     cio = get_client(os.environ["S"], os.environ["K"])  # built per request, used only to send: safe
     cio.identify(user.id, plan="pro")
+    return "welcome"
+
+
+@app.post("/receipt")
+def receipt(user):
     api = get_app_client(os.environ["A"])
-    api.send_email(request_for(user))
+    return api.send_email(request_for(user))  # the same answer from get_app_client: safe
+
+
+@app.post("/signup")
+def signup(user, extra):
+    cio = CustomerIO(os.environ["S"], os.environ["K"])
+    cio.identify(user.id, plan="pro")  # work follows that a failure here would have stopped: unsafe
     shared.track(user.id, "signed_up", data={"plan": "pro", "seats": 3})
     shared.track(
         user.id,
@@ -41,5 +52,5 @@ def read(user):
 @app.post("/close")
 def close(user):
     cio = CustomerIO(os.environ["S"], os.environ["K"])
-    nonblocking(cio).track(user.id, "closed")
+    cio.track(user.id, "closed")
     cio.close()  # would close the shared client: no fix

@@ -14,12 +14,23 @@ api_eu = APIClient(os.environ["A"], region="eu")
 from_env = APIClient(os.environ["A"], region=os.environ["REGION"])  # could hold anything: reported, not fixed
 
 
-@app.post("/signup")
-def signup(user, extra):
+@app.post("/welcome")
+def welcome(user):
     cio = CustomerIO(os.environ["S"], os.environ["K"])  # built per request, used only to send: safe
     cio.identify(user.id, plan="pro")
+    return "welcome"
+
+
+@app.post("/receipt")
+def receipt(user):
     api = APIClient(os.environ["A"])
-    api.send_email(request_for(user))
+    return api.send_email(request_for(user))  # the same answer from get_app_client: safe
+
+
+@app.post("/signup")
+def signup(user, extra):
+    cio = CustomerIO(os.environ["S"], os.environ["K"])
+    cio.identify(user.id, plan="pro")  # work follows that a failure here would have stopped: unsafe
     shared.track(user.id, "signed_up", plan="pro", seats=3)
     shared.track(
         user.id,

@@ -17,5 +17,5 @@ def nonblocking(job):  # the module's own helper keeps its name
 
 @app.route("/seen")
 def seen(user):
-    flake8_cio.runtime.nonblocking(cio).identify(user.id, last_seen=datetime.now(datetime_timezone.utc))
     logging.info("seen at %s", timezone.now())
+    flake8_cio.runtime.nonblocking(cio).identify(user.id, last_seen=datetime.now(datetime_timezone.utc))

@@ -16,5 +16,5 @@ def nonblocking(job):  # the module's own helper keeps its name
 
 @app.route("/seen")
 def seen(user):
-    cio.identify(user.id, last_seen=datetime.now())
     logging.info("seen at %s", timezone.now())
+    cio.identify(user.id, last_seen=datetime.now())
