@@ -74,8 +74,8 @@ def create_order_{j}():
     order = Order{i}_{j}(payload["id"], payload["user_id"])
     for item in payload.get("items", []):
         order.add(item["sku"], item["price"], item.get("quantity", 1))
-    cio.track(order.user_id, "order_placed", data={{"total": order.total, "items": len(order.items)}})
     log.info("order %s placed", order.id)
+    cio.track(order.user_id, "order_placed", data={{"total": order.total, "items": len(order.items)}})
     return jsonify(order.summary())
 
 
