@@ -9,18 +9,19 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from typing import Callable, Iterable, Mapping
+from typing import Any, Awaitable, Callable, Iterable, Mapping
 
+from .client import RuntimeClient
 from .delivery import log
 
-Response = tuple[int, dict, bytes]
+Response = tuple[int, dict[str, str], bytes]
 JSON = {"Content-Type": "application/json"}
 MAX_BODY = 1 << 20
 
 # -- health -------------------------------------------------------------------------------------------------------
 
 
-def health_response(client) -> Response:
+def health_response(client: RuntimeClient) -> Response:
     """200 while the circuit is closed and the worker runs, else 503 with the reason. Depths, circuit and counters
     only: never credentials or payloads."""
     health = client.health()
@@ -42,7 +43,7 @@ def health_response(client) -> Response:
     return (503 if reasons else 200), JSON, json.dumps(body).encode()
 
 
-def metrics_response(client, webhooks: "WebhookReceiver | None" = None) -> Response:
+def metrics_response(client: RuntimeClient, webhooks: "WebhookReceiver | None" = None) -> Response:
     """The runtime's counters in the Prometheus text exposition format (no prometheus_client needed)."""
     health = client.health()
     lines = [
@@ -77,7 +78,8 @@ class WebhookReceiver:
     hex, compared in constant time; timestamps older or newer than `tolerance` seconds are replays) and suppresses
     the person on hard bounces, spam complaints and unsubscribes, once per `event_id`."""
 
-    def __init__(self, signing_key: str, client=None, *, on_event: Callable[[dict], None] | None = None,
+    def __init__(self, signing_key: str, client: RuntimeClient | None = None, *,
+                 on_event: Callable[[dict[str, Any]], None] | None = None,
                  metrics: Iterable[str] = SUPPRESSING_METRICS, tolerance: float = 300.0, max_body: int = MAX_BODY,
                  remember: int = 100_000):
         if not signing_key:
@@ -96,7 +98,7 @@ class WebhookReceiver:
         with self.lock:
             self.counts[result] = self.counts.get(result, 0) + 1
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, int]:
         with self.lock:
             return dict(self.counts)
 
@@ -139,7 +141,7 @@ class WebhookReceiver:
         try:
             if self.on_event is not None:
                 self.on_event(event)
-            else:
+            elif self.client is not None:  # always, when there is no on_event (see __init__)
                 customer_id = data.get("customer_id") or (data.get("identifiers") or {}).get("id")
                 if not customer_id:
                     return self._reject(422, "no_customer_id")
@@ -162,7 +164,7 @@ Core = Callable[[Mapping[str, str], bytes], Response]
 
 
 def _limit(respond: Core, max_body: int | None) -> int:
-    return max_body or getattr(getattr(respond, "__self__", None), "max_body", MAX_BODY)
+    return max_body or int(getattr(getattr(respond, "__self__", None), "max_body", MAX_BODY))
 
 
 def _refused(respond: Core, length: str | None, limit: int, received: int = 0) -> Response | None:
@@ -179,11 +181,11 @@ def _refused(respond: Core, length: str | None, limit: int, received: int = 0) -
     return status, JSON, json.dumps({"error": reason}).encode()
 
 
-def wsgi_app(respond: Core, max_body: int | None = None):
+def wsgi_app(respond: Core, max_body: int | None = None) -> Callable[[dict[str, Any], Any], list[bytes]]:
     """A WSGI application around a core (``lambda h, b: health_response(client)``, ``receiver.handle``)."""
     limit = _limit(respond, max_body)
 
-    def app(environ, start_response):
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         headers = {key[5:].replace("_", "-"): value for key, value in environ.items() if key.startswith("HTTP_")}
         length = environ.get("CONTENT_LENGTH")
         response = _refused(respond, length, limit)
@@ -202,7 +204,8 @@ class asgi_app:  # noqa: N801 - used like the other adapter functions
         self.respond = respond
         self.limit = _limit(respond, max_body)
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]],
+                       send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
         if scope["type"] != "http":
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -219,11 +222,11 @@ class asgi_app:  # noqa: N801 - used like the other adapter functions
         await send({"type": "http.response.body", "body": data})
 
 
-def flask_view(respond: Core, max_body: int | None = None):
+def flask_view(respond: Core, max_body: int | None = None) -> Callable[[], Any]:
     """A Flask view function: ``app.add_url_rule("/cio/health", view_func=flask_view(...))``."""
     limit = _limit(respond, max_body)
 
-    def view():
+    def view() -> Any:
         from flask import Response as FlaskResponse, request
 
         refused = _refused(respond, request.headers.get("Content-Length"), limit)
@@ -233,22 +236,22 @@ def flask_view(respond: Core, max_body: int | None = None):
     return view
 
 
-def django_view(respond: Core, max_body: int | None = None):
+def django_view(respond: Core, max_body: int | None = None) -> Callable[[Any], Any]:
     """A Django view (CSRF-exempt: Customer.io signs its requests instead)."""
-    from django.http import HttpResponse
-    from django.views.decorators.csrf import csrf_exempt
+    from django.http import HttpResponse  # type: ignore[import-untyped]
+    from django.views.decorators.csrf import csrf_exempt  # type: ignore[import-untyped]
 
     limit = _limit(respond, max_body)
 
-    @csrf_exempt
-    def view(request):
+    def view(request: Any) -> Any:
         refused = _refused(respond, request.META.get("CONTENT_LENGTH"), limit)
         status, headers, data = refused or respond(dict(request.headers), request.body)
         response = HttpResponse(data, status=status)
         for name, value in headers.items():
             response[name] = value
         return response
-    return view
+    exempt: Callable[[Any], Any] = csrf_exempt(view)
+    return exempt
 
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 413: "Payload Too Large",

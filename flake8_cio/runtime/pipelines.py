@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import time
 from datetime import datetime, timezone
+from typing import Any
 
 from .client import RuntimeClient, region_name
 from .policy import ulid
@@ -24,7 +25,7 @@ class PipelinesClient(RuntimeClient):
 
     BATCH_PATH = "/v1/batch"
 
-    def __init__(self, write_key: str, *, host: str | None = None, region=None, **options):
+    def __init__(self, write_key: str, *, host: str | None = None, region: Any = None, **options: Any):
         if not write_key:
             raise ValueError("missing Data Pipelines write key")
         region = region_name(region)
@@ -32,7 +33,7 @@ class PipelinesClient(RuntimeClient):
         self._headers["Authorization"] = "Basic " + base64.b64encode(f"{write_key}:".encode()).decode()
         self._headers["X-Strict-Mode"] = "1"
 
-    def wire(self, op: dict) -> dict:
+    def wire(self, op: dict[str, Any]) -> dict[str, Any]:
         """The Pipelines message for a Track operation, stamped with a messageId and its time (the operation's, or
         now: the acceptance time) as the Pipelines SDK does at enqueue; ValueError for what has no equivalent."""
         if "v1" in op:  # an anonymous event
@@ -53,7 +54,7 @@ class PipelinesClient(RuntimeClient):
         if action in EVENTS:
             kind, name_key = EVENTS[action]
             return _message(kind, user, op, **{name_key: op.get("name")}, properties=op.get("attributes", {}))
-        fields = {}
+        fields: dict[str, Any] = {}
         if "device" in op:
             device = op["device"]
             extra = sorted(set(device) - {"token", "platform"})
@@ -68,7 +69,7 @@ def _unmapped(what: str) -> ValueError:
     return ValueError(f"Data Pipelines has no documented equivalent of {what}: not sent to Pipelines")
 
 
-def _message(kind: str, who: dict, source: dict, **fields) -> dict:
+def _message(kind: str, who: dict[str, Any], source: dict[str, Any], **fields: Any) -> dict[str, Any]:
     seconds = source.get("timestamp")
     moment = datetime.fromtimestamp(time.time() if seconds is None else seconds, timezone.utc)
     return {"type": kind, **who, **fields, "messageId": source.get("id") or ulid(),

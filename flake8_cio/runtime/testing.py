@@ -25,15 +25,19 @@ import re
 import ssl
 import threading
 import time
-from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Iterator, NamedTuple, Sequence
 from urllib.parse import unquote
 
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators  # type: ignore[import-untyped]
 
 SITE_ID, API_KEY, APP_KEY, WRITE_KEY = "test-site", "test-track-key", "test-app-key", "test-write-key"
+Schema = dict[str, Any]
+Problems = list[tuple[str, str]]
+Answer = tuple[int, dict[str, str], bytes]
 
 # -- the published contract (docs.customer.io API reference), as data ------------------------------------------------
 
@@ -49,7 +53,7 @@ OBJECT = {"type": "object"}
 PLATFORM = {"enum": ["ios", "android"]}
 
 
-def one_of_keys(*keys: str) -> dict:
+def one_of_keys(*keys: str) -> Schema:
     return {"type": "object", "minProperties": 1, "maxProperties": 1, "propertyNames": {"enum": list(keys)},
             "additionalProperties": ID, "description": "exactly one of " + ", ".join(keys)}
 
@@ -66,10 +70,10 @@ EVENT_DATA = {"type": "object", "maxBytes": MAX_EVENT_DATA_BYTES}
 RELATIONSHIPS = {"type": "array", "items": {
     "type": "object", "required": ["identifiers"],
     "properties": {"identifiers": OBJECT_IDS, "relationship_attributes": OBJECT}}}
-EVENT = {"name": EVENT_NAME, "id": ULID, "timestamp": SECONDS, "attributes": EVENT_DATA}
+EVENT: dict[str, Schema] = {"name": EVENT_NAME, "id": ULID, "timestamp": SECONDS, "attributes": EVENT_DATA}
 
 
-def operation(kind: str, identifiers: dict | None, required=(), **fields) -> dict:
+def operation(kind: str, identifiers: Schema | None, required: Sequence[str] = (), **fields: Schema) -> Schema:
     """A Track v2 operation: its envelope plus the action's own fields, nothing else."""
     envelope = {"type": {"const": kind}, "action": {}, **({"identifiers": identifiers} if identifiers else {})}
     return {"type": "object", "required": ["type", "action", *(["identifiers"] if identifiers else []), *required],
@@ -134,7 +138,7 @@ APP_COMMON = {"transactional_message_id": {"type": ["integer", "string"], "patte
               "identifiers": V1_IDS, "message_data": OBJECT, "send_at": SECONDS,
               "disable_message_retention": BOOL, "queue_draft": BOOL, "language": {"type": "string"}}
 #: App API: POST /v1/send/{kind}
-APP_SEND = {
+APP_SEND: dict[str, Schema] = {
     "email": {"type": "object", "required": ["identifiers", "to"],
               "properties": {**APP_COMMON, "to": TEXT, "from": TEXT, "subject": TEXT, "body": TEXT,
                              "headers": OBJECT, "attachments": OBJECT},
@@ -148,7 +152,7 @@ APP_SEND = {
 DEVICE_EVENTS = ("Device Created or Updated", "Device Deleted")
 
 
-def pipelines_message(kind: str, required=(), **fields) -> dict:
+def pipelines_message(kind: str, required: Sequence[str] = (), **fields: Schema) -> Schema:
     """A Data Pipelines message: a user (userId or anonymousId), ISO-8601 timestamps, devices in context.device."""
     return {
         "type": "object", "required": ["type", *required], "maxBytes": MAX_OPERATION_BYTES,
@@ -180,12 +184,12 @@ PIPELINES_BATCH = {"type": "object", "required": ["batch"], "properties": {
     "sentAt": {"type": "string", "format": "date-time"}}}
 
 
-def _byte_size(value) -> int:
+def _byte_size(value: object) -> int:
     text = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return len(text.encode())
 
 
-def _max_bytes(validator, limit, instance, schema):
+def _max_bytes(validator: object, limit: int, instance: object, schema: Schema) -> Iterator[Any]:
     size = _byte_size(instance)
     if size > limit:
         yield ValidationError(f"is {size} bytes, over the limit of {limit}")
@@ -194,16 +198,18 @@ def _max_bytes(validator, limit, instance, schema):
 _FORMATS = FormatChecker(formats=())
 
 
-@_FORMATS.checks("date-time", raises=ValueError)
-def _iso8601(value) -> bool:
+def _iso8601(value: object) -> bool:
     return not isinstance(value, str) or ("T" in value and bool(datetime.fromisoformat(value.replace("Z", "+00:00"))))
 
 
+_FORMATS.checks("date-time", raises=ValueError)(_iso8601)
+
+
 _Validator = validators.extend(Draft202012Validator, {"maxBytes": _max_bytes})
-_compiled: dict[int, Draft202012Validator] = {}  # by id: the schemas are module constants
+_compiled: dict[int, Any] = {}  # validators by schema id: the schemas are module constants
 
 
-def problems(schema: dict, value) -> list[tuple[str, str]]:
+def problems(schema: Schema, value: object) -> Problems:
     """(field, message) for each way `value` breaks `schema`, in field order."""
     validator = _compiled.get(id(schema))
     if validator is None:
@@ -221,7 +227,7 @@ def problems(schema: dict, value) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def operation_problems(op) -> list[tuple[str, str]]:
+def operation_problems(op: object) -> Problems:
     """A Track v2 operation against its type's and action's schema (size limit first)."""
     if not isinstance(op, dict):
         return [("", "an operation must be an object")]
@@ -229,7 +235,7 @@ def operation_problems(op) -> list[tuple[str, str]]:
         return [("", f"operation is {_byte_size(op)} bytes, over the limit of {MAX_OPERATION_BYTES}")]
     if op.get("type") == "delivery":  # documented to exist; its fields are not in the published reference
         return []
-    actions = V2_ACTIONS.get(op.get("type"))
+    actions = V2_ACTIONS.get(str(op.get("type")))
     if actions is None:
         return [("type", f"{op.get('type')!r} is not one of person, object, delivery")]
     if op.get("action") not in actions:
@@ -237,13 +243,19 @@ def operation_problems(op) -> list[tuple[str, str]]:
     return problems(actions[op["action"]], op)
 
 
-def _said(found: list[tuple[str, str]]) -> str:
+def _said(found: Problems) -> str:
     return "; ".join(f"{where}: {message}" if where else message for where, message in found)
 
 
 # -- the server -------------------------------------------------------------------------------------------------------
 
-Request = namedtuple("Request", "at method path status size headers")
+class Request(NamedTuple):
+    at: float  # time.monotonic()
+    method: str
+    path: str
+    status: int
+    size: int
+    headers: dict[str, str]
 
 
 class ContractViolation(AssertionError):
@@ -264,7 +276,7 @@ class Violation:
 class Fault:
     status: int = 500  # 0: no answer of its own; the request is served normally after `delay`
     times: int | None = 1  # None: every matching request
-    headers: dict = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b'{"meta":{"error":"injected"}}'
     delay: float = 0.0  # sleep before answering (a read timeout when longer than the client's timeout)
     path: str = ""  # only requests whose path starts with this
@@ -281,19 +293,19 @@ class FakeCustomerIO:
         self.faults: list[Fault] = []
         self.max_body: int | None = None  # set it to inject 413s below the documented limit
         self.rate_limit: float | None = None  # requests per second, beyond which 429
-        self.item_errors = None  # callable(op) -> reason or None: injected 207 per-item errors
-        self.profiles: dict[tuple, dict] = {}
-        self.events: list[dict] = []
-        self.actions: list[tuple] = []  # (action, identifier, extra) for delete/suppress/devices/merge/objects
-        self.messages: list[dict] = []  # transactional sends
-        self.pipelines: list[dict] = []  # Data Pipelines messages accepted
-        self.pipelines_dropped: list[dict] = []  # ... and those dropped with a 200 (no X-Strict-Mode)
+        self.item_errors: Callable[[dict[str, Any]], str | None] | None = None  # injected 207 per-item errors
+        self.profiles: dict[Any, dict[str, Any]] = {}  # by (identifier type, value)
+        self.events: list[dict[str, Any]] = []
+        self.actions: list[tuple[Any, ...]] = []  # (action, identifier, extra): delete/suppress/devices/merge/objects
+        self.messages: list[dict[str, Any]] = []  # transactional sends
+        self.pipelines: list[dict[str, Any]] = []  # Data Pipelines messages accepted
+        self.pipelines_dropped: list[dict[str, Any]] = []  # ... and those dropped with a 200 (no X-Strict-Mode)
         self.requests: list[Request] = []
         self.violations: list[Violation] = []
         self._window: list[float] = []
         self.tls = tls
         self.server = self._listen(host, port)
-        self.host, self.port = self.server.server_address[:2]
+        self.host, self.port = str(self.server.server_address[0]), int(self.server.server_address[1])
 
     def _listen(self, host: str, port: int) -> ThreadingHTTPServer:
         server = ThreadingHTTPServer((host, port), _handler(self))
@@ -319,13 +331,13 @@ class FakeCustomerIO:
     def __enter__(self) -> "FakeCustomerIO":
         return self
 
-    def __exit__(self, kind, *exc) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         self.stop()
         if kind is None:
             self.check()
 
     # -- faults ------------------------------------------------------------------------------------------------------
-    def fail(self, status: int = 500, times: int | None = 1, **kwargs) -> None:
+    def fail(self, status: int = 500, times: int | None = 1, **kwargs: Any) -> None:
         """Answer `status` (e.g. 503, or 522 from the proxy in front of the API) to the next `times` requests."""
         with self.lock:
             self.faults.append(Fault(status, times, **kwargs))
@@ -347,11 +359,11 @@ class FakeCustomerIO:
         self.fail(0, times, path=path, drop=True)
 
     # -- what was received -------------------------------------------------------------------------------------------
-    def events_named(self, name: str) -> list[dict]:
+    def events_named(self, name: str) -> list[dict[str, Any]]:
         with self.lock:
             return [e for e in self.events if e["name"] == name]
 
-    def unique_events(self) -> list[dict]:
+    def unique_events(self) -> list[dict[str, Any]]:
         """Events de-duplicated by id, as Customer.io does."""
         seen, unique = set(), []
         with self.lock:
@@ -403,11 +415,11 @@ class FakeCustomerIO:
         with self.lock:
             self.violations.append(Violation(method, path, problem))
 
-    def _invalid(self, method: str, path: str, problem: str, status: int = 400) -> tuple[int, dict, bytes]:
+    def _invalid(self, method: str, path: str, problem: str, status: int = 400) -> Answer:
         self._violation(method, path, problem)
         return status, {}, json.dumps({"meta": {"error": problem}}).encode()
 
-    def handle(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict, bytes]:
+    def handle(self, method: str, path: str, headers: Message, body: bytes) -> Answer:
         fault = self._next_fault(path)
         if fault is not None:
             time.sleep(fault.delay)
@@ -460,7 +472,7 @@ class FakeCustomerIO:
             return f"the {api} API takes {scheme} authentication"
         return "wrong credentials"
 
-    def _send(self, method: str, path: str, payload, keep: bool) -> tuple[int, dict, bytes]:
+    def _send(self, method: str, path: str, payload: Any, keep: bool) -> Answer:
         kind = path[len("/v1/send/"):]
         if method != "POST" or kind not in APP_SEND:
             return self._invalid(method, path, f"no such App API endpoint (send: {', '.join(APP_SEND)})", 404)
@@ -473,7 +485,7 @@ class FakeCustomerIO:
             delivery = f"d{len(self.messages)}"
         return 200, {}, json.dumps({"delivery_id": delivery, "queued_at": int(time.time())}).encode()
 
-    def _v2(self, method: str, path: str, payload, keep: bool) -> tuple[int, dict, bytes]:
+    def _v2(self, method: str, path: str, payload: Any, keep: bool) -> Answer:
         if method != "POST":
             return self._invalid(method, path, "Track v2 takes POST", 405)
         if path.endswith("/entity"):
@@ -505,7 +517,7 @@ class FakeCustomerIO:
             return 207, {}, json.dumps({"errors": errors}).encode()
         return 200, {}, b"{}"
 
-    def _v1(self, method: str, path: str, payload, keep: bool) -> tuple[int, dict, bytes]:
+    def _v1(self, method: str, path: str, payload: Any, keep: bool) -> Answer:
         routes = {m: schema for m, pattern, schema in V1_ROUTES if re.fullmatch(pattern, path)}
         if not routes:
             return self._invalid(method, path, "no such Track v1 endpoint", 404)
@@ -522,10 +534,10 @@ class FakeCustomerIO:
             host = "track-eu.customer.io" if self.region == "eu" else "track.customer.io"
             return 200, {}, json.dumps({"url": f"https://{host}", "region": self.region, "environment_id": 1}).encode()
         if keep:
-            self._apply_v1(method, path, raw, payload)
+            self._apply_v1(method, path, raw or "", payload)
         return 200, {}, b"{}"
 
-    def _pipelines(self, method: str, path: str, headers, payload, keep: bool) -> tuple[int, dict, bytes]:
+    def _pipelines(self, method: str, path: str, headers: Message, payload: Any, keep: bool) -> Answer:
         kind = path[len("/v1/"):]
         if method != "POST" or (kind != "batch" and kind not in PIPELINES):
             return self._invalid(method, path, f"no such Pipelines endpoint (batch, {', '.join(PIPELINES)})", 404)
@@ -539,7 +551,7 @@ class FakeCustomerIO:
             self._violation(method, path, _said(found))
         bad = []
         for index, message in enumerate(messages):
-            kind_schema = PIPELINES.get(message.get("type")) if isinstance(message, dict) else None
+            kind_schema = PIPELINES.get(str(message.get("type"))) if isinstance(message, dict) else None
             issue = _said(problems(kind_schema, message)) if kind_schema else \
                 f"type must be one of {', '.join(PIPELINES)}"
             if issue:
@@ -556,13 +568,13 @@ class FakeCustomerIO:
                 self.pipelines.extend(m for index, m in enumerate(messages) if index not in rejected)
         return 200, {}, b"{}"
 
-    def _pipelines_oversize(self, headers) -> tuple[int, dict, bytes]:
+    def _pipelines_oversize(self, headers: Message) -> Answer:
         if headers.get("X-Strict-Mode") == "1":
             return 400, {}, json.dumps({"meta": {"error": "request too large"}}).encode()
         return 200, {}, b"{}"  # dropped, silently, as documented
 
     # -- state -------------------------------------------------------------------------------------------------------
-    def _apply_v2(self, op: dict) -> None:
+    def _apply_v2(self, op: dict[str, Any]) -> None:
         action = op.get("action")
         who = next(iter(op.get("identifiers", {}).items()), None)
         with self.lock:
@@ -583,7 +595,7 @@ class FakeCustomerIO:
             else:
                 self.actions.append((action, who, None))
 
-    def _apply_v1(self, method: str, path: str, raw: str | None, payload) -> None:
+    def _apply_v1(self, method: str, path: str, raw: str, payload: Any) -> None:
         """A v1 request as the v2 operation it amounts to (the identifier type inferred from the path's shape)."""
         payload = payload or {}
         if path == "/api/v1/events":
@@ -618,12 +630,12 @@ class FakeCustomerIO:
             self._apply_v2({**base, "action": rest})
 
 
-def _handler(fake: FakeCustomerIO):
+def _handler(fake: FakeCustomerIO) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         disable_nagle_algorithm = True
 
-        def _serve(self):
+        def _serve(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             path = self.path.split("?", 1)[0]
@@ -647,7 +659,7 @@ def _handler(fake: FakeCustomerIO):
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
-        def log_message(self, *args):
+        def log_message(self, *args: Any) -> None:
             pass
 
     return Handler
@@ -656,11 +668,11 @@ def _handler(fake: FakeCustomerIO):
 try:
     import pytest
 except ImportError:  # pragma: no cover - pytest is only needed for the fixture
-    pytest = None
+    pytest = None  # type: ignore[assignment]
 
 if pytest is not None:
     @pytest.fixture
-    def fake_customerio():
+    def fake_customerio() -> Iterator[FakeCustomerIO]:
         """A FakeCustomerIO on a free loopback port, stopped after the test; fails the test at teardown if any
         request broke the published contract (see `FakeCustomerIO.take_violations`)."""
         fake = FakeCustomerIO()

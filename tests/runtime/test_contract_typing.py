@@ -1,0 +1,17 @@
+"""The fake server, the Data Pipelines destination and the operational endpoints are typed like the core
+(py.typed ships with the package, so users' mypy reads them)."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.timeout(300)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_testing_pipelines_and_integrations_pass_mypy_strict():
+    files = [str(ROOT / "flake8_cio" / "runtime" / f"{name}.py") for name in ("testing", "pipelines", "integrations")]
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
+                             "--python-version", "3.10", *files], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout
