@@ -85,6 +85,16 @@ def test_a_fix_whose_result_does_not_parse_is_reverted(monkeypatch):
     compile(result.source, "a.py", "exec")
 
 
+def test_a_fix_that_fails_is_skipped_and_the_others_kept(monkeypatch):
+    from flake8_cio.rules import timestamps
+
+    def broken(node, finding, edit):
+        raise ValueError("a bug in one fix")
+
+    monkeypatch.setitem(timestamps.FIXES, "drop-scale", broken)
+    assert [f.code for f in fix_source(TWO_FIXES, "a.py", Options()).applied] == ["CIO103"]
+
+
 def test_unfixable_and_extend_unsafe():
     assert fix_source(TWO_FIXES, "a.py", Options(), unfixable=frozenset({"CIO1"})).source == TWO_FIXES
     demoted = fix_source(TWO_FIXES, "a.py", Options(), extend_unsafe=frozenset({"CIO103"}))

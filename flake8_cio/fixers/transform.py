@@ -78,12 +78,12 @@ def _apply_checked(source, fixable, findings, findings_of):
 
 
 def _try(source, fixable, findings, findings_of):
-    new_source, done = apply_fixes(source, fixable)
-    if not done:
-        return None
     try:
-        after = findings_of(new_source)
-    except SyntaxError:
+        new_source, done = apply_fixes(source, fixable)
+        after = findings_of(new_source) if done else None
+    except Exception:  # a fix that fails, or whose result does not parse, is not applied; the others still are
+        return None
+    if not done:
         return None
     before = Counter(f.code for f in findings)
     before.subtract(f.code for f in done)
