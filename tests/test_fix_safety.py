@@ -16,7 +16,10 @@ from flake8_cio.options import Options
 from flake8_cio.runtime.testing import FakeCustomerIO
 
 NOW = 1700000000  # the clock the programs run on
-CASES = sorted((Path(__file__).parent / "fix_safety").glob("*.py"))
+CASES = sorted(p for p in (Path(__file__).parent / "fix_safety").glob("*.py") if not p.name.startswith("unsafe_"))
+# Programs showing why a fix is unsafe: running them after the fix (--unsafe-fixes) changes what they do. When one
+# stops doing so (the runtime was fixed), the fix may become safe: this test fails to say so.
+UNSAFE_CASES = sorted((Path(__file__).parent / "fix_safety").glob("unsafe_*.py"))
 
 # Runs a case in a fresh interpreter: a fixed clock (TZ=UTC), the SDK's clients pointed at the fake server, the
 # before-run shims the case asks for; prints what main() returned or raised. The runtime client delivers at exit.
@@ -123,3 +126,14 @@ def test_safe_fix_keeps_what_the_program_does(case, fake, tmp_path):
             as_seconds(after_seen["received"])
     assert after_seen == before_seen
     assert "raised" not in before_seen, "a case must show a working program, not one failing before and after"
+
+
+@pytest.mark.parametrize("case", UNSAFE_CASES, ids=lambda p: p.stem)
+def test_unsafe_fix_is_unsafe_for_a_reason(case, fake, tmp_path):
+    source = case.read_text()
+    assert fix_source(source, case.name, Options()).applied == []
+    fixed = fix_source(source, case.name, Options(), unsafe=True)
+    assert sorted(f.code for f in fixed.applied) == sorted(header(source, "fixes"))
+    after = tmp_path / case.name
+    after.write_text(fixed.source)
+    assert observe(after, fake, []) != observe(case, fake, [])

@@ -24,7 +24,7 @@ def welcome(user):
 @app.post("/receipt")
 def receipt(user):
     api = APIClient(os.environ["A"])
-    return api.send_email(request_for(user))  # the same answer from get_app_client: safe
+    return api.send_email(request_for(user))  # get_app_client encodes datetimes otherwise: unsafe
 
 
 @app.post("/signup")
