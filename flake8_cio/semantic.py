@@ -340,6 +340,10 @@ class Model:
     def _client_arguments(self, call: ast.Call, scope: Scope) -> str:
         """``0=track,client=@app.crm.cio``: the arguments of a call that are clients (a kind) or may be (another
         module's name, ``@`` and its reference), for a class that holds what it is given (``Notifier(cio)``)."""
+        key = ("arguments", id(call))
+        if key in self.memo:  # also a guard: `cio = make(cio)` asks the same question again while answering it
+            return self.memo[key]
+        self.memo[key] = ""
         given = [(str(i), a) for i, a in enumerate(call.args) if not isinstance(a, ast.Starred)]
         given += [(k.arg, k.value) for k in call.keywords if k.arg]
         parts = []
@@ -349,7 +353,8 @@ class Model:
                 ref = self.ref_of(arg, scope) if kind not in sdk.KINDS else None
                 if kind in sdk.KINDS or (ref and not set(ref) & set("(),=")):
                     parts.append(f"{where}={kind if kind in sdk.KINDS else '@' + ref}")
-        return ",".join(parts)
+        self.memo[key] = ",".join(parts)
+        return self.memo[key]
 
     def _name_ref(self, name: str, scope: Scope, depth: int) -> str | None:
         if name in self.aliases:

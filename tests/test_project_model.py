@@ -180,3 +180,10 @@ def test_findings_on_forwarded_arguments_get_no_fix(tmp_path):
     direct = "import time\n\nimport customerio\n\ncio = customerio.CustomerIO('s', 'k')\n" \
              "cio.track('1', 'visited', timestamp=int(time.time() * 1000))\n"
     assert [(f.code, f.fix is not None) for f in check_source(direct)] == [("CIO101", True)]  # the same, direct
+
+
+def test_our_own_package_is_checked_without_error(tmp_path):
+    """Real code with clients passed through helpers (our runtime) once sent ref_of into endless recursion."""
+    package = Path(__file__).resolve().parent.parent / "flake8_cio"
+    for path in sorted(package.rglob("*.py")):
+        check_source(path.read_text("utf-8"), str(path), Options(cache_dir=str(tmp_path / "cache")))
