@@ -125,6 +125,7 @@ def test_read_only_files_are_reported_not_rewritten(tmp_path):
     target.chmod(0o444)
     result = run(tmp_path, "app.py")
     assert result.returncode == 2 and "app.py: cannot write: read-only, left unchanged" in result.stderr
+    assert "0 changed; fixes: none; 1 findings left" in result.stderr
     assert target.read_text() == BAD
 
 

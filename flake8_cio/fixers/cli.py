@@ -153,9 +153,9 @@ def process(path: Path, settings: Settings) -> FileResult:
         bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         try:
             _write_over(path, data, bom + result.fixed.encode("utf-8"))
-        except OSError as error:
+        except OSError as error:  # nothing was fixed: what would have been is still there
             result.error = f"cannot write: {error.strerror}, left unchanged"
-            result.changed = False
+            result.changed, result.applied, result.remaining = False, [], [*result.applied, *result.remaining]
     return result
 
 
