@@ -1,9 +1,10 @@
-"""cio-fix's driver: map the engine's findings onto a libcst tree and call each rule's fix on its node.
+"""cio-fix's driver: apply the engine's findings, each by calling its rule's fix on the libcst node at its span.
 
 A finding names its fix and carries what the fix needs (``Finding.data``); the fix itself lives beside its rule
-(``FIXES`` in each ``flake8_cio/rules`` module). Here: finding each fix's node by span, imports (added only when
-a fix asks, into the block isort would keep them in, aliased when the name is taken), dropping imports a fix made
-unused, and reverting fixes whose result does not parse or adds a finding.
+(``FIXES`` in each ``flake8_cio/rules`` module). Here: parsing each target expression's text and splicing the
+rewrite back (the rest of the file never goes through libcst), imports (added only when a fix asks, into the
+block isort would keep them in, aliased or qualified when the name is taken), dropping imports a fix made unused,
+and reverting fixes that fail, whose result does not parse or that add a finding.
 """
 from __future__ import annotations
 
@@ -112,7 +113,7 @@ def apply_fixes(source: str, findings: list[Finding]) -> tuple[str, list[Finding
     for finding in findings:
         target = finding.data.get("target") or (finding.line, finding.col, finding.end_line, finding.end_col)
         by_span.setdefault(tuple(target), []).append(finding)
-    groups: list[list[tuple]] = []  # outermost target first, then the targets inside it
+    groups: list[list[tuple]] = []  # outermost target first, then those inside it (a partial overlap is skipped)
     for span in sorted(by_span, key=lambda s: (offset(*s[:2]), -offset(*s[2:]))):
         if groups and offset(*span[2:]) <= offset(*groups[-1][0][2:]):
             groups[-1].append(span)
