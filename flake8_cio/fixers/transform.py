@@ -275,34 +275,36 @@ class Edit:
 
     def import_pieces(self) -> list[tuple[int, int, str]]:
         """Text edits adding the imports asked for: merged into an existing top-level ``from module import``, else
-        a new line in the block isort would keep it in, below any import guard at the top of the module."""
+        a new line in the block isort would keep it in, below any import guard at the top of the module. As isort
+        does by default, an aliased name gets a line of its own."""
         if not self.imports:
             return []
-        grouped: dict[tuple[str, bool], list[tuple[str, str]]] = {}
+        grouped: dict[tuple[str, str | None], list[str]] = {}  # (module, alias or None) -> names
         for module, name, local in self.imports:
-            grouped.setdefault((module, name is not None), []).append((name, local))
+            grouped.setdefault((module, local if name is not None and local != name else None), []).append(name)
         header = _header(self.tree)
         lines = [n for n in header if isinstance(n, (ast.Import, ast.ImportFrom))]
         pieces = []
-        for (module, is_from), names in grouped.items():
-            aliases = [name if name == local else f"{name} as {local}" for name, local in names]
-            existing = next((n for n in lines if isinstance(n, ast.ImportFrom) and is_from and not n.level
-                             and n.module == module and n.names[0].name != "*"), None)
+        for (module, alias), names in grouped.items():
+            if names == [None]:
+                pieces.append(self._placed(f"import {module}", _sort_key(module, False), lines, header))
+                continue
+            existing = None if alias else next((n for n in lines if isinstance(n, ast.ImportFrom) and not n.level
+                                                and n.module == module and n.names[0].name != "*"), None)
             if existing is not None:
                 pieces.append(self._merged(existing, names))
                 continue
-            names = ", ".join(sorted(aliases, key=str.lower))
-            text = f"from {module} import {names}" if is_from else f"import {module}"
-            pieces.append(self._placed(text, _sort_key(module, is_from), lines, header))
+            listed = f"{names[0]} as {alias}" if alias else ", ".join(sorted(names, key=str.lower))
+            pieces.append(self._placed(f"from {module} import {listed}", _sort_key(module, True), lines, header))
         return pieces
 
-    def _merged(self, statement: ast.ImportFrom, names: list[tuple[str, str]]) -> tuple[int, int, str]:
+    def _merged(self, statement: ast.ImportFrom, names: list[str]) -> tuple[int, int, str]:
         begin = self._offset(statement.lineno, statement.col_offset)
         end = self._offset(statement.end_lineno, statement.end_col_offset)
         node = cst.parse_statement(self.source[begin:end]).body[0]
         aliases = list(node.names)
-        for name, local in names:
-            alias = cst.ImportAlias(cst.Name(name), asname=cst.AsName(cst.Name(local)) if local != name else None)
+        for name in names:
+            alias = cst.ImportAlias(cst.Name(name))
             at = next((k for k, a in enumerate(aliases) if self.code(a.name).lower() > name.lower()), len(aliases))
             if at == len(aliases):
                 aliases[-1] = aliases[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))

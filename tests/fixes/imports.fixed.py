@@ -1,6 +1,7 @@
 """Imports a fix adds never shadow the module's own names (aliased or qualified) and go where isort keeps them."""
 import logging
-from datetime import datetime, timezone as datetime_timezone
+from datetime import datetime
+from datetime import timezone as datetime_timezone
 
 import flake8_cio.runtime
 from customerio import CustomerIO
