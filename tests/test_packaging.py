@@ -86,6 +86,9 @@ def test_a_runtime_only_install_has_no_linter_and_cio_fix_says_what_to_install(d
                          env=clean)
     assert fix.returncode == 2 and "Traceback" not in fix.stderr
     assert "python3 -m pip install 'flake8-cio[lint]'" in fix.stderr
+    catalog = subprocess.run([tmp_path / "env" / "bin" / "cio-catalog", "extract", "."], cwd=tmp_path,
+                             capture_output=True, text=True, env=clean)
+    assert catalog.returncode == 2 and "flake8-cio[lint]" in catalog.stderr and "Traceback" not in catalog.stderr
     explain = subprocess.run([tmp_path / "env" / "bin" / "cio-fix", "--explain", "CIO101"], capture_output=True,
                              text=True, env=clean)  # the rule docs come from the wheel alone
     assert explain.stdout.startswith("# CIO101 millisecond-timestamp\n"), explain.stderr

@@ -38,6 +38,14 @@ class UsageError(Exception):
     pass
 
 
+def require(*modules: str) -> None:
+    """flake8 and libcst come with the `lint` extra: a runtime-only install says what to install, no traceback."""
+    missing = [name for name in modules if find_spec(name) is None]
+    if missing:
+        raise UsageError(f"needs {' and '.join(missing)}, which this install of flake8-cio (the runtime client "
+                         "only) lacks: python3 -m pip install 'flake8-cio[lint]'")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a worker needs to fix one file: the engine's options and which fixes apply where."""
@@ -92,6 +100,7 @@ class FileResult:
 def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
     """Python files under the paths, as flake8 finds them: exclude patterns match a name or an absolute path,
     also for files named on the command line; each real file once, however many symlinks lead to it."""
+    require("flake8")
     from flake8.utils import matches_filename
 
     def excluded(path: Path) -> bool:
@@ -273,13 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.explain is not None:
         return _explain(args.explain)
-    missing = [name for name in ("flake8", "libcst") if find_spec(name) is None]
-    if missing:
-        print(f"cio-fix: error: cio-fix needs {' and '.join(missing)}, which this install of flake8-cio (the runtime "
-              "client only) lacks: python3 -m pip install 'flake8-cio[lint]'", file=sys.stderr)
-        return 2
     stdin = "-" in args.paths
     try:
+        require("flake8", "libcst")
         rules = all_rules()
         if stdin and (args.paths != ["-"] or args.report):
             raise UsageError("- (stdin) cannot be combined with other paths or --report")
