@@ -331,8 +331,10 @@ class Edit:
             at = self._offset(line)
             return at, at, text + "\n\n"
         if header:  # a new block after the imports, the docstring or the guards
-            at = self._offset(header[-1].end_lineno + 1)
-            return at, at, "\n" + text + "\n"
+            line = header[-1].end_lineno + 1
+            at = self._offset(line)
+            blank_after = "" if line >= len(self.starts) or not self._line(line).strip() else "\n"
+            return at, at, "\n" + text + "\n" + blank_after
         line = 1
         while line < len(self.starts) and self._line(line).startswith("#"):
             line += 1  # a shebang, an encoding line or other comments stay first
@@ -341,11 +343,12 @@ class Edit:
 
     def drop_unused(self, source: str) -> str:
         """Remove top-level imports of the names fixes asked about when nothing else in the module mentions them."""
-        unused = {n for n in self.unused if len(re.findall(rf"(?<![\w.]){re.escape(n)}\b", source)) == 1}
-        if not unused:
+        if not self.unused:
             return source
+        tree = ast.parse(source)
+        unused = self.unused - {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
         pieces, starts = [], line_starts(source)
-        for node in ast.parse(source).body:
+        for node in tree.body if unused else ():
             if not isinstance(node, (ast.Import, ast.ImportFrom)) or node.names[0].name == "*":
                 continue
             kept = [a for a in node.names if (a.asname or a.name.split(".")[0]) not in unused]
