@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ..semantic import CioCall, Model, Site, dotted
+from ..semantic import CioCall, Model, Site, dotted, last_name
 
 
 def span(model: Model, node: ast.AST) -> tuple[int, int, int, int]:
@@ -52,15 +52,26 @@ def _statements_in(statement: ast.stmt, field: str) -> list[ast.stmt]:
     return [s for part in value if isinstance(getattr(part, "body", None), list) for s in part.body]
 
 
+#: Calls that only build a response (and the builtins they take): a ``return`` of these does no other work.
+RESPONSE_BUILDERS = {"jsonify", "render_template", "render", "redirect", "make_response", "url_for", "JsonResponse",
+                     "HttpResponse", "HttpResponseRedirect", "Response", "JSONResponse", "HTMLResponse",
+                     "RedirectResponse", "PlainTextResponse", "len", "str", "int", "float", "bool", "dict", "list",
+                     "tuple", "sorted"}
+
+
 def only_customerio_after(model: Model, site: Site) -> bool:
-    """Nothing but Customer.io calls, ``return`` and ``pass`` run after the call in its function (in a loop: nothing
-    else in the loop either): a failure of the call could change the response, but never skip other work."""
+    """Nothing but Customer.io calls, ``pass`` and a ``return`` that only builds the response run after the call in
+    its function (in a loop: nothing else in the loop either): a failure of the call could change the response,
+    but never skip other work."""
     calls = {call.node for call in model.cio_calls}
 
     def harmless(statement: ast.stmt) -> bool:
+        if isinstance(statement, ast.Return):  # building the response is no other work; calling a service is
+            return statement.value is None or all(last_name(n.func) in RESPONSE_BUILDERS for n in
+                                                  ast.walk(statement.value) if isinstance(n, ast.Call))
         value = statement.value.value if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Await) \
             else getattr(statement, "value", None)
-        return isinstance(statement, (ast.Return, ast.Pass, ast.Break, ast.Continue)) or \
+        return isinstance(statement, (ast.Pass, ast.Break, ast.Continue)) or \
             (isinstance(statement, ast.Expr) and value in calls)
 
     body, parent = _top_body(model, site), None

@@ -39,6 +39,12 @@ def c(user):
     return {"queued": True}
 
 
+@app.post("/orders")
+def orders(order):
+    cio.track(order.user_id, "ordered")
+    return save(order)  # a failure above would have skipped the save: unsafe
+
+
 @app.get("/d")
 def d(user, client: CIO = Depends(get_cio)):
     client.track(user.id, "d_done")  # injected: a test may pass a Mock: unsafe
