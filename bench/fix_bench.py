@@ -75,8 +75,9 @@ def create_order_{j}():
     for item in payload.get("items", []):
         order.add(item["sku"], item["price"], item.get("quantity", 1))
     log.info("order %s placed", order.id)
+    summary = order.summary()
     cio.track(order.user_id, "order_placed", data={{"total": order.total, "items": len(order.items)}})
-    return jsonify(order.summary())
+    return jsonify(summary)
 
 
 @shared_task
