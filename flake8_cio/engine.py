@@ -31,10 +31,10 @@ def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", opti
     source = "".join(lines)
     local = might_use_customerio(source, options)
     project = find_project(filename, options) if local or options.project_analysis else None
-    if project is not None and project.is_vendored(Path(filename)):
-        return []  # a vendored copy of the SDK, or its tests: not application code
     if not local and not (project is not None and project.imports_relevant(filename, source)):
         return []
+    if project is not None and project.is_vendored(Path(filename)):
+        return []  # a vendored copy of the SDK, or its tests: not application code
     from .semantic import Model
 
     model = Model(tree, lines, filename, options, project)

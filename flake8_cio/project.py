@@ -97,8 +97,7 @@ class Project:
         self.cache = SummaryCache(options.cache_dir)
         self._summaries: dict[Path, dict] = {}
         self._relevant: dict[Path, bool] = {}
-        self._deciding: set[Path] = set()
-        self._undecided = False
+        self._scans: dict[Path, tuple[bool, list[Path]]] = {}
         self._paths: dict[str, Path | None] = {}
         self._chains: dict[str, list[Step] | None] = {}
         own = self.module_path("customerio")
@@ -174,26 +173,37 @@ class Project:
     # -- which modules matter ---------------------------------------------------------------------------------
     def imports_relevant(self, filename: str, text: str) -> bool:
         """Whether a module that never names Customer.io imports project code that does (cheap: text only)."""
-        return any(self._relevant_module(path, 0) for path in self._imported_paths(filename, text))
+        return any(self._relevant_module(path) for path in self._imported_paths(filename, text))
 
-    def _relevant_module(self, path: Path, depth: int) -> bool:
-        """Whether the module names Customer.io or imports (transitively) a project module that does. A "no" reached
-        through a module still being decided (an import cycle) is not remembered: it may be a "yes" later."""
+    def _relevant_module(self, path: Path) -> bool:
+        """Whether the module names Customer.io or imports (transitively) a project module that does: a walk of the
+        import graph. A walk that finds nothing has seen every module those modules reach, so none of them is
+        relevant either; each module's text is read and scanned once."""
         if path in self._relevant:
             return self._relevant[path]
-        if path in self._deciding:
-            self._undecided = True
-            return False
-        self._deciding.add(path)
-        undecided, self._undecided = self._undecided, False
-        text = _read(path)
-        relevant = text is not None and (might_use_customerio(text, self.options) or depth < MAX_DEPTH and any(
-            self._relevant_module(p, depth + 1) for p in self._imported_paths(str(path), text)))
-        self._deciding.discard(path)
-        if relevant or not self._undecided:
-            self._relevant[path] = relevant
-        self._undecided = undecided or self._undecided
-        return relevant
+        seen, stack = {path}, [path]
+        while stack:
+            current = stack.pop()
+            known = self._relevant.get(current)
+            if known is False:
+                continue
+            mentions, imports = self._scan(current)
+            if known or mentions:
+                self._relevant[path] = True
+                return True
+            fresh = [p for p in imports if p not in seen]
+            seen.update(fresh)
+            stack.extend(fresh)
+        self._relevant.update(dict.fromkeys(seen, False))
+        return False
+
+    def _scan(self, path: Path) -> tuple[bool, list[Path]]:
+        """(names Customer.io, the project modules it imports), read once per module."""
+        if path not in self._scans:
+            text = _read(path)
+            self._scans[path] = (False, []) if text is None else \
+                (might_use_customerio(text, self.options), self._imported_paths(str(path), text))
+        return self._scans[path]
 
     def _imported_paths(self, filename: str, text: str) -> list[Path]:
         package = (self.module_name(filename) or "").split(".")
