@@ -235,8 +235,8 @@ def _static_name_fix(model: Model, call: CioCall, expr: ast.expr, finding):
     keys = [dotted(part.value).replace(".", "_") for part in expr.values if isinstance(part, ast.FormattedValue)]
     data = call.args.get(data_param)
     taken = {str_value(k) for k in data.keys} if isinstance(data, ast.Dict) else set()
-    if not name or len(set(keys)) != len(keys) or taken & set(keys):
-        return finding
+    if not re.fullmatch(r"[\w .:/-]+", name) or len(set(keys)) != len(keys) or taken & set(keys):
+        return finding  # (a name with quotes or escapes is left to a person)
     return finding.with_fix("static-event-name", UNSAFE, target=span(model, call.node), name=name, keys=keys,
                             name_arg=(name_param, params.index(name_param)),
                             data_arg=(data_param, params.index(data_param)),
