@@ -432,7 +432,7 @@ def _swap_key_fix(model: Model, key: ast.expr, finding):
     new = re.sub(r"(?<![A-Za-z])(APP|TRACK|app|track|App|Track)(?![a-z])", lambda m: SWAP[m.group(1)], old or "")
     named = any(new in (getattr(n, "attr", None), getattr(n, "id", None), getattr(n, "value", None))
                 for n in ast.walk(model.tree) if isinstance(n, (ast.Attribute, ast.Name, ast.Constant)))
-    if not old or new == old or not named:
+    if not old or new == old or not named or not re.fullmatch(r"[\w.-]+", new):
         return finding
     return finding.with_fix("swap-key-name", UNSAFE, target=span(model, target), name=new)
 
