@@ -391,6 +391,9 @@ def vendored_sdk_dirs(root: Path) -> list[Path]:
     return list(_vendored_sdk_dirs(os.path.realpath(root)))
 
 
+NESTED_PROJECT_MARKERS = {"pyproject.toml", "setup.py", "setup.cfg"}
+
+
 @lru_cache(maxsize=32)
 def _vendored_sdk_dirs(root: str) -> tuple[Path, ...]:
     found: list[Path] = []
@@ -408,6 +411,7 @@ def _vendored_sdk_dirs(root: str) -> tuple[Path, ...]:
             return
         if any(entry.name == "pyvenv.cfg" for entry in entries):
             return  # a virtualenv
+        nested = depth and any(entry.name in NESTED_PROJECT_MARKERS for entry in entries)
         for entry in entries:
             try:
                 is_dir = entry.is_dir()
@@ -420,7 +424,9 @@ def _vendored_sdk_dirs(root: str) -> tuple[Path, ...]:
                 continue  # another link to a copy already found
             if real and _is_sdk_copy(real):
                 found.append(real)
-            elif depth + 1 < MAX_DEPTH:
+            elif depth + 1 < MAX_DEPTH and not nested:
+                # a project of its own (a sub-project, a fixture) is not searched: its copies are its own, unless
+                # it is a checkout of the SDK itself (its `customerio/` found just above)
                 visit(entry.path, depth + 1)
 
     visit(root, 0)

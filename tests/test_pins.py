@@ -569,3 +569,15 @@ def test_a_copy_of_the_installed_sdk(tmp_path):
     shutil.copytree(os.path.dirname(customerio.__file__), tmp_path / "vendor" / "customerio")
     assert vendored_sdk_dirs(tmp_path) == [tmp_path / "vendor" / "customerio"]
     assert sdk_major_from_project(tmp_path) == int(metadata.version("customerio").split(".")[0])
+
+
+def test_a_copy_inside_a_nested_project_is_that_projects_not_ours(tmp_path):
+    """A sub-project (its own pyproject.toml) with a vendored 2.x copy says nothing about the outer project."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "outer"\n')
+    inner = tmp_path / "fixtures" / "legacy"
+    inner.mkdir(parents=True)
+    (inner / "pyproject.toml").write_text('[project]\nname = "legacy"\n')
+    sdk_copy(inner / "vendor" / "customerio")
+    assert vendored_sdk_dirs(tmp_path) == []
+    assert vendored_sdk_dirs(inner) == [(inner / "vendor" / "customerio").resolve()]
+    assert sdk_major_from_project(tmp_path) is None
