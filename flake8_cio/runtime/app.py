@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
 
 import urllib3
 
-from .client import APP_URLS, USER_AGENT, _require, region_name
+from .client import APP_URLS, USER_AGENT, _require, encode, region_name
 from .delivery import retryable
 from .policy import backoff
 from .transport import retry_after
@@ -68,7 +68,7 @@ class AppClient:
 
     def _send(self, kind: str, request: Request) -> Dict[str, Any]:
         payload = request._to_dict() if hasattr(request, "_to_dict") else dict(request)
-        body = json.dumps(payload, default=str).encode()
+        body = encode(payload).encode()  # as the SDK: datetimes as Unix seconds (TypeError for what JSON lacks)
         failure = DeliveryError(f"send_{kind}: not sent")
         for attempt in range(self.retries + 1):
             wait = backoff(attempt, base=0.2, cap=self.max_backoff)
