@@ -125,3 +125,13 @@ def test_a_malformed_retry_after_is_a_delivery_error_not_a_crash(loopback):
     with pytest.raises(DeliveryError) as error:
         api.send_email({"transactional_message_id": 1, "identifiers": {"id": "u1"}, "to": "a@example.com"})
     assert error.value.status == 503 and len(server.requests) == 2
+
+
+def test_app_requests_are_encoded_as_the_sdk_encodes_them(loopback):
+    from datetime import datetime, timezone
+
+    server = loopback(lambda path, body: (200, {}, b'{"delivery_id": "d1", "queued_at": 1}'))
+    api = get_app_client("app-key", app_url=server.url)
+    api.send_email({"transactional_message_id": 1, "identifiers": {"id": "u1"},
+                    "send_at": datetime(2030, 1, 1, tzinfo=timezone.utc)})
+    assert server.accepted[0]["send_at"] == 1893456000
