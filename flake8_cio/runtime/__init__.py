@@ -92,5 +92,6 @@ def nonblocking(client: Any) -> RuntimeClient:
 def _credentials(client: Any) -> Tuple[str, str]:
     site_id, api_key = getattr(client, "site_id", None), getattr(client, "api_key", None)
     if not (site_id and api_key):
-        raise ValueError(f"nonblocking() needs a customerio.CustomerIO (with site_id and api_key), got {type(client).__name__}")
+        raise ValueError("nonblocking() needs a customerio.CustomerIO (with site_id and api_key), "
+                         f"got {type(client).__name__}")
     return site_id, api_key

@@ -46,7 +46,8 @@ class AppClient:
         self.url = (app_url or os.environ.get("CUSTOMERIO_APP_URL") or APP_URLS[region_name(region)]).rstrip("/")
         self.retries, self.max_backoff = retries, max_backoff
         self._headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json", "User-Agent": USER_AGENT}
-        self._http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(connect=min(5.0, timeout), read=timeout))
+        self._http = urllib3.PoolManager(retries=False,
+                                         timeout=urllib3.Timeout(connect=min(5.0, timeout), read=timeout))
 
     def send_email(self, request: Request) -> Dict[str, Any]:
         return self._send("email", request)

@@ -73,8 +73,8 @@ OPTIONS: Dict[str, Tuple[str, type, Any]] = {
     "catalog": ("CUSTOMERIO_CATALOG", str, None),
     "catalog_mode": ("CUSTOMERIO_CATALOG_MODE", str, "warn"),
 }
-CHOICES = {"durable": ("batch", "sync"), "spool_overflow": OVERFLOW_POLICIES, "catalog_mode": ("warn", "drop", "strict")}
-SPOOL_FILL_WARNING = 0.8
+CHOICES = {"durable": ("batch", "sync"), "spool_overflow": OVERFLOW_POLICIES,
+           "catalog_mode": ("warn", "drop", "strict")}
 
 F = TypeVar("F", bound=Callable[..., None])
 #: a queued operation: (JSON text, monotonic accept time, the caller's event id, whether it needs a ULID id)
@@ -609,7 +609,8 @@ class RuntimeClient:
     def _seconds(self, value: Any, what: str) -> Any:
         seconds, unit = to_unix_seconds(value)
         if unit:
-            self._warn_once(("unit", what, unit), f"{what} given in {unit}; converted to Unix seconds (flake8-cio CIO101)")
+            self._warn_once(("unit", what, unit),
+                            f"{what} given in {unit}; converted to Unix seconds (flake8-cio CIO101)")
         return seconds
 
     def _check_attributes(self, attributes: Dict[str, Any]) -> None:
@@ -745,7 +746,6 @@ def _bound_active(started: RuntimeClient) -> None:
         threading.Thread(target=client.idle, name="flake8-cio-idle", daemon=True).start()
 
 
-
 def _after_fork_in_child() -> None:
     for client in list(_LIVE):
         client._reset_after_fork()
@@ -806,4 +806,3 @@ def _on_sigterm(signum: int, frame: Optional[FrameType]) -> None:
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
 atexit.register(_close_all_at_exit)
-

@@ -89,7 +89,7 @@ class Worker:
         self.last_error: Optional[str] = None
         self.source: Spool = self.spool
         self.fill_warned = False
-        self.set_aside: Tuple[Spool, List[Any]] = (self.source, [])  # (spool, keys) of the batch set aside after an isolated failure
+        self.set_aside: Tuple[Spool, List[Any]] = (self.source, [])  # the batch set aside after an isolated failure
         self.last_active = time.monotonic()  # when callers last queued something: picks whom to idle
         self.threads = [threading.Thread(target=self._journal_loop, name="flake8-cio-journal", daemon=True),
                         threading.Thread(target=self._send_loop, name="flake8-cio-send", daemon=True)]
@@ -242,8 +242,8 @@ class Worker:
             hold = retry_after(response.headers.get("Retry-After"), self.settings.max_backoff)
             return self._retry(entries, f"HTTP {status}", hold, server_fault=status != 429)
         if status in PAUSE or status in REDIRECTS:
-            what = PAUSE.get(status) or f"redirected to {response.headers.get('Location', '?')!r}, which is not" \
-                                          f" a Customer.io host: check track_url"
+            location = response.headers.get("Location", "?")
+            what = PAUSE.get(status) or f"redirected to {location!r}, which is not a Customer.io host: check track_url"
             return self._pause(entries, f"HTTP {status}: {what}")
         if len(entries) > 1 and resend is not None:  # one bad operation fails the request: bisect to find it
             middle = len(entries) // 2

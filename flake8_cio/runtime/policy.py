@@ -27,7 +27,7 @@ def ulid() -> str:
     if ms != _time_part[1]:
         _time_part[:] = "".join(_CROCKFORD[(ms >> shift) & 31] for shift in range(45, -1, -5)), ms
     r = _random.getrandbits(80)
-    return str(_time_part[0]) + (_PAIRS[r >> 70] + _PAIRS[(r >> 60) & 1023] + _PAIRS[(r >> 50) & 1023]
+    return (str(_time_part[0]) + _PAIRS[r >> 70] + _PAIRS[(r >> 60) & 1023] + _PAIRS[(r >> 50) & 1023]
             + _PAIRS[(r >> 40) & 1023] + _PAIRS[(r >> 30) & 1023] + _PAIRS[(r >> 20) & 1023]
             + _PAIRS[(r >> 10) & 1023] + _PAIRS[r & 1023])
 

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, Sequence, Set, Tuple
 
 
-
 @dataclass(order=True)
 class Entry:
     key: Any
@@ -304,17 +303,19 @@ class SQLiteSpool:
         return entries
 
     def ack(self, keys: Iterable[Any]) -> None:
-        with self.lock:
-            self.db.executemany("DELETE FROM spool WHERE seq=?", [(k,) for k in keys])
+        rows = [(k,) for k in keys]
+        self._write(lambda: self.db.executemany("DELETE FROM spool WHERE seq=?", rows))  # one transaction
 
     def release(self, keys: Iterable[Any], delay: float = 0.0) -> None:
         """At once, or keep the lease for `delay` seconds (then any process may claim the entries again)."""
-        with self.lock:
-            if delay > 0:
-                until = time.time() + delay
-                self.db.executemany("UPDATE spool SET lease_until=? WHERE seq=?", [(until, k) for k in keys])
-            else:
-                self.db.executemany("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE seq=?", [(k,) for k in keys])
+        if delay > 0:
+            until = time.time() + delay
+            rows: List[Tuple[Any, ...]] = [(until, k) for k in keys]
+            self._write(lambda: self.db.executemany("UPDATE spool SET lease_until=? WHERE seq=?", rows))
+        else:
+            rows = [(k,) for k in keys]
+            self._write(lambda: self.db.executemany("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE seq=?",
+                                                    rows))
 
     def dead(self, entries: Sequence[Entry], reason: str) -> None:
         """Dead letters are kept for inspection within their own caps (dead_max_age, dead_max_bytes)."""
@@ -348,7 +349,8 @@ class SQLiteSpool:
         with self.lock:
             try:
                 self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (self.owner,))
-                self.db.execute("UPDATE spool SET owner=? WHERE owner=?", (f"{socket.gethostname()}:closed", self.owner))
+                orphan = f"{socket.gethostname()}:closed"
+                self.db.execute("UPDATE spool SET owner=? WHERE owner=?", (orphan, self.owner))
             except sqlite3.Error:
                 pass  # a full disk or a closed file: the leases expire or are freed at the next start
             self.db.close()
@@ -418,7 +420,8 @@ class RedisSpool:
             fresh = self.redis.xreadgroup(self.group, self.consumer, {self.key: ">"}, count=max_items - len(messages))
             messages.extend(fresh[0][1] if fresh else [])
         entries = [
-            Entry(msg_id, fields[b"op"].decode(), len(fields[b"op"]), fields.get(b"owner", b"").decode() != self.consumer)
+            Entry(msg_id, fields[b"op"].decode(), len(fields[b"op"]),
+                  fields.get(b"owner", b"").decode() != self.consumer)
             for msg_id, fields in sorted(messages, key=lambda m: tuple(map(int, m[0].split(b"-"))))
             if fields
         ]

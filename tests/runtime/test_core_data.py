@@ -118,4 +118,5 @@ def test_device_attributes_are_strings(loopback, make_client):
     client = make_client(url=server.url)
     client.add_device("u1", "tok", "ios", app_version=2.1, beta=True, tags=["a"])
     assert client.flush(10)
-    assert server.accepted[0]["device"]["attributes"] == {"app_version": "2.1", "beta": "true", "tags": json.dumps(["a"])}
+    attributes = server.accepted[0]["device"]["attributes"]
+    assert attributes == {"app_version": "2.1", "beta": "true", "tags": json.dumps(["a"])}

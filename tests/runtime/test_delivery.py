@@ -40,7 +40,8 @@ def test_every_method_reaches_the_api(make_client, fake_customerio):
     assert kinds == ["add_device", "delete_device", "suppress", "unsuppress", "merge", "delete"]
     assert fake_customerio.actions[0][2] == {"token": "tok-1", "platform": "ios", "last_used": 1700000000,
                                              "attributes": {"app_version": "2.0"}}
-    names = {(e["type"], e["name"], e["timestamp"] if e["name"] == "imported" else "now") for e in fake_customerio.events}
+    names = {(e["type"], e["name"], e["timestamp"] if e["name"] == "imported" else "now")
+             for e in fake_customerio.events}
     assert names == {("page", "/pricing", "now"), ("event", "imported", 1600000000), ("event", "invite_sent", "now")}
     assert all(abs(e["timestamp"] - time.time()) < 60 for e in fake_customerio.events if e["name"] != "imported")
     assert fake_customerio.events_named("invite_sent")[0]["identifier"] == ("anonymous_id", "anon-1")

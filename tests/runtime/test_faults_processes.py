@@ -20,7 +20,8 @@ SCRIPT = textwrap.dedent(f"""
     from flake8_cio.runtime import get_client
 
     def work(first):
-        client = get_client("{SITE_ID}", "{API_KEY}", flush_interval=30, batch_size=1000)  # only an exit path saves them
+        # only an exit path saves them:
+        client = get_client("{SITE_ID}", "{API_KEY}", flush_interval=30, batch_size=1000)
         for i in range(first, first + 50):
             client.track(f"u{{i}}", "child", {{"i": i}})
         return first
