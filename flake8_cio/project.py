@@ -46,17 +46,22 @@ def find_project(path: str, options: Options) -> Project | None:
     """The project a file belongs to, or None when project analysis is off or the file is not on disk."""
     if not options.project_analysis or path in ("<string>", "stdin", "-", ""):
         return None
-    file = Path(path).resolve()
-    if not file.is_file():
+    if not os.path.isfile(path):
         return None
-    package_root, root = _roots(file.parent)
+    package_root, root = _roots(os.path.dirname(os.path.abspath(path)))
     return _project(root, package_root, options)
 
 
 @lru_cache(maxsize=1024)
-def _roots(folder: Path) -> tuple[Path, Path]:
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+@lru_cache(maxsize=1024)
+def _roots(folder_name: str) -> tuple[Path, Path]:
     """(the folder above the top package, the project root: the nearest folder with a marker, else the former),
     per folder: every file of a folder shares them."""
+    folder = Path(os.path.realpath(folder_name))
     package_root = folder
     while (package_root / "__init__.py").is_file() and package_root.parent != package_root:
         package_root = package_root.parent
@@ -82,7 +87,7 @@ def analyser_version() -> str:
 
 def forget_projects() -> None:
     """Drop what this process learnt of projects (a long-lived process after files change; benchmarks)."""
-    for cached in (_project, _roots, pins._sdk_major, pins._vendored_sdk_dirs):
+    for cached in (_project, _roots, _real_folder, pins._sdk_major, pins._vendored_sdk_dirs):
         cached.cache_clear()
 
 
@@ -106,7 +111,8 @@ class Project:
     # -- where modules are --------------------------------------------------------------------------------
     def module_name(self, filename: str) -> str | None:
         if filename not in self._names:
-            self._names[filename] = self._module_name(os.path.realpath(filename))
+            folder, name = os.path.split(os.path.abspath(filename))
+            self._names[filename] = self._module_name(os.path.join(_real_folder(folder), name))
         return self._names[filename]
 
     def _module_name(self, path: str) -> str | None:
@@ -158,7 +164,7 @@ class Project:
         return name
 
     def is_vendored(self, path: Path) -> bool:
-        return pins.is_vendored_sdk_file(path.resolve(), self.root)
+        return bool(pins.vendored_sdk_dirs(self.root)) and pins.is_vendored_sdk_file(path.resolve(), self.root)
 
     @property
     def sdk_major(self) -> int | None:
