@@ -66,7 +66,8 @@ def test_each_call_becomes_the_documented_message(make_pipelines, fake_customeri
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda c: c.identify("ann@example.com", plan="pro"), "a person identified by email"),
+    (lambda c: c.batch([{"type": "person", "identifiers": {"email": "ann@example.com"}, "action": "identify",
+                         "attributes": {"plan": "pro"}}]), "a person identified by email"),
     (lambda c: c.track("cio_a1b2", "paid"), "a person identified by cio_id"),
     (lambda c: c.batch([{"type": "person", "identifiers": {"phone": "+15555550100"}, "action": "delete"}]),
      "identified by phone"),
@@ -96,12 +97,12 @@ def test_dual_write_isolates_each_message(make_client, make_pipelines, fake_cust
     for i in range(250):
         client.track(f"u{i}", "clicked", {"i": i})
         if i == 100:
-            client.identify("ann@example.com", plan="pro")
+            client.identify("cio_a1b2", plan="pro")
             client.merge_customers("id", "u1", "email", "old@example.com")
     assert client.flush(10) and pipelines.flush(10)
     assert sorted(e["data"]["i"] for e in fake_customerio.events) == list(range(250))
     assert sorted(m["properties"]["i"] for m in fake_customerio.pipelines) == list(range(250))
-    assert fake_customerio.profiles == {("email", "ann@example.com"): {"plan": "pro"}}
+    assert fake_customerio.profiles == {("cio_id", "a1b2"): {"plan": "pro"}}
     assert [a[0] for a in fake_customerio.actions] == ["merge"]
     assert client.health()["counters"]["sent"] == 252 and pipelines.health()["counters"]["sent"] == 250
     assert client.health()["counters"]["worker_errors"] == 2  # the two refusals, logged by the primary
