@@ -50,8 +50,15 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 ULID = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")
 
+def _flag(value: Any) -> bool:
+    text = str(value).strip().lower()
+    if text not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ValueError(value)
+    return text in ("1", "true", "yes", "on")
+
+
 #: option name -> (environment variable, type, default)
-OPTIONS: Dict[str, Tuple[str, type, Any]] = {
+OPTIONS: Dict[str, Tuple[str, Callable[[Any], Any], Any]] = {
     "track_url": ("CUSTOMERIO_TRACK_URL", str, None),
     "spool": ("CUSTOMERIO_SPOOL", str, None),
     "durable": ("CUSTOMERIO_DURABLE", str, "batch"),
@@ -65,6 +72,7 @@ OPTIONS: Dict[str, Tuple[str, type, Any]] = {
     "breaker_cooldown": ("CUSTOMERIO_BREAKER_COOLDOWN", float, 30.0),
     "max_backoff": ("CUSTOMERIO_MAX_BACKOFF", float, 60.0),
     "dedupe_window": ("CUSTOMERIO_DEDUPE_WINDOW", float, 0.0),
+    "email_identifiers": ("CUSTOMERIO_EMAIL_IDENTIFIERS", _flag, False),
     "spool_max_bytes": ("CUSTOMERIO_SPOOL_MAX_BYTES", int, 512 * 2**20),
     "spool_max_age": ("CUSTOMERIO_SPOOL_MAX_AGE", float, 7 * 86400.0),
     "spool_overflow": ("CUSTOMERIO_SPOOL_OVERFLOW", str, "drop_oldest"),
@@ -98,8 +106,8 @@ def resolve_options(options: Mapping[str, Any]) -> Dict[str, Any]:
         try:
             value = kind(raw)
         except (TypeError, ValueError):
-            raise ValueError(f"{source}={raw!r} is not a valid {kind.__name__}") from None
-        if kind is not str and (value < 0 or (value == 0 and name != "dedupe_window")):
+            raise ValueError(f"{source}={raw!r} is not a valid {kind.__name__.strip('_')}") from None
+        if kind in (int, float) and (value < 0 or (value == 0 and name != "dedupe_window")):
             raise ValueError(f"{source}={raw!r} must be greater than 0")
         if name in CHOICES and value not in CHOICES[name]:
             raise ValueError(f"{source}={raw!r} is not one of {', '.join(CHOICES[name])}")
@@ -172,13 +180,16 @@ def _check_id(value: Any, what: str) -> str:
     return text
 
 
-def identifiers(customer_id: str) -> Dict[str, str]:
-    """The v1 path infers the identifier type from its shape; v2 wants it said: mirror the inference."""
+def identifiers(customer_id: str, by_email: bool) -> Dict[str, str]:
+    """v2 wants the identifier type said. ``cio_x`` is a cio_id, as on the v1 path; an email-shaped id is an
+    ``email`` only when the workspace uses email as an identifier (`email_identifiers`): v2 refuses an email
+    identifier elsewhere, while an ``id`` that looks like an email is valid everywhere."""
     if customer_id.startswith("cio_"):
         return {"cio_id": customer_id[4:]}
-    if EMAIL.match(customer_id):
+    if by_email and EMAIL.match(customer_id):
         return {"email": customer_id}
     return {"id": customer_id}
+
 
 
 def fingerprint(text: str) -> str:
@@ -468,7 +479,7 @@ class RuntimeClient:
                         self._off_catalog(("attribute", key), f"attribute {key!r} is not in the event catalog"):
                     return
         self._email_guard(cid)
-        op: Dict[str, Any] = {"type": "person", "identifiers": identifiers(cid), "action": "identify",
+        op: Dict[str, Any] = {"type": "person", "identifiers": self._identifiers(cid), "action": "identify",
                               "attributes": kwargs}
         if "_timestamp" in kwargs:  # the v1 ordering attribute: v2 orders identifies by the top-level timestamp
             op["timestamp"] = kwargs["_timestamp"]
@@ -479,7 +490,7 @@ class RuntimeClient:
               timestamp: Any = None) -> None:
         cid = _check_id(customer_id, "customer_id in track")
         self._email_guard(cid)
-        self._accept(self._event(identifiers(cid), "event", name, data, id, timestamp))
+        self._accept(self._event(self._identifiers(cid), "event", name, data, id, timestamp))
 
     @_data_problems_not_raised
     def track_anonymous(self, anonymous_id: Any, name: Any, data: Optional[Dict[str, Any]] = None,
@@ -493,14 +504,14 @@ class RuntimeClient:
     @_data_problems_not_raised
     def pageview(self, customer_id: Any, page: Any, **data: Any) -> None:
         cid = _check_id(customer_id, "customer_id in pageview")
-        self._accept(self._event(identifiers(cid), "page", page, data, None, None))
+        self._accept(self._event(self._identifiers(cid), "page", page, data, None, None))
 
     @_data_problems_not_raised
     def backfill(self, customer_id: Any, name: Any, timestamp: Any, **data: Any) -> None:
         cid = _check_id(customer_id, "customer_id in backfill")
         if timestamp is None:
             raise ValueError("timestamp cannot be blank in backfill")
-        self._accept(self._event(identifiers(cid), "event", name, data, None, timestamp))
+        self._accept(self._event(self._identifiers(cid), "event", name, data, None, timestamp))
 
     def delete(self, customer_id: Any) -> None:
         self._person_action(customer_id, "delete")
@@ -520,12 +531,12 @@ class RuntimeClient:
             device["last_used"] = self._seconds(data.pop("last_used"), "last_used")
         if data:  # the v2 specification types device attributes as strings
             device["attributes"] = {k: v if isinstance(v, str) else encode(v) for k, v in data.items()}
-        self._accept({"type": "person", "identifiers": identifiers(cid), "action": "add_device", "device": device})
+        self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": "add_device", "device": device})
 
     def delete_device(self, customer_id: Any, device_id: Any) -> None:
         cid = _check_id(customer_id, "customer_id in delete_device")
         token = _check_id(device_id, "device_id in delete_device")
-        self._accept({"type": "person", "identifiers": identifiers(cid), "action": "delete_device",
+        self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": "delete_device",
                       "device": {"token": token}})
 
     def merge_customers(self, primary_id_type: str, primary_id: Any, secondary_id_type: str,
@@ -551,9 +562,12 @@ class RuntimeClient:
             self._accept(dict(op), event_id=op.get("id"))
 
     # -- helpers ---------------------------------------------------------------------------------------------------
+    def _identifiers(self, customer_id: str) -> Dict[str, str]:
+        return identifiers(customer_id, self.options["email_identifiers"])
+
     def _person_action(self, customer_id: Any, action: str) -> None:
         cid = _check_id(customer_id, f"customer_id in {action}")
-        self._accept({"type": "person", "identifiers": identifiers(cid), "action": action})
+        self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": action})
 
     @staticmethod
     def _check_ulid(event_id: Any) -> str:

@@ -152,6 +152,14 @@ class MemorySpool:
         pass
 
 
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS spool (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL, size INTEGER NOT NULL,"
+    " owner TEXT NOT NULL, claimed_by TEXT, lease_until REAL NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS dead (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, reason TEXT, at REAL)",
+    "CREATE INDEX IF NOT EXISTS spool_owner ON spool (owner)",
+)
+
+
 class SQLiteSpool:
     """A file in WAL mode: survives kill -9 once committed. Several processes may share one file: a claim is a
     lease (owner, lease_until) taken under BEGIN IMMEDIATE; leases of dead local processes are freed at start.
@@ -177,22 +185,36 @@ class SQLiteSpool:
         with self.lock:
             self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             try:
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=NORMAL")
-                self.db.executescript(
-                    "CREATE TABLE IF NOT EXISTS spool (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL,"
-                    " size INTEGER NOT NULL, owner TEXT NOT NULL, claimed_by TEXT,"
-                    " lease_until REAL NOT NULL DEFAULT 0);"
-                    "CREATE TABLE IF NOT EXISTS dead (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, reason TEXT, at REAL);"
-                    "CREATE INDEX IF NOT EXISTS spool_owner ON spool (owner);"
-                )
-                if "at" not in {row[1] for row in self.db.execute("PRAGMA table_info(spool)")}:  # an older file
-                    self.db.execute("ALTER TABLE spool ADD COLUMN at REAL NOT NULL DEFAULT 0")
-                self.page_size = self.db.execute("PRAGMA page_size").fetchone()[0]
-                self._free_dead_leases()
+                self._setup()
             except BaseException:
                 self.db.close()
                 raise
+
+    def _setup(self) -> None:
+        """WAL mode, then the schema in one write transaction: processes opening one file at once (a Pool's
+        workers) must neither fail with "database is locked" nor both migrate an older file."""
+        deadline = time.monotonic() + 30
+        while True:  # the switch to WAL takes a lock that the busy timeout does not always wait for
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in SCHEMA:
+                self.db.execute(statement)
+            if "at" not in {row[1] for row in self.db.execute("PRAGMA table_info(spool)")}:  # an older file
+                self.db.execute("ALTER TABLE spool ADD COLUMN at REAL NOT NULL DEFAULT 0")
+            self.page_size = self.db.execute("PRAGMA page_size").fetchone()[0]
+            self._free_dead_leases()
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def _free_dead_leases(self) -> None:
         """Free the leases of dead local processes, and adopt what they journaled: this process's flush() waits for
@@ -365,13 +387,18 @@ os.register_at_fork(before=SQLiteSpool.lock.acquire, after_in_parent=lambda: SQL
 
 
 def _alive(pid: int) -> bool:
+    """Whether a local process runs; a zombie (exited, not yet reaped, as under a PID 1 that never reaps) does not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 class RedisSpool:

@@ -120,3 +120,14 @@ def test_device_attributes_are_strings(loopback, make_client):
     assert client.flush(10)
     attributes = server.accepted[0]["device"]["attributes"]
     assert attributes == {"app_version": "2.1", "beta": "true", "tags": json.dumps(["a"])}
+
+
+@pytest.mark.parametrize("by_email, expected", [(False, {"id": "bob@example.com"}), (True, {"email": "bob@example.com"})])
+def test_an_email_shaped_id_is_an_email_identifier_only_where_the_workspace_uses_them(loopback, make_client, by_email,
+                                                                                      expected):
+    server = loopback()
+    client = make_client(url=server.url, email_identifiers=by_email)
+    client.identify("bob@example.com", plan="pro")
+    client.track("cio_abc", "clicked")
+    assert client.flush(10)
+    assert [op["identifiers"] for op in server.accepted] == [expected, {"cio_id": "abc"}]

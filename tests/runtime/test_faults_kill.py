@@ -12,7 +12,7 @@ import pytest
 from flake8_cio.runtime import RuntimeClient
 from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
-from .conftest import FAST, tally
+from .conftest import FAST, tally, wait_for
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -51,9 +51,10 @@ def run_and_kill(url, spool, durable, ready):
 
 
 def replay(url, spool):
+    """A new process's client on the spool, until the whole file is delivered."""
     client = RuntimeClient(SITE_ID, API_KEY, track_url=url, spool=spool, **FAST)
     try:
-        assert client.flush(30)
+        assert client.flush(30) and wait_for(lambda: client.health()["spool_depth"] == 0, timeout=30)
     finally:
         client.close(1)
 
