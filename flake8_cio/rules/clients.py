@@ -49,8 +49,9 @@ RULES = (
             handlers): `CustomerIO(...)` → `flake8_cio.runtime.get_client(...)` and `APIClient(...)` →
             `get_app_client(...)`, with the same arguments: cached per credentials, built once. Only for a local
             used just to call the SDK (the Track client's results unread; not returned, closed or passed on).
-            `get_app_client` is always unsafe for now: the runtime's App client sends a datetime `send_at` as a
-            string and raises its own `DeliveryError`.
+            The runtime's App client encodes requests as the SDK does (datetimes as Unix seconds) and its
+            `DeliveryError` is a `customerio.CustomerIOException`, so `get_app_client` follows the same conditions
+            (`tests/fix_safety/app_client.py` runs both).
             """,
         options="`cio-route-decorators`.",
     )),
@@ -387,9 +388,7 @@ def _cached_client_fix(model: Model, site: Site, kind: str, factory: str, findin
     if reads != len(calls) or any(s.node.func.attr not in methods or data_as_keywords(model.cio_call_at(s)) or
                                   (kind == sdk.TRACK and not result_discarded(model, s)) for s in calls):
         return finding  # read some other way (returned, closed, passed on), its result read, or 2.x-style data
-    # the runtime's App client encodes requests differently (a datetime send_at becomes a string the API rejects,
-    # where the SDK sends Unix seconds) and raises its own DeliveryError: unsafe until it matches the SDK
-    safe = kind != sdk.APP and all(failure_is_only_an_error_response(model, s, s.node.func.value) for s in calls)
+    safe = all(failure_is_only_an_error_response(model, s, s.node.func.value) for s in calls)
     return finding.with_fix("cached-client", SAFE if safe else UNSAFE, factory=factory)
 
 

@@ -24,7 +24,7 @@ def welcome(user):
 @app.post("/receipt")
 def receipt(user):
     api = APIClient(os.environ["A"])
-    return api.send_email(request_for(user))  # get_app_client encodes datetimes otherwise: unsafe
+    return api.send_email(request_for(user))  # the runtime App client sends and answers as the SDK: safe
 
 
 @app.post("/signup")

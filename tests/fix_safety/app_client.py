@@ -1,6 +1,6 @@
 # fixes: CIO401
-"""Why APIClient -> get_app_client is unsafe: the runtime's App client sends a datetime `send_at` as a string, which
-the API rejects, where the SDK sends Unix seconds (flake8_cio/runtime/app.py encodes with json's default=str)."""
+"""APIClient built per request -> get_app_client: the runtime's App client sends what the SDK sends (a datetime
+`send_at` as Unix seconds, which the API accepts) and returns the same answer (it once sent a string: unsafe then)."""
 from datetime import datetime, timedelta, timezone
 
 from customerio import APIClient
