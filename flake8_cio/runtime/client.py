@@ -40,6 +40,7 @@ USER_AGENT = "flake8-cio-runtime/0.1"
 MAX_ID_BYTES = 150
 MAX_ATTRIBUTE_NAME_BYTES = 150
 MAX_ATTRIBUTE_VALUE_BYTES = 1000
+PLATFORMS = ("ios", "android")  # what the Track API takes for a device
 MAX_ATTRIBUTES = 300
 MAX_EVENT_NAME_BYTES = 100
 MAX_OPERATION_BYTES = 32_000  # per v2 batch operation; it also keeps event data well under its 100 kB limit
@@ -527,6 +528,8 @@ class RuntimeClient:
         cid = _check_id(customer_id, "customer_id in add_device")
         device: Dict[str, Any] = {"token": _check_id(device_id, "device_id in add_device"),
                                   "platform": _check_id(platform, "platform in add_device")}
+        if device["platform"] not in PLATFORMS:  # the API would reject it later, alone, after the call returned
+            raise ValueError(f"platform in add_device must be one of {', '.join(PLATFORMS)}")
         if "last_used" in data:
             device["last_used"] = self._seconds(data.pop("last_used"), "last_used")
         if data:  # the v2 specification types device attributes as strings
@@ -622,6 +625,8 @@ class RuntimeClient:
 
     def _seconds(self, value: Any, what: str) -> Any:
         seconds, unit = to_unix_seconds(value)
+        if isinstance(seconds, (int, float)) and seconds < 0:
+            raise ValueError(f"{what} is before 1970 ({seconds}): Customer.io takes Unix seconds from 1970 on")
         if unit:
             self._warn_once(("unit", what, unit),
                             f"{what} given in {unit}; converted to Unix seconds (flake8-cio CIO101)")

@@ -131,3 +131,14 @@ def test_an_email_shaped_id_is_an_email_identifier_only_where_the_workspace_uses
     client.track("cio_abc", "clicked")
     assert client.flush(10)
     assert [op["identifiers"] for op in server.accepted] == [expected, {"cio_id": "abc"}]
+
+
+def test_what_the_api_would_reject_later_is_refused_at_the_call(make_client):
+    """Found by the contract-checking fake: these were accepted, then rejected alone by a 207 after the call."""
+    client = make_client()
+    with pytest.raises(ValueError, match="one of ios, android"):
+        client.add_device("u1", "token-1", "web")
+    with pytest.raises(ValueError, match="before 1970"):
+        client.track("u1", "paid", timestamp=-5)
+    client.add_device("u1", "token-1", "ios")
+    client.track("u1", "paid", timestamp=0)
