@@ -428,8 +428,10 @@ class RuntimeClient:
                 if worker is None:
                     return
                 worker.stop(0.5)
+                for thread in worker.threads:  # a send still in flight uses the spool: let it end first
+                    thread.join(IDLE_JOIN_SECONDS)
                 worker.journal()
-                if self._spool.durable:
+                if self._spool.durable and not any(t.is_alive() for t in worker.threads):
                     with self._lock:
                         spool, self._spool = self._spool, IdleSpool(self._spool.depth())
                     spool.close()
@@ -754,6 +756,7 @@ def _cache_dir() -> Path:
 _LIVE: "weakref.WeakSet[RuntimeClient]" = weakref.WeakSet()
 #: clients with running threads and an open spool file at once, per process (per-tenant credentials)
 MAX_ACTIVE_CLIENTS = int(os.environ.get("CUSTOMERIO_MAX_ACTIVE_CLIENTS") or 16)
+IDLE_JOIN_SECONDS = 30.0  # how long idling waits for a send in flight before it leaves the spool file open
 
 
 def _bound_active(started: RuntimeClient) -> None:

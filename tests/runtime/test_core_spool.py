@@ -111,7 +111,9 @@ def test_the_spool_is_private(cache):
     client.close(0.1)
 
 
-def test_a_full_disk_rolls_back_falls_back_to_memory_and_the_file_recovers(loopback, tmp_path):
+def test_a_full_disk_rolls_back_falls_back_to_memory_and_the_file_recovers(loopback, tmp_path, monkeypatch):
+    # clients other tests left open must not make this one idle (and swap its spool) in the middle of the test
+    monkeypatch.setattr("flake8_cio.runtime.client.MAX_ACTIVE_CLIENTS", 10**6)
     answers = {"status": 503}
     server = loopback(lambda path, body: (answers["status"], {}, b"{}"))
     path = str(tmp_path / "full.sqlite3")
