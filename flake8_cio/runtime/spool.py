@@ -401,11 +401,71 @@ def _alive(pid: int) -> bool:
         return True
 
 
+# Lua run inside Redis, so that many processes keep one byte count and one count per owner exactly.
+# KEYS: the stream, its byte count, its counts by owner; ARGV[1]: the consumer group.
+_REMOVE_LUA = """
+local function remove(ids)
+  local freed, removed = 0, 0
+  for _, id in ipairs(ids) do
+    local entry = redis.call('XRANGE', KEYS[1], id, id)[1]
+    if entry then
+      local fields = {}
+      for i = 1, #entry[2], 2 do fields[entry[2][i]] = entry[2][i + 1] end
+      freed = freed + #fields['op'] + 64
+      local owner = fields['owner'] or ''
+      if redis.call('HINCRBY', KEYS[3], owner, -1) <= 0 then redis.call('HDEL', KEYS[3], owner) end
+      redis.call('XDEL', KEYS[1], id)
+      removed = removed + 1
+    end
+  end
+  if #ids > 0 then redis.call('XACK', KEYS[1], ARGV[1], unpack(ids)) end
+  redis.call('DECRBY', KEYS[2], freed)
+  return removed
+end
+local function ids_of(entries)
+  local ids = {}
+  for _, entry in ipairs(entries) do ids[#ids + 1] = entry[1] end
+  return ids
+end
+"""
+# ARGV[2..]: the ids to remove (acknowledged, dead-lettered or dropped)
+_REMOVE_SCRIPT = _REMOVE_LUA + "return remove({unpack(ARGV, 2)})"
+# ARGV: group, max bytes, the newest id the age cap drops, the overflow policy, this owner, then the texts.
+# Returns {stored, dropped}; like SQLite, drop_new refuses the whole write and drop_oldest drops from the head.
+_PUT_SCRIPT = _REMOVE_LUA + """
+local max_bytes, policy, owner, first = tonumber(ARGV[2]), ARGV[4], ARGV[5], 6
+local dropped = remove(ids_of(redis.call('XRANGE', KEYS[1], '-', ARGV[3], 'COUNT', 1000)))
+local incoming = 0
+for i = first, #ARGV do incoming = incoming + #ARGV[i] + 64 end
+local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+if policy == 'drop_new' and used + incoming > max_bytes then return {0, dropped} end
+for i = first, #ARGV do redis.call('XADD', KEYS[1], '*', 'op', ARGV[i], 'owner', owner) end
+redis.call('INCRBY', KEYS[2], incoming)
+redis.call('HINCRBY', KEYS[3], owner, #ARGV - first + 1)
+used = used + incoming
+while policy == 'drop_oldest' and used > max_bytes do
+  local victims = {}
+  for _, entry in ipairs(redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 100)) do
+    if used <= max_bytes then break end
+    local op = entry[2][2]
+    victims[#victims + 1] = entry[1]
+    used = used - #op - 64
+  end
+  if #victims == 0 then break end
+  dropped = dropped + remove(victims)
+  used = tonumber(redis.call('GET', KEYS[2]) or '0')
+end
+return {#ARGV - first + 1, dropped}
+"""
+
+
 class RedisSpool:
     """A Redis stream with a consumer group: shared by many processes and hosts, at-least-once. A claim reads this
     consumer's own pending entries first (skipping those released with a delay), then entries idle past the lease
-    from dead consumers (XAUTOCLAIM), then new ones; ack is XACK + XDEL. Never trimmed, since trimming would delete
-    undelivered events: alert on the depth (XLEN). Dead letters are trimmed by age and count."""
+    from dead consumers (XAUTOCLAIM), then new ones; ack is XACK + XDEL. Capped like the SQLite spool, by size
+    (bytes of JSON + 64 per entry, kept in `<key>:bytes`) and by age (stream ids are times), with the same overflow
+    policies; what each process journaled and is not settled is counted in `<key>:owners`, so flush() waits for
+    this process's events only. Dead letters are trimmed by age and count."""
 
     durable = True
     LEASE_MS = 120_000
@@ -417,9 +477,12 @@ class RedisSpool:
         self.limits = limits or Limits()
         self.redis: Any = redis.Redis.from_url(url)  # redis-py's reply types depend on its options
         self.key, self.dead_key, self.group = key, key + ":dead", "flake8-cio"
+        self.counts = [key, key + ":bytes", key + ":owners"]
         self.consumer = owner_id()
         self.held: Dict[Any, float] = {}  # entry id -> monotonic time before which it is not claimed again
         self.inflight: Set[Any] = set()  # claimed and not yet settled: pending, but not to be read again
+        self._put = self.redis.register_script(_PUT_SCRIPT)
+        self._remove = self.redis.register_script(_REMOVE_SCRIPT)
         try:
             self.redis.xgroup_create(self.key, self.group, id="0", mkstream=True)
         except redis.ResponseError as error:
@@ -427,11 +490,14 @@ class RedisSpool:
                 raise
 
     def put(self, texts: Sequence[str]) -> int:
-        with self.redis.pipeline(transaction=False) as pipe:
-            for text in texts:
-                pipe.xadd(self.key, {"op": text, "owner": self.consumer})
-            pipe.execute()
-        return len(texts)
+        if not texts:
+            return 0
+        newest_expired = int((time.time() - self.limits.max_age) * 1000)
+        stored, dropped = self._put(keys=self.counts, args=[
+            self.group, self.limits.max_bytes, newest_expired, self.limits.overflow, self.consumer, *texts])
+        if dropped:
+            self.limits.on_overflow(int(dropped))
+        return int(stored)
 
     def claim(self, max_items: int, max_bytes: int) -> List[Entry]:
         now = time.monotonic()
@@ -459,10 +525,7 @@ class RedisSpool:
     def ack(self, keys: Iterable[Any]) -> None:
         keys = list(keys)
         if keys:
-            with self.redis.pipeline() as pipe:
-                pipe.xack(self.key, self.group, *keys)
-                pipe.xdel(self.key, *keys)
-                pipe.execute()
+            self._remove(keys=self.counts, args=[self.group, *keys])
             for key in keys:
                 self.held.pop(key, None)
                 self.inflight.discard(key)
@@ -492,11 +555,10 @@ class RedisSpool:
         return int(self.redis.xlen(self.key))
 
     def pending(self) -> int:
-        """The whole stream: entries carry no index by owner (flush() on a shared stream waits for all)."""
-        return self.depth()
+        return int(self.redis.hget(self.counts[2], self.consumer) or 0)
 
     def fill(self) -> float:
-        return 0.0
+        return int(self.redis.get(self.counts[1]) or 0) / self.limits.max_bytes
 
     def close(self) -> None:
         self.redis.close()

@@ -142,3 +142,28 @@ def test_what_the_api_would_reject_later_is_refused_at_the_call(make_client):
         client.track("u1", "paid", timestamp=-5)
     client.add_device("u1", "token-1", "ios")
     client.track("u1", "paid", timestamp=0)
+
+
+@pytest.mark.parametrize("op, error, message", [
+    ("identify u1", TypeError, "must be a dict"),
+    ({"type": "people", "action": "identify", "identifiers": {"id": "u1"}}, ValueError, "'people' is not one of"),
+    ({"type": "person", "action": "track", "identifiers": {"id": "u1"}}, ValueError, "'track' is not a person action"),
+    ({"type": "object", "action": "event", "identifiers": {"object_id": "1"}}, ValueError, "not a object action"),
+    ({"type": "person", "action": "identify", "attributes": {}}, ValueError, "needs its identifiers"),
+    ({"type": "person", "action": "event", "identifiers": {"id": "u1"}, "name": " "}, ValueError, "needs a name"),
+    ({"type": "person", "action": "event", "identifiers": {"id": "u1"}, "name": "x", "attributes": {"t": Thing()}},
+     TypeError, "a Thing value"),
+])
+def test_a_batch_operation_customerio_could_not_read_raises_at_the_call(make_client, op, error, message):
+    client = make_client()
+    good = {"type": "person", "identifiers": {"id": "u1"}, "action": "event", "name": "kept_out"}
+    with pytest.raises(error, match=message):
+        client.batch([good, op])
+    assert client.health()["counters"]["accepted"] == 0  # all or nothing: the good one was not queued either
+
+
+def test_batch_knows_the_operation_types_and_actions_the_contract_knows():
+    from flake8_cio.runtime.client import V2_ACTIONS as client_actions
+    from flake8_cio.runtime.testing import V2_ACTIONS as contract
+
+    assert {kind: set(actions) for kind, actions in contract.items()} == client_actions

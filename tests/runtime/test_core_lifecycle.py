@@ -1,6 +1,7 @@
 """close(timeout) keeps probing and delivering until its timeout; flush() after close(); no personal data in the
 logs at INFO and above."""
 import logging
+import threading
 
 import pytest
 
@@ -53,3 +54,36 @@ def test_logs_at_info_and_above_carry_no_event_names_or_bodies(loopback, make_cl
     assert "HTTP 503" in loud and "not snake_case" in loud and "rejected" in loud  # it did log, redacted
     assert secret not in loud and "bob@example.com" not in loud
     assert secret in quiet  # at DEBUG, for whoever turns it on
+
+
+@pytest.mark.parametrize("spool", ["sqlite", "redis"])
+def test_a_client_idled_while_a_send_hangs_and_woken_again_loses_and_repeats_nothing(loopback, tmp_path, monkeypatch,
+                                                                                    request, spool):
+    """Idling gives up waiting for a hung send (IDLE_JOIN_SECONDS) and leaves the spool open; the next call starts
+    a second sender on the same spool while the first is still in flight. Claims keep the two apart."""
+    monkeypatch.setattr("flake8_cio.runtime.client.IDLE_JOIN_SECONDS", 0.2)
+    released = threading.Event()
+
+    def answer(path, body):
+        if len(server.requests) == 1:
+            released.wait(30)
+        return 200, {}, b"{}"
+
+    server = loopback(answer)
+    where = request.getfixturevalue("redis_url").replace("/0", "/2") if spool == "redis" else str(tmp_path / "s.db")
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=where, **{**FAST, "timeout": 30})
+    sent = list(range(400))
+    for i in sent[:200]:
+        client.track(f"u{i}", "clicked", {"i": i})
+    assert wait_for(lambda: len(server.requests) == 1)
+    client.idle(0.1)
+    old_senders = [t for t in threading.enumerate() if t.name == "flake8-cio-send"]
+    for i in sent[200:]:
+        client.track(f"u{i}", "clicked", {"i": i})
+    assert wait_for(lambda: tally(server.accepted, sent[200:])["lost"] == 0)
+    assert any(t.is_alive() for t in old_senders)  # the first send is still in flight
+    released.set()
+    assert client.flush(20)
+    counts = tally(server.accepted, sent)
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
+    client.close(1)

@@ -138,31 +138,71 @@ def test_a_full_disk_rolls_back_falls_back_to_memory_and_the_file_recovers(loopb
     again.close(1)
 
 
+@pytest.fixture(params=["sqlite", "redis"])
+def durable_spool(request, tmp_path):
+    """Makes a durable spool with the given limits; Redis ones are deleted afterwards."""
+    made = []
+
+    def make(limits):
+        if request.param == "sqlite":
+            return SQLiteSpool(tmp_path / f"{len(made)}.sqlite3", limits)
+        made.append(RedisSpool(request.getfixturevalue("redis_url"), f"capped:{uuid.uuid4().hex}", limits))
+        return made[-1]
+    yield make
+    for spool in made:
+        spool.redis.delete(*spool.counts, spool.dead_key)
+
+
 @pytest.mark.parametrize("policy, kept", [("drop_oldest", "newest"), ("drop_new", "oldest")])
-def test_the_spool_is_capped_by_size_with_an_explicit_overflow_policy(tmp_path, policy, kept):
-    limits = Limits(max_bytes=200_000, overflow=policy)
-    spool = SQLiteSpool(tmp_path / "capped.sqlite3", limits)
+def test_the_spool_is_capped_by_size_with_an_explicit_overflow_policy(durable_spool, policy, kept):
     overflowed = []
-    limits.on_overflow = overflowed.append
+    spool = durable_spool(Limits(max_bytes=200_000, overflow=policy, on_overflow=overflowed.append))
     stored = sum(spool.put([f'{{"i":{i},"pad":"{"x" * 1000}"}}']) for i in range(400))
-    left = [e.op["i"] for e in spool.claim(1000, 10**9)]
-    assert 100 < len(left) < 200 and spool.fill() <= 1.01  # pages, not rows: within a page of the cap
+    claimed = spool.claim(1000, 10**9)
+    left = [e.op["i"] for e in claimed]
+    assert 100 < len(left) < 200 and spool.fill() <= 1.01  # SQLite counts pages, not rows: within a page of the cap
     if kept == "newest":
         assert left[-1] == 399 and sum(overflowed) == 400 - len(left) and stored == 400
     else:
         assert left == list(range(len(left))) and stored == len(left) and not overflowed
+    spool.ack(e.key for e in claimed)
+    assert spool.depth() == spool.pending() == 0
 
 
-def test_the_spool_drops_what_is_older_than_its_age_cap(tmp_path):
-    limits = Limits(max_age=0.2)
-    spool = SQLiteSpool(tmp_path / "aged.sqlite3", limits)
+def test_the_spool_drops_what_is_older_than_its_age_cap(durable_spool):
     overflowed = []
-    limits.on_overflow = overflowed.append
+    spool = durable_spool(Limits(max_age=0.2, on_overflow=overflowed.append))
     spool.put(texts("old"))
     time.sleep(0.3)
-    spool.expired_at = 0  # the age cap is applied at most once a minute
+    spool.expired_at = 0  # SQLite applies the age cap at most once a minute
     spool.put(texts("new"))
     assert [e.op["name"] for e in spool.claim(10, 10_000)] == ["new"] and overflowed == [1]
+
+
+def test_a_redis_spool_counts_bytes_and_owners_exactly_across_processes(redis_url):
+    """Two processes' spools on one stream: each flush() waits for its own events only, and the shared byte
+    count returns to zero once everything is settled, whoever settled it and however (ack, dead letter, cap)."""
+    key = f"shared:{uuid.uuid4().hex}"
+    limits = Limits(max_bytes=10 * (64 + len(texts("x")[0])))
+    first, second = RedisSpool(redis_url, key, limits), RedisSpool(redis_url, key, limits)
+    try:
+        first.put(texts(*"abc"))
+        second.put(texts(*"de"))
+        assert (first.pending(), second.pending(), first.depth()) == (3, 2, 5)
+        claimed = first.claim(10, 10_000)
+        first.ack(e.key for e in claimed if e.foreign)  # the other process's two
+        assert (first.pending(), second.pending()) == (3, 0)
+        first.dead(claimed[:1], "HTTP 400")
+        second.put(texts(*"fghijklm"))  # 2 + 8 = 10 fit; then one more drops the oldest
+        assert first.fill() == second.fill() == pytest.approx(1.0)
+        second.put(texts("n"))
+        assert (first.pending(), second.pending(), first.depth()) == (1, 9, 10)
+        first.ack(e.key for e in claimed)  # one was dropped by the cap meanwhile: counted once only
+        rest = second.claim(20, 10**6)
+        second.ack(e.key for e in rest)
+        assert (first.pending(), second.pending(), first.depth(), first.fill()) == (0, 0, 0, 0.0)
+    finally:
+        first.redis.delete(*first.counts, first.dead_key)
 
 
 def test_dead_letters_are_kept_within_their_caps(tmp_path):

@@ -187,11 +187,11 @@ def test_region_picks_the_pipelines_host():
 
 
 def test_strict_mode_dead_letters_an_invalid_message_alone(make_pipelines, fake_customerio):
-    """An operation the mapping passes through but Pipelines rejects (an event without a name) is reported by the
+    """An operation the mapping passes through but Pipelines rejects (an event named by a number) is reported by the
     API because of X-Strict-Mode, so it is dead-lettered alone instead of answered 200 and silently dropped."""
     client = make_pipelines(batch_size=10)
     client.track("u1", "before")
-    client.batch([{"type": "person", "identifiers": {"id": "u1"}, "action": "event"}])
+    client.batch([{"type": "person", "identifiers": {"id": "u1"}, "action": "event", "name": 404}])
     client.track("u1", "after")
     assert client.flush(10)
     assert [m["event"] for m in fake_customerio.pipelines] == ["before", "after"]
@@ -199,4 +199,4 @@ def test_strict_mode_dead_letters_an_invalid_message_alone(make_pipelines, fake_
     counters = client.health()["counters"]
     assert counters["sent"] == 2 and counters["failed"] == 1
     violations = fake_customerio.take_violations()  # one per request that carried it while the batch was bisected
-    assert violations and all("event: None is not of type 'string'" in str(v) for v in violations)
+    assert violations and all("event: 404 is not of type 'string'" in str(v) for v in violations)
