@@ -145,11 +145,20 @@ def _json_default(value: Any) -> Any:
 
 
 _STRICT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_json_default)
-# The C encoder that json.dumps() builds on every call, built once (it halves the cost of a track() call). It skips
-# the circular-reference check: a cycle ends in RecursionError and the strict encoder then says what is wrong.
-_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
-_FAST = _C_ENCODER and _C_ENCODER(None, _json_default, json.encoder.encode_basestring, None, ":", ",", False, False,
-                                  False)
+
+
+def _fast_encoder() -> Optional[Callable[[Any, int], Sequence[str]]]:
+    """The C encoder that json.dumps() builds on every call, built once (it halves the cost of a track() call);
+    None where the json module has none or builds it differently (its signature is the same from 3.10 to 3.13).
+    It skips the circular-reference check: a cycle ends in RecursionError, and the strict encoder then says so."""
+    try:
+        return json.encoder.c_make_encoder(  # type: ignore[attr-defined,no-any-return]
+            None, _json_default, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+    except (AttributeError, TypeError):
+        return None
+
+
+_FAST = _fast_encoder()
 
 
 def encode(op: Any) -> str:

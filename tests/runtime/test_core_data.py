@@ -167,3 +167,16 @@ def test_batch_knows_the_operation_types_and_actions_the_contract_knows():
     from flake8_cio.runtime.testing import V2_ACTIONS as contract
 
     assert {kind: set(actions) for kind, actions in contract.items()} == client_actions
+
+
+def test_the_fast_encoder_and_the_json_modules_own_agree(monkeypatch):
+    """encode() uses the C encoder built once where the json module has one; without it, the same text."""
+    from flake8_cio.runtime import client
+
+    op = {"name": "café", "attributes": {"at": datetime(2026, 1, 2, tzinfo=timezone.utc), "day": date(2026, 1, 2),
+                                         "n": [1, 2.5, None, True, float("nan")], "quote": 'a"b\n'}}
+    fast = client.encode(op)
+    monkeypatch.setattr(client, "_FAST", None)
+    assert client._fast_encoder() is not None and client.encode(op) == fast
+    assert json.loads(fast)["attributes"] == {"at": 1767312000, "day": 1767312000, "n": [1, 2.5, None, True, None],
+                                              "quote": 'a"b\n'}
