@@ -492,7 +492,7 @@ class RedisSpool:
     def put(self, texts: Sequence[str]) -> int:
         if not texts:
             return 0
-        newest_expired = int((time.time() - self.limits.max_age) * 1000)
+        newest_expired = max(0, int((time.time() - self.limits.max_age) * 1000))  # 0: none (ids start at 0-1)
         stored, dropped = self._put(keys=self.counts, args=[
             self.group, self.limits.max_bytes, newest_expired, self.limits.overflow, self.consumer, *texts])
         if dropped:

@@ -183,7 +183,7 @@ def test_a_redis_spool_counts_bytes_and_owners_exactly_across_processes(redis_ur
     """Two processes' spools on one stream: each flush() waits for its own events only, and the shared byte
     count returns to zero once everything is settled, whoever settled it and however (ack, dead letter, cap)."""
     key = f"shared:{uuid.uuid4().hex}"
-    limits = Limits(max_bytes=10 * (64 + len(texts("x")[0])))
+    limits = Limits(max_bytes=10 * (64 + len(texts("x")[0])), max_age=1e12)  # an age cap older than 1970 too
     first, second = RedisSpool(redis_url, key, limits), RedisSpool(redis_url, key, limits)
     try:
         first.put(texts(*"abc"))
