@@ -157,8 +157,9 @@ class WebhookReceiver:
 
 # -- adapters -------------------------------------------------------------------------------------------------------
 # Each adapter refuses a malformed or over-limit Content-Length (400/413) before reading the body, and never reads
-# more than the limit: a WebhookReceiver's max_body when its `handle` is the core (its counters then count the
-# refusal too), else `max_body`.
+# more than the limit (plus one byte, to know it is over): a WebhookReceiver's max_body when its `handle` is the
+# core (its counters then count the refusal too), else `max_body`. A body without a length (chunked) is read up to
+# that bound where the server says the input ends (`wsgi.input_terminated`, ASGI, Flask's stream).
 
 Core = Callable[[Mapping[str, str], bytes], Response]
 
@@ -190,7 +191,9 @@ def wsgi_app(respond: Core, max_body: int | None = None) -> Callable[[dict[str, 
         length = environ.get("CONTENT_LENGTH")
         response = _refused(respond, length, limit)
         if response is None:
-            response = respond(headers, environ["wsgi.input"].read(int(length)) if length else b"")
+            size = int(length) if length else limit + 1 if environ.get("wsgi.input_terminated") else 0
+            body = environ["wsgi.input"].read(size) if size else b""
+            response = _refused(respond, None, limit, len(body)) or respond(headers, body)
         status, response_headers, data = response
         start_response(f"{status} {_REASONS.get(status, 'Status')}", list(response_headers.items()))
         return [data]
@@ -230,7 +233,10 @@ def flask_view(respond: Core, max_body: int | None = None) -> Callable[[], Any]:
         from flask import Response as FlaskResponse, request
 
         refused = _refused(respond, request.headers.get("Content-Length"), limit)
-        status, headers, data = refused or respond(dict(request.headers), request.get_data())
+        if refused is None:
+            body = request.stream.read(limit + 1)
+            refused = _refused(respond, None, limit, len(body)) or respond(dict(request.headers), body)
+        status, headers, data = refused
         return FlaskResponse(data, status=status, headers=headers)
     view.__name__ = f"cio_view_{id(respond)}"
     return view

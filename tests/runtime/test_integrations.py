@@ -2,6 +2,7 @@
 import asyncio
 import hashlib
 import hmac
+import io
 import json
 import socket
 import threading
@@ -274,3 +275,30 @@ def test_a_timestamp_that_is_not_ascii_digits_is_a_401():
         headers = {**signed(body), "X-CIO-Timestamp": timestamp}
         assert receiver.handle(headers, body)[0] == 401
     assert receiver.snapshot() == {"bad_timestamp": 3}
+
+
+class EndlessInput:
+    """A chunked request body the server has de-chunked: 32 MiB, counting what the application reads."""
+
+    def __init__(self):
+        self.read_bytes = 0
+
+    def read(self, size=-1):
+        size = 32 << 20 if size is None or size < 0 else min(size, (32 << 20) - self.read_bytes)
+        self.read_bytes += size
+        return b"x" * size
+
+
+@pytest.mark.parametrize("build", [plain_wsgi, flask_app])
+def test_wsgi_adapters_read_no_more_than_the_limit_of_a_body_without_length(build):
+    receiver = WebhookReceiver(KEY, on_event=print)
+    app = build(lambda h, b: (200, {}, b""), receiver.handle)
+    body = EndlessInput()
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/hook", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
+               "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http", "wsgi.input": body,
+               "wsgi.input_terminated": True, "wsgi.errors": io.StringIO(), "HTTP_TRANSFER_ENCODING": "chunked"}
+    statuses = []
+    answer = b"".join(app(environ, lambda status, headers, *exc: statuses.append(status)))
+    assert statuses[0].startswith("413") and json.loads(answer) == {"error": "body_too_large"}
+    assert body.read_bytes <= receiver.max_body + (64 << 10)  # the limit, plus at most one buffer of the server's
+    assert receiver.snapshot() == {"body_too_large": 1}
