@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import isort
 import pytest
 
 from flake8_cio.fixers.transform import fix_source
@@ -27,6 +28,19 @@ def test_fix_pair(before):
     left = {(f.code, f.line) for f in check_source(result.source, before.name) if f.code in fixed_codes and f.fix
             and (f.safety == "safe" or unsafe)}
     assert left == set()
+
+
+# isort's most common setup; in a user's project flake8_cio is an installed (third-party) package
+ISORT = isort.Config(profile="black", known_third_party=["flake8_cio"])
+
+
+@pytest.mark.parametrize("before", PAIRS, ids=lambda p: p.stem)
+def test_a_file_isort_accepts_is_still_accepted_after_every_fix(before):
+    """The imports cio-fix adds go where isort would put them (block, order, blank lines)."""
+    source = isort.code(before.read_text(), config=ISORT)
+    result = fix_source(source, before.name, Options(), unsafe=True)
+    assert result.applied
+    assert isort.check_code(result.source, config=ISORT), isort.code(result.source, config=ISORT)
 
 
 def test_safe_run_leaves_unsafe_fixes_alone():
