@@ -1,10 +1,10 @@
 """The project model: Customer.io seen through the application's own modules.
 
 Each project module gets a *summary* of what it alone says (module-level clients, factories, client-holding
-classes and instances, what each function calls and which of its parameters it hands to the SDK). A summary
-depends only on the module's own text, so it is cached on disk by content hash. What crosses modules
-(``views.signup -> services.track_signup -> cio.track``) is resolved when a rule asks, by following references
-from summary to summary, memoised per process, with cycles cut.
+classes and instances, what each function calls, which of its parameters it hands to the SDK, the epoch unit it
+returns). A summary depends only on the module's own text, so it is cached on disk by content hash. What crosses
+modules (``views.signup -> services.track_signup -> cio.track``) is resolved when a rule asks, by following
+references from summary to summary, memoised per process, with cycles cut.
 """
 from __future__ import annotations
 
@@ -304,22 +304,30 @@ class Project:
         chain = None
         if found and found[0] == "function" and not found[2]["async"]:
             qualname, entry = found[1], found[2]
-            module = self.split(qualname)[0]
-            here = Step(qualname, f"{self._relative(module)}:{entry['line']}")
+            here = Step(qualname, self._where(qualname, entry["line"]))
             if entry["direct"]:
                 text, line, method = entry["direct"]
-                chain = [here, Step(text, f"{self._relative(module)}:{line}", method)]
+                chain = [here, Step(text, self._where(qualname, line), method)]
             else:
                 chain = next(([here, *sub] for sub in map(self.blocking_chain, entry["calls"])
                               if sub and len(sub) < MAX_DEPTH), None)
         self._chains[ref] = chain
         return chain
 
-    def _relative(self, module: str) -> str:
-        """A module's file as the reader knows it: relative to the import root it lives under."""
-        path = self.module_path(module)
+    def returned_unit(self, ref: str) -> tuple[str, str] | None:
+        """The unit of the finer-than-seconds epoch a project function returns (``now_ms`` -> milliseconds, see
+        ``summary``) and where it is defined (``shop/utils/clock.py:4``); None for anything else."""
+        found = self.resolve(ref)
+        if not (found and found[0] == "function" and found[2]["unit"]):
+            return None
+        return found[2]["unit"], self._where(found[1], found[2]["line"])
+
+    def _where(self, qualname: str, line: int) -> str:
+        """A line of a project function's module as the reader knows it: ``shop/services/analytics.py:42``,
+        relative to the import root the module lives under."""
+        path = self.module_path(self.split(qualname)[0])
         root = next(r for r in self.import_roots if r in path.parents)
-        return path.relative_to(root).as_posix()
+        return f"{path.relative_to(root).as_posix()}:{line}"
 
     def routed_functions(self) -> set[str]:
         """Functions that a ``urls.py`` of the project registers as views (``path("x/", views.signup)``)."""

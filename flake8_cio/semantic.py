@@ -115,6 +115,10 @@ class Model:
             return self.finding(code, node, message)
         return self.finding(code, at, f"{message} (`{_short(at)}` is computed at line {node.lineno})")
 
+    def position(self, node: ast.AST) -> tuple[int, int]:
+        """(line, column in characters) of a node, as findings report it."""
+        return node.lineno, self._char_col(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+
     def _char_col(self, line: int, byte_col: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return byte_col if text.isascii() else len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
@@ -441,8 +445,7 @@ class Model:
                 by_method.setdefault((kind, method), {})[sdk_param] = given[param]
         for (kind, method), args in by_method.items():
             for expr in args.values():
-                self.unfixable.update((node.lineno, self._char_col(node.lineno, node.col_offset))
-                                      for node in ast.walk(expr) if hasattr(node, "lineno"))
+                self.unfixable.update(self.position(node) for node in ast.walk(expr) if hasattr(node, "lineno"))
             yield CioCall(site, kind, method, None, args, {}, [])
 
     def cio_call_at(self, site: Site) -> CioCall | None:
@@ -569,9 +572,9 @@ class Model:
     def runs_once(self, fn: Function) -> bool:
         return frameworks.runs_once(self, fn)
 
-    def local_function(self, call: ast.Call, site: Site) -> Function | None:
-        """The module function or same-class method a call runs (``helper()``, ``self.helper()``)."""
-        func = call.func
+    def local_function(self, func: ast.expr, site: Site) -> Function | None:
+        """The module function or same-class method that ``func``, seen at ``site``, names (``helper``,
+        ``self.helper``): what calling it runs."""
         if isinstance(func, ast.Name):
             found = self.lookup(func.id, site.scope)
             if found and len(found[1]) == 1 and isinstance(found[1][0], FUNCTION_NODES):
@@ -588,7 +591,7 @@ class Model:
         """Sites in this module that call each local function."""
         result: dict[Function, list[Site]] = {}
         for site in self.sites:
-            target = self.local_function(site.node, site)
+            target = self.local_function(site.node.func, site)
             if target is not None:
                 result.setdefault(target, []).append(site)
         return result

@@ -9,6 +9,7 @@ import ast
 
 from . import frameworks, sdk
 from .rules.lifecycle import profiles
+from .rules.timestamps import returned_unit
 from .scopes import FUNCTION_NODES, Function, own_nodes
 from .semantic import NOT_A_CLIENT, Model, annotated_type
 
@@ -129,7 +130,7 @@ def _function(model: Model, fn: Function) -> dict:
             if isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings:
                 forwards.setdefault(expr.id, [call.kind, call.method, sdk_param])
     return {"line": fn.node.lineno, "async": fn.is_async, "direct": direct, "calls": calls, "forwards": forwards,
-            "params": params, "held": held, "returns": _returns(model, fn)}
+            "params": params, "held": held, "returns": _returns(model, fn), "unit": returned_unit(model, fn)}
 
 
 def _is_none(expr: ast.expr) -> bool:

@@ -187,3 +187,70 @@ def test_our_own_package_is_checked_without_error(tmp_path):
     package = Path(__file__).resolve().parent.parent / "flake8_cio"
     for path in sorted(package.rglob("*.py")):
         check_source(path.read_text("utf-8"), str(path), Options(cache_dir=str(tmp_path / "cache")))
+
+
+CLOCK = """
+    import time
+
+
+    def now_ms():
+        return int(time.time() * 1000)
+"""
+TRACKER = """
+    from customerio import CustomerIO
+
+    from app.clock import now_ms
+
+    cio = CustomerIO("site", "key")
+
+
+    def seen(user):
+        cio.identify(user.id, last_seen_at=now_ms())
+"""
+
+
+def test_only_the_projects_own_millisecond_helpers_are_followed(tmp_path, monkeypatch):
+    """The same clock as an installed package (importable, from the project's virtualenv) is someone else's code."""
+    make_app(tmp_path, clock=CLOCK, tracker=TRACKER)
+    tracker = tmp_path / "app" / "tracker.py"
+    assert codes(tracker, tmp_path / "cache") == ["CIO101"]
+    site_packages = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages"
+    site_packages.mkdir(parents=True)
+    (site_packages / "fastclock.py").write_text(textwrap.dedent(CLOCK))
+    monkeypatch.syspath_prepend(str(site_packages))
+    tracker.write_text(textwrap.dedent(TRACKER).replace("app.clock", "fastclock"))
+    assert codes(tracker, tmp_path / "cache") == []
+
+
+def test_cached_units_are_reused_and_dropped_when_the_summariser_changes(tmp_path):
+    """The unit a function returns lives in its module's cached summary; the key hashes the analyser's code, so an
+    entry written before summary.py changed (one that knew no units) is never read back."""
+    from flake8_cio import project
+
+    make_app(tmp_path, clock=CLOCK, tracker=TRACKER)
+    tracker, cache = tmp_path / "app" / "tracker.py", tmp_path / "cache"
+    assert codes(tracker, cache) == ["CIO101"]
+    for entry in (cache / "summaries").glob("*.json"):
+        summary = json.loads(entry.read_text())
+        for function in summary["functions"].values():
+            function["unit"] = None
+        entry.write_text(json.dumps(summary))
+    project.forget_projects()
+    assert codes(tracker, cache) == []  # read back from the cache
+    package, copy = Path(project.__file__).parent, tmp_path / "analyser" / "flake8_cio"
+    (copy / "rules").mkdir(parents=True)
+    for path in (*package.glob("*.py"), *package.glob("rules/*.py")):
+        (copy / path.relative_to(package)).write_bytes(path.read_bytes())
+    real, original = project.analyser_version(), project.__file__
+    try:
+        project.__file__ = str(copy / "project.py")
+        project.analyser_version.cache_clear()
+        assert project.analyser_version() == real  # a faithful copy
+        with open(copy / "summary.py", "a") as summariser:
+            summariser.write("# edited\n")
+        project.analyser_version.cache_clear()
+        project.forget_projects()
+        assert codes(tracker, cache) == ["CIO101"]
+    finally:
+        project.__file__ = original
+        project.analyser_version.cache_clear()

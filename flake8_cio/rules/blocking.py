@@ -144,7 +144,7 @@ def check(model: Model) -> Iterator:
         fn = site.function
         if site.deferred or (fn is None and not site.loops):
             continue
-        helper = model.local_function(site.node, site)
+        helper = model.local_function(site.node.func, site)
         if helper is not None and not helper.is_async:
             inner = _blocking_call_in(model, helper, helper_blocks)
             if inner is not None and fn is not None:
@@ -196,7 +196,7 @@ def _blocking_call_in(model: Model, fn: Function, memo: dict) -> CioCall | None:
         if call is not None and model.blocks(call):
             memo[fn] = call
             break
-        helper = model.local_function(site.node, site)
+        helper = model.local_function(site.node.func, site)
         if helper is not None and not helper.is_async and _blocking_call_in(model, helper, memo):
             memo[fn] = memo[helper]
             break
@@ -237,7 +237,7 @@ def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> tu
     """How running ``target`` reaches a blocking Customer.io call (for the message) and which SDK method that is;
     None when it does not.
     Local helpers are left to ``_through_helper``, unless a pool runs them."""
-    local = model.local_function(ast.Call(func=target, args=[], keywords=[]), site)
+    local = model.local_function(target, site)
     if pooled and _sdk_method_reference(model, target, site):  # executor.submit(cio.identify, user.id)
         return f"{ast.unparse(target)}() (line {site.node.lineno})", target.attr
     if local is not None:

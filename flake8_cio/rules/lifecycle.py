@@ -270,7 +270,7 @@ def _callee(model: Model, site: Site) -> tuple[str, dict, list] | None:
         if not found or found[0] != "function":
             return None
         return found[1], found[2], _records(model, found[1], found[2])
-    fn = model.local_function(site.node, site)
+    fn = model.local_function(site.node.func, site)
     if fn is None:
         return None
     from ..summary import _function  # the entry the project model would record (params, calls)

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from .. import sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
-from ..semantic import CioCall, Model, name_tokens
+from ..semantic import CioCall, Function, Model, Site, name_tokens, own_nodes
 from .fixing import edit_site, forwarded, keeping_comments, span
 
 RULES = (
@@ -16,9 +16,12 @@ RULES = (
             Millisecond, microsecond or nanosecond epoch timestamps given to Customer.io:
             `time.time() * 1000`, `int(x * 1e3)`, `time.time_ns()`, `time.time_ns() // 10**6`, `dt.timestamp() * 1000`, and
             integer literals of 12 digits or more where the key or parameter says time (`*_at`, `timestamp`, `date`, `time`,
-            `last_used`). It looks in `timestamp=`, attributes, event data, nested dicts, `batch()` operations, and through a
-            local variable assigned once. Durations (`(time.time() - start) * 1000`) and values that never reach a
-            Customer.io call are not reported.
+            `last_used`). It looks in `timestamp=`, attributes, event data, nested dicts, `batch()` operations, through a
+            local variable assigned once, and through helpers: a call of a function (or same-class method) whose every
+            `return` gives such a value (`def now_ms(): return int(time.time() * 1000)`), defined in the module or
+            imported from another module of the project (third-party packages are not followed), is reported naming
+            the helper and where it is defined. Durations (`(time.time() - start) * 1000`), a helper's value divided at
+            the call (`now_ms() // 1000`) and values that never reach a Customer.io call are not reported.
             """,
         why="""
             The Track and App APIs read Unix seconds and the SDK passes integers through unchecked:
@@ -41,7 +44,9 @@ RULES = (
             safe for arithmetic (the scale is dropped: `int(time.time() * 1000)` → `int(time.time())`,
             `time.time_ns() // 10**6` → `time.time_ns() // 10**9`, comments kept); unsafe for literals (divided to
             seconds, since a literal may be deliberate). A value made elsewhere that something else reads too is
-            divided at the call (`updated_at=now_ms // 1000`), so the other readers keep milliseconds.
+            divided at the call (`updated_at=now_ms // 1000`), so the other readers keep milliseconds. Unsafe for a
+            helper's value, divided at the call (`now_ms() // 1000`): the division restates what the helper's body
+            says today, in another function or module, and the helper itself keeps milliseconds for its other callers.
             """,
     )),
     Rule("CIO102", "monotonic-clock-timestamp", "Non-epoch clock (monotonic, perf_counter) used as a Customer.io timestamp", UNSAFE, RuleDoc(
@@ -176,18 +181,50 @@ def fine_epoch(model: Model, expr: ast.expr, scope) -> tuple[ast.expr, str] | No
     return None
 
 
+def returned_unit(model: Model, fn: Function) -> str | None:
+    """The unit of the finer-than-seconds epoch that every ``return`` of ``fn`` gives (``return int(time.time() *
+    1000)``): calling it reads a millisecond (micro-, nanosecond) clock. None when any return gives something else,
+    and for an ``async def``, whose call gives a coroutine."""
+    if fn.is_async:
+        return None
+    units = {_unit(model, ret.value, fn.scope) for ret in own_nodes(fn.node, ast.Return)}
+    return units.pop() if len(units) == 1 else None
+
+
+def _unit(model: Model, returned: ast.expr | None, scope) -> str | None:
+    found = returned is not None and fine_epoch(model, model.value_of(returned, scope), scope)
+    return found[1] if found else None
+
+
+def epoch_helper(model: Model, expr: ast.expr, site: Site) -> tuple[ast.Call, str, str] | None:
+    """A call of a project function that returns a finer-than-seconds epoch (``now_ms()``), seen at ``site``: the
+    call, its unit and where the function is defined (``line 4`` here, ``shop/utils/clock.py:4`` in another module).
+    Only what the engine can name is followed: this module's functions and the project's (see ``Project``)."""
+    call = unwrap_number(model, expr)
+    if not isinstance(call, ast.Call):
+        return None
+    local = model.local_function(call.func, site)
+    if local is not None:
+        unit = returned_unit(model, local)
+        return (call, unit, f"line {local.node.lineno}") if unit else None
+    ref = model.ref_of(call.func, site.scope) if model.linked is not None else None
+    found = model.linked.returned_unit(ref) if ref else None
+    return (call, *found) if found else None
+
+
 def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
     found = fine_epoch(model, value.expr, call.site.scope)
     where = f" as `{value.key}`" if value.key else ""
     if found:
         node, unit = found
-        finding = model.value_finding(
-            value.at, "CIO101", node,
-            f"{unit} epoch timestamp sent to Customer.io{where}: the API reads Unix seconds, so the date lands "
-            "thousands of years ahead and time conditions never match; send seconds (`int(time.time())`)",
-        )
+        finding = _sent_fine(model, value, node, f"{unit} epoch timestamp sent to Customer.io{where}",
+                             "`int(time.time())`")
         yield _to_seconds(model, call, value, finding, node, unit, "drop-scale", SAFE,
                           _scale_edit(model, node, call.site.scope))
+        return
+    helper = epoch_helper(model, value.expr, call.site)
+    if helper:
+        yield _from_helper(model, call, value, where, *helper)
         return
     literal = value.expr
     if isinstance(literal, ast.Constant) and type(literal.value) in (int, float) and \
@@ -200,6 +237,23 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
         )
         yield _to_seconds(model, call, value, finding, literal, unit, "literal-to-seconds", UNSAFE,
                           {"value": str(int(literal.value) // DIVISORS[unit][1])})
+
+
+def _from_helper(model: Model, call: CioCall, value, where: str, node: ast.Call, unit: str, defined: str):
+    """A helper's value, divided at the call (``now_ms() // 1000``) by an unsafe fix: the division restates what the
+    helper's body says today, and the helper keeps its unit for its other callers."""
+    name, divisor = ast.unparse(node.func), DIVISORS[unit][0]
+    finding = _sent_fine(model, value, node, f"{unit} epoch timestamp sent to Customer.io{where} (`{name}()` returns "
+                         f"{unit}s, {defined})", f"`{name}() // {divisor}`")
+    return _to_seconds(model, call, value, finding, node, unit, "drop-scale", UNSAFE, {"divide": divisor})
+
+
+def _sent_fine(model: Model, value, node: ast.expr, what: str, instead: str):
+    return model.value_finding(
+        value.at, "CIO101", node,
+        f"{what}: the API reads Unix seconds, so the date lands thousands of years ahead and time conditions never "
+        f"match; send seconds ({instead})",
+    )
 
 
 def _monotonic(model: Model, call: CioCall, value) -> Iterator:

@@ -51,3 +51,66 @@ def batched(orders):
                 "timestamp": int(o.placed_at.timestamp() * 1000)} for o in orders])  # expect: CIO101
     cio.batch([{"type": "person", "identifiers": {"id": o.user_id}, "action": "event", "name": "order_placed",
                 "timestamp": int(o.placed_at.timestamp())} for o in orders])
+
+
+# Helpers of this module that read a finer clock: a call of one is the clock (other modules' helpers: the project
+# model, see tests/projects/ms_clock).
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def now_us():
+    reading = time.time_ns() // 1000
+    return reading
+
+
+def to_ms(moment):
+    return round(moment.timestamp() * 1000)
+
+
+def now_seconds():
+    return int(time.time())
+
+
+def stamp(precise):
+    if precise:
+        return int(time.time() * 1000)
+    return int(time.time())
+
+
+async def now_ms_async():
+    return int(time.time() * 1000)
+
+
+class Orders:
+    def _now_ms(self):
+        return time.time_ns() // 10**6
+
+    def placed(self, user):
+        cio.track(user.id, "order_placed", {"placed_at": self._now_ms()})  # expect: CIO101 "(`self._now_ms()` returns milliseconds, line 86)"
+
+
+class Stopwatch:
+    def now_ms(self):
+        return time.perf_counter() * 1000
+
+
+def through_helpers(user, order):
+    cio.identify(user.id, last_seen_at=now_ms())  # expect: CIO101@40 "epoch timestamp sent to Customer.io as `last_seen_at` (`now_ms()` returns milliseconds, line 58)"
+    cio.track(user.id, "order_paid", {"paid_at": to_ms(order.paid_at)})  # expect: CIO101 "send seconds (`to_ms() // 1000`)"
+    cio.track(user.id, "order_paid", timestamp=int(now_us()))  # expect: CIO101 "microsecond epoch"
+    seen = now_ms()
+    cio.identify(user.id, seen_at=seen)  # expect: CIO101 "(`seen` is computed at line 102)"
+
+
+def helper_near_misses(user, order, timer):
+    cio.identify(user.id, last_seen_at=now_seconds())
+    cio.identify(user.id, last_seen_at=stamp(True))  # milliseconds on one path, seconds on the other
+    cio.identify(user.id, last_seen_at=now_ms() // 1000)
+    cio.identify(user.id, last_seen_at=timer.now_ms())  # a method of an object the engine does not know
+    cio.identify(user.id, lap_ms=Stopwatch().now_ms())  # not an epoch: perf_counter
+    cio.identify(now_ms(), plan="pro")  # the person's id is not a time value
+    cio.track(user.id, "order_paid", {"total": order.total}, id=now_ms())  # nor is the event's dedupe id
+    cio.identify(user.id, last_seen_at=now_ms_async())  # an async def's call gives a coroutine, not a number
+    statsd.timing("checkout", now_ms())  # another library
+    print("placed at", now_ms())

@@ -43,3 +43,11 @@ def shared_value(user, db):
     seen = datetime.now()
     if seen > user.last_seen:  # naive comparison keeps working
         cio.track(user.id, "seen", timestamp=seen)
+
+
+def now_ms():
+    return int(t.time() * 1000)
+
+
+def through_a_helper(user):
+    cio.identify(user.id, last_seen_at=now_ms())  # dividing at the call is unsafe: left to --unsafe-fixes
