@@ -352,11 +352,12 @@ class Model:
         given += [(k.arg, k.value) for k in call.keywords if k.arg]
         parts = []
         for where, arg in given:
-            if isinstance(arg, (ast.Name, ast.Attribute)):
-                kind = self.client_kind(arg, scope)
-                ref = self.ref_of(arg, scope) if kind not in sdk.KINDS else None
-                if kind in sdk.KINDS or (ref and not set(ref) & set("(),=")):
-                    parts.append(f"{where}={kind if kind in sdk.KINDS else '@' + ref}")
+            if not isinstance(arg, (ast.Name, ast.Attribute, ast.Call)):
+                continue
+            kind = self.client_kind(arg, scope)  # a Call: built in place, `Notifier(CustomerIO(...))`
+            ref = self.ref_of(arg, scope) if kind not in sdk.KINDS and not isinstance(arg, ast.Call) else None
+            if kind in sdk.KINDS or (ref and not set(ref) & set("(),=")):
+                parts.append(f"{where}={kind if kind in sdk.KINDS else '@' + ref}")
         self.memo[key] = ",".join(parts)
         return self.memo[key]
 
