@@ -182,10 +182,16 @@ class _Fixer(cst.CSTTransformer):
         self.done: list[Finding] = []
 
     def fix(self, node, findings: list[Finding]):
+        """Each finding's fix, in turn; an edit two findings ask for alike (CIO501 and CIO601 on one call) is made
+        once and credited to both."""
+        made = set()
         for finding in findings:
-            replacement = self.functions[finding.fix](node, finding, self.edit)
+            edit = (finding.fix, repr(sorted(finding.data.items())))
+            replacement = None if edit in made else self.functions[finding.fix](node, finding, self.edit)
             if replacement is not None:
                 node = replacement
+                made.add(edit)
+            if edit in made:
                 self.done.append(finding)
         return node
 

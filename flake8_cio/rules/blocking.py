@@ -62,7 +62,7 @@ RULES = (
         checklist="async code does not make synchronous Customer.io calls",
         what="""
             A synchronous Customer.io call inside any `async def` (or a call of a same-module sync helper
-            that makes one). In an async route this is the one finding for the call.
+            that makes one). In an async route this is the handler's finding for the call (not CIO501 as well).
             """,
         why="""
             The call blocks the event loop: every other request served by that loop stops for the whole
@@ -96,6 +96,8 @@ RULES = (
             Per-record Track calls (`identify`, `track`, `backfill`, `add_device`, ...) inside a `for` loop
             or comprehension over more than a few fixed items, with nothing in the loop that sleeps or rate-limits. Loops over
             up to 10 literal items, `while` consumer loops, `batch()` calls and calls through the runtime client are fine.
+            Such a loop in a request handler or `async def` is also reported as CIO501/CIO502 on the same call: they are
+            two problems, and ignoring one code must not hide the other (both fixes are the same edit, made once).
             """,
         why="""
             One HTTPS request per record, one after the other: a 100,000-row import takes hours, runs
@@ -163,19 +165,19 @@ def _direct(model: Model, call: CioCall) -> Iterator:
     fn = call.site.function
     what = call_text(model, call)
     fix, safety, data = _nonblocking_fix(model, call)
+    if call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
+        yield model.finding(
+            "CIO601", call.node,
+            f"`{what}` once per record in a loop: one HTTPS request per record, unbatched and not rate-limited, "
+            "runs into Customer.io's rate limit (429s, dropped data) on a bulk import; send through "
+            "`flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`",
+        ).with_fix(fix, safety, **data)
     if fn is not None and fn.is_async:
         yield model.finding(
             "CIO502", call.node,
             f"synchronous Customer.io call `{what}` in `async def {fn.name}`: it blocks the event loop, and every "
             "other request on it, for a full HTTPS round trip (up to 10 s per try); use "
             "`flake8_cio.runtime.nonblocking(client)` or `await asyncio.to_thread(...)`",
-        ).with_fix(fix, safety, **data)
-    elif call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
-        yield model.finding(
-            "CIO601", call.node,
-            f"`{what}` once per record in a loop: one HTTPS request per record, unbatched and not rate-limited, "
-            "runs into Customer.io's rate limit (429s, dropped data) on a bulk import; send through "
-            "`flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`",
         ).with_fix(fix, safety, **data)
     elif fn is not None and model.is_handler(fn):
         yield model.finding(
@@ -213,15 +215,16 @@ def _through_project(model: Model, site: Site) -> Iterator:
         return
     path, per_record = found[0], found[1] in PER_RECORD  # a batch() per chunk is what batching looks like
     fn, name = site.function, (last_name(target) or "it")
-    if pooled or (per_record and not (fn is not None and fn.is_async) and _bulk_loop(model, site)):
+    if per_record and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):
         how = f"`{name}` runs once per record through a pool" if pooled else f"`{name}()` runs once per record in a loop"
-        if per_record and (not pooled or _pool_per_record(model, site)):
-            yield model.finding(
-                "CIO601", site.node,
-                f"{how} and makes a blocking Customer.io call each time ({path}): one HTTPS request per record, "
-                "unbatched and not rate-limited; send through `flake8_cio.runtime.nonblocking(client)` (batches, "
-                "rate-limits) or `batch()`")
-    elif fn is not None and fn.is_async:
+        yield model.finding(
+            "CIO601", site.node,
+            f"{how} and makes a blocking Customer.io call each time ({path}): one HTTPS request per record, "
+            "unbatched and not rate-limited; send through `flake8_cio.runtime.nonblocking(client)` (batches, "
+            "rate-limits) or `batch()`")
+    if pooled:  # the pool's threads wait on Customer.io, not the caller
+        return
+    if fn is not None and fn.is_async:
         yield model.finding(
             "CIO502", site.node,
             f"`{name}()` in `async def {fn.name}` blocks the event loop on Customer.io: it calls {path}; make that "

@@ -27,8 +27,8 @@ def outer():
 
 
 async def comprehensions(users):
-    [client.identify(u.id) async for u in users]  # expect: CIO502
-    {u.id: client.identify(u.id) for u in users}  # expect: CIO502
+    [client.identify(u.id) async for u in users]  # expect: CIO502, CIO601
+    {u.id: client.identify(u.id) for u in users}  # expect: CIO502, CIO601
 
 
 def walrus(users):
