@@ -41,8 +41,8 @@ annotated with those types (`Optional[CustomerIO]` too), functions of this modul
 (cached factories), the `customerio.analytics` module functions, our runtime client
 (`flake8_cio.runtime.get_client()`, `nonblocking(...)`), and names or attribute chains whose last part is one of
 `cio-client-names` (`cio`, `customerio`, `customer_io`, `cio_client`, `customerio_client`, any case: so
-`settings.CUSTOMERIO` and `request.app.state.cio` count). A `track()` or `identify()` on anything else (Segment,
-Mixpanel, your own service) is never reported. A name bound to a literal or to another library's class is not a
+`settings.CUSTOMERIO`, `request.app.state.cio` and Flask's `current_app.extensions["cio"]` count). A `track()`
+or `identify()` on anything else (Segment, Mixpanel, your own service) is never reported. A name bound to a literal or to another library's class is not a
 client even when it is called `cio`.
 
 Request handlers are functions decorated as routes (Flask/Quart `@app.route`, `@bp.get`; FastAPI/Starlette

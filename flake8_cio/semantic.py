@@ -231,6 +231,9 @@ class Model:
                 if kind:
                     return kind
             return "?" if self._looks_like_client(expr.attr) else None
+        if isinstance(expr, ast.Subscript) and last_name(expr.value) == "extensions" and \
+                isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
+            return "?" if self._looks_like_client(expr.slice.value) else None  # Flask: app.extensions["cio"]
         return None
 
     def value_kind(self, value: ast.AST, scope: Scope, depth: int = 4) -> str | None:

@@ -5,7 +5,7 @@ import threading
 
 from aiohttp import web
 from customerio import CustomerIO
-from flask import Flask
+from flask import Flask, current_app
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -62,3 +62,12 @@ def background():
 
 atexit.register(flush_on_exit)
 threading.Thread(target=background).start()
+
+
+@app.post("/extension")
+def through_the_extension_registry():
+    current_app.extensions["cio"].track("1", "clicked")  # expect: CIO501 "`current_app.extensions['cio'].track()`"
+    current_app.extensions["mail"].send("1", "clicked")  # another extension
+    current_app.extensions["cio"].get("settings")  # not a Customer.io method
+    current_app.config["CIO"].track("1", "clicked")  # configuration, not the extension registry
+    return "ok"
