@@ -302,7 +302,6 @@ class RuntimeClient:
         self._on_error = on_error
         self._secondary = secondary
         self._sync = self.options["durable"] == "sync"
-        self._counters = Counters()
         self._warned: Set[Any] = set()
         self._closed = False
         self._final_depth = 0
@@ -329,7 +328,7 @@ class RuntimeClient:
         self._lifecycle = threading.Lock()  # close() and the end of idle() one at a time
         self._idling = threading.Lock()
         self._prepare_lock = threading.Lock()
-        self._counters.lock = threading.Lock()  # the parent's worker may have held it at the fork
+        self._counters = Counters()  # the child counts its own events (the parent reports the parent's)
         self._queue: Deque[Queued] = deque()
         self._recent: "OrderedDict[Any, float]" = OrderedDict()
         self._spool_error: Optional[str] = None
@@ -600,6 +599,7 @@ class RuntimeClient:
         """Track API v2 operations, queued like the others (each event gets an id and each event or identify
         its acceptance time unless it has them). All or nothing: every operation is checked before any is queued,
         so a caller who fixes a raised error and calls again sends nothing twice."""
+        operations = list(operations)  # a generator is read once, by the checks
         if not operations:
             raise ValueError("operations cannot be blank in batch")
         for op in operations:

@@ -180,3 +180,12 @@ def test_the_fast_encoder_and_the_json_modules_own_agree(monkeypatch):
     assert client._fast_encoder() is not None and client.encode(op) == fast
     assert json.loads(fast)["attributes"] == {"at": 1767312000, "day": 1767312000, "n": [1, 2.5, None, True, None],
                                               "quote": 'a"b\n'}
+
+
+def test_batch_takes_a_generator(loopback, make_client):
+    server = loopback()
+    client = make_client(url=server.url)
+    client.batch({"type": "person", "identifiers": {"id": f"u{i}"}, "action": "event", "name": "imported",
+                  "attributes": {"i": i}} for i in range(3))
+    assert client.flush(10)
+    assert tally(server.accepted, range(3))["lost"] == 0

@@ -3,10 +3,12 @@ import json
 import threading
 import time
 
+from unittest import mock
+
 import pytest
 import trustme
 
-from flake8_cio.runtime import DeliveryError, get_app_client, get_client, nonblocking
+from flake8_cio.runtime import DeliveryError, RuntimeClient, get_app_client, get_client, nonblocking
 from flake8_cio.runtime.testing import API_KEY, APP_KEY, SITE_ID, FakeCustomerIO
 
 pytestmark = pytest.mark.timeout(60)
@@ -71,8 +73,24 @@ def test_nonblocking_wraps_an_official_client(tls_fake):
     eu = nonblocking(customerio.CustomerIO("s", "k", region=customerio.Regions.EU))
     assert eu._track_url == "https://track-eu.customer.io"
     eu.close(0)
+    class Subclassed(customerio.CustomerIO):
+        pass
+
+    subclassed = nonblocking(Subclassed("s", "k", region=customerio.Regions.EU))
+    assert isinstance(subclassed, RuntimeClient) and subclassed._track_url == "https://track-eu.customer.io"
+    subclassed.close(0)
     with pytest.raises(ValueError, match="needs a customerio.CustomerIO"):
-        nonblocking(object())
+        nonblocking(customerio.CustomerIO("", "k"))
+
+
+def test_nonblocking_returns_a_test_double_as_it_is(tmp_path, monkeypatch):
+    """A test that patches the module's client keeps seeing its calls after cio-fix wrapped them, and no real
+    client (threads, spool file) is built from a Mock's attributes."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    patched = mock.MagicMock()
+    nonblocking(patched).track("42", "pinged")
+    patched.track.assert_called_once_with("42", "pinged")
+    assert nonblocking(patched) is patched and not list(tmp_path.rglob("*.sqlite3"))
 
 
 def test_get_client_is_cached_per_credentials_and_thread_safe(monkeypatch, tmp_path):
