@@ -54,7 +54,8 @@ RULES = (
             (`nonblocking(cio).identify(...)`), or the handler's own `CustomerIO(...)` becomes `get_client(...)`
             (CIO401). Unsafe inside `try`/`with`, under decorators that see exceptions (transactions, retries), on an
             injected client (a test's Mock) or in test files; none where the call's result is read (the runtime
-            client returns None). Calls through helpers are reported without a fix.
+            client returns None) or the client was built with a `url_prefix` (a proxy that may not route the
+            runtime's Track v2 path). Calls through helpers are reported without a fix.
             """,
         options="`cio-route-decorators`, `cio-client-names`.",
     )),
@@ -134,6 +135,7 @@ PER_RECORD = set(sdk.TRACK_METHODS) - {"batch"}
 SMALL_LOOP = 10
 RATE_LIMITING = re.compile(r"sleep|throttl|limit|acquire|wait|backoff", re.IGNORECASE)
 EXECUTORS = {"to_thread", "run_in_executor", "run_sync", "sync_to_async", "run_in_threadpool"}
+URL_PREFIX_POSITION = 6  # CustomerIO(site_id, api_key, host, region, port, url_prefix, ...)
 ITER_WRAPPERS = {"enumerate", "sorted", "reversed", "list", "tuple", "set", "items", "keys", "values"}
 
 
@@ -353,10 +355,18 @@ def _nonblocking_fix(model: Model, call: CioCall) -> tuple:
     receiver = call.receiver
     if call.kind != sdk.TRACK or not result_discarded(model, call.site) or \
             not isinstance(receiver, (ast.Name, ast.Attribute)) or becomes_cached(model, receiver, call.site.scope) or \
-            data_as_keywords(call):
+            data_as_keywords(call) or _behind_a_proxy(model, receiver, call.site):
         return None, NONE, {}
     safety = SAFE if failure_is_only_an_error_response(model, call.site, receiver) else UNSAFE
     return "nonblocking", safety, {"target": span(model, awaited_statement(model, call.site) or call.node)}
+
+
+def _behind_a_proxy(model: Model, receiver: ast.expr, site: Site) -> bool:
+    """A client built with a ``url_prefix`` (a proxy that routes the SDK's v1 paths): the runtime posts Track v2
+    batches under its own path, which such a proxy may not route, so no fix."""
+    built = model.value_of(receiver, site.scope)
+    return isinstance(built, ast.Call) and model.qualname(built.func) in sdk.CONSTRUCTORS and \
+        (len(built.args) >= URL_PREFIX_POSITION or any(k.arg == "url_prefix" for k in built.keywords))
 
 
 def _fix_nonblocking(node, finding, edit):
