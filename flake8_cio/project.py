@@ -316,11 +316,20 @@ class Project:
 
     def returned_unit(self, ref: str) -> tuple[str, str] | None:
         """The unit of the finer-than-seconds epoch a project function returns (``now_ms`` -> milliseconds, see
-        ``summary``) and where it is defined (``shop/utils/clock.py:4``); None for anything else."""
+        ``summary``), also by returning another module's such function's result (``return clock.now_ms()``), and
+        where it is defined (``shop/utils/clock.py:4``); None for anything else."""
         found = self.resolve(ref)
-        if not (found and found[0] == "function" and found[2]["unit"]):
+        if not (found and found[0] == "function"):
             return None
-        return found[2]["unit"], self._where(found[1], found[2]["line"])
+        unit = self._unit(found[2], MAX_DEPTH)
+        return (unit, self._where(found[1], found[2]["line"])) if unit else None
+
+    def _unit(self, entry: dict, depth: int) -> str | None:
+        returned = entry["returns"] or ""
+        if entry["unit"] or entry["async"] or depth == 0 or not re.fullmatch(r"[\w.]+\(\)", returned):
+            return None if entry["async"] else entry["unit"]
+        found = self.resolve(returned[:-2])
+        return self._unit(found[2], depth - 1) if found and found[0] == "function" else None
 
     def _where(self, qualname: str, line: int) -> str:
         """A line of a project function's module as the reader knows it: ``shop/services/analytics.py:42``,

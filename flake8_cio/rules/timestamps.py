@@ -18,9 +18,9 @@ RULES = (
             integer literals of 12 digits or more where the key or parameter says time (`*_at`, `timestamp`, `date`, `time`,
             `last_used`). It looks in `timestamp=`, attributes, event data, nested dicts, `batch()` operations, through a
             local variable assigned once, and through helpers: a call of a function (or same-class method) whose every
-            `return` gives such a value (`def now_ms(): return int(time.time() * 1000)`), defined in the module or
-            imported from another module of the project (third-party packages are not followed), is reported naming
-            the helper and where it is defined. Durations (`(time.time() - start) * 1000`), a helper's value divided at
+            `return` gives such a value (`def now_ms(): return int(time.time() * 1000)`, or `return now_ms()` of
+            another such function), defined in the module or imported from another module of the project
+            (third-party packages are not followed), is reported naming the helper and where it is defined. Durations (`(time.time() - start) * 1000`), a helper's value divided at
             the call (`now_ms() // 1000`) and values that never reach a Customer.io call are not reported.
             """,
         why="""
@@ -181,19 +181,27 @@ def fine_epoch(model: Model, expr: ast.expr, scope) -> tuple[ast.expr, str] | No
     return None
 
 
-def returned_unit(model: Model, fn: Function) -> str | None:
+def returned_unit(model: Model, fn: Function, seen: tuple = ()) -> str | None:
     """The unit of the finer-than-seconds epoch that every ``return`` of ``fn`` gives (``return int(time.time() *
-    1000)``): calling it reads a millisecond (micro-, nanosecond) clock. None when any return gives something else,
-    and for an ``async def``, whose call gives a coroutine."""
-    if fn.is_async:
+    1000)``, or ``return now_ms()`` of such a function of this module): calling it reads a millisecond (micro-,
+    nanosecond) clock. None when any return gives something else, and for an ``async def``, whose call gives a
+    coroutine."""
+    if fn.is_async or fn in seen:
         return None
-    units = {_unit(model, ret.value, fn.scope) for ret in own_nodes(fn.node, ast.Return)}
+    units = {_unit(model, ret.value, fn, (*seen, fn)) for ret in own_nodes(fn.node, ast.Return)}
     return units.pop() if len(units) == 1 else None
 
 
-def _unit(model: Model, returned: ast.expr | None, scope) -> str | None:
-    found = returned is not None and fine_epoch(model, model.value_of(returned, scope), scope)
-    return found[1] if found else None
+def _unit(model: Model, returned: ast.expr | None, fn: Function, seen: tuple) -> str | None:
+    if returned is None:
+        return None
+    value = model.value_of(returned, fn.scope)
+    found = fine_epoch(model, value, fn.scope)
+    if found:
+        return found[1]
+    site = next((s for s in model.sites_in(fn) if s.node is value), None)
+    helper = site and model.local_function(value.func, site)  # type: ignore[attr-defined]
+    return returned_unit(model, helper, seen) if helper else None
 
 
 def epoch_helper(model: Model, expr: ast.expr, site: Site) -> tuple[ast.Call, str, str] | None:

@@ -114,3 +114,26 @@ def helper_near_misses(user, order, timer):
     cio.identify(user.id, last_seen_at=now_ms_async())  # an async def's call gives a coroutine, not a number
     statsd.timing("checkout", now_ms())  # another library
     print("placed at", now_ms())
+
+
+# A helper that returns another helper's reading is that clock too; one that changes it is not.
+def event_time():
+    return now_ms()
+
+
+def event_time_seconds():
+    return now_ms() // 1000
+
+
+def loops_forever():
+    return loops_back()
+
+
+def loops_back():
+    return loops_forever()
+
+
+def through_a_chain(user):
+    cio.identify(user.id, last_seen_at=event_time())  # expect: CIO101 "(`event_time()` returns milliseconds, line 120)"
+    cio.identify(user.id, last_seen_at=event_time_seconds())
+    cio.identify(user.id, last_seen_at=loops_forever())

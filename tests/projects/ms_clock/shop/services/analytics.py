@@ -41,3 +41,12 @@ def near_misses(user, order, timer):
     log.info("placed at %d", now_ms())
     statsd.gauge("orders.placed_at", now_ms())
     requests.post("https://erp.example.com/orders", json={"placed_at": now_ms()}, timeout=5)
+
+
+def through_a_chain(user):
+    from shop.services import stamps
+
+    cio.identify(user.id, last_seen_at=stamps.stamp())  # expect: CIO101 "(`stamps.stamp()` returns milliseconds, shop/services/stamps.py:6)"
+    cio.identify(user.id, last_login_at=stamps.record_stamp())  # expect: CIO101 "shop/services/stamps.py:10"
+    cio.identify(user.id, last_seen_at=stamps.stamp_seconds())
+    cio.identify(user.id, last_seen_at=stamps.stamp_in_seconds())
