@@ -305,14 +305,24 @@ class Project:
         if found and found[0] == "function" and not found[2]["async"]:
             qualname, entry = found[1], found[2]
             here = Step(qualname, self._where(qualname, entry["line"]))
-            if entry["direct"]:
-                text, line, method = entry["direct"]
+            direct = entry["direct"] or self._resolved_sdk_call(entry["maybe"])
+            if direct:
+                text, line, method = direct
                 chain = [here, Step(text, self._where(qualname, line), method)]
             else:
                 chain = next(([here, *sub] for sub in map(self.blocking_chain, entry["calls"])
                               if sub and len(sub) < MAX_DEPTH), None)
         self._chains[ref] = chain
         return chain
+
+    def _resolved_sdk_call(self, maybe: list) -> list | None:
+        """The first of a function's "maybe" SDK calls whose receiver the project resolves to a blocking client
+        (``cio = get_cached()`` with ``get_cached`` another module's factory): [text, line, method]."""
+        for ref, text, line in maybe:
+            found = self.resolve(ref)
+            if found and found[0] == "sdk" and found[1] in (sdk.TRACK, sdk.APP):
+                return [text, line, found[2]]
+        return None
 
     def returned_unit(self, ref: str) -> tuple[str, str] | None:
         """The unit of the finer-than-seconds epoch a project function returns (``now_ms`` -> milliseconds, see

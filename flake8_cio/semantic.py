@@ -54,6 +54,11 @@ class Value:
     at: ast.expr | None = None  # where it enters the call: written in the call's arguments
 
 
+def guessed_kind(method: str) -> str | None:
+    """The client a method name says, for a receiver known only by its name: Track, else App, else none."""
+    return sdk.TRACK if method in sdk.TRACK_METHODS else sdk.APP if method in sdk.APP_METHODS else None
+
+
 class Model:
     """What the rules need to know about one module."""
 
@@ -434,9 +439,19 @@ class Model:
         calls = []
         for site in self.sites:
             target = self.resolve_call(site) if site not in self._calls_by_site else None
-            if target and target[0] == "function" and target[2]["forwards"]:
+            if target and target[0] == "function" and (target[2]["forwards"] or target[2]["maybe_forwards"]):
                 calls.extend(self._as_sdk_calls(site, target[2]))
         return calls
+
+    def _confirmed_forwards(self, entry: dict) -> dict:
+        """The wrapper's forwarded parameters: to calls known as SDK calls, and to "maybe" SDK calls whose
+        receiver the project resolves to that client (``cio = get_cached()`` of another module)."""
+        forwards = dict(entry["forwards"])
+        for param, (ref, kind, method, sdk_param) in entry["maybe_forwards"].items():
+            found = self.linked.resolve(ref) if self.linked is not None else None
+            if found and found[0] == "sdk" and found[1] == kind:
+                forwards.setdefault(param, [kind, method, sdk_param])
+        return forwards
 
     def _as_sdk_calls(self, site: Site, entry: dict) -> Iterator[CioCall]:
         """One SDK call per (kind, method) the wrapper forwards to, with the caller's arguments in place of the
@@ -444,7 +459,7 @@ class Model:
         given = dict(zip(entry["params"], (a for a in site.node.args if not isinstance(a, ast.Starred))))
         given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
         by_method: dict[tuple[str, str], dict[str, ast.expr]] = {}
-        for param, (kind, method, sdk_param) in entry["forwards"].items():
+        for param, (kind, method, sdk_param) in self._confirmed_forwards(entry).items():
             if param in given:
                 by_method.setdefault((kind, method), {})[sdk_param] = given[param]
         for (kind, method), args in by_method.items():
@@ -460,6 +475,7 @@ class Model:
         return {call.site: call for call in self.cio_calls}
 
     def _classify(self, site: Site) -> CioCall | None:
+        """The Customer.io SDK call a site makes, if it makes one."""
         func = site.node.func
         if not isinstance(func, ast.Attribute):
             return None
@@ -472,8 +488,12 @@ class Model:
             if kind is None:
                 return None
         if kind == "?":
-            kind = sdk.TRACK if method in sdk.TRACK_METHODS else sdk.APP if method in sdk.APP_METHODS else None
-        signature = sdk.METHODS.get(kind, {}).get(method) if kind else None
+            kind = guessed_kind(method)
+        return self.bind_call(site, kind, method, receiver) if kind else None
+
+    def bind_call(self, site: Site, kind: str, method: str, receiver: ast.expr | None) -> CioCall | None:
+        """The call at ``site`` read as ``kind``'s SDK ``method``: its arguments by the SDK's parameter names."""
+        signature = sdk.METHODS.get(kind, {}).get(method)
         if signature is None:
             return None
         args, extra, star = {}, {}, []

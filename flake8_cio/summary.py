@@ -11,7 +11,12 @@ from . import frameworks, sdk
 from .rules.lifecycle import profiles
 from .rules.timestamps import returned_unit
 from .scopes import FUNCTION_NODES, Function, own_nodes
-from .semantic import NOT_A_CLIENT, Model, annotated_type
+from .semantic import NOT_A_CLIENT, Model, annotated_type, guessed_kind
+
+
+# ``x.track(...)`` where this module cannot tell what ``x`` is (``cio = get_cached()`` of another module, ``self.api =
+# get_app()``): kept as "maybe" SDK calls, decided by the project model once it resolves ``x``.
+SDK_METHOD_NAMES = set(sdk.TRACK_METHODS) | set(sdk.APP_METHODS)
 
 
 def summarize(model: Model) -> dict:
@@ -111,7 +116,7 @@ def _function_name(fn: Function) -> str:
 
 
 def _function(model: Model, fn: Function) -> dict:
-    direct, calls, forwards, held = None, [], {}, []
+    direct, calls, forwards, held, maybe, maybe_forwards = None, [], {}, [], [], {}
     params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
     if fn.cls is not None and params and "staticmethod" not in frameworks.decorator_names(model, fn):
         params = params[1:]
@@ -121,16 +126,36 @@ def _function(model: Model, fn: Function) -> dict:
             ref = model.ref_of(site.node.func, site.scope)
             if ref and ref not in calls:
                 calls.append(ref)
+            if ref:
+                _note_maybe_sdk_call(model, fn, site, ref, maybe, maybe_forwards)
             if fn.cls is not None and _held_call(site):
                 held.append(_held_call(site))
             continue
         if direct is None and model.blocks(call):
             direct = [f"{ast.unparse(call.node.func)}()", call.node.lineno, call.method]
-        for sdk_param, expr in call.args.items():
-            if isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings:
-                forwards.setdefault(expr.id, [call.kind, call.method, sdk_param])
+        for param, sdk_param in _forwarded(fn, call.args):
+            forwards.setdefault(param, [call.kind, call.method, sdk_param])
     return {"line": fn.node.lineno, "async": fn.is_async, "direct": direct, "calls": calls, "forwards": forwards,
-            "params": params, "held": held, "returns": _returns(model, fn), "unit": returned_unit(model, fn)}
+            "params": params, "held": held, "maybe": maybe, "maybe_forwards": maybe_forwards,
+            "returns": _returns(model, fn), "unit": returned_unit(model, fn)}
+
+
+def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list, maybe_forwards: dict) -> None:
+    """``x.track(...)`` on an ``x`` this module cannot tell is a client: [reference, text, line], and the parameters
+    it passes on as that SDK call would take them; the project model decides once it resolves ``x``."""
+    func = site.node.func
+    if not (isinstance(func, ast.Attribute) and func.attr in SDK_METHOD_NAMES):
+        return
+    maybe.append([ref, f"{ast.unparse(func)}()", site.node.lineno])
+    call = model.bind_call(site, guessed_kind(func.attr), func.attr, None)
+    for param, sdk_param in _forwarded(fn, call.args if call else {}):
+        maybe_forwards.setdefault(param, [ref, call.kind, call.method, sdk_param])
+
+
+def _forwarded(fn: Function, args: dict) -> list[tuple[str, str]]:
+    """(parameter, SDK parameter) for each of the function's own parameters passed on unchanged to an SDK call."""
+    return [(expr.id, sdk_param) for sdk_param, expr in args.items()
+            if isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings]
 
 
 def _is_none(expr: ast.expr) -> bool:
