@@ -54,6 +54,10 @@ class Value:
     at: ast.expr | None = None  # where it enters the call: written in the call's arguments
 
 
+def _sync_mode(construction: ast.Call) -> bool:
+    return any(k.arg == "sync_mode" and not _false(k.value) for k in construction.keywords)
+
+
 def guessed_kind(method: str) -> str | None:
     """The client a method name says, for a receiver known only by its name: Track, else App, else none."""
     return sdk.TRACK if method in sdk.TRACK_METHODS else sdk.APP if method in sdk.APP_METHODS else None
@@ -521,19 +525,29 @@ class Model:
         runs in ``sync_mode``."""
         if call.kind in (sdk.TRACK, sdk.APP):
             return True
-        return call.kind == sdk.ANALYTICS and (self.analytics_sync_mode or call.method in sdk.ANALYTICS_BLOCKING)
+        if call.kind != sdk.ANALYTICS:
+            return False
+        if call.method in sdk.ANALYTICS_BLOCKING:
+            return True
+        if call.receiver is None:  # analytics.track(...): the module's default client
+            return self.analytics_module_sync_mode
+        built = self.value_of(call.receiver, call.site.scope)
+        if isinstance(built, ast.Call) and sdk.CONSTRUCTORS.get(self.qualname(built.func)) == sdk.ANALYTICS:
+            return _sync_mode(built)
+        made = self.analytics_clients_built
+        return bool(made) and all(made)  # a client not traced to its construction: sync only if every one here is
 
     @cached_property
-    def analytics_sync_mode(self) -> bool:
-        """``analytics.sync_mode = True`` or ``Client(..., sync_mode=True)`` anywhere in the module."""
-        for target, value, _ in self.attribute_stores:
-            if self.qualname(target) == f"{sdk.ANALYTICS_MODULE}.sync_mode" and not _false(value):
-                return True
-        return any(
-            sdk.CONSTRUCTORS.get(self.qualname(site.node.func)) == sdk.ANALYTICS and
-            any(k.arg == "sync_mode" and not _false(k.value) for k in site.node.keywords)
-            for site in self.sites
-        )
+    def analytics_module_sync_mode(self) -> bool:
+        """``analytics.sync_mode = True`` in the module."""
+        return any(self.qualname(target) == f"{sdk.ANALYTICS_MODULE}.sync_mode" and not _false(value)
+                   for target, value, _ in self.attribute_stores)
+
+    @cached_property
+    def analytics_clients_built(self) -> list[bool]:
+        """For each ``analytics.Client(...)`` the module builds: whether it runs in ``sync_mode``."""
+        return [_sync_mode(site.node) for site in self.sites
+                if sdk.CONSTRUCTORS.get(self.qualname(site.node.func)) == sdk.ANALYTICS]
 
     # -- payloads ----------------------------------------------------------------------------------------------
     def values(self, call: CioCall) -> Iterator[Value]:
