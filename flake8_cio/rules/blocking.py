@@ -95,7 +95,8 @@ RULES = (
         checklist="bulk imports are batched and rate-limited",
         what="""
             Per-record Track calls (`identify`, `track`, `backfill`, `add_device`, ...) inside a `for` loop
-            or comprehension over more than a few fixed items, with nothing in the loop that sleeps or rate-limits. Loops over
+            or comprehension over more than a few fixed items, with nothing in the loop that sleeps or rate-limits (a call
+            or `with` block whose name says so: `time.sleep`, `limiter.acquire()`, `with limiter:`, `bucket.consume()`). Loops over
             up to 10 literal items, `while` consumer loops, `batch()` calls and calls through the runtime client are fine.
             Such a loop in a request handler or `async def` is also reported as CIO501/CIO502 on the same call: they are
             two problems, and ignoring one code must not hide the other (both fixes are the same edit, made once).
@@ -133,7 +134,7 @@ RULES = (
 
 PER_RECORD = set(sdk.TRACK_METHODS) - {"batch"}
 SMALL_LOOP = 10
-RATE_LIMITING = re.compile(r"sleep|throttl|limit|acquire|wait|backoff", re.IGNORECASE)
+RATE_LIMITING = re.compile(r"sleep|throttl|limit|acquire|wait|backoff|consume", re.IGNORECASE)
 EXECUTORS = {"to_thread", "run_in_executor", "run_sync", "sync_to_async", "run_in_threadpool"}
 URL_PREFIX_POSITION = 6  # CustomerIO(site_id, api_key, host, region, port, url_prefix, ...)
 ITER_WRAPPERS = {"enumerate", "sorted", "reversed", "list", "tuple", "set", "items", "keys", "values"}
@@ -344,8 +345,18 @@ def _small_fixed(model: Model, iterable: ast.expr, site: Site) -> bool:
 
 
 def _rate_limited(loop: ast.AST) -> bool:
-    return any(isinstance(node, ast.Call) and RATE_LIMITING.search(dotted(node.func) or "")
-               for node in ast.walk(loop))
+    """Something in the loop that paces it: a call (``time.sleep``, ``limiter.acquire()``, ``bucket.consume()``)
+    or a context manager (``with limiter:``)."""
+    for node in ast.walk(loop):
+        if isinstance(node, ast.Call):
+            pacer = node.func
+        elif isinstance(node, ast.withitem):
+            pacer = node.context_expr.func if isinstance(node.context_expr, ast.Call) else node.context_expr
+        else:
+            continue
+        if RATE_LIMITING.search(dotted(pacer) or ""):
+            return True
+    return False
 
 
 # -- fixes (libcst is imported inside them only) --------------------------------------------------------------------

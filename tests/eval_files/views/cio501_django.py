@@ -59,6 +59,24 @@ def throttled_import(rows):
         time.sleep(0.01)
 
 
+def paced_by_a_limiter(rows, limiter, bucket):
+    for row in rows:
+        with limiter:  # ratelimiter.RateLimiter
+            tracker.identify(row["id"])
+    for row in rows:
+        bucket.consume(1)  # a token bucket
+        tracker.track(row["id"], "imported")
+
+
+def paced_elsewhere(rows, lock, storage):
+    for row in rows:
+        with lock:  # a lock is not a pace
+            tracker.identify(row["id"])  # expect: CIO601
+    for row in rows:
+        storage.upload(row["file"])
+        tracker.track(row["id"], "uploaded")  # expect: CIO601
+
+
 def two_events(user):
     for name in ("trial_started", "plan_selected"):
         tracker.track(user.id, name)
