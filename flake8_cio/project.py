@@ -109,6 +109,13 @@ class Project:
         self.own_sdk_name = own is not None and not self.is_vendored(own)
 
     # -- where modules are --------------------------------------------------------------------------------
+    def in_tests(self, path: str) -> bool:
+        """Whether a file is in a ``tests`` folder below the folder it is imported from, or that folder is one."""
+        real = Path(_real_folder(os.path.dirname(os.path.abspath(path))))
+        root = next((r for r in self.import_roots if r == real or r in real.parents), None)
+        folders = (root.name, *real.relative_to(root).parts) if root else real.parts
+        return "tests" in folders
+
     def module_name(self, filename: str) -> str | None:
         if filename not in self._names:
             folder, name = os.path.split(os.path.abspath(filename))
