@@ -20,7 +20,9 @@ RULES = (
             local variable assigned once, and through helpers: a call of a function (or same-class method) whose every
             `return` gives such a value (`def now_ms(): return int(time.time() * 1000)`, or `return now_ms()` of
             another such function), defined in the module or imported from another module of the project
-            (third-party packages are not followed), is reported naming the helper and where it is defined. Durations (`(time.time() - start) * 1000`), a helper's value divided at
+            (third-party packages are not followed), is reported naming the helper and where it is defined. A value
+            of unknown origin multiplied by 1000 (10**6, 10**9) is reported where only a point in time goes: a key
+            ending in `_at`, `last_used`, or the call's timestamp (`signed_up_at=int(row["signed_up"]) * 1000`). Durations (`(time.time() - start) * 1000`), a helper's value divided at
             the call (`now_ms() // 1000`) and values that never reach a Customer.io call are not reported.
             """,
         why="""
@@ -47,6 +49,7 @@ RULES = (
             divided at the call (`updated_at=now_ms // 1000`), so the other readers keep milliseconds. Unsafe for a
             helper's value, divided at the call (`now_ms() // 1000`): the division restates what the helper's body
             says today, in another function or module, and the helper itself keeps milliseconds for its other callers.
+            Unsafe for a value of unknown origin multiplied (the multiplication is dropped): its unit is not known.
             """,
     )),
     Rule("CIO102", "monotonic-clock-timestamp", "Non-epoch clock (monotonic, perf_counter) used as a Customer.io timestamp", UNSAFE, RuleDoc(
@@ -234,6 +237,15 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
     if helper:
         yield _from_helper(model, call, value, where, *helper)
         return
+    scaled = _scaled_point_in_time(model, value, call.site.scope)
+    if scaled:
+        node, unit = scaled
+        factor = scale(node.right) or scale(node.left)
+        finding = _sent_fine(model, value, node, f"{unit} timestamp sent to Customer.io{where} (a value multiplied "
+                             f"by {factor:,})", "the value without the multiplication")
+        yield _to_seconds(model, call, value, finding, node, unit, "drop-scale", UNSAFE,
+                          {"keep": "left" if scale(node.right) else "right"})
+        return
     literal = value.expr
     if isinstance(literal, ast.Constant) and type(literal.value) in (int, float) and \
             literal.value >= FINE_LITERAL and says_time(value.key, value.role):
@@ -245,6 +257,21 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
         )
         yield _to_seconds(model, call, value, finding, literal, unit, "literal-to-seconds", UNSAFE,
                           {"value": str(int(literal.value) // DIVISORS[unit][1])})
+
+
+def _scaled_point_in_time(model: Model, value, scope) -> tuple[ast.BinOp, str] | None:
+    """``x * 1000`` for any ``x`` but a difference (a duration), sent where only a point in time goes: a key
+    ending in ``_at``, ``last_used``, or the call's timestamp. Its unit is the scale's."""
+    key = value.key or ""
+    if not (value.role == "timestamp" or key.endswith("_at") or key == "last_used"):
+        return None
+    expr = unwrap_number(model, model.value_of(value.expr, scope))
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):
+        for other, factor in ((expr.left, expr.right), (expr.right, expr.left)):
+            other = unwrap_number(model, other)
+            if scale(factor) and not (isinstance(other, ast.BinOp) and isinstance(other.op, ast.Sub)):
+                return expr, SCALES[scale(factor)]
+    return None
 
 
 def _from_helper(model: Model, call: CioCall, value, where: str, node: ast.Call, unit: str, defined: str):

@@ -137,3 +137,14 @@ def through_a_chain(user):
     cio.identify(user.id, last_seen_at=event_time())  # expect: CIO101 "(`event_time()` returns milliseconds, line 120)"
     cio.identify(user.id, last_seen_at=event_time_seconds())
     cio.identify(user.id, last_seen_at=loops_forever())
+
+
+# A value of unknown origin scaled to milliseconds where only a point in time goes.
+def scaled_values(row, invoice, started, cache):
+    cio.backfill(row["id"], "order_completed", int(float(row["completed_at"]) * 1000))  # expect: CIO101 "(a value multiplied by 1,000)"
+    cio.identify(row["id"], signed_up_at=int(row["signed_up"]) * 1000)  # expect: CIO101
+    cio.track(row["id"], "invoice_due", {"next_attempt_at": invoice.next_payment_attempt * 1e3})  # expect: CIO101
+    cio.identify(row["id"], plan_cents=invoice.amount * 100, total=invoice.amount * 1000)  # not points in time
+    cio.identify(row["id"], wait_ms=(time.time() - started) * 1000)  # a duration
+    cio.track(row["id"], "ran", {"finished_at": (time.time() - started) * 1000})  # a difference is a duration
+    cio.identify(row["id"], cache_ttl=cache.ttl * 1000)  # a key that does not say a point in time

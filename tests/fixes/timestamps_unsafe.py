@@ -31,3 +31,7 @@ def through_a_helper(user, db):
     refunded = now_ms()
     db.save(user.id, refunded)  # the helper's other readers keep milliseconds
     cio.track(user.id, "refunded", {"at": refunded})
+
+
+def imported_row(row):
+    cio.identify(row["id"], signed_up_at=int(row["signed_up"]) * 1000)  # seconds from the CSV, scaled
