@@ -58,8 +58,9 @@ RULES = (
     Rule("CIO402", "hardcoded-credential", "Credential literal given to a Customer.io client", NONE, RuleDoc(
         checklist="no credentials in source code",
         what="""
-            A string literal (directly or through a module constant) given as `site_id`, `api_key`, `key`
-            or `write_key` to a client, or assigned to `analytics.write_key`. Empty strings, obvious placeholders
+            A string literal (directly, through a module constant, or as the default of `os.environ.get(name,
+            default)`) given as `site_id`, `api_key`, `key` or `write_key` to a client, or assigned to
+            `analytics.write_key`. Empty strings, obvious placeholders
             (`"your-api-key"`, `"test"`, `"xxx"`) and short literals in test files are fine.
             """,
         why="""
@@ -315,14 +316,26 @@ def key_source_name(model: Model, expr: ast.expr, scope) -> str | None:
 
 
 def _hard_coded(model: Model, param: str, expr: ast.expr, scope) -> Iterator:
-    value = str_value(model.value_of(expr, scope))
+    value_expr = model.value_of(expr, scope)
+    fallback = _env_default(value_expr)
+    value = str_value(fallback or value_expr)
     if value is None or PLACEHOLDER.search(value) or len(value) < (16 if model.is_test_file else 8):
         return
+    where = " as the environment variable's default" if fallback else ""
     yield model.finding(
-        "CIO402", expr,
-        f"hard-coded Customer.io credential for `{param}`: anyone with the source can send as your workspace, and "
-        "rotating it needs a deploy; read it from the environment or a secrets manager",
+        "CIO402", fallback or expr,
+        f"hard-coded Customer.io credential for `{param}`{where}: anyone with the source can send as your "
+        "workspace, and rotating it needs a deploy; read it from the environment or a secrets manager",
     )
+
+
+def _env_default(expr: ast.expr) -> ast.expr | None:
+    """The default of ``os.environ.get(name, default)`` / ``os.getenv(name, default)``: used whenever the variable
+    is unset, so a real key there is in the source all the same."""
+    if isinstance(expr, ast.Call) and dotted(expr.func) in ("os.environ.get", "os.getenv", "environ.get", "getenv") \
+            and len(expr.args) == 2:
+        return expr.args[1]
+    return None
 
 
 # -- CIO405 ---------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ via_constant = CustomerIO(SITE_ID, TRACK_KEY)  # expect: CIO402
 api = APIClient(key="sk_live_4f5e6d7c8b9a0f1e2d3c4b5a")  # expect: CIO402
 pipes = Client("pk_us_1234567890abcdef")  # expect: CIO402
 analytics.write_key = "pk_us_1234567890abcdef"  # expect: CIO402
+fallback = CustomerIO(os.environ["CUSTOMERIO_SITE_ID"], os.environ.get("CUSTOMERIO_TRACK_API_KEY", "9f8e7d6c5b4a39281706"))  # expect: CIO402@100 "as the environment variable's default"
 
 wrong_track = CustomerIO(os.environ["CUSTOMERIO_SITE_ID"], os.environ["CUSTOMERIO_APP_API_KEY"])  # expect: CIO403
 wrong_track_kw = CustomerIO(site_id=settings.CIO_SITE_ID, api_key=settings.CIO_APP_KEY)  # expect: CIO403
@@ -31,3 +32,5 @@ right_app = APIClient(APP_KEY)
 right_app_env = APIClient(os.environ["CIO_APP_API_KEY"])
 undecided = APIClient(settings.CUSTOMERIO_KEY)  # the name does not say which key
 stripe_client = StripeClient("sk_live_4f5e6d7c8b9a0f1e2d3c4b5a")
+dev_default = CustomerIO(os.getenv("CUSTOMERIO_SITE_ID", "dev"), os.getenv("CUSTOMERIO_TRACK_API_KEY", "changeme"))
+no_default = CustomerIO(os.environ.get("CUSTOMERIO_SITE_ID"), os.environ.get("CUSTOMERIO_TRACK_API_KEY", ""))
