@@ -48,8 +48,9 @@ client even when it is called `cio`.
 Request handlers are functions decorated as routes (Flask/Quart `@app.route`, `@bp.get`; FastAPI/Starlette
 `@app.get`, `@router.post`, `@app.api_route`, `@app.websocket`; aiohttp `@routes.get`; Sanic; Litestar `@get`; DRF
 `@api_view`), methods named after HTTP verbs (and DRF's `list`/`create`/...) of classes deriving from `*View`,
-`*ViewSet`, `*Resource`, `HTTPEndpoint`, `Controller`, and Django function views (first parameter `request` in a
-`views` module). Add your own with `cio-route-decorators`."""
+`*ViewSet`, `*Resource`, `HTTPEndpoint`, `Controller`, Django function views (first parameter `request` in a
+`views` module, or routed by a `urls.py`), Django middleware (`__call__` and `process_*` of a class built with
+`get_response` or deriving from `MiddlewareMixin`). Add your own with `cio-route-decorators`."""
 
 # The catalog the CIO7xx examples are written against; the test of the examples checks them with exactly this.
 EXAMPLE_CATALOG = """\

@@ -30,6 +30,9 @@ VIEW_METHODS = HTTP_METHODS | {
     "perform_create", "perform_update", "perform_destroy",  # DRF, inside the request
     "form_valid", "form_invalid", "get_context_data", "get_queryset", "get_object",  # Django generic views
 }
+#: Methods of a Django middleware that run inside every request.
+MIDDLEWARE_METHODS = {"__call__", "__acall__", "process_request", "process_view", "process_response",
+                      "process_exception", "process_template_response"}
 #: Calls that register a function as a request handler, and where the function goes (index, keyword).
 REGISTRARS = {
     "path": (1, "view"), "re_path": (1, "view"), "url": (1, "view"),  # Django urls.py
@@ -65,6 +68,8 @@ def is_handler(model: Model, fn: Function) -> bool:
     if _decorated_as_handler(model, fn):
         return True
     if fn.cls is not None and fn.parent is None:
+        if fn.name in MIDDLEWARE_METHODS and _is_middleware(fn.cls):
+            return True
         return fn.name in VIEW_METHODS and any(VIEW_BASE.search(dotted(base) or "") for base in fn.cls.bases)
     if fn.parent is None and (fn.node in registered_functions(model) or model.routed_elsewhere(fn)):
         return True
@@ -72,6 +77,15 @@ def is_handler(model: Model, fn: Function) -> bool:
         params = fn.node.args.posonlyargs + fn.node.args.args
         return bool(params) and params[0].arg == "request"
     return False
+
+
+def _is_middleware(cls: ast.ClassDef) -> bool:
+    """Django middleware: built with ``get_response`` (``__init__(self, get_response)``), or a MiddlewareMixin."""
+    if any((dotted(base) or "").endswith("MiddlewareMixin") for base in cls.bases):
+        return True
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+    params = [a.arg for a in init.args.args] if init else []
+    return params[1:2] == ["get_response"]
 
 
 def _decorated_as_handler(model: Model, fn: Function) -> bool:

@@ -5,6 +5,7 @@ import threading
 
 from aiohttp import web
 from customerio import CustomerIO
+from django.utils.deprecation import MiddlewareMixin
 from flask import Flask, current_app
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -71,3 +72,34 @@ def through_the_extension_registry():
     current_app.extensions["cio"].get("settings")  # not a Customer.io method
     current_app.config["CIO"].track("1", "clicked")  # configuration, not the extension registry
     return "ok"
+
+
+class LastSeenMiddleware:
+    """Django middleware: runs inside every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        cio.track("boot", "middleware_loaded")  # once, when Django builds the middleware chain
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        cio.identify(request.user.id, last_seen_at=1700000000)  # expect: CIO501
+        return response
+
+    def process_exception(self, request, exception):
+        cio.track(request.user.id, "server_error")  # expect: CIO501
+
+
+class OldStyleMiddleware(MiddlewareMixin):
+    def process_request(self, request):
+        cio.track(request.user.id, "requested")  # expect: CIO501
+
+
+class Pipeline:
+    """Not middleware: a callable object built with something else."""
+
+    def __init__(self, steps):
+        self.steps = steps
+
+    def __call__(self, request):
+        cio.track(request.user.id, "piped")
