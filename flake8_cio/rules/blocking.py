@@ -63,7 +63,7 @@ RULES = (
         checklist="async code does not make synchronous Customer.io calls",
         what="""
             A synchronous Customer.io call inside any `async def` (or a call of a same-module sync helper
-            that makes one). In an async route this is the handler's finding for the call (not CIO501 as well).
+            that makes one, or an SDK method handed to the event loop: `loop.call_soon(cio.delete, user_id)`). In an async route this is the handler's finding for the call (not CIO501 as well).
             """,
         why="""
             The call blocks the event loop: every other request served by that loop stops for the whole
@@ -136,6 +136,7 @@ RULES = (
 PER_RECORD = set(sdk.TRACK_METHODS) - {"batch"}
 SMALL_LOOP = 10
 RATE_LIMITING = re.compile(r"sleep|throttl|limit|acquire|wait|backoff|consume", re.IGNORECASE)
+LOOP_SCHEDULERS = {"call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "call_at": 1}  # where the callback is
 EXECUTORS = {"to_thread", "run_in_executor", "run_sync", "sync_to_async", "run_in_threadpool"}
 URL_PREFIX_POSITION = 6  # CustomerIO(site_id, api_key, host, region, port, url_prefix, ...)
 ITER_WRAPPERS = {"enumerate", "sorted", "reversed", "list", "tuple", "set", "items", "keys", "values"}
@@ -159,6 +160,8 @@ def check(model: Model) -> Iterator:
             yield from _through_project(model, site)
         if fn is not None and site.awaited and model.is_handler(fn) and _offloaded(site.node) is not None:
             yield from _awaited_executor(model, site)
+        if fn is not None and fn.is_async:
+            yield from _scheduled_on_the_loop(model, site)
 
 
 def call_text(model: Model, call: CioCall) -> str:
@@ -287,6 +290,19 @@ def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) 
             f"`{fn.name}`, so the response waits on Customer.io; make that call through "
             "`flake8_cio.runtime.nonblocking(client)` or a background task",
         )
+
+
+def _scheduled_on_the_loop(model: Model, site: Site) -> Iterator:
+    """``loop.call_soon(cio.delete, user_id)``: a blocking SDK method handed to the event loop runs on it."""
+    where = LOOP_SCHEDULERS.get(last_name(site.node.func) or "")
+    args = site.node.args
+    if where is None or len(args) <= where or not _sdk_method_reference(model, args[where], site):
+        return
+    yield model.finding(
+        "CIO502", site.node,
+        f"`{ast.unparse(args[where])}` is scheduled on the event loop by `{last_name(site.node.func)}()` in "
+        f"`async def {site.function.name}`: it runs there and blocks the loop for a full HTTPS round trip; use "
+        "`flake8_cio.runtime.nonblocking(client)` or `loop.run_in_executor(None, ...)`")
 
 
 def _offloaded(call: ast.Call) -> list[ast.expr] | None:

@@ -89,3 +89,14 @@ async def offloaded(user_id: str):
     await asyncio.get_running_loop().run_in_executor(None, partial(cio.track, user_id, "paid"))  # expect: CIO501
     asyncio.get_running_loop().run_in_executor(None, partial(cio.track, user_id, "fired"))  # not awaited: fine
     await asyncio.to_thread(print, "done")
+
+
+@app.delete("/users/{user_id}")
+async def forget(user_id: str):
+    loop = asyncio.get_running_loop()
+    loop.call_soon(cio.delete, user_id)  # expect: CIO502 "scheduled on the event loop by `call_soon()`"
+    loop.call_later(5, cio.suppress, user_id)  # expect: CIO502
+    loop.call_soon(print, user_id)  # not Customer.io
+    loop.call_soon(get_client().delete, user_id)  # the runtime client queues
+    await loop.run_in_executor(None, cio.delete, user_id)  # expect: CIO501 -- a worker thread; the response still waits
+    return {}
