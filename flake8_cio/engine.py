@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .options import Options
 from .prefilter import might_use_customerio
-from .project import find_project
+from .project import Project, find_project
 from .types import Finding, Rule
 
 
@@ -28,10 +28,8 @@ def all_rules() -> dict[str, Rule]:
 def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", options: Options | None = None) -> list[Finding]:
     """Findings for a parsed module, sorted by position, one per (code, position)."""
     options = options or Options()
-    source = "".join(lines)
-    local = might_use_customerio(source, options)
-    project = find_project(filename, options) if local or options.project_analysis else None
-    if not local and not (project is not None and project.imports_relevant(filename, source)):
+    relevant, project = worth_checking("".join(lines), filename, options)
+    if not relevant:
         return []
     if project is not None and project.is_vendored(Path(filename)):
         return []  # a vendored copy of the SDK, or its tests: not application code
@@ -40,6 +38,14 @@ def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", opti
     model = Model(tree, lines, filename, options, project)
     found = {(f.line, f.col, f.code): model.settle(f) for family in _families() for f in family.check(model)}
     return sorted(found.values())
+
+
+def worth_checking(source: str, filename: str, options: Options) -> tuple[bool, Project | None]:
+    """Whether a file can have a finding (it names Customer.io, or imports a project module that does, at any
+    depth), and its project; what the linter and cio-fix both skip on."""
+    local = might_use_customerio(source, options)
+    project = find_project(filename, options) if local or options.project_analysis else None
+    return local or (project is not None and project.imports_relevant(filename, source)), project
 
 
 def check_source(source: str, filename: str = "<string>", options: Options | None = None) -> list[Finding]:

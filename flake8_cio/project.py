@@ -298,6 +298,17 @@ class Project:
                 return self.resolve(summary[table][head] + (f".{tail}" if tail else ""), depth + 1)
         return None
 
+    def constant(self, ref: str, depth: int = 0) -> str | None:
+        """The string a project module's constant holds (``shop.events.SIGNED_UP``), through re-exports."""
+        split = self.split(ref) if depth <= MAX_DEPTH else None
+        if split is None:
+            return None
+        summary = self.summary(split[0])
+        if split[1] in summary["constants"]:
+            return summary["constants"][split[1]]  # type: ignore[no-any-return]
+        imported = summary["imports"].get(split[1])
+        return self.constant(imported, depth + 1) if imported else None
+
     def client_kind(self, ref: str) -> str | None:
         found = self.resolve(ref)
         return found[1] if found and found[0] == "client" else None
@@ -394,6 +405,7 @@ def _sdk_method(kind: str, method: str) -> tuple | None:
 
 
 EMPTY = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "imports": {}, "instances": {},
+         "constants": {},
          "routes": [], "profiles": {"emails": False, "identifies": [], "pending": False}}
 
 

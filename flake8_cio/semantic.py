@@ -181,9 +181,15 @@ class Model:
         return None
 
     def value_of(self, expr: ast.expr, scope: Scope, depth: int = 3) -> ast.expr:
-        """Follow a local assigned exactly once to the value it holds (simple intra-function data flow)."""
+        """Follow a local assigned exactly once to the value it holds (simple intra-function data flow), and a
+        string constant of another project module (``from shop.events import SIGNED_UP``, ``events.SIGNED_UP``),
+        given the place of its use."""
+        if isinstance(expr, ast.Attribute):
+            return self._project_constant(expr) or expr
         while depth and isinstance(expr, ast.Name):
             found = self.lookup(expr.id, scope)
+            if found and expr.id in self.aliases:
+                return self._project_constant(expr) or expr
             if not found or found[0].params.get(expr.id) or len(found[1]) != 1:
                 return expr
             value = found[1][0]
@@ -191,6 +197,16 @@ class Model:
                 return expr
             expr, scope, depth = value, found[0], depth - 1
         return expr
+
+    def _project_constant(self, expr: ast.expr) -> ast.Constant | None:
+        """Another module's string constant, placed where it is used; a finding there gets no fix (the text to
+        change is the constant's definition, in its own module)."""
+        qualname = self.qualname(expr) if self.linked is not None else None
+        value = self.linked.constant(qualname) if qualname and self._is_project_code(qualname) else None
+        if value is None:
+            return None
+        self.unfixable.add(self.position(expr))
+        return ast.copy_location(ast.Constant(value), expr)
 
     # -- clients ---------------------------------------------------------------------------------------------
     def _looks_like_client(self, name: str | None) -> bool:

@@ -21,6 +21,7 @@ SDK_METHOD_NAMES = set(sdk.TRACK_METHODS) | set(sdk.APP_METHODS)
 
 def summarize(model: Model) -> dict:
     summary: dict = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "instances": {},
+                     "constants": {},
                      "imports": {local: name for local, name in model.aliases.items() if not name.startswith(".")},
                      "routes": _routes(model), "profiles": profiles(model)}
     for name, values in model.module.bindings.items():
@@ -48,7 +49,9 @@ def _module_name(model: Model, summary: dict, name: str, values: list) -> None:
             summary["clients"][name] = kind
             return
         exprs = [v for v in values if isinstance(v, ast.expr) and not _is_none(v)]  # `_svc = None` first
-        if len(exprs) == 1 and isinstance(exprs[0], ast.Call):
+        if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str):
+            summary["constants"][name] = values[0].value  # EVENT_SIGNED_UP = "signed_up", used elsewhere
+        elif len(exprs) == 1 and isinstance(exprs[0], ast.Call):
             ref = model.ref_of(exprs[0], model.module)
             if ref:
                 summary["instances"][name] = ref

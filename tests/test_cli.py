@@ -217,3 +217,17 @@ def test_fix_only_still_counts_the_findings_it_leaves(tmp_path):
     result = run(tmp_path, "--fix-only", "--exit-non-zero-on-fix", ".")
     assert result.returncode == 0 and result.stdout == ""
     assert "2 findings left" in result.stderr
+
+
+def test_files_that_use_customerio_only_through_project_modules_are_checked_too(tmp_path):
+    """A view that never names Customer.io but calls the project's wrappers has findings, as under flake8; a
+    finding on another module's constant is reported without a fix (the constant's definition is elsewhere)."""
+    import shutil
+    from pathlib import Path
+
+    shutil.copytree(Path(__file__).parent / "projects" / "factory_wrappers", tmp_path / "app")
+    trial = tmp_path / "app" / "web" / "trial.py"
+    before = trial.read_text()
+    result = run(tmp_path / "app", "--unsafe-fixes", "--exit-zero", "web/trial.py")
+    assert "1 files scanned, 0 changed" in result.stderr + result.stdout
+    assert "2 findings left" in result.stderr + result.stdout and trial.read_text() == before

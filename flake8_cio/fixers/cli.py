@@ -23,7 +23,7 @@ from pathlib import Path
 from flake8_cio import __version__
 from flake8_cio.catalog import find as find_catalog
 from flake8_cio.docs import find_rule, rule_page
-from flake8_cio.engine import all_rules, might_use_customerio
+from flake8_cio.engine import all_rules, worth_checking
 from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError, flag, load_config, option_values,
                                 split_list)
 
@@ -134,7 +134,7 @@ def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
     except UnicodeDecodeError:
         result.error = "not UTF-8, skipped"
         return result
-    if not might_use_customerio(source, settings.options):  # no libcst parse for files that cannot have a finding
+    if not worth_checking(source, name, settings.options)[0]:  # no parse for files that cannot have a finding
         return result
     try:
         fixed = fix_source(source, name, settings.options, unsafe=settings.unsafe, select=settings.select,

@@ -1,0 +1,3 @@
+"""The event names the app sends, in one place."""
+TRIAL_STARTED = "TrialStarted"
+SIGNED_UP = "signed_up"
