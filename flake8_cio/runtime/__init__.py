@@ -66,7 +66,7 @@ def get_client(site_id: Optional[str] = None, api_key: Optional[str] = None, *, 
 def get_app_client(app_key: Optional[str] = None, *, region: Any = None, **options: Any) -> AppClient:
     """The process-wide transactional (App API) client for this key and region (an LRU of MAX_CLIENTS: an
     App client holds only a connection pool, closed when it drops out)."""
-    key: Tuple[Any, ...] = ("app", app_key, region_name(region), tuple(sorted(options.items())))
+    key = ("app", app_key, region_name(region), repr(sorted(options.items())))  # values may be unhashable
     with _lock:
         client = _app_clients.get(key)
         if client is None:

@@ -13,6 +13,7 @@ import base64
 import functools
 import hashlib
 import json
+import math
 import multiprocessing.util
 import os
 import re
@@ -25,11 +26,12 @@ from datetime import date, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Set, Tuple, TypeVar
+from urllib.parse import urlsplit
 
 from .. import catalog
 from .delivery import Counters, Settings, Worker, log
 from .policy import to_unix_seconds, ulid
-from .spool import OVERFLOW_POLICIES, Limits, MemorySpool, RedisSpool, Spool, SQLiteSpool
+from .spool import OVERFLOW_POLICIES, FallbackSpool, Limits, RedisSpool, SQLiteSpool, Store, require_redis
 from .transport import Transport
 
 TRACK_URLS = {"us": "https://track.customer.io", "eu": "https://track-eu.customer.io"}
@@ -63,27 +65,50 @@ def _flag(value: Any) -> bool:
     return text in ("1", "true", "yes", "on")
 
 
+def _number(value: Any) -> float:
+    """A finite number (NaN would make every comparison false: a worker spinning, or every send failing)."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+def _count(value: Any) -> int:
+    """A whole number: 2.7 is a mistake to report, not to truncate."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = _number(value)
+    if number != int(number):
+        raise ValueError(value)
+    return int(number)
+
+
+_KINDS = {_flag: "flag (true/false)", _number: "finite number", _count: "whole number", str: "string"}
+
 #: option name -> (environment variable, type, default)
 OPTIONS: Dict[str, Tuple[str, Callable[[Any], Any], Any]] = {
     "track_url": ("CUSTOMERIO_TRACK_URL", str, None),
     "spool": ("CUSTOMERIO_SPOOL", str, None),
     "durable": ("CUSTOMERIO_DURABLE", str, "batch"),
-    "batch_size": ("CUSTOMERIO_BATCH_SIZE", int, 100),
-    "flush_interval": ("CUSTOMERIO_FLUSH_INTERVAL", float, 0.5),
-    "max_queue": ("CUSTOMERIO_MAX_QUEUE", int, 10_000),
-    "rate_limit": ("CUSTOMERIO_RATE_LIMIT", float, 100.0),
-    "retry_budget": ("CUSTOMERIO_RETRY_BUDGET", int, 5),
-    "timeout": ("CUSTOMERIO_TIMEOUT", float, 5.0),
-    "shutdown_timeout": ("CUSTOMERIO_SHUTDOWN_TIMEOUT", float, 5.0),
-    "breaker_cooldown": ("CUSTOMERIO_BREAKER_COOLDOWN", float, 30.0),
-    "max_backoff": ("CUSTOMERIO_MAX_BACKOFF", float, 60.0),
-    "dedupe_window": ("CUSTOMERIO_DEDUPE_WINDOW", float, 0.0),
+    "batch_size": ("CUSTOMERIO_BATCH_SIZE", _count, 100),
+    "flush_interval": ("CUSTOMERIO_FLUSH_INTERVAL", _number, 0.5),
+    "max_queue": ("CUSTOMERIO_MAX_QUEUE", _count, 10_000),
+    "rate_limit": ("CUSTOMERIO_RATE_LIMIT", _number, 100.0),
+    "retry_budget": ("CUSTOMERIO_RETRY_BUDGET", _count, 5),
+    "timeout": ("CUSTOMERIO_TIMEOUT", _number, 5.0),
+    "shutdown_timeout": ("CUSTOMERIO_SHUTDOWN_TIMEOUT", _number, 5.0),
+    "breaker_cooldown": ("CUSTOMERIO_BREAKER_COOLDOWN", _number, 30.0),
+    "max_backoff": ("CUSTOMERIO_MAX_BACKOFF", _number, 60.0),
+    "dedupe_window": ("CUSTOMERIO_DEDUPE_WINDOW", _number, 0.0),
     "email_identifiers": ("CUSTOMERIO_EMAIL_IDENTIFIERS", _flag, False),
-    "spool_max_bytes": ("CUSTOMERIO_SPOOL_MAX_BYTES", int, 512 * 2**20),
-    "spool_max_age": ("CUSTOMERIO_SPOOL_MAX_AGE", float, 7 * 86400.0),
+    "spool_max_bytes": ("CUSTOMERIO_SPOOL_MAX_BYTES", _count, 512 * 2**20),
+    "spool_max_age": ("CUSTOMERIO_SPOOL_MAX_AGE", _number, 7 * 86400.0),
     "spool_overflow": ("CUSTOMERIO_SPOOL_OVERFLOW", str, "drop_oldest"),
-    "dead_letter_max_bytes": ("CUSTOMERIO_DEAD_LETTER_MAX_BYTES", int, 10 * 2**20),
-    "dead_letter_max_age": ("CUSTOMERIO_DEAD_LETTER_MAX_AGE", float, 7 * 86400.0),
+    "spool_lease": ("CUSTOMERIO_SPOOL_LEASE", _number, 120.0),
+    "dead_letter_max_bytes": ("CUSTOMERIO_DEAD_LETTER_MAX_BYTES", _count, 10 * 2**20),
+    "dead_letter_max_age": ("CUSTOMERIO_DEAD_LETTER_MAX_AGE", _number, 7 * 86400.0),
     "catalog": ("CUSTOMERIO_CATALOG", str, None),
     "catalog_mode": ("CUSTOMERIO_CATALOG_MODE", str, "warn"),
 }
@@ -96,7 +121,8 @@ Queued = Tuple[str, float, Optional[str], bool]
 
 
 def resolve_options(options: Mapping[str, Any]) -> Dict[str, Any]:
-    """Each option from the call, else its environment variable, else the default; a bad value is a ValueError."""
+    """Each option from the call, else its environment variable, else the default; a bad value is a ValueError
+    naming the option (or the variable) it came from."""
     unknown = set(options) - set(OPTIONS) - {"secondary", "on_error"}
     if unknown:
         raise ValueError(f"unknown runtime option(s) {sorted(unknown)}; known: {sorted(OPTIONS)}")
@@ -111,9 +137,9 @@ def resolve_options(options: Mapping[str, Any]) -> Dict[str, Any]:
             continue
         try:
             value = kind(raw)
-        except (TypeError, ValueError):
-            raise ValueError(f"{source}={raw!r} is not a valid {kind.__name__.strip('_')}") from None
-        if kind in (int, float) and (value < 0 or (value == 0 and name != "dedupe_window")):
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(f"{source}={raw!r} is not a valid {_KINDS[kind]}") from None
+        if kind in (_number, _count) and (value < 0 or (value == 0 and name != "dedupe_window")):
             raise ValueError(f"{source}={raw!r} must be greater than 0")
         if name in CHOICES and value not in CHOICES[name]:
             raise ValueError(f"{source}={raw!r} is not one of {', '.join(CHOICES[name])}")
@@ -261,23 +287,6 @@ def _data_problems_not_raised(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-class IdleSpool(MemorySpool):
-    """Stands in for the closed spool of an idle client (see `RuntimeClient.idle`), answering health() with the
-    depth it had; every call reopens the real spool before anything is queued or stored."""
-
-    durable = True
-
-    def __init__(self, depth: int):
-        super().__init__()
-        self.last_depth = depth
-
-    def depth(self) -> int:
-        return self.last_depth
-
-    def pending(self) -> int:
-        return 0
-
-
 class RuntimeClient:
     """Drop-in for ``customerio.CustomerIO`` (3.x method names and signatures); methods return None."""
 
@@ -289,6 +298,10 @@ class RuntimeClient:
                  **options: Any) -> None:
         self.site_id = _require(site_id, "site id", "CUSTOMERIO_SITE_ID")
         api_key = _require(api_key, "Track API key", "CUSTOMERIO_TRACK_API_KEY")
+        if secondary is not None and not isinstance(secondary, RuntimeClient):
+            raise TypeError(f"secondary must be a RuntimeClient (or PipelinesClient), not {type(secondary).__name__}")
+        if on_error is not None and not callable(on_error):
+            raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
         self.region = region_name(region)
         self.options = resolve_options(options)
         self._track_url = (self.options["track_url"] or TRACK_URLS[self.region]).rstrip("/")
@@ -304,7 +317,8 @@ class RuntimeClient:
         self._sync = self.options["durable"] == "sync"
         self._warned: Set[Any] = set()
         self._closed = False
-        self._final_depth = 0
+        self._final_pending = 0
+        self._overflowed_at: Optional[float] = None
         self._reset_after_fork()
         _LIVE.add(self)
         if self._spool.durable and self._spool.depth():
@@ -331,30 +345,40 @@ class RuntimeClient:
         self._counters = Counters()  # the child counts its own events (the parent reports the parent's)
         self._queue: Deque[Queued] = deque()
         self._recent: "OrderedDict[Any, float]" = OrderedDict()
-        self._spool_error: Optional[str] = None
-        self._spool: Spool = self._open_spool()
+        self._spool = self._open_spool()
         self._worker: Optional[Worker] = None
 
-    def _limits(self) -> Limits:
-        o = self.options
-        return Limits(o["spool_max_bytes"], o["spool_max_age"], o["spool_overflow"], o["dead_letter_max_bytes"],
-                      o["dead_letter_max_age"], on_overflow=lambda count: self._counters.add("overflowed", count))
+    def _overflowed(self, count: int) -> None:
+        self._counters.add("overflowed", count)
+        self._overflowed_at = time.monotonic()
 
-    def _open_spool(self) -> Spool:
-        setting = self.options["spool"]
+    def _open_spool(self) -> FallbackSpool:
+        """The spool the setting names, behind its memory fallback: a store that cannot be opened (an unusable
+        file, Redis unreachable) is retried every breaker_cooldown, the setting that already says how soon to try
+        a failed dependency again; a missing redis-py is a deployment error, raised (ImportError) at once."""
+        o = self.options
+        limits = Limits(o["spool_max_bytes"], o["spool_max_age"], o["spool_overflow"], o["dead_letter_max_bytes"],
+                        o["dead_letter_max_age"], on_overflow=self._overflowed, lease=o["spool_lease"])
+        setting = o["spool"]
+        opener: Optional[Callable[[], Store]] = None
         if setting and setting.lower() == "none":
-            return MemorySpool()
-        if setting and setting.startswith(("redis://", "rediss://", "unix://")):
-            return RedisSpool(setting, f"flake8-cio:spool:{self._spool_names[0][6:-8]}", self._limits())
-        path = Path(setting) if setting else _cache_dir() / self._spool_names[0]
-        try:
-            spool = SQLiteSpool(path, self._limits())
-        except Exception as error:  # an unusable spool must not take the app down: degrade to memory, loudly
-            log.error("flake8-cio runtime: spool %s unusable (%r); keeping events in memory only", path, error)
-            self._spool_error = f"spool {path} unusable: {error!r}; memory only"
-            return MemorySpool()
+            label = "memory spool"
+        elif setting and setting.startswith(("redis://", "rediss://", "unix://")):
+            require_redis()
+            key = f"flake8-cio:spool:{self._spool_names[0][6:-8]}"
+            label = f"Redis spool {_without_password(setting)}"
+            opener = functools.partial(RedisSpool, setting, key, limits)
+        else:
+            path = Path(setting) if setting else _private(_cache_dir()) / self._spool_names[0]
+            label = f"spool {path}"
+            opener = functools.partial(self._open_sqlite, path, limits)
+        return FallbackSpool(opener, o["breaker_cooldown"], label, self._overflowed)
+
+    def _open_sqlite(self, path: Path, limits: Limits) -> SQLiteSpool:
+        """The SQLite spool; the first time the default file opens, it adopts a file of an older name."""
+        spool = SQLiteSpool(path, limits)
         legacy = path.with_name(self._spool_names[1])
-        if not setting and legacy.exists():
+        if not self.options["spool"] and legacy.exists():
             try:
                 log.info("flake8-cio runtime: replaying %d events from %s", spool.adopt(legacy), legacy.name)
             except Exception as error:
@@ -367,7 +391,7 @@ class RuntimeClient:
         worker = self._worker
         if worker is None:
             with self._lock:
-                if isinstance(self._spool, IdleSpool):
+                if self._spool.closed and not self._closed:  # idled: reopen
                     self._spool = self._open_spool()
                 if self._worker is None:
                     transport = Transport(self._track_url, self._headers, self.options["timeout"])
@@ -376,21 +400,6 @@ class RuntimeClient:
                 worker = self._worker
             _bound_active(self)
         return worker
-
-    def spool_failed(self, error: Exception) -> None:
-        """A durable spool that fails mid-flight: carry on in memory (health shows it), never raise to callers.
-        What the failed spool holds stays in its file (the failed write rolled back) for the next start."""
-        with self._lock:
-            if isinstance(self._spool, MemorySpool):
-                return
-            log.error("flake8-cio runtime: spool %s failed (%r); continuing with memory only",
-                      type(self._spool).__name__, error)
-            self._spool_error = f"spool failed: {error!r}; memory only"
-            failed, self._spool = self._spool, MemorySpool()
-        try:
-            failed.close()  # hands what it holds over to the next spool opened on it
-        except Exception as close_error:
-            log.debug("flake8-cio runtime: closing the failed spool: %r", close_error)
 
     def _settled(self) -> bool:
         """Nothing queued, nothing in the journal's hands (checked in this order), nothing of ours in the spool."""
@@ -401,15 +410,17 @@ class RuntimeClient:
         """Wait until everything accepted so far is delivered (or settled as failed); False on timeout or while
         the circuit breaker is open. Never waits longer than `timeout` (default: shutdown_timeout)."""
         if self._closed:
-            return self._final_depth == 0
-        return self._wait(timeout, give_up_when_open=True)
+            return self._final_pending == 0
+        return self._wait(self._deadline(timeout), give_up_when_open=True)
 
-    def _wait(self, timeout: Optional[float], give_up_when_open: bool) -> bool:
+    def _deadline(self, timeout: Optional[float]) -> float:
+        return time.monotonic() + (self.options["shutdown_timeout"] if timeout is None else timeout)
+
+    def _wait(self, deadline: float, give_up_when_open: bool) -> bool:
         worker = self._ensure_worker()
-        deadline = time.monotonic() + (self.options["shutdown_timeout"] if timeout is None else timeout)
         while time.monotonic() < deadline:
             if self._closed:  # by another thread (idle() waits here while close() may run)
-                return self._final_depth == 0
+                return self._final_pending == 0
             if give_up_when_open and worker.breaker.state == "open":
                 return False
             if self._settled():
@@ -420,39 +431,43 @@ class RuntimeClient:
 
     def close(self, timeout: Optional[float] = None) -> bool:
         """Deliver what can be delivered within `timeout`, probing an open circuit at least every second until
-        then; leave the rest in the spool. Idempotent."""
-        with self._lifecycle:
-            return self._close(timeout)
+        then; leave the rest in the spool. One deadline for everything, shared with the secondary, whose worker
+        delivers at the same time. Idempotent."""
+        deadline = self._deadline(timeout)
+        secondary = [] if self._secondary is None else [(self._secondary, deadline)]
+        return close_together([(self, deadline), *secondary])[0]
 
-    def _close(self, timeout: Optional[float]) -> bool:
-        if self._closed:
-            return self._final_depth == 0
-        timeout = self.options["shutdown_timeout"] if timeout is None else timeout
-        worker = self._worker
-        delivered = True
-        if self._queue or worker is not None or self._spool.pending():
-            worker = self._ensure_worker()
-            worker.draining = True
-            delivered = self._wait(timeout, give_up_when_open=False)
-        self._closed = True
-        if worker is not None:
-            worker.stop(0.5)
-            worker.journal()  # what the journal thread had no time for
-        elif self._queue:
-            self._spool.put(self.prepare(list(self._queue)))
-            self._queue.clear()
-        left = self._spool.depth()
-        if left:
-            log.warning("flake8-cio runtime: closing with %d events undelivered (%s)", left,
-                        "kept in the spool for the next start" if self._spool.durable else "LOST: no durable spool")
-            if not self._spool.durable:
-                self._counters.add("dropped", left)
-        if self._secondary is not None:
-            self._secondary.close(timeout)
-        self._final_depth = left
-        self._spool.close()
-        _LIVE.discard(self)
-        return delivered
+    def _start_closing(self) -> None:
+        """Let the worker deliver with close()'s urgency (probing at least every second) from now on."""
+        if not self._closed and (self._queue or self._worker is not None or self._spool.pending()):
+            self._ensure_worker().draining = True
+
+    def _close_by(self, deadline: float) -> bool:
+        with self._lifecycle:
+            if self._closed:
+                return self._final_pending == 0
+            worker = self._worker
+            delivered = self._wait(deadline, give_up_when_open=False) if worker is not None else not self._queue
+            self._closed = True
+            if worker is not None:
+                worker.stop(max(0.0, deadline - time.monotonic()))
+                worker.journal(max(0.0, deadline - time.monotonic()))  # what the journal thread had no time for
+                if worker.journal_lock.locked():
+                    log.warning("flake8-cio runtime: close() stopped waiting for a spool write (is another process "
+                                "holding the spool's lock?): what it holds is lost if the process exits now")
+            elif self._queue:
+                self._spool.put(self.prepare(list(self._queue)))
+                self._queue.clear()
+            self._spool.maintain(now=True)  # a failed store is tried once more, memory moved into it
+            self._final_pending = left = self._spool.pending()
+            lost = self._spool.memory.depth()
+            if left:
+                log.warning("flake8-cio runtime: closing with %d of this process's events undelivered (%s)", left,
+                            f"{lost} LOST: held in memory only" if lost else "kept in the spool for the next start")
+            self._counters.add("dropped", lost)
+            self._spool.close()
+            _LIVE.discard(self)
+            return delivered
 
     def idle(self, timeout: Optional[float] = None) -> None:
         """Deliver what can be within `timeout`, then stop the worker threads and close the spool file; the next
@@ -460,7 +475,7 @@ class RuntimeClient:
         if self._closed or self._worker is None or not self._idling.acquire(blocking=False):
             return
         try:
-            self._wait(timeout, give_up_when_open=True)
+            self._wait(self._deadline(timeout), give_up_when_open=True)
             with self._lifecycle:
                 if self._closed:
                     return
@@ -472,10 +487,9 @@ class RuntimeClient:
                 for thread in worker.threads:  # a send still in flight uses the spool: let it end first
                     thread.join(IDLE_JOIN_SECONDS)
                 worker.journal()
-                if self._spool.durable and not any(t.is_alive() for t in worker.threads):
-                    with self._lock:
-                        spool, self._spool = self._spool, IdleSpool(self._spool.depth())
-                    spool.close()
+                if self._spool.durable and not self._spool.memory.depth() and \
+                        not any(t.is_alive() for t in worker.threads):
+                    self._spool.close()  # its figures still answer health()
         finally:
             self._idling.release()
 
@@ -493,21 +507,25 @@ class RuntimeClient:
 
     def health(self) -> Dict[str, Any]:
         """The circuit state, queue and spool depth, how full the spool is against its cap, the counters, the last
-        error and, when Customer.io redirected the requests, where to (the region setting is then wrong)."""
-        worker = self._worker
-        closed = self._closed
-        fill = 0.0 if closed else self._spool.fill()
+        error and, when Customer.io redirected the requests, where to (the region setting is then wrong). Answers
+        at once, from figures the worker reads every STATS_EVERY (spool_stats_age says how old they are): it does
+        no spool I/O, so a stalled Redis or a locked SQLite file never makes it block or raise."""
+        worker, spool = self._worker, self._spool
         moved = worker.transport.moved_to if worker else None
         notice = (f"Customer.io redirected requests to {moved}: set region/CUSTOMERIO_REGION (or track_url) to "
                   "match the workspace" if moved else None)
+        since = spool.memory_since
         return {
             "circuit": worker.breaker.state if worker else "closed",
             "queue_depth": len(self._queue),
-            "spool_depth": self._final_depth if closed else self._spool.depth(),
-            "spool": type(self._spool).__name__,
-            "spool_fill": round(fill, 4),
+            "spool_depth": spool.depth(),
+            "spool": spool.kind,
+            "spool_fill": round(spool.fill(), 4),
+            "spool_stats_age": round(spool.stats_age(), 3),
+            "memory_only_since": None if since is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(since)),
+            "overflowed_ago": None if self._overflowed_at is None else round(time.monotonic() - self._overflowed_at, 1),
             "counters": self._counters.snapshot(),
-            "last_error": self._spool_error or (worker.last_error if worker else None) or notice,
+            "last_error": spool.error or (worker.last_error if worker else None) or notice,
             "redirected_to": moved,
             "worker_alive": bool(worker and worker.alive()),
         }
@@ -740,14 +758,9 @@ class RuntimeClient:
                 wired is op and op.get("action") in EVENT_ACTIONS and "id" not in op)
         worker = self._worker if self._worker is not None else self._ensure_worker()
         self._counters.accept()
-        if self._sync or (len(self._queue) >= self.options["max_queue"] and self._spool.durable):
-            try:
-                texts = self.prepare([item])
-                self._counters.add("spooled", self._spool.put(texts))
-                worker.send_wake.set()
-            except Exception as error:  # the spool failed: keep it in memory, the journal falls back
-                self._queue.append(item)
-                self.spool_failed(error)
+        if self._sync or len(self._queue) >= self.options["max_queue"]:  # the spool never raises: see FallbackSpool
+            self._counters.add("spooled", self._spool.put(self.prepare([item])))
+            worker.send_wake.set()
         else:
             self._queue.append(item)
             if len(self._queue) >= self.options["batch_size"] and not worker.journal_wake.is_set():
@@ -797,6 +810,26 @@ def _cache_dir() -> Path:
     return Path(base) / "flake8-cio"
 
 
+def _private(folder: Path) -> Path:
+    """The default spool folder, made 0700 when this user owns it: the linter's summary cache may have made it
+    first with the umask's 0755 (the linter only ever uses it as its owner, so it keeps working)."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
+            folder.chmod(0o700)
+    except OSError:
+        pass  # the spool's own open reports an unusable folder
+    return folder
+
+
+def _without_password(url: str) -> str:
+    """A Redis URL fit for logs and health()."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=f"***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")).geturl()
+
+
 _LIVE: "weakref.WeakSet[RuntimeClient]" = weakref.WeakSet()
 #: clients with running threads and an open spool file at once, per process (per-tenant credentials)
 MAX_ACTIVE_CLIENTS = int(os.environ.get("CUSTOMERIO_MAX_ACTIVE_CLIENTS") or 16)
@@ -817,12 +850,27 @@ def _after_fork_in_child() -> None:
         client._reset_after_fork()
 
 
+def close_together(closing: Sequence[Tuple[RuntimeClient, float]]) -> List[bool]:
+    """Close clients, each by its deadline (time.monotonic()), their workers delivering at the same time (a client
+    and its secondary; every client at interpreter exit): N clients take as long as the slowest, not the sum.
+    What each close returned; an error is logged (False), never raised."""
+    for client, _ in closing:
+        _logged(client._start_closing)
+    return [bool(_logged(functools.partial(client._close_by, deadline))) for client, deadline in closing]
+
+
+def _logged(step: Callable[[], Any]) -> Any:
+    try:
+        return step()
+    except Exception:
+        log.exception("flake8-cio runtime: error while closing")
+        return None
+
+
 def _close_all_at_exit() -> None:
-    for client in list(_LIVE):
-        try:
-            client.close()
-        except Exception:
-            log.exception("flake8-cio runtime: error while closing at exit")
+    """Every client, within its own shutdown_timeout, all at once."""
+    start = time.monotonic()
+    close_together([(client, start + client.options["shutdown_timeout"]) for client in list(_LIVE)])
 
 
 # -- exit paths that skip atexit ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import urllib3
 
 from .policy import CircuitBreaker, TokenBucket, backoff
-from .spool import Entry, Spool
+from .spool import Entry, FallbackSpool
 from .transport import REDIRECTS, Transport, retry_after
 
 log = logging.getLogger("flake8_cio.runtime")
@@ -76,8 +76,8 @@ class Counters:
 
 
 class Worker:
-    """Never raises: every error is logged, counted and survived. `client` provides the queue, the spool (which
-    it may swap for memory when the durable one fails), `prepare`, `spool_failed` and `report_error`."""
+    """Never raises: every error is logged, counted and survived. `client` provides the queue, the spool (a
+    FallbackSpool: it never raises either), `prepare` and `report_error`."""
 
     def __init__(self, client: Any, settings: Settings, transport: Transport, batch_path: str):
         self.client = client
@@ -96,9 +96,9 @@ class Worker:
         self.attempt = 0
         self.max_bytes = MAX_BATCH_BYTES - 100  # lowered when the API answers 413
         self.last_error: Optional[str] = None
-        self.source: Spool = self.spool
+        self.source: FallbackSpool = self.spool
         self.fill_warned = False
-        self.set_aside: Tuple[Spool, List[Any]] = (self.source, [])  # the batch set aside after an isolated failure
+        self.set_aside: Tuple[FallbackSpool, List[Any]] = (self.source, [])  # set aside after an isolated failure
         self.last_active = time.monotonic()  # when callers last queued something: picks whom to idle
         self.threads = [threading.Thread(target=self._journal_loop, name="flake8-cio-journal", daemon=True),
                         threading.Thread(target=self._send_loop, name="flake8-cio-send", daemon=True)]
@@ -106,7 +106,7 @@ class Worker:
             thread.start()
 
     @property
-    def spool(self) -> Spool:
+    def spool(self) -> FallbackSpool:
         return self.client._spool  # type: ignore[no-any-return]
 
     def alive(self) -> bool:
@@ -116,40 +116,41 @@ class Worker:
     def _journal_loop(self) -> None:
         while True:
             stopping = self.stopping.is_set()
-            self._guarded(self.journal)
+            if self._guarded(self.journal):
+                self.spool.refresh()  # what was just journaled shows in health() at once
             if stopping:
                 return
+            self._guarded(self.spool.maintain)
+            self._watch_fill()
             self.journal_wake.wait(self.settings.flush_interval)
             self.journal_wake.clear()
 
-    def journal(self) -> None:
+    def journal(self, wait: float = -1) -> bool:
         """Move what callers queued into the spool, one transaction per chunk; the lock lets a SIGTERM handler or
-        close() journal too without losing a chunk in flight."""
+        close() journal too without losing a chunk in flight. Whether there was anything to move; False also when
+        the lock stayed taken for `wait` seconds (a write of the journal thread's is waiting for the spool)."""
         queue = self.client._queue
-        with self.journal_lock:
-            if queue:
-                self.last_active = time.monotonic()
+        if not self.journal_lock.acquire(timeout=wait):
+            return False
+        try:
+            if not queue:
+                return False
+            self.last_active = time.monotonic()
             while queue:
                 chunk: List[Any] = []
                 while queue and len(chunk) < JOURNAL_CHUNK:
                     chunk.append(queue.popleft())
-                texts = self.client.prepare(chunk)
-                try:
-                    stored = self.spool.put(texts) if texts else 0
-                except Exception as error:  # disk full, file removed or locked: keep the events, go on in memory
-                    queue.extendleft(reversed(chunk))
-                    self.client.spool_failed(error)
-                    continue
-                self.counters.add("spooled", stored)
-                self._watch_fill()
-                if stored < len(texts):
-                    self.counters.add("overflowed", len(texts) - stored)
-                    log.error("flake8-cio runtime: spool full, %d new events dropped", len(texts) - stored)
+                texts = self.client.prepare(chunk)  # ids are given once: a failing store keeps them in memory
+                self.counters.add("spooled", self.spool.put(texts) if texts else 0)
                 self.send_wake.set()
                 time.sleep(0)  # hand the GIL back between chunks: callers' latency depends on it
+            return True
+        finally:
+            self.journal_lock.release()
 
     def _watch_fill(self) -> None:
-        """Warn once each time the spool passes FILL_WARNING of its size cap, before overflow drops anything."""
+        """Warn once each time the spool passes FILL_WARNING of its size cap, before overflow drops anything (the
+        fill as the journal thread last read it)."""
         full = self.spool.fill() >= FILL_WARNING
         if full and not self.fill_warned:
             log.warning("flake8-cio runtime: the spool is over %d%% of its size cap (spool_max_bytes); at the cap "
@@ -305,8 +306,7 @@ class Worker:
         self.attempt = 0
         self.retry_at = 0.0
         self.breaker.success()
-        if self.last_error and self.last_error.startswith("HTTP 40"):
-            self.last_error = None  # the configuration was fixed
+        self.last_error = None  # delivering again: whatever failed (a 503, or the configuration) is over
 
     def _dead(self, entries: List[Entry], reasons: Dict[Any, str]) -> None:
         if not entries:
@@ -328,6 +328,7 @@ class Worker:
         self.send_wake.set()
 
     def stop(self, timeout: float) -> None:
+        """Stop the threads, waiting up to `timeout` for them (a send in flight may outlive it)."""
         self.stopping.set()
         self.wake()
         deadline = time.monotonic() + timeout

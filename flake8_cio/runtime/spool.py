@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import logging
 import os
 import socket
 import sqlite3
@@ -16,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, Sequence, Set, Tuple
+
+log = logging.getLogger("flake8_cio.runtime")
 
 
 @dataclass(order=True)
@@ -48,6 +51,12 @@ class Spool(Protocol):
     def close(self) -> None: ...
 
 
+class Store(Spool, Protocol):
+    """A durable spool (SQLite, Redis): after a failure, `reconnect()` makes it usable again or raises."""
+
+    def reconnect(self) -> None: ...
+
+
 @dataclass
 class Limits:
     """Caps that keep a long outage from filling the disk, and how long dead letters are kept."""
@@ -57,6 +66,7 @@ class Limits:
     dead_max_bytes: int = 10 * 2**20
     dead_max_age: float = 7 * 86400.0
     on_overflow: Callable[[int], None] = lambda count: None
+    lease: float = 120.0  # how long a claim is this process's alone before another may take it over
 
 
 OVERFLOW_POLICIES = ("drop_oldest", "drop_new")
@@ -64,6 +74,13 @@ OVERFLOW_POLICIES = ("drop_oldest", "drop_new")
 
 def owner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(3).hex()}"
+
+
+def _local_pid(owner: str, host: str) -> Optional[int]:
+    """The pid of an owner (host:pid:nonce) that is a process of this host, else None."""
+    owner_host, _, rest = owner.partition(":")
+    pid = rest.split(":")[0]
+    return int(pid) if owner_host == host and pid.isdigit() else None
 
 
 def _take(rows: Iterable[Entry], max_items: int, max_bytes: int) -> List[Entry]:
@@ -166,55 +183,55 @@ class SQLiteSpool:
     Created 0600 (in a 0700 folder when it makes the folder): events are personal data.
 
     Every SQLite call holds one process-wide lock, which a fork also takes: a child must never be born while a
-    thread of its parent is inside SQLite (its mutexes would stay locked in the child forever)."""
+    thread of its parent is inside SQLite (its mutexes would stay locked in the child forever). A write waiting for
+    another process's write lock waits outside it (STEP at a time, up to BUSY_TIMEOUT), so that reads (depth,
+    pending) and the other spools of the process never wait behind a foreign lock."""
 
     durable = True
-    LEASE = 120.0
+    BUSY_TIMEOUT = 30.0  # how long a write waits for another process's write lock before it fails
+    STEP = 0.02  # how long SQLite itself waits for a lock, inside the process-wide lock
     EXPIRE_EVERY = 60.0
     lock = threading.Lock()
 
     def __init__(self, path: "str | os.PathLike[str]", limits: Optional[Limits] = None):
         self.path = Path(path)
         self.limits = limits or Limits()
+        self.owner = owner_id()
+        self.expired_at = 0.0
+        self._connect(self.BUSY_TIMEOUT)
+
+    def _connect(self, patience: float) -> None:
+        """Open the file (0600; its folder 0700 when made here) in WAL mode with the schema: processes opening
+        one file at once (a Pool's workers) must neither fail with "database is locked" nor both migrate it."""
         if not self.path.parent.exists():
             self.path.parent.mkdir(mode=0o700, parents=True)
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         os.chmod(self.path, 0o600)  # also a file an older version made 0644
-        self.owner = owner_id()
-        self.expired_at = 0.0
         with self.lock:
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            try:
-                self._setup()
-            except BaseException:
+            self.db = sqlite3.connect(self.path, timeout=self.STEP, isolation_level=None, check_same_thread=False)
+        try:
+            self._locked(lambda: self.db.execute("PRAGMA journal_mode=WAL"), patience)
+            with self.lock:
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self._write(self._setup, patience)
+        except BaseException:
+            with self.lock:
                 self.db.close()
-                raise
+            raise
+
+    def reconnect(self) -> None:
+        """A new connection after a failure: the old one may be closed, or open on a file removed since."""
+        with self.lock:
+            self.db.close()
+        self._connect(min(1.0, self.BUSY_TIMEOUT))  # a retry: soon known to fail again while another holds it
 
     def _setup(self) -> None:
-        """WAL mode, then the schema in one write transaction: processes opening one file at once (a Pool's
-        workers) must neither fail with "database is locked" nor both migrate an older file."""
-        deadline = time.monotonic() + 30
-        while True:  # the switch to WAL takes a lock that the busy timeout does not always wait for
-            try:
-                self.db.execute("PRAGMA journal_mode=WAL")
-                break
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in SCHEMA:
-                self.db.execute(statement)
-            if "at" not in {row[1] for row in self.db.execute("PRAGMA table_info(spool)")}:  # an older file
-                self.db.execute("ALTER TABLE spool ADD COLUMN at REAL NOT NULL DEFAULT 0")
-            self.page_size = self.db.execute("PRAGMA page_size").fetchone()[0]
-            self._free_dead_leases()
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+        for statement in SCHEMA:
+            self.db.execute(statement)
+        if "at" not in {row[1] for row in self.db.execute("PRAGMA table_info(spool)")}:  # an older file
+            self.db.execute("ALTER TABLE spool ADD COLUMN at REAL NOT NULL DEFAULT 0")
+        self.page_size = self.db.execute("PRAGMA page_size").fetchone()[0]
+        self._free_dead_leases()
 
     def _free_dead_leases(self) -> None:
         """Free the leases of dead local processes, and adopt what they journaled: this process's flush() waits for
@@ -223,18 +240,30 @@ class SQLiteSpool:
         self.mine = {self.owner}
         for column in ("claimed_by", "owner"):
             for (owner,) in self.db.execute(f"SELECT DISTINCT {column} FROM spool WHERE {column} IS NOT NULL"):
-                owner_host, _, rest = owner.partition(":")
-                pid = rest.split(":")[0]
-                if owner_host == host and pid.isdigit() and _alive(int(pid)):
+                pid = _local_pid(owner, host)
+                if pid is not None and _alive(pid):
                     continue
                 if column == "claimed_by":
                     self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (owner,))
-                elif owner_host in (host, ""):
+                elif owner.partition(":")[0] in (host, ""):
                     self.mine.add(owner)
 
-    def _write(self, work: Callable[[], Any]) -> Any:
+    def _locked(self, work: Callable[[], Any], patience: float) -> Any:
+        """`work` under the process-wide lock, tried again (outside it) while another process holds the file's
+        write lock, for up to `patience` seconds."""
+        deadline = time.monotonic() + patience
+        while True:
+            with self.lock:
+                try:
+                    return work()
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) or time.monotonic() >= deadline:
+                        raise
+            time.sleep(self.STEP)
+
+    def _write(self, work: Callable[[], Any], patience: Optional[float] = None) -> Any:
         """One write transaction, rolled back when it fails (a full disk), so that the file stays usable."""
-        with self.lock:
+        def transaction() -> Any:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 result = work()
@@ -244,6 +273,7 @@ class SQLiteSpool:
                     self.db.execute("ROLLBACK")
                 raise
             return result
+        return self._locked(transaction, self.BUSY_TIMEOUT if patience is None else patience)
 
     def adopt(self, other: Path) -> int:
         """Move what another spool file holds (an older name of the same workspace) into this one; remove it."""
@@ -319,7 +349,7 @@ class SQLiteSpool:
             entries = _take((Entry(seq, text, size, owner != self.owner) for seq, text, size, owner in rows),
                             max_items, max_bytes)
             self.db.executemany("UPDATE spool SET claimed_by=?, lease_until=? WHERE seq=?",
-                                [(self.owner, now + self.LEASE, e.key) for e in entries])
+                                [(self.owner, now + self.limits.lease, e.key) for e in entries])
             return entries
         entries: List[Entry] = self._write(lease)
         return entries
@@ -402,7 +432,7 @@ def _alive(pid: int) -> bool:
 
 
 # Lua run inside Redis, so that many processes keep one byte count and one count per owner exactly.
-# KEYS: the stream, its byte count, its counts by owner; ARGV[1]: the consumer group.
+# KEYS: the stream, its byte count, its counts by owner, the record of puts; ARGV[1]: the consumer group.
 _REMOVE_LUA = """
 local function remove(ids)
   local freed, removed = 0, 0
@@ -430,16 +460,23 @@ end
 """
 # ARGV[2..]: the ids to remove (acknowledged, dead-lettered or dropped)
 _REMOVE_SCRIPT = _REMOVE_LUA + "return remove({unpack(ARGV, 2)})"
-# ARGV: group, max bytes, the newest id the age cap drops, the overflow policy, this owner, then the texts.
+# ARGV: group, max bytes, the newest id the age cap drops, the overflow policy, this owner, this put's token, how
+# many tokens of earlier puts to forget, those tokens, then the texts. The ids a put added are recorded under its
+# token (KEYS[4]) until a later put forgets them, so that a put whose answer was lost can be undone (_UNDO_SCRIPT).
 # Returns {stored, dropped}; like SQLite, drop_new refuses the whole write and drop_oldest drops from the head.
 _PUT_SCRIPT = _REMOVE_LUA + """
-local max_bytes, policy, owner, first = tonumber(ARGV[2]), ARGV[4], ARGV[5], 6
+local max_bytes, policy, owner, token = tonumber(ARGV[2]), ARGV[4], ARGV[5], ARGV[6]
+local first = 8 + tonumber(ARGV[7])
+for i = 8, first - 1 do redis.call('HDEL', KEYS[4], ARGV[i]) end
+if redis.call('HEXISTS', KEYS[4], token) == 1 then return {0, 0} end
 local dropped = remove(ids_of(redis.call('XRANGE', KEYS[1], '-', ARGV[3], 'COUNT', 1000)))
 local incoming = 0
 for i = first, #ARGV do incoming = incoming + #ARGV[i] + 64 end
 local used = tonumber(redis.call('GET', KEYS[2]) or '0')
 if policy == 'drop_new' and used + incoming > max_bytes then return {0, dropped} end
-for i = first, #ARGV do redis.call('XADD', KEYS[1], '*', 'op', ARGV[i], 'owner', owner) end
+local added = {}
+for i = first, #ARGV do added[#added + 1] = redis.call('XADD', KEYS[1], '*', 'op', ARGV[i], 'owner', owner) end
+redis.call('HSET', KEYS[4], token, table.concat(added, ' '))
 redis.call('INCRBY', KEYS[2], incoming)
 redis.call('HINCRBY', KEYS[3], owner, #ARGV - first + 1)
 used = used + incoming
@@ -457,44 +494,123 @@ while policy == 'drop_oldest' and used > max_bytes do
 end
 return {#ARGV - first + 1, dropped}
 """
+# ARGV[2]: the token of a put whose answer was lost. Removes what it added, or, if it has not run yet (its command
+# still on its way), marks the token so that it never adds anything. Returns how many entries it removed.
+_UNDO_SCRIPT = _REMOVE_LUA + """
+local added = redis.call('HGET', KEYS[4], ARGV[2])
+redis.call('HSET', KEYS[4], ARGV[2], '-')
+local ids = {}
+for id in string.gmatch(added or '', '[^ ]+') do if id ~= '-' then ids[#ids + 1] = id end end
+return remove(ids)
+"""
+HANDOVER = "flake8-cio:handover"  # holds the entries a closing or dead consumer left, idle past the lease
+SOCKET_TIMEOUT = 2.0  # a spool call that takes longer is a stalled Redis (a URL's socket_timeout= wins)
+
+
+def require_redis() -> Any:
+    """redis-py, or an ImportError that says how to install it."""
+    try:
+        import redis
+    except ImportError:
+        raise ImportError("spool=redis://... needs redis-py: pip install 'flake8-cio[redis]'") from None
+    return redis
 
 
 class RedisSpool:
     """A Redis stream with a consumer group: shared by many processes and hosts, at-least-once. A claim reads this
     consumer's own pending entries first (skipping those released with a delay), then entries idle past the lease
-    from dead consumers (XAUTOCLAIM), then new ones; ack is XACK + XDEL. Capped like the SQLite spool, by size
-    (bytes of JSON + 64 per entry, kept in `<key>:bytes`) and by age (stream ids are times), with the same overflow
-    policies; what each process journaled and is not settled is counted in `<key>:owners`, so flush() waits for
-    this process's events only. Dead letters are trimmed by age and count."""
+    (XAUTOCLAIM), then new ones; ack is XACK + XDEL. Capped like the SQLite spool, by size (bytes of JSON + 64 per
+    entry, kept in `<key>:bytes`) and by age (stream ids are times), with the same overflow policies; what each
+    process journaled and is not settled is counted in `<key>:owners`, so flush() waits for this process's events
+    only. Dead letters are trimmed by age and count. Like SQLite's leases, what a consumer holds goes to the others
+    at once when it closes or when it was a process of this host that died (the hand-over consumer, idle past the
+    lease); a put that raised may have run all the same: `reconnect()` undoes it (its caller kept the events)."""
 
     durable = True
-    LEASE_MS = 120_000
     DEAD_MAX_COUNT = 10_000
 
     def __init__(self, url: str, key: str, limits: Optional[Limits] = None):
-        import redis  # the optional extra: pip install flake8-cio[redis]
-
+        self.module = require_redis()
         self.limits = limits or Limits()
-        self.redis: Any = redis.Redis.from_url(url)  # redis-py's reply types depend on its options
+        self.redis: Any = self.module.Redis.from_url(url, socket_timeout=SOCKET_TIMEOUT,
+                                                     socket_connect_timeout=SOCKET_TIMEOUT)
         self.key, self.dead_key, self.group = key, key + ":dead", "flake8-cio"
-        self.counts = [key, key + ":bytes", key + ":owners"]
+        self.counts = [key, key + ":bytes", key + ":owners", key + ":puts"]
         self.consumer = owner_id()
         self.held: Dict[Any, float] = {}  # entry id -> monotonic time before which it is not claimed again
         self.inflight: Set[Any] = set()  # claimed and not yet settled: pending, but not to be read again
+        self.lock = threading.Lock()  # guards the two lists of put tokens below
+        self.doubtful: List[str] = []  # puts that raised: they may have run
+        self.recorded: List[str] = []  # puts that ran: the next put forgets their record
         self._put = self.redis.register_script(_PUT_SCRIPT)
         self._remove = self.redis.register_script(_REMOVE_SCRIPT)
+        self._undo = self.redis.register_script(_UNDO_SCRIPT)
+        self._join()
+
+    @property
+    def lease_ms(self) -> int:
+        return int(self.limits.lease * 1000)
+
+    def _join(self) -> None:
+        """Create the group (a new stream, or a Redis restarted without it) and take over what consumers of this
+        host that died left pending."""
         try:
             self.redis.xgroup_create(self.key, self.group, id="0", mkstream=True)
-        except redis.ResponseError as error:
+        except self.module.ResponseError as error:
             if "BUSYGROUP" not in str(error):
                 raise
+        host = socket.gethostname()
+        for consumer in self.redis.xinfo_consumers(self.key, self.group):
+            name = consumer["name"]
+            name = name.decode() if isinstance(name, bytes) else str(name)
+            pid = _local_pid(name, host)
+            if pid is not None and not _alive(pid):
+                self._hand_over(name)
+
+    def _hand_over(self, consumer: str) -> None:
+        """Move a consumer's pending entries to HANDOVER, idle past the lease so that any process's next claim
+        takes them (XAUTOCLAIM), and remove the consumer from the group."""
+        start = "-"
+        while True:
+            pending = self.redis.xpending_range(self.key, self.group, start, "+", 1000, consumername=consumer)
+            if not pending:
+                break
+            ids = [p["message_id"] for p in pending]
+            self.redis.xclaim(self.key, self.group, HANDOVER, 0, ids, idle=self.lease_ms, justid=True)
+            start = "(" + ids[-1].decode()
+        self.redis.xgroup_delconsumer(self.key, self.group, consumer)
+
+    def reconnect(self) -> None:
+        """After a failure: undo the puts whose answer was lost (their events were kept elsewhere) and join the
+        group again."""
+        with self.lock:
+            doubtful = list(self.doubtful)
+        for token in doubtful:
+            self._undo(keys=self.counts, args=[self.group, token])
+            with self.lock:
+                self.doubtful.remove(token)
+        self._join()
+        self.inflight.clear()  # what was in flight when it failed is settled by the caller, or read again
+        self.held.clear()
 
     def put(self, texts: Sequence[str]) -> int:
         if not texts:
             return 0
         newest_expired = max(0, int((time.time() - self.limits.max_age) * 1000))  # 0: none (ids start at 0-1)
-        stored, dropped = self._put(keys=self.counts, args=[
-            self.group, self.limits.max_bytes, newest_expired, self.limits.overflow, self.consumer, *texts])
+        token = os.urandom(8).hex()
+        with self.lock:
+            forget, self.recorded = self.recorded, []
+        try:
+            stored, dropped = self._put(keys=self.counts, args=[
+                self.group, self.limits.max_bytes, newest_expired, self.limits.overflow, self.consumer, token,
+                len(forget), *forget, *texts])
+        except Exception:
+            with self.lock:
+                self.recorded.extend(forget)
+                self.doubtful.append(token)
+            raise
+        with self.lock:
+            self.recorded.append(token)
         if dropped:
             self.limits.on_overflow(int(dropped))
         return int(stored)
@@ -506,7 +622,7 @@ class RedisSpool:
         pending = self.redis.xreadgroup(self.group, self.consumer, {self.key: "0"}, count=max_items + len(skip))
         messages = [m for m in (pending[0][1] if pending else []) if m[0] not in skip][:max_items]
         if len(messages) < max_items:
-            _, stolen, *_ = self.redis.xautoclaim(self.key, self.group, self.consumer, self.LEASE_MS, "0-0",
+            _, stolen, *_ = self.redis.xautoclaim(self.key, self.group, self.consumer, self.lease_ms, "0-0",
                                                   count=max_items - len(messages))
             messages.extend(stolen)
         if len(messages) < max_items:
@@ -561,4 +677,257 @@ class RedisSpool:
         return int(self.redis.get(self.counts[1]) or 0) / self.limits.max_bytes
 
     def close(self) -> None:
-        self.redis.close()
+        """Hand this consumer's entries over (another process takes them at once, as SQLite frees its leases),
+        forget the record of its puts, disconnect."""
+        try:
+            self._hand_over(self.consumer)
+            with self.lock:
+                if self.recorded:
+                    self.redis.hdel(self.counts[3], *self.recorded)
+        finally:
+            self.redis.close()
+
+
+MEMORY = "memory"  # an entry kept in memory has the key (MEMORY, its key in the memory spool)
+
+
+def _split(keys: Iterable[Any]) -> Tuple[List[Any], List[Any]]:
+    """(keys of entries kept in memory, untagged; keys of the store's entries)."""
+    kept, stored = [], []
+    for key in keys:
+        if isinstance(key, tuple):
+            kept.append(key[1])
+        else:
+            stored.append(key)
+    return kept, stored
+
+
+class FallbackSpool:
+    """The client's spool: a durable store (none with spool="none") with a bounded memory spool behind it, so that
+    a failing store neither fails a caller nor loses what it was given. While the store fails, events are kept and
+    delivered from memory; every `retry_every` seconds `maintain()` reconnects it, removes what was delivered
+    meanwhile, moves what memory holds into it and switches back. Each entry settles where it came from (the keys
+    of memory's are tagged). Depth, fill and pending are read by `maintain()` (the journal thread, at most every
+    STATS_EVERY seconds) and served from there, so health checks never wait on a stalled store. After `close()` a
+    send still in flight settles nothing: its entries stay in the store and are sent again at the next start."""
+
+    STATS_EVERY = 0.25
+    MOVE_CHUNK = 500
+
+    def __init__(self, open_store: Optional[Callable[[], Store]], retry_every: float, label: str,
+                 on_overflow: Callable[[int], None]):
+        self.open_store, self.retry_every, self.label = open_store, retry_every, label
+        self.on_overflow = on_overflow
+        self.durable = open_store is not None
+        self.memory = MemorySpool()
+        self.store: Optional[Store] = None
+        self.lock = threading.Lock()  # guards the failure state and `unsettled`
+        self.maintaining = threading.Lock()  # one maintain() at a time (the journal thread's, or close()'s)
+        self.error: Optional[str] = None
+        self.memory_since: Optional[float] = None  # wall clock: since when a failed store left memory only
+        self.retry_at = 0.0
+        self.unsettled: List[Any] = []  # the store's entries delivered (or dead) while it failed: removed on recovery
+        self.closed = False
+        self.stats: Tuple[int, float, int] = (0, 0.0, 0)  # the store's depth, fill, and this process's pending
+        self.stats_at = time.monotonic()
+        if open_store is not None:
+            try:
+                self.store = open_store()
+            except Exception as error:
+                self._failed(error)
+            self.refresh()
+
+    @property
+    def kind(self) -> str:
+        return type(self.store).__name__ if self.store is not None and self.memory_since is None else "MemorySpool"
+
+    def _usable(self) -> Optional[Store]:
+        return self.store if self.memory_since is None and not self.closed else None
+
+    def _failed(self, error: Exception) -> None:
+        """Memory only until a retry works; logged at ERROR when it starts (after close(), a write still waiting
+        then was already reported)."""
+        if self.closed:
+            log.debug("flake8-cio runtime: %s after close: %r", self.label, error)
+            return
+        with self.lock:
+            first = self.memory_since is None
+            if first:
+                self.memory_since = time.time()
+            self.retry_at = time.monotonic() + self.retry_every
+            since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.memory_since))
+            self.error = (f"{self.label} failed ({type(error).__name__}: {error}); events kept in memory only "
+                          f"since {since}, retrying every {self.retry_every:g}s")
+        log.log(logging.ERROR if first else logging.DEBUG, "flake8-cio runtime: %s", self.error)
+
+    def _refused(self, count: int) -> None:
+        if count:
+            self.on_overflow(count)
+            log.error("flake8-cio runtime: spool full, %d new events dropped", count)
+
+    def put(self, texts: Sequence[str]) -> int:
+        """How many were kept (in the store, or in memory while it fails); the others are counted as overflowed."""
+        stored = None
+        store = self._usable()
+        if store is not None:
+            try:
+                stored = store.put(texts)
+            except Exception as error:
+                self._failed(error)
+        if stored is None:
+            stored = self.memory.put(texts)
+        self._refused(len(texts) - stored)
+        return stored
+
+    def claim(self, max_items: int, max_bytes: int) -> List[Entry]:
+        store = self._usable()
+        if store is not None:
+            try:
+                return store.claim(max_items, max_bytes)
+            except Exception as error:
+                self._failed(error)
+        return [Entry((MEMORY, e.key), e.text, e.size) for e in self.memory.claim(max_items, max_bytes)]
+
+    def ack(self, keys: Iterable[Any]) -> None:
+        kept, stored = _split(keys)
+        self.memory.ack(kept)
+        self._settle(stored, lambda store: store.ack(stored))
+
+    def dead(self, entries: Sequence[Entry], reason: str) -> None:
+        kept, stored = _split(e.key for e in entries)
+        self.memory.ack(kept)
+        theirs = [e for e in entries if not isinstance(e.key, tuple)]
+        self._settle(stored, lambda store: store.dead(theirs, reason))
+
+    def release(self, keys: Iterable[Any], delay: float = 0.0) -> None:
+        """While the store fails, its entries are left as they are: a lease runs out by itself, and a reconnected
+        Redis consumer reads its pending entries again."""
+        kept, stored = _split(keys)
+        self.memory.release(kept, delay)
+        store = self._usable()
+        if stored and store is not None:
+            try:
+                store.release(stored, delay)
+            except Exception as error:
+                self._failed(error)
+
+    def _settle(self, keys: List[Any], work: Callable[[Store], None]) -> None:
+        """Remove delivered or dead entries from the store; while it fails, remember them for the recovery (sent
+        again, they would be duplicates; a dead one then leaves no dead letter)."""
+        if not keys:
+            return
+        if self.closed:
+            log.info("flake8-cio runtime: a send in flight at close() ended after it: its %d events stay in the "
+                     "spool and are sent again (with the same ids) at the next start", len(keys))
+            return
+        store = self._usable()
+        if store is not None:
+            try:
+                work(store)
+                return
+            except Exception as error:
+                self._failed(error)
+        with self.lock:
+            self.unsettled.extend(keys)
+
+    def maintain(self, now: bool = False) -> None:
+        """The journal thread's turn, every tick: retry a failed store when due (`now`: at once, as close() does),
+        move what memory holds into a working one, refresh the figures health() serves."""
+        if self.closed or not self.durable or not self.maintaining.acquire(blocking=False):
+            return
+        try:
+            if self.memory_since is not None and (now or time.monotonic() >= self.retry_at):
+                self._recover()
+            elif self.memory_since is None and self.memory.depth():
+                try:
+                    self._move()
+                except Exception as error:
+                    self._failed(error)
+            if now or time.monotonic() - self.stats_at >= self.STATS_EVERY:
+                self.refresh()
+        finally:
+            self.maintaining.release()
+
+    def _recover(self) -> None:
+        assert self.open_store is not None
+        try:
+            if self.store is None:
+                self.store = self.open_store()
+            else:
+                self.store.reconnect()
+            with self.lock:
+                settled, self.unsettled = self.unsettled, []
+            try:
+                if settled:
+                    self.store.ack(settled)
+            except BaseException:
+                with self.lock:
+                    self.unsettled[:0] = settled
+                raise
+            moved = self._move()
+        except Exception as error:
+            self._failed(error)
+            return
+        with self.lock:
+            since, self.memory_since, self.error = self.memory_since or time.time(), None, None
+        log.warning("flake8-cio runtime: %s works again after %.0fs in memory only; %d events moved into it",
+                    self.label, time.time() - since, moved)
+
+    def _move(self) -> int:
+        """Move what memory holds (and is not in flight) into the store, oldest first."""
+        assert self.store is not None
+        moved = 0
+        while True:
+            entries = self.memory.claim(self.MOVE_CHUNK, 1 << 62)
+            if not entries:
+                return moved
+            keys = [e.key for e in entries]
+            try:
+                stored = self.store.put([e.text for e in entries])
+            except BaseException:
+                self.memory.release(keys)
+                raise
+            self.memory.ack(keys)
+            self._refused(len(entries) - stored)
+            moved += stored
+
+    def refresh(self) -> None:
+        """Read the store's depth, fill and this process's pending for health(); a failing store keeps the last."""
+        self.stats_at = time.monotonic()
+        store = self._usable()
+        if store is not None:
+            try:
+                self.stats = (store.depth(), store.fill(), store.pending())
+            except Exception as error:
+                self._failed(error)
+
+    def depth(self) -> int:
+        return self.memory.depth() + self.stats[0]
+
+    def fill(self) -> float:
+        return self.stats[1] if self.durable else self.memory.fill()
+
+    def stats_age(self) -> float:
+        return time.monotonic() - self.stats_at if self.durable else 0.0
+
+    def pending(self) -> int:
+        """This process's unsettled events: memory's, and the store's read now (the last figure while it fails)."""
+        store = self._usable()
+        if store is not None:
+            try:
+                self.stats = (self.stats[0], self.stats[1], store.pending())
+            except Exception as error:
+                self._failed(error)
+        return self.memory.pending() + self.stats[2]
+
+    def close(self) -> None:
+        """The store hands what this process holds over to the next one; a send in flight settles nothing after."""
+        if self.closed:
+            return
+        self.refresh()
+        self.closed = True
+        if self.store is not None:
+            try:
+                self.store.close()
+            except Exception as error:
+                log.debug("flake8-cio runtime: closing %s: %r", self.label, error)

@@ -1,6 +1,8 @@
 """Real parts for the runtime tests: the fake Customer.io on loopback and a real redis-server on a free port."""
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -39,14 +41,12 @@ def make_client(tmp_path, fake_customerio):  # noqa: F811
         client.close(0.5)
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    """A real redis-server (Debian's package, installed by scripts/test.sh) on a free loopback port."""
+def start_redis(directory):
+    """A real redis-server (Debian's package, installed by scripts/test.sh) on a free loopback port: (url, process)."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed: run the tests through scripts/test.sh")
     port = free_port()
-    directory = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory), "--save", "",
          "--appendonly", "yes", "--appendfsync", "always"],
@@ -59,7 +59,23 @@ def redis_url(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
+    return f"redis://127.0.0.1:{port}/0", process
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    url, process = start_redis(tmp_path_factory.mktemp("redis"))
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own, to stall (SIGSTOP) or stop: (url, process)."""
+    url, process = start_redis(tmp_path)
+    yield url, process
+    os.kill(process.pid, signal.SIGCONT)
     process.terminate()
     process.wait(10)
 

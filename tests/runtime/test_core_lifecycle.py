@@ -1,7 +1,11 @@
 """close(timeout) keeps probing and delivering until its timeout; flush() after close(); no personal data in the
 logs at INFO and above."""
 import logging
+import subprocess
+import sys
+import textwrap
 import threading
+import time
 
 import pytest
 
@@ -87,3 +91,49 @@ def test_a_client_idled_while_a_send_hangs_and_woken_again_loses_and_repeats_not
     counts = tally(server.accepted, sent)
     assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
     client.close(1)
+
+
+@pytest.mark.parametrize("timeout, bound", [(0, 0.4), (1, 1.4)])
+def test_close_keeps_to_its_timeout_while_a_send_hangs(loopback, tmp_path, timeout, bound):
+    """One deadline for the whole close (it stopped the worker with 0.5 s more after the wait: 0.5 s for close(0),
+    1.5 s for close(1)); with a secondary, the two deliver at once within that deadline (2-3 s before)."""
+    server = loopback(lambda path, body: None)  # every request hangs
+    secondary = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=str(tmp_path / "2.sqlite3"),
+                              **{**FAST, "timeout": 30})
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=str(tmp_path / "1.sqlite3"),
+                           secondary=secondary, **{**FAST, "timeout": 30})
+    client.track("u1", "clicked")
+    assert wait_for(lambda: server.hanging == 2)  # both sends are in flight
+    start = time.monotonic()
+    assert client.close(timeout) is False
+    assert time.monotonic() - start < bound and secondary._closed
+
+
+def test_interpreter_exit_closes_every_client_at_once(loopback, tmp_path):
+    """Three tenants whose sends hang, shutdown_timeout=2: exit takes about 2 s, not 3 x 2 s (8.2 s before)."""
+    server = loopback(lambda path, body: None)
+    script = textwrap.dedent("""
+        import sys
+        from flake8_cio.runtime import get_client
+        for i in range(3):
+            get_client(f"site{i}", "key", track_url=sys.argv[1], spool=f"{sys.argv[2]}/{i}.sqlite3",
+                       shutdown_timeout=2, timeout=30).track("u1", "clicked")
+        sys.stdin.read()  # until the test has seen the three sends hang
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script, server.url, str(tmp_path)], stdin=subprocess.PIPE)
+    assert wait_for(lambda: server.hanging == 3, timeout=20)
+    start = time.monotonic()
+    process.stdin.close()
+    assert process.wait(30) == 0
+    assert 1.5 < time.monotonic() - start < 3.5
+
+
+def test_last_error_clears_once_delivery_succeeds_again(loopback, make_client):
+    answers = {"status": 503}
+    server = loopback(lambda path, body: (answers["status"], {"Retry-After": "0"}, b""))
+    client = make_client(url=server.url)
+    client.track("u1", "clicked", {"i": 1})
+    assert wait_for(lambda: client.health()["last_error"] == "HTTP 503")
+    answers["status"] = 200
+    assert wait_for(lambda: client.health()["counters"]["sent"] == 1)
+    assert client.health()["last_error"] is None  # it said HTTP 503 for as long as the process lived

@@ -1,9 +1,10 @@
 """The runtime client against a real HTTP server on 127.0.0.1: delivery, batching, faults."""
+import re
 import time
 
 import pytest
 
-from flake8_cio.runtime import RuntimeClient
+from flake8_cio.runtime import RuntimeClient, get_app_client
 
 from .conftest import wait_for
 
@@ -84,13 +85,41 @@ def test_bad_options_and_missing_credentials_are_clear_errors(monkeypatch):
     monkeypatch.delenv("CUSTOMERIO_SITE_ID", raising=False)
     with pytest.raises(ValueError, match="set CUSTOMERIO_SITE_ID"):
         RuntimeClient(None, "key")
-    with pytest.raises(ValueError, match="batch_size='many' is not a valid int"):
+    with pytest.raises(ValueError, match="batch_size='many' is not a valid whole number"):
         RuntimeClient("s", "k", batch_size="many", spool="none")
     with pytest.raises(ValueError, match="unknown runtime option"):
         RuntimeClient("s", "k", colour="red", spool="none")
     monkeypatch.setenv("CUSTOMERIO_RATE_LIMIT", "-1")
     with pytest.raises(ValueError, match="CUSTOMERIO_RATE_LIMIT='-1' must be greater than 0"):
         RuntimeClient("s", "k", spool="none")
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"flush_interval": float("nan")}, "flush_interval=nan is not a valid finite number"),  # a worker spinning
+    ({"timeout": float("nan")}, "timeout=nan is not a valid finite number"),  # every send failing, health 200
+    ({"timeout": float("inf")}, "timeout=inf is not a valid finite number"),
+    ({"rate_limit": float("inf")}, "rate_limit=inf is not a valid finite number"),
+    ({"batch_size": 2.7}, "batch_size=2.7 is not a valid whole number"),  # it was truncated to 2
+    ({"batch_size": True}, "batch_size=True is not a valid whole number"),
+    ({"max_queue": "10.5"}, "max_queue='10.5' is not a valid whole number"),
+])
+def test_numeric_options_are_finite_and_whole_where_counted(options, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        RuntimeClient("s", "k", spool="none", **options)
+
+
+def test_options_from_the_environment_and_objects_are_checked_at_construction(monkeypatch):
+    assert RuntimeClient("s", "k", spool="none", batch_size=2.0).options["batch_size"] == 2
+    monkeypatch.setenv("CUSTOMERIO_FLUSH_INTERVAL", "nan")
+    with pytest.raises(ValueError, match="CUSTOMERIO_FLUSH_INTERVAL='nan' is not a valid finite number"):
+        RuntimeClient("s", "k", spool="none")
+    monkeypatch.delenv("CUSTOMERIO_FLUSH_INTERVAL")
+    with pytest.raises(TypeError, match="secondary must be a RuntimeClient"):
+        RuntimeClient("s", "k", spool="none", secondary="not a client")
+    with pytest.raises(TypeError, match="on_error must be callable"):
+        RuntimeClient("s", "k", spool="none", on_error=5)
+    with pytest.raises(TypeError, match="extra_headers"):  # was "unhashable type: 'dict'", from the cache key
+        get_app_client("k", extra_headers={"a": 1})
 
 
 def test_over_limit_data_is_rejected_counted_and_never_sent(make_client, fake_customerio):
@@ -202,7 +231,7 @@ def test_flush_never_hangs_when_the_api_is_down(make_client):
 
 def test_queue_full_without_spool_is_bounded_and_counted(make_client):
     client = make_client(url="http://127.0.0.1:9", spool="none", max_queue=10)
-    client._spool.limit = 50
+    client._spool.memory.limit = 50
     for i in range(200):
         client.track(f"u{i}", "clicked")
     assert wait_for(lambda: client.health()["counters"]["overflowed"] >= 150)

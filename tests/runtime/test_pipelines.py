@@ -173,7 +173,7 @@ def test_acceptance_time_survives_an_outage(make_pipelines):
         assert sorted(m["event"] for m in messages) == ["User Deleted", "clicked"]
         arrived = server.requests[0][0]
         assert all(int(accepted) <= seconds(m["timestamp"]) < arrived - 1 for m in messages)
-        assert len(messages) == 2 and client.health()["spool_depth"] == 0
+        assert len(messages) == 2 and wait_for(lambda: client.health()["spool_depth"] == 0)
     finally:
         server.stop()
 

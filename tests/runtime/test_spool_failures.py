@@ -1,0 +1,219 @@
+"""A durable spool that fails (a Redis stall or outage, an SQLite file another process keeps locked) is a detour,
+not a loss: events go on in memory, health() answers at once and says so, and the spool is retried and gets back
+what memory held. Counted exactly: nothing lost, nothing sent twice."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import redis
+
+from flake8_cio.runtime import RuntimeClient
+from flake8_cio.runtime.spool import SQLiteSpool
+from flake8_cio.runtime.testing import API_KEY, SITE_ID
+
+from .conftest import FAST, free_port, tally, wait_for
+
+pytestmark = pytest.mark.timeout(120)
+
+LOCKER = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.read()  # until the test closes our stdin
+"""
+
+
+@pytest.fixture(autouse=True)
+def many_active_clients(monkeypatch):
+    # clients other tests left open must not make these idle (and close their spool) in the middle of a test
+    monkeypatch.setattr("flake8_cio.runtime.client.MAX_ACTIVE_CLIENTS", 10**6)
+
+
+def client_on(url, spool, **options):
+    return RuntimeClient(SITE_ID, API_KEY, track_url=url, spool=spool, **{**FAST, "breaker_cooldown": 1.0, **options})
+
+
+def track(client, indexes):
+    for i in indexes:
+        client.track(f"u{i}", "clicked", {"i": i})
+
+
+def timed(call):
+    start = time.monotonic()
+    result = call()
+    return result, time.monotonic() - start
+
+
+def lock_sqlite(path):
+    locker = subprocess.Popen([sys.executable, "-c", LOCKER, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    assert locker.stdout.readline().strip() == "locked"
+    return locker
+
+
+def unlock(locker):
+    locker.stdin.close()
+    locker.wait(10)
+
+
+def stream_of(url):
+    db = redis.Redis.from_url(url)
+    (key,) = [k for k in db.keys("flake8-cio:spool:*") if k.count(b":") == 2]
+    return db, key
+
+
+@pytest.mark.parametrize("status", [200, 503])
+def test_a_redis_stall_is_ridden_out_in_memory_and_the_stream_gets_back_what_memory_held(loopback, own_redis,
+                                                                                        status):
+    """SIGSTOP the redis-server: the put in flight times out (and runs when Redis resumes: undone, as memory kept
+    its events); health() answers at once; events are delivered from memory (200) or kept there (503) and moved
+    into the stream once it answers again."""
+    url, redis_server = own_redis
+    answers = {"status": 200}
+    server = loopback(lambda path, body: (answers["status"], {}, b"{}"))
+    client = client_on(server.url, url)
+    sent = list(range(300))
+    track(client, sent[:100])
+    assert client.flush(10)
+    answers["status"] = status
+    os.kill(redis_server.pid, signal.SIGSTOP)
+    try:
+        track(client, sent[100:200])
+        assert wait_for(lambda: client.health()["spool"] == "MemorySpool", timeout=15)
+        health, seconds = timed(client.health)
+        assert seconds < 0.2 and "memory only since" in health["last_error"] and health["memory_only_since"]
+        if status == 200:
+            assert wait_for(lambda: tally(server.accepted, sent[100:200])["lost"] == 0)  # delivered from memory
+        time.sleep(1.5)  # a retry or two fail while Redis is stopped
+    finally:
+        os.kill(redis_server.pid, signal.SIGCONT)
+    assert wait_for(lambda: client.health()["spool"] == "RedisSpool", timeout=15)
+    db, key = stream_of(url)
+    assert db.xlen(key) == (100 if status == 503 else 0)  # what memory held, once: the stalled put was undone
+    answers["status"] = 200
+    track(client, sent[200:])
+    assert wait_for(lambda: client.flush(1), timeout=30)
+    counts = tally(server.accepted, sent)
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
+    assert client.health()["last_error"] is None and client.health()["memory_only_since"] is None
+    assert db.xlen(key) == 0 and int(db.get(key + b":bytes")) == 0 and db.hgetall(key + b":owners") == {}
+    client.close(1)
+
+
+@pytest.mark.parametrize("status", [200, 503])
+def test_an_sqlite_file_locked_by_another_process_is_ridden_out_in_memory(loopback, tmp_path, monkeypatch, status):
+    """Another process holds the write lock longer than a write waits (BUSY_TIMEOUT, 30 s; 1 s here): memory, at
+    once-answering health() and flush(), then back into the file when the lock is gone."""
+    monkeypatch.setattr(SQLiteSpool, "BUSY_TIMEOUT", 1.0)
+    answers = {"status": 200}
+    server = loopback(lambda path, body: (answers["status"], {}, b"{}"))
+    path = str(tmp_path / "s.sqlite3")
+    client = client_on(server.url, path)
+    sent = list(range(300))
+    track(client, sent[:100])
+    assert client.flush(10)
+    answers["status"] = status
+    locker = lock_sqlite(path)
+    try:
+        track(client, sent[100:200])
+        assert wait_for(lambda: client.health()["spool"] == "MemorySpool")
+        health, seconds = timed(client.health)
+        assert seconds < 0.2 and "memory only since" in health["last_error"]
+        if status == 200:
+            assert wait_for(lambda: tally(server.accepted, sent[100:200])["lost"] == 0)  # delivered from memory
+            assert timed(lambda: client.flush(1))[1] < 1.5
+        time.sleep(1.5)  # a retry or two fail while the lock is held
+        assert client.health()["spool"] == "MemorySpool"
+    finally:
+        unlock(locker)
+    assert wait_for(lambda: client.health()["spool"] == "SQLiteSpool", timeout=15)
+    answers["status"] = 200
+    track(client, sent[200:])
+    assert wait_for(lambda: client.flush(1), timeout=30)
+    counts = tally(server.accepted, sent)
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
+    assert client.health()["last_error"] is None
+    client.close(1)
+
+
+def test_health_never_waits_for_a_write_blocked_on_a_foreign_lock(loopback, tmp_path):
+    """The journal thread waits (up to 30 s) for another process's write lock; health() and flush() do not wait
+    for it (they took 19 s behind SQLite's busy wait, inside the process-wide lock)."""
+    server = loopback()
+    path = str(tmp_path / "s.sqlite3")
+    client = client_on(server.url, path)
+    track(client, range(10))
+    assert client.flush(10)
+    locker = lock_sqlite(path)
+    try:
+        track(client, range(10, 20))
+        time.sleep(0.5)  # the journal thread is now waiting for the lock
+        health, seconds = timed(client.health)
+        assert seconds < 0.2 and health["spool"] == "SQLiteSpool"
+        assert timed(lambda: client.flush(1))[1] < 1.5
+    finally:
+        unlock(locker)
+    assert client.flush(20) and tally(server.accepted, range(20))["lost"] == 0
+    client.close(1)
+
+
+def test_durable_sync_track_waits_for_a_foreign_lock_then_keeps_the_event_in_memory(loopback, tmp_path, monkeypatch):
+    """durable="sync" means on disk before track() returns: behind another process's write lock it waits (up to
+    BUSY_TIMEOUT), then keeps the event in memory; it raises nothing and loses nothing."""
+    monkeypatch.setattr(SQLiteSpool, "BUSY_TIMEOUT", 1.0)
+    server = loopback()
+    path = str(tmp_path / "s.sqlite3")
+    client = client_on(server.url, path, durable="sync", breaker_cooldown=30.0)
+    track(client, [0])
+    assert client.flush(10)
+    locker = lock_sqlite(path)
+    try:
+        _, seconds = timed(lambda: track(client, [1]))
+        assert 0.9 < seconds < 3
+        _, seconds = timed(lambda: track(client, [2]))
+        assert seconds < 0.1  # memory only now: no more waiting
+        assert client.flush(5)
+    finally:
+        unlock(locker)
+    counts = tally(server.accepted, range(3))
+    assert (counts["lost"], counts["duplicated"]) == (0, 0)
+    client.close(1)
+
+
+def test_an_unreachable_redis_at_start_degrades_to_memory_then_joins_when_it_comes(loopback, tmp_path):
+    """Redis down when the client is made: no exception (it raised ConnectionError at every get_client()), memory
+    with a loud last_error, and the stream once Redis is up."""
+    server = loopback(lambda path, body: (503, {}, b""))
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    client = client_on(server.url, url)
+    health = client.health()
+    assert health["spool"] == "MemorySpool" and "Redis spool redis://127.0.0.1" in health["last_error"]
+    track(client, range(20))
+    assert wait_for(lambda: client.health()["spool_depth"] == 20)
+    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: client.health()["spool"] == "RedisSpool", timeout=15)
+        db, key = stream_of(url)
+        assert db.xlen(key) == 20
+        server.answer = lambda path, body: (200, {}, b"{}")
+        assert wait_for(lambda: client.flush(1), timeout=20)
+        counts = tally(server.accepted, range(20))
+        assert (counts["lost"], counts["duplicated"]) == (0, 0)
+        client.close(1)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_a_redis_spool_without_redis_py_is_a_clear_error(monkeypatch):
+    """A deployment error, not an outage: nothing to retry in this process, so it raises at once, saying what to
+    install (it was a bare ModuleNotFoundError)."""
+    monkeypatch.setitem(sys.modules, "redis", None)
+    with pytest.raises(ImportError, match=r"pip install 'flake8-cio\[redis\]'"):
+        RuntimeClient(SITE_ID, API_KEY, spool="redis://127.0.0.1:6379/0")
