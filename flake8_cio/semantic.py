@@ -481,14 +481,21 @@ class Model:
         wrapper's parameters. Their findings get no fix: the code to change is the caller's."""
         given = dict(zip(entry["params"], (a for a in site.node.args if not isinstance(a, ast.Starred))))
         given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
-        by_method: dict[tuple[str, str], dict[str, ast.expr]] = {}
+        rest = {k.arg: k.value for k in site.node.keywords if k.arg and k.arg not in entry["params"]}  # **kwargs
+        by_method: dict[tuple[str, str], tuple[dict, dict]] = {}
         for param, (kind, method, sdk_param) in self._confirmed_forwards(entry).items():
-            if param in given:
-                by_method.setdefault((kind, method), {})[sdk_param] = given[param]
-        for (kind, method), args in by_method.items():
-            for expr in args.values():
+            args, extra = by_method.setdefault((kind, method), ({}, {}))
+            if sdk_param == "**":
+                named = sdk.METHODS[kind][method].params
+                for key, value in rest.items():
+                    (args if key in named else extra)[key] = value
+            elif param in given:
+                args[sdk_param] = given[param]
+        for (kind, method), (args, extra) in by_method.items():
+            for expr in (*args.values(), *extra.values()):
                 self.unfixable.update(self.position(node) for node in ast.walk(expr) if hasattr(node, "lineno"))
-            yield CioCall(site, kind, method, None, args, {}, [])
+            if args or extra:
+                yield CioCall(site, kind, method, None, args, extra, [])
 
     def cio_call_at(self, site: Site) -> CioCall | None:
         return self._calls_by_site.get(site)

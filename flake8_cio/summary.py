@@ -136,7 +136,7 @@ def _function(model: Model, fn: Function) -> dict:
             continue
         if direct is None and model.blocks(call):
             direct = [f"{ast.unparse(call.node.func)}()", call.node.lineno, call.method]
-        for param, sdk_param in _forwarded(fn, call.args):
+        for param, sdk_param in _forwarded(fn, call):
             forwards.setdefault(param, [call.kind, call.method, sdk_param])
     return {"line": fn.node.lineno, "async": fn.is_async, "direct": direct, "calls": calls, "forwards": forwards,
             "params": params, "held": held, "maybe": maybe, "maybe_forwards": maybe_forwards,
@@ -151,14 +151,20 @@ def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list
         return
     maybe.append([ref, f"{ast.unparse(func)}()", site.node.lineno])
     call = model.bind_call(site, guessed_kind(func.attr), func.attr, None)
-    for param, sdk_param in _forwarded(fn, call.args if call else {}):
+    for param, sdk_param in _forwarded(fn, call) if call else ():
         maybe_forwards.setdefault(param, [ref, call.kind, call.method, sdk_param])
 
 
-def _forwarded(fn: Function, args: dict) -> list[tuple[str, str]]:
-    """(parameter, SDK parameter) for each of the function's own parameters passed on unchanged to an SDK call."""
-    return [(expr.id, sdk_param) for sdk_param, expr in args.items()
-            if isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings]
+def _forwarded(fn: Function, call) -> list[tuple[str, str]]:
+    """(parameter, SDK parameter) for each of the function's own parameters passed on unchanged to an SDK call;
+    ``(name, "**")`` when its ``**name`` goes on whole (``def identify(uid, **attrs): cio.identify(uid, **attrs)``)."""
+    own = [(expr.id, sdk_param) for sdk_param, expr in call.args.items()
+           if isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings]
+    kwargs = fn.node.args.kwarg.arg if fn.node.args.kwarg else None
+    if kwargs and any(k.arg is None and isinstance(k.value, ast.Name) and k.value.id == kwargs
+                      for k in call.site.node.keywords):
+        own.append((kwargs, "**"))
+    return own
 
 
 def _is_none(expr: ast.expr) -> bool:

@@ -178,11 +178,12 @@ def check(model: Model) -> Iterator:
     for target, value, scope in model.attribute_stores:
         if model.qualname(target) == f"{sdk.ANALYTICS_MODULE}.write_key":
             yield from _hard_coded(model, "write_key", value, scope)
-    for call in model.cio_calls:
+    for call in model.data_calls:  # a wrapper's **kwargs passed on to track() too, reported at its caller
         if call.method in ("track", "track_anonymous") and call.kind in (sdk.TRACK, sdk.RUNTIME) \
                 and call.extra and model.sdk_major >= 3:
             names = ", ".join(call.extra)
-            moved = [k.arg for k in call.node.keywords if k.arg in call.extra]
+            direct = call in model.cio_calls
+            moved = [k.arg for k in call.node.keywords if k.arg in call.extra] if direct else []
             # a pure 2.x call (id, name, keywords) means data={keywords}; with data, id or timestamp too it meant
             # other things on 2.x (all keywords were data) than its 3.x reading: the merge is a guess
             mixed = bool({"data", "id", "timestamp"} & set(call.args))

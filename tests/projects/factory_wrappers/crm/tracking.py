@@ -36,3 +36,11 @@ class Billing:
 
     def record(self, user_id):
         self.warehouse.identify(user_id, billed=True)
+
+
+def identify_with(user_id, **attributes):
+    cio.identify(user_id, **attributes)
+
+
+def track_with(user_id, name, **extra):
+    cio.track(user_id, name, **extra)

@@ -34,3 +34,12 @@ def quiet(user):
 def nightly(users):
     for user in users:
         track_event(user.id, "nightly_sync")  # expect: CIO601 "`track_event()` runs once per record in a loop"
+
+
+def nightly_profiles(user, plan):
+    from crm.tracking import identify_with, track_with
+
+    identify_with(user.id, plan=plan, renewed_at=1735689600000)  # expect: CIO101 "as `renewed_at`" -- attributes through **attributes
+    identify_with(user.id, plan=plan, renewed_at=1735689600)
+    track_with(user.id, "renewed", data={"plan": plan})
+    track_with(user.id, "renewed", plan=plan)  # expect: CIO404 "(plan)"
