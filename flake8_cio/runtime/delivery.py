@@ -222,9 +222,11 @@ class Worker:
         status = response.status
         if status == 207:
             errors = _batch_errors(response.data)
-            failed = {index for index in errors if 0 <= index < len(entries)}
-            self._delivered([e for i, e in enumerate(entries) if i not in failed])
-            self._dead([entries[i] for i in sorted(failed)], {entries[i].key: errors[i] for i in failed})
+            failed = sorted(index for index in errors if 0 <= index < len(entries))
+            self._delivered([e for i, e in enumerate(entries) if i not in errors])
+            self._dead([entries[i] for i in failed],
+                       {entries[i].key: f"{errors[i][0]} (batch index {i})" for i in failed},
+                       {entries[i].key: errors[i][1] for i in failed})
             return True
         if 200 <= status < 300:
             self._delivered(entries)
@@ -308,15 +310,23 @@ class Worker:
         self.breaker.success()
         self.last_error = None  # delivering again: whatever failed (a 503, or the configuration) is over
 
-    def _dead(self, entries: List[Entry], reasons: Dict[Any, str]) -> None:
+    def _dead(self, entries: List[Entry], reasons: Dict[Any, str], messages: Optional[Dict[Any, str]] = None) -> None:
+        """Dead-letter operations for good. `reasons` (status, or a 207's reason, field and batch index) are logged
+        at ERROR; `messages` (the API's words about an item, which may quote its values) at DEBUG only, and go with
+        the reasons to on_error and the dead letters."""
         if not entries:
             return
+        full = dict(reasons)
         for entry in entries:
             log.error("flake8-cio runtime: Customer.io rejected an operation for good (%s): %s",
                       reasons.get(entry.key), _describe(entry.op))
-        self.source.dead(entries, "; ".join(sorted(set(map(str, reasons.values())))))
+            message = (messages or {}).get(entry.key)
+            if message:
+                log.debug("flake8-cio runtime: Customer.io said of it: %s", message)
+                full[entry.key] = f"{reasons[entry.key]}: {message}"
+        self.source.dead(entries, "; ".join(sorted(set(map(str, full.values())))))
         self.counters.add("failed", len(entries))
-        self.client.report_error(reasons, [e.op for e in entries])
+        self.client.report_error(full, [e.op for e in entries])
 
     def _breaker_changed(self, previous: str, state: str) -> None:
         log.warning("flake8-cio runtime: circuit breaker %s -> %s", previous, state,
@@ -337,11 +347,12 @@ class Worker:
         self.transport.close()
 
 
-def _batch_errors(data: bytes) -> Dict[int, str]:
+def _batch_errors(data: bytes) -> Dict[int, Tuple[str, str]]:
+    """A 207's errors by batch index: (reason and field, message)."""
     try:
         errors = json.loads(data or b"{}").get("errors", [])
-        return {int(e["batch_index"]): f"{e.get('reason', '')} {e.get('field', '')} {e.get('message', '')}".strip()
-                for e in errors if "batch_index" in e}
+        return {int(e["batch_index"]): (f"{e.get('reason', '')} {e.get('field', '')}".strip() or "rejected",
+                                        str(e.get("message") or "")) for e in errors if "batch_index" in e}
     except (ValueError, TypeError, AttributeError, KeyError):
         return {}
 

@@ -128,6 +128,24 @@ def test_interpreter_exit_closes_every_client_at_once(loopback, tmp_path):
     assert 1.5 < time.monotonic() - start < 3.5
 
 
+def test_a_207_item_message_is_logged_at_debug_only(loopback, make_client, caplog):
+    """The API's message about a rejected item may repeat its value (an email): ERROR says reason, field and batch
+    index; the message goes to DEBUG and to on_error."""
+    body = b'{"errors":[{"batch_index":1,"reason":"invalid","field":"email","message":"alice@example.com is bad"}]}'
+    server = loopback(lambda path, body_: (207, {}, body))
+    reported = []
+    caplog.set_level(logging.DEBUG, logger="flake8_cio.runtime")
+    client = make_client(url=server.url, batch_size=2, on_error=lambda reasons, ops: reported.extend(reasons.values()))
+    client.track("u1", "signed_up", {"i": 0})
+    client.track("u2", "signed_up", {"i": 1, "email": "alice@example.com"})
+    assert client.flush(10) and client.health()["counters"]["failed"] == 1
+    loud = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert any("invalid email (batch index 1)" in m for m in loud) and not any("alice" in m for m in loud)
+    assert any("alice@example.com is bad" in r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG)
+    assert reported == ["invalid email (batch index 1): alice@example.com is bad"]
+
+
+
 def test_last_error_clears_once_delivery_succeeds_again(loopback, make_client):
     answers = {"status": 503}
     server = loopback(lambda path, body: (answers["status"], {"Retry-After": "0"}, b""))
