@@ -223,7 +223,7 @@ def _nan_to_none(value: Any, path: Tuple[int, ...]) -> Any:
 
 
 def _check_id(value: Any, what: str) -> str:
-    if value is None or value == "":
+    if value is None or not str(value).strip():  # the API refuses a blank identifier, later and alone
         raise ValueError(f"{what} cannot be blank")
     text = str(value)
     if len(text.encode()) > MAX_ID_BYTES:
@@ -243,22 +243,36 @@ def identifiers(customer_id: str, by_email: bool) -> Dict[str, str]:
 
 
 
+def _check_name(name: Any, what: str = "event name") -> str:
+    if name is None or not str(name).strip():
+        raise ValueError(f"{what} cannot be blank")
+    text = str(name)
+    if len(text.encode()) > MAX_EVENT_NAME_BYTES:
+        raise ValueError(f"{what} is over {MAX_EVENT_NAME_BYTES} bytes")
+    return text
+
+
 def _check_envelope(op: Any) -> None:
     """What a batch() operation must have for Customer.io to read it at all (tests/runtime keep this table equal
     to the contract-checking fake's): the rest of its shape is checked by the API, which rejects it alone."""
     if not isinstance(op, dict):
         raise TypeError("each operation in batch must be a dict")
-    actions = V2_ACTIONS.get(op.get("type"))  # type: ignore[arg-type]
+    kind, action = op.get("type"), op.get("action")
+    actions = V2_ACTIONS.get(kind) if isinstance(kind, str) else None
     if actions is None:
-        if op.get("type") == "delivery":  # documented to exist, its actions are not: passed through
+        if kind == "delivery":  # documented to exist, its actions are not: passed through
             return
-        raise ValueError(f"operation type {op.get('type')!r} is not one of person, object, delivery")
-    if op.get("action") not in actions:
-        raise ValueError(f"{op.get('action')!r} is not a {op['type']} action ({', '.join(sorted(actions))})")
-    if op["action"] != "merge" and not (isinstance(op.get("identifiers"), dict) and op["identifiers"]):
-        raise ValueError(f"a {op['type']} {op['action']} operation needs its identifiers")
-    if op["action"] in EVENT_ACTIONS and not str(op.get("name") or "").strip():
-        raise ValueError(f"a {op['action']} operation needs a name")
+        raise ValueError(f"operation type {kind!r} is not one of person, object, delivery")
+    if not isinstance(action, str) or action not in actions:
+        raise ValueError(f"{action!r} is not a {kind} action ({', '.join(sorted(actions))})")
+    if action != "merge":
+        ids = op.get("identifiers")
+        if not (isinstance(ids, dict) and ids):
+            raise ValueError(f"a {kind} {action} operation needs its identifiers")
+        for name, value in ids.items():
+            _check_id(value, f"identifier {name!r} of a {kind} {action} operation")
+    if action in EVENT_ACTIONS:
+        _check_name(op.get("name"), f"the name of a batch {action} operation")
 
 
 def fingerprint(text: str) -> str:
@@ -617,16 +631,20 @@ class RuntimeClient:
         """Track API v2 operations, queued like the others (each event gets an id and each event or identify
         its acceptance time unless it has them). All or nothing: every operation is checked before any is queued,
         so a caller who fixes a raised error and calls again sends nothing twice."""
-        operations = list(operations)  # a generator is read once, by the checks
-        if not operations:
-            raise ValueError("operations cannot be blank in batch")
-        for op in operations:
+        checked = []
+        for op in operations:  # a generator is read once, by the checks
             _check_envelope(op)
+            op = dict(op)
             if op.get("id") is not None:
                 self._check_ulid(op["id"])
+            if op.get("timestamp") is not None:
+                op["timestamp"] = self._seconds(op["timestamp"], "timestamp in batch")
             encode(op)
-        for op in operations:
-            self._accept(dict(op), event_id=op.get("id"))
+            checked.append(op)
+        if not checked:
+            raise ValueError("operations cannot be blank in batch")
+        for op in checked:
+            self._accept(op, event_id=op.get("id"))
 
     # -- helpers ---------------------------------------------------------------------------------------------------
     def _identifiers(self, customer_id: str) -> Dict[str, str]:
@@ -645,11 +663,7 @@ class RuntimeClient:
 
     def _event(self, ids: Dict[str, str], action: str, name: Any, data: Any, event_id: Any,
                timestamp: Any) -> Dict[str, Any]:
-        if name is None or not str(name).strip():
-            raise ValueError("event name cannot be blank")
-        name = str(name)
-        if len(name.encode()) > MAX_EVENT_NAME_BYTES:
-            raise ValueError(f"event name is over {MAX_EVENT_NAME_BYTES} bytes")
+        name = _check_name(name)
         if data is not None and not isinstance(data, dict):
             raise TypeError(f"event data must be a dict, not {type(data).__name__}")
         self._name_guard(name, action)
@@ -687,14 +701,20 @@ class RuntimeClient:
         self._warn_once(key, template, name=name)
         return False
 
-    def _seconds(self, value: Any, what: str) -> Any:
+    def _seconds(self, value: Any, what: str) -> int:
+        """Unix seconds from a number or a datetime (milliseconds and finer converted, with a warning once);
+        anything else is refused here, at the call, naming the argument."""
+        if isinstance(value, bool) or not isinstance(value, (int, float, date)):
+            raise TypeError(f"{what} must be Unix seconds or a datetime, not {type(value).__name__}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"{what} is {'NaN' if value != value else 'infinite'}: give Unix seconds or a datetime")
         seconds, unit = to_unix_seconds(value)
-        if isinstance(seconds, (int, float)) and seconds < 0:
+        if seconds < 0:
             raise ValueError(f"{what} is before 1970 ({seconds}): Customer.io takes Unix seconds from 1970 on")
         if unit:
             self._warn_once(("unit", what, unit),
                             f"{what} given in {unit}; converted to Unix seconds (flake8-cio CIO101)")
-        return seconds
+        return int(seconds)
 
     def _check_attributes(self, attributes: Dict[str, Any]) -> None:
         if len(attributes) > MAX_ATTRIBUTES:

@@ -144,15 +144,25 @@ def test_what_the_api_would_reject_later_is_refused_at_the_call(make_client):
     client.track("u1", "paid", timestamp=0)
 
 
+EVENT = {"type": "person", "action": "event", "identifiers": {"id": "u1"}, "name": "x"}
+
+
 @pytest.mark.parametrize("op, error, message", [
     ("identify u1", TypeError, "must be a dict"),
     ({"type": "people", "action": "identify", "identifiers": {"id": "u1"}}, ValueError, "'people' is not one of"),
     ({"type": "person", "action": "track", "identifiers": {"id": "u1"}}, ValueError, "'track' is not a person action"),
     ({"type": "object", "action": "event", "identifiers": {"object_id": "1"}}, ValueError, "not a object action"),
     ({"type": "person", "action": "identify", "attributes": {}}, ValueError, "needs its identifiers"),
-    ({"type": "person", "action": "event", "identifiers": {"id": "u1"}, "name": " "}, ValueError, "needs a name"),
-    ({"type": "person", "action": "event", "identifiers": {"id": "u1"}, "name": "x", "attributes": {"t": Thing()}},
-     TypeError, "a Thing value"),
+    ({**EVENT, "name": " "}, ValueError, "the name of a batch event operation cannot be blank"),
+    ({**EVENT, "name": "x" * 101}, ValueError, "the name of a batch event operation is over 100 bytes"),
+    ({**EVENT, "attributes": {"t": Thing()}}, TypeError, "a Thing value"),
+    ({"type": ["person"]}, ValueError, r"type \['person'\] is not one of"),  # was "unhashable type: 'list'"
+    ({**EVENT, "action": ["event"]}, ValueError, r"\['event'\] is not a person action"),
+    ({**EVENT, "identifiers": {"id": None}}, ValueError, "identifier 'id' of a person event operation cannot be blank"),
+    ({**EVENT, "identifiers": {"email": " "}}, ValueError, "identifier 'email' .* cannot be blank"),
+    ({**EVENT, "timestamp": "2024-01-01"}, TypeError, "timestamp in batch must be Unix seconds or a datetime, not str"),
+    ({**EVENT, "timestamp": True}, TypeError, "timestamp in batch must be Unix seconds or a datetime, not bool"),
+    ({**EVENT, "timestamp": float("nan")}, ValueError, "timestamp in batch is NaN"),
 ])
 def test_a_batch_operation_customerio_could_not_read_raises_at_the_call(make_client, op, error, message):
     client = make_client()
@@ -160,6 +170,34 @@ def test_a_batch_operation_customerio_could_not_read_raises_at_the_call(make_cli
     with pytest.raises(error, match=message):
         client.batch([good, op])
     assert client.health()["counters"]["accepted"] == 0  # all or nothing: the good one was not queued either
+
+
+def test_a_batch_timestamp_is_converted_as_tracks_is(make_client, fake_customerio, caplog):
+    client = make_client()
+    client.batch([{**EVENT, "name": "paid", "timestamp": 1_700_000_000_000},
+                  {**EVENT, "name": "paid", "timestamp": datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)}])
+    assert client.flush(10)
+    assert [e["timestamp"] for e in fake_customerio.events_named("paid")] == [1_700_000_000] * 2
+    assert "timestamp in batch given in milliseconds" in caplog.text
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda c: c.track("u1", "paid", timestamp=float("nan")), "timestamp is NaN"),
+    (lambda c: c.track("u1", "paid", timestamp=float("inf")), "timestamp is infinite"),  # it said NaN
+    (lambda c: c.identify("u1", created_at=float("nan")), "created_at is NaN"),
+    (lambda c: c.add_device("u1", "token", "ios", last_used=float("-inf")), "last_used is infinite"),
+])
+def test_a_timestamp_that_is_not_a_number_says_which_argument(make_client, call, words):
+    with pytest.raises(ValueError, match=words):  # was "cannot convert float NaN to integer", from policy.py
+        call(make_client())
+
+
+def test_a_timestamp_that_is_a_string_or_bool_is_refused_at_the_call(make_client):
+    client = make_client()
+    with pytest.raises(TypeError, match="timestamp must be Unix seconds or a datetime, not str"):
+        client.track("u1", "paid", timestamp="2024-01-01")  # it was sent, for the API to reject later
+    with pytest.raises(TypeError, match="created_at must be Unix seconds or a datetime, not bool"):
+        client.identify("u1", created_at=True)
 
 
 def test_batch_knows_the_operation_types_and_actions_the_contract_knows():
