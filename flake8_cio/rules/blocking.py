@@ -169,30 +169,29 @@ def call_text(model: Model, call: CioCall) -> str:
 
 
 def _direct(model: Model, call: CioCall) -> Iterator:
-    fn = call.site.function
-    what = call_text(model, call)
     fix, safety, data = _nonblocking_fix(model, call)
+    for code, message in _direct_problems(model, call):
+        yield model.finding(code, call.node, message).with_fix(fix, safety, **data)
+
+
+def _direct_problems(model: Model, call: CioCall) -> Iterator[tuple[str, str]]:
+    """What a blocking SDK call written here is: per record in a bulk loop, and/or in async code or a handler."""
+    fn, what = call.site.function, call_text(model, call)
     if call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
-        yield model.finding(
-            "CIO601", call.node,
+        yield "CIO601", (
             f"`{what}` once per record in a loop: one HTTPS request per record, unbatched and not rate-limited, "
             "runs into Customer.io's rate limit (429s, dropped data) on a bulk import; send through "
-            "`flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`",
-        ).with_fix(fix, safety, **data)
+            "`flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`")
     if fn is not None and fn.is_async:
-        yield model.finding(
-            "CIO502", call.node,
+        yield "CIO502", (
             f"synchronous Customer.io call `{what}` in `async def {fn.name}`: it blocks the event loop, and every "
             "other request on it, for a full HTTPS round trip (up to 10 s per try); use "
-            "`flake8_cio.runtime.nonblocking(client)` or `await asyncio.to_thread(...)`",
-        ).with_fix(fix, safety, **data)
+            "`flake8_cio.runtime.nonblocking(client)` or `await asyncio.to_thread(...)`")
     elif fn is not None and model.is_handler(fn):
-        yield model.finding(
-            "CIO501", call.node,
+        yield "CIO501", (
             f"blocking Customer.io call `{what}` in request handler `{fn.name}`: the response waits on an HTTPS "
             "round trip to Customer.io (seconds when it is slow, with retries); use "
-            "`flake8_cio.runtime.nonblocking(client)` or a background task",
-        ).with_fix(fix, safety, **data)
+            "`flake8_cio.runtime.nonblocking(client)` or a background task")
 
 
 def _blocking_call_in(model: Model, fn: Function, memo: dict) -> CioCall | None:
