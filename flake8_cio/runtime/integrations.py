@@ -12,7 +12,7 @@ from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Iterable, Mapping
 
 from .client import RuntimeClient
-from .delivery import log
+from .delivery import FILL_WARNING, log
 
 Response = tuple[int, dict[str, str], bytes]
 JSON = {"Content-Type": "application/json"}
@@ -21,26 +21,48 @@ MAX_BODY = 1 << 20
 # -- health -------------------------------------------------------------------------------------------------------
 
 
+OVERFLOW_RECENT = 60.0  # an overflow this recent means the spool is dropping events now
+
+
 def health_response(client: RuntimeClient) -> Response:
-    """200 while the circuit is closed and the worker runs, else 503 with the reason. Depths, circuit and counters
-    only: never credentials or payloads."""
+    """For probes: 503 only while accepted events are at risk (the worker is not running, a failed durable spool
+    left them in memory only, the spool is at its cap and dropping); 200 otherwise, with status "degraded" and the
+    reasons while they are safe but late (circuit open, retrying, a configuration error, the spool filling up). A
+    Customer.io outage must not take every pod out of service while its events wait in the spool: alert on
+    "degraded" (or on the metrics) instead. Depths, circuit, counters and reasons only: never credentials or
+    payloads."""
     health = client.health()
-    reasons = []
+    at_risk, degraded = _at_risk(client, health), []
     if health["circuit"] != "closed":
-        reasons.append(f"circuit {health['circuit']}")
-    if health["counters"]["accepted"] and not health["worker_alive"] and not client._closed:
-        reasons.append("worker not running")
-    if client._closed:
-        reasons.append("client closed")
+        degraded.append(f"circuit {health['circuit']}")
+    if health["last_error"] and not health["memory_only_since"]:
+        degraded.append(health["last_error"])
+    if health["spool_fill"] >= FILL_WARNING:
+        degraded.append(f"spool {health['spool_fill']:.0%} full")
     body = {
-        "status": "ok" if not reasons else "unavailable",
-        "reasons": reasons,
+        "status": "unavailable" if at_risk else "degraded" if degraded else "ok",
+        "reasons": at_risk + degraded,
         "circuit": health["circuit"],
         "queue_depth": health["queue_depth"],
         "spool_depth": health["spool_depth"],
+        "spool_fill": health["spool_fill"],
+        "memory_only_since": health["memory_only_since"],
         "counters": health["counters"],
     }
-    return (503 if reasons else 200), JSON, json.dumps(body).encode()
+    return (503 if at_risk else 200), JSON, json.dumps(body).encode()
+
+
+def _at_risk(client: RuntimeClient, health: dict[str, Any]) -> list[str]:
+    reasons = []
+    if client._closed:
+        reasons.append("client closed")
+    elif health["counters"]["accepted"] and not health["worker_alive"]:
+        reasons.append("worker not running")
+    if health["memory_only_since"]:
+        reasons.append(health["last_error"] or f"memory only since {health['memory_only_since']}")
+    if health["overflowed_ago"] is not None and health["overflowed_ago"] < OVERFLOW_RECENT:
+        reasons.append("spool full: events dropped (spool_max_bytes, spool_overflow)")
+    return reasons
 
 
 def metrics_response(client: RuntimeClient, webhooks: "WebhookReceiver | None" = None) -> Response:
@@ -50,15 +72,16 @@ def metrics_response(client: RuntimeClient, webhooks: "WebhookReceiver | None" =
         "# HELP cio_runtime_events_total Events by outcome in the flake8-cio runtime client.",
         "# TYPE cio_runtime_events_total counter",
         *(f'cio_runtime_events_total{{outcome="{name}"}} {value}' for name, value in health["counters"].items()),
-        "# HELP cio_runtime_queue_depth Events waiting in memory.",
-        "# TYPE cio_runtime_queue_depth gauge",
-        f"cio_runtime_queue_depth {health['queue_depth']}",
-        "# HELP cio_runtime_spool_depth Events in the spool, not yet delivered.",
-        "# TYPE cio_runtime_spool_depth gauge",
-        f"cio_runtime_spool_depth {health['spool_depth']}",
-        "# HELP cio_runtime_circuit_open 1 while the circuit breaker is open or half-open.",
-        "# TYPE cio_runtime_circuit_open gauge",
-        f"cio_runtime_circuit_open {0 if health['circuit'] == 'closed' else 1}",
+        *_gauge("queue_depth", "Events waiting in memory.", health["queue_depth"]),
+        *_gauge("spool_depth", "Events in the spool, not yet delivered (all processes sharing it).",
+                health["spool_depth"]),
+        *_gauge("spool_fill", "Fraction of the spool's size cap (spool_max_bytes) in use.", health["spool_fill"]),
+        *_gauge("memory_only", "1 while a failed durable spool leaves events in memory only.",
+                int(bool(health["memory_only_since"]))),
+        *_gauge("last_error", "1 while health() reports a last error (the health endpoint says which).",
+                int(bool(health["last_error"]))),
+        *_gauge("circuit_open", "1 while the circuit breaker is open or half-open.",
+                int(health["circuit"] != "closed")),
     ]
     if webhooks is not None:
         lines += ["# HELP cio_webhook_requests_total Reporting webhook requests by result.",
@@ -66,6 +89,10 @@ def metrics_response(client: RuntimeClient, webhooks: "WebhookReceiver | None" =
                   *(f'cio_webhook_requests_total{{result="{name}"}} {value}'
                     for name, value in sorted(webhooks.snapshot().items()))]
     return 200, {"Content-Type": "text/plain; version=0.0.4"}, ("\n".join(lines) + "\n").encode()
+
+
+def _gauge(name: str, text: str, value: float) -> list[str]:
+    return [f"# HELP cio_runtime_{name} {text}", f"# TYPE cio_runtime_{name} gauge", f"cio_runtime_{name} {value}"]
 
 
 # -- reporting webhooks -------------------------------------------------------------------------------------------

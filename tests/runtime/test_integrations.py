@@ -118,18 +118,22 @@ def post(url, body, headers):
     return http.request("POST", url, body=body, headers=headers)
 
 
-def test_health_is_200_then_503_when_the_api_is_down(served):
+def test_health_stays_200_degraded_while_the_api_is_down_and_events_are_spooled(served):
+    """A readiness probe on it must not take every pod out of service during a Customer.io outage (it answered
+    503 whenever the breaker was open): the events are safe in the spool."""
     url, client, _, fake = served
     response = http.request("GET", url + "/health")
     body = json.loads(response.data)
     assert response.status == 200 and body["status"] == "ok" and body["circuit"] == "closed"
-    assert set(body) == {"status", "reasons", "circuit", "queue_depth", "spool_depth", "counters"}
+    assert set(body) == {"status", "reasons", "circuit", "queue_depth", "spool_depth", "spool_fill",
+                         "memory_only_since", "counters"}
     assert "test-track-key" not in response.data.decode()
     fake.stop()
     client.track("u1", "clicked")
     assert wait_for(lambda: client.health()["circuit"] == "open")
     response = http.request("GET", url + "/health")
-    assert response.status == 503 and json.loads(response.data)["reasons"] == ["circuit open"]
+    body = json.loads(response.data)
+    assert response.status == 200 and body["status"] == "degraded" and "circuit open" in body["reasons"]
     fake.restart()
 
 
@@ -181,7 +185,28 @@ def test_metrics_text(make_client, fake_customerio):
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
     assert 'cio_runtime_events_total{outcome="sent"} 1' in text
     assert "cio_runtime_circuit_open 0" in text
+    assert "cio_runtime_spool_fill 0" in text and "cio_runtime_last_error 0" in text
+    assert "cio_runtime_memory_only 0" in text
     assert 'cio_webhook_requests_total{result="missing_signature"} 1' in text
+
+
+def test_health_is_503_when_accepted_events_are_at_risk(loopback, make_client, tmp_path):
+    server = loopback(lambda path, body: (503, {}, b""))
+    memory_only = make_client(url=server.url, spool=str(tmp_path / "doomed.sqlite3"), breaker_cooldown=60)
+    memory_only.track("u1", "clicked")
+    assert wait_for(lambda: memory_only.health()["spool_depth"] == 1)
+    memory_only._spool.store.db.close()  # the spool fails: what comes next is in memory only
+    memory_only.track("u2", "clicked")
+    assert wait_for(lambda: health_response(memory_only)[0] == 503)
+    body = json.loads(health_response(memory_only)[2])
+    assert body["status"] == "unavailable" and body["memory_only_since"] and "memory only" in body["reasons"][0]
+    assert "cio_runtime_memory_only 1" in metrics_response(memory_only)[2].decode()
+    full = make_client(url=server.url, spool="none", max_queue=5)
+    full._spool.memory.limit = 10
+    for i in range(30):
+        full.track(f"u{i}", "clicked")
+    assert wait_for(lambda: health_response(full)[0] == 503)
+    assert any("spool full" in reason for reason in json.loads(health_response(full)[2])["reasons"])
 
 
 def test_a_failing_callback_lets_customerio_redeliver():
