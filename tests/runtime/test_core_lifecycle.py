@@ -155,3 +155,61 @@ def test_last_error_clears_once_delivery_succeeds_again(loopback, make_client):
     answers["status"] = 200
     assert wait_for(lambda: client.health()["counters"]["sent"] == 1)
     assert client.health()["last_error"] is None  # it said HTTP 503 for as long as the process lived
+
+
+OTHER = textwrap.dedent("""
+    import sys
+    from flake8_cio.runtime import RuntimeClient
+    client = RuntimeClient("other-site", "key", track_url=sys.argv[1], spool=sys.argv[2], timeout=60,
+                           flush_interval=0.02)
+    for i in range(20):
+        client.track(f"o{i}", "theirs")
+    sys.stdin.read()  # alive, its send hanging, until the test is done
+""")
+
+
+def test_close_and_flush_count_this_process_s_events_on_a_shared_spool(loopback, tmp_path, caplog):
+    """Another live process's 20 events wait in the shared file (its send hangs): they are not ours to report as
+    undelivered at close (it warned \"closing with 20 events\" and flush() after close said False)."""
+    hung, ours = loopback(lambda path, body: None), loopback()
+    path = str(tmp_path / "shared.sqlite3")
+    other = subprocess.Popen([sys.executable, "-c", OTHER, hung.url, path], stdin=subprocess.PIPE)
+    try:
+        assert wait_for(lambda: hung.hanging == 1, timeout=20)
+        client = RuntimeClient(SITE_ID, API_KEY, track_url=ours.url, spool=path, **FAST)
+        for i in range(5):
+            client.track(f"u{i}", "mine", {"i": i})
+        assert client.close(5) is True and client.flush(1) is True
+        assert tally(ours.accepted, range(5))["lost"] == 0
+        assert client.health()["spool_depth"] == 20  # the shared depth
+        assert "undelivered" not in caplog.text
+    finally:
+        other.stdin.close()
+        other.kill()
+        other.wait()
+
+
+def test_a_send_that_ends_after_close_settles_nothing_and_says_so_quietly(loopback, tmp_path, caplog):
+    """close() gave up on a hung send; when it ends, the worker used to write to the closed spool: two ERROR
+    tracebacks ("Cannot operate on a closed database"), worker_errors=2 and a last_error on a closed client. Its
+    events stay in the file and the next start sends them again, under the same ids."""
+    caplog.set_level(logging.INFO, logger="flake8_cio.runtime")
+    release = threading.Event()
+    server = loopback(lambda path, body: (release.wait(30), (200, {}, b"{}"))[1])
+    path = str(tmp_path / "s.sqlite3")
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=path, **{**FAST, "timeout": 30})
+    for i in range(3):
+        client.track(f"u{i}", "clicked", {"i": i})
+    assert wait_for(lambda: len(server.requests) == 1)
+    client.close(0.2)
+    release.set()
+    assert wait_for(lambda: "a send in flight at close() ended after it" in caplog.text)
+    time.sleep(0.2)
+    health = client.health()
+    assert health["counters"]["worker_errors"] == 0 and health["last_error"] is None
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    again = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=path, **FAST)
+    assert again.flush(10)
+    counts = tally(server.accepted, range(3))
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 3, 0)  # sent again, same ids
+    again.close(1)
