@@ -11,7 +11,7 @@ import pytest
 from flake8_cio.runtime import RuntimeClient
 from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
-from .conftest import FAST, free_port, wait_for
+from .conftest import FAST, free_port, tally, wait_for
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -165,7 +165,6 @@ def test_redis_spool_delivers_and_survives_a_crash(redis_url, fake_customerio):
     producer.wait()
     client = RuntimeClient(SITE_ID, API_KEY, track_url=fake_customerio.url, spool=redis_url, **FAST)
     try:
-        client._spool.LEASE_MS = 200  # the dead producer read nothing yet, but shorten the takeover for the test
         assert wait_for(lambda: len(fake_customerio.events_named("imported")) == 100, timeout=20)
         assert sorted(e["data"]["i"] for e in fake_customerio.events_named("imported")) == list(range(100))
         client.track("u1", "live")
@@ -208,3 +207,65 @@ def test_an_unusable_spool_file_degrades_to_memory(make_client, fake_customerio,
     client.track("u1", "clicked")
     assert client.flush(10) and len(fake_customerio.events) == 1
     assert "memory only" in client.health()["last_error"]
+
+
+def redis_db(redis_url, number):
+    """A database of the session's redis-server of a test's own, emptied."""
+    url = redis_url.replace("/0", f"/{number}")
+    __import__("redis").Redis.from_url(url).flushdb()
+    return url
+
+
+def test_a_closed_redis_consumer_hands_its_entries_over_at_once(redis_url, loopback):
+    """Entries a process had claimed stayed leased to it for 120 s after its graceful close() (SQLite hands them
+    over at once): now the next process takes them at its first claim, with the default lease."""
+    url = redis_db(redis_url, 3)
+    down, up = loopback(lambda path, body: (503, {}, b"")), loopback()
+    first = RuntimeClient(SITE_ID, API_KEY, track_url=down.url, spool=url, **FAST)
+    sent = list(range(50))
+    for i in sent:
+        first.track(f"u{i}", "clicked", {"i": i})
+    assert wait_for(lambda: len(down.requests) >= 1)  # claimed: pending to its consumer
+    store = first._spool.store
+    first.close(0.2)
+    second = RuntimeClient(SITE_ID, API_KEY, track_url=up.url, spool=url, **FAST)
+    assert wait_for(lambda: tally(up.accepted, sent)["lost"] == 0, timeout=10)
+    assert tally(up.accepted, sent)["duplicated"] == 0
+    consumers = {c["name"].decode() for c in second._spool.store.redis.xinfo_consumers(store.key, store.group)}
+    assert store.consumer not in consumers  # consumers do not pile up in the group either
+    second.close(1)
+
+
+def test_entries_of_a_dead_process_of_this_host_are_taken_over_at_once(redis_url, loopback):
+    """As SQLite frees the leases of dead local processes: a consumer host:pid:nonce whose pid is gone."""
+    url = redis_db(redis_url, 4)
+    down, up = loopback(lambda path, body: (503, {}, b"")), loopback()
+    producer = subprocess.Popen([sys.executable, "-c", PRODUCER, down.url, url, "50"], stdout=subprocess.PIPE,
+                                text=True)
+    assert producer.stdout.readline().strip() == "journaled"
+    assert wait_for(lambda: len(down.requests) >= 1)  # it claimed them
+    os.kill(producer.pid, signal.SIGKILL)
+    producer.wait()
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=up.url, spool=url, **FAST)
+    assert wait_for(lambda: len(up.accepted) == 50, timeout=10)
+    assert sorted(op["attributes"]["i"] for op in up.accepted) == list(range(50))
+    client.close(1)
+
+
+@pytest.mark.parametrize("spool", ["sqlite", "redis"])
+def test_the_lease_is_configurable(redis_url, loopback, tmp_path, spool):
+    """spool_lease: how long a claim is its process's alone. A send that hangs past it is taken over."""
+    where = redis_db(redis_url, 5) if spool == "redis" else str(tmp_path / "s.sqlite3")
+    hung, up = loopback(lambda path, body: None), loopback()
+    options = {**FAST, "timeout": 60, "spool_lease": 0.5}
+    first = RuntimeClient(SITE_ID, API_KEY, track_url=hung.url, spool=where, **options)
+    sent = list(range(20))
+    for i in sent:
+        first.track(f"u{i}", "clicked", {"i": i})
+    assert wait_for(lambda: hung.hanging == 1)
+    second = RuntimeClient(SITE_ID, API_KEY, track_url=up.url, spool=where, **options)
+    start = time.monotonic()
+    assert wait_for(lambda: tally(up.accepted, sent)["lost"] == 0, timeout=10)
+    assert time.monotonic() - start < 5
+    second.close(1)
+    first.close(0)
