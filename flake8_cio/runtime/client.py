@@ -835,7 +835,8 @@ def _private(folder: Path) -> Path:
     first with the umask's 0755 (the linter only ever uses it as its owner, so it keeps working)."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if folder.stat().st_uid == os.getuid() and folder.stat().st_mode & 0o077:
+        mode = folder.stat()
+        if hasattr(os, "getuid") and mode.st_uid == os.getuid() and mode.st_mode & 0o077:
             folder.chmod(0o700)
     except OSError:
         pass  # the spool's own open reports an unusable folder

@@ -111,6 +111,20 @@ def test_the_spool_is_private(cache):
     client.close(0.1)
 
 
+def test_the_default_folder_is_made_private_when_the_linter_made_it_first(cache):
+    """The linter's summary cache shares ~/.cache/flake8-cio and makes it with the umask (0755); the spool's
+    folder must be 0700 all the same, and the linter's files in it stay usable (same user)."""
+    summaries = cache / "summaries"
+    summaries.mkdir(parents=True)
+    cache.chmod(0o755)
+    (summaries / "x.json").write_text("{}")
+    client = default_client("http://127.0.0.1:9", "key")
+    client.track("u1", "clicked")
+    client.close(0.1)
+    assert stat.S_IMODE(os.stat(cache).st_mode) == 0o700
+    (summaries / "y.json").write_text((summaries / "x.json").read_text())
+
+
 def test_a_full_disk_rolls_back_falls_back_to_memory_and_moves_back_once_there_is_room(loopback, tmp_path,
                                                                                       monkeypatch):
     # clients other tests left open must not make this one idle (and swap its spool) in the middle of the test
