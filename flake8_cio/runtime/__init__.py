@@ -11,17 +11,20 @@ Threads (per process and client, started on first use):
 - the caller's threads own nothing: they append ``(json, accept time, id)`` to a deque (thread-safe appends), or
   with ``durable="sync"`` write to the spool themselves;
 - the journal thread moves the deque into the spool every ``flush_interval`` (at once when ``batch_size`` are
-  waiting), whatever the sender is doing, so a hung request never holds accepted events in memory only;
+  waiting), whatever the sender is doing, so a hung request never holds accepted events in memory only; it also
+  reads the spool's depth and fill for ``health()`` (which does no spool I/O) and, while a failed durable spool
+  has left events in memory, retries it every ``breaker_cooldown`` and moves them back into it;
 - the send thread claims entries from the spool (a lease), sends them through the ``Transport`` (urllib3 pool,
   redirects) and settles each: ack, release (now, or after a backoff while younger entries go first), pause
   (configuration errors) or dead letter.
 
-Every SQLite call holds one process-wide lock. What a fork resets: ``os.register_at_fork`` takes that lock around
-the fork, and the child gets a fresh queue, locks, spool connection and (lazily) threads and HTTP pool; it drops
-the parent's queued events (the parent delivers those). Exit paths: ``atexit`` closes every client with a bounded
-wait; multiprocessing children, which leave through ``os._exit``, close on multiprocessing's finalizers; SIGTERM
-(if no one else handles it, or chained to the handler already installed) journals what is queued, lets a request
-in flight finish (up to a second), and lets the signal do what it did before.
+Every SQLite call holds one process-wide lock (a write waiting for another process's lock waits outside it). What
+a fork resets: ``os.register_at_fork`` takes that lock around the fork, and the child gets a fresh queue, locks,
+spool connection and (lazily) threads and HTTP pool; it drops the parent's queued events (the parent delivers
+those). Exit paths: ``atexit`` closes every client at once, each within its ``shutdown_timeout``; multiprocessing
+children, which leave through ``os._exit``, close on multiprocessing's finalizers; SIGTERM (if no one else handles
+it, or chained to the handler already installed) journals what is queued, lets a request in flight finish (up to
+a second), and lets the signal do what it did before.
 """
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 microseconds, while background threads journal, batch, rate-limit and deliver.
 
 Programmer errors raise at the call, as the official client raises CustomerIOException: ``ValueError`` for blank
-ids, empty names, bad options, a non-ULID event id, circular data or infinite numbers; ``TypeError`` for event
-data that is not a dict and for values JSON cannot carry (the official client refuses them too). Data over the
+ids, empty names, bad options, a non-ULID event id, circular data, infinite numbers or a NaN/infinite timestamp;
+``TypeError`` for event data that is not a dict, a timestamp that is neither a number nor a datetime, and values
+JSON cannot carry (the official client refuses them too). Data over the
 API's limits is rejected alone: counted, logged and reported to ``on_error``. Nothing else raises into the caller.
 """
 from __future__ import annotations

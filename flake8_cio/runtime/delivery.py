@@ -275,7 +275,11 @@ class Worker:
 
     def _retry(self, entries: List[Entry], reason: str, hold: Optional[float], server_fault: bool) -> bool:
         """An isolated failure sets the batch aside for its backoff while younger events go on; consecutive
-        failures (an outage) or a 429 pause all sending instead, keeping the order."""
+        failures (an outage) or a 429 pause all sending instead, keeping the order. A send close() gave up on
+        changes nothing: its events stay in the spool, as the spool says."""
+        if self.client._closed:
+            self.source.release([e.key for e in entries])
+            return False
         self.counters.add("retried", len(entries))
         self.last_error = reason
         self.attempt += 1

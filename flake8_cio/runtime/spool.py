@@ -2,7 +2,8 @@
 
 Every event is journaled here before it is sent and removed only after a 2xx (at-least-once). Operations travel
 as the JSON text encoded at the call. The three spools implement one interface, `Spool`, and one contract test
-(tests/runtime/test_core_spool.py) runs against all three, so the worker never knows which it has.
+(tests/runtime/test_core_spool.py) runs against all three. The client and its worker see only a `FallbackSpool`:
+the durable one with a memory spool behind it, which never raises (a failing store is retried, see there).
 """
 from __future__ import annotations
 
@@ -805,7 +806,7 @@ class FallbackSpool:
         kept, stored = _split(keys)
         self.memory.release(kept, delay)
         store = self._usable()
-        if stored and store is not None:
+        if stored and not self._after_close(stored) and store is not None:
             try:
                 store.release(stored, delay)
             except Exception as error:
@@ -814,11 +815,7 @@ class FallbackSpool:
     def _settle(self, keys: List[Any], work: Callable[[Store], None]) -> None:
         """Remove delivered or dead entries from the store; while it fails, remember them for the recovery (sent
         again, they would be duplicates; a dead one then leaves no dead letter)."""
-        if not keys:
-            return
-        if self.closed:
-            log.info("flake8-cio runtime: a send in flight at close() ended after it: its %d events stay in the "
-                     "spool and are sent again (with the same ids) at the next start", len(keys))
+        if not keys or self._after_close(keys):
             return
         store = self._usable()
         if store is not None:
@@ -829,6 +826,12 @@ class FallbackSpool:
                 self._failed(error)
         with self.lock:
             self.unsettled.extend(keys)
+
+    def _after_close(self, keys: List[Any]) -> bool:
+        if self.closed:
+            log.info("flake8-cio runtime: a send in flight at close() ended after it: its %d events stay in the "
+                     "spool and are sent at the next start (with the same ids)", len(keys))
+        return self.closed
 
     def maintain(self, now: bool = False) -> None:
         """The journal thread's turn, every tick: retry a failed store when due (`now`: at once, as close() does),
