@@ -191,6 +191,7 @@ class SQLiteSpool:
     durable = True
     BUSY_TIMEOUT = 30.0  # how long a write waits for another process's write lock before it fails
     STEP = 0.02  # how long SQLite itself waits for a lock, inside the process-wide lock
+    READ_PATIENCE = 1.0
     EXPIRE_EVERY = 60.0
     lock = threading.Lock()
 
@@ -286,7 +287,7 @@ class SQLiteSpool:
         finally:
             with self.lock:
                 self.db.execute("DETACH DATABASE old")
-                self._free_dead_leases()
+        self._write(self._free_dead_leases)
         for suffix in ("", "-wal", "-shm"):
             Path(str(other) + suffix).unlink(missing_ok=True)
         return moved
@@ -336,9 +337,12 @@ class SQLiteSpool:
             excess = self._used() - self.limits.max_bytes
         return dropped
 
+    def _read(self, query: Callable[[], Any]) -> Any:
+        """A read: WAL readers wait for no writer, but recovery or a checkpoint may hold them up a moment."""
+        return self._locked(query, self.READ_PATIENCE)
+
     def fill(self) -> float:
-        with self.lock:
-            return self._used() / self.limits.max_bytes
+        return float(self._read(self._used)) / self.limits.max_bytes
 
     def claim(self, max_items: int, max_bytes: int) -> List[Entry]:
         now = time.time()
@@ -385,16 +389,14 @@ class SQLiteSpool:
         self._write(bury)
 
     def depth(self) -> int:
-        with self.lock:
-            return int(self.db.execute("SELECT COUNT(*) FROM spool").fetchone()[0])
+        return int(self._read(lambda: self.db.execute("SELECT COUNT(*) FROM spool").fetchone()[0]))
 
     def pending(self) -> int:
         """This process's entries and those it adopted: flush() in one process of a shared file does not wait for
         the other live processes' backlog."""
-        with self.lock:
-            owners = list(self.mine)
-            return int(self.db.execute(f"SELECT COUNT(*) FROM spool WHERE owner IN ({','.join('?' * len(owners))})",
-                                       owners).fetchone()[0])
+        owners = list(self.mine)
+        return int(self._read(lambda: self.db.execute(
+            f"SELECT COUNT(*) FROM spool WHERE owner IN ({','.join('?' * len(owners))})", owners).fetchone()[0]))
 
     def close(self) -> None:
         """Free this spool's leases and hand its entries over as orphans (the next spool opened on the file claims

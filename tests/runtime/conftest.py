@@ -80,6 +80,15 @@ def own_redis(tmp_path):
     process.wait(10)
 
 
+def break_spool(client):
+    """Close a client's SQLite connection under it (the file gone, the disk full, ...), holding the process-wide
+    lock as every SQLite call does: closing it while a worker thread is inside SQLite crashes the interpreter."""
+    from flake8_cio.runtime.spool import SQLiteSpool
+
+    with SQLiteSpool.lock:
+        client._spool.store.db.close()
+
+
 def wait_for(predicate, timeout=10.0, interval=0.02):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

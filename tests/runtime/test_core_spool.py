@@ -137,8 +137,9 @@ def test_a_full_disk_rolls_back_falls_back_to_memory_and_moves_back_once_there_i
         client.track(f"u{i}", "clicked", {"i": i})
     assert wait_for(lambda: client.health()["spool_depth"] == 50)
     store = client._spool.store
-    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
-    store.db.execute(f"PRAGMA max_page_count={pages}")  # the disk is full now (until the retry reconnects)
+    with SQLiteSpool.lock:  # as every SQLite call of the process
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count={pages}")  # the disk is full now (until the retry reconnects)
     for i in range(50, 100):
         client.track(f"u{i}", "clicked", {"i": i, "pad": "x" * 500})
     assert wait_for(lambda: (lambda h: h["spool"] == "MemorySpool" and "full" in h["last_error"])(client.health()))

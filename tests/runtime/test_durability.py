@@ -11,7 +11,7 @@ import pytest
 from flake8_cio.runtime import RuntimeClient
 from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
-from .conftest import FAST, free_port, tally, wait_for
+from .conftest import FAST, break_spool, free_port, tally, wait_for
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -191,7 +191,7 @@ def test_a_failing_spool_falls_back_to_memory_and_loses_nothing(make_client, fak
     client = make_client(spool=str(tmp_path / "doomed.sqlite3"), max_queue=5, breaker_cooldown=2.0)
     client.track("u0", "before")
     assert client.flush(10)
-    client._spool.store.db.close()  # the file is gone from under us, the disk is full, ...
+    break_spool(client)  # the spool fails: what comes next is in memory only
     for i in range(20):  # past max_queue too, where callers write to the spool themselves
         client.track(f"u{i}", "after")
     assert wait_for(lambda: "memory only" in (client.health()["last_error"] or ""))

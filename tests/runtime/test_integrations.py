@@ -15,7 +15,7 @@ import urllib3
 from flake8_cio.runtime.integrations import (WebhookReceiver, asgi_app, django_view, flask_view, health_response,
                                              metrics_response, wsgi_app)
 
-from .conftest import free_port, wait_for
+from .conftest import break_spool, free_port, wait_for
 
 pytestmark = pytest.mark.timeout(60)
 KEY = "whsec-test-signing-key"
@@ -195,7 +195,7 @@ def test_health_is_503_when_accepted_events_are_at_risk(loopback, make_client, t
     memory_only = make_client(url=server.url, spool=str(tmp_path / "doomed.sqlite3"), breaker_cooldown=60)
     memory_only.track("u1", "clicked")
     assert wait_for(lambda: memory_only.health()["spool_depth"] == 1)
-    memory_only._spool.store.db.close()  # the spool fails: what comes next is in memory only
+    break_spool(memory_only)  # the spool fails: what comes next is in memory only
     memory_only.track("u2", "clicked")
     assert wait_for(lambda: health_response(memory_only)[0] == 503)
     body = json.loads(health_response(memory_only)[2])
