@@ -473,7 +473,8 @@ class RuntimeClient:
             elif self._queue:
                 self._spool.put(self.prepare(list(self._queue)))
                 self._queue.clear()
-            self._spool.maintain(now=True)  # a failed store is tried once more, memory moved into it
+            if self._spool.memory.depth():  # a failed store is tried once more: memory would be lost
+                self._spool.maintain(now=True)
             self._final_pending = left = self._spool.pending()
             lost = self._spool.memory.depth()
             if left:
