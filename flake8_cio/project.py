@@ -337,10 +337,15 @@ class Project:
         """The first of a function's "maybe" SDK calls whose receiver the project resolves to a blocking client
         (``cio = get_cached()`` with ``get_cached`` another module's factory): [text, line, method]."""
         for ref, text, line in maybe:
-            found = self.resolve(ref)
-            if found and found[0] == "sdk" and found[1] in (sdk.TRACK, sdk.APP):
-                return [text, line, found[2]]
+            called = self.sdk_call(ref)
+            if called and called[0] in (sdk.TRACK, sdk.APP):
+                return [text, line, called[1]]
         return None
+
+    def sdk_call(self, ref: str) -> tuple[str, str] | None:
+        """(client kind, SDK method) when ``ref`` names a method of a client (``shop.crm.cio.track``)."""
+        found = self.resolve(ref)
+        return (found[1], found[2]) if found and found[0] == "sdk" else None
 
     def returned_unit(self, ref: str) -> tuple[str, str] | None:
         """The unit of the finer-than-seconds epoch a project function returns (``now_ms`` -> milliseconds, see
@@ -353,9 +358,12 @@ class Project:
         return (unit, self._where(found[1], found[2]["line"])) if unit else None
 
     def _unit(self, entry: dict, depth: int) -> str | None:
+        """A function entry's unit, or that of the function whose call it returns (``return clock.now_ms()``)."""
+        if entry["async"]:
+            return None
         returned = entry["returns"] or ""
-        if entry["unit"] or entry["async"] or depth == 0 or not re.fullmatch(r"[\w.]+\(\)", returned):
-            return None if entry["async"] else entry["unit"]
+        if entry["unit"] or depth == 0 or not re.fullmatch(r"[\w.]+\(\)", returned):
+            return entry["unit"]  # type: ignore[no-any-return]
         found = self.resolve(returned[:-2])
         return self._unit(found[2], depth - 1) if found and found[0] == "function" else None
 

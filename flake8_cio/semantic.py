@@ -471,8 +471,8 @@ class Model:
         receiver the project resolves to that client (``cio = get_cached()`` of another module)."""
         forwards = dict(entry["forwards"])
         for param, (ref, kind, method, sdk_param) in entry["maybe_forwards"].items():
-            found = self.linked.resolve(ref) if self.linked is not None else None
-            if found and found[0] == "sdk" and found[1] == kind:
+            called = self.linked.sdk_call(ref) if self.linked is not None else None
+            if called and called[0] == kind:
                 forwards.setdefault(param, [kind, method, sdk_param])
         return forwards
 

@@ -22,8 +22,9 @@ RULES = (
             another such function), defined in the module or imported from another module of the project
             (third-party packages are not followed), is reported naming the helper and where it is defined. A value
             of unknown origin multiplied by 1000 (10**6, 10**9) is reported where only a point in time goes: a key
-            ending in `_at`, `last_used`, or the call's timestamp (`signed_up_at=int(row["signed_up"]) * 1000`). Durations (`(time.time() - start) * 1000`), a helper's value divided at
-            the call (`now_ms() // 1000`) and values that never reach a Customer.io call are not reported.
+            ending in `_at`, `last_used`, or the call's timestamp (`signed_up_at=int(row["signed_up"]) * 1000`).
+            Durations (`(time.time() - start) * 1000`), a helper's value divided at the call (`now_ms() // 1000`) and
+            values that never reach a Customer.io call are not reported.
             """,
         why="""
             The Track and App APIs read Unix seconds and the SDK passes integers through unchecked:
