@@ -87,8 +87,9 @@ def analyser_version() -> str:
 
 def forget_projects() -> None:
     """Drop what this process learnt of projects (a long-lived process after files change; benchmarks)."""
-    for cached in (_project, _roots, _real_folder, pins._sdk_major, pins._vendored_sdk_dirs):
+    for cached in (_project, _roots, _real_folder):
         cached.cache_clear()
+    pins.forget()
 
 
 class Project:
@@ -174,14 +175,12 @@ class Project:
         return bool(pins.vendored_sdk_dirs(self.root)) and pins.is_vendored_sdk_file(path.resolve(), self.root)
 
     @property
-    def sdk_major(self) -> int | None:
+    def sdk_pin(self) -> pins.Pin:
         """The project's pin: the folder holding the top package first (a Django project's requirements.txt
         beside manage.py), then the project root."""
-        for folder in dict.fromkeys((self.import_roots[0], self.root)):
-            major = pins.sdk_major_from_project(folder)
-            if major:
-                return major
-        return None
+        found = [pins.sdk_pin(folder) for folder in dict.fromkeys((self.import_roots[0], self.root))]
+        decided = next((pin for pin in found if pin.major is not None), None)
+        return decided or pins.Pin(None, any(pin.pinned for pin in found))
 
     # -- which modules matter ---------------------------------------------------------------------------------
     def imports_relevant(self, filename: str, text: str) -> bool:

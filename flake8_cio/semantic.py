@@ -138,11 +138,16 @@ class Model:
         return PurePath(self.filename)
 
     @cached_property
-    def sdk_major(self) -> int:
+    def sdk_major(self) -> int | None:
         """The ``customerio`` major version the module targets: the option, else the project's pin or vendored
-        copy, else the installed SDK, else 3."""
-        pinned = self.project.sdk_major if self.project else None
-        return self.options.sdk_major or pinned or installed_sdk_major()
+        copy; with no pin at all, the SDK installed beside the linter; None when none of them tells (pins that do
+        not decide are not overruled by what happens to be installed)."""
+        if self.options.sdk_major is not None:
+            return self.options.sdk_major
+        pin = self.project.sdk_pin if self.project else None
+        if pin is not None and (pin.major is not None or pin.pinned):
+            return pin.major
+        return installed_sdk_major()
 
     @cached_property
     def is_test_file(self) -> bool:

@@ -74,19 +74,25 @@ def sdk_copy(folder, track=TRACK_2, version=VERSION_2):
     ("customerio~=2.1,>=2.9", {2}),  # ~=2.1 admits every 2.x from 2.1
     ("customerio>=2,<3", {2}),
     ("customerio >= 2.0 , < 3.0", {2}),
-    ("customerio<3", {2}),
-    ("customerio<=2", {2}),
+    ("customerio<3", {0, 1, 2}),
+    ("customerio<=2", {0, 1, 2}),
     ("customerio>=3.2", {3}),
     ("customerio==3.*", {3}),
     ("customerio===2.1", {2}),
-    ("customerio!=3.*", {2}),
+    ("customerio!=3.*", {0, 1, 2}),
     ("customerio>=2,!=2.*", {3}),
     ("customerio==2.2.0rc1", {2}),
     ("customerio>=3.0.0b1", {3}),
     ("customerio>=2", {2, 3}),
     ("customerio>2", {2, 3}),  # 2.1 > 2
-    ("customerio", {2, 3}),
-    ("customerio==1.0", set()),
+    ("customerio", {0, 1, 2, 3}),
+    ("customerio==1.0", {1}),
+    ("customerio==0.1.3", {0}),
+    ("customerio<1", {0}),
+    ("customerio>=0.5,<2", {0, 1}),
+    ("customerio>=3.3", {3}),  # a later 3.x than this list knows
+    ("customerio==4.0", {3}),  # a later major: keeps 3.x's data={...} until we learn otherwise
+    ("customerio @ git+https://github.com/customerio/customerio-python@main", {0, 1, 2, 3}),  # unknown version
     ("customerio>=2.5,<2.3", set()),
     ("customerio>2.0,<=2", set()),
     ("customerio==2.0.0,!=2.0", set()),  # the one admitted release is excluded; 2 == 2.0 == 2.0.0
@@ -100,8 +106,7 @@ def test_majors_a_requirement_admits(requirement, majors):
 
 @pytest.mark.parametrize("requirement", [
     "customerio-extras==2.0", "customer-io==2.0", "customerio_cdp_analytics==1.1", "requests==2.31",
-    "customerio @ https://example.com/customerio-2.1.tar.gz",  # a URL: no version to read
-    "customerio==2.1,", "customerio>=2.*", "customerio~=2", "customerio==two", "customerio 2.1", "",
+    "customerio>=2.*", "customerio~=2", "customerio==two", "customerio 2.1", "",
 ])
 def test_other_packages_and_unparsable_requirements_say_nothing(requirement):
     assert requirement_majors(requirement) is None
@@ -581,3 +586,36 @@ def test_a_copy_inside_a_nested_project_is_that_projects_not_ours(tmp_path):
     assert vendored_sdk_dirs(tmp_path) == []
     assert vendored_sdk_dirs(inner) == [(inner / "vendor" / "customerio").resolve()]
     assert sdk_major_from_project(tmp_path) is None
+
+
+# -- what the rules see: the pin decides CIO404, an unknown version keeps it silent ------------------------------
+KWARGS_TRACK = "from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\ncio.track('1', 'plan_changed', plan='pro')\n"
+
+
+def cio404(tmp_path, monkeypatch, pin_file: str, pin_text: str, installed: int | None) -> list[str]:
+    from flake8_cio import semantic
+    from flake8_cio.engine import check_source
+    from flake8_cio.options import Options
+    from flake8_cio.project import forget_projects
+
+    forget_projects()
+    monkeypatch.setattr(semantic, "installed_sdk_major", lambda: installed)
+    write(tmp_path / pin_file, pin_text)
+    write(tmp_path / "pyproject.toml", "")
+    module = write(tmp_path / "app.py", KWARGS_TRACK)
+    found = check_source(module.read_text(), str(module), Options(cache_dir=str(tmp_path / "cache")))
+    return [f.code for f in found]
+
+
+@pytest.mark.parametrize("pin_file, pin_text, installed, expected", [
+    ("requirements.txt", "customerio==0.1.3\n", 3, []),  # 0.x: keyword event data is the API
+    ("requirements.txt", "customerio>=1.0,<2\n", 3, []),
+    ("requirements.txt", "customerio<3\n", 3, []),
+    ("requirements.txt", "customerio>=2\n", 3, []),  # undecided: not overruled by what is installed
+    ("requirements.txt", "customerio @ git+https://example.com/customerio-python@main\n", 3, []),
+    ("requirements.txt", "customerio~=3.1\n", 2, ["CIO404"]),
+    ("requirements.txt", "flask==3.0\n", 3, ["CIO404"]),  # no pin: the installed SDK
+    ("requirements.txt", "flask==3.0\n", None, []),  # no pin and none installed: unknown
+])
+def test_the_pin_decides_cio404(tmp_path, monkeypatch, pin_file, pin_text, installed, expected):
+    assert cio404(tmp_path, monkeypatch, pin_file, pin_text, installed) == expected

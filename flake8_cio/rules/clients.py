@@ -131,8 +131,11 @@ RULES = (
             dict (`data=None` replaced, another expression spread as `{**(data or {}), ...}`).
             """,
         options="""
-            `cio-sdk-major` (2 or 3; default: the major version of the installed `customerio`, else 3). With 2
-            the rule is off.
+            `cio-sdk-major` (0 to 3). Default: the project's pin (lock files, requirements, `pyproject.toml`,
+            `setup.cfg`, `setup.py`, read as pip reads them) or its vendored copy; with no pin at all, the
+            `customerio` installed beside the linter. The rule reports only where that is 3.x: 0.x, 1.x and 2.x take
+            event data as keyword arguments, and a pin that does not decide (`customerio>=2`, a git URL) or no pin
+            and no installed SDK means the version is unknown, and the rule says nothing.
             """,
     )),
     Rule("CIO405", "region-misuse", "Region passed positionally or as a string", SAFE, RuleDoc(
@@ -180,7 +183,7 @@ def check(model: Model) -> Iterator:
             yield from _hard_coded(model, "write_key", value, scope)
     for call in model.data_calls:  # a wrapper's **kwargs passed on to track() too, reported at its caller
         if call.method in ("track", "track_anonymous") and call.kind in (sdk.TRACK, sdk.RUNTIME) \
-                and call.extra and model.sdk_major >= 3:
+                and call.extra and (model.sdk_major or 0) >= 3:
             names = ", ".join(call.extra)
             direct = call in model.cio_calls
             moved = [k.arg for k in call.node.keywords if k.arg in call.extra] if direct else []
