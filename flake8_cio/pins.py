@@ -23,6 +23,8 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from . import sdk
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # the same parser, as a package, before 3.11
@@ -423,15 +425,55 @@ def _is_sdk_copy(folder: Path) -> bool:
 
 
 def is_vendored_sdk_file(path: Path, root: Path) -> bool:
-    """Whether ``path`` is in a vendored SDK copy under ``root`` or in that copy's tests: ``tests/`` inside it, or
-    beside it when the folder holding both has no code of its own (a vendored checkout of the SDK's repository)."""
+    """Whether ``path`` is one of the SDK's own modules in a vendored copy under ``root`` (see ``is_sdk_module``)
+    or that copy's tests: ``tests/`` inside it, or beside it when the folder holding both has no code of its own
+    (a vendored checkout of the SDK's repository). A module the project keeps in the copy's folder is its own."""
     real = Path(os.path.realpath(path))
-    for copy in vendored_sdk_dirs(root):
-        if real.is_relative_to(copy):
-            return True
-        if real.is_relative_to(copy.parent / "tests") and _holds_only(copy.parent, copy):
-            return True
-    return False
+    copy = vendored_copy_of(real, root)
+    if copy is not None:
+        return "tests" in real.relative_to(copy).parts or is_sdk_module(real)
+    return any(real.is_relative_to(copy.parent / "tests") and _holds_only(copy.parent, copy)
+               for copy in vendored_sdk_dirs(root))
+
+
+def vendored_copy_of(path: Path, root: Path) -> Path | None:
+    """The vendored SDK copy under ``root`` whose folder holds ``path``, if any."""
+    real = Path(os.path.realpath(path))
+    return next((copy for copy in vendored_sdk_dirs(root) if real.is_relative_to(copy)), None)
+
+
+VERSION_MODULES = ("__version__.py", "version.py", "_version.py")
+SDK_DEPENDENCIES = frozenset({"customerio", "requests", "urllib3", "six", "dateutil", "backoff", "monotonic"})
+
+
+def is_sdk_module(path: Path) -> bool:
+    """The SDK's own code, by content: a version module, a module defining one of the SDK's classes, or one that
+    defines nothing and imports only the SDK, its dependencies and the standard library (``__init__``,
+    ``constants``). A module defining public functions of its own (a factory added to the copy) or importing
+    anything else (the project's models, Django settings) is the project's."""
+    if path.name in VERSION_MODULES:
+        return True
+    tree = _parse(path)
+    if tree is None:
+        return True  # nothing to report in it either way
+    own_code = any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_")
+                   for node in tree.body)
+    defines_sdk = any(isinstance(node, ast.ClassDef) and node.name in sdk.SDK_CLASSES for node in tree.body)
+    return not own_code and (defines_sdk or all(map(_sdk_import, tree.body)))
+
+
+def _sdk_import(node: ast.stmt) -> bool:
+    """Not an import, or one of a relative module, the SDK, its dependencies or the standard library."""
+    if isinstance(node, ast.Import):
+        return all(_sdk_dependency(alias.name) for alias in node.names)
+    if isinstance(node, ast.ImportFrom):
+        return node.level > 0 or _sdk_dependency(node.module or "")
+    return not isinstance(node, ast.ClassDef)
+
+
+def _sdk_dependency(module: str) -> bool:
+    parts = module.split(".")
+    return parts[0] in SDK_DEPENDENCIES or parts[0] in sys.stdlib_module_names or "customerio" in parts
 
 
 def _holds_only(folder: Path, copy: Path) -> bool:

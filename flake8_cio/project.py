@@ -107,7 +107,7 @@ class Project:
         self._paths: dict[str, Path | None] = {}
         self._chains: dict[str, list[Step] | None] = {}
         own = self.module_path("customerio")
-        self.own_sdk_name = own is not None and not self.is_vendored(own)
+        self.own_sdk_name = own is not None and pins.vendored_copy_of(own, self.root) is None
 
     # -- where modules are --------------------------------------------------------------------------------
     def in_tests(self, path: str) -> bool:
@@ -159,19 +159,23 @@ class Project:
         return None
 
     def real_name(self, name: str) -> str:
-        """What an imported name really is: a vendored SDK copy is the SDK; the project's own module named
-        ``customerio`` is the project's code."""
+        """What an imported name really is: the SDK's names in a vendored copy are the SDK's (``vendor.customerio.
+        CustomerIO``); what the project added to the copy's folder stays the project's (``vendor.customerio.
+        default``, ``vendor.customerio.events``); the project's own module named ``customerio`` is its code."""
         parts = name.split(".")
         if parts[0] == "customerio":
             return OWN + name if self.own_sdk_name else name
         if "customerio" in parts:
             index = parts.index("customerio")
             folder = self.module_path(".".join(parts[: index + 1]))
-            if folder is not None and self.is_vendored(folder):
+            rest = parts[index + 1: index + 2]
+            sdk_name = not rest or rest[0] in sdk.SDK_CLASSES or rest[0] in sdk.SDK_MODULES
+            if sdk_name and folder is not None and pins.vendored_copy_of(folder, self.root) is not None:
                 return ".".join(parts[index:])
         return name
 
     def is_vendored(self, path: Path) -> bool:
+        """One of the SDK's own modules in a vendored copy, or its tests: never reported, never summarised."""
         return bool(pins.vendored_sdk_dirs(self.root)) and pins.is_vendored_sdk_file(path.resolve(), self.root)
 
     @property

@@ -530,6 +530,24 @@ def test_files_inside_a_copy_and_its_tests(tmp_path):
     assert not is_vendored_sdk_file(tmp_path / "vendor" / "customerio_utils.py", tmp_path)
 
 
+@pytest.mark.parametrize("name, text, vendored", [
+    ("__init__.py", "from .track import CustomerIO\nfrom .regions import Regions\n", True),
+    ("constants.py", 'ID = "id"\nEMAIL = "email"\n', True),
+    ("client_base.py", "import requests\n\n\ndef _socket_options():\n    return []\n\n\nclass ClientBase:\n    pass\n",
+     True),
+    ("__version__.py", VERSION_2, True),  # a version module's get_version() is the SDK's
+    ("__init__.py", "from .track import CustomerIO\n\n\ndef default():\n    return CustomerIO('s', 'k')\n", False),
+    ("events.py", "from shop.models import Order\nfrom .track import CustomerIO\n", False),
+    ("hooks.py", "from django.conf import settings\n", False),
+    ("helpers.py", "class Retry:\n    pass\n", False),
+])
+def test_a_module_in_a_copy_is_the_sdks_by_its_content(tmp_path, name, text, vendored):
+    copy = sdk_copy(tmp_path / "vendor" / "customerio")
+    module = write(copy / name, text)
+    assert is_vendored_sdk_file(module, tmp_path) is vendored
+    assert vendored_sdk_dirs(tmp_path) == [copy.resolve()]  # a project module in the folder keeps it a copy
+
+
 def test_relative_paths(tmp_path, monkeypatch):
     sdk_copy(tmp_path / "vendor" / "customerio")
     monkeypatch.chdir(tmp_path)
