@@ -277,6 +277,9 @@ class Project:
             made = self.resolve(callee, depth + 1)
             if made and made[0] == "factory":
                 return _sdk_method(made[2]["kind"], rest.lstrip(".")) if rest else ("client", made[2]["kind"])
+            if made and made[0] == "class" and made[2].get("client"):  # CustomerIOExt(...): a client subclass
+                kind = made[2]["client"]
+                return _sdk_method(kind, rest.lstrip(".")) if rest else ("client", kind)
             if made and made[0] == "class":
                 method = self.resolve(made[1] + rest, depth + 1) if rest else ("instance", made[1])
                 return _given_clients(self, method, made[2], arguments)
@@ -293,9 +296,10 @@ class Project:
                             ("types", "type")):
             if rest in summary[table]:
                 return what, f"{module}.{rest}", summary[table][rest]
-        if head in summary["clients"]:
-            kind = summary["clients"][head]
-            return _sdk_method(kind, tail) if tail else ("client", kind)
+        for holder, attr in ((rest, ""), *([rest.rsplit(".", 1)] if "." in rest else [])):
+            if holder in summary["clients"]:  # a module-level client, or a class attribute (Views.crm)
+                kind = summary["clients"][holder]
+                return _sdk_method(kind, attr) if attr else ("client", kind)
         for table in ("imports", "instances"):
             if head in summary[table]:
                 return self.resolve(summary[table][head] + (f".{tail}" if tail else ""), depth + 1)

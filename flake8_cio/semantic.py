@@ -82,6 +82,7 @@ class Model:
         self.attribute_stores = found.attribute_stores
         self.self_attrs = found.self_attrs
         self.with_items = found.with_items
+        self.class_scopes = found.class_scopes
         self.aliases = {local: self._absolute(name, level) for local, (name, level) in found.imports.items()}
         self.memo: dict = {}
         self.unfixable: set[tuple[int, int]] = set()  # where findings get no fix: arguments a wrapper forwards
@@ -237,6 +238,9 @@ class Model:
             return None if kind == NOT_A_CLIENT else kind
         if isinstance(expr, ast.Name):
             found = self.lookup(expr.id, scope)
+            if expr.id == "self" and found and found[0].params.get("self"):
+                cls = self._enclosing_class(scope)  # a method of a client subclass: `self.track(...)`
+                return self.class_kind(cls) if cls is not None else None
             if found and expr.id not in self.aliases:
                 bound_scope, values = found
                 param = bound_scope.params.get(expr.id)
@@ -254,15 +258,10 @@ class Model:
                 return None  # the project's own module or function, whatever its name
             return "?" if self._looks_like_client(expr.id) else None
         if isinstance(expr, ast.Attribute):
-            if isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
-                cls = self._enclosing_class(scope)
-                values = self.self_attrs.get((cls, expr.attr), [])
-                kinds = {self.value_kind(v, scope, depth) for v in values} - {None, "?", NOT_A_CLIENT}
-                if kinds:
-                    return kinds.pop()
-                kind = self._class_annotation_kind(cls, expr.attr)
-                if kind:
-                    return kind
+            owner = self._enclosing_class(scope) if _is_self(expr.value) else self.local_class(expr.value)
+            kind = self.attribute_kind(owner, expr.attr, scope, depth) if owner is not None else None
+            if kind:
+                return kind
             return "?" if self._looks_like_client(expr.attr) else None
         if isinstance(expr, ast.Subscript) and last_name(expr.value) == "extensions" and \
                 isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
@@ -283,6 +282,9 @@ class Model:
             return sdk.CONSTRUCTORS[qualname]
         if qualname in sdk.RUNTIME_FACTORIES:
             return sdk.RUNTIME_FACTORIES[qualname]
+        cls = self.local_class(value.func)
+        if cls is not None:
+            return self.class_kind(cls) or NOT_A_CLIENT
         factory = self.factory_kind(value.func)
         if factory:
             return factory
@@ -350,6 +352,70 @@ class Model:
         qualname = self.qualname(node)
         found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
         return found[2] if found and found[0] == "type" else None
+
+    # -- classes: clients by inheritance, class attributes through the bases ------------------------------------
+    def local_class(self, expr: ast.expr) -> ast.ClassDef | None:
+        """The module-level class a name stands for (``ContactViewSet``), when it is bound to that alone."""
+        values = self.module.bindings.get(expr.id, []) if isinstance(expr, ast.Name) else []
+        return values[0] if len(values) == 1 and isinstance(values[0], ast.ClassDef) else None
+
+    def class_kind(self, cls: ast.ClassDef, depth: int = 4) -> str | None:
+        """The SDK client a class is by inheritance (``class CustomerIOExt(CustomerIO)``), through bases in this
+        module and in the project's other modules."""
+        for base in cls.bases if depth else ():
+            qualname = self.qualname(base)
+            local = self.local_class(base)
+            if qualname in sdk.CONSTRUCTORS:
+                return sdk.CONSTRUCTORS[qualname]
+            kind = self.class_kind(local, depth - 1) if local is not None else \
+                self.linked.client_kind(f"{qualname}()") if self.linked is not None and qualname else None
+            if kind:
+                return kind
+        return None
+
+    def constructed_kind(self, call: ast.Call) -> str | None:
+        """The client a call builds: the SDK's constructor, or a project class that subclasses it (this module's
+        or another's)."""
+        qualname = self.qualname(call.func)
+        if qualname in sdk.CONSTRUCTORS:
+            return sdk.CONSTRUCTORS[qualname]
+        cls = self.local_class(call.func)
+        if cls is not None:
+            return self.class_kind(cls)
+        found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
+        return found[2].get("client") if found and found[0] == "class" else None
+
+    def built_by_subclass(self, expr: ast.expr, scope: Scope) -> bool:
+        """Whether the client ``expr`` holds is built by a project subclass of the SDK's client, whose own methods
+        a rewrite to the runtime client would lose."""
+        value = self.value_of(expr, scope)
+        return isinstance(value, ast.Call) and self.qualname(value.func) not in sdk.CONSTRUCTORS and \
+            self.constructed_kind(value) is not None
+
+    def attribute_kind(self, cls: ast.ClassDef, attr: str, scope: Scope, depth: int = 4) -> str | None:
+        """The client an attribute of a class's instances holds, whatever its name: set on ``self`` in a method,
+        declared with a client annotation, or a class attribute (``crm_tracker = CustomerIO(...)`` in the class
+        body), here or in a base class (this module's or another project module's)."""
+        values = self.self_attrs.get((cls, attr), [])
+        kinds = {self.value_kind(v, scope, depth) for v in values} - {None, "?", NOT_A_CLIENT}
+        if kinds:
+            return kinds.pop()
+        kind = self._class_annotation_kind(cls, attr) or self._class_body_kind(cls, attr, depth)
+        for base in cls.bases if not kind and depth else ():
+            local = self.local_class(base)
+            qualname = None if local is not None else self.qualname(base)
+            kind = self.attribute_kind(local, attr, scope, depth - 1) if local is not None else \
+                self.linked.client_kind(f"{qualname}.{attr}") if self.linked is not None and qualname else None
+            if kind:
+                return kind
+        return kind
+
+    def _class_body_kind(self, cls: ast.ClassDef, attr: str, depth: int) -> str | None:
+        body = self.class_scopes.get(cls)
+        values = body.bindings.get(attr, []) if body is not None else []
+        kinds = {self.value_kind(v, body, depth) for v in values if isinstance(v, ast.expr)}
+        known = kinds - {None, "?", NOT_A_CLIENT}
+        return known.pop() if len(known) == 1 else None
 
     def _class_annotation_kind(self, cls: ast.ClassDef | None, attr: str) -> str | None:
         """A class attribute or dataclass/attrs/pydantic field declared as a client (``client: CustomerIO``)."""
@@ -563,7 +629,7 @@ class Model:
         if call.receiver is None:  # analytics.track(...): the module's default client
             return self.analytics_module_sync_mode
         built = self.value_of(call.receiver, call.site.scope)
-        if isinstance(built, ast.Call) and sdk.CONSTRUCTORS.get(self.qualname(built.func)) == sdk.ANALYTICS:
+        if isinstance(built, ast.Call) and self.constructed_kind(built) == sdk.ANALYTICS:
             return _sync_mode(built)
         made = self.analytics_clients_built
         return bool(made) and all(made)  # a client not traced to its construction: sync only if every one here is
@@ -578,7 +644,7 @@ class Model:
     def analytics_clients_built(self) -> list[bool]:
         """For each ``analytics.Client(...)`` the module builds: whether it runs in ``sync_mode``."""
         return [_sync_mode(site.node) for site in self.sites
-                if sdk.CONSTRUCTORS.get(self.qualname(site.node.func)) == sdk.ANALYTICS]
+                if self.constructed_kind(site.node) == sdk.ANALYTICS]
 
     # -- payloads ----------------------------------------------------------------------------------------------
     def values(self, call: CioCall) -> Iterator[Value]:
@@ -676,6 +742,10 @@ class Model:
             if not site.deferred:
                 result.setdefault(site.function, []).append(site)
         return result
+
+
+def _is_self(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Name) and expr.id in ("self", "cls")
 
 
 def _within(node: ast.AST, outer: ast.AST) -> bool:

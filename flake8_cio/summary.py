@@ -41,8 +41,13 @@ def _module_name(model: Model, summary: dict, name: str, values: list) -> None:
             fn = model.functions[values[0]]
             summary["factories"][name] = {"kind": kind, "cached": _hands_out_one(model, fn), "line": values[0].lineno}
     elif len(values) == 1 and isinstance(values[0], ast.ClassDef):
-        summary["classes"][name] = {"line": values[0].lineno, "constructs": _constructs(model, values[0]),
-                                    "injected": _injected(model, values[0])}
+        cls = values[0]
+        summary["classes"][name] = {"line": cls.lineno, "constructs": _constructs(model, cls),
+                                    "injected": _injected(model, cls), "client": model.class_kind(cls)}
+        for attr in model.class_scopes[cls].bindings:
+            kind = model.attribute_kind(cls, attr, model.module)
+            if kind in sdk.KINDS:
+                summary["clients"][f"{name}.{attr}"] = kind  # crm_tracker = CustomerIO(...) in the class body
     else:
         kind = model.client_kind(node, model.module)
         if kind in sdk.KINDS:

@@ -385,7 +385,8 @@ def _nonblocking_fix(model: Model, call: CioCall) -> tuple:
     receiver = call.receiver
     if call.kind != sdk.TRACK or not result_discarded(model, call.site) or \
             not isinstance(receiver, (ast.Name, ast.Attribute)) or becomes_cached(model, receiver, call.site.scope) or \
-            data_as_keywords(call) or _behind_a_proxy(model, receiver, call.site):
+            data_as_keywords(call) or _behind_a_proxy(model, receiver, call.site) or \
+            model.built_by_subclass(receiver, call.site.scope):
         return None, NONE, {}
     safety = SAFE if failure_is_only_an_error_response(model, call.site, receiver) else UNSAFE
     return "nonblocking", safety, {"target": span(model, awaited_statement(model, call.site) or call.node)}

@@ -169,7 +169,7 @@ ENV_GETTERS = re.compile(r"(?:^|\.)(?:getenv|get|env|config|str|environ)$")
 def check(model: Model) -> Iterator:
     for site in model.sites:
         qualname = model.qualname(site.node.func)
-        kind = sdk.CONSTRUCTORS.get(qualname)
+        kind = model.constructed_kind(site.node)
         if kind is not None:
             yield from _per_request(model, site, kind)
             yield from _region(model, site, kind)
@@ -275,7 +275,8 @@ def _has_runtime_equivalent(model: Model, site: Site, kind: str) -> bool:
     """Whether `get_client(...)`/`get_app_client(...)` takes exactly these arguments, and the cached client would not
     be closed by a `with` block."""
     call = site.node
-    if kind == sdk.ANALYTICS or call in model.with_items or any(isinstance(a, ast.Starred) for a in call.args):
+    if kind == sdk.ANALYTICS or call in model.with_items or any(isinstance(a, ast.Starred) for a in call.args) or \
+            model.qualname(call.func) not in sdk.CONSTRUCTORS:  # a subclass: its own methods would be lost
         return False
     positional, keywords = (2, {"site_id", "api_key", "region", "timeout"}) if kind == sdk.TRACK else (1, {"region"})
     return len(call.args) <= positional and all(k.arg in keywords for k in call.keywords)
@@ -419,7 +420,7 @@ def becomes_cached(model: Model, expr: ast.expr, scope) -> bool:
     """Whether the client ``expr`` holds is built by a call that CIO401's fix turns into the cached runtime client
     (so the calls on it need no ``nonblocking``)."""
     value = model.value_of(expr, scope)
-    kind = sdk.CONSTRUCTORS.get(model.qualname(value.func)) if isinstance(value, ast.Call) else None
+    kind = model.constructed_kind(value) if isinstance(value, ast.Call) else None
     site = next((s for s in model.sites if s.node is value), None) if kind else None
     return site is not None and why_per_call(model, site) is not None and \
         _cached_client_fix(model, site, kind, "get_client", model.finding("CIO401", value, "")).fix is not None
