@@ -524,9 +524,31 @@ class Model:
 
     @cached_property
     def data_calls(self) -> list[CioCall]:
-        """The SDK calls whose arguments the data rules check: direct ones, and calls of project wrappers seen as
-        the SDK call they make (``analytics.track(user.email, ...)`` forwards ``user.email`` as ``customer_id``)."""
-        return self.cio_calls + self.forwarded_calls
+        """The SDK calls whose arguments the data rules check: direct ones, calls of project wrappers seen as
+        the SDK call they make (``analytics.track(user.email, ...)`` forwards ``user.email`` as ``customer_id``),
+        and SDK methods handed over with their arguments (``partial(cio.track, uid, name)``)."""
+        return self.cio_calls + self.forwarded_calls + self.bound_calls
+
+    @cached_property
+    def bound_calls(self) -> list[CioCall]:
+        """An SDK method reference with the arguments it will be called with: ``functools.partial(cio.track, uid,
+        name)``, ``pool.submit(cio.identify, email)``, ``asyncio.to_thread(...)``, ``loop.run_in_executor(None,
+        cio.track, ...)``, ``sync_to_async(cio.track)(...)``. Their findings get no fix: the rewrite would be
+        the binding's, not a call's."""
+        calls = []
+        for site in self.sites:
+            bound = _bound_reference(site.node)
+            if bound is None or not isinstance(bound[0], ast.Attribute):
+                continue
+            reference, args, keywords = bound
+            kind = self.client_kind(reference.value, site.scope)
+            kind = guessed_kind(reference.attr) if kind == "?" else kind
+            call = self.bind_call(site, kind, reference.attr, reference.value, args, keywords) if kind else None
+            if call is not None:
+                self.unfixable.update(self.position(n) for a in (*args, *keywords) for n in ast.walk(a)
+                                      if hasattr(n, "lineno"))
+                calls.append(call)
+        return calls
 
     @cached_property
     def forwarded_calls(self) -> list[CioCall]:
@@ -592,18 +614,22 @@ class Model:
             kind = guessed_kind(method)
         return self.bind_call(site, kind, method, receiver) if kind else None
 
-    def bind_call(self, site: Site, kind: str, method: str, receiver: ast.expr | None) -> CioCall | None:
-        """The call at ``site`` read as ``kind``'s SDK ``method``: its arguments by the SDK's parameter names."""
+    def bind_call(self, site: Site, kind: str, method: str, receiver: ast.expr | None,
+                  given: list[ast.expr] | None = None, keywords: list[ast.keyword] | None = None) -> CioCall | None:
+        """The call at ``site`` (or the arguments ``given`` there to a method reference) read as ``kind``'s SDK
+        ``method``: its arguments by the SDK's parameter names."""
         signature = sdk.METHODS.get(kind, {}).get(method)
         if signature is None:
             return None
+        given = site.node.args if given is None else given
+        keywords = site.node.keywords if keywords is None else keywords
         args, extra, star = {}, {}, []
-        for index, arg in enumerate(site.node.args):
+        for index, arg in enumerate(given):
             if isinstance(arg, ast.Starred) or index >= len(signature.params):
                 star.append(arg)
             else:
                 args[signature.params[index]] = arg
-        for keyword in site.node.keywords:
+        for keyword in keywords:
             if keyword.arg is None:
                 expanded = self.value_of(keyword.value, site.scope)
                 if isinstance(expanded, ast.Dict) and all(str_value(k) for k in expanded.keys):
@@ -742,6 +768,26 @@ class Model:
             if not site.deferred:
                 result.setdefault(site.function, []).append(site)
         return result
+
+
+#: Callables that take a function and the arguments to call it with, and where the function stands among them.
+BINDERS = {"partial": 0, "submit": 0, "to_thread": 0, "run_in_threadpool": 0, "run_sync": 0, "run_in_executor": 1,
+           "call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "call_at": 1}
+
+
+def _bound_reference(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast.keyword]] | None:
+    """(the function, its positional arguments, its keywords) when ``call`` binds arguments to a function;
+    ``sync_to_async(f)(...)`` and ``partial(f, ...)`` handed to an executor included."""
+    if isinstance(call.func, ast.Call) and last_name(call.func.func) == "sync_to_async" and call.func.args:
+        return call.func.args[0], call.args, call.keywords
+    where = BINDERS.get(last_name(call.func) or "")
+    if where is None or len(call.args) <= where or any(isinstance(a, ast.Starred) for a in call.args[:where + 1]):
+        return None
+    function = call.args[where]
+    if isinstance(function, ast.Call) and last_name(function.func) == "partial":
+        return None  # the partial itself binds its arguments (and is a site of its own)
+    keywords = call.keywords if last_name(call.func) in ("partial", "submit", "to_thread", "run_in_threadpool") else []
+    return function, call.args[where + 1:], keywords
 
 
 def _is_self(expr: ast.expr) -> bool:
