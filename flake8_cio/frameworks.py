@@ -64,7 +64,14 @@ def decorator_names(model: Model, fn: Function) -> list[str]:
 
 def is_handler(model: Model, fn: Function) -> bool:
     """A web request handler: route decorators and hooks, class-based view methods, registered functions,
-    Django function views, the option's extras."""
+    Django function views, the option's extras (memoised per module: every rule asks)."""
+    key = ("handler", fn)
+    if key not in model.memo:
+        model.memo[key] = _is_handler(model, fn)
+    return model.memo[key]
+
+
+def _is_handler(model: Model, fn: Function) -> bool:
     if _decorated_as_handler(model, fn):
         return True
     if fn.cls is not None and fn.parent is None:

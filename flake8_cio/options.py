@@ -136,6 +136,7 @@ OPTION_SPECS = {
     "cache_dir": _path,
     "email_profiles": _bool,
 }
+LIST_OPTIONS = frozenset(name for name, spec in OPTION_SPECS.items() if spec is _names)  # comma/space lists
 OPTION_HELP = {
     "client_names": "Names (last part of a name or attribute chain, any case) that hold a Customer.io client "
     f"(default: {','.join(DEFAULT_CLIENT_NAMES)}).",

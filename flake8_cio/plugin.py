@@ -7,7 +7,7 @@ from typing import Iterator
 
 from . import __version__
 from .engine import check_tree
-from .options import OPTION_HELP, OPTION_SPECS, Options, OptionError, _names, flag, load_config, option_values
+from .options import LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, flag, load_config, option_values
 
 
 class Plugin:
@@ -22,9 +22,9 @@ class Plugin:
 
     @classmethod
     def add_options(cls, manager) -> None:
-        for name, spec in OPTION_SPECS.items():
+        for name in OPTION_SPECS:
             manager.add_option(f"--{flag(name)}", default=None, parse_from_config=True, help=OPTION_HELP[name],
-                               comma_separated_list=spec is _names)
+                               comma_separated_list=name in LIST_OPTIONS)
 
     @classmethod
     def parse_options(cls, options) -> None:

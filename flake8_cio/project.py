@@ -8,7 +8,6 @@ references from summary to summary, memoised per process, with cycles cut.
 """
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import os
@@ -20,9 +19,9 @@ from pathlib import Path
 from typing import Callable
 
 from . import pins, sdk
+from .sdk import OWN
 from .options import Options
 from .prefilter import might_use_customerio
-from .semantic import OWN
 
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 MAX_DEPTH = 8
@@ -42,14 +41,20 @@ class Step:
     method: str = ""  # the SDK method, on the last step
 
 
-def find_project(path: str, options: Options) -> Project | None:
+#: What the project calls to summarise one module: (its text, its path, the project) -> summary, None when the
+#: text does not parse. The engine hands in ``summary.summarize_file``, so that this module stays below the
+#: semantic layer that summaries are built with.
+Summarizer = Callable[[str, str, "Project"], "dict | None"]
+
+
+def find_project(path: str, options: Options, summarize: Summarizer) -> Project | None:
     """The project a file belongs to, or None when project analysis is off or the file is not on disk."""
     if not options.project_analysis or path in ("<string>", "stdin", "-", ""):
         return None
     if not os.path.isfile(path):
         return None
     package_root, root = _roots(os.path.dirname(os.path.abspath(path)))
-    return _project(root, package_root, options)
+    return _project(root, package_root, options, summarize)
 
 
 @lru_cache(maxsize=1024)
@@ -70,8 +75,8 @@ def _roots(folder_name: str) -> tuple[Path, Path]:
 
 
 @lru_cache(maxsize=32)
-def _project(root: Path, package_root: Path, options: Options) -> Project:
-    return Project(root, package_root, options)
+def _project(root: Path, package_root: Path, options: Options, summarize: Summarizer) -> Project:
+    return Project(root, package_root, options, summarize)
 
 
 @lru_cache(maxsize=1)
@@ -93,9 +98,10 @@ def forget_projects() -> None:
 
 
 class Project:
-    def __init__(self, root: Path, package_root: Path, options: Options):
+    def __init__(self, root: Path, package_root: Path, options: Options, summarize: Summarizer):
         self.root = root
         self.options = options
+        self.summarize = summarize
         roots = [package_root, root / "src", root]
         self.import_roots = list(dict.fromkeys(r for r in roots if r.is_dir()))
         self._root_strings = [os.path.join(str(r), "") for r in self.import_roots]
@@ -250,14 +256,9 @@ class Project:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        try:
-            tree = ast.parse(text, str(path))
-        except (SyntaxError, ValueError):
+        summary = self.summarize(text, str(path), self)
+        if summary is None:
             return EMPTY
-        from .semantic import Model
-        from .summary import summarize
-
-        summary = summarize(Model(tree, text.splitlines(True), str(path), self.options, self, resolve=False))
         self.cache.put(key, summary)
         return summary
 

@@ -19,6 +19,7 @@ CONSTRUCTORS = {
     "customerio.analytics.client.Client": ANALYTICS,
 }
 ANALYTICS_MODULE = "customerio.analytics"
+OWN = "<project>."  # prefix of a project's own module named like the SDK (see project.Project.real_name)
 
 #: What the SDK's package holds (3.2 and earlier): its modules and public classes, and the classes whose definition
 #: marks a module as the SDK's own (a vendored copy is recognised by these, not by its folder).

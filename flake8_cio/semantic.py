@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Iterator
 
-from . import frameworks, sdk
+from . import sdk
 from .options import Options, installed_sdk_major
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
@@ -22,7 +22,6 @@ from .types import NONE, Finding
 if TYPE_CHECKING:
     from .project import Project
 
-OWN = "<project>."  # prefix of a project's own module named like the SDK (see project.Project.real_name)
 
 NOT_A_CLIENT = "!"
 
@@ -339,7 +338,7 @@ class Model:
 
     def _is_project_code(self, qualname: str) -> bool:
         return self.project is not None and (
-            qualname.startswith(OWN) or self.project.module_path(qualname) is not None or
+            qualname.startswith(sdk.OWN) or self.project.module_path(qualname) is not None or
             self.project.split(qualname) is not None)
 
     def _type_alias_kind(self, node: ast.expr) -> str | None:
@@ -715,23 +714,10 @@ class Model:
                     yield from self._payload(value, scope, role, depth + 1, written)
 
     # -- functions ----------------------------------------------------------------------------------------------
-    def is_handler(self, fn: Function) -> bool:
-        """A web request handler (see ``frameworks``)."""
-        key = ("handler", fn)
-        if key not in self.memo:
-            self.memo[key] = frameworks.is_handler(self, fn)
-        return self.memo[key]
-
     def routed_elsewhere(self, fn: Function) -> bool:
         """Registered as a handler by another module of the project (Django's ``urls.py``)."""
         return bool(self.project and self.module_name) and \
             f"{self.module_name}.{fn.name}" in self.project.routed_functions()
-
-    def is_task(self, fn: Function) -> bool:
-        return frameworks.is_task(self, fn)
-
-    def runs_once(self, fn: Function) -> bool:
-        return frameworks.runs_once(self, fn)
 
     def local_function(self, func: ast.expr, site: Site) -> Function | None:
         """The module function or same-class method that ``func``, seen at ``site``, names (``helper``,

@@ -6,17 +6,31 @@ text: references to other modules stay references (``app.deps.get_cio``), resolv
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from . import frameworks, sdk
-from .rules.lifecycle import profiles
-from .rules.timestamps import returned_unit
+from .profiles import profiles
 from .scopes import FUNCTION_NODES, Function, own_nodes
 from .semantic import NOT_A_CLIENT, Model, annotated_type, guessed_kind
+from .units import returned_unit
+
+if TYPE_CHECKING:
+    from .project import Project
 
 
 # ``x.track(...)`` where this module cannot tell what ``x`` is (``cio = get_cached()`` of another module, ``self.api =
 # get_app()``): kept as "maybe" SDK calls, decided by the project model once it resolves ``x``.
 SDK_METHOD_NAMES = set(sdk.TRACK_METHODS) | set(sdk.APP_METHODS)
+
+
+def summarize_file(text: str, path: str, project: Project) -> dict | None:
+    """A module's summary from its text alone (other modules are not looked up: ``resolve=False``); None when it
+    does not parse."""
+    try:
+        tree = ast.parse(text, path)
+    except (SyntaxError, ValueError):
+        return None
+    return summarize(Model(tree, text.splitlines(True), path, project.options, project, resolve=False))
 
 
 def summarize(model: Model) -> dict:
@@ -29,7 +43,7 @@ def summarize(model: Model) -> dict:
             _module_name(model, summary, name, values)
     for fn in model.functions.values():
         if fn.parent is None and (fn.cls is None or fn.cls in model.module.bindings.get(fn.cls.name, ())):
-            summary["functions"][_function_name(fn)] = _function(model, fn)
+            summary["functions"][_function_name(fn)] = function_entry(model, fn)
     return summary
 
 
@@ -72,7 +86,7 @@ def _module_name(model: Model, summary: dict, name: str, values: list) -> None:
 def _hands_out_one(model: Model, fn: Function) -> bool:
     """A factory that returns the same client each time: cached or run once, building it only behind
     ``if _cio is None:``, returning a module-level name, or returning our runtime's (cached) ``get_client()``."""
-    if model.runs_once(fn) or any(frameworks.guarded_once(site) for site in model.sites_in(fn)):
+    if frameworks.runs_once(model, fn) or any(frameworks.guarded_once(site) for site in model.sites_in(fn)):
         return True
     for ret in own_nodes(fn.node, ast.Return):
         value = ret.value
@@ -123,7 +137,8 @@ def _function_name(fn: Function) -> str:
     return f"{fn.cls.name}.{fn.name}" if fn.cls else fn.name
 
 
-def _function(model: Model, fn: Function) -> dict:
+def function_entry(model: Model, fn: Function) -> dict:
+    """What the summary records of a function (see ``summarize``)."""
     direct, calls, forwards, held, maybe, maybe_forwards = None, [], {}, [], [], {}
     params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
     if fn.cls is not None and params and "staticmethod" not in frameworks.decorator_names(model, fn):

@@ -24,8 +24,8 @@ class RuleDoc:
     options: str = "none."  # the cio- options that change the rule
 
     def __post_init__(self):
-        for field in fields(self):
-            object.__setattr__(self, field.name, textwrap.dedent(getattr(self, field.name)).strip())
+        for text in fields(self):
+            object.__setattr__(self, text.name, textwrap.dedent(getattr(self, text.name)).strip())
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import ast
 import re
 from typing import Iterator
 
-from .. import sdk
+from .. import frameworks, sdk
 from ..frameworks import POOL_METHODS
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
@@ -158,7 +158,7 @@ def check(model: Model) -> Iterator:
                 yield from _through_helper(model, site, helper, inner)
         elif helper is None and model.cio_call_at(site) is None:
             yield from _through_project(model, site)
-        if fn is not None and site.awaited and model.is_handler(fn) and _offloaded(site.node) is not None:
+        if fn is not None and site.awaited and frameworks.is_handler(model, fn) and _offloaded(site.node) is not None:
             yield from _awaited_executor(model, site)
         if fn is not None and fn.is_async:
             yield from _scheduled_on_the_loop(model, site)
@@ -187,7 +187,7 @@ def _direct_problems(model: Model, call: CioCall) -> Iterator[tuple[str, str]]:
             f"synchronous Customer.io call `{what}` in `async def {fn.name}`: it blocks the event loop, and every "
             "other request on it, for a full HTTPS round trip (up to 10 s per try); use "
             "`flake8_cio.runtime.nonblocking(client)` or `await asyncio.to_thread(...)`")
-    elif fn is not None and model.is_handler(fn):
+    elif fn is not None and frameworks.is_handler(model, fn):
         yield "CIO501", (
             f"blocking Customer.io call `{what}` in request handler `{fn.name}`: the response waits on an HTTPS "
             "round trip to Customer.io (seconds when it is slow, with retries); use "
@@ -235,7 +235,7 @@ def _through_project(model: Model, site: Site) -> Iterator:
             "CIO502", site.node,
             f"`{name}()` in `async def {fn.name}` blocks the event loop on Customer.io: it calls {path}; make that "
             "call through `flake8_cio.runtime.nonblocking(client)`")
-    elif fn is not None and model.is_handler(fn):
+    elif fn is not None and frameworks.is_handler(model, fn):
         yield model.finding(
             "CIO501", site.node,
             f"`{name}()` in request handler `{fn.name}` waits on Customer.io: it calls {path}; make that call "
@@ -282,7 +282,7 @@ def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) 
             f"`{helper.name}()` makes a blocking Customer.io call ({where}) and is called from `async def {fn.name}`, "
             "blocking the event loop; make that call through `flake8_cio.runtime.nonblocking(client)`",
         )
-    elif model.is_handler(fn):
+    elif frameworks.is_handler(model, fn):
         yield model.finding(
             "CIO501", site.node,
             f"`{helper.name}()` makes a blocking Customer.io call ({where}) and is called from request handler "

@@ -213,11 +213,11 @@ def why_per_call(model: Model, site: Site, seen=None) -> str | None:
     if site.loops:
         return "per loop iteration"
     fn = site.function
-    if fn is None or model.runs_once(fn) or frameworks.guarded_once(site):
+    if fn is None or frameworks.runs_once(model, fn) or frameworks.guarded_once(site):
         return None
-    if model.is_handler(fn):
+    if frameworks.is_handler(model, fn):
         return f"per request (in `{fn.name}`)"
-    if model.is_task(fn):
+    if frameworks.is_task(model, fn):
         return f"per job (in task `{fn.name}`)"
     if frameworks.is_invocation(fn):
         return f"per invocation (in Lambda handler `{fn.name}`)"

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Iterator
 from weakref import WeakKeyDictionary
 
 from .. import sdk
-from ..semantic import CioCall, Model, Site, last_name, name_tokens, own_nodes, str_value
+from ..profiles import creates, identified, person_key, profiles
+from ..summary import function_entry, summarize
+from ..semantic import CioCall, Model, Site, name_tokens, own_nodes
 from ..types import NONE, Rule, RuleDoc
 from .fixing import statements_around
-from .identity import is_email
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -107,10 +108,8 @@ EVENTS = {"track", "pageview"}
 SIGNUP_WORDS = {"signup", "register", "registration", "onboard", "onboarding", "enroll", "enrol"}
 CREATE_WORDS = {"create", "created", "new"}
 PERSON_WORDS = {"user", "customer", "account", "profile", "person", "member"}
-CREATION_ATTRIBUTES = {"email", "created_at"}
 TRY_NODES = (ast.Try, getattr(ast, "TryStar", ast.Try))
 MAX_DEPTH = 4
-SDK_METHOD_NAMES = {name for methods in sdk.METHODS.values() for name in methods}
 #: Profiles of project modules whose Customer.io calls go through clients of other modules, read with the project.
 _RESOLVED: WeakKeyDictionary[Project, dict[str, dict]] = WeakKeyDictionary()
 
@@ -118,76 +117,6 @@ _RESOLVED: WeakKeyDictionary[Project, dict[str, dict]] = WeakKeyDictionary()
 def check(model: Model) -> Iterator:
     yield from _track_before_identify(model)
     yield from _never_emailed(model)
-
-
-# -- what a module says about profiles (also its project summary's "profiles") ---------------------------------
-def profiles(model: Model) -> dict:
-    """Whether the module may give anyone an email address; its identify calls as [line of the top-level function
-    or method holding it (0: module level, nested or deferred), line, id as written there, client kind, whether it
-    sends what a new profile needs (`email`, `created_at`)]; and whether it calls SDK-named methods on names of
-    other project modules (``from app.clients import cio``), which only a read with the project can classify."""
-    if "profiles" not in model.memo:
-        identifies = []
-        for call in model.cio_calls:
-            person = _identified(call)
-            if person is not None:
-                fn = call.site.function
-                holder = fn.node.lineno if fn is not None and fn.parent is None and not call.site.deferred else 0
-                identifies.append([holder, call.node.lineno, _key(model, person, call.site), call.kind,
-                                   _creates(model, call)])
-        pending = any(
-            isinstance(site.node.func, ast.Attribute) and site.node.func.attr in SDK_METHOD_NAMES and
-            model.cio_call_at(site) is None and model.ref_of(site.node.func.value, site.scope) is not None
-            for site in model.sites) if model.linked is None else False
-        model.memo["profiles"] = {"emails": any(_gives_email(model, c) for c in model.data_calls),
-                                  "identifies": identifies, "pending": pending}
-    return model.memo["profiles"]
-
-
-def _identified(call: CioCall) -> ast.expr | None:
-    if call.method != "identify":
-        return None
-    return call.args.get("user_id") if call.kind == sdk.ANALYTICS else call.args.get("id")
-
-
-def _creates(model: Model, call: CioCall) -> bool:
-    return any(value.key in CREATION_ATTRIBUTES for value in model.values(call))
-
-
-def _key(model: Model, expr: ast.expr, site: Site) -> str:
-    """The id as text, through a local that names it (``uid = user.id``); a local holding a call's result
-    (``user = User.create(form)``) stays the local, as an attribute of it does."""
-    value = model.value_of(expr, site.scope)
-    return ast.unparse(value if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)) else expr)
-
-
-def _gives_email(model: Model, call: CioCall) -> bool:
-    """Whether a call may give someone an email address: an `email` attribute, trait or identifier, an email as the
-    id, a transactional email or invite event sent to an address, a merge by email; or a payload that cannot be read
-    here (`**attrs`, traits or a request built elsewhere, operations built by code)."""
-    if call.method in ("identify", "batch") or call.kind == sdk.APP:
-        if call.star or any(_unreadable(model, call, param) for param in ("traits", "operations", "request")):
-            return True
-    for value in model.values(call):
-        if value.key in ("email", "recipient") or value.key == "to" and call.method == "send_email":
-            return True
-        if value.role == "identifier" and is_email(value.expr):
-            return True
-    if call.method == "merge_customers":
-        return any(str_value(call.args.get(p)) in ("email", None) for p in ("primary_id_type", "secondary_id_type"))
-    return False
-
-
-def _unreadable(model: Model, call: CioCall, param: str) -> bool:
-    if param not in call.args:
-        return False
-    value = model.value_of(call.args[param], call.site.scope)
-    if isinstance(value, ast.Call):
-        called = last_name(value.func) or ""
-        return not called.startswith("Send") and called != "dict"
-    if isinstance(value, (ast.List, ast.Tuple)):
-        return not all(isinstance(model.value_of(e, call.site.scope), ast.Dict) for e in value.elts)
-    return not isinstance(value, ast.Dict)
 
 
 # -- CIO302 ---------------------------------------------------------------------------------------------------------
@@ -204,7 +133,7 @@ def _track_before_identify(model: Model) -> Iterator:
     for call in model.data_calls:
         by_site.setdefault(call.site, []).append(call)
     for fn, sites in model.sites_by_function.items():
-        events = [(call, _key(model, call.args["customer_id"], site))
+        events = [(call, person_key(model, call.args["customer_id"], site))
                   for site in sites for call in by_site.get(site, ())
                   if call.kind in TRACK_KINDS and call.method in EVENTS and "customer_id" in call.args]
         if not events:
@@ -214,10 +143,10 @@ def _track_before_identify(model: Model) -> Iterator:
             if site not in by_site:
                 identifies += _called_identifies(model, site)
             for call in by_site.get(site, ()):
-                if call.kind in TRACK_KINDS and _identified(call) is not None:
-                    identifies.append(_Identify(site, _key(model, _identified(call), site), _creates(model, call),
+                if call.kind in TRACK_KINDS and identified(call) is not None:
+                    identifies.append(_Identify(site, person_key(model, identified(call), site), creates(model, call),
                                                 f"the identify on line {call.node.lineno}"))
-                elif _identified(call) is not None:  # Data Pipelines: someone is identified, in its own order
+                elif identified(call) is not None:  # Data Pipelines: someone is identified, in its own order
                     identifies.append(_Identify(site, None, False, ""))
         signup = fn is not None and _signup_name(f"{fn.cls.name}.{fn.name}" if fn.cls else fn.name)
         for event, key in events:
@@ -273,9 +202,8 @@ def _callee(model: Model, site: Site) -> tuple[str, dict, list] | None:
     fn = model.local_function(site.node.func, site)
     if fn is None:
         return None
-    from ..summary import _function  # the entry the project model would record (params, calls)
 
-    return fn.name, _function(model, fn), [r for r in profiles(model)["identifies"] if r[0] == fn.node.lineno]
+    return fn.name, function_entry(model, fn), [r for r in profiles(model)["identifies"] if r[0] == fn.node.lineno]
 
 
 def _records(model: Model, qualname: str, entry: dict) -> list:
@@ -325,7 +253,7 @@ def _mapped(model: Model, record: list, given: dict[str, ast.expr], site: Site) 
         root = root.value
     if not isinstance(root, ast.Name) or root.id not in given or not text.startswith(root.id):
         return None
-    return _key(model, given[root.id], site) + text[len(root.id):]
+    return person_key(model, given[root.id], site) + text[len(root.id):]
 
 
 def _runs_after(model: Model, first: Site, second: Site, key: str) -> bool:
@@ -362,7 +290,6 @@ def _never_emailed(model: Model) -> Iterator:
         return
     if model.linked is None and not model.options.project_analysis:
         return  # one module of a project that is not read: another may send the email
-    from ..summary import summarize
 
     here = model.module_name or ""
     summaries = {here: summarize(model)} if model.linked is None else {}
@@ -375,7 +302,7 @@ def _never_emailed(model: Model) -> Iterator:
                  for holder, line, *_ in s["profiles"]["identifies"] if (name, holder) in flows), default=None)
     if first is None or first[0] != here:
         return
-    call = next((c for c in model.cio_calls if c.node.lineno == first[1] and _identified(c) is not None), None)
+    call = next((c for c in model.cio_calls if c.node.lineno == first[1] and identified(c) is not None), None)
     if call is not None:
         yield model.finding(
             "CIO303", call.node,
