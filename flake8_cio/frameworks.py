@@ -52,6 +52,8 @@ ONCE_FUNCTIONS = re.compile(
 STARTUP_DECORATOR = re.compile(
     r"(?:on_event|on_startup|before_serving|before_first_request|listener|asynccontextmanager|contextmanager)$")
 LAMBDA_HANDLER = re.compile(r"(?:^|_)handler$")
+EVENT_PARAMS = {"event", "evt", "_event"}
+CONTEXT_PARAMS = {"context", "ctx", "_context", "_ctx", "lambda_context"}
 
 
 def decorator_names(model: Model, fn: Function) -> list[str]:
@@ -160,11 +162,24 @@ def is_task(model: Model, fn: Function) -> bool:
     return any(TASK_DECORATOR.search(name) for name in decorator_names(model, fn))
 
 
-def is_invocation(fn: Function) -> bool:
-    """An AWS Lambda entry point, ``handler(event, context)``: runs per invocation."""
-    params = [a.arg for a in fn.node.args.args]
-    return fn.cls is None and fn.parent is None and params == ["event", "context"] and bool(
-        LAMBDA_HANDLER.search(fn.name))
+def is_invocation(model: Model, fn: Function) -> bool:
+    """An AWS Lambda entry point, a module-level ``f(event, context)``: runs per invocation. Named like a handler
+    (``handler``, ``lambda_handler``), named by the project's deploy files (serverless.yml, SAM, Zappa, CDK), or the
+    only such function of its module."""
+    if not _takes_event_and_context(fn):
+        return False
+    if LAMBDA_HANDLER.search(fn.name):
+        return True
+    named = model.project.lambda_handlers() if model.project is not None and model.module_name else set()
+    if any(function == fn.name and (model.module_name or "").endswith(module) for module, function in named):
+        return True
+    return [f for f in model.functions.values() if _takes_event_and_context(f)] == [fn]
+
+
+def _takes_event_and_context(fn: Function) -> bool:
+    params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
+    return fn.cls is None and fn.parent is None and len(params) == 2 and params[0] in EVENT_PARAMS and \
+        params[1] in CONTEXT_PARAMS
 
 
 def runs_once(model: Model, fn: Function) -> bool:

@@ -29,6 +29,8 @@ CALLED = re.compile(r"^([^()]*)\(([^()]*)\)(.*)$")  # app.Notifier(0=track).send
 IMPORT_WORD = re.compile(r"import\b")
 IMPORT_LINE = re.compile(
     r"[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))")
+DEPLOY_FILE = re.compile(r"serverless\.ya?ml|template\.ya?ml|zappa_settings\.(?:json|ya?ml|toml)|\w*stack\w*\.py")
+HANDLER_SETTING = re.compile(r"""(?:\bhandler|\bHandler|"lambda_handler")["']?\s*[:=]\s*["']?([\w./-]+\.\w+)""")
 NOT_PROJECT = {"venv", ".venv", "env", "site-packages", "node_modules", "build", "dist", ".tox", ".nox", ".git"}
 
 
@@ -391,6 +393,19 @@ class Project:
                 if module:
                     self._routed.update(self.summary(module)["routes"])
         return self._routed
+
+    def lambda_handlers(self) -> set[tuple[str, str]]:
+        """(module, function) of each AWS Lambda handler the project's deploy files name, the module as dots
+        relative to where the file says the code is: serverless.yml ``handler: src/api.create``, SAM/CloudFormation
+        ``Handler: app.lambda_handler``, Zappa's ``"lambda_handler"``, CDK's ``handler="index.main"``. Read as
+        text (no YAML parser needed for one key), once per project."""
+        if not hasattr(self, "_lambda_handlers"):
+            self._lambda_handlers = set()
+            for path in _project_files(self.root, DEPLOY_FILE.fullmatch):
+                for spec in HANDLER_SETTING.findall(_read(path) or ""):
+                    module, _, function = spec.replace("/", ".").rpartition(".")
+                    self._lambda_handlers.add((module.lstrip("."), function))
+        return self._lambda_handlers
 
     def modules(self) -> list[str]:
         """Every module of the project, for what only the whole project can tell (CIO303: does anyone get an email)."""

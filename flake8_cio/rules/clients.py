@@ -219,7 +219,7 @@ def why_per_call(model: Model, site: Site, seen=None) -> str | None:
         return f"per request (in `{fn.name}`)"
     if frameworks.is_task(model, fn):
         return f"per job (in task `{fn.name}`)"
-    if frameworks.is_invocation(fn):
+    if frameworks.is_invocation(model, fn):
         return f"per invocation (in Lambda handler `{fn.name}`)"
     if fn.node in frameworks.pooled_functions(model):
         return f"per record (`{fn.name}` is run by a pool for each item)"
