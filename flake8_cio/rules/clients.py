@@ -16,9 +16,16 @@ RULES = (
         checklist="clients are built once, not per request, job or loop iteration",
         what="""
             `CustomerIO(...)`, `APIClient(...)` or `analytics.Client(...)` constructed inside a request
-            handler, a background task (Celery, Dramatiq, RQ), a loop, or a helper called from one. Module-level clients,
+            handler, a background task (Celery, Dramatiq, RQ), an AWS Lambda handler (by name, by the deploy files
+            that name it, or the only `(event, context)` function of its module), a loop, or a helper called from one;
+            a project class that subclasses the SDK's client counts as its constructor. Module-level clients,
             `functools.cache`/`lru_cache` factories, guarded singletons (`if _client is None:`), Django `AppConfig.ready`, app
             factories (`create_app`) and `__init__` are fine.
+
+            Where it is reported: a construction in per-request code, at its line; a project class whose instances build
+            their own client, at its instantiation in the per-request code; a function that builds a client on every
+            call, at the construction line when the function is in the same module as its per-request caller,
+            otherwise at that call (the helper call, or the `Depends(...)` parameter).
             """,
         why="""
             Each client has its own connection pool: a new one per request adds a TCP and TLS handshake
