@@ -160,7 +160,15 @@ def function_entry(model: Model, fn: Function) -> dict:
             forwards.setdefault(param, [call.kind, call.method, sdk_param])
     return {"line": fn.node.lineno, "async": fn.is_async, "direct": direct, "calls": calls, "forwards": forwards,
             "params": params, "held": held, "maybe": maybe, "maybe_forwards": maybe_forwards,
-            "returns": _returns(model, fn), "unit": returned_unit(model, fn)}
+            "returns": _returns(model, fn), "unit": returned_unit(model, fn), "builds": _builds(model, fn)}
+
+
+def _builds(model: Model, fn: Function) -> int | None:
+    """The line where the function builds a client on every call it runs (not cached, not behind a guard)."""
+    if frameworks.runs_once(model, fn):
+        return None
+    return next((site.node.lineno for site in model.sites_in(fn)
+                 if not frameworks.guarded_once(site) and model.constructed_kind(site.node) in sdk.KINDS), None)
 
 
 def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list, maybe_forwards: dict) -> None:

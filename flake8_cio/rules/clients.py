@@ -256,12 +256,13 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
     job or iteration; or handed to FastAPI's ``Depends`` (which calls it per request)."""
     dependency = last_name(site.node.func) in ("Depends", "Security") and site.node.args
     target = model.resolve_call(site) if not dependency else _resolve(model, site.node.args[0], site)
-    if not target or target[0] not in ("class", "factory"):
+    if not target or target[0] not in ("class", "factory", "function"):
         return
     what, qualname, entry = target
-    if what == "factory" and qualname.rpartition(".")[0] == model.module_name:
-        return  # this module's own factory: reported where it builds the client, through its callers
-    builds = entry["constructs"] if what == "class" else not entry["cached"] and entry["kind"]
+    if what != "class" and qualname.rpartition(".")[0] == model.module_name:
+        return  # this module's own function: reported where it builds the client, through its callers
+    builds = entry["constructs"] if what == "class" else entry["builds"] if what == "function" else \
+        not entry["cached"] and entry["kind"]
     reason = "per request (a FastAPI dependency)" if dependency else why_per_call(model, site)
     if builds and reason:
         made = "each instance builds its own Customer.io client" if what == "class" else \
