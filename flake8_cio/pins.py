@@ -23,7 +23,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from . import sdk
+from .vendored import parse_file, read_text, sdk_methods, vendored_sdk_dirs
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,9 +36,6 @@ RELEASES = tuple(Version(v) for v in (
     "0.5.1 0.5.2 1.0 1.1 1.2 1.3 1.4 1.5 1.6 1.6.1 2.0 2.1 2.2 2.3 2.4 3.0.0 3.1.0 3.2.0 3.999"
 ).split())
 DATA_DICT_MAJOR = 3  # from 3.0 on, track() takes data={...}; every earlier major takes event data as **kwargs
-MAX_DEPTH = 6  # how far below the project root vendored copies are looked for
-SKIPPED_DIRS = {"node_modules", "site-packages", "build", "dist", "venv", "__pycache__"}
-TRACK_HOSTS = ("track.customer.io", "track-eu.customer.io")
 
 _POETRY_CLAUSE = re.compile(r"(\^|~=|~|===|==|!=|<=|>=|<|>|=)?\s*([^\s,<>=!~^]+)")
 
@@ -129,15 +126,8 @@ def _decide(found: Pins) -> int | None:
 
 
 # -- reading files: any failure is "nothing found" -------------------------------------------------------------
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
 def _toml(path: Path) -> dict:
-    text = _read(path)
+    text = read_text(path)
     try:
         return tomllib.loads(text) if text is not None else {}
     except tomllib.TOMLDecodeError:
@@ -156,14 +146,6 @@ def _strings(value: object) -> list[str]:
     return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
 
 
-def _parse(path: Path) -> ast.Module | None:
-    text = _read(path)
-    try:
-        return ast.parse(text) if text is not None else None
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-
-
 # -- the sources, in order -------------------------------------------------------------------------------------
 def _vendored_pins(root: Path) -> Pins:
     return [_copy_majors(copy) for copy in vendored_sdk_dirs(root)]
@@ -177,11 +159,11 @@ def _copy_majors(copy: Path) -> frozenset[int] | None:
         if version is not None:
             return requirement_majors(f"customerio=={version}")
     for metadata in sorted(copy.parent.glob("customerio-*.dist-info/METADATA")):
-        for line in (_read(metadata) or "").splitlines():
+        for line in (read_text(metadata) or "").splitlines():
             if line.startswith("Version:"):
                 return requirement_majors(f"customerio=={line[8:].strip()}")
     for module in sorted(copy.glob("*.py")):
-        track = _sdk_methods(_parse(module)).get("track")
+        track = sdk_methods(parse_file(module)).get("track")
         if track is not None:
             return frozenset({3} if "data" in {arg.arg for arg in track.args.args + track.args.kwonlyargs} else {2})
     return None
@@ -189,7 +171,7 @@ def _copy_majors(copy: Path) -> frozenset[int] | None:
 
 def _module_version(path: Path) -> str | None:
     """``__version__ = "2.1.0"`` or ``VERSION = (2, 2, 0, 'final', 0)`` (the 2.x SDK's ``__version__.py``)."""
-    tree = _parse(path)
+    tree = parse_file(path)
     for node in tree.body if tree else ():
         if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
             continue
@@ -215,7 +197,7 @@ def _locked_pins(path: Path) -> Pins:
 
 def _pipfile_lock_pins(path: Path) -> Pins:
     """Pipfile.lock: ``{"default": {"customerio": {"version": "==2.1"}}}`` (and ``develop``)."""
-    text = _read(path)
+    text = read_text(path)
     try:
         data = json.loads(text) if text is not None else {}
     except (ValueError, RecursionError):
@@ -244,7 +226,7 @@ def _read_requirements(path: Path, seen: set[str], found: list) -> None:
     if real in seen:
         return
     seen.add(real)
-    text = _read(path)
+    text = read_text(path)
     for line in re.sub(r"\\\r?\n", " ", text or "").splitlines():
         line = _uncomment(line)
         include = re.match(r"(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s*)(\S+)", line)
@@ -276,7 +258,7 @@ def _setup_cfg_pins(path: Path) -> Pins:
     """``[options] install_requires`` and ``[options.extras_require]``."""
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read_string(_read(path) or "")
+        parser.read_string(read_text(path) or "")
     except configparser.Error:
         return []
     values = [parser.get("options", "install_requires", fallback="")]
@@ -288,7 +270,7 @@ def _setup_cfg_pins(path: Path) -> Pins:
 
 def _setup_py_pins(path: Path) -> Pins:
     """String literals in ``setup(install_requires=..., extras_require=...)``, through module-level names."""
-    tree = _parse(path)
+    tree = parse_file(path)
     if tree is None:
         return []
     assigned = {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
@@ -344,148 +326,5 @@ def _sdk_pin(root: str) -> Pin:
 
 
 def forget() -> None:
-    """Drop what this process read of projects' pins and vendored copies (files changed; benchmarks)."""
+    """Drop what this process read of projects' pins (files changed; benchmarks)."""
     _sdk_pin.cache_clear()
-    _vendored_sdk_dirs.cache_clear()
-
-
-# -- vendored copies -------------------------------------------------------------------------------------------
-def vendored_sdk_dirs(root: Path) -> list[Path]:
-    """Folders under ``root`` (resolved, at most ``MAX_DEPTH`` deep) that are a copy of the ``customerio`` SDK,
-    e.g. ``vendor/customerio``, not the project's own package of that name."""
-    return list(_vendored_sdk_dirs(os.path.realpath(root)))
-
-
-NESTED_PROJECT_MARKERS = {"pyproject.toml", "setup.py", "setup.cfg"}
-
-
-@lru_cache(maxsize=32)
-def _vendored_sdk_dirs(root: str) -> tuple[Path, ...]:
-    found: list[Path] = []
-    seen: set[tuple[int, int]] = set()
-
-    def visit(folder: str, depth: int) -> None:
-        try:
-            stat = os.stat(folder)
-            if (stat.st_dev, stat.st_ino) in seen:
-                return  # reached again through a symlink
-            seen.add((stat.st_dev, stat.st_ino))
-            with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda entry: entry.name)
-        except OSError:
-            return
-        if any(entry.name == "pyvenv.cfg" for entry in entries):
-            return  # a virtualenv
-        nested = depth and any(entry.name in NESTED_PROJECT_MARKERS for entry in entries)
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir()
-            except OSError:
-                continue
-            if not is_dir or entry.name.startswith(".") or entry.name in SKIPPED_DIRS:
-                continue
-            real = Path(os.path.realpath(entry.path)) if entry.name == "customerio" else None
-            if real in found:
-                continue  # another link to a copy already found
-            if real and _is_sdk_copy(real):
-                found.append(real)
-            elif depth + 1 < MAX_DEPTH and not nested:
-                # a project of its own (a sub-project, a fixture) is not searched: its copies are its own, unless
-                # it is a checkout of the SDK itself (its `customerio/` found just above)
-                visit(entry.path, depth + 1)
-
-    visit(root, 0)
-    return tuple(found)
-
-
-def _sdk_methods(tree: ast.Module | None) -> dict[str, ast.FunctionDef]:
-    """The plain (not async) methods of a module-level ``class CustomerIO``."""
-    for node in tree.body if tree else ():
-        if isinstance(node, ast.ClassDef) and node.name == "CustomerIO":
-            return {item.name: item for item in node.body if isinstance(item, ast.FunctionDef)}
-    return {}
-
-
-def _is_sdk_copy(folder: Path) -> bool:
-    """The SDK, not a project's own ``customerio`` package: a package whose modules define ``class CustomerIO`` with
-    synchronous ``identify`` and ``track`` (a project's wrapper is usually async) and name the Track API host
-    (``regions.py`` in 2.x and 3.x, the class module in older releases)."""
-    if not (folder / "__init__.py").is_file():
-        return False
-    has_class = has_host = False
-    for module in sorted(folder.glob("*.py")):
-        text = _read(module) or ""
-        has_host = has_host or any(host in text for host in TRACK_HOSTS)
-        if not has_class:
-            try:
-                has_class = {"identify", "track"} <= _sdk_methods(ast.parse(text)).keys()
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                pass
-    return has_class and has_host
-
-
-def is_vendored_sdk_file(path: Path, root: Path) -> bool:
-    """Whether ``path`` is one of the SDK's own modules in a vendored copy under ``root`` (see ``is_sdk_module``)
-    or that copy's tests: ``tests/`` inside it, or beside it when the folder holding both has no code of its own
-    (a vendored checkout of the SDK's repository). A module the project keeps in the copy's folder is its own."""
-    real = Path(os.path.realpath(path))
-    copy = vendored_copy_of(real, root)
-    if copy is not None:
-        return "tests" in real.relative_to(copy).parts or is_sdk_module(real)
-    return any(real.is_relative_to(copy.parent / "tests") and _holds_only(copy.parent, copy)
-               for copy in vendored_sdk_dirs(root))
-
-
-def vendored_copy_of(path: Path, root: Path) -> Path | None:
-    """The vendored SDK copy under ``root`` whose folder holds ``path``, if any."""
-    real = Path(os.path.realpath(path))
-    return next((copy for copy in vendored_sdk_dirs(root) if real.is_relative_to(copy)), None)
-
-
-VERSION_MODULES = ("__version__.py", "version.py", "_version.py")
-SDK_DEPENDENCIES = frozenset({"customerio", "requests", "urllib3", "six", "dateutil", "backoff", "monotonic"})
-
-
-def is_sdk_module(path: Path) -> bool:
-    """The SDK's own code, by content: a version module, a module defining one of the SDK's classes, or one that
-    defines nothing and imports only the SDK, its dependencies and the standard library (``__init__``,
-    ``constants``). A module defining public functions of its own (a factory added to the copy) or importing
-    anything else (the project's models, Django settings) is the project's."""
-    if path.name in VERSION_MODULES:
-        return True
-    tree = _parse(path)
-    if tree is None:
-        return True  # nothing to report in it either way
-    own_code = any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_")
-                   for node in tree.body)
-    defines_sdk = any(isinstance(node, ast.ClassDef) and node.name in sdk.SDK_CLASSES for node in tree.body)
-    return not own_code and (defines_sdk or all(map(_sdk_import, tree.body)))
-
-
-def _sdk_import(node: ast.stmt) -> bool:
-    """Not an import, or one of a relative module, the SDK, its dependencies or the standard library."""
-    if isinstance(node, ast.Import):
-        return all(_sdk_dependency(alias.name) for alias in node.names)
-    if isinstance(node, ast.ImportFrom):
-        return node.level > 0 or _sdk_dependency(node.module or "")
-    return not isinstance(node, ast.ClassDef)
-
-
-def _sdk_dependency(module: str) -> bool:
-    parts = module.split(".")
-    return parts[0] in SDK_DEPENDENCIES or parts[0] in sys.stdlib_module_names or "customerio" in parts
-
-
-def _holds_only(folder: Path, copy: Path) -> bool:
-    """No Python of ``folder``'s own beside ``copy``: not a package, no other package, no module but setup.py."""
-    try:
-        with os.scandir(folder) as scan:
-            entries = list(scan)
-    except OSError:
-        return False
-    for entry in entries:
-        if entry.name.endswith(".py") and entry.name not in ("setup.py", "conftest.py"):
-            return False  # __init__.py or a module of its own
-        if entry.name not in (copy.name, "tests") and os.path.isfile(os.path.join(entry.path, "__init__.py")):
-            return False
-    return True

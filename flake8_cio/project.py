@@ -16,10 +16,13 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from . import pins, sdk
+from . import sdk, vendored
 from .sdk import OWN
+
+if TYPE_CHECKING:
+    from .pins import Pin
 from .options import Options
 from .prefilter import might_use_customerio
 
@@ -96,6 +99,9 @@ def forget_projects() -> None:
     """Drop what this process learnt of projects (a long-lived process after files change; benchmarks)."""
     for cached in (_project, _roots, _real_folder):
         cached.cache_clear()
+    vendored.forget()
+    from . import pins
+
     pins.forget()
 
 
@@ -115,7 +121,7 @@ class Project:
         self._paths: dict[str, Path | None] = {}
         self._chains: dict[str, list[Step] | None] = {}
         own = self.module_path("customerio")
-        self.own_sdk_name = own is not None and pins.vendored_copy_of(own, self.root) is None
+        self.own_sdk_name = own is not None and vendored.vendored_copy_of(own, self.root) is None
 
     # -- where modules are --------------------------------------------------------------------------------
     def in_tests(self, path: str) -> bool:
@@ -178,18 +184,20 @@ class Project:
             folder = self.module_path(".".join(parts[: index + 1]))
             rest = parts[index + 1: index + 2]
             sdk_name = not rest or rest[0] in sdk.SDK_CLASSES or rest[0] in sdk.SDK_MODULES
-            if sdk_name and folder is not None and pins.vendored_copy_of(folder, self.root) is not None:
+            if sdk_name and folder is not None and vendored.vendored_copy_of(folder, self.root) is not None:
                 return ".".join(parts[index:])
         return name
 
     def is_vendored(self, path: Path) -> bool:
         """One of the SDK's own modules in a vendored copy, or its tests: never reported, never summarised."""
-        return bool(pins.vendored_sdk_dirs(self.root)) and pins.is_vendored_sdk_file(path.resolve(), self.root)
+        return bool(vendored.vendored_sdk_dirs(self.root)) and vendored.is_vendored_sdk_file(path.resolve(), self.root)
 
     @property
-    def sdk_pin(self) -> pins.Pin:
+    def sdk_pin(self) -> Pin:
         """The project's pin: the folder holding the top package first (a Django project's requirements.txt
         beside manage.py), then the project root."""
+        from . import pins  # with packaging, only for the runs that need a version (most files never ask)
+
         found = [pins.sdk_pin(folder) for folder in dict.fromkeys((self.import_roots[0], self.root))]
         decided = next((pin for pin in found if pin.major is not None), None)
         return decided or pins.Pin(None, any(pin.pinned for pin in found))

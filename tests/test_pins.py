@@ -7,7 +7,8 @@ from importlib import metadata
 
 import pytest
 
-from flake8_cio.pins import is_vendored_sdk_file, requirement_majors, sdk_major_from_project, vendored_sdk_dirs
+from flake8_cio.pins import requirement_majors, sdk_major_from_project
+from flake8_cio.vendored import is_vendored_sdk_file, vendored_sdk_dirs
 
 TRACK_2 = '''\
 """Implements the client that interacts with Customer.io's Track API using Site ID and API Keys."""
