@@ -316,6 +316,14 @@ class Project:
                 return self.resolve(summary[table][head] + (f".{tail}" if tail else ""), depth + 1)
         return None
 
+    def method_names(self, ref: str) -> list[str]:
+        """The methods of the project class whose instance ``ref`` names (``app.svc.Svc()``, ``app.wiring.svc``)."""
+        found = self.resolve(ref)
+        if not (found and found[0] == "instance"):
+            return []
+        module, cls = self.split(found[1]) or ("", "")
+        return [name.partition(".")[2] for name in self.summary(module)["functions"] if name.startswith(f"{cls}.")]
+
     def constant(self, ref: str, depth: int = 0) -> str | None:
         """The string a project module's constant holds (``shop.events.SIGNED_UP``), through re-exports."""
         split = self.split(ref) if depth <= MAX_DEPTH else None

@@ -410,8 +410,14 @@ class Model:
         return kind
 
     def _class_body_kind(self, cls: ast.ClassDef, attr: str, depth: int) -> str | None:
+        """A class attribute's client (``crm = CustomerIO(...)``), or what a ``@property`` of that name returns."""
         body = self.class_scopes.get(cls)
         values = body.bindings.get(attr, []) if body is not None else []
+        if len(values) == 1 and isinstance(values[0], FUNCTION_NODES) and _is_property(values[0]):
+            fn = self.functions[values[0]]
+            kinds = {self.value_kind(r.value, fn.scope, depth) for r in own_nodes(fn.node, ast.Return) if r.value}
+            known = kinds - {None, "?", NOT_A_CLIENT}
+            return known.pop() if len(known) == 1 else None
         kinds = {self.value_kind(v, body, depth) for v in values if isinstance(v, ast.expr)}
         known = kinds - {None, "?", NOT_A_CLIENT}
         return known.pop() if len(known) == 1 else None
@@ -726,12 +732,46 @@ class Model:
             found = self.lookup(func.id, site.scope)
             if found and len(found[1]) == 1 and isinstance(found[1][0], FUNCTION_NODES):
                 return self.functions.get(found[1][0])
-        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self" \
-                and site.function is not None and site.function.cls is not None:
-            for node in site.function.cls.body:
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            cls = site.function.cls if func.value.id == "self" and site.function is not None else \
+                self._instance_class(func.value, site)
+            for node in cls.body if cls is not None else ():
                 if isinstance(node, FUNCTION_NODES) and node.name == func.attr:
                     return self.functions.get(node)
         return None
+
+    def _instance_class(self, name: ast.Name, site: Site) -> ast.ClassDef | None:
+        """The module's class a name holds an instance of (``service = OrderService()``, bound once)."""
+        value = self.value_of(name, site.scope)
+        return self.local_class(value.func) if isinstance(value, ast.Call) else None
+
+    def callees(self, func: ast.expr, site: Site) -> list[ast.expr]:
+        """What a called expression can run, as expressions the rules follow like any callee: the functions of a
+        dispatch table (``HANDLERS[kind](order)``, a dict literal bound once), the methods a ``getattr`` with a
+        literal or a name family picks (``getattr(service, f"order_{status}")`` -> every ``order_*`` method of its
+        class), else the expression itself."""
+        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
+            table = self.value_of(func.value, site.scope)
+            if isinstance(table, ast.Dict):
+                return [value for value in table.values if isinstance(value, (ast.Name, ast.Attribute))]
+        if isinstance(func, ast.Call) and dotted(func.func) == "getattr" and len(func.args) >= 2:
+            owner, name = func.args[0], func.args[1]
+            prefix = str_value(name) if str_value(name) is not None else _literal_prefix(name)
+            if prefix:
+                return [ast.copy_location(ast.Attribute(value=owner, attr=method, ctx=ast.Load()), func)
+                        for method in self.method_names(owner, site) if method.startswith(prefix) and
+                        (str_value(name) is None or method == prefix)]
+        return [func]
+
+    def method_names(self, owner: ast.expr, site: Site) -> list[str]:
+        """The methods of the class an expression's value is an instance of (``self``, ``Svc()``, an instance
+        of another project module)."""
+        cls = self._enclosing_class(site.scope) if _is_self(owner) else \
+            self._instance_class(owner, site) if isinstance(owner, ast.Name) else None
+        if cls is not None:
+            return [node.name for node in cls.body if isinstance(node, FUNCTION_NODES)]
+        ref = self.ref_of(owner, site.scope) if self.linked is not None else None
+        return self.linked.method_names(ref) if ref else []
 
     @cached_property
     def callers(self) -> dict[Function, list[Site]]:
@@ -774,6 +814,18 @@ def _bound_reference(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast
         return None  # the partial itself binds its arguments (and is a site of its own)
     keywords = call.keywords if last_name(call.func) in ("partial", "submit", "to_thread", "run_in_threadpool") else []
     return function, call.args[where + 1:], keywords
+
+
+def _literal_prefix(expr: ast.expr) -> str | None:
+    """``f"order_{status}"`` -> ``order_``: the literal text an f-string starts with."""
+    if isinstance(expr, ast.JoinedStr) and expr.values:
+        return str_value(expr.values[0])
+    return None
+
+
+def _is_property(node: ast.AST) -> bool:
+    return any(dotted(d) in ("property", "functools.cached_property", "cached_property")
+               for d in node.decorator_list)
 
 
 def _is_self(expr: ast.expr) -> bool:

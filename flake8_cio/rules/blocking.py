@@ -152,13 +152,14 @@ def check(model: Model) -> Iterator:
         fn = site.function
         if site.deferred or (fn is None and not site.loops):
             continue
-        helper = model.local_function(site.node.func, site)
-        if helper is not None and not helper.is_async:
-            inner = _blocking_call_in(model, helper, helper_blocks)
-            if inner is not None and fn is not None:
-                yield from _through_helper(model, site, helper, inner)
-        elif helper is None and model.cio_call_at(site) is None:
-            yield from _through_project(model, site)
+        for callee in model.callees(site.node.func, site):
+            helper = model.local_function(callee, site)
+            if helper is not None and not helper.is_async:
+                inner = _blocking_call_in(model, helper, helper_blocks)
+                if inner is not None and fn is not None:
+                    yield from _through_helper(model, site, helper, inner)
+            elif helper is None and model.cio_call_at(site) is None:
+                yield from _through_project(model, site, callee)
         if fn is not None and site.awaited and frameworks.is_handler(model, fn) and _offloaded(site.node) is not None:
             yield from _awaited_executor(model, site)
         if fn is not None and fn.is_async:
@@ -212,11 +213,11 @@ def _blocking_call_in(model: Model, fn: Function, memo: dict) -> CioCall | None:
     return memo[fn]
 
 
-def _through_project(model: Model, site: Site) -> Iterator:
-    """A call of project code (another module, a service object) that ends in a blocking Customer.io call; or
-    per-record work handed to a pool (``executor.map(send_welcome, users)``)."""
+def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
+    """A call of project code (another module, a service object, one a dispatch table or ``getattr`` picks) that
+    ends in a blocking Customer.io call; or per-record work handed to a pool (``executor.map(send_welcome, users)``)."""
     pooled = last_name(site.node.func) in POOL_METHODS and bool(site.node.args)
-    target = site.node.args[0] if pooled else site.node.func
+    target = site.node.args[0] if pooled else callee
     found = _path_to_sdk(model, site, target, pooled)
     if found is None:
         return
