@@ -245,6 +245,11 @@ class Model:
                 param = bound_scope.params.get(expr.id)
                 if param is not None and param.annotation is not None:
                     return self.annotation_kind(param.annotation)
+                default = parameter_default(bound_scope.node, expr.id) if param is not None else None
+                if default is not None and not values:  # injected: `cio=Provide[Container.cio]`
+                    kind = self.client_kind(default, bound_scope.parent or bound_scope, depth - 1)
+                    if kind in sdk.KINDS:
+                        return kind
                 kinds = {self.value_kind(v, bound_scope, depth) for v in values if isinstance(v, ast.expr)}
                 known = kinds - {None, "?", NOT_A_CLIENT}
                 if known:
@@ -258,14 +263,25 @@ class Model:
             return "?" if self._looks_like_client(expr.id) else None
         if isinstance(expr, ast.Attribute):
             owner = self._enclosing_class(scope) if _is_self(expr.value) else self.local_class(expr.value)
-            kind = self.attribute_kind(owner, expr.attr, scope, depth) if owner is not None else None
+            kind = self.attribute_kind(owner, expr.attr, scope, depth) if owner is not None else \
+                self._state_kind(expr, depth)
             if kind:
                 return kind
             return "?" if self._looks_like_client(expr.attr) else None
-        if isinstance(expr, ast.Subscript) and last_name(expr.value) == "extensions" and \
-                isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
-            return "?" if self._looks_like_client(expr.slice.value) else None  # Flask: app.extensions["cio"]
+        if isinstance(expr, ast.Subscript):
+            return self._looked_up_kind(expr, scope, depth)
         return None
+
+    def _looked_up_kind(self, expr: ast.Subscript, scope: Scope, depth: int) -> str | None:
+        """A client looked up by key: dependency_injector's ``Provide[Container.cio]``, lagom's ``deps[CustomerIO]``,
+        Flask's ``app.extensions["cio"]`` (by the key's name)."""
+        if (self.qualname(expr.value) or "").startswith("dependency_injector."):
+            return self.client_kind(expr.slice, scope, depth - 1)
+        kind = self.class_expr_kind(expr.slice) if isinstance(expr.slice, (ast.Name, ast.Attribute)) else None
+        if kind:
+            return kind
+        key = str_value(expr.slice)
+        return "?" if last_name(expr.value) == "extensions" and key and self._looks_like_client(key) else None
 
     def value_kind(self, value: ast.AST, scope: Scope, depth: int = 4) -> str | None:
         """Kind of client a bound value evaluates to; NOT_A_CLIENT when it surely is none (a literal, another
@@ -284,6 +300,14 @@ class Model:
         cls = self.local_class(value.func)
         if cls is not None:
             return self.class_kind(cls) or NOT_A_CLIENT
+        if last_name(value.func) in ("Depends", "Security") and value.args:  # FastAPI: what the dependency gives
+            given = value.args[0]
+            return self.client_kind(given, scope, depth - 1) if isinstance(given, ast.Subscript) else \
+                self.factory_kind(given)
+        if value.args and (qualname or "").startswith(DI_PROVIDERS):  # providers.Singleton(CustomerIO, ...)
+            return self.class_expr_kind(value.args[0]) or NOT_A_CLIENT
+        if last_name(value.func) == "resolve" and len(value.args) == 1 and self.class_expr_kind(value.args[0]):
+            return self.class_expr_kind(value.args[0])  # punq: container.resolve(CustomerIO)
         factory = self.factory_kind(value.func)
         if factory:
             return factory
@@ -375,10 +399,14 @@ class Model:
     def constructed_kind(self, call: ast.Call) -> str | None:
         """The client a call builds: the SDK's constructor, or a project class that subclasses it (this module's
         or another's)."""
-        qualname = self.qualname(call.func)
+        return self.class_expr_kind(call.func)
+
+    def class_expr_kind(self, expr: ast.expr) -> str | None:
+        """The client a class expression names: the SDK's class, or a project class that subclasses it."""
+        qualname = self.qualname(expr)
         if qualname in sdk.CONSTRUCTORS:
             return sdk.CONSTRUCTORS[qualname]
-        cls = self.local_class(call.func)
+        cls = self.local_class(expr)
         if cls is not None:
             return self.class_kind(cls)
         found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
@@ -408,6 +436,16 @@ class Model:
             if kind:
                 return kind
         return kind
+
+    def _state_kind(self, expr: ast.Attribute, depth: int) -> str | None:
+        """A client kept on a framework's state object (``app.state.cio = CustomerIO(...)`` in a FastAPI lifespan,
+        used as ``request.app.state.cio``): any ``<...>.state.<name>`` the module assigns a client to."""
+        if not (isinstance(expr.value, ast.Attribute) and expr.value.attr == "state"):
+            return None
+        kinds = {self.value_kind(value, scope, depth - 1) for target, value, scope in self.attribute_stores
+                 if target.attr == expr.attr and isinstance(target.value, ast.Attribute) and target.value.attr == "state"}
+        known = kinds - {None, "?", NOT_A_CLIENT}
+        return known.pop() if len(known) == 1 else None
 
     def _class_body_kind(self, cls: ast.ClassDef, attr: str, depth: int) -> str | None:
         """A class attribute's client (``crm = CustomerIO(...)``), or what a ``@property`` of that name returns."""
@@ -794,6 +832,20 @@ class Model:
             if not site.deferred:
                 result.setdefault(site.function, []).append(site)
         return result
+
+
+DI_PROVIDERS = ("dependency_injector.providers.",)  # providers.Singleton/Factory(cls, ...): what they provide
+
+
+def parameter_default(function: ast.AST, name: str) -> ast.expr | None:
+    """The default value of a function's parameter, None when it has none."""
+    args = getattr(function, "args", None)
+    if not isinstance(args, ast.arguments):
+        return None
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
+    return next((default for arg, default in pairs if arg.arg == name), None)
 
 
 #: Callables that take a function and the arguments to call it with, and where the function stands among them.
