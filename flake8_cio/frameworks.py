@@ -149,12 +149,23 @@ def pooled_functions(model: Model) -> set[ast.AST]:
     if "pooled" not in model.memo:
         pooled = set()
         for site in model.sites:
-            if last_name(site.node.func) in POOL_METHODS and site.node.args and isinstance(site.node.args[0], ast.Name):
-                found = model.lookup(site.node.args[0].id, site.scope)
-                if found and len(found[1]) == 1 and isinstance(found[1][0], (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    pooled.add(found[1][0])
+            callee = pooled_callee(site.node)
+            fn = model.local_function(callee, site) if callee is not None else None
+            if fn is not None:
+                pooled.add(fn.node)
         model.memo["pooled"] = pooled
     return model.memo["pooled"]
+
+
+def pooled_callee(call: ast.Call) -> ast.expr | None:
+    """What a pool runs per item: ``executor.map(send, users)`` -> ``send``, also through a lambda
+    (``executor.map(lambda row: send(config, row), rows)``); None when the call hands nothing to a pool."""
+    if last_name(call.func) not in POOL_METHODS or not call.args:
+        return None
+    target = call.args[0]
+    if isinstance(target, ast.Lambda) and isinstance(target.body, ast.Call):
+        return target.body.func
+    return target
 
 
 def is_task(model: Model, fn: Function) -> bool:

@@ -6,7 +6,6 @@ import re
 from typing import Iterator
 
 from .. import frameworks, sdk
-from ..frameworks import POOL_METHODS
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
 from .clients import becomes_cached, data_as_keywords
@@ -147,6 +146,11 @@ def check(model: Model) -> Iterator:
     for call in model.cio_calls:
         if not call.site.deferred and model.blocks(call):
             yield from _direct(model, call)
+    for call in model.bound_calls:  # handed to a thread once per record: still one request per record
+        if call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
+            yield model.finding("CIO601", call.node, _per_record_message(
+                f"`{call_text(model, call)}` is handed to `{last_name(call.node.func)}` once per record in a loop",
+                f"line {call.node.lineno}"))
     helper_blocks: dict[Function, CioCall | None] = {}
     for site in model.sites:
         fn = site.function
@@ -154,6 +158,8 @@ def check(model: Model) -> Iterator:
             continue
         for callee in model.callees(site.node.func, site):
             helper = model.local_function(callee, site)
+            if helper is not None and helper.is_async:
+                yield from _per_record_coroutine(model, site, helper)
             if helper is not None and not helper.is_async:
                 inner = _blocking_call_in(model, helper, helper_blocks)
                 if inner is not None and fn is not None:
@@ -196,6 +202,37 @@ def _direct_problems(model: Model, call: CioCall) -> Iterator[tuple[str, str]]:
             "`flake8_cio.runtime.nonblocking(client)` or a background task")
 
 
+def _per_record_message(how: str, path: str, what: str = "a Customer.io request") -> str:
+    """CIO601's message, whatever runs per record: a call, a pool's function, a coroutine, an off-loaded method."""
+    return (f"{how} and makes {what} each time ({path}): one HTTPS request per record, unbatched and not "
+            "rate-limited; send through `flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`")
+
+
+def _per_record_coroutine(model: Model, site: Site, helper: Function) -> Iterator:
+    """``asyncio.gather(*(notify(r) for r in rows))``, ``tg.create_task(notify(r))`` in a loop: a coroutine per
+    record whose Customer.io request (awaited off the loop, or blocking) is made once per record."""
+    inner = _request_in(model, helper, set())
+    if inner is not None and inner.method in PER_RECORD and _bulk_loop(model, site):
+        yield model.finding("CIO601", site.node, _per_record_message(
+            f"`{helper.name}()` runs once per record", f"`{call_text(model, inner)}` at line {inner.node.lineno}"))
+
+
+def _request_in(model: Model, fn: Function, seen: set) -> CioCall | None:
+    """A Track request that running ``fn`` makes, blocking or handed to a thread, directly or through local
+    helpers (async ones too)."""
+    seen.add(fn)
+    offloaded = {call.site: call for call in model.bound_calls}
+    for site in model.sites_in(fn):
+        call = model.cio_call_at(site) or offloaded.get(site)
+        if call is not None and call.kind == sdk.TRACK:
+            return call
+        helper = model.local_function(site.node.func, site)
+        inner = _request_in(model, helper, seen) if helper is not None and helper not in seen else None
+        if inner is not None:
+            return inner
+    return None
+
+
 def _blocking_call_in(model: Model, fn: Function, memo: dict) -> CioCall | None:
     """A blocking Customer.io call that running ``fn`` makes, directly or through local helpers."""
     if fn in memo:
@@ -216,8 +253,9 @@ def _blocking_call_in(model: Model, fn: Function, memo: dict) -> CioCall | None:
 def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
     """A call of project code (another module, a service object, one a dispatch table or ``getattr`` picks) that
     ends in a blocking Customer.io call; or per-record work handed to a pool (``executor.map(send_welcome, users)``)."""
-    pooled = last_name(site.node.func) in POOL_METHODS and bool(site.node.args)
-    target = site.node.args[0] if pooled else callee
+    pooled_target = frameworks.pooled_callee(site.node)
+    pooled = pooled_target is not None
+    target = pooled_target if pooled else callee
     found = _path_to_sdk(model, site, target, pooled)
     if found is None:
         return
@@ -225,11 +263,7 @@ def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
     fn, name = site.function, (last_name(target) or "it")
     if per_record and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):
         how = f"`{name}` runs once per record through a pool" if pooled else f"`{name}()` runs once per record in a loop"
-        yield model.finding(
-            "CIO601", site.node,
-            f"{how} and makes a blocking Customer.io call each time ({path}): one HTTPS request per record, "
-            "unbatched and not rate-limited; send through `flake8_cio.runtime.nonblocking(client)` (batches, "
-            "rate-limits) or `batch()`")
+        yield model.finding("CIO601", site.node, _per_record_message(how, path, "a blocking Customer.io call"))
     if pooled:  # the pool's threads wait on Customer.io, not the caller
         return
     if fn is not None and fn.is_async:
