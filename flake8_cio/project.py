@@ -316,6 +316,15 @@ class Project:
                 return self.resolve(summary[table][head] + (f".{tail}" if tail else ""), depth + 1)
         return None
 
+    def sync_client(self, ref: str, depth: int = 0) -> bool:
+        """Whether a module-level Data Pipelines client ``ref`` names, through re-exports, was built in sync_mode."""
+        split = self.split(ref) if depth <= MAX_DEPTH else None
+        if split is None:
+            return False
+        summary = self.summary(split[0])
+        imported = summary["imports"].get(split[1])
+        return split[1] in summary["sync_clients"] or bool(imported and self.sync_client(imported, depth + 1))
+
     def method_names(self, ref: str) -> list[str]:
         """The methods of the project class whose instance ``ref`` names (``app.svc.Svc()``, ``app.wiring.svc``)."""
         found = self.resolve(ref)
@@ -452,7 +461,7 @@ def _sdk_method(kind: str, method: str) -> tuple | None:
 
 
 EMPTY = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "imports": {}, "instances": {},
-         "constants": {},
+         "constants": {}, "sync_clients": [],
          "routes": [], "profiles": {"emails": False, "identifies": [], "pending": False}}
 
 

@@ -53,7 +53,8 @@ class Value:
     at: ast.expr | None = None  # where it enters the call: written in the call's arguments
 
 
-def _sync_mode(construction: ast.Call) -> bool:
+def sync_mode(construction: ast.Call) -> bool:
+    """A Data Pipelines client built with ``sync_mode`` on: each call sends before it returns."""
     return any(k.arg == "sync_mode" and not _false(k.value) for k in construction.keywords)
 
 
@@ -699,7 +700,10 @@ class Model:
             return self.analytics_module_sync_mode
         built = self.value_of(call.receiver, call.site.scope)
         if isinstance(built, ast.Call) and self.constructed_kind(built) == sdk.ANALYTICS:
-            return _sync_mode(built)
+            return sync_mode(built)
+        ref = self.ref_of(call.receiver, call.site.scope) if self.linked is not None else None
+        if ref and self.linked.client_kind(ref) == sdk.ANALYTICS:  # built in another module: its summary says
+            return self.linked.sync_client(ref)
         made = self.analytics_clients_built
         return bool(made) and all(made)  # a client not traced to its construction: sync only if every one here is
 
@@ -712,7 +716,7 @@ class Model:
     @cached_property
     def analytics_clients_built(self) -> list[bool]:
         """For each ``analytics.Client(...)`` the module builds: whether it runs in ``sync_mode``."""
-        return [_sync_mode(site.node) for site in self.sites
+        return [sync_mode(site.node) for site in self.sites
                 if self.constructed_kind(site.node) == sdk.ANALYTICS]
 
     # -- payloads ----------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from . import frameworks, sdk
 from .profiles import profiles
 from .scopes import FUNCTION_NODES, Function, own_nodes
-from .semantic import NOT_A_CLIENT, Model, annotated_type, guessed_kind
+from .semantic import NOT_A_CLIENT, Model, annotated_type, guessed_kind, sync_mode
 from .units import returned_unit
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def summarize_file(text: str, path: str, project: Project) -> dict | None:
 
 def summarize(model: Model) -> dict:
     summary: dict = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "instances": {},
-                     "constants": {},
+                     "constants": {}, "sync_clients": [],
                      "imports": {local: name for local, name in model.aliases.items() if not name.startswith(".")},
                      "routes": _routes(model), "profiles": profiles(model)}
     for name, values in model.module.bindings.items():
@@ -66,6 +66,9 @@ def _module_name(model: Model, summary: dict, name: str, values: list) -> None:
         kind = model.client_kind(node, model.module)
         if kind in sdk.KINDS:
             summary["clients"][name] = kind
+            built = model.value_of(node, model.module)
+            if kind == sdk.ANALYTICS and isinstance(built, ast.Call) and sync_mode(built):
+                summary["sync_clients"].append(name)  # a Data Pipelines client whose calls block
             return
         exprs = [v for v in values if isinstance(v, ast.expr) and not _is_none(v)]  # `_svc = None` first
         if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str):
