@@ -1,7 +1,8 @@
 """The one detection engine behind the flake8 plugin and ``cio-fix``.
 
-Rules are pure functions over a parsed module (``ast``) and its semantic model; each finding carries its
-span and the fix it can get, so that the fixer rewrites exactly what the linter reported.
+Rules are functions over a parsed module (``ast``) and its semantic model, which reaches the project's other
+modules through the project model (cached per project and on disk); each finding carries its span and the fix it
+can get, so that the fixer rewrites exactly what the linter reported.
 """
 from __future__ import annotations
 

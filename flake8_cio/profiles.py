@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from . import sdk
 from .scopes import Site, dotted, last_name, name_tokens, str_value
+from .semantic import Model
 
 if TYPE_CHECKING:
-    from .semantic import CioCall, Model
+    from .semantic import CioCall
 
 EMAIL = re.compile(r"[^@\s{}]+@[^@\s{}]+\.[A-Za-z]{2,}")
 EMAIL_WORDS = {"email", "mail"}
@@ -105,3 +106,22 @@ def is_email(expr: ast.expr) -> bool:
 
 def _says_email(name: str | None) -> bool:
     return bool(name) and bool(name_tokens(name) & EMAIL_WORDS)
+
+
+def module_profiles(model: Model, module: str) -> dict:
+    """A project module's profiles as a read with the project sees them: this module's own, a summary's when it
+    needs nothing from other modules, else the module read again with the project (once per project)."""
+    if module == model.module_name:
+        return profiles(model)
+    summary = model.linked.summary(module)["profiles"]
+    resolved = model.linked.memo.setdefault("profiles", {})
+    if summary["pending"] and module not in resolved:
+        resolved[module] = summary
+        path = model.linked.module_path(module)
+        try:
+            text = path.read_text("utf-8")
+            tree = ast.parse(text, str(path))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            return summary
+        resolved[module] = profiles(Model(tree, text.splitlines(True), str(path), model.options, model.linked))
+    return resolved.get(module, summary)

@@ -110,6 +110,7 @@ class Project:
         self.root = root
         self.options = options
         self.summarize = summarize
+        self.memo: dict = {}  # per-project results of the layers above (profiles read with the project)
         roots = [package_root, root / "src", root]
         self.import_roots = list(dict.fromkeys(r for r in roots if r.is_dir()))
         self._root_strings = [os.path.join(str(r), "") for r in self.import_roots]

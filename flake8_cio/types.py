@@ -30,7 +30,8 @@ class RuleDoc:
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule's catalogue entry: the fixer's safety table is checked against these, the docs rendered from them."""
+    """A rule's catalogue entry: its code, name, summary, the safety of its main fix and its documentation; rules.md,
+    the README's table, SARIF rule help and `cio-fix --explain` are rendered from these."""
 
     code: str
     name: str  # kebab-case, as in ruff

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
-from weakref import WeakKeyDictionary
+from typing import Iterator
 
 from .. import sdk
-from ..profiles import creates, identified, person_key, profiles
+from ..profiles import creates, identified, module_profiles, person_key, profiles
 from ..summary import function_entry, summarize
 from ..semantic import CioCall, Model, Site, name_tokens, own_nodes
 from ..types import NONE, Rule, RuleDoc
 from .fixing import statements_around
 
-if TYPE_CHECKING:
-    from ..project import Project
 
 RULES = (
     Rule("CIO302", "track-before-identify", "Event sent for a person before the flow identifies them", NONE, RuleDoc(
@@ -110,8 +107,6 @@ CREATE_WORDS = {"create", "created", "new"}
 PERSON_WORDS = {"user", "customer", "account", "profile", "person", "member"}
 TRY_NODES = (ast.Try, getattr(ast, "TryStar", ast.Try))
 MAX_DEPTH = 4
-#: Profiles of project modules whose Customer.io calls go through clients of other modules, read with the project.
-_RESOLVED: WeakKeyDictionary[Project, dict[str, dict]] = WeakKeyDictionary()
 
 
 def check(model: Model) -> Iterator:
@@ -208,26 +203,7 @@ def _callee(model: Model, site: Site) -> tuple[str, dict, list] | None:
 
 def _records(model: Model, qualname: str, entry: dict) -> list:
     module = model.linked.split(qualname)[0]
-    return [r for r in _module_profiles(model, module)["identifies"] if r[0] == entry["line"]]
-
-
-def _module_profiles(model: Model, module: str) -> dict:
-    """A project module's profiles as a read with the project sees them: this module's own, a summary's when it
-    needs nothing from other modules, else the module read again with the project (once per process)."""
-    if module == model.module_name:
-        return profiles(model)
-    summary = model.linked.summary(module)["profiles"]
-    resolved = _RESOLVED.setdefault(model.linked, {})
-    if summary["pending"] and module not in resolved:
-        resolved[module] = summary
-        path = model.linked.module_path(module)
-        try:
-            text = path.read_text("utf-8")
-            tree = ast.parse(text, str(path))
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-            return summary
-        resolved[module] = profiles(Model(tree, text.splitlines(True), str(path), model.options, model.linked))
-    return resolved.get(module, summary)
+    return [r for r in module_profiles(model, module)["identifies"] if r[0] == entry["line"]]
 
 
 def _identifies_below(model: Model, refs: list[str], depth: int, seen: set[str]) -> bool:
@@ -294,7 +270,7 @@ def _never_emailed(model: Model) -> Iterator:
     here = model.module_name or ""
     summaries = {here: summarize(model)} if model.linked is None else {}
     for name in model.linked.modules() if model.linked is not None else ():
-        summaries[name] = {**model.linked.summary(name), "profiles": _module_profiles(model, name)}
+        summaries[name] = {**model.linked.summary(name), "profiles": module_profiles(model, name)}
         if summaries[name]["profiles"]["emails"]:
             return
     flows = _signup_flows(model, summaries)
