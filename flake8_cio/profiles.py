@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from . import sdk
+from .records import IdentifyRecord, Profiles
 from .scopes import Site, dotted, last_name, name_tokens, str_value
 from .semantic import Model
 
@@ -19,11 +20,10 @@ CREATION_ATTRIBUTES = {"email", "created_at"}
 SDK_METHOD_NAMES = {name for methods in sdk.METHODS.values() for name in methods}
 
 
-def profiles(model: Model) -> dict:
-    """Whether the module may give anyone an email address; its identify calls as [line of the top-level function
-    or method holding it (0: module level, nested or deferred), line, id as written there, client kind, whether it
-    sends what a new profile needs (`email`, `created_at`)]; and whether it calls SDK-named methods on names of
-    other project modules (``from app.clients import cio``), which only a read with the project can classify."""
+def profiles(model: Model) -> Profiles:
+    """Whether the module may give anyone an email address; its identify calls; and whether it calls SDK-named
+    methods on names of other project modules (``from app.clients import cio``), which only a read with the project
+    can classify."""
     if "profiles" not in model.memo:
         identifies = []
         for call in model.cio_calls:
@@ -31,14 +31,14 @@ def profiles(model: Model) -> dict:
             if person is not None:
                 fn = call.site.function
                 holder = fn.node.lineno if fn is not None and fn.parent is None and not call.site.deferred else 0
-                identifies.append([holder, call.node.lineno, person_key(model, person, call.site), call.kind,
-                                   creates(model, call)])
+                identifies.append(IdentifyRecord(holder, call.node.lineno, person_key(model, person, call.site),
+                                                 call.kind, creates(model, call)))
         pending = any(
             isinstance(site.node.func, ast.Attribute) and site.node.func.attr in SDK_METHOD_NAMES and
             model.cio_call_at(site) is None and model.ref_of(site.node.func.value, site.scope) is not None
             for site in model.sites) if model.linked is None else False
-        model.memo["profiles"] = {"emails": any(_gives_email(model, c) for c in model.data_calls),
-                                  "identifies": identifies, "pending": pending}
+        model.memo["profiles"] = Profiles(any(_gives_email(model, c) for c in model.data_calls), tuple(identifies),
+                                          pending)
     return model.memo["profiles"]
 
 
@@ -108,14 +108,14 @@ def _says_email(name: str | None) -> bool:
     return bool(name) and bool(name_tokens(name) & EMAIL_WORDS)
 
 
-def module_profiles(model: Model, module: str) -> dict:
+def module_profiles(model: Model, module: str) -> Profiles:
     """A project module's profiles as a read with the project sees them: this module's own, a summary's when it
     needs nothing from other modules, else the module read again with the project (once per project)."""
     if module == model.module_name:
         return profiles(model)
-    summary = model.linked.summary(module)["profiles"]
+    summary = model.linked.summary(module).profiles
     resolved = model.linked.memo.setdefault("profiles", {})
-    if summary["pending"] and module not in resolved:
+    if summary.pending and module not in resolved:
         resolved[module] = summary
         path = model.linked.module_path(module)
         try:

@@ -17,6 +17,7 @@ from .options import Options, installed_sdk_major
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
 )
+from .records import ClassRef, FactoryRef, Forward, FunctionEntry, FunctionRef, Resolved, TypeRef
 from .types import NONE, Finding
 
 if TYPE_CHECKING:
@@ -326,7 +327,7 @@ class Model:
         qualname = self.qualname(func) if self.linked is not None else None
         if qualname:
             found = self.linked.resolve(qualname)
-            return found[2]["kind"] if found and found[0] == "factory" else None
+            return found.entry.kind if isinstance(found, FactoryRef) else None
         if not isinstance(func, ast.Name):
             return None
         values = self.module.bindings.get(func.id, [])
@@ -375,7 +376,7 @@ class Model:
             return None
         qualname = self.qualname(node)
         found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
-        return found[2] if found and found[0] == "type" else None
+        return found.kind if isinstance(found, TypeRef) else None
 
     # -- classes: clients by inheritance, class attributes through the bases ------------------------------------
     def local_class(self, expr: ast.expr) -> ast.ClassDef | None:
@@ -411,7 +412,7 @@ class Model:
         if cls is not None:
             return self.class_kind(cls)
         found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
-        return found[2].get("client") if found and found[0] == "class" else None
+        return found.entry.client if isinstance(found, ClassRef) else None
 
     def built_by_subclass(self, expr: ast.expr, scope: Scope) -> bool:
         """Whether the client ``expr`` holds is built by a project subclass of the SDK's client, whose own methods
@@ -541,7 +542,7 @@ class Model:
                 return f"{annotated}()" if annotated else None
         return None
 
-    def resolve_call(self, site: Site) -> tuple | None:
+    def resolve_call(self, site: Site) -> Resolved | None:
         """What a call runs, resolved through the project (see ``Project.resolve``)."""
         if self.linked is None:
             return None
@@ -599,35 +600,35 @@ class Model:
         calls = []
         for site in self.sites:
             target = self.resolve_call(site) if site not in self._calls_by_site else None
-            if target and target[0] == "function" and (target[2]["forwards"] or target[2]["maybe_forwards"]):
-                calls.extend(self._as_sdk_calls(site, target[2]))
+            if isinstance(target, FunctionRef) and (target.entry.forwards or target.entry.maybe_forwards):
+                calls.extend(self._as_sdk_calls(site, target.entry))
         return calls
 
-    def _confirmed_forwards(self, entry: dict) -> dict:
+    def _confirmed_forwards(self, entry: FunctionEntry) -> dict[str, Forward]:
         """The wrapper's forwarded parameters: to calls known as SDK calls, and to "maybe" SDK calls whose
         receiver the project resolves to that client (``cio = get_cached()`` of another module)."""
-        forwards = dict(entry["forwards"])
-        for param, (ref, kind, method, sdk_param) in entry["maybe_forwards"].items():
-            called = self.linked.sdk_call(ref) if self.linked is not None else None
-            if called and called[0] == kind:
-                forwards.setdefault(param, [kind, method, sdk_param])
+        forwards = dict(entry.forwards)
+        for param, maybe in entry.maybe_forwards.items():
+            called = self.linked.sdk_call(maybe.ref) if self.linked is not None else None
+            if called and called[0] == maybe.kind:
+                forwards.setdefault(param, Forward(maybe.kind, maybe.method, maybe.sdk_param))
         return forwards
 
-    def _as_sdk_calls(self, site: Site, entry: dict) -> Iterator[CioCall]:
+    def _as_sdk_calls(self, site: Site, entry: FunctionEntry) -> Iterator[CioCall]:
         """One SDK call per (kind, method) the wrapper forwards to, with the caller's arguments in place of the
         wrapper's parameters. Their findings get no fix: the code to change is the caller's."""
-        given = dict(zip(entry["params"], (a for a in site.node.args if not isinstance(a, ast.Starred))))
+        given = dict(zip(entry.params, (a for a in site.node.args if not isinstance(a, ast.Starred))))
         given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
-        rest = {k.arg: k.value for k in site.node.keywords if k.arg and k.arg not in entry["params"]}  # **kwargs
+        rest = {k.arg: k.value for k in site.node.keywords if k.arg and k.arg not in entry.params}  # **kwargs
         by_method: dict[tuple[str, str], tuple[dict, dict]] = {}
-        for param, (kind, method, sdk_param) in self._confirmed_forwards(entry).items():
-            args, extra = by_method.setdefault((kind, method), ({}, {}))
-            if sdk_param == "**":
-                named = sdk.METHODS[kind][method].params
+        for param, forward in self._confirmed_forwards(entry).items():
+            args, extra = by_method.setdefault((forward.kind, forward.method), ({}, {}))
+            if forward.sdk_param == "**":
+                named = sdk.METHODS[forward.kind][forward.method].params
                 for key, value in rest.items():
                     (args if key in named else extra)[key] = value
             elif param in given:
-                args[sdk_param] = given[param]
+                args[forward.sdk_param] = given[param]
         for (kind, method), (args, extra) in by_method.items():
             for expr in (*args.values(), *extra.values()):
                 self.unfixable.update(self.position(node) for node in ast.walk(expr) if hasattr(node, "lineno"))

@@ -6,6 +6,7 @@ import re
 from typing import Iterator
 
 from .. import frameworks, sdk
+from ..records import ClassRef, FactoryRef, FunctionRef, Resolved
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
 from .fixing import (failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, result_discarded,
@@ -256,16 +257,16 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
     job or iteration; or handed to FastAPI's ``Depends`` (which calls it per request)."""
     dependency = last_name(site.node.func) in ("Depends", "Security") and site.node.args
     target = model.resolve_call(site) if not dependency else _resolve(model, site.node.args[0], site)
-    if not target or target[0] not in ("class", "factory", "function"):
+    if not isinstance(target, (ClassRef, FactoryRef, FunctionRef)):
         return
-    what, qualname, entry = target
-    if what != "class" and qualname.rpartition(".")[0] == model.module_name:
+    if not isinstance(target, ClassRef) and target.qualname.rpartition(".")[0] == model.module_name:
         return  # this module's own function: reported where it builds the client, through its callers
-    builds = entry["constructs"] if what == "class" else entry["builds"] if what == "function" else \
-        not entry["cached"] and entry["kind"]
+    builds = target.entry.constructs if isinstance(target, ClassRef) else target.entry.builds if \
+        isinstance(target, FunctionRef) else not target.entry.cached and target.entry.kind
     reason = "per request (a FastAPI dependency)" if dependency else why_per_call(model, site)
+    qualname = target.qualname
     if builds and reason:
-        made = "each instance builds its own Customer.io client" if what == "class" else \
+        made = "each instance builds its own Customer.io client" if isinstance(target, ClassRef) else \
             "it builds a new Customer.io client on every call (it is not cached)"
         yield model.finding(
             "CIO401", site.node,
@@ -274,7 +275,7 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
         )
 
 
-def _resolve(model: Model, expr: ast.expr, site: Site) -> tuple | None:
+def _resolve(model: Model, expr: ast.expr, site: Site) -> Resolved | None:
     ref = model.ref_of(expr, site.scope) if model.linked is not None else None
     return model.linked.resolve(ref) if ref else None
 

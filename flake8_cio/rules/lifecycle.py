@@ -3,11 +3,13 @@ project gives people an address that email can reach."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass
 from typing import Iterator
 
 from .. import sdk
 from ..profiles import creates, identified, module_profiles, person_key, profiles
+from ..records import FunctionEntry, FunctionRef, IdentifyRecord, Summary
 from ..summary import function_entry, summarize
 from ..semantic import CioCall, Model, Site, name_tokens, own_nodes
 from ..types import NONE, Rule, RuleDoc
@@ -178,51 +180,50 @@ def _called_identifies(model: Model, site: Site) -> list[_Identify]:
     if callee is None:
         return []
     name, entry, records = callee
-    given = dict(zip(entry["params"], (a for a in site.node.args if not isinstance(a, ast.Starred))))
+    given = dict(zip(entry.params, (a for a in site.node.args if not isinstance(a, ast.Starred))))
     given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
-    found = [_Identify(site, _mapped(model, record, given, site), record[4], f"`{name}()` on line {site.node.lineno}")
-             for record in records]
-    if not found and model.linked is not None and _identifies_below(model, entry["calls"], MAX_DEPTH, set()):
+    found = [_Identify(site, _mapped(model, record, given, site), record.creates,
+                       f"`{name}()` on line {site.node.lineno}") for record in records]
+    if not found and model.linked is not None and _identifies_below(model, entry.calls, MAX_DEPTH, set()):
         found.append(_Identify(site, None, False, ""))
     return found
 
 
-def _callee(model: Model, site: Site) -> tuple[str, dict, list] | None:
+def _callee(model: Model, site: Site) -> tuple[str, FunctionEntry, list[IdentifyRecord]] | None:
     """(name, project summary entry, identify records) of the project function a call runs."""
     if model.linked is not None:
         found = model.resolve_call(site)
-        if not found or found[0] != "function":
+        if not isinstance(found, FunctionRef):
             return None
-        return found[1], found[2], _records(model, found[1], found[2])
+        return found.qualname, found.entry, _records(model, found)
     fn = model.local_function(site.node.func, site)
     if fn is None:
         return None
-
-    return fn.name, function_entry(model, fn), [r for r in profiles(model)["identifies"] if r[0] == fn.node.lineno]
-
-
-def _records(model: Model, qualname: str, entry: dict) -> list:
-    module = model.linked.split(qualname)[0]
-    return [r for r in module_profiles(model, module)["identifies"] if r[0] == entry["line"]]
+    return fn.name, function_entry(model, fn), [r for r in profiles(model).identifies if r.holder == fn.node.lineno]
 
 
-def _identifies_below(model: Model, refs: list[str], depth: int, seen: set[str]) -> bool:
+def _records(model: Model, function: FunctionRef) -> list[IdentifyRecord]:
+    module = model.linked.split(function.qualname)[0]
+    return [r for r in module_profiles(model, module).identifies if r.holder == function.entry.line]
+
+
+def _identifies_below(model: Model, refs: tuple[str, ...], depth: int, seen: set[str]) -> bool:
     """Whether one of the functions behind these references identifies anyone, at most ``depth`` calls down."""
     for ref in refs:
         if depth == 0 or ref in seen:
             continue
         seen.add(ref)
         found = model.linked.resolve(ref)
-        if found and found[0] == "function" and (
-                _records(model, found[1], found[2]) or _identifies_below(model, found[2]["calls"], depth - 1, seen)):
+        if isinstance(found, FunctionRef) and (
+                _records(model, found) or _identifies_below(model, found.entry.calls, depth - 1, seen)):
             return True
     return False
 
 
-def _mapped(model: Model, record: list, given: dict[str, ast.expr], site: Site) -> str | None:
+def _mapped(model: Model, record: IdentifyRecord, given: dict[str, ast.expr], site: Site) -> str | None:
     """The callee's identify id (``user.id``, its parameter ``user``) as the caller writes it (``new_user.id``)."""
-    _, _, text, kind, _ = record
-    if kind not in TRACK_KINDS:
+    text = record.key
+    if record.kind not in TRACK_KINDS:
         return None
     root = ast.parse(text, mode="eval").body
     while isinstance(root, (ast.Attribute, ast.Subscript)):
@@ -262,7 +263,7 @@ def _rebound(model: Model, first: Site, second: Site, key: str) -> bool:
 # -- CIO303 ---------------------------------------------------------------------------------------------------------
 def _never_emailed(model: Model) -> Iterator:
     mine = profiles(model)
-    if not model.options.email_profiles or not mine["identifies"] or mine["emails"]:
+    if not model.options.email_profiles or not mine.identifies or mine.emails:
         return
     if model.linked is None and not model.options.project_analysis:
         return  # one module of a project that is not read: another may send the email
@@ -270,12 +271,12 @@ def _never_emailed(model: Model) -> Iterator:
     here = model.module_name or ""
     summaries = {here: summarize(model)} if model.linked is None else {}
     for name in model.linked.modules() if model.linked is not None else ():
-        summaries[name] = {**model.linked.summary(name), "profiles": module_profiles(model, name)}
-        if summaries[name]["profiles"]["emails"]:
+        summaries[name] = dataclasses.replace(model.linked.summary(name), profiles=module_profiles(model, name))
+        if summaries[name].profiles.emails:
             return
     flows = _signup_flows(model, summaries)
-    first = min(((name, line) for name, s in summaries.items() if not _test_module(name)
-                 for holder, line, *_ in s["profiles"]["identifies"] if (name, holder) in flows), default=None)
+    first = min(((name, record.line) for name, s in summaries.items() if not _test_module(name)
+                 for record in s.profiles.identifies if (name, record.holder) in flows), default=None)
     if first is None or first[0] != here:
         return
     call = next((c for c in model.cio_calls if c.node.lineno == first[1] and identified(c) is not None), None)
@@ -289,18 +290,18 @@ def _never_emailed(model: Model) -> Iterator:
         )
 
 
-def _signup_flows(model: Model, summaries: dict[str, dict]) -> set[tuple[str, int]]:
+def _signup_flows(model: Model, summaries: dict[str, Summary]) -> set[tuple[str, int]]:
     """(module, function line) of each signup or user-creation function, and of the project functions they call."""
     flows = set()
     for module, summary in summaries.items():
-        for name, entry in summary["functions"].items():
+        for name, entry in summary.functions.items():
             if not _signup_name(name):
                 continue
-            flows.add((module, entry["line"]))
-            for ref in entry["calls"] if model.linked is not None else ():
+            flows.add((module, entry.line))
+            for ref in entry.calls if model.linked is not None else ():
                 found = model.linked.resolve(ref)
-                if found and found[0] == "function":
-                    flows.add((model.linked.split(found[1])[0], found[2]["line"]))
+                if isinstance(found, FunctionRef):
+                    flows.add((model.linked.split(found.qualname)[0], found.entry.line))
     return flows
 
 
