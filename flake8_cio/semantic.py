@@ -86,7 +86,6 @@ class Model:
         self.class_scopes = found.class_scopes
         self.aliases = {local: self._absolute(name, level) for local, (name, level) in found.imports.items()}
         self.memo: dict = {}
-        self.unfixable: set[tuple[int, int]] = set()  # where findings get no fix: arguments a wrapper forwards
 
     def _absolute(self, name: str, level: int) -> str:
         """The absolute module path of an import; ``.x`` stays relative when the module's package is unknown.
@@ -112,6 +111,18 @@ class Model:
             end_line, self._char_col(end_line, node.col_offset if end_col is None else end_col),
             fix, safety if fix else NONE,
         )
+
+    @cached_property
+    def unfixable(self) -> frozenset[tuple[int, int]]:
+        """Where findings get no fix: arguments a wrapper forwards to the SDK or that are bound to an SDK method
+        (the code to change is the caller's or the binding's), and uses of another module's constant (the text to
+        change is its definition)."""
+        handed_on = (node for call in (*self.forwarded_calls, *self.bound_calls)
+                     for expr in (*call.args.values(), *call.extra.values()) for node in ast.walk(expr))
+        constants = (node for node in ast.walk(self.tree) if isinstance(node, ast.Attribute) or
+                     (isinstance(node, ast.Name) and node.id in self.aliases))
+        return frozenset(self.position(node) for node in handed_on if hasattr(node, "lineno")) | frozenset(
+            self.position(node) for node in constants if self.linked is not None and self._project_constant(node))
 
     def settle(self, finding: Finding) -> Finding:
         """A finding on an argument a wrapper forwards to the SDK gets no fix: the code to change is the caller's,
@@ -210,10 +221,7 @@ class Model:
         change is the constant's definition, in its own module)."""
         qualname = self.qualname(expr) if self.linked is not None else None
         value = self.linked.constant(qualname) if qualname and self._is_project_code(qualname) else None
-        if value is None:
-            return None
-        self.unfixable.add(self.position(expr))
-        return ast.copy_location(ast.Constant(value), expr)
+        return None if value is None else ast.copy_location(ast.Constant(value), expr)
 
     # -- clients ---------------------------------------------------------------------------------------------
     def _looks_like_client(self, name: str | None) -> bool:
@@ -590,8 +598,6 @@ class Model:
             kind = guessed_kind(reference.attr) if kind == "?" else kind
             call = self.bind_call(site, kind, reference.attr, reference.value, args, keywords) if kind else None
             if call is not None:
-                self.unfixable.update(self.position(n) for a in (*args, *keywords) for n in ast.walk(a)
-                                      if hasattr(n, "lineno"))
                 calls.append(call)
         return calls
 
@@ -630,8 +636,6 @@ class Model:
             elif param in given:
                 args[forward.sdk_param] = given[param]
         for (kind, method), (args, extra) in by_method.items():
-            for expr in (*args.values(), *extra.values()):
-                self.unfixable.update(self.position(node) for node in ast.walk(expr) if hasattr(node, "lineno"))
             if args or extra:
                 yield CioCall(site, kind, method, None, args, extra, [])
 
