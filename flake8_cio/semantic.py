@@ -17,7 +17,7 @@ from .options import Options, installed_sdk_major
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
 )
-from .records import ClassRef, FactoryRef, Forward, FunctionEntry, FunctionRef, Resolved, TypeRef
+from .records import ClassRef, FactoryRef, Forward, FunctionEntry, FunctionRef, Resolved, Summary, TypeRef
 from .types import NONE, Finding
 
 if TYPE_CHECKING:
@@ -552,10 +552,35 @@ class Model:
 
     def resolve_call(self, site: Site) -> Resolved | None:
         """What a call runs, resolved through the project (see ``Project.resolve``)."""
+        return self.resolve(site.node.func, site.scope)
+
+    def resolve(self, expr: ast.expr | str, scope: Scope | None = None) -> Resolved | None:
+        """What an expression (seen in ``scope``) or a project reference names, resolved through the project;
+        None without a project or when it cannot be told."""
         if self.linked is None:
             return None
-        ref = self.ref_of(site.node.func, site.scope)
+        ref = expr if isinstance(expr, str) else self.ref_of(expr, scope)
         return self.linked.resolve(ref) if ref else None
+
+    def blocking_chain(self, expr: ast.expr, scope: Scope) -> list | None:
+        """The project calls from running ``expr`` down to a blocking Customer.io call (``project.Step``s)."""
+        ref = self.ref_of(expr, scope) if self.linked is not None else None
+        return self.linked.blocking_chain(ref) if ref else None
+
+    def returned_unit(self, func: ast.expr, scope: Scope) -> tuple[str, str] | None:
+        """The finer-than-seconds epoch unit a project function returns, and where it is defined."""
+        ref = self.ref_of(func, scope) if self.linked is not None else None
+        return self.linked.returned_unit(ref) if ref else None
+
+    def module_of(self, qualname: str) -> str:
+        """The project module a qualified name lives in (``app.services`` of ``app.services.track_signup``)."""
+        split = self.linked.split(qualname) if self.linked is not None else None
+        return split[0] if split else ""
+
+    def project_summaries(self) -> Iterator[tuple[str, Summary]]:
+        """Every module of the project and its summary, read as asked (CIO303: does anyone give people an email)."""
+        for name in self.linked.modules() if self.linked is not None else ():
+            yield name, self.linked.summary(name)
 
     def _enclosing_class(self, scope: Scope) -> ast.ClassDef | None:
         while scope is not None:

@@ -98,8 +98,7 @@ def epoch_helper(model: Model, expr: ast.expr, site: Site) -> tuple[ast.Call, st
     if local is not None:
         unit = returned_unit(model, local)
         return (call, unit, f"line {local.node.lineno}") if unit else None
-    ref = model.ref_of(call.func, site.scope) if model.linked is not None else None
-    found = model.linked.returned_unit(ref) if ref else None
+    found = model.returned_unit(call.func, site.scope)
     return (call, *found) if found else None
 
 

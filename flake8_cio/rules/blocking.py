@@ -288,8 +288,7 @@ def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> tu
     if local is not None:
         inner = _blocking_call_in(model, local, {}) if pooled and not local.is_async else None
         return inner and (f"{local.name} -> {call_text(model, inner)} (line {inner.node.lineno})", inner.method)
-    ref = model.ref_of(target, site.scope) if model.linked is not None else None
-    chain = model.linked.blocking_chain(ref) if ref else None
+    chain = model.blocking_chain(target, site.scope)
     if not chain:
         return None
     return " -> ".join(step.name for step in chain[:-1]) + f" -> {chain[-1].name} ({chain[-1].where})", \

@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from .. import frameworks, sdk
-from ..records import ClassRef, FactoryRef, FunctionRef, Resolved
+from ..records import ClassRef, FactoryRef, FunctionRef
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
 from .fixing import (failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, result_discarded,
@@ -256,7 +256,7 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
     """A project class whose instances build their own client, or an uncached project factory, called per request,
     job or iteration; or handed to FastAPI's ``Depends`` (which calls it per request)."""
     dependency = last_name(site.node.func) in ("Depends", "Security") and site.node.args
-    target = model.resolve_call(site) if not dependency else _resolve(model, site.node.args[0], site)
+    target = model.resolve_call(site) if not dependency else model.resolve(site.node.args[0], site.scope)
     if not isinstance(target, (ClassRef, FactoryRef, FunctionRef)):
         return
     if not isinstance(target, ClassRef) and target.qualname.rpartition(".")[0] == model.module_name:
@@ -273,11 +273,6 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
             f"`{qualname}` is called {reason}, and {made}: a connection pool and TLS handshake each time; build "
             "the client once (module level, `functools.cache`) or use `flake8_cio.runtime.get_client()`",
         )
-
-
-def _resolve(model: Model, expr: ast.expr, site: Site) -> Resolved | None:
-    ref = model.ref_of(expr, site.scope) if model.linked is not None else None
-    return model.linked.resolve(ref) if ref else None
 
 
 def _has_runtime_equivalent(model: Model, site: Site, kind: str) -> bool:

@@ -203,7 +203,7 @@ def _callee(model: Model, site: Site) -> tuple[str, FunctionEntry, list[Identify
 
 
 def _records(model: Model, function: FunctionRef) -> list[IdentifyRecord]:
-    module = model.linked.split(function.qualname)[0]
+    module = model.module_of(function.qualname)
     return [r for r in module_profiles(model, module).identifies if r.holder == function.entry.line]
 
 
@@ -213,7 +213,7 @@ def _identifies_below(model: Model, refs: tuple[str, ...], depth: int, seen: set
         if depth == 0 or ref in seen:
             continue
         seen.add(ref)
-        found = model.linked.resolve(ref)
+        found = model.resolve(ref)
         if isinstance(found, FunctionRef) and (
                 _records(model, found) or _identifies_below(model, found.entry.calls, depth - 1, seen)):
             return True
@@ -269,11 +269,12 @@ def _never_emailed(model: Model) -> Iterator:
         return  # one module of a project that is not read: another may send the email
 
     here = model.module_name or ""
-    summaries = {here: summarize(model)} if model.linked is None else {}
-    for name in model.linked.modules() if model.linked is not None else ():
-        summaries[name] = dataclasses.replace(model.linked.summary(name), profiles=module_profiles(model, name))
+    summaries = {}
+    for name, summary in model.project_summaries():  # lazily: the first module that emails anyone ends it
+        summaries[name] = dataclasses.replace(summary, profiles=module_profiles(model, name))
         if summaries[name].profiles.emails:
             return
+    summaries = summaries or {here: summarize(model)}
     flows = _signup_flows(model, summaries)
     first = min(((name, record.line) for name, s in summaries.items() if not _test_module(name)
                  for record in s.profiles.identifies if (name, record.holder) in flows), default=None)
@@ -298,10 +299,10 @@ def _signup_flows(model: Model, summaries: dict[str, Summary]) -> set[tuple[str,
             if not _signup_name(name):
                 continue
             flows.add((module, entry.line))
-            for ref in entry.calls if model.linked is not None else ():
-                found = model.linked.resolve(ref)
+            for ref in entry.calls:
+                found = model.resolve(ref)
                 if isinstance(found, FunctionRef):
-                    flows.add((model.linked.split(found.qualname)[0], found.entry.line))
+                    flows.add((model.module_of(found.qualname), found.entry.line))
     return flows
 
 
