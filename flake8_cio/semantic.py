@@ -7,65 +7,27 @@ are answered from that, lazily and memoised.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Iterator
 
 from . import sdk
+from .calls import CallIndex, CioCall, Value  # noqa: F401  (re-exported: the rules import these from here)
+from .client_kinds import ClientKinds, annotated_type, is_self
 from .options import Options, installed_sdk_major
+from .records import Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
 )
-from .records import ClassRef, FactoryRef, Forward, FunctionEntry, FunctionRef, Resolved, Summary, TypeRef
 from .types import NONE, Finding
 
 if TYPE_CHECKING:
     from .project import Project
 
 
-NOT_A_CLIENT = "!"
-
-
-@dataclass(eq=False)
-class CioCall:
-    """A call of a Customer.io client method, with its arguments bound to the SDK signature."""
-
-    site: Site
-    kind: str
-    method: str
-    receiver: ast.expr | None  # None for a module-level Data Pipelines function
-    args: dict[str, ast.expr]
-    extra: dict[str, ast.expr]  # keyword arguments beyond the named parameters
-    star: list[ast.expr]
-
-    @property
-    def node(self) -> ast.Call:
-        return self.site.node
-
-
-@dataclass(frozen=True)
-class Value:
-    """A value that reaches a Customer.io call: its key (keyword or dict key), role and expression."""
-
-    key: str | None
-    role: str  # identifier, event, timestamp, attribute, data
-    expr: ast.expr  # what it is, followed through locals
-    at: ast.expr | None = None  # where it enters the call: written in the call's arguments
-
-
-def sync_mode(construction: ast.Call) -> bool:
-    """A Data Pipelines client built with ``sync_mode`` on: each call sends before it returns."""
-    return any(k.arg == "sync_mode" and not _false(k.value) for k in construction.keywords)
-
-
-def guessed_kind(method: str) -> str | None:
-    """The client a method name says, for a receiver known only by its name: Track, else App, else none."""
-    return sdk.TRACK if method in sdk.TRACK_METHODS else sdk.APP if method in sdk.APP_METHODS else None
-
-
-class Model:
-    """What the rules need to know about one module."""
+class Model(ClientKinds, CallIndex):
+    """What the rules need to know about one module: its names, scopes and references here (the client questions
+    in ``client_kinds``, the call questions in ``calls``)."""
 
     def __init__(self, tree: ast.AST, lines: list[str], filename: str, options: Options,
                  project: Project | None = None, resolve: bool = True):
@@ -220,263 +182,8 @@ class Model:
         """Another module's string constant, placed where it is used; a finding there gets no fix (the text to
         change is the constant's definition, in its own module)."""
         qualname = self.qualname(expr) if self.linked is not None else None
-        value = self.linked.constant(qualname) if qualname and self._is_project_code(qualname) else None
+        value = self.linked.constant(qualname) if qualname and self.is_project_code(qualname) else None
         return None if value is None else ast.copy_location(ast.Constant(value), expr)
-
-    # -- clients ---------------------------------------------------------------------------------------------
-    def _looks_like_client(self, name: str | None) -> bool:
-        return name is not None and name.lower() in self.options.client_name_set
-
-    def client_kind(self, expr: ast.expr, scope: Scope, depth: int = 4) -> str | None:
-        """sdk.TRACK/APP/ANALYTICS/RUNTIME for an expression holding a Customer.io client, "?" for a client
-        known only by its name (the method called decides), None for anything else."""
-        if depth == 0:
-            return None
-        qualname = self.qualname(expr)
-        if qualname is not None:
-            if qualname == sdk.ANALYTICS_MODULE:
-                return sdk.ANALYTICS
-            if qualname.split(".")[0] in ("customerio", "flake8_cio"):
-                return None  # the SDK module itself, a class, a function
-            if self.linked is not None:
-                kind = self.linked.client_kind(qualname)
-                if kind:
-                    return kind
-        if isinstance(expr, ast.Call):
-            kind = self.value_kind(expr, scope, depth)
-            return None if kind == NOT_A_CLIENT else kind
-        if isinstance(expr, ast.Name):
-            found = self.lookup(expr.id, scope)
-            if expr.id == "self" and found and found[0].params.get("self"):
-                cls = self._enclosing_class(scope)  # a method of a client subclass: `self.track(...)`
-                return self.class_kind(cls) if cls is not None else None
-            if found and expr.id not in self.aliases:
-                bound_scope, values = found
-                param = bound_scope.params.get(expr.id)
-                if param is not None and param.annotation is not None:
-                    return self.annotation_kind(param.annotation)
-                default = parameter_default(bound_scope.node, expr.id) if param is not None else None
-                if default is not None and not values:  # injected: `cio=Provide[Container.cio]`
-                    kind = self.client_kind(default, bound_scope.parent or bound_scope, depth - 1)
-                    if kind in sdk.KINDS:
-                        return kind
-                kinds = {self.value_kind(v, bound_scope, depth) for v in values if isinstance(v, ast.expr)}
-                known = kinds - {None, "?", NOT_A_CLIENT}
-                if known:
-                    return known.pop()
-                if "?" in kinds:
-                    return "?"  # bound to something that says Customer.io (`get_customerio_client()`)
-                if kinds == {NOT_A_CLIENT} and None not in values:
-                    return None  # bound only to things that are not clients
-            if expr.id in self.aliases and self._is_project_code(self.aliases[expr.id]):
-                return None  # the project's own module or function, whatever its name
-            return "?" if self._looks_like_client(expr.id) else None
-        if isinstance(expr, ast.Attribute):
-            owner = self._enclosing_class(scope) if _is_self(expr.value) else self.local_class(expr.value)
-            kind = self.attribute_kind(owner, expr.attr, scope, depth) if owner is not None else \
-                self._state_kind(expr, depth)
-            if kind:
-                return kind
-            return "?" if self._looks_like_client(expr.attr) else None
-        if isinstance(expr, ast.Subscript):
-            return self._looked_up_kind(expr, scope, depth)
-        return None
-
-    def _looked_up_kind(self, expr: ast.Subscript, scope: Scope, depth: int) -> str | None:
-        """A client looked up by key: dependency_injector's ``Provide[Container.cio]``, lagom's ``deps[CustomerIO]``,
-        Flask's ``app.extensions["cio"]`` (by the key's name)."""
-        if (self.qualname(expr.value) or "").startswith("dependency_injector."):
-            return self.client_kind(expr.slice, scope, depth - 1)
-        kind = self.class_expr_kind(expr.slice) if isinstance(expr.slice, (ast.Name, ast.Attribute)) else None
-        if kind:
-            return kind
-        key = str_value(expr.slice)
-        return "?" if last_name(expr.value) == "extensions" and key and self._looks_like_client(key) else None
-
-    def value_kind(self, value: ast.AST, scope: Scope, depth: int = 4) -> str | None:
-        """Kind of client a bound value evaluates to; NOT_A_CLIENT when it surely is none (a literal, another
-        library's class), None when unknown."""
-        if isinstance(value, (ast.Name, ast.Attribute)):
-            return self.client_kind(value, scope, depth - 1)
-        if isinstance(value, ast.Await):
-            value = value.value
-        if not isinstance(value, ast.Call):
-            return NOT_A_CLIENT if isinstance(value, (ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.JoinedStr)) else None
-        qualname = self.qualname(value.func)
-        if qualname in sdk.CONSTRUCTORS:
-            return sdk.CONSTRUCTORS[qualname]
-        if qualname in sdk.RUNTIME_FACTORIES:
-            return sdk.RUNTIME_FACTORIES[qualname]
-        cls = self.local_class(value.func)
-        if cls is not None:
-            return self.class_kind(cls) or NOT_A_CLIENT
-        if last_name(value.func) in ("Depends", "Security") and value.args:  # FastAPI: what the dependency gives
-            given = value.args[0]
-            return self.client_kind(given, scope, depth - 1) if isinstance(given, ast.Subscript) else \
-                self.factory_kind(given)
-        if value.args and (qualname or "").startswith(DI_PROVIDERS):  # providers.Singleton(CustomerIO, ...)
-            return self.class_expr_kind(value.args[0]) or NOT_A_CLIENT
-        if last_name(value.func) == "resolve" and len(value.args) == 1 and self.class_expr_kind(value.args[0]):
-            return self.class_expr_kind(value.args[0])  # punq: container.resolve(CustomerIO)
-        factory = self.factory_kind(value.func)
-        if factory:
-            return factory
-        ref = self.ref_of(value, scope) if self.linked is not None and qualname else None
-        if ref and self.linked.client_kind(ref):
-            return self.linked.client_kind(ref)
-        called = last_name(value.func) or ""
-        if called[:1].isupper():
-            return NOT_A_CLIENT  # another library's class
-        # `cio = Officer.objects.get(...)`: a variable called cio bound to some other call is not trusted by name
-        return "?" if name_tokens(called) & {"cio", "customerio"} else NOT_A_CLIENT
-
-    def factory_kind(self, func: ast.expr) -> str | None:
-        """Kind of client a module-level function returns (``get_cio()``), here or in another project module."""
-        qualname = self.qualname(func) if self.linked is not None else None
-        if qualname:
-            found = self.linked.resolve(qualname)
-            return found.entry.kind if isinstance(found, FactoryRef) else None
-        if not isinstance(func, ast.Name):
-            return None
-        values = self.module.bindings.get(func.id, [])
-        if len(values) != 1 or not isinstance(values[0], FUNCTION_NODES):
-            return None
-        node = values[0]
-        key = ("factory", node)
-        if key not in self.memo:
-            self.memo[key] = None  # recursion guard
-            fn = self.functions[node]
-            kinds = {
-                self.value_kind(ret.value, fn.scope, 3)
-                for ret in own_nodes(node, ast.Return) if ret.value is not None
-            } - {None, "?", NOT_A_CLIENT}
-            self.memo[key] = kinds.pop() if len(kinds) == 1 else None
-        return self.memo[key]
-
-    def annotation_kind(self, annotation: ast.expr) -> str | None:
-        """Client kind named by an annotation: ``CustomerIO``, ``Optional[sdk.APIClient]``, ``"CustomerIO | None"``."""
-        for node in ast.walk(annotation):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                try:
-                    kind = self.annotation_kind(ast.parse(node.value, mode="eval").body)
-                except SyntaxError:
-                    kind = None
-                if kind:
-                    return kind
-            elif isinstance(node, (ast.Name, ast.Attribute)):
-                qualname = self.qualname(node)
-                kind = sdk.CONSTRUCTORS.get(qualname) or sdk.RUNTIME_TYPES.get(qualname) or self._type_alias_kind(node)
-                if kind:
-                    return kind
-        return None
-
-    def _is_project_code(self, qualname: str) -> bool:
-        return self.project is not None and (
-            qualname.startswith(sdk.OWN) or self.project.module_path(qualname) is not None or
-            self.project.split(qualname) is not None)
-
-    def _type_alias_kind(self, node: ast.expr) -> str | None:
-        """A type alias naming a client: ``CioDep = Annotated[CustomerIO, Depends(get_cio)]``, here or imported."""
-        if isinstance(node, ast.Name) and node.id not in self.aliases:
-            values = self.module.bindings.get(node.id, [])
-            if len(values) == 1 and isinstance(values[0], ast.Subscript):
-                return self.annotation_kind(values[0])
-            return None
-        qualname = self.qualname(node)
-        found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
-        return found.kind if isinstance(found, TypeRef) else None
-
-    # -- classes: clients by inheritance, class attributes through the bases ------------------------------------
-    def local_class(self, expr: ast.expr) -> ast.ClassDef | None:
-        """The module-level class a name stands for (``ContactViewSet``), when it is bound to that alone."""
-        values = self.module.bindings.get(expr.id, []) if isinstance(expr, ast.Name) else []
-        return values[0] if len(values) == 1 and isinstance(values[0], ast.ClassDef) else None
-
-    def class_kind(self, cls: ast.ClassDef, depth: int = 4) -> str | None:
-        """The SDK client a class is by inheritance (``class CustomerIOExt(CustomerIO)``), through bases in this
-        module and in the project's other modules."""
-        for base in cls.bases if depth else ():
-            qualname = self.qualname(base)
-            local = self.local_class(base)
-            if qualname in sdk.CONSTRUCTORS:
-                return sdk.CONSTRUCTORS[qualname]
-            kind = self.class_kind(local, depth - 1) if local is not None else \
-                self.linked.client_kind(f"{qualname}()") if self.linked is not None and qualname else None
-            if kind:
-                return kind
-        return None
-
-    def constructed_kind(self, call: ast.Call) -> str | None:
-        """The client a call builds: the SDK's constructor, or a project class that subclasses it (this module's
-        or another's)."""
-        return self.class_expr_kind(call.func)
-
-    def class_expr_kind(self, expr: ast.expr) -> str | None:
-        """The client a class expression names: the SDK's class, or a project class that subclasses it."""
-        qualname = self.qualname(expr)
-        if qualname in sdk.CONSTRUCTORS:
-            return sdk.CONSTRUCTORS[qualname]
-        cls = self.local_class(expr)
-        if cls is not None:
-            return self.class_kind(cls)
-        found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
-        return found.entry.client if isinstance(found, ClassRef) else None
-
-    def built_by_subclass(self, expr: ast.expr, scope: Scope) -> bool:
-        """Whether the client ``expr`` holds is built by a project subclass of the SDK's client, whose own methods
-        a rewrite to the runtime client would lose."""
-        value = self.value_of(expr, scope)
-        return isinstance(value, ast.Call) and self.qualname(value.func) not in sdk.CONSTRUCTORS and \
-            self.constructed_kind(value) is not None
-
-    def attribute_kind(self, cls: ast.ClassDef, attr: str, scope: Scope, depth: int = 4) -> str | None:
-        """The client an attribute of a class's instances holds, whatever its name: set on ``self`` in a method,
-        declared with a client annotation, or a class attribute (``crm_tracker = CustomerIO(...)`` in the class
-        body), here or in a base class (this module's or another project module's)."""
-        values = self.self_attrs.get((cls, attr), [])
-        kinds = {self.value_kind(v, scope, depth) for v in values} - {None, "?", NOT_A_CLIENT}
-        if kinds:
-            return kinds.pop()
-        kind = self._class_annotation_kind(cls, attr) or self._class_body_kind(cls, attr, depth)
-        for base in cls.bases if not kind and depth else ():
-            local = self.local_class(base)
-            qualname = None if local is not None else self.qualname(base)
-            kind = self.attribute_kind(local, attr, scope, depth - 1) if local is not None else \
-                self.linked.client_kind(f"{qualname}.{attr}") if self.linked is not None and qualname else None
-            if kind:
-                return kind
-        return kind
-
-    def _state_kind(self, expr: ast.Attribute, depth: int) -> str | None:
-        """A client kept on a framework's state object (``app.state.cio = CustomerIO(...)`` in a FastAPI lifespan,
-        used as ``request.app.state.cio``): any ``<...>.state.<name>`` the module assigns a client to."""
-        if not (isinstance(expr.value, ast.Attribute) and expr.value.attr == "state"):
-            return None
-        kinds = {self.value_kind(value, scope, depth - 1) for target, value, scope in self.attribute_stores
-                 if target.attr == expr.attr and isinstance(target.value, ast.Attribute) and target.value.attr == "state"}
-        known = kinds - {None, "?", NOT_A_CLIENT}
-        return known.pop() if len(known) == 1 else None
-
-    def _class_body_kind(self, cls: ast.ClassDef, attr: str, depth: int) -> str | None:
-        """A class attribute's client (``crm = CustomerIO(...)``), or what a ``@property`` of that name returns."""
-        body = self.class_scopes.get(cls)
-        values = body.bindings.get(attr, []) if body is not None else []
-        if len(values) == 1 and isinstance(values[0], FUNCTION_NODES) and _is_property(values[0]):
-            fn = self.functions[values[0]]
-            kinds = {self.value_kind(r.value, fn.scope, depth) for r in own_nodes(fn.node, ast.Return) if r.value}
-            known = kinds - {None, "?", NOT_A_CLIENT}
-            return known.pop() if len(known) == 1 else None
-        kinds = {self.value_kind(v, body, depth) for v in values if isinstance(v, ast.expr)}
-        known = kinds - {None, "?", NOT_A_CLIENT}
-        return known.pop() if len(known) == 1 else None
-
-    def _class_annotation_kind(self, cls: ast.ClassDef | None, attr: str) -> str | None:
-        """A class attribute or dataclass/attrs/pydantic field declared as a client (``client: CustomerIO``)."""
-        for statement in cls.body if cls is not None else ():
-            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and \
-                    statement.target.id == attr:
-                return self.annotation_kind(statement.annotation)
-        return None
 
     # -- references across modules -----------------------------------------------------------------------------
     def ref_of(self, expr: ast.expr, scope: Scope, depth: int = 3) -> str | None:
@@ -535,7 +242,7 @@ class Model:
         return None
 
     def _self_ref(self, attr: str, scope: Scope, depth: int) -> str | None:
-        cls = self._enclosing_class(scope)
+        cls = self.enclosing_class(scope)
         if cls is None or not self.module_name:
             return None
         if any(isinstance(node, FUNCTION_NODES) and node.name == attr for node in cls.body):
@@ -582,214 +289,13 @@ class Model:
         for name in self.linked.modules() if self.linked is not None else ():
             yield name, self.linked.summary(name)
 
-    def _enclosing_class(self, scope: Scope) -> ast.ClassDef | None:
+    def enclosing_class(self, scope: Scope) -> ast.ClassDef | None:
         while scope is not None:
             if scope.kind == "function":
                 fn = self.functions.get(scope.node)
                 return fn.cls if fn else None
             scope = scope.parent
         return None
-
-    @cached_property
-    def cio_calls(self) -> list[CioCall]:
-        """Every call of a Customer.io client method in the module."""
-        calls = []
-        for site in self.sites:
-            call = self._classify(site)
-            if call is not None:
-                calls.append(call)
-        return calls
-
-    @cached_property
-    def data_calls(self) -> list[CioCall]:
-        """The SDK calls whose arguments the data rules check: direct ones, calls of project wrappers seen as
-        the SDK call they make (``analytics.track(user.email, ...)`` forwards ``user.email`` as ``customer_id``),
-        and SDK methods handed over with their arguments (``partial(cio.track, uid, name)``)."""
-        return self.cio_calls + self.forwarded_calls + self.bound_calls
-
-    @cached_property
-    def bound_calls(self) -> list[CioCall]:
-        """An SDK method reference with the arguments it will be called with: ``functools.partial(cio.track, uid,
-        name)``, ``pool.submit(cio.identify, email)``, ``asyncio.to_thread(...)``, ``loop.run_in_executor(None,
-        cio.track, ...)``, ``sync_to_async(cio.track)(...)``. Their findings get no fix: the rewrite would be
-        the binding's, not a call's."""
-        calls = []
-        for site in self.sites:
-            bound = _bound_reference(site.node)
-            if bound is None or not isinstance(bound[0], ast.Attribute):
-                continue
-            reference, args, keywords = bound
-            kind = self.client_kind(reference.value, site.scope)
-            kind = guessed_kind(reference.attr) if kind == "?" else kind
-            call = self.bind_call(site, kind, reference.attr, reference.value, args, keywords) if kind else None
-            if call is not None:
-                calls.append(call)
-        return calls
-
-    @cached_property
-    def forwarded_calls(self) -> list[CioCall]:
-        calls = []
-        for site in self.sites:
-            target = self.resolve_call(site) if site not in self._calls_by_site else None
-            if isinstance(target, FunctionRef) and (target.entry.forwards or target.entry.maybe_forwards):
-                calls.extend(self._as_sdk_calls(site, target.entry))
-        return calls
-
-    def _confirmed_forwards(self, entry: FunctionEntry) -> dict[str, Forward]:
-        """The wrapper's forwarded parameters: to calls known as SDK calls, and to "maybe" SDK calls whose
-        receiver the project resolves to that client (``cio = get_cached()`` of another module)."""
-        forwards = dict(entry.forwards)
-        for param, maybe in entry.maybe_forwards.items():
-            called = self.linked.sdk_call(maybe.ref) if self.linked is not None else None
-            if called and called[0] == maybe.kind:
-                forwards.setdefault(param, Forward(maybe.kind, maybe.method, maybe.sdk_param))
-        return forwards
-
-    def _as_sdk_calls(self, site: Site, entry: FunctionEntry) -> Iterator[CioCall]:
-        """One SDK call per (kind, method) the wrapper forwards to, with the caller's arguments in place of the
-        wrapper's parameters. Their findings get no fix: the code to change is the caller's."""
-        given = dict(zip(entry.params, (a for a in site.node.args if not isinstance(a, ast.Starred))))
-        given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
-        rest = {k.arg: k.value for k in site.node.keywords if k.arg and k.arg not in entry.params}  # **kwargs
-        by_method: dict[tuple[str, str], tuple[dict, dict]] = {}
-        for param, forward in self._confirmed_forwards(entry).items():
-            args, extra = by_method.setdefault((forward.kind, forward.method), ({}, {}))
-            if forward.sdk_param == "**":
-                named = sdk.METHODS[forward.kind][forward.method].params
-                for key, value in rest.items():
-                    (args if key in named else extra)[key] = value
-            elif param in given:
-                args[forward.sdk_param] = given[param]
-        for (kind, method), (args, extra) in by_method.items():
-            if args or extra:
-                yield CioCall(site, kind, method, None, args, extra, [])
-
-    def cio_call_at(self, site: Site) -> CioCall | None:
-        return self._calls_by_site.get(site)
-
-    @cached_property
-    def _calls_by_site(self) -> dict[Site, CioCall]:
-        return {call.site: call for call in self.cio_calls}
-
-    def _classify(self, site: Site) -> CioCall | None:
-        """The Customer.io SDK call a site makes, if it makes one."""
-        func = site.node.func
-        if not isinstance(func, ast.Attribute):
-            return None
-        method = func.attr
-        qualname = self.qualname(func)
-        if qualname and qualname.rpartition(".")[0] == sdk.ANALYTICS_MODULE:
-            kind, receiver = sdk.ANALYTICS, None
-        else:
-            kind, receiver = self.client_kind(func.value, site.scope), func.value
-            if kind is None:
-                return None
-        if kind == "?":
-            kind = guessed_kind(method)
-        return self.bind_call(site, kind, method, receiver) if kind else None
-
-    def bind_call(self, site: Site, kind: str, method: str, receiver: ast.expr | None,
-                  given: list[ast.expr] | None = None, keywords: list[ast.keyword] | None = None) -> CioCall | None:
-        """The call at ``site`` (or the arguments ``given`` there to a method reference) read as ``kind``'s SDK
-        ``method``: its arguments by the SDK's parameter names."""
-        signature = sdk.METHODS.get(kind, {}).get(method)
-        if signature is None:
-            return None
-        given = site.node.args if given is None else given
-        keywords = site.node.keywords if keywords is None else keywords
-        args, extra, star = {}, {}, []
-        for index, arg in enumerate(given):
-            if isinstance(arg, ast.Starred) or index >= len(signature.params):
-                star.append(arg)
-            else:
-                args[signature.params[index]] = arg
-        for keyword in keywords:
-            if keyword.arg is None:
-                expanded = self.value_of(keyword.value, site.scope)
-                if isinstance(expanded, ast.Dict) and all(str_value(k) for k in expanded.keys):
-                    for key, value in zip(expanded.keys, expanded.values):
-                        (args if key.value in signature.params else extra)[key.value] = value
-                else:
-                    star.append(keyword.value)
-            elif keyword.arg in signature.params:
-                args[keyword.arg] = keyword.value
-            else:
-                extra[keyword.arg] = keyword.value
-        return CioCall(site, kind, method, receiver, args, extra, star)
-
-    def blocks(self, call: CioCall) -> bool:
-        """Whether the call waits on Customer.io: every Track/App call; Data Pipelines only when it flushes or
-        runs in ``sync_mode``."""
-        if call.kind in (sdk.TRACK, sdk.APP):
-            return True
-        if call.kind != sdk.ANALYTICS:
-            return False
-        if call.method in sdk.ANALYTICS_BLOCKING:
-            return True
-        if call.receiver is None:  # analytics.track(...): the module's default client
-            return self.analytics_module_sync_mode
-        built = self.value_of(call.receiver, call.site.scope)
-        if isinstance(built, ast.Call) and self.constructed_kind(built) == sdk.ANALYTICS:
-            return sync_mode(built)
-        ref = self.ref_of(call.receiver, call.site.scope) if self.linked is not None else None
-        if ref and self.linked.client_kind(ref) == sdk.ANALYTICS:  # built in another module: its summary says
-            return self.linked.sync_client(ref)
-        made = self.analytics_clients_built
-        return bool(made) and all(made)  # a client not traced to its construction: sync only if every one here is
-
-    @cached_property
-    def analytics_module_sync_mode(self) -> bool:
-        """``analytics.sync_mode = True`` in the module."""
-        return any(self.qualname(target) == f"{sdk.ANALYTICS_MODULE}.sync_mode" and not _false(value)
-                   for target, value, _ in self.attribute_stores)
-
-    @cached_property
-    def analytics_clients_built(self) -> list[bool]:
-        """For each ``analytics.Client(...)`` the module builds: whether it runs in ``sync_mode``."""
-        return [sync_mode(site.node) for site in self.sites
-                if self.constructed_kind(site.node) == sdk.ANALYTICS]
-
-    # -- payloads ----------------------------------------------------------------------------------------------
-    def values(self, call: CioCall) -> Iterator[Value]:
-        """Every value that flows into a Customer.io call, with its key and role, through locals and dicts."""
-        scope = call.site.scope
-        for param, expr in call.args.items():
-            role = _param_role(call, param)
-            if role in ("attribute", "data"):
-                yield from self._payload(expr, scope, role, 0, expr)
-            elif role:
-                yield Value(param, role, self.value_of(expr, scope), expr)
-        extra_role = "attribute" if call.method == "identify" else "data"
-        for key, written in call.extra.items():
-            expr = self.value_of(written, scope)
-            yield Value(key, _dict_key_role(key, extra_role), expr, written)
-            yield from self._payload(expr, scope, extra_role, 1, written)
-
-    def _payload(self, expr: ast.expr, scope: Scope, role: str, depth: int, at: ast.expr) -> Iterator[Value]:
-        resolved = self.value_of(expr, scope)
-        inline = resolved is expr  # still written inside the call: its parts are where they enter it
-        if depth > 4:
-            return
-        if isinstance(resolved, ast.Dict):
-            for key, value in zip(resolved.keys, resolved.values):
-                key_name = str_value(key)
-                written = value if inline else at
-                if key_name is not None:
-                    yield Value(key_name, _dict_key_role(key_name, role), self.value_of(value, scope), written)
-                yield from self._payload(value, scope, role, depth + 1, written)
-        elif isinstance(resolved, (ast.List, ast.Tuple)):
-            for element in resolved.elts:
-                yield from self._payload(element, scope, role, depth + 1, element if inline else at)
-        elif isinstance(resolved, (ast.ListComp, ast.GeneratorExp)):  # batch([{...} for o in orders])
-            yield from self._payload(resolved.elt, scope, role, depth + 1, resolved.elt if inline else at)
-        elif isinstance(resolved, ast.Call) and (last_name(resolved.func) == "dict" or
-                                                 (last_name(resolved.func) or "").startswith("Send")):
-            for keyword in resolved.keywords:
-                if keyword.arg:
-                    written = keyword.value if inline else at
-                    value = self.value_of(keyword.value, scope)
-                    yield Value(keyword.arg, _dict_key_role(keyword.arg, role), value, written)
-                    yield from self._payload(value, scope, role, depth + 1, written)
 
     # -- functions ----------------------------------------------------------------------------------------------
     def routed_elsewhere(self, fn: Function) -> bool:
@@ -838,7 +344,7 @@ class Model:
     def method_names(self, owner: ast.expr, site: Site) -> list[str]:
         """The methods of the class an expression's value is an instance of (``self``, ``Svc()``, an instance
         of another project module)."""
-        cls = self._enclosing_class(site.scope) if _is_self(owner) else \
+        cls = self.enclosing_class(site.scope) if is_self(owner) else \
             self._instance_class(owner, site) if isinstance(owner, ast.Name) else None
         if cls is not None:
             return [node.name for node in cls.body if isinstance(node, FUNCTION_NODES)]
@@ -868,54 +374,11 @@ class Model:
         return result
 
 
-DI_PROVIDERS = ("dependency_injector.providers.",)  # providers.Singleton/Factory(cls, ...): what they provide
-
-
-def parameter_default(function: ast.AST, name: str) -> ast.expr | None:
-    """The default value of a function's parameter, None when it has none."""
-    args = getattr(function, "args", None)
-    if not isinstance(args, ast.arguments):
-        return None
-    positional = [*args.posonlyargs, *args.args]
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-    pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
-    return next((default for arg, default in pairs if arg.arg == name), None)
-
-
-#: Callables that take a function and the arguments to call it with, and where the function stands among them.
-BINDERS = {"partial": 0, "submit": 0, "to_thread": 0, "run_in_threadpool": 0, "run_sync": 0, "run_in_executor": 1,
-           "call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "call_at": 1}
-
-
-def _bound_reference(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast.keyword]] | None:
-    """(the function, its positional arguments, its keywords) when ``call`` binds arguments to a function;
-    ``sync_to_async(f)(...)`` and ``partial(f, ...)`` handed to an executor included."""
-    if isinstance(call.func, ast.Call) and last_name(call.func.func) == "sync_to_async" and call.func.args:
-        return call.func.args[0], call.args, call.keywords
-    where = BINDERS.get(last_name(call.func) or "")
-    if where is None or len(call.args) <= where or any(isinstance(a, ast.Starred) for a in call.args[:where + 1]):
-        return None
-    function = call.args[where]
-    if isinstance(function, ast.Call) and last_name(function.func) == "partial":
-        return None  # the partial itself binds its arguments (and is a site of its own)
-    keywords = call.keywords if last_name(call.func) in ("partial", "submit", "to_thread", "run_in_threadpool") else []
-    return function, call.args[where + 1:], keywords
-
-
 def _literal_prefix(expr: ast.expr) -> str | None:
     """``f"order_{status}"`` -> ``order_``: the literal text an f-string starts with."""
     if isinstance(expr, ast.JoinedStr) and expr.values:
         return str_value(expr.values[0])
     return None
-
-
-def _is_property(node: ast.AST) -> bool:
-    return any(dotted(d) in ("property", "functools.cached_property", "cached_property")
-               for d in node.decorator_list)
-
-
-def _is_self(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Name) and expr.id in ("self", "cls")
 
 
 def _within(node: ast.AST, outer: ast.AST) -> bool:
@@ -926,34 +389,3 @@ def _within(node: ast.AST, outer: ast.AST) -> bool:
 def _short(expr: ast.expr) -> str:
     text = ast.unparse(expr)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _false(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Constant) and not expr.value
-
-
-def annotated_type(annotation: ast.expr) -> ast.expr:
-    """``Optional[X]``, ``X | None``, ``Annotated[X, ...]`` -> ``X``."""
-    if isinstance(annotation, ast.Subscript):
-        inner = annotation.slice
-        return annotated_type(inner.elts[0] if isinstance(inner, ast.Tuple) else inner)
-    if isinstance(annotation, ast.BinOp):
-        return annotated_type(annotation.left)
-    return annotation
-
-
-def _param_role(call: CioCall, param: str) -> str | None:
-    if param in sdk.IDENTIFIER_PARAMS or (param == "id" and call.method == "identify"):
-        return "identifier"
-    if param in sdk.EVENT_NAME_PARAMS and (call.method in sdk.EVENT_METHODS or
-                                           (call.kind == sdk.ANALYTICS and call.method == "track")):
-        return "event"
-    if param == "timestamp":
-        return "timestamp"
-    if param in sdk.PAYLOAD_PARAMS:
-        return "attribute" if param == "traits" else "data"
-    return None
-
-
-def _dict_key_role(key: str, role: str) -> str:
-    return "timestamp" if key in ("timestamp", "send_at", "_timestamp", "last_used", "created_at") else role

@@ -14,7 +14,8 @@ from .profiles import profiles
 from .records import (ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, Injected, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
 from .scopes import FUNCTION_NODES, Function, own_nodes
-from .semantic import NOT_A_CLIENT, Model, annotated_type, guessed_kind, sync_mode
+from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, sync_mode
+from .semantic import Model
 from .units import returned_unit
 
 if TYPE_CHECKING:
