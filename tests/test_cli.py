@@ -44,15 +44,35 @@ def test_plain_run_fixes_and_exit_code_reflects_what_is_left(tmp_path):
     assert left.returncode == 1 and "keys.py:2:18: CIO402" in left.stdout
 
 
-def test_unparsable_and_non_utf8_files_are_reported_and_the_rest_fixed(tmp_path):
+def test_unparsable_and_undecodable_files_are_reported_and_the_rest_fixed(tmp_path):
     (tmp_path / "a_broken.py").write_text("import customerio\ndef f(:\n")
-    (tmp_path / "b_latin1.py").write_bytes("# customerio \xe9\n".encode("latin-1"))
+    (tmp_path / "b_latin1.py").write_bytes("# customerio \xe9\n".encode("latin-1"))  # no declaration: not UTF-8
     (tmp_path / "c_app.py").write_text(BAD)
     result = run(tmp_path, ".")
     assert result.returncode == 2
     assert "a_broken.py: syntax error at line 2" in result.stderr
-    assert "b_latin1.py: not UTF-8, skipped" in result.stderr
+    assert "b_latin1.py: cannot decode: invalid or missing encoding declaration" in result.stderr
     assert (tmp_path / "c_app.py").read_text() == GOOD
+
+
+def test_a_pep_263_file_is_fixed_and_written_back_in_its_own_encoding(tmp_path):
+    header = "# -*- coding: latin-1 -*-\n# caf\xe9: the \xe9 is one byte in this file\n"
+    (tmp_path / "app.py").write_bytes((header + BAD).encode("latin-1"))
+    assert run(tmp_path, "--check", "app.py").returncode == 1
+    result = run(tmp_path, "app.py")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "app.py").read_bytes() == (header + GOOD).encode("latin-1")
+    assert subprocess.run([sys.executable, "-m", "flake8", "--select", "CIO,E9", "app.py"], cwd=tmp_path,
+                          capture_output=True).returncode == 0
+
+
+def test_check_names_each_file_that_would_change_with_the_codes(tmp_path):
+    (tmp_path / "app.py").write_text(BAD)
+    (tmp_path / "keys.py").write_text(UNFIXABLE)
+    check = run(tmp_path, "--check", ".")
+    assert check.returncode == 1
+    assert "would fix app.py: CIO101" in check.stdout.replace("./", "")
+    assert "keys.py" not in "".join(line for line in check.stdout.splitlines() if line.startswith("would fix"))
 
 
 def test_a_failed_write_leaves_the_file_whole(tmp_path, monkeypatch, capsys):

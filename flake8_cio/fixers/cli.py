@@ -8,12 +8,13 @@ are still fixed).
 from __future__ import annotations
 
 import argparse
-import codecs
 import difflib
+import io
 import logging
 import os
 import sys
 import tempfile
+import tokenize
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ class Settings:
 class FileResult:
     path: str
     changed: bool = False
+    encoding: str = "utf-8"  # the file's own (PEP 263 declaration, byte-order mark): it is written back in it
     source: str = ""  # the text as read, when it changed (for diffs and line numbers)
     fixed: str = ""  # the text after fixing, when it changed
     applied: list = field(default_factory=list)  # Findings fixed
@@ -123,16 +125,27 @@ def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
     return list(unique.values())
 
 
+def decode(data: bytes) -> tuple[str, str]:
+    """A Python file's text and encoding as Python (and flake8) read it: a byte-order mark or a PEP 263
+    declaration (``# -*- coding: latin-1 -*-``), else UTF-8. Raises ValueError naming what is wrong."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding), encoding
+    except SyntaxError as error:  # an unknown encoding, or a BOM contradicting the declaration
+        raise ValueError(str(error)) from None
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not valid {error.encoding} (byte {error.start})") from None
+
+
 def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
-    """Fix one file's bytes; a byte-order mark and line endings come back as they were."""
+    """Fix one file's bytes; its encoding (a byte-order mark included) and line endings come back as they were."""
     from .transform import fix_source  # libcst: imported only once there is a file to fix
 
     result = FileResult(name)
-    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     try:
-        source = data[len(bom):].decode("utf-8")
-    except UnicodeDecodeError:
-        result.error = "not UTF-8, skipped"
+        source, result.encoding = decode(data)
+    except ValueError as error:
+        result.error = f"cannot decode: {error}, skipped"
         return result
     if not worth_checking(source, name, settings.options)[0]:  # no parse for files that cannot have a finding
         return result
@@ -152,6 +165,15 @@ def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
     return result
 
 
+def encoded(result: FileResult) -> bytes:
+    """The fixed text in the file's own encoding; a fix that brings a character it cannot hold is an error."""
+    try:
+        return result.fixed.encode(result.encoding)
+    except UnicodeEncodeError as error:
+        raise OSError(0, f"the fixed text does not fit the file's encoding {result.encoding}: "
+                         f"{error.object[error.start:error.end]!r}") from None
+
+
 def process(path: Path, settings: Settings) -> FileResult:
     try:
         data = path.read_bytes()
@@ -159,9 +181,8 @@ def process(path: Path, settings: Settings) -> FileResult:
         return FileResult(str(path), error=f"cannot read: {error.strerror}")
     result = fix_text(data, str(path), settings)
     if result.changed and settings.write:
-        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         try:
-            _write_over(path, data, bom + result.fixed.encode("utf-8"))
+            _write_over(path, data, encoded(result))
         except OSError as error:  # nothing was fixed: what would have been is still there
             result.error = f"cannot write: {error.strerror}, left unchanged"
             result.changed, result.applied, result.remaining = False, [], [*result.applied, *result.remaining]
@@ -314,8 +335,11 @@ def _fix_stdin(args, settings: Settings, excludes: list[str]) -> int:
         return 0
     result = fix_text(data, name, settings)
     if not (args.diff or args.check):
-        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
-        sys.stdout.buffer.write(bom + result.fixed.encode("utf-8") if result.changed else data)
+        try:
+            sys.stdout.buffer.write(encoded(result) if result.changed else data)
+        except OSError as error:
+            result.error = f"{error.strerror}, written unchanged"
+            sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return _report([result], args, settings, sys.stderr)
 
@@ -392,6 +416,9 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
         for r in changed:
             sys.stdout.writelines(difflib.unified_diff(r.source.splitlines(True), r.fixed.splitlines(True),
                                                        f"a/{r.path}", f"b/{r.path}"))
+    if args.check:  # as black and ruff: each file that would change, with what would be fixed in it
+        for r in changed:
+            print(f"would fix {r.path}: {', '.join(sorted(set(f.code for f in r.applied)))}", file=out)
     if args.show_fixes:
         for r in results:
             for f in r.applied:
