@@ -177,3 +177,18 @@ def test_no_runtime_client_for_2x_style_track_calls(tmp_path):
         fixed[pin] = fix_source(source, str(project / "views.py"), Options()).source
     assert fixed["2.4"] == source
     assert "nonblocking(cio).track('1', 'signed_up', data={\"plan\": 'pro'})" in fixed["3.2.0"]
+
+
+@pytest.mark.parametrize("name, fixed", [
+    ("café_visited", "cafe_visited"), ("Ünïcode", "unicode"), ("ÀlaCarteOrdered", "ala_carte_ordered"),
+    ("straße_seen", None), ("注文_completed", None),  # no ASCII form: reported, never fixed, no letter dropped
+])
+def test_cio202_transliterates_non_ascii_names_or_leaves_them(name, fixed):
+    source = f'from customerio import CustomerIO\ncio = CustomerIO("s", "k")\ncio.track("1", "{name}")\n'
+    result = fix_source(source, "app.py", Options(), unsafe=True)
+    (finding,) = check_source(source, "app.py")
+    assert finding.code == "CIO202"
+    if fixed is None:
+        assert result.source == source and not finding.fix and "rename it by hand" in finding.message
+    else:
+        assert result.source == source.replace(name, fixed) and f"use {fixed!r}" in finding.message
