@@ -28,6 +28,8 @@ from flake8_cio.engine import all_rules, worth_checking
 from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError, flag, load_config, option_values,
                                 split_list)
 
+from .history import RevisionError, check_revision, decode, source_at, split_new
+from .noqa import add_noqa
 from .report import REPORTS, Item, repo_path
 
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
@@ -60,6 +62,8 @@ class Settings:
     unsafe: bool = False
     write: bool = True
     report: bool = False
+    add_noqa: bool = False  # silence every finding with # noqa instead of fixing
+    new_since: str | None = None  # a git revision: findings it already had are old (FileResult.old)
 
     def ignored_for(self, path: str) -> frozenset[str]:
         """flake8's per-file-ignores: the codes ignored everywhere plus those of every pattern the file matches."""
@@ -84,7 +88,8 @@ class FileResult:
     source: str = ""  # the text as read, when it changed (for diffs and line numbers)
     fixed: str = ""  # the text after fixing, when it changed
     applied: list = field(default_factory=list)  # Findings fixed
-    remaining: list = field(default_factory=list)  # Findings left (all findings, in a report)
+    remaining: list = field(default_factory=list)  # Findings left (all findings, in a report; new ones with new_since)
+    old: list = field(default_factory=list)  # with new_since: findings the file already had at that revision
     error: str | None = None
 
     def original_line(self, line: int) -> int:
@@ -125,18 +130,6 @@ def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
     return list(unique.values())
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """A Python file's text and encoding as Python (and flake8) read it: a byte-order mark or a PEP 263
-    declaration (``# -*- coding: latin-1 -*-``), else UTF-8. Raises ValueError naming what is wrong."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding), encoding
-    except SyntaxError as error:  # an unknown encoding, or a BOM contradicting the declaration
-        raise ValueError(str(error)) from None
-    except UnicodeDecodeError as error:
-        raise ValueError(f"not valid {error.encoding} (byte {error.start})") from None
-
-
 def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
     """Fix one file's bytes; its encoding (a byte-order mark included) and line endings come back as they were."""
     from .transform import fix_source  # libcst: imported only once there is a file to fix
@@ -149,10 +142,16 @@ def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
         return result
     if not worth_checking(source, name, settings.options)[0]:  # no parse for files that cannot have a finding
         return result
+    def run(text: str):
+        return fix_source(text, name, settings.options, unsafe=settings.unsafe, select=settings.select,
+                          ignore=settings.ignored_for(name), apply=not (settings.report or settings.add_noqa),
+                          unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe)
+
     try:
-        fixed = fix_source(source, name, settings.options, unsafe=settings.unsafe, select=settings.select,
-                           ignore=settings.ignored_for(name), apply=not settings.report,
-                           unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe)
+        fixed = run(source)
+        if settings.new_since:
+            before = source_at(name, settings.new_since)
+            fixed.remaining, result.old = split_new(fixed.remaining, _findings_or_none(run, before))
     except SyntaxError as error:
         result.error = f"syntax error at line {error.lineno}: {error.msg}, skipped"
         return result
@@ -160,9 +159,20 @@ def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
         result.error = f"could not be fixed ({type(error).__name__}: {error}), skipped"
         return result
     result.applied, result.remaining = fixed.applied, fixed.remaining
+    if settings.add_noqa and fixed.remaining:
+        fixed.source, result.applied, result.remaining = add_noqa(source, fixed.remaining)
+        compile(fixed.source, name, "exec")  # what comments cannot break; a failure is a bug, reported as one
     if fixed.source != source:  # only then the texts travel back from the worker
         result.changed, result.source, result.fixed = True, source, fixed.source
     return result
+
+
+def _findings_or_none(run, text: str | None) -> list:
+    """The findings of a file's text at a revision: none when it did not exist or did not parse there."""
+    try:
+        return run(text).remaining if text is not None else []
+    except SyntaxError:
+        return []
 
 
 def encoded(result: FileResult) -> bytes:
@@ -254,6 +264,8 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
         unsafe=args.unsafe_fixes,
         write=not (args.check or args.diff or args.report or args.paths == ["-"]),
         report=bool(args.report),
+        new_since=args.new_since,
+        add_noqa=args.add_noqa,
     )
     return settings, excludes
 
@@ -289,7 +301,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--append-config", action="append", default=[], help="one more flake8 configuration file")
     parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     parser.add_argument("--report", choices=sorted(REPORTS),
-                        help="change nothing; write the review checklist (markdown), SARIF 2.1.0 or GitHub annotations")
+                        help="change nothing; write the review checklist (markdown), SARIF 2.1.0, GitHub annotations "
+                        "or JSON (ruff's shape)")
+    parser.add_argument("--add-noqa", action="store_true",
+                        help="fix nothing; add # noqa: CODE to the line of every finding (a baseline for old code)")
+    parser.add_argument("--new-since", metavar="REF",
+                        help="with --report: only findings the files did not have at this git revision (matched by "
+                        "rule and message, so moved lines are not new)")
     parser.add_argument("--output", "-o", help="write the report to this file instead of stdout")
     parser.add_argument("--quiet", "-q", action="store_true", help="no per-finding lines, only the summary")
     parser.add_argument("--explain", metavar="CODE",
@@ -311,9 +329,15 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError("- (stdin) cannot be combined with other paths or --report")
         if args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
+        if args.new_since is not None:
+            if not args.report:
+                raise UsageError("--new-since needs --report (a fix run fixes what it can, new or old)")
+            check_revision(args.new_since)
+        if args.add_noqa and (args.report or args.unsafe_fixes):
+            raise UsageError("--add-noqa fixes nothing: it cannot be combined with --report or --unsafe-fixes")
         settings, excludes = settings_from(args, rules)
         files = [] if stdin else iter_files(args.paths, excludes)
-    except (UsageError, OptionError) as error:
+    except (UsageError, OptionError, RevisionError) as error:
         print(f"cio-fix: error: {error}", file=sys.stderr)
         return 2
     if stdin:
@@ -355,8 +379,12 @@ def _explain(key: str) -> int:
 
 def _write_report(results: list[FileResult], args, settings: Settings, rules: dict) -> int:
     """A report of the findings as they are (nothing fixed): exit 1 when there are any, 2 on file errors."""
-    items = [Item(repo_path(r.path), f.line, f.col + 1, f.end_line, f.end_col + 1, f.code, f.message,
-                  settings.fix_kind(f)) for r in results for f in r.remaining]
+    def item(path: str, f) -> Item:
+        return Item(repo_path(path), f.line, f.col + 1, f.end_line, f.end_col + 1, f.code, f.message,
+                    settings.fix_kind(f))
+
+    items = [item(r.path, f) for r in results for f in r.remaining]
+    old = [item(r.path, f) for r in results for f in r.old]
     catalog = find_catalog(settings.options.catalog)
     not_run = {}
     for code in rules:
@@ -367,7 +395,8 @@ def _write_report(results: list[FileResult], args, settings: Settings, rules: di
         elif code.startswith("CIO7") and catalog is None:
             not_run[code] = "no event catalog (cio-catalog)"
     skipped = [(repo_path(r.path), r.error) for r in results if r.error]
-    text = REPORTS[args.report](items, not_run=not_run, skipped=skipped)
+    since = {"old": old, "since": args.new_since} if args.report == "markdown" and args.new_since else {}
+    text = REPORTS[args.report](items, not_run=not_run, skipped=skipped, **since)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
@@ -438,7 +467,7 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
     applied = Counter(f.code for r in results for f in r.applied)
     fixes = ", ".join(f"{code}x{count}" for code, count in sorted(applied.items())) or "none"
     print(f"cio-fix: {len(results)} files scanned, {len(changed)} {'would change' if dry else 'changed'}; "
-          f"fixes: {fixes}; {len(left)} findings left", file=sys.stderr)
+          f"{'noqa added' if args.add_noqa else 'fixes'}: {fixes}; {len(left)} findings left", file=sys.stderr)
     if errors:
         return 2
     if args.exit_zero:
