@@ -28,6 +28,7 @@ from flake8_cio.engine import all_rules, worth_checking
 from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError, flag, load_config, option_values,
                                 split_list)
 
+from .dependencies import declarations, forget_declarations
 from .history import RevisionError, check_revision, decode, source_at, split_new
 from .noqa import add_noqa
 from .report import REPORTS, Item, repo_path
@@ -89,6 +90,8 @@ class FileResult:
     fixed: str = ""  # the text after fixing, when it changed
     applied: list = field(default_factory=list)  # Findings fixed
     remaining: list = field(default_factory=list)  # Findings left (all findings, in a report; new ones with new_since)
+    needs_runtime: list = field(default_factory=list)  # safe fixes made unsafe: flake8-cio is no dependency here
+    runtime_advice: str = ""  # what to declare where, when the fixed code imports flake8_cio.runtime without it
     old: list = field(default_factory=list)  # with new_since: findings the file already had at that revision
     error: str | None = None
 
@@ -142,10 +145,13 @@ def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
         return result
     if not worth_checking(source, name, settings.options)[0]:  # no parse for files that cannot have a finding
         return result
+    dependencies = declarations(name)
+
     def run(text: str):
         return fix_source(text, name, settings.options, unsafe=settings.unsafe, select=settings.select,
                           ignore=settings.ignored_for(name), apply=not (settings.report or settings.add_noqa),
-                          unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe)
+                          unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe,
+                          runtime_declared=dependencies.declared)
 
     try:
         fixed = run(source)
@@ -159,6 +165,9 @@ def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
         result.error = f"could not be fixed ({type(error).__name__}: {error}), skipped"
         return result
     result.applied, result.remaining = fixed.applied, fixed.remaining
+    result.needs_runtime = fixed.needs_runtime
+    if fixed.needs_runtime:
+        result.runtime_advice = dependencies.advice()
     if settings.add_noqa and fixed.remaining:
         fixed.source, result.applied, result.remaining = add_noqa(source, fixed.remaining)
         compile(fixed.source, name, "exec")  # what comments cannot break; a failure is a bug, reported as one
@@ -318,12 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    forget_declarations()  # a long-lived caller (tests, an editor) may have changed them since
     args = build_parser().parse_args(argv)
     if args.explain is not None:
         return _explain(args.explain)
     stdin = "-" in args.paths
     try:
-        require("flake8", "libcst")
+        require("flake8", "libcst", "packaging")
         rules = all_rules()
         if stdin and (args.paths != ["-"] or args.report):
             raise UsageError("- (stdin) cannot be combined with other paths or --report")
@@ -409,6 +419,20 @@ def _write_report(results: list[FileResult], args, settings: Settings, rules: di
     return 1 if items and not args.exit_zero else 0
 
 
+def _dependency_summary(results: list[FileResult], dry: bool) -> None:
+    """Say where fixes that import flake8_cio.runtime meet a project that does not declare flake8-cio: which
+    were applied anyway (--unsafe-fixes: declare it before deploying) and which were left as unsafe for it."""
+    for advice in dict.fromkeys(r.runtime_advice for r in results if r.runtime_advice):
+        found = [f for r in results if r.runtime_advice == advice for f in r.needs_runtime]
+        applied = sum(1 for r in results if r.runtime_advice == advice for f in r.applied if f in r.needs_runtime)
+        if applied:
+            print(f"cio-fix: {applied} {'would' if dry else ''} fixes import flake8_cio.runtime, but {advice} "
+                  "before deploying".replace("  ", " "), file=sys.stderr)
+        if len(found) > applied:
+            print(f"cio-fix: {len(found) - applied} safe fixes need flake8_cio.runtime and are left as unsafe "
+                  f"(--unsafe-fixes): {advice}", file=sys.stderr)
+
+
 def _run(work: list[tuple], jobs: int) -> list[FileResult]:
     progress = sys.stderr.isatty() and len(work) > 50
     results = []
@@ -464,6 +488,7 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
     errors = [r for r in results if r.error]
     for r in errors:
         print(f"cio-fix: {r.path}: {r.error}", file=sys.stderr)
+    _dependency_summary(results, dry)
     applied = Counter(f.code for r in results for f in r.applied)
     fixes = ", ".join(f"{code}x{count}" for code, count in sorted(applied.items())) or "none"
     print(f"cio-fix: {len(results)} files scanned, {len(changed)} {'would change' if dry else 'changed'}; "

@@ -12,7 +12,7 @@ import ast
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable
 
@@ -21,7 +21,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flake8_cio.engine import check_source, is_silenced
 from flake8_cio.options import Options
-from flake8_cio.types import SAFE, Finding
+from flake8_cio.types import SAFE, UNSAFE, Finding
 
 PASSES = 4  # a fix may expose another; more than this means a fix does not converge
 
@@ -31,6 +31,8 @@ class Result:
     source: str
     applied: list[Finding]  # fixes applied
     remaining: list[Finding]  # findings left after fixing
+    # runtime_declared=False: the findings whose safe fix would import flake8_cio.runtime, made unsafe for it
+    needs_runtime: list[Finding] = field(default_factory=list)
 
 
 def _matches(code: str, prefixes) -> bool:
@@ -39,16 +41,26 @@ def _matches(code: str, prefixes) -> bool:
 
 def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = False,
                select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True,
-               unfixable: frozenset[str] = frozenset(), extend_unsafe: frozenset[str] = frozenset()) -> Result:
+               unfixable: frozenset[str] = frozenset(), extend_unsafe: frozenset[str] = frozenset(),
+               runtime_declared: bool = True) -> Result:
     """Fix until nothing more applies; raises SyntaxError for unparsable source. With apply=False, only the
     findings (selected, not silenced by noqa). ``unfixable`` codes (or prefixes) are never fixed; the safe fixes
-    of ``extend_unsafe`` codes count as unsafe."""
+    of ``extend_unsafe`` codes count as unsafe, and so do those that would import ``flake8_cio.runtime`` when the
+    project does not declare flake8-cio as a runtime dependency (``runtime_declared=False``)."""
+    downgraded: list[Finding] = []  # every finding made unsafe for that, in any pass
+    imports_runtime = _RuntimeImports()
 
     def findings_of(text: str) -> list[Finding]:
         starts = line_starts(text)
-        return [f for f in check_source(text, filename, options)
-                if (select is None or _matches(f.code, select)) and not _matches(f.code, ignore)
-                and not is_silenced(text[starts[f.line - 1]:starts[min(f.line, len(starts) - 1)]], f.code)]
+        found = [f for f in check_source(text, filename, options)
+                 if (select is None or _matches(f.code, select)) and not _matches(f.code, ignore)
+                 and not is_silenced(text[starts[f.line - 1]:starts[min(f.line, len(starts) - 1)]], f.code)]
+        if runtime_declared:
+            return found
+        made = [replace(f, safety=UNSAFE) if f.fix and f.safety == SAFE and imports_runtime(text, f) else f
+                for f in found]
+        downgraded.extend(f for f, was in zip(made, found) if f is not was)
+        return made
 
     def wanted(f: Finding) -> bool:
         if not f.fix or _matches(f.code, unfixable):
@@ -65,7 +77,34 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         if not done:
             break
         applied.extend(done)
-    return Result(source, applied, findings)
+    needs_runtime = [f for f in (*applied, *findings) if any(f is d for d in downgraded)]
+    return Result(source, applied, findings, needs_runtime)
+
+
+class _RuntimeImports:
+    """Whether a finding's fix makes the module import ``flake8_cio.runtime``: tried once per fix (a fix either
+    reaches for the runtime client or never does)."""
+
+    def __init__(self):
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, source: str, finding: Finding) -> bool:
+        if finding.fix not in self.known:
+            try:
+                fixed, done = apply_fixes(source, [finding])
+            except Exception:  # a fix that fails here fails when applied too, and is reverted there
+                return False
+            if not done:
+                return False
+            self.known[finding.fix] = _runtime_imported(fixed) and not _runtime_imported(source)
+        return self.known[finding.fix]
+
+
+def _runtime_imported(source: str) -> bool:
+    nodes = list(ast.walk(ast.parse(source)))
+    modules = [n.module or "" for n in nodes if isinstance(n, ast.ImportFrom)]
+    modules += [a.name for n in nodes if isinstance(n, ast.Import) for a in n.names]
+    return any(m == "flake8_cio.runtime" or m.startswith("flake8_cio.runtime.") for m in modules)
 
 
 def _apply_checked(source, fixable, findings, findings_of):
