@@ -26,7 +26,7 @@ else:
     import tomli as tomllib
 
 PACKAGE = "flake8-cio"
-ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "requirements.txt", ".git")
+ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "requirements.txt", "requirements", ".git")
 NOT_RUNTIME = re.compile(r"dev|test|lint|doc|ci\b|check|typ|tox|build", re.I)  # requirements-dev.txt, docs.txt
 
 
