@@ -251,3 +251,27 @@ def test_files_that_use_customerio_only_through_project_modules_are_checked_too(
     result = run(tmp_path / "app", "--unsafe-fixes", "--exit-zero", "web/trial.py")
     assert "1 files scanned, 0 changed" in result.stderr + result.stdout
     assert "2 findings left" in result.stderr + result.stdout and trial.read_text() == before
+
+
+HANDLER = ("from customerio import CustomerIO\nfrom flask import Flask\n\napp = Flask(__name__)\n"
+           "cio = CustomerIO(S, K)\n\n\n@app.route('/')\ndef home(user):\n"
+           "    cio.identify(user.id, email=user.email, plan=user.plan, country=user.cc)\n    return ''\n")
+
+
+@pytest.mark.parametrize("config, one_line", [("", False), ("[flake8]\nmax-line-length = 100\n", True)])
+def test_flake8s_max_line_length_from_the_config_bounds_the_fixed_lines(tmp_path, monkeypatch, config, one_line):
+    (tmp_path / "app.py").write_text(HANDLER)
+    (tmp_path / "setup.cfg").write_text(config)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--jobs", "1", "--unsafe-fixes", "app.py"]) == 0
+    fixed = (tmp_path / "app.py").read_text()
+    wide = "    nonblocking(cio).identify(user.id, email=user.email, plan=user.plan, country=user.cc)\n"
+    assert (wide in fixed) is one_line and "nonblocking(cio).identify(" in fixed
+    assert max(len(line) for line in fixed.splitlines()) <= (100 if one_line else 79)
+
+
+def test_a_bad_max_line_length_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    (tmp_path / "setup.cfg").write_text("[flake8]\nmax-line-length = lots\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--jobs", "1", "."]) == 2
+    assert "max-line-length: 'lots' is not a number" in capsys.readouterr().err

@@ -22,12 +22,17 @@ def test_fix_pair(before):
     result = fix_source(source, before.name, Options(), unsafe=unsafe)
     assert result.source == expected
     compile(result.source, before.name, "exec")
+    assert longest(result.source) <= max(longest(source), 79)  # no line grows past the file's longest or flake8's
     again = fix_source(result.source, before.name, Options(), unsafe=unsafe)
     assert again.source == result.source and again.applied == []
     fixed_codes = {f.code for f in result.applied}
     left = {(f.code, f.line) for f in check_source(result.source, before.name) if f.code in fixed_codes and f.fix
             and (f.safety == "safe" or unsafe)}
     assert left == set()
+
+
+def longest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
 
 
 # isort's most common setup; in a user's project flake8_cio is an installed (third-party) package
@@ -192,3 +197,57 @@ def test_cio202_transliterates_non_ascii_names_or_leaves_them(name, fixed):
         assert result.source == source and not finding.fix and "rename it by hand" in finding.message
     else:
         assert result.source == source.replace(name, fixed) and f"use {fixed!r}" in finding.message
+
+
+LAYOUT = """from customerio import CustomerIO
+from flask import Flask
+
+app = Flask(__name__)
+cio = CustomerIO("s", "k")
+
+
+@app.route("/signup", methods=["POST"])
+def signup(user):
+    cio.track(
+        user.id,
+        "signed_up",
+        plan=user.plan,
+        referrer=user.referrer_code,
+    )
+    cio.identify(user.id, email=user.email, plan=user.plan, country=user.country_code_of_the_first_visit)
+    return "", 204
+"""
+
+
+def test_a_call_written_one_argument_per_line_keeps_that_and_long_lines_are_split():
+    result = fix_source(LAYOUT, "app.py", Options(), unsafe=True)
+    assert {f.code for f in result.applied} == {"CIO404", "CIO501"}
+    assert result.source.split("def signup(user):\n")[1] == """\
+    nonblocking(cio).track(
+        user.id,
+        "signed_up",
+        data={
+            "plan": user.plan,
+            "referrer": user.referrer_code,
+        },
+    )
+    nonblocking(cio).identify(
+        user.id, email=user.email, plan=user.plan, country=user.country_code_of_the_first_visit
+    )
+    return "", 204
+"""
+
+
+def test_the_configured_max_line_length_is_the_limit_when_it_is_more():
+    result = fix_source(LAYOUT, "app.py", Options(), unsafe=True, max_line_length=120)
+    assert "    nonblocking(cio).identify(user.id, email=user.email, plan=user.plan, " \
+           "country=user.country_code_of_the_first_visit)\n" in result.source
+
+
+def test_a_fix_that_cannot_fit_the_limit_is_not_made():
+    line = 'cio.track("1", "SignedUp", data={"plan": "pro", "referrer": "the landing page"})  # the longest'
+    source = 'from customerio import CustomerIO\ncio = CustomerIO("s", "k")\n' + line + "\n"
+    assert len(line) > 79
+    result = fix_source(source, "app.py", Options(), unsafe=True)
+    assert result.source == source and [f.code for f in result.remaining] == ["CIO202"]  # a string cannot be split
+    assert fix_source(source, "app.py", Options(), unsafe=True, max_line_length=120).applied  # within 120 it fits

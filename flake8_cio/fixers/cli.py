@@ -63,6 +63,7 @@ class Settings:
     unsafe: bool = False
     write: bool = True
     report: bool = False
+    max_line_length: int = 79  # flake8's max-line-length: fixed lines stay within it (or the file's longest)
     add_noqa: bool = False  # silence every finding with # noqa instead of fixing
     new_since: str | None = None  # a git revision: findings it already had are old (FileResult.old)
 
@@ -151,7 +152,7 @@ def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
         return fix_source(text, name, settings.options, unsafe=settings.unsafe, select=settings.select,
                           ignore=settings.ignored_for(name), apply=not (settings.report or settings.add_noqa),
                           unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe,
-                          runtime_declared=dependencies.declared)
+                          runtime_declared=dependencies.declared, max_line_length=settings.max_line_length)
 
     try:
         fixed = run(source)
@@ -249,6 +250,15 @@ def _flake8_codes(raw) -> frozenset[str]:
     return frozenset(code.upper() for code in split_list(raw or "") if "CIO".startswith(code.upper()[:3]))
 
 
+def _line_length(raw) -> int:
+    if raw is None:
+        return 79  # flake8's default
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise UsageError(f"max-line-length: {raw!r} is not a number") from None
+
+
 def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
     """Command line over configuration (the plugin's reader and flake8's rules): the settings and the excludes."""
     from flake8.utils import normalize_path, normalize_paths, parse_files_to_codes_mapping
@@ -275,6 +285,7 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
         report=bool(args.report),
         new_since=args.new_since,
         add_noqa=args.add_noqa,
+        max_line_length=_line_length(config.get("max-line-length")),
     )
     return settings, excludes
 
@@ -426,8 +437,8 @@ def _dependency_summary(results: list[FileResult], dry: bool) -> None:
         found = [f for r in results if r.runtime_advice == advice for f in r.needs_runtime]
         applied = sum(1 for r in results if r.runtime_advice == advice for f in r.applied if f in r.needs_runtime)
         if applied:
-            print(f"cio-fix: {applied} {'would' if dry else ''} fixes import flake8_cio.runtime, but {advice} "
-                  "before deploying".replace("  ", " "), file=sys.stderr)
+            print(f"cio-fix: {applied} fixes {'would import' if dry else 'import'} flake8_cio.runtime, but {advice} "
+                  "before deploying", file=sys.stderr)
         if len(found) > applied:
             print(f"cio-fix: {len(found) - applied} safe fixes need flake8_cio.runtime and are left as unsafe "
                   f"(--unsafe-fixes): {advice}", file=sys.stderr)

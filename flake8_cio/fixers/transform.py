@@ -23,6 +23,8 @@ from flake8_cio.engine import check_source, is_silenced
 from flake8_cio.options import Options
 from flake8_cio.types import SAFE, UNSAFE, Finding
 
+from .layout import relayout
+
 PASSES = 4  # a fix may expose another; more than this means a fix does not converge
 
 
@@ -42,11 +44,13 @@ def _matches(code: str, prefixes) -> bool:
 def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = False,
                select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True,
                unfixable: frozenset[str] = frozenset(), extend_unsafe: frozenset[str] = frozenset(),
-               runtime_declared: bool = True) -> Result:
+               runtime_declared: bool = True, max_line_length: int = 79) -> Result:
     """Fix until nothing more applies; raises SyntaxError for unparsable source. With apply=False, only the
     findings (selected, not silenced by noqa). ``unfixable`` codes (or prefixes) are never fixed; the safe fixes
     of ``extend_unsafe`` codes count as unsafe, and so do those that would import ``flake8_cio.runtime`` when the
-    project does not declare flake8-cio as a runtime dependency (``runtime_declared=False``)."""
+    project does not declare flake8-cio as a runtime dependency (``runtime_declared=False``). No fixed line grows
+    past the longest line of the file or ``max_line_length`` (flake8's, default 79), whichever is more (layout.py)."""
+    limit = max([len(line) for line in source.splitlines()] + [max_line_length])
     downgraded: list[Finding] = []  # every finding made unsafe for that, in any pass
     imports_runtime = _RuntimeImports()
 
@@ -73,7 +77,7 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         fixable = [f for f in findings if wanted(f)]
         if not fixable:
             break
-        source, done, findings = _apply_checked(source, fixable, findings, findings_of)
+        source, done, findings = _apply_checked(source, fixable, findings, findings_of, limit)
         if not done:
             break
         applied.extend(done)
@@ -107,19 +111,19 @@ def _runtime_imported(source: str) -> bool:
     return any(m == "flake8_cio.runtime" or m.startswith("flake8_cio.runtime.") for m in modules)
 
 
-def _apply_checked(source, fixable, findings, findings_of):
+def _apply_checked(source, fixable, findings, findings_of, limit):
     """Apply the fixes; if the result does not parse or has a finding the source did not, apply them one by one
     and keep only those that do neither."""
-    outcome = _try(source, fixable, findings, findings_of)
+    outcome = _try(source, fixable, findings, findings_of, limit)
     if outcome is not None or len(fixable) == 1:
         return outcome or (source, [], findings)
-    good = [f for f in fixable if _try(source, [f], findings, findings_of) is not None]
-    return (_try(source, good, findings, findings_of) if good else None) or (source, [], findings)
+    good = [f for f in fixable if _try(source, [f], findings, findings_of, limit) is not None]
+    return (_try(source, good, findings, findings_of, limit) if good else None) or (source, [], findings)
 
 
-def _try(source, fixable, findings, findings_of):
+def _try(source, fixable, findings, findings_of, limit):
     try:
-        new_source, done = apply_fixes(source, fixable)
+        new_source, done = apply_fixes(source, fixable, limit)
         after = findings_of(new_source) if done else None
     except Exception:  # a fix that fails, or whose result does not parse, is not applied; the others still are
         return None
@@ -138,7 +142,7 @@ def fix_functions() -> dict[str, Callable]:
     return {name: fn for family in FAMILIES for name, fn in getattr(family, "FIXES", {}).items()}
 
 
-def apply_fixes(source: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
+def apply_fixes(source: str, findings: list[Finding], limit: int | None = None) -> tuple[str, list[Finding]]:
     """One pass: each finding's fix applied to the node at its target span; (new source, fixes applied).
 
     Only the text of each outermost target is parsed with libcst and rewritten, then spliced back (as ruff applies
@@ -164,7 +168,10 @@ def apply_fixes(source: str, findings: list[Finding]) -> tuple[str, list[Finding
     for group in groups:
         outer = group[0]
         begin, end = offset(*outer[:2]), offset(*outer[2:])
-        text, applied = _fix_text(source[begin:end], outer, {s: by_span[s] for s in group}, functions, edit)
+        line = source[starts[outer[0] - 1]:starts[outer[0]]]
+        place = (line[:len(line) - len(line.lstrip(" \t"))], outer[1],
+                 len(source[end:starts[outer[2]]].rstrip("\r\n")), limit)
+        text, applied = _fix_text(source[begin:end], outer, {s: by_span[s] for s in group}, functions, edit, place)
         if applied:
             pieces.append((begin, end, text))
             done.extend(applied)
@@ -188,8 +195,9 @@ def _splice(source: str, pieces: list[tuple[int, int, str]]) -> str:
     return "".join(out) + source[at:]
 
 
-def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], functions, edit: "Edit"):
-    """Rewrite one expression's text: its fixes, and those of the targets inside it, applied on libcst nodes."""
+def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], functions, edit: "Edit", place: tuple):
+    """Rewrite one expression's text: its fixes, and those of the targets inside it, applied on libcst nodes, laid
+    out as it was (``place``: the line's indentation, the columns before and after it, the line length limit)."""
     try:
         node = cst.parse_expression(f"({text})")
     except cst.ParserSyntaxError:
@@ -205,7 +213,8 @@ def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], func
         fixer = _Fixer(relative, functions, edit)
         module = cst.Module([cst.SimpleStatementLine([cst.Expr(node)])])
         node = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).body[0].body[0].value
-    return (cst.Module([]).code_for_node(node), fixer.done) if fixer.done else (text, [])
+    node = relayout(text, node, *place) if fixer.done else None
+    return (cst.Module([]).code_for_node(node), fixer.done) if node is not None else (text, [])
 
 
 def _span(position) -> tuple[int, int, int, int]:
