@@ -28,6 +28,8 @@ from flake8_cio.engine import all_rules, worth_checking
 from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError, flag, load_config, option_values,
                                 split_list)
 
+from .console import Parser
+from .console import run as run_console
 from .dependencies import declarations, forget_declarations
 from .history import RevisionError, check_revision, decode, source_at, split_new
 from .noqa import add_noqa
@@ -291,7 +293,7 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cio-fix", description=__doc__.split("\n\n")[0],
+    parser = Parser(prog="cio-fix", description=__doc__.split("\n\n")[0],
                                      epilog=__doc__.split("\n\n", 1)[1],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", default=["."],
@@ -513,5 +515,10 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
     return 1 if (left and not args.fix_only) or (args.exit_non_zero_on_fix and changed) else 0
 
 
+def run() -> None:
+    """The cio-fix console script."""
+    run_console(main)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
