@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:
@@ -70,6 +67,9 @@ def forget_declarations() -> None:
 
 
 def _names(requirements: list[str]) -> bool:
+    from packaging.requirements import InvalidRequirement, Requirement  # the lint extra's: imported when used
+    from packaging.utils import canonicalize_name
+
     for text in requirements:
         try:
             if canonicalize_name(Requirement(text).name) == PACKAGE:
