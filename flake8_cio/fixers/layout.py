@@ -17,8 +17,11 @@ def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
-def _break(indent: str) -> cst.ParenthesizedWhitespace:
-    return cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), empty_lines=[], indent=False,
+def _break(indent: str, keep=None) -> cst.ParenthesizedWhitespace:
+    """A line break, then ``indent``; the comment (and blank lines) of the whitespace it replaces are kept."""
+    kept = keep if isinstance(keep, cst.ParenthesizedWhitespace) else None
+    return cst.ParenthesizedWhitespace(first_line=kept.first_line if kept else cst.TrailingWhitespace(),
+                                       empty_lines=kept.empty_lines if kept else [], indent=False,
                                        last_line=cst.SimpleWhitespace(indent))
 
 
@@ -42,9 +45,13 @@ def one_per_line(call: cst.Call) -> bool:
 def explode_dict(node: cst.Dict, indent: str) -> cst.Dict:
     """``{a: 1, b: 2}`` as one entry per line under ``indent`` (the line the dict opens on), trailing comma."""
     inner = indent + INDENT
-    elements = [e.with_changes(comma=cst.Comma(whitespace_after=_break(inner if i < len(node.elements) - 1 else
-                                                                        indent)))
-                for i, e in enumerate(node.elements)]
+    last = len(node.elements) - 1
+
+    def comma(element, i):
+        before = element.comma.whitespace_after if isinstance(element.comma, cst.Comma) else None
+        return cst.Comma(whitespace_after=_break(inner if i < last else indent, before))
+
+    elements = [e.with_changes(comma=comma(e, i)) for i, e in enumerate(node.elements)]
     return node.with_changes(elements=elements, lbrace=cst.LeftCurlyBrace(whitespace_after=_break(inner)),
                              rbrace=cst.RightCurlyBrace(whitespace_before=cst.SimpleWhitespace("")))
 
@@ -63,13 +70,13 @@ def split_call(node: cst.Call, indent: str, one_per_line: bool) -> cst.Call:
 
 
 def _new_dicts_on_own_lines(call: cst.Call, original: str) -> cst.Call:
-    """The call with each single-line dict the fix made (its text is not in the original) and that starts a line
-    of its own exploded."""
+    """The call with each dict the fix made (its text is not in the original) that starts a line of its own
+    exploded."""
     args = list(call.args)
     for index, arg in enumerate(args):
         own = _own_line_indent(call, index)
-        if isinstance(arg.value, cst.Dict) and len(arg.value.elements) > 1 and "\n" not in _code(arg.value) \
-                and _code(arg.value) not in original and own is not None:
+        if isinstance(arg.value, cst.Dict) and len(arg.value.elements) > 1 and _code(arg.value) not in original \
+                and own is not None:
             args[index] = arg.with_changes(value=explode_dict(arg.value, own))
     return call.with_changes(args=args)
 
