@@ -94,24 +94,50 @@ def test_a_fix_that_leaves_its_finding_is_reverted_and_the_others_kept(monkeypat
     assert "time.time() * 1000" in result.source and "datetime.now(timezone.utc)" in result.source
 
 
-def test_a_fix_whose_result_does_not_parse_is_reverted(monkeypatch):
+def test_a_fix_whose_result_does_not_parse_is_reverted_and_reported(monkeypatch):
     import libcst as cst
     from flake8_cio.rules import timestamps
 
     monkeypatch.setitem(timestamps.FIXES, "drop-scale", lambda node, finding, edit: cst.Name("class"))
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")  # as in use: reverted, not raised
     result = fix_source(TWO_FIXES, "a.py", Options())
     assert [f.code for f in result.applied] == ["CIO103"]
     compile(result.source, "a.py", "exec")
+    assert [(f.code, reason.split(":")[0]) for f, reason in result.failures] == [("CIO101", "SyntaxError")]
 
 
-def test_a_fix_that_fails_is_skipped_and_the_others_kept(monkeypatch):
+def broken(node, finding, edit):
+    raise ValueError("a bug in one fix")
+
+
+def test_a_fix_that_fails_is_reverted_reported_and_the_others_kept(monkeypatch):
     from flake8_cio.rules import timestamps
 
-    def broken(node, finding, edit):
-        raise ValueError("a bug in one fix")
+    monkeypatch.setitem(timestamps.FIXES, "drop-scale", broken)
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    result = fix_source(TWO_FIXES, "a.py", Options())
+    assert [f.code for f in result.applied] == ["CIO103"]
+    assert [(f.code, f.line, reason) for f, reason in result.failures] == [("CIO101", 5, "ValueError: a bug in one fix")]
+
+
+def test_under_pytest_a_fix_that_fails_fails_the_test(monkeypatch):
+    from flake8_cio.fixers.transform import FixError
+    from flake8_cio.rules import timestamps
 
     monkeypatch.setitem(timestamps.FIXES, "drop-scale", broken)
-    assert [f.code for f in fix_source(TWO_FIXES, "a.py", Options()).applied] == ["CIO103"]
+    with pytest.raises(FixError, match="CIO101"):
+        fix_source(TWO_FIXES, "a.py", Options())
+
+
+def test_cio_fix_names_the_file_and_rule_of_a_fix_that_failed(monkeypatch, tmp_path, capsys):
+    from flake8_cio.fixers import cli
+    from flake8_cio.rules import timestamps
+
+    monkeypatch.setitem(timestamps.FIXES, "drop-scale", broken)
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    (tmp_path / "a.py").write_text(TWO_FIXES)
+    assert cli.main(["--isolated", "--jobs", "1", str(tmp_path / "a.py")]) == 1  # the CIO101 finding is left
+    assert f"{tmp_path / 'a.py'}:5:22: the CIO101 fix failed (ValueError: a bug in one fix)" in capsys.readouterr().err
 
 
 def test_unfixable_and_extend_unsafe():

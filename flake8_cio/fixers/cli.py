@@ -93,6 +93,7 @@ class FileResult:
     fixed: str = ""  # the text after fixing, when it changed
     applied: list = field(default_factory=list)  # Findings fixed
     remaining: list = field(default_factory=list)  # Findings left (all findings, in a report; new ones with new_since)
+    failures: list = field(default_factory=list)  # (Finding, reason) of fixes that failed and were reverted
     needs_runtime: list = field(default_factory=list)  # safe fixes made unsafe: flake8-cio is no dependency here
     runtime_advice: str = ""  # what to declare where, when the fixed code imports flake8_cio.runtime without it
     old: list = field(default_factory=list)  # with new_since: findings the file already had at that revision
@@ -168,7 +169,7 @@ def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
         result.error = f"could not be fixed ({type(error).__name__}: {error}), skipped"
         return result
     result.applied, result.remaining = fixed.applied, fixed.remaining
-    result.needs_runtime = fixed.needs_runtime
+    result.needs_runtime, result.failures = fixed.needs_runtime, fixed.failures
     if fixed.needs_runtime:
         result.runtime_advice = dependencies.advice()
     if settings.add_noqa and fixed.remaining:
@@ -501,6 +502,10 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
     errors = [r for r in results if r.error]
     for r in errors:
         print(f"cio-fix: {r.path}: {r.error}", file=sys.stderr)
+    for r in results:
+        for f, reason in r.failures:
+            print(f"cio-fix: {r.path}:{f.line}:{f.col + 1}: the {f.code} fix failed ({reason}) and was reverted: a "
+                  "bug in cio-fix, please report it", file=sys.stderr)
     _dependency_summary(results, dry)
     applied = Counter(f.code for r in results for f in r.applied)
     fixes = ", ".join(f"{code}x{count}" for code, count in sorted(applied.items())) or "none"

@@ -9,6 +9,7 @@ and reverting fixes that fail, whose result does not parse or that add a finding
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sys
 from collections import Counter
@@ -35,6 +36,7 @@ class Result:
     remaining: list[Finding]  # findings left after fixing
     # runtime_declared=False: the findings whose safe fix would import flake8_cio.runtime, made unsafe for it
     needs_runtime: list[Finding] = field(default_factory=list)
+    failures: list[tuple[Finding, str]] = field(default_factory=list)  # fixes that failed (bugs), reverted
 
 
 def _matches(code: str, prefixes) -> bool:
@@ -67,22 +69,23 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         return made
 
     def wanted(f: Finding) -> bool:
-        if not f.fix or _matches(f.code, unfixable):
+        if not f.fix or _matches(f.code, unfixable) or attempts.failed(f):
             return False
         return unsafe or (f.safety == SAFE and not _matches(f.code, extend_unsafe))
 
+    attempts = _Attempts(findings_of, limit)
     findings = findings_of(source)
     applied: list[Finding] = []
     for _ in range(PASSES if apply else 0):
         fixable = [f for f in findings if wanted(f)]
         if not fixable:
             break
-        source, done, findings = _apply_checked(source, fixable, findings, findings_of, limit)
+        source, done, findings = attempts.apply_checked(source, fixable, findings)
         if not done:
             break
         applied.extend(done)
     needs_runtime = [f for f in (*applied, *findings) if any(f is d for d in downgraded)]
-    return Result(source, applied, findings, needs_runtime)
+    return Result(source, applied, findings, needs_runtime, attempts.failures)
 
 
 class _RuntimeImports:
@@ -111,29 +114,49 @@ def _runtime_imported(source: str) -> bool:
     return any(m == "flake8_cio.runtime" or m.startswith("flake8_cio.runtime.") for m in modules)
 
 
-def _apply_checked(source, fixable, findings, findings_of, limit):
-    """Apply the fixes; if the result does not parse or has a finding the source did not, apply them one by one
-    and keep only those that do neither."""
-    outcome = _try(source, fixable, findings, findings_of, limit)
-    if outcome is not None or len(fixable) == 1:
-        return outcome or (source, [], findings)
-    good = [f for f in fixable if _try(source, [f], findings, findings_of, limit) is not None]
-    return (_try(source, good, findings, findings_of, limit) if good else None) or (source, [], findings)
+class FixError(Exception):
+    """A fix raised, or made code that does not parse: a bug in that fix (under pytest it fails the test)."""
 
 
-def _try(source, fixable, findings, findings_of, limit):
-    try:
-        new_source, done = apply_fixes(source, fixable, limit)
-        after = findings_of(new_source) if done else None
-    except Exception:  # a fix that fails, or whose result does not parse, is not applied; the others still are
-        return None
-    if not done:
-        return None
-    before = Counter(f.code for f in findings)
-    before.subtract(f.code for f in done)
-    if any(count > before[code] for code, count in Counter(f.code for f in after).items()):
-        return None  # a fix added a finding (or did not remove its own)
-    return new_source, done, after
+@dataclass
+class _Attempts:
+    """Applying a pass's fixes and checking the result; a fix that fails is reverted and recorded with its reason
+    (``failures``), the others stay."""
+
+    findings_of: Callable[[str], list[Finding]]
+    limit: int
+    failures: list[tuple[Finding, str]] = field(default_factory=list)
+
+    def failed(self, finding: Finding) -> bool:
+        """Whether this finding's fix failed in an earlier pass (it is not tried again)."""
+        return any((f.code, f.message) == (finding.code, finding.message) for f, _ in self.failures)
+
+    def apply_checked(self, source, fixable, findings):
+        """Apply the fixes; if that fails or the result has a finding the source did not, apply them one by one
+        and keep only those that do neither."""
+        outcome = self.attempt(source, fixable, findings)
+        if outcome is not None or len(fixable) == 1:
+            return outcome or (source, [], findings)
+        good = [f for f in fixable if self.attempt(source, [f], findings) is not None]
+        return (self.attempt(source, good, findings) if good else None) or (source, [], findings)
+
+    def attempt(self, source, fixable, findings):
+        try:
+            new_source, done = apply_fixes(source, fixable, self.limit)
+            after = self.findings_of(new_source) if done else None
+        except Exception as error:  # a bug in a fix: the test fails; in use, it is reported and reverted
+            if "PYTEST_CURRENT_TEST" in os.environ:
+                raise FixError(f"{', '.join(f.code for f in fixable)} fix failed") from error
+            if len(fixable) == 1:  # else each is tried alone next, which names the one at fault
+                self.failures.append((fixable[0], f"{type(error).__name__}: {error}"))
+            return None
+        if not done:
+            return None
+        before = Counter(f.code for f in findings)
+        before.subtract(f.code for f in done)
+        if any(count > before[code] for code, count in Counter(f.code for f in after).items()):
+            return None  # a fix added a finding (or did not remove its own)
+        return new_source, done, after
 
 
 def fix_functions() -> dict[str, Callable]:
