@@ -7,6 +7,8 @@ import pytest
 
 from flake8_cio.fixers import cli
 
+from . import inprocess
+
 BAD = ("import time\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\n"
        "cio.identify('1', at=int(time.time() * 1000))\n")
 GOOD = BAD.replace(" * 1000", "")
@@ -14,10 +16,15 @@ UNFIXABLE = "from customerio import CustomerIO\ncio = CustomerIO('3f2a9c81d7e4b6
 
 
 def run(tmp_path, *args):
-    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", *args], cwd=tmp_path, capture_output=True,
-                            text=True)
-    assert "Traceback" not in result.stderr
-    return result
+    """cio-fix in this process (tests/inprocess.py): a subprocess would prove nothing more here."""
+    return inprocess.run(cli.main, "cio-fix", args, tmp_path)
+
+
+def test_python_m_flake8_cio_fixers_runs_cio_fix(tmp_path):
+    (tmp_path / "app.py").write_text(BAD)
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--check", "."], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "would fix" in result.stdout and "Traceback" not in result.stderr
 
 
 def test_check_and_diff_change_nothing_and_exit_1_when_a_file_would_change(tmp_path):
@@ -62,8 +69,7 @@ def test_a_pep_263_file_is_fixed_and_written_back_in_its_own_encoding(tmp_path):
     result = run(tmp_path, "app.py")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "app.py").read_bytes() == (header + GOOD).encode("latin-1")
-    assert subprocess.run([sys.executable, "-m", "flake8", "--select", "CIO,E9", "app.py"], cwd=tmp_path,
-                          capture_output=True).returncode == 0
+    assert inprocess.flake8(["--select", "CIO,E9", "app.py"], tmp_path).returncode == 0  # flake8 reads it alike
 
 
 def test_check_names_each_file_that_would_change_with_the_codes(tmp_path):
