@@ -39,7 +39,7 @@ def smoke(session: nox.Session) -> None:
     shutil.rmtree(tmp / "dist", ignore_errors=True)
     session.run("python", "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(tmp / "dist"), str(ROOT))
     (wheel,) = glob.glob(str(tmp / "dist" / "*.whl"))
-    session.install(f"{wheel}[smoke]")
+    session.install(f"{wheel}[lint,redis]", "-r", str(ROOT / "requirements" / "smoke.txt"))
     # the tests run from a copy, so that `import flake8_cio` can only find the installed wheel
     shutil.rmtree(tmp / "tests", ignore_errors=True)
     shutil.copytree(ROOT / "tests", tmp / "tests", ignore=shutil.ignore_patterns("__pycache__"))

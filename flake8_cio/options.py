@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import configparser
+import difflib
 import os
 import re
 import sys
@@ -192,16 +193,15 @@ def load_config(config: str | None = None, append: list[str] | tuple = (), isola
     except configparser.Error as error:
         raise OptionError(str(error).replace("\n", " ")) from None
     values = {key.replace("_", "-"): value for key, value in parser.items("flake8")} if "flake8" in parser else {}
-    origin = config or (cwd / "pyproject.toml" if "flake8" in pyproject else f"[flake8] read from {directory}")
     for key in values:
-        _check_cio_key(key, origin)
+        _check_cio_key(key, _origin(key, config, append, directory, "flake8" in pyproject))
     if config is None:
-        nearest = next((tables for folder in _folders(cwd) if (tables := _toml_tables(folder / "pyproject.toml"))
-                        and "flake8-cio" in tables), {})
-        for key, value in nearest.get("flake8-cio", {}).items():
+        nearest = next((folder / "pyproject.toml" for folder in _folders(cwd)
+                        if "flake8-cio" in _toml_tables(folder / "pyproject.toml")), None)
+        for key, value in (_toml_tables(nearest)["flake8-cio"] if nearest else {}).items():
             key = key.replace("_", "-")
             key = key if key.startswith("cio-") else "cio-" + key
-            _check_cio_key(key, "[tool.flake8-cio]")
+            _check_cio_key(key, f"{nearest} [tool.flake8-cio]")
             values.setdefault(key, _ini(value))
     return values, directory
 
@@ -232,10 +232,33 @@ def _ini(value) -> str:
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
+def _origin(key: str, config: str | None, append, directory: str, from_pyproject: bool) -> str:
+    """The file a [flake8] key was read from: the last of the appended files that has it, else the main one
+    (``--config``, ./pyproject.toml's [tool.flake8], or the setup.cfg, tox.ini or .flake8 flake8 found)."""
+    for extra in reversed(list(append)):
+        reader = configparser.RawConfigParser()
+        if reader.read(extra, encoding="utf-8") and reader.has_option("flake8", key):
+            return str(extra)
+    if config or from_pyproject:
+        return str(config or Path(directory, "pyproject.toml"))
+    return next((str(Path(directory, name)) for name in ("setup.cfg", "tox.ini", ".flake8")
+                 if _has_flake8_section(Path(directory, name))), directory)
+
+
+def _has_flake8_section(path: Path) -> bool:
+    reader = configparser.RawConfigParser()
+    try:
+        return bool(reader.read(path, encoding="utf-8")) and reader.has_section("flake8")
+    except configparser.Error:
+        return False
+
+
 def _check_cio_key(key: str, where) -> None:
     if key.startswith(("cio-", "cio_")) and config_name(key) not in (*OPTION_SPECS, *FIX_OPTIONS):
-        known = ", ".join(flag(name) for name in (*OPTION_SPECS, *FIX_OPTIONS))
-        raise OptionError(f"{where}: unknown option {key!r}; known: {known}")
+        known = [flag(name) for name in (*OPTION_SPECS, *FIX_OPTIONS)]
+        near = difflib.get_close_matches(key.replace("_", "-"), known, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        raise OptionError(f"{where}: unknown option {key!r}{hint}; known: {', '.join(known)}")
 
 
 def config_name(key: str) -> str:

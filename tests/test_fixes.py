@@ -22,12 +22,17 @@ def test_fix_pair(before):
     result = fix_source(source, before.name, Options(), unsafe=unsafe)
     assert result.source == expected
     compile(result.source, before.name, "exec")
+    assert longest(result.source) <= max(longest(source), 79)  # no line grows past the file's longest or flake8's
     again = fix_source(result.source, before.name, Options(), unsafe=unsafe)
     assert again.source == result.source and again.applied == []
     fixed_codes = {f.code for f in result.applied}
     left = {(f.code, f.line) for f in check_source(result.source, before.name) if f.code in fixed_codes and f.fix
             and (f.safety == "safe" or unsafe)}
     assert left == set()
+
+
+def longest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
 
 
 # isort's most common setup; in a user's project flake8_cio is an installed (third-party) package
@@ -89,24 +94,50 @@ def test_a_fix_that_leaves_its_finding_is_reverted_and_the_others_kept(monkeypat
     assert "time.time() * 1000" in result.source and "datetime.now(timezone.utc)" in result.source
 
 
-def test_a_fix_whose_result_does_not_parse_is_reverted(monkeypatch):
+def test_a_fix_whose_result_does_not_parse_is_reverted_and_reported(monkeypatch):
     import libcst as cst
     from flake8_cio.rules import timestamps
 
     monkeypatch.setitem(timestamps.FIXES, "drop-scale", lambda node, finding, edit: cst.Name("class"))
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")  # as in use: reverted, not raised
     result = fix_source(TWO_FIXES, "a.py", Options())
     assert [f.code for f in result.applied] == ["CIO103"]
     compile(result.source, "a.py", "exec")
+    assert [(f.code, reason.split(":")[0]) for f, reason in result.failures] == [("CIO101", "SyntaxError")]
 
 
-def test_a_fix_that_fails_is_skipped_and_the_others_kept(monkeypatch):
+def broken(node, finding, edit):
+    raise ValueError("a bug in one fix")
+
+
+def test_a_fix_that_fails_is_reverted_reported_and_the_others_kept(monkeypatch):
     from flake8_cio.rules import timestamps
 
-    def broken(node, finding, edit):
-        raise ValueError("a bug in one fix")
+    monkeypatch.setitem(timestamps.FIXES, "drop-scale", broken)
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    result = fix_source(TWO_FIXES, "a.py", Options())
+    assert [f.code for f in result.applied] == ["CIO103"]
+    assert [(f.code, f.line, reason) for f, reason in result.failures] == [("CIO101", 5, "ValueError: a bug in one fix")]
+
+
+def test_under_pytest_a_fix_that_fails_fails_the_test(monkeypatch):
+    from flake8_cio.fixers.transform import FixError
+    from flake8_cio.rules import timestamps
 
     monkeypatch.setitem(timestamps.FIXES, "drop-scale", broken)
-    assert [f.code for f in fix_source(TWO_FIXES, "a.py", Options()).applied] == ["CIO103"]
+    with pytest.raises(FixError, match="CIO101"):
+        fix_source(TWO_FIXES, "a.py", Options())
+
+
+def test_cio_fix_names_the_file_and_rule_of_a_fix_that_failed(monkeypatch, tmp_path, capsys):
+    from flake8_cio.fixers import cli
+    from flake8_cio.rules import timestamps
+
+    monkeypatch.setitem(timestamps.FIXES, "drop-scale", broken)
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    (tmp_path / "a.py").write_text(TWO_FIXES)
+    assert cli.main(["--isolated", "--jobs", "1", str(tmp_path / "a.py")]) == 1  # the CIO101 finding is left
+    assert f"{tmp_path / 'a.py'}:5:22: the CIO101 fix failed (ValueError: a bug in one fix)" in capsys.readouterr().err
 
 
 def test_unfixable_and_extend_unsafe():
@@ -177,3 +208,72 @@ def test_no_runtime_client_for_2x_style_track_calls(tmp_path):
         fixed[pin] = fix_source(source, str(project / "views.py"), Options()).source
     assert fixed["2.4"] == source
     assert "nonblocking(cio).track('1', 'signed_up', data={\"plan\": 'pro'})" in fixed["3.2.0"]
+
+
+@pytest.mark.parametrize("name, fixed", [
+    ("café_visited", "cafe_visited"), ("Ünïcode", "unicode"), ("ÀlaCarteOrdered", "ala_carte_ordered"),
+    ("straße_seen", None), ("注文_completed", None),  # no ASCII form: reported, never fixed, no letter dropped
+])
+def test_cio202_transliterates_non_ascii_names_or_leaves_them(name, fixed):
+    source = f'from customerio import CustomerIO\ncio = CustomerIO("s", "k")\ncio.track("1", "{name}")\n'
+    result = fix_source(source, "app.py", Options(), unsafe=True)
+    (finding,) = check_source(source, "app.py")
+    assert finding.code == "CIO202"
+    if fixed is None:
+        assert result.source == source and not finding.fix and "rename it by hand" in finding.message
+    else:
+        assert result.source == source.replace(name, fixed) and f"use {fixed!r}" in finding.message
+
+
+LAYOUT = """from customerio import CustomerIO
+from flask import Flask
+
+app = Flask(__name__)
+cio = CustomerIO("s", "k")
+
+
+@app.route("/signup", methods=["POST"])
+def signup(user):
+    cio.track(
+        user.id,
+        "signed_up",
+        plan=user.plan,
+        referrer=user.referrer_code,
+    )
+    cio.identify(user.id, email=user.email, plan=user.plan, country=user.country_code_of_the_first_visit)
+    return "", 204
+"""
+
+
+def test_a_call_written_one_argument_per_line_keeps_that_and_long_lines_are_split():
+    result = fix_source(LAYOUT, "app.py", Options(), unsafe=True)
+    assert {f.code for f in result.applied} == {"CIO404", "CIO501"}
+    assert result.source.split("def signup(user):\n")[1] == """\
+    nonblocking(cio).track(
+        user.id,
+        "signed_up",
+        data={
+            "plan": user.plan,
+            "referrer": user.referrer_code,
+        },
+    )
+    nonblocking(cio).identify(
+        user.id, email=user.email, plan=user.plan, country=user.country_code_of_the_first_visit
+    )
+    return "", 204
+"""
+
+
+def test_the_configured_max_line_length_is_the_limit_when_it_is_more():
+    result = fix_source(LAYOUT, "app.py", Options(), unsafe=True, max_line_length=120)
+    assert "    nonblocking(cio).identify(user.id, email=user.email, plan=user.plan, " \
+           "country=user.country_code_of_the_first_visit)\n" in result.source
+
+
+def test_a_fix_that_cannot_fit_the_limit_is_not_made():
+    line = 'cio.track("1", "SignedUp", data={"plan": "pro", "referrer": "the landing page"})  # the longest'
+    source = 'from customerio import CustomerIO\ncio = CustomerIO("s", "k")\n' + line + "\n"
+    assert len(line) > 79
+    result = fix_source(source, "app.py", Options(), unsafe=True)
+    assert result.source == source and [f.code for f in result.remaining] == ["CIO202"]  # a string cannot be split
+    assert fix_source(source, "app.py", Options(), unsafe=True, max_line_length=120).applied  # within 120 it fits

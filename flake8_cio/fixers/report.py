@@ -58,14 +58,18 @@ def repo_path(path: str) -> str:
         return absolute.as_posix()
 
 
-def markdown(items: list[Item], not_run: dict[str, str] | None = None, skipped: list[tuple[str, str]] = ()) -> str:
+def markdown(items: list[Item], not_run: dict[str, str] | None = None, skipped: list[tuple[str, str]] = (),
+             old: list[Item] = (), since: str | None = None) -> str:
     """The checklist: a rule is ticked only when it ran and found nothing; ``not_run`` maps codes to why they did
-    not run, ``skipped`` lists (path, reason) of files that could not be checked."""
+    not run, ``skipped`` lists (path, reason) of files that could not be checked. With ``since`` (a git revision),
+    ``items`` are the new findings and ``old`` those already there at it: listed after, folded, and counted."""
     not_run = not_run or {}
     by_code: dict[str, list[Item]] = {}
     for item in items:
         by_code.setdefault(item.code, []).append(item)
     lines = ["## Customer.io review checklist (flake8-cio)", ""]
+    if since:
+        lines += [f"Findings new since `{since}`: a ticked rule has none; older ones are counted at the end.", ""]
     if not items and not skipped:
         lines += ["No Customer.io findings.", ""]
     for code, rule in all_rules().items():
@@ -79,7 +83,13 @@ def markdown(items: list[Item], not_run: dict[str, str] | None = None, skipped: 
         lines += ["", f"Files not checked ({len(skipped)}):", ""]
         lines += [f"- `{path}`: {reason}" for path, reason in skipped]
     fixable = sum(1 for i in items if i.fix)
-    lines += ["", f"{len(items)} findings, {fixable} fixable by `cio-fix`."]
+    new = " new" if since else ""
+    lines += ["", f"{len(items)}{new} findings, {fixable} fixable by `cio-fix`."]
+    if since:
+        lines += ["", f"<details><summary>{len(old)} older findings remain (already there at `{since}`)"
+                  "</summary>", ""]
+        lines += [f"- `{i.path}:{i.line}` **{i.code}** {i.message} _({FIX_WORDS[i.fix]})_" for i in old]
+        lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
 
 
@@ -171,7 +181,25 @@ def sarif(items: list[Item], not_run: dict[str, str] | None = None, skipped: lis
     return json.dumps(log, indent=2) + "\n"
 
 
-REPORTS = {"markdown": markdown, "sarif": sarif, "github": github}
+def json_report(items: list[Item], not_run: dict[str, str] | None = None, skipped: list[tuple[str, str]] = ()) -> str:
+    """ruff's ``--output-format json``: a list with one object per finding (files not checked are not findings:
+    the exit code and stderr say so). ``filename`` is relative to the repository root, as in the other reports;
+    ``fix`` carries the applicability and no edits (a report changes nothing: `cio-fix --diff` shows them)."""
+    rules = all_rules()
+    return json.dumps([{
+        "cell": None,
+        "code": item.code,
+        "message": item.message,
+        "filename": item.path,
+        "location": {"row": item.line, "column": item.column},
+        "end_location": {"row": max(item.end_line, item.line), "column": item.end_column},
+        "fix": {"applicability": item.fix, "message": FIX_WORDS[item.fix]} if item.fix else None,
+        "noqa_row": item.line,
+        "url": rule_url(rules[item.code]) if item.code in rules else None,
+    } for item in items], indent=2) + "\n"
+
+
+REPORTS = {"markdown": markdown, "sarif": sarif, "github": github, "json": json_report}
 
 
 try:

@@ -9,10 +9,11 @@ and reverting fixes that fail, whose result does not parse or that add a finding
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable
 
@@ -21,7 +22,9 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flake8_cio.engine import check_source, is_silenced
 from flake8_cio.options import Options
-from flake8_cio.types import SAFE, Finding
+from flake8_cio.types import SAFE, UNSAFE, Finding
+
+from .layout import relayout
 
 PASSES = 4  # a fix may expose another; more than this means a fix does not converge
 
@@ -31,6 +34,9 @@ class Result:
     source: str
     applied: list[Finding]  # fixes applied
     remaining: list[Finding]  # findings left after fixing
+    # runtime_declared=False: the findings whose safe fix would import flake8_cio.runtime, made unsafe for it
+    needs_runtime: list[Finding] = field(default_factory=list)
+    failures: list[tuple[Finding, str]] = field(default_factory=list)  # fixes that failed (bugs), reverted
 
 
 def _matches(code: str, prefixes) -> bool:
@@ -39,58 +45,118 @@ def _matches(code: str, prefixes) -> bool:
 
 def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = False,
                select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True,
-               unfixable: frozenset[str] = frozenset(), extend_unsafe: frozenset[str] = frozenset()) -> Result:
+               unfixable: frozenset[str] = frozenset(), extend_unsafe: frozenset[str] = frozenset(),
+               runtime_declared: bool = True, max_line_length: int = 79) -> Result:
     """Fix until nothing more applies; raises SyntaxError for unparsable source. With apply=False, only the
     findings (selected, not silenced by noqa). ``unfixable`` codes (or prefixes) are never fixed; the safe fixes
-    of ``extend_unsafe`` codes count as unsafe."""
+    of ``extend_unsafe`` codes count as unsafe, and so do those that would import ``flake8_cio.runtime`` when the
+    project does not declare flake8-cio as a runtime dependency (``runtime_declared=False``). No fixed line grows
+    past the longest line of the file or ``max_line_length`` (flake8's, default 79), whichever is more (layout.py)."""
+    limit = max([len(line) for line in source.splitlines()] + [max_line_length])
+    downgraded: list[Finding] = []  # every finding made unsafe for that, in any pass
+    imports_runtime = _RuntimeImports()
 
     def findings_of(text: str) -> list[Finding]:
         starts = line_starts(text)
-        return [f for f in check_source(text, filename, options)
-                if (select is None or _matches(f.code, select)) and not _matches(f.code, ignore)
-                and not is_silenced(text[starts[f.line - 1]:starts[min(f.line, len(starts) - 1)]], f.code)]
+        found = [f for f in check_source(text, filename, options)
+                 if (select is None or _matches(f.code, select)) and not _matches(f.code, ignore)
+                 and not is_silenced(text[starts[f.line - 1]:starts[min(f.line, len(starts) - 1)]], f.code)]
+        if runtime_declared:
+            return found
+        made = [replace(f, safety=UNSAFE) if f.fix and f.safety == SAFE and imports_runtime(text, f) else f
+                for f in found]
+        downgraded.extend(f for f, was in zip(made, found) if f is not was)
+        return made
 
     def wanted(f: Finding) -> bool:
-        if not f.fix or _matches(f.code, unfixable):
+        if not f.fix or _matches(f.code, unfixable) or attempts.failed(f):
             return False
         return unsafe or (f.safety == SAFE and not _matches(f.code, extend_unsafe))
 
+    attempts = _Attempts(findings_of, limit)
     findings = findings_of(source)
     applied: list[Finding] = []
     for _ in range(PASSES if apply else 0):
         fixable = [f for f in findings if wanted(f)]
         if not fixable:
             break
-        source, done, findings = _apply_checked(source, fixable, findings, findings_of)
+        source, done, findings = attempts.apply_checked(source, fixable, findings)
         if not done:
             break
         applied.extend(done)
-    return Result(source, applied, findings)
+    needs_runtime = [f for f in (*applied, *findings) if any(f is d for d in downgraded)]
+    return Result(source, applied, findings, needs_runtime, attempts.failures)
 
 
-def _apply_checked(source, fixable, findings, findings_of):
-    """Apply the fixes; if the result does not parse or has a finding the source did not, apply them one by one
-    and keep only those that do neither."""
-    outcome = _try(source, fixable, findings, findings_of)
-    if outcome is not None or len(fixable) == 1:
-        return outcome or (source, [], findings)
-    good = [f for f in fixable if _try(source, [f], findings, findings_of) is not None]
-    return (_try(source, good, findings, findings_of) if good else None) or (source, [], findings)
+class _RuntimeImports:
+    """Whether a finding's fix makes the module import ``flake8_cio.runtime``: tried once per fix (a fix either
+    reaches for the runtime client or never does)."""
+
+    def __init__(self):
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, source: str, finding: Finding) -> bool:
+        if finding.fix not in self.known:
+            try:
+                fixed, done = apply_fixes(source, [finding])
+            except Exception:  # a fix that fails here fails when applied too, and is reverted there
+                return False
+            if not done:
+                return False
+            self.known[finding.fix] = _runtime_imported(fixed) and not _runtime_imported(source)
+        return self.known[finding.fix]
 
 
-def _try(source, fixable, findings, findings_of):
-    try:
-        new_source, done = apply_fixes(source, fixable)
-        after = findings_of(new_source) if done else None
-    except Exception:  # a fix that fails, or whose result does not parse, is not applied; the others still are
-        return None
-    if not done:
-        return None
-    before = Counter(f.code for f in findings)
-    before.subtract(f.code for f in done)
-    if any(count > before[code] for code, count in Counter(f.code for f in after).items()):
-        return None  # a fix added a finding (or did not remove its own)
-    return new_source, done, after
+def _runtime_imported(source: str) -> bool:
+    nodes = list(ast.walk(ast.parse(source)))
+    modules = [n.module or "" for n in nodes if isinstance(n, ast.ImportFrom)]
+    modules += [a.name for n in nodes if isinstance(n, ast.Import) for a in n.names]
+    return any(m == "flake8_cio.runtime" or m.startswith("flake8_cio.runtime.") for m in modules)
+
+
+class FixError(Exception):
+    """A fix raised, or made code that does not parse: a bug in that fix (under pytest it fails the test)."""
+
+
+@dataclass
+class _Attempts:
+    """Applying a pass's fixes and checking the result; a fix that fails is reverted and recorded with its reason
+    (``failures``), the others stay."""
+
+    findings_of: Callable[[str], list[Finding]]
+    limit: int
+    failures: list[tuple[Finding, str]] = field(default_factory=list)
+
+    def failed(self, finding: Finding) -> bool:
+        """Whether this finding's fix failed in an earlier pass (it is not tried again)."""
+        return any((f.code, f.message) == (finding.code, finding.message) for f, _ in self.failures)
+
+    def apply_checked(self, source, fixable, findings):
+        """Apply the fixes; if that fails or the result has a finding the source did not, apply them one by one
+        and keep only those that do neither."""
+        outcome = self.attempt(source, fixable, findings)
+        if outcome is not None or len(fixable) == 1:
+            return outcome or (source, [], findings)
+        good = [f for f in fixable if self.attempt(source, [f], findings) is not None]
+        return (self.attempt(source, good, findings) if good else None) or (source, [], findings)
+
+    def attempt(self, source, fixable, findings):
+        try:
+            new_source, done = apply_fixes(source, fixable, self.limit)
+            after = self.findings_of(new_source) if done else None
+        except Exception as error:  # a bug in a fix: the test fails; in use, it is reported and reverted
+            if "PYTEST_CURRENT_TEST" in os.environ:
+                raise FixError(f"{', '.join(f.code for f in fixable)} fix failed") from error
+            if len(fixable) == 1:  # else each is tried alone next, which names the one at fault
+                self.failures.append((fixable[0], f"{type(error).__name__}: {error}"))
+            return None
+        if not done:
+            return None
+        before = Counter(f.code for f in findings)
+        before.subtract(f.code for f in done)
+        if any(count > before[code] for code, count in Counter(f.code for f in after).items()):
+            return None  # a fix added a finding (or did not remove its own)
+        return new_source, done, after
 
 
 def fix_functions() -> dict[str, Callable]:
@@ -99,7 +165,7 @@ def fix_functions() -> dict[str, Callable]:
     return {name: fn for family in FAMILIES for name, fn in getattr(family, "FIXES", {}).items()}
 
 
-def apply_fixes(source: str, findings: list[Finding]) -> tuple[str, list[Finding]]:
+def apply_fixes(source: str, findings: list[Finding], limit: int | None = None) -> tuple[str, list[Finding]]:
     """One pass: each finding's fix applied to the node at its target span; (new source, fixes applied).
 
     Only the text of each outermost target is parsed with libcst and rewritten, then spliced back (as ruff applies
@@ -125,7 +191,10 @@ def apply_fixes(source: str, findings: list[Finding]) -> tuple[str, list[Finding
     for group in groups:
         outer = group[0]
         begin, end = offset(*outer[:2]), offset(*outer[2:])
-        text, applied = _fix_text(source[begin:end], outer, {s: by_span[s] for s in group}, functions, edit)
+        line = source[starts[outer[0] - 1]:starts[outer[0]]]
+        place = (line[:len(line) - len(line.lstrip(" \t"))], outer[1],
+                 len(source[end:starts[outer[2]]].rstrip("\r\n")), limit)
+        text, applied = _fix_text(source[begin:end], outer, {s: by_span[s] for s in group}, functions, edit, place)
         if applied:
             pieces.append((begin, end, text))
             done.extend(applied)
@@ -149,8 +218,9 @@ def _splice(source: str, pieces: list[tuple[int, int, str]]) -> str:
     return "".join(out) + source[at:]
 
 
-def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], functions, edit: "Edit"):
-    """Rewrite one expression's text: its fixes, and those of the targets inside it, applied on libcst nodes."""
+def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], functions, edit: "Edit", place: tuple):
+    """Rewrite one expression's text: its fixes, and those of the targets inside it, applied on libcst nodes, laid
+    out as it was (``place``: the line's indentation, the columns before and after it, the line length limit)."""
     try:
         node = cst.parse_expression(f"({text})")
     except cst.ParserSyntaxError:
@@ -166,7 +236,8 @@ def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], func
         fixer = _Fixer(relative, functions, edit)
         module = cst.Module([cst.SimpleStatementLine([cst.Expr(node)])])
         node = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).body[0].body[0].value
-    return (cst.Module([]).code_for_node(node), fixer.done) if fixer.done else (text, [])
+    node = relayout(text, node, *place) if fixer.done else None
+    return (cst.Module([]).code_for_node(node), fixer.done) if node is not None else (text, [])
 
 
 def _span(position) -> tuple[int, int, int, int]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from typing import Iterator
 
 from .. import sdk
@@ -145,8 +146,13 @@ def interpolated(model: Model, expr: ast.expr, scope) -> tuple[list[ast.expr], l
     return dynamic, literal
 
 
-def to_style(name: str, style: str) -> str:
-    """``"UserSignedUp"`` -> ``"user_signed_up"`` in the given style."""
+def to_style(name: str, style: str) -> str | None:
+    """``"UserSignedUp"`` -> ``"user_signed_up"`` in the given style; accented letters lose their accents
+    (``"café_visited"`` -> ``"cafe_visited"``: NFKD, combining marks removed). None when a letter has no ASCII form
+    (``"straße"``, ``"東京"``): no letter is ever dropped."""
+    name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    if any(not c.isascii() and unicodedata.category(c)[0] in "LN" for c in name):
+        return None
     words = [w.lower() for w in re.findall(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_|$)|[A-Z]?[a-z]+|[A-Z]+|\d+", name)]
     if style == "snake_case":
         return "_".join(words)
@@ -213,11 +219,12 @@ def _check_name(model: Model, call: CioCall, expr: ast.expr, written: ast.expr |
             style = model.options.event_name_style
         if not NAME_STYLES[style].fullmatch(literal):
             wanted = to_style(literal, style)
-            site = edit_site(model, call, expr, expr)
+            site = wanted and edit_site(model, call, expr, expr)  # no fix for a name without an ASCII form
+            advice = f"use {wanted!r}" if wanted else "rename it by hand (it has letters without an ASCII form)"
             yield model.value_finding(
                 written, "CIO202", expr,
                 f"event name {literal!r} is not {style}: names are matched exactly, so mixed styles split one event "
-                f"into several in triggers and segments; use {wanted!r}",
+                f"into several in triggers and segments; {advice}",
             ).with_fix("restyle-event-name" if site else None, UNSAFE, target=site and span(model, site[1]), name=wanted)
 
 

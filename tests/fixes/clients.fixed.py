@@ -35,9 +35,11 @@ def signup(user, extra):
     shared.track(
         user.id,
         "invited",
-        data={"plan": "pro",  # the plan
-        "seats": 3,  # the seats
-        **extra},
+        data={
+            "plan": "pro",  # the plan
+            "seats": 3,  # the seats
+            **extra,
+        },
     )
     kept = CustomerIO(os.environ["S"], os.environ["K"], retries=5)  # get_client takes no `retries`: no fix
     return kept

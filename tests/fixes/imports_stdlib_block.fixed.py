@@ -3,4 +3,6 @@ from datetime import datetime, timezone
 
 from customerio import analytics
 
-analytics.track("1", "Order Paid", timestamp=datetime.fromtimestamp(1700000000, timezone.utc))
+analytics.track("1", "Order Paid", timestamp=datetime.fromtimestamp(
+    1700000000, timezone.utc
+))

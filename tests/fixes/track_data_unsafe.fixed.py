@@ -10,7 +10,10 @@ def signup(user, extra):
     shared.track(
         user.id,
         "signed_up",
-        data={"plan": "pro", "source": "web"},  # moved into data
+        data={
+            "plan": "pro",
+            "source": "web",
+        },  # moved into data
     )
     shared.track(user.id, "signed_up", {"plan": "pro"})  # data=None: replaced, never {**None}
     shared.track(user.id, "signed_up", {**(extra or {}), "plan": "pro"})  # a name: {**(extra or {}), ...}
