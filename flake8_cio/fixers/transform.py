@@ -226,6 +226,7 @@ def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], func
     except cst.ParserSyntaxError:
         return text, []
     node = node.with_changes(lpar=node.lpar[1:], rpar=node.rpar[:-1])
+    before = edit.checkpoint()
     if len(targets) == 1:
         fixer = _Fixer({}, functions, edit)
         node = fixer.fix(node, targets[outer])
@@ -237,7 +238,10 @@ def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], func
         module = cst.Module([cst.SimpleStatementLine([cst.Expr(node)])])
         node = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).body[0].body[0].value
     node = relayout(text, node, *place) if fixer.done else None
-    return (cst.Module([]).code_for_node(node), fixer.done) if node is not None else (text, [])
+    if node is None:  # not made (nothing to do, or it cannot be laid out): nor are the imports it asked for
+        edit.rollback(before)
+        return text, []
+    return cst.Module([]).code_for_node(node), fixer.done
 
 
 def _span(position) -> tuple[int, int, int, int]:
@@ -297,6 +301,15 @@ class Edit:
         if key not in self.names:
             self.names[key] = self._existing(module, name) or self._new(module, name)
         return self.names[key]
+
+    def checkpoint(self) -> tuple:
+        """What the fixes have asked of the module so far, to go back to when a fix is not made."""
+        return dict(self.names), len(self.imports), set(self.unused)
+
+    def rollback(self, point: tuple) -> None:
+        names, imports, unused = point
+        self.names, self.unused = dict(names), set(unused)
+        del self.imports[imports:]
 
     def drop_if_unused(self, local: str) -> None:
         """The import binding ``local`` goes if the fixed module no longer uses it."""
