@@ -1,0 +1,237 @@
+"""Durable on return: callers append each accepted operation to this process's journal file, one ``os.write()``
+per call (``O_APPEND``), so that once a call returns the kernel holds the event and no death of the process
+(SIGKILL, ``os._exit``) loses it. The journal thread reads the file from where it left off into the spool, and the
+spool records that offset in the same transaction as the entries (a compare-and-set), so that the file is replayed
+into the spool exactly once: by this process as it goes, or after its death by the next process that opens the
+spool (`replay_dead`). Whatever the file cannot take (a full disk, the lock held past MAX_WAIT) waits in memory and
+is counted ("unjournaled"), so a caller never waits on a disk or a lock for longer than that.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+import threading
+from collections import deque
+from pathlib import Path
+from typing import Any, Callable, Deque, List, Optional, Set, Tuple
+
+from .spool import _alive
+
+#: (journal file name, the offset the spool has read it to, the offset after these entries)
+Mark = Tuple[str, int, int]
+SUFFIX = ".journal"
+MAX_WAIT = 0.001  # the longest a caller waits for the journal's lock (another caller's write, a rotation)
+READ_CHUNK = 4 << 20
+ROTATE_BYTES = 64 << 20
+ABANDONED: Set[str] = set()  # journals of clients of this process closed before the spool had all of them
+
+
+def journal_name(base: str, pid: int, nonce: str) -> str:
+    return f"{base}~{socket.gethostname()}~{pid}~{nonce}{SUFFIX}"
+
+
+def _owner_pid(name: str, base: str) -> Optional[int]:
+    """The pid of a journal's writer when it is a process of this host, else None."""
+    parts = name[len(base):-len(SUFFIX)].split("~")
+    if len(parts) != 4 or parts[1] != socket.gethostname() or not parts[2].isdigit():
+        return None
+    return int(parts[2])
+
+
+def lines(data: bytes) -> Tuple[List[str], int]:
+    """The whole lines of `data` (what a write still in progress has not finished is left) and their length."""
+    end = data.rfind(b"\n") + 1
+    return [line.decode("utf-8", "replace") for line in data[:end].split(b"\n")[:-1] if line], end
+
+
+class Intake:
+    """Where calls leave operations for the journal thread: the journal file, or memory (`queue`) for what the file
+    could not take. `durable` is the fsync policy: "sync" syncs each call before it returns, "batch" the journal
+    thread syncs each tick, "never" leaves it to the kernel (a dead process loses nothing either way; power loss
+    may lose what was not synced)."""
+
+    def __init__(self, folder: Optional[Path], base: str, durable: str, max_queue: int,
+                 on_memory: Callable[[int], None]):
+        self.folder, self.base, self.durable, self.max_queue = folder, base, durable, max_queue
+        self.on_memory = on_memory  # called with 1 for each operation kept in memory instead, 0 when dropped
+        self.queue: Deque[str] = deque()
+        self.lock = threading.Lock()
+        self.fd = -1
+        self.name = ""
+        self.offset = 0  # how far the spool has read the current file
+        self.synced = 0
+        self.error: Optional[str] = None
+        if folder is not None:
+            self._open()
+
+    def _open(self) -> None:
+        assert self.folder is not None
+        self.name = journal_name(self.base, os.getpid(), os.urandom(3).hex())
+        self.fd = os.open(self.folder / self.name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self.offset = self.synced = 0
+
+    def put(self, text: str) -> None:
+        """The caller's step: one write, or memory when the file cannot take it now."""
+        if self.fd >= 0 and (self.lock.acquire() if self.durable == "sync" else self.lock.acquire(timeout=MAX_WAIT)):
+            try:
+                if self._write(text):
+                    return
+            finally:
+                self.lock.release()
+        if len(self.queue) >= self.max_queue:
+            self.on_memory(0)
+            return
+        self.queue.append(text)
+        self.on_memory(1)
+
+    def _write(self, text: str) -> bool:
+        try:
+            data = text.encode()
+        except UnicodeEncodeError:  # a lone surrogate: only ensure_ascii JSON could carry it (the client sees to it)
+            return False
+        try:
+            written = os.write(self.fd, data + b"\n")
+        except OSError as error:
+            self._broken(f"{type(error).__name__}: {error}")
+            return False
+        if written != len(data) + 1:  # a full disk: end the fragment so that it is a line of its own, then stop
+            self._broken("the disk took part of a write")
+            return False
+        if self.durable == "sync":
+            try:
+                os.fdatasync(self.fd)
+            except OSError as error:
+                self.error = f"fdatasync: {error}"
+        return True
+
+    def _broken(self, reason: str) -> None:
+        """Stop using the file (what is in it is still read); calls go to memory from now on."""
+        try:
+            os.write(self.fd, b"\n")
+        except OSError:
+            pass
+        self.error = f"journal {self.name}: {reason}; events kept in memory"
+        self.fd = -1
+
+    # -- the journal thread's side --------------------------------------------------------------------------------
+    def read(self) -> Tuple[List[str], Optional[Mark]]:
+        """The next whole lines of the file past what the spool has, and their mark (None: nothing new)."""
+        if not self.name:
+            return [], None
+        data = _pread(self.folder / self.name, self.offset)  # type: ignore[operator]
+        texts, end = lines(data)
+        return (texts, (self.name, self.offset, self.offset + end)) if end else ([], None)
+
+    def consumed(self, mark: Mark) -> None:
+        self.offset = mark[2]
+
+    def unread(self) -> int:
+        """Bytes of the file the spool has not read yet."""
+        if not self.name:
+            return 0
+        try:
+            return os.stat(self.folder / self.name).st_size - self.offset  # type: ignore[operator]
+        except OSError:
+            return 0
+
+    def sync(self) -> None:
+        """The "batch" policy's fsync, once per tick when something was written."""
+        if self.durable == "batch" and self.fd >= 0 and self.offset != self.synced:
+            try:
+                os.fdatasync(self.fd)
+                self.synced = self.offset
+            except OSError as error:
+                self.error = f"fdatasync: {error}"
+
+    def rotate(self, spool: Any) -> None:
+        """Start a new file once the spool has read ROTATE_BYTES of this one; the old one is read to its end (no
+        caller can write to it any more) and removed."""
+        if self.fd < 0 or self.offset < ROTATE_BYTES:
+            return
+        with self.lock:
+            old_fd, old_name = self.fd, self.name
+            self._open()
+        os.close(old_fd)
+        replay(self.folder / old_name, spool)  # type: ignore[operator]
+
+    def finish(self, spool: Any) -> None:
+        """At close: remove the file once the spool has all of it, else leave it to the next client or process
+        that opens the spool (it replays the rest)."""
+        with self.lock:
+            if self.fd >= 0:
+                os.close(self.fd)
+            self.fd = -1
+            name, self.name = self.name, ""
+        if not name:
+            return
+        if os.stat(self.folder / name).st_size > self.offset:  # type: ignore[operator]
+            ABANDONED.add(name)
+            return
+        (self.folder / name).unlink(missing_ok=True)  # type: ignore[operator]
+        spool.forget_journal(name)
+
+    def close_inherited(self) -> None:
+        """In a forked child: the parent's file is the parent's."""
+        if self.fd >= 0:
+            os.close(self.fd)
+        self.fd = -1
+
+
+def _pread(path: Path, offset: int, size: int = READ_CHUNK) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return b""
+    try:
+        return os.pread(fd, size, offset)
+    finally:
+        os.close(fd)
+
+
+def replay(path: Path, spool: Any) -> int:
+    """Move what a journal holds past the spool's record of it into the spool, then remove it; how many events
+    were moved. A lock on the file keeps two processes from replaying one journal at once, and the spool's
+    compare-and-set of the offset keeps each line from going in twice."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return 0
+    moved = 0
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return 0  # another process replays it
+        if os.fstat(fd).st_nlink == 0:
+            return 0  # replayed and removed meanwhile
+        offset = spool.journal_offset(path.name)
+        while True:
+            texts, end = lines(os.pread(fd, READ_CHUNK, offset))
+            if not end:
+                break
+            stored = spool.put(texts, (path.name, offset, offset + end))
+            if stored < 0:  # the record moved on: read from there
+                offset = spool.journal_offset(path.name)
+                continue
+            moved += stored
+            offset += end
+        path.unlink(missing_ok=True)
+        spool.forget_journal(path.name)
+        ABANDONED.discard(path.name)
+        return moved
+    finally:
+        os.close(fd)
+
+
+def dead_journals(folder: Optional[Path], base: str) -> List[Path]:
+    """The journals of this spool whose writers (processes of this host) are dead, oldest name first."""
+    if folder is None:
+        return []
+    pattern = "".join(f"[{c}]" if c in "*?[" else c for c in base) + f"~*{SUFFIX}"
+    found = []
+    for path in sorted(folder.glob(pattern)):
+        pid = _owner_pid(path.name, base)
+        if path.name in ABANDONED or (pid is not None and pid != os.getpid() and not _alive(pid)):
+            found.append(path)
+    return found
