@@ -109,7 +109,7 @@ SDK_METHODS = ("identify", "track", "track_anonymous", "pageview", "backfill", "
 class Routed:
     """An official client with replaced methods: those are called on it; everything else is the runtime's."""
 
-    def __init__(self, client: Any, replaced: frozenset):
+    def __init__(self, client: Any, replaced: frozenset[str]):
         self.client, self.replaced = client, replaced
 
     def __getattr__(self, name: str) -> Any:

@@ -290,6 +290,8 @@ def _check_id(value: Any, what: str) -> str:
     a ``bytes`` id (the official client would send "b'...'") or one with a lone surrogate (it raises) is refused."""
     if value is None or value == "":
         raise InvalidCall(f"{what} cannot be blank")
+    if isinstance(value, str) and not value.strip():
+        raise OverLimit(f"{what} is blank: Customer.io refuses it")
     if isinstance(value, (bytes, bytearray)):
         raise InvalidCall(f"{what} is bytes: decode it first (it would be sent as {str(value)!r})")
     text = value if type(value) is str else str(value)
@@ -298,6 +300,8 @@ def _check_id(value: Any, what: str) -> str:
             text.encode()
         except UnicodeEncodeError:
             raise InvalidText(f"{what} holds a lone surrogate, which cannot be sent", text) from None
+    if len(text) > MAX_ID_BYTES // 4 and len(text.encode()) > MAX_ID_BYTES:
+        raise OverLimit(f"{what} is over {MAX_ID_BYTES} bytes")  # Customer.io's limit: reported, not raised
     return text
 
 
@@ -324,6 +328,22 @@ def _event_timestamp(value: Any) -> Any:
         return int(value)
     except (ValueError, TypeError, OverflowError):
         return None
+
+
+def _seconds_field(value: Any, what: str) -> int:
+    """A timestamp field as Customer.io takes it, whole Unix seconds (a datetime converted as the official client
+    converts it, a float truncated); anything else the API would refuse is rejected alone (OverLimit: reported)."""
+    if isinstance(value, datetime):
+        return _seconds_of(value)
+    if isinstance(value, float) and math.isinf(value):  # the official client's JSON refuses it
+        raise InvalidCall(f"{what} is infinite: it cannot be sent as JSON")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        if 0 <= value < 10**11:
+            return int(value)
+        unit = epoch_unit(value)
+        raise OverLimit(f"{what} {value!r} is not Unix seconds" + (f": it looks like {unit} (flake8-cio CIO101)"
+                                                                  if unit else ""))
+    raise OverLimit(f"{what} must be Unix seconds: Customer.io refuses a {type(value).__name__}")
 
 
 def _size(value: Any) -> int:
@@ -372,7 +392,7 @@ def _check_envelope(op: Any) -> None:
 
 def fingerprint(text: str) -> str:
     """A short stand-in for a name in logs at INFO and above (names may be personal data)."""
-    return hashlib.sha256(text.encode()).hexdigest()[:8]
+    return hashlib.sha256(text.encode(errors="surrogatepass")).hexdigest()[:8]
 
 
 class OverLimit(Exception):
@@ -553,10 +573,11 @@ class RuntimeClient:
 
     def _settled(self) -> bool:
         """Nothing in memory or unread in the journal, nothing in the journal thread's hands (checked in this
-        order), nothing of ours in the spool, read now; and nothing lost."""
+        order), no dead process's journal left to replay, nothing of ours in the spool, read now; nothing lost."""
         worker, intake = self._worker, self.intake
         return (not intake.queue and not intake.unread() and not (worker and worker.journal_lock.locked())
-                and self._spool.pending() == 0 and not self.counters.get("overflowed"))
+                and not (worker and worker.replay_due) and self._spool.pending() == 0
+                and not self.counters.get("overflowed"))
 
     def flush(self, timeout: Optional[float] = None) -> bool:
         """Wait until every event this process accepted is delivered or settled as rejected (reported); False
@@ -614,14 +635,14 @@ class RuntimeClient:
                                 "holding the spool's lock?): the journal keeps it for the next start")
             if self._spool.memory.depth():  # a failed store is tried once more: memory would be lost
                 self._spool.maintain(now=True)
+            stuck = worker is not None and worker.journal_lock.locked()
+            journal_kept = self.intake.finish(None if stuck else self._spool)
             self._final_pending = left = self._spool.pending()
-            lost = self._spool.memory.depth() + len(self.intake.queue)
+            lost = len(self.intake.queue) + (0 if journal_kept else self._spool.memory.depth())
             if left or lost:
                 log.warning("flake8-cio runtime: closing with %s of this process's events undelivered (%s)", left,
-                            f"{lost} LOST: held in memory only" if lost else "kept in the spool for the next start")
+                            f"{lost} LOST: held in memory only" if lost else "kept for the next start")
             self.counters.add("dropped", lost)
-            if not (worker and worker.journal_lock.locked()):
-                self.intake.finish(self._spool)
             self._spool.close()
             _LIVE.discard(self)
             return delivered and not lost
@@ -646,6 +667,7 @@ class RuntimeClient:
                 worker.journal()
                 if self._spool.durable and not self._spool.memory.depth() and \
                         not any(t.is_alive() for t in worker.threads):
+                    self.intake.finish(self._spool, reopen=True)
                     self._spool.close()  # its figures still answer health()
         finally:
             self._idling.release()
@@ -701,9 +723,8 @@ class RuntimeClient:
         self._email_guard(cid)
         op: Dict[str, Any] = {"type": "person", "identifiers": self._identifiers(cid), "action": "identify",
                               "attributes": kwargs}
-        stamp = _event_timestamp(kwargs.get("_timestamp"))
-        if stamp is not None:  # the v1 ordering attribute: v2 orders identifies by the top-level timestamp
-            op["timestamp"] = stamp
+        if "_timestamp" in kwargs:  # the v1 ordering attribute: v2 orders identifies by the top-level timestamp
+            op["timestamp"] = kwargs["_timestamp"]
         self._accept(op)
 
     @_data_problems_not_raised
@@ -741,12 +762,15 @@ class RuntimeClient:
                 raise InvalidCall(f"{timestamp} is not a valid timestamp ({error})") from None
         self._accept(self._event(self._identifiers(cid), "event", name, data, None, timestamp))
 
+    @_data_problems_not_raised
     def delete(self, customer_id: Any) -> None:
         self._person_action(customer_id, "delete")
 
+    @_data_problems_not_raised
     def suppress(self, customer_id: Any) -> None:
         self._person_action(customer_id, "suppress")
 
+    @_data_problems_not_raised
     def unsuppress(self, customer_id: Any) -> None:
         self._person_action(customer_id, "unsuppress")
 
@@ -758,26 +782,28 @@ class RuntimeClient:
         for value, what in ((device_id, "device_id"), (platform, "platform")):
             if value is None or value == "":
                 raise InvalidCall(f"{what} cannot be blank in add_device")
-        if platform not in PLATFORMS:  # Customer.io may refuse it: its answer is reported, never raised
-            self._warn_once(("platform", str(platform)), f"add_device platform {platform!r} is not one of "
-                            f"{', '.join(PLATFORMS)}: Customer.io may reject the device")
-        device: Dict[str, Any] = {"token": device_id, "platform": platform}
+        if platform not in PLATFORMS:
+            raise OverLimit(f"platform {platform!r} in add_device is not one of {', '.join(PLATFORMS)}: Customer.io "
+                            "refuses the device")
+        device: Dict[str, Any] = {"token": _check_id(device_id, "device_id in add_device"), "platform": platform}
         data.pop("id", None), data.pop("platform", None)  # the official client overwrites them too
         if "last_used" in data:
-            device["last_used"] = data.pop("last_used")
+            device["last_used"] = _seconds_field(data.pop("last_used"), "last_used")
         extra = data.pop("attributes", None)
         attributes = {**extra, **data} if isinstance(extra, dict) else {**data, **({} if extra is None else
                                                                                     {"attributes": extra})}
-        if attributes:
-            device["attributes"] = attributes
+        if attributes:  # v2 types device attributes as strings: other values go as their JSON
+            device["attributes"] = {k: v if isinstance(v, str) else encode(v) for k, v in attributes.items()}
         self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": "add_device", "device": device})
 
+    @_data_problems_not_raised
     def delete_device(self, customer_id: Any, device_id: Any) -> None:
         cid = _check_id(customer_id, "customer_id in delete_device")
         token = _check_id(device_id, "device_id in delete_device")
         self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": "delete_device",
                       "device": {"token": token}})
 
+    @_data_problems_not_raised
     def merge_customers(self, primary_id_type: str, primary_id: Any, secondary_id_type: str,
                         secondary_id: Any) -> None:
         for id_type, which in ((primary_id_type, "primary"), (secondary_id_type, "secondary")):
@@ -786,9 +812,11 @@ class RuntimeClient:
         for value, which in ((primary_id, "primary"), (secondary_id, "secondary")):
             if value is None or value == "":
                 raise InvalidCall(f"{which} customer_id cannot be blank")
-        self._accept({"type": "person", "action": "merge", "primary": {primary_id_type: primary_id},
-                      "secondary": {secondary_id_type: secondary_id}})
+        self._accept({"type": "person", "action": "merge",
+                      "primary": {primary_id_type: _check_id(primary_id, "primary_id in merge_customers")},
+                      "secondary": {secondary_id_type: _check_id(secondary_id, "secondary_id in merge_customers")}})
 
+    @_data_problems_not_raised
     def batch(self, operations: Sequence[Dict[str, Any]]) -> None:
         """Track API v2 operations, queued like the others (each event gets an id and each event or identify
         its acceptance time unless it has them). What the official client cannot send raises before any is
@@ -838,11 +866,10 @@ class RuntimeClient:
         op = {"type": "person", "identifiers": ids, "action": action, "name": name, "attributes": data}
         if event_id is not None:
             if not (isinstance(event_id, str) and ULID.match(event_id.upper())):
-                self._warn_once(("ulid",), "an event id is not a ULID: Customer.io de-duplicates events by it")
+                raise OverLimit("an event id that is not a ULID: Customer.io refuses it (and de-duplicates by it)")
             op["id"] = event_id
         if timestamp is not None:
-            self._unit_guard(timestamp, "timestamp")
-            op["timestamp"] = timestamp
+            op["timestamp"] = _seconds_field(timestamp, "timestamp")
         return op
 
     def _against_catalog(self, name: str, data: Dict[str, Any]) -> bool:
@@ -871,13 +898,6 @@ class RuntimeClient:
         self._warn_once(key, template, name=name)
         return False
 
-    def _unit_guard(self, value: Any, what: str) -> None:
-        """A millisecond (or finer) epoch is sent as given, as the official client does, and warned about once."""
-        unit = epoch_unit(value)
-        if unit:
-            self._warn_once(("unit", what, unit), f"{what} looks like {unit}: Customer.io takes Unix seconds; sent "
-                            "as given (flake8-cio CIO101)")
-
     def _check_attributes(self, attributes: Dict[str, Any]) -> None:
         """Customer.io's limits (the official client sends what is over them, and the API refuses the call)."""
         if len(attributes) > MAX_ATTRIBUTES:
@@ -889,7 +909,7 @@ class RuntimeClient:
                 raise OverLimit(f"the value of attribute {key!r} is over {MAX_ATTRIBUTE_VALUE_BYTES} bytes")
         for key in ("created_at", "_timestamp"):
             if key in attributes:
-                self._unit_guard(attributes[key], key)
+                attributes[key] = _seconds_field(attributes[key], key)
 
     def _name_guard(self, name: str, action: str) -> None:
         if ("name", name) in self._warned or ("ok", name) in self._warned:

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+
+class _Missing(Exception):
+    """Stands in for ``customerio.CustomerIOException`` where that package is not installed."""
+
+
 if TYPE_CHECKING:
-    CustomerIOException = Exception
+    CustomerIOException = _Missing
 else:
     try:
         from customerio.client_base import CustomerIOException
     except ImportError:
-        class CustomerIOException(Exception):
-            """Stands in for ``customerio.CustomerIOException`` where that package is not installed."""
+        CustomerIOException = _Missing
 
 
 class InvalidCall(CustomerIOException, ValueError, TypeError):

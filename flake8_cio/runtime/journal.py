@@ -3,8 +3,10 @@ per call (``O_APPEND``), so that once a call returns the kernel holds the event 
 (SIGKILL, ``os._exit``) loses it. The journal thread reads the file from where it left off into the spool, and the
 spool records that offset in the same transaction as the entries (a compare-and-set), so that the file is replayed
 into the spool exactly once: by this process as it goes, or after its death by the next process that opens the
-spool (`replay_dead`). Whatever the file cannot take (a full disk, the lock held past MAX_WAIT) waits in memory and
-is counted ("unjournaled"), so a caller never waits on a disk or a lock for longer than that.
+spool (`dead_journals`, `replay`). A caller's only I/O is that write() to the page cache (and, with durable="sync", its
+fdatasync): it never touches the spool, so a locked SQLite file or a stalled Redis never holds it. The lock around
+the write only keeps a rotation from closing the file under it. What the file cannot take (a full disk, an
+unusable folder) waits in memory and is counted ("unjournaled").
 """
 from __future__ import annotations
 
@@ -21,7 +23,6 @@ from .spool import _alive
 #: (journal file name, the offset the spool has read it to, the offset after these entries)
 Mark = Tuple[str, int, int]
 SUFFIX = ".journal"
-MAX_WAIT = 0.001  # the longest a caller waits for the journal's lock (another caller's write, a rotation)
 READ_CHUNK = 4 << 20
 ROTATE_BYTES = 64 << 20
 ABANDONED: Set[str] = set()  # journals of clients of this process closed before the spool had all of them
@@ -62,23 +63,27 @@ class Intake:
         self.offset = 0  # how far the spool has read the current file
         self.synced = 0
         self.error: Optional[str] = None
+        self.reopen = folder is not None  # a new file at the next call, after finish(); never after a failure
         if folder is not None:
             self._open()
 
     def _open(self) -> None:
         assert self.folder is not None
-        self.name = journal_name(self.base, os.getpid(), os.urandom(3).hex())
-        self.fd = os.open(self.folder / self.name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        self.offset = self.synced = 0
+        name = journal_name(self.base, os.getpid(), os.urandom(3).hex())
+        try:
+            self.fd = os.open(self.folder / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        except OSError as error:
+            self.error, self.reopen = f"journal {name}: {error}; events kept in memory", False
+            return
+        self.name, self.offset, self.synced = name, 0, 0
 
     def put(self, text: str) -> None:
-        """The caller's step: one write, or memory when the file cannot take it now."""
-        if self.fd >= 0 and (self.lock.acquire() if self.durable == "sync" else self.lock.acquire(timeout=MAX_WAIT)):
-            try:
-                if self._write(text):
-                    return
-            finally:
-                self.lock.release()
+        """The caller's step: one write, or memory when the file cannot take it."""
+        with self.lock:
+            if self.fd < 0 and self.reopen:
+                self._open()
+            if self.fd >= 0 and self._write(text):
+                return
         if len(self.queue) >= self.max_queue:
             self.on_memory(0)
             return
@@ -112,7 +117,7 @@ class Intake:
         except OSError:
             pass
         self.error = f"journal {self.name}: {reason}; events kept in memory"
-        self.fd = -1
+        self.fd, self.reopen = -1, False
 
     # -- the journal thread's side --------------------------------------------------------------------------------
     def read(self) -> Tuple[List[str], Optional[Mark]]:
@@ -155,27 +160,34 @@ class Intake:
         os.close(old_fd)
         replay(self.folder / old_name, spool)  # type: ignore[operator]
 
-    def finish(self, spool: Any) -> None:
-        """At close: remove the file once the spool has all of it, else leave it to the next client or process
-        that opens the spool (it replays the rest)."""
+    def finish(self, spool: Any, reopen: bool = False) -> bool:
+        """At close (or idle: `reopen` at the next call): remove the file once the spool's record says it has all
+        of it, else leave it to the next client or process that opens the spool, which replays the rest (also
+        when `spool` is None: its journal thread is stuck in a write). Whether the file was left."""
         with self.lock:
             if self.fd >= 0:
                 os.close(self.fd)
-            self.fd = -1
+            self.fd, self.reopen = -1, reopen and self.error is None
             name, self.name = self.name, ""
         if not name:
-            return
-        if os.stat(self.folder / name).st_size > self.offset:  # type: ignore[operator]
+            return False
+        path = self.folder / name  # type: ignore[operator]
+        try:
+            complete = spool is not None and spool.journal_offset(name) >= os.stat(path).st_size
+        except Exception:  # the store cannot say: keep the file
+            complete = False
+        if not complete:
             ABANDONED.add(name)
-            return
-        (self.folder / name).unlink(missing_ok=True)  # type: ignore[operator]
+            return True
+        path.unlink(missing_ok=True)
         spool.forget_journal(name)
+        return False
 
     def close_inherited(self) -> None:
         """In a forked child: the parent's file is the parent's."""
         if self.fd >= 0:
             os.close(self.fd)
-        self.fd = -1
+        self.fd, self.reopen = -1, False
 
 
 def _pread(path: Path, offset: int, size: int = READ_CHUNK) -> bytes:
