@@ -290,8 +290,6 @@ def _check_id(value: Any, what: str) -> str:
     a ``bytes`` id (the official client would send "b'...'") or one with a lone surrogate (it raises) is refused."""
     if value is None or value == "":
         raise InvalidCall(f"{what} cannot be blank")
-    if isinstance(value, str) and not value.strip():
-        raise OverLimit(f"{what} is blank: Customer.io refuses it")
     if isinstance(value, (bytes, bytearray)):
         raise InvalidCall(f"{what} is bytes: decode it first (it would be sent as {str(value)!r})")
     text = value if type(value) is str else str(value)
@@ -300,9 +298,13 @@ def _check_id(value: Any, what: str) -> str:
             text.encode()
         except UnicodeEncodeError:
             raise InvalidText(f"{what} holds a lone surrogate, which cannot be sent", text) from None
-    if len(text) > MAX_ID_BYTES // 4 and len(text.encode()) > MAX_ID_BYTES:
-        raise OverLimit(f"{what} is over {MAX_ID_BYTES} bytes")  # Customer.io's limit: reported, not raised
     return text
+
+
+def _body_id(value: Any) -> Any:
+    """An id the official client sends in the body (a device token, merge ids): str()ed, as v2 wants strings;
+    bytes are left for encode() to refuse, as the official client's JSON does."""
+    return value if isinstance(value, (str, bytes, bytearray)) else str(value)
 
 
 def identifiers(customer_id: str, by_email: bool) -> Dict[str, str]:
@@ -358,14 +360,71 @@ def _size(value: Any) -> int:
     return 0
 
 
-def _check_name(name: Any, what: str = "event name") -> str:
-    """A blank or over-long name is Customer.io's to refuse, not the official client's: rejected alone (reported)."""
-    if name is None or not str(name).strip():
-        raise OverLimit(f"{what} is blank")
-    text = name if type(name) is str else str(name)
-    if len(text) > MAX_EVENT_NAME_BYTES // 4 and len(text.encode(errors="replace")) > MAX_EVENT_NAME_BYTES:
-        raise OverLimit(f"{what} is over {MAX_EVENT_NAME_BYTES} bytes")
-    return text
+def _limit_text(value: Any, what: str, max_bytes: Optional[int]) -> None:
+    text = value if isinstance(value, str) else str(value)
+    if not text.strip():
+        raise OverLimit(f"{what} is blank: Customer.io refuses it")
+    if max_bytes and len(text) > max_bytes // 4 and len(text.encode(errors="surrogatepass")) > max_bytes:
+        raise OverLimit(f"{what} is over {max_bytes} bytes")
+
+
+def _seconds_in(fields: Dict[str, Any], key: str) -> bool:
+    """Make fields[key], when present, whole Unix seconds (see _seconds_field); whether it changed."""
+    if key not in fields or type(fields[key]) is int and 0 <= fields[key] < 10**11:
+        return False
+    fields[key] = _seconds_field(fields[key], key)
+    return True
+
+
+def _limits(op: Dict[str, Any]) -> bool:
+    """Customer.io's published contract (flake8_cio.runtime.testing) for what the official client would send and
+    the API refuse: OverLimit names the first problem (the call is rejected alone and reported); timestamp fields
+    become whole seconds. Checked after encode(), so that what the official client raises on raises first. Whether
+    a field changed (the caller encodes again)."""
+    if "v1" in op:  # an anonymous event
+        return _event_limits(op["v1"]["body"])
+    action = op.get("action")
+    sides = ("primary", "secondary") if action == "merge" else ("identifiers",)
+    for side in sides:
+        for kind, value in (op.get(side) or {}).items() if isinstance(op.get(side), dict) else ():
+            _limit_text(value, f"{side}.{kind}", MAX_ID_BYTES)
+    if action in EVENT_ACTIONS:
+        return _event_limits(op)
+    if action == "identify":
+        return _profile_limits(op)
+    device = op.get("device")
+    if not isinstance(device, dict):
+        return False
+    _limit_text(device.get("token"), "device.token", None)
+    if action == "add_device" and device.get("platform") not in PLATFORMS:
+        raise OverLimit(f"device platform {device.get('platform')!r} is not one of {', '.join(PLATFORMS)}: "
+                        "Customer.io refuses the device")
+    return _seconds_in(device, "last_used")
+
+
+def _event_limits(fields: Dict[str, Any]) -> bool:
+    name = fields.get("name")
+    _limit_text("" if name is None else name, "event name", MAX_EVENT_NAME_BYTES)
+    event_id = fields.get("id")
+    if event_id is not None and not (isinstance(event_id, str) and ULID.match(event_id.upper())):
+        raise OverLimit("an event id that is not a ULID: Customer.io refuses it (and de-duplicates by it)")
+    return _seconds_in(fields, "timestamp")
+
+
+def _profile_limits(op: Dict[str, Any]) -> bool:
+    attributes = op.get("attributes")
+    if not isinstance(attributes, dict):
+        return _seconds_in(op, "timestamp")
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise OverLimit(f"{len(attributes)} attributes in one call; the limit is {MAX_ATTRIBUTES}")
+    for key, value in attributes.items():
+        if len(str(key).encode(errors="surrogatepass")) > MAX_ATTRIBUTE_NAME_BYTES:
+            raise OverLimit(f"an attribute name is over {MAX_ATTRIBUTE_NAME_BYTES} bytes")
+        if _size(value) > MAX_ATTRIBUTE_VALUE_BYTES:
+            raise OverLimit(f"the value of attribute {key!r} is over {MAX_ATTRIBUTE_VALUE_BYTES} bytes")
+    changed = _seconds_in(attributes, "created_at")
+    changed = _seconds_in(attributes, "_timestamp") or changed
+    return _seconds_in(op, "timestamp") or changed
 
 
 def _check_envelope(op: Any) -> None:
@@ -386,8 +445,6 @@ def _check_envelope(op: Any) -> None:
         ids = op.get("identifiers")
         if not (isinstance(ids, dict) and ids) or any(v is None or v == "" for v in ids.values()):
             raise OverLimit(f"a {kind} {action} operation needs its identifiers")
-    if action in EVENT_ACTIONS:
-        _check_name(op.get("name"), f"the name of a batch {action} operation")
 
 
 def fingerprint(text: str) -> str:
@@ -714,7 +771,6 @@ class RuntimeClient:
     @_data_problems_not_raised
     def identify(self, id: Any, **kwargs: Any) -> None:
         cid = _check_id(id, "id in identify")
-        self._check_attributes(kwargs)
         if self._catalog is not None and self._catalog.attributes:
             for key in kwargs:
                 if key not in self._catalog.attributes and \
@@ -782,13 +838,10 @@ class RuntimeClient:
         for value, what in ((device_id, "device_id"), (platform, "platform")):
             if value is None or value == "":
                 raise InvalidCall(f"{what} cannot be blank in add_device")
-        if platform not in PLATFORMS:
-            raise OverLimit(f"platform {platform!r} in add_device is not one of {', '.join(PLATFORMS)}: Customer.io "
-                            "refuses the device")
-        device: Dict[str, Any] = {"token": _check_id(device_id, "device_id in add_device"), "platform": platform}
+        device: Dict[str, Any] = {"token": _body_id(device_id), "platform": platform}
         data.pop("id", None), data.pop("platform", None)  # the official client overwrites them too
         if "last_used" in data:
-            device["last_used"] = _seconds_field(data.pop("last_used"), "last_used")
+            device["last_used"] = data.pop("last_used")
         extra = data.pop("attributes", None)
         attributes = {**extra, **data} if isinstance(extra, dict) else {**data, **({} if extra is None else
                                                                                     {"attributes": extra})}
@@ -813,8 +866,8 @@ class RuntimeClient:
             if value is None or value == "":
                 raise InvalidCall(f"{which} customer_id cannot be blank")
         self._accept({"type": "person", "action": "merge",
-                      "primary": {primary_id_type: _check_id(primary_id, "primary_id in merge_customers")},
-                      "secondary": {secondary_id_type: _check_id(secondary_id, "secondary_id in merge_customers")}})
+                      "primary": {primary_id_type: _body_id(primary_id)},
+                      "secondary": {secondary_id_type: _body_id(secondary_id)}})
 
     @_data_problems_not_raised
     def batch(self, operations: Sequence[Dict[str, Any]]) -> None:
@@ -825,6 +878,8 @@ class RuntimeClient:
         ops = list(operations or ())  # a generator is read once
         if not ops:
             raise InvalidCall("operations cannot be empty in batch")
+        for op in ops:
+            encode(op)  # what the official client cannot send raises first, before any is queued
         checked, refused = [], []
         for index, op in enumerate(ops):
             try:
@@ -832,7 +887,6 @@ class RuntimeClient:
             except OverLimit as error:
                 refused.append(f"operation {index}: {error}")
                 continue
-            encode(op)
             checked.append(dict(op))
         for op in checked:
             try:
@@ -859,17 +913,15 @@ class RuntimeClient:
             if not hasattr(data, "items"):
                 raise InvalidData(f"event data must be a dict, not {type(data).__name__}")
             data = dict(data.items())
-        name = _check_name(name)
+        name = name if name is None or type(name) is str else str(name)  # v2 names are strings
         self._name_guard(name, action)
         if self._catalog is not None and action == "event" and self._against_catalog(name, data):
             raise _Dropped
         op = {"type": "person", "identifiers": ids, "action": action, "name": name, "attributes": data}
         if event_id is not None:
-            if not (isinstance(event_id, str) and ULID.match(event_id.upper())):
-                raise OverLimit("an event id that is not a ULID: Customer.io refuses it (and de-duplicates by it)")
             op["id"] = event_id
         if timestamp is not None:
-            op["timestamp"] = _seconds_field(timestamp, "timestamp")
+            op["timestamp"] = timestamp
         return op
 
     def _against_catalog(self, name: str, data: Dict[str, Any]) -> bool:
@@ -898,21 +950,8 @@ class RuntimeClient:
         self._warn_once(key, template, name=name)
         return False
 
-    def _check_attributes(self, attributes: Dict[str, Any]) -> None:
-        """Customer.io's limits (the official client sends what is over them, and the API refuses the call)."""
-        if len(attributes) > MAX_ATTRIBUTES:
-            raise OverLimit(f"{len(attributes)} attributes in one call; the limit is {MAX_ATTRIBUTES}")
-        for key, value in attributes.items():
-            if len(str(key).encode(errors="replace")) > MAX_ATTRIBUTE_NAME_BYTES:
-                raise OverLimit(f"an attribute name is over {MAX_ATTRIBUTE_NAME_BYTES} bytes")
-            if _size(value) > MAX_ATTRIBUTE_VALUE_BYTES:
-                raise OverLimit(f"the value of attribute {key!r} is over {MAX_ATTRIBUTE_VALUE_BYTES} bytes")
-        for key in ("created_at", "_timestamp"):
-            if key in attributes:
-                attributes[key] = _seconds_field(attributes[key], key)
-
-    def _name_guard(self, name: str, action: str) -> None:
-        if ("name", name) in self._warned or ("ok", name) in self._warned:
+    def _name_guard(self, name: Optional[str], action: str) -> None:
+        if name is None or ("name", name) in self._warned or ("ok", name) in self._warned:
             return
         if len(self._warned) < 10_000:
             self._warned.add(("ok", name))
@@ -953,7 +992,10 @@ class RuntimeClient:
         if "timestamp" not in op and op.get("action") in STAMPED_ACTIONS:
             op["timestamp"] = int(time.time())
         wired = self.wire(op) if self._rewires else op
-        text = encode(wired)
+        text = encode(wired)  # what the official client cannot send raises first
+        if _limits(op):
+            wired = self.wire(op) if self._rewires else op
+            text = encode(wired)
         if len(text) > MAX_OPERATION_BYTES // 6 and len(text.encode()) > MAX_OPERATION_BYTES - 40:
             raise OverLimit(f"an operation over {MAX_OPERATION_BYTES} bytes")
         if self._worker is None:
