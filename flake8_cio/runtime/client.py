@@ -633,7 +633,7 @@ class RuntimeClient:
         order), no dead process's journal left to replay, nothing of ours in the spool, read now; nothing lost."""
         worker, intake = self._worker, self.intake
         return (not intake.queue and not intake.unread() and not (worker and worker.journal_lock.locked())
-                and not (worker and worker.replay_due) and self._spool.pending() == 0
+                and not (worker and worker.replaying()) and self._spool.pending() == 0
                 and not self.counters.get("overflowed"))
 
     def flush(self, timeout: Optional[float] = None) -> bool:

@@ -156,7 +156,12 @@ class Worker:
                 texts, mark = intake.read()
                 if mark is None:
                     break
-                self._spooled(self.spool.put(texts, mark))
+                stored = self.spool.put(texts, mark)
+                if stored < 0:  # the store's record of the journal is elsewhere: read on from it (never lose)
+                    log.error("flake8-cio runtime: the spool's record of journal %s moved; reading it again from "
+                              "there", mark[0])
+                    mark = (mark[0], 0, self.spool.journal_offset(mark[0]))
+                self._spooled(stored)
                 intake.consumed(mark)
                 moved = True
             if moved:
@@ -165,6 +170,10 @@ class Worker:
             return moved
         finally:
             self.journal_lock.release()
+
+    def replaying(self) -> bool:
+        """Journals of dead processes still to replay into a working store (flush() waits for them too)."""
+        return self.replay_due and self.spool.durable and self.spool.memory_since is None
 
     def _spooled(self, stored: int) -> None:
         self.counters.add("spooled", max(0, stored))

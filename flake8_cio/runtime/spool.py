@@ -502,17 +502,19 @@ _REMOVE_SCRIPT = _REMOVE_LUA + "return remove({unpack(ARGV, 2)})"
 # ARGV: group, max bytes, the newest id the age cap drops, the overflow policy, this owner, this put's token, a
 # journal mark (name or '', start, end), how many tokens of earlier puts to forget, those tokens, then the texts.
 # The ids a put added are recorded under its token (KEYS[4]) until a later put forgets them, so that a put whose
-# answer was lost can be undone (_UNDO_SCRIPT); journal offsets are kept in KEYS[5].
+# answer was lost can be undone (_UNDO_SCRIPT); journal offsets are kept in KEYS[5], and the one a put moved is
+# recorded under "<token>:j" so that the undo moves it back.
 # Returns {stored, dropped} ({-1, 0}: the journal's record is not at `start`); like SQLite, drop_new refuses the
 # whole write and drop_oldest drops from the head.
 _PUT_SCRIPT = _REMOVE_LUA + """
 local max_bytes, policy, owner, token = tonumber(ARGV[2]), ARGV[4], ARGV[5], ARGV[6]
 local first = 11 + tonumber(ARGV[10])
-for i = 11, first - 1 do redis.call('HDEL', KEYS[4], ARGV[i]) end
+for i = 11, first - 1 do redis.call('HDEL', KEYS[4], ARGV[i], ARGV[i] .. ':j') end
 if redis.call('HEXISTS', KEYS[4], token) == 1 then return {0, 0} end
 if ARGV[7] ~= '' then
   if tonumber(redis.call('HGET', KEYS[5], ARGV[7]) or '0') ~= tonumber(ARGV[8]) then return {-1, 0} end
   redis.call('HSET', KEYS[5], ARGV[7], ARGV[9])
+  redis.call('HSET', KEYS[4], token .. ':j', ARGV[8] .. ' ' .. ARGV[7])
 end
 local dropped = remove(ids_of(redis.call('XRANGE', KEYS[1], '-', ARGV[3], 'COUNT', 1000)))
 local incoming = 0
@@ -544,6 +546,12 @@ return {#ARGV - first + 1, dropped}
 _UNDO_SCRIPT = _REMOVE_LUA + """
 local added = redis.call('HGET', KEYS[4], ARGV[2])
 redis.call('HSET', KEYS[4], ARGV[2], '-')
+local moved = redis.call('HGET', KEYS[4], ARGV[2] .. ':j')
+if moved then
+  local offset, name = string.match(moved, '^(%d+) (.*)$')
+  redis.call('HSET', KEYS[5], name, offset)
+  redis.call('HDEL', KEYS[4], ARGV[2] .. ':j')
+end
 local ids = {}
 for id in string.gmatch(added or '', '[^ ]+') do if id ~= '-' then ids[#ids + 1] = id end end
 return remove(ids)
@@ -735,7 +743,7 @@ class RedisSpool:
             self._hand_over(self.consumer)
             with self.lock:
                 if self.recorded:
-                    self.redis.hdel(self.counts[3], *self.recorded)
+                    self.redis.hdel(self.counts[3], *self.recorded, *(f"{t}:j" for t in self.recorded))
         finally:
             self.redis.close()
 

@@ -162,3 +162,62 @@ def test_per_tenant_clients_are_bounded_and_an_idle_one_wakes_on_its_next_call(l
     assert tally(server.accepted, list(range(40)) + [100])["lost"] == 0
     for client in tenants:
         client.close(1)
+
+
+def test_a_patched_sdk_method_is_called_as_before_and_nothing_is_sent(tmp_path, monkeypatch, loopback):
+    """Issue 19: tests patch the client object (`mock.patch.object(views.cio, "track")`) or the SDK class
+    (`@mock.patch("customerio.CustomerIO.identify")`); after cio-fix wrapped the calls in nonblocking(), the
+    patched method sees the same calls, returns the same value, raises the same side effect, and nothing new is
+    sent (no request, no spool file); the methods nobody patched go to the runtime."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    server = loopback()
+    cio = customerio.CustomerIO(SITE_ID, API_KEY, host="127.0.0.1", port=server.server.server_address[1])
+    with mock.patch.object(cio, "track", return_value="tracked") as track:
+        assert nonblocking(cio).track("42", "pinged", {"a": 1}) == "tracked"
+        track.assert_called_once_with("42", "pinged", {"a": 1})
+        track.side_effect = customerio.CustomerIOException("boom")
+        with pytest.raises(customerio.CustomerIOException, match="boom"):
+            nonblocking(cio).track("42", "pinged")
+    with mock.patch("customerio.CustomerIO.identify") as identify:
+        nonblocking(cio).identify("42", plan="pro")
+        identify.assert_called_once_with("42", plan="pro")
+    with mock.patch("customerio.CustomerIO.identify", autospec=True) as identify:
+        nonblocking(cio).identify("42", plan="team")
+        identify.assert_called_once_with(cio, "42", plan="team")
+    assert server.requests == [] and not list(tmp_path.rglob("*.sqlite3"))
+
+    class Audited(customerio.CustomerIO):  # an application's subclass overriding a method keeps its override
+        def delete(self, customer_id):
+            return f"audited {customer_id}"
+
+    assert nonblocking(Audited(SITE_ID, API_KEY)).delete("7") == "audited 7"
+
+
+def test_unpatched_methods_of_a_partly_patched_client_go_to_the_runtime(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cio = customerio.CustomerIO(SITE_ID, API_KEY, region=customerio.Regions.EU)
+    with mock.patch.object(cio, "track") as track:
+        routed = nonblocking(cio)
+        routed.track("u1", "clicked")
+        runtime = routed.identify.__self__
+        assert isinstance(runtime, RuntimeClient) and runtime is nonblocking(customerio.CustomerIO(
+            SITE_ID, API_KEY, region=customerio.Regions.EU))
+    track.assert_called_once_with("u1", "clicked")
+    runtime.close(0)
+
+
+def test_credentials_passed_at_the_call_never_mix_with_the_environments(monkeypatch, tmp_path):
+    """Issue 19: a tenant without credentials must not send into the workspace of CUSTOMERIO_* (it failed with the
+    official client, so it fails here, as a CustomerIOException); the environment serves only calls that pass
+    none."""
+    monkeypatch.setenv("CUSTOMERIO_SITE_ID", "env-site")
+    monkeypatch.setenv("CUSTOMERIO_TRACK_API_KEY", "env-key")
+    monkeypatch.setenv("CUSTOMERIO_SPOOL", "none")
+    for site_id, api_key in (("tenant-site", None), (None, "tenant-key"), ("tenant-site", ""), ("  ", "k")):
+        with pytest.raises(customerio.CustomerIOException, match="missing Customer.io"):
+            get_client(site_id, api_key)
+        with pytest.raises(customerio.CustomerIOException, match="missing Customer.io"):
+            RuntimeClient(site_id, api_key)
+    assert get_client().site_id == "env-site" and get_client("t", "k").site_id == "t"
+    with pytest.raises(customerio.CustomerIOException):
+        nonblocking(customerio.CustomerIO("tenant-site", None))
