@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from .. import catalog
 from .delivery import Counters, Settings, Worker, log
 from .errors import InvalidCall, InvalidData, InvalidText
-from .journal import Intake, dead_journals
+from .journal import NEEDS_ID, Intake, dead_journals
 from .policy import epoch_unit, ulid
 from .spool import OVERFLOW_POLICIES, FallbackSpool, Limits, RedisSpool, SQLiteSpool, Store, require_redis
 from .transport import Transport
@@ -361,6 +361,8 @@ def _size(value: Any) -> int:
 
 
 def _limit_text(value: Any, what: str, max_bytes: Optional[int]) -> None:
+    if type(value) is str and 0 < len(value) <= (max_bytes or 1 << 62) // 4 and not value[0].isspace():
+        return  # the common case, without a call to strip() or encode()
     text = value if isinstance(value, str) else str(value)
     if not text.strip():
         raise OverLimit(f"{what} is blank: Customer.io refuses it")
@@ -370,7 +372,8 @@ def _limit_text(value: Any, what: str, max_bytes: Optional[int]) -> None:
 
 def _seconds_in(fields: Dict[str, Any], key: str) -> bool:
     """Make fields[key], when present, whole Unix seconds (see _seconds_field); whether it changed."""
-    if key not in fields or type(fields[key]) is int and 0 <= fields[key] < 10**11:
+    value = fields.get(key)
+    if value is None and key not in fields or type(value) is int and 0 <= value < 10**11:
         return False
     fields[key] = _seconds_field(fields[key], key)
     return True
@@ -384,10 +387,10 @@ def _limits(op: Dict[str, Any]) -> bool:
     if "v1" in op:  # an anonymous event
         return _event_limits(op["v1"]["body"])
     action = op.get("action")
-    sides = ("primary", "secondary") if action == "merge" else ("identifiers",)
-    for side in sides:
-        for kind, value in (op.get(side) or {}).items() if isinstance(op.get(side), dict) else ():
-            _limit_text(value, f"{side}.{kind}", MAX_ID_BYTES)
+    for side in ("primary", "secondary") if action == "merge" else ("identifiers",):
+        ids = op.get(side)
+        for kind, value in ids.items() if isinstance(ids, dict) else ():
+            _limit_text(value, side, MAX_ID_BYTES)
     if action in EVENT_ACTIONS:
         return _event_limits(op)
     if action == "identify":
@@ -504,7 +507,6 @@ class RuntimeClient:
         self._closed = False
         self._final_pending: Optional[int] = 0
         self._overflowed_at: Optional[float] = None
-        self._intake: Optional[Intake] = None
         self._reset_after_fork()
         _LIVE.add(self)
         if self._spool.durable and (self._spool.depth() or dead_journals(*self.journal_place())):
@@ -531,8 +533,9 @@ class RuntimeClient:
         self.counters = Counters()  # the child counts its own events (the parent reports the parent's)
         self._recent: "OrderedDict[Any, float]" = OrderedDict()
         self._spool = self._open_spool()
-        if self._intake is not None:
-            self._intake.close_inherited()
+        inherited: Optional[Intake] = getattr(self, "_intake", None)
+        if inherited is not None:
+            inherited.close_inherited()
         folder, base = self.journal_place()
         self._intake = Intake(folder, base, self.options["durable"], self.options["max_queue"], self._unjournaled)
         self._worker: Optional[Worker] = None
@@ -560,7 +563,6 @@ class RuntimeClient:
 
     @property
     def intake(self) -> Intake:
-        assert self._intake is not None
         return self._intake
 
     @property
@@ -1004,8 +1006,8 @@ class RuntimeClient:
         if (event_id is not None or self._window) and self._repeated(event_id, text):
             return
         if wired is op and "id" not in op and op.get("action") in EVENT_ACTIONS:
-            text = f'{text[:-1]},"id":"{ulid()}"}}'
-        self.intake.put(text)
+            text = NEEDS_ID + text  # the journal thread gives it its ULID
+        self._intake.put(text)
         if self._secondary is not None:
             try:
                 self._secondary._accept(dict(op))

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import urllib3
 
-from .journal import dead_journals, replay
+from .journal import dead_journals, identified, replay
 from .policy import CircuitBreaker, TokenBucket, backoff
 from .spool import Entry, FallbackSpool
 from .transport import REDIRECTS, Transport, retry_after
@@ -150,7 +150,7 @@ class Worker:
                 chunk: List[str] = []
                 while intake.queue and len(chunk) < JOURNAL_CHUNK:
                     chunk.append(intake.queue.popleft())
-                self._spooled(self.spool.put(chunk))
+                self._spooled(self.spool.put(identified(chunk)))
                 moved = True
             while True:
                 texts, mark = intake.read()

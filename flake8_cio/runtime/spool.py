@@ -260,7 +260,7 @@ class SQLiteSpool:
         for column in ("claimed_by", "owner"):
             for (owner,) in self.db.execute(f"SELECT DISTINCT {column} FROM spool WHERE {column} IS NOT NULL"):
                 pid = _local_pid(owner, host)
-                if pid is not None and _alive(pid):
+                if pid is not None and process_alive(pid):
                     continue
                 if column == "claimed_by":
                     self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (owner,))
@@ -396,8 +396,13 @@ class SQLiteSpool:
         return entries
 
     def ack(self, keys: Iterable[Any]) -> None:
-        rows = [(k,) for k in keys]
-        self._write(lambda: self.db.executemany("DELETE FROM spool WHERE seq=?", rows))  # one transaction
+        keys = list(keys)
+
+        def delete() -> None:  # one transaction; a statement per 500 keys, not per key
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                self.db.execute(f"DELETE FROM spool WHERE seq IN ({','.join('?' * len(chunk))})", chunk)
+        self._write(delete)
 
     def release(self, keys: Iterable[Any], delay: float = 0.0) -> None:
         """At once, or keep the lease for `delay` seconds (then any process may claim the entries again)."""
@@ -455,7 +460,7 @@ os.register_at_fork(before=SQLiteSpool.lock.acquire, after_in_parent=lambda: SQL
                     after_in_child=_child_lock)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether a local process runs; a zombie (exited, not yet reaped, as under a PID 1 that never reaps) does not."""
     try:
         os.kill(pid, 0)
@@ -617,7 +622,7 @@ class RedisSpool:
             name = consumer["name"]
             name = name.decode() if isinstance(name, bytes) else str(name)
             pid = _local_pid(name, host)
-            if pid is not None and not _alive(pid):
+            if pid is not None and not process_alive(pid):
                 self._hand_over(name)
 
     def _hand_over(self, consumer: str) -> None:

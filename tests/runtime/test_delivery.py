@@ -82,7 +82,7 @@ def test_what_only_customerio_refuses_is_reported_not_raised(make_client, fake_c
     client.identify("x" * 151)
     client.identify("u1", plan="pro")
     assert client.flush(10)
-    assert reported == ["event name is blank: Customer.io refuses it", "identifiers.id is over 150 bytes"]
+    assert reported == ["event name is blank: Customer.io refuses it", "identifiers is over 150 bytes"]
     assert client.health()["counters"]["rejected"] == 2 and fake_customerio.profiles == {("id", "u1"): {"plan": "pro"}}
 
 
