@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from .. import catalog
 from .delivery import Counters, Settings, Worker, log
 from .errors import InvalidCall, InvalidData, InvalidText
-from .journal import NEEDS_ID, Intake, dead_journals
+from .journal import Intake, dead_journals, needs_id
 from .policy import epoch_unit, ulid
 from .spool import OVERFLOW_POLICIES, FallbackSpool, Limits, RedisSpool, SQLiteSpool, Store, require_redis
 from .transport import Transport
@@ -688,7 +688,8 @@ class RuntimeClient:
             self._closed = True
             if worker is not None:
                 worker.stop(max(0.0, deadline - time.monotonic()))
-                worker.journal(max(0.0, deadline - time.monotonic()))  # what the journal thread had no time for
+                _logged(lambda: worker.journal(max(0.0, deadline - time.monotonic())))  # what the thread had no
+                # time for (an error here must not keep the rest of close() from running)
                 if worker.journal_lock.locked():
                     log.warning("flake8-cio runtime: close() stopped waiting for a spool write (is another process "
                                 "holding the spool's lock?): the journal keeps it for the next start")
@@ -1006,7 +1007,7 @@ class RuntimeClient:
         if (event_id is not None or self._window) and self._repeated(event_id, text):
             return
         if wired is op and "id" not in op and op.get("action") in EVENT_ACTIONS:
-            text = NEEDS_ID + text  # the journal thread gives it its ULID
+            text = needs_id(text)  # the journal thread gives it its ULID
         self._intake.put(text)
         if self._secondary is not None:
             try:

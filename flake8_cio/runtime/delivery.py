@@ -150,7 +150,7 @@ class Worker:
                 chunk: List[str] = []
                 while intake.queue and len(chunk) < JOURNAL_CHUNK:
                     chunk.append(intake.queue.popleft())
-                self._spooled(self.spool.put(identified(chunk)))
+                self._spooled(self.spool.put([identified(text) for text in chunk]))
                 moved = True
             while True:
                 texts, mark = intake.read()

@@ -11,9 +11,11 @@ unusable folder) waits in memory and is counted ("unjournaled").
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import socket
 import threading
+import time
 from collections import deque
 from pathlib import Path
 from typing import Any, Callable, Deque, List, Optional, Set, Tuple
@@ -41,20 +43,32 @@ def _owner_pid(name: str, base: str) -> Optional[int]:
     return int(parts[2])
 
 
-def lines(data: bytes) -> Tuple[List[str], int]:
-    """The whole lines of `data` (what a write still in progress has not finished is left), with their event ids
-    given (`identified`), and their length."""
+def lines(data: bytes, name: str, start: int) -> Tuple[List[str], int]:
+    """The whole lines of `data`, read from journal `name` at offset `start` (what a write still in progress has
+    not finished is left), with their event ids given (`identified`), and their length."""
     end = data.rfind(b"\n") + 1
-    return identified([line.decode("utf-8", "replace") for line in data[:end].split(b"\n")[:-1] if line]), end
+    texts, offset = [], start
+    for line in data[:end].split(b"\n")[:-1]:
+        if line:
+            texts.append(identified(line.decode("utf-8", "replace"), f"{name}:{offset}"))
+        offset += len(line) + 1
+    return texts, end
 
 
-NEEDS_ID = "+"  # the client's mark on an event whose id the journal thread gives (a ULID costs the caller ~1 us)
+def needs_id(text: str) -> str:
+    """The client's mark on an event whose ULID the journal thread gives (a ULID costs the caller a microsecond):
+    "+", the acceptance time in ms (12 hex digits), the operation."""
+    return f"+{time.time_ns() // 1_000_000:012x}{text}"
 
 
-def identified(texts: List[str]) -> List[str]:
-    """Operations as the spool keeps them: an event the client marked gets its ULID id, once, on its way into the
-    spool (a replay of the line before the spool had it gives another; after, the spool's copy is the one)."""
-    return [f'{text[1:-1]},"id":"{ulid()}"}}' if text[0] == NEEDS_ID else text for text in texts]
+def identified(text: str, place: Optional[str] = None) -> str:
+    """An operation as the spool keeps it: a marked event gets its ULID id, made of its acceptance time and, for
+    a journal line, a hash of where the line is (`place`), so that reading the line again gives the same id."""
+    if text[0] != "+":
+        return text
+    randomness = None if place is None else int.from_bytes(hashlib.blake2b(place.encode(), digest_size=10).digest(),
+                                                           "big")
+    return f'{text[13:-1]},"id":"{ulid(int(text[1:13], 16), randomness)}"}}'
 
 
 class Intake:
@@ -136,7 +150,7 @@ class Intake:
         if not self.name:
             return [], None
         data = _pread(self.folder / self.name, self.offset)  # type: ignore[operator]
-        texts, end = lines(data)
+        texts, end = lines(data, self.name, self.offset)
         return (texts, (self.name, self.offset, self.offset + end)) if end else ([], None)
 
     def consumed(self, mark: Mark) -> None:
@@ -230,7 +244,7 @@ def replay(path: Path, spool: Any) -> int:
             return 0  # replayed and removed meanwhile
         offset = spool.journal_offset(path.name)
         while True:
-            texts, end = lines(os.pread(fd, READ_CHUNK, offset))
+            texts, end = lines(os.pread(fd, READ_CHUNK, offset), path.name, offset)
             if not end:
                 break
             stored = spool.put(texts, (path.name, offset, offset + end))

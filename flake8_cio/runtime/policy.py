@@ -19,13 +19,14 @@ os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(16)))  # a ch
 _time_part: List[Any] = ["", -1]  # [time text, its millisecond]
 
 
-def ulid() -> str:
-    """A ULID: 48-bit millisecond time + 80 random bits, Crockford base32 (sortable; Customer.io dedupes on it).
-    Written for the caller's hot path: the time part is cached per millisecond, the random part is table lookups."""
-    ms = time.time_ns() // 1_000_000
+def ulid(ms: Optional[int] = None, randomness: Optional[int] = None) -> str:
+    """A ULID: 48-bit millisecond time (now, or `ms`) + 80 bits (random, or `randomness`: a replay of a journal
+    line then gets the same id), Crockford base32 (sortable; Customer.io dedupes on it). Cheap: the time part is
+    cached per millisecond, the rest is table lookups."""
+    ms = time.time_ns() // 1_000_000 if ms is None else ms
     if ms != _time_part[1]:
         _time_part[:] = "".join(_CROCKFORD[(ms >> shift) & 31] for shift in range(45, -1, -5)), ms
-    r = _random.getrandbits(80)
+    r = _random.getrandbits(80) if randomness is None else randomness
     return (str(_time_part[0]) + _PAIRS[r >> 70] + _PAIRS[(r >> 60) & 1023] + _PAIRS[(r >> 50) & 1023]
             + _PAIRS[(r >> 40) & 1023] + _PAIRS[(r >> 30) & 1023] + _PAIRS[(r >> 20) & 1023]
             + _PAIRS[(r >> 10) & 1023] + _PAIRS[r & 1023])
