@@ -32,6 +32,7 @@ class Function:
     scope: Scope
     cls: ast.ClassDef | None
     parent: "Function | None"
+    returns: list[ast.Return] = field(default_factory=list)  # its own ``return`` statements, not nested ones
 
     @property
     def name(self) -> str:
@@ -273,6 +274,11 @@ class _Walker:
     def visit_MatchMapping(self, node, ctx: Context) -> bool:
         if node.rest:
             ctx.scope.bind(node.rest, None)
+        return False
+
+    def visit_Return(self, node, ctx: Context) -> bool:
+        if ctx.function is not None and ctx.scope.kind != "class":
+            ctx.function.returns.append(node)
         return False
 
     def visit_Await(self, node, ctx: Context) -> bool:

@@ -74,22 +74,31 @@ class Model(ClientKinds, CallIndex):
             fix, safety if fix else NONE,
         )
 
+    def unfixable_at(self, position: tuple[int, int]) -> bool:
+        """Whether a finding at this position gets no fix: an argument a wrapper forwards to the SDK or one bound to
+        an SDK method (the code to change is the caller's or the binding's), or a use of another module's constant
+        (the text to change is its definition)."""
+        if position in self._handed_on:
+            return True
+        node = self._names_at.get(position)
+        return node is not None and self.linked is not None and self._project_constant(node) is not None
+
     @cached_property
-    def unfixable(self) -> frozenset[tuple[int, int]]:
-        """Where findings get no fix: arguments a wrapper forwards to the SDK or that are bound to an SDK method
-        (the code to change is the caller's or the binding's), and uses of another module's constant (the text to
-        change is its definition)."""
-        handed_on = (node for call in (*self.forwarded_calls, *self.bound_calls)
-                     for expr in (*call.args.values(), *call.extra.values()) for node in ast.walk(expr))
-        constants = (node for node in ast.walk(self.tree) if isinstance(node, ast.Attribute) or
-                     (isinstance(node, ast.Name) and node.id in self.aliases))
-        return frozenset(self.position(node) for node in handed_on if hasattr(node, "lineno")) | frozenset(
-            self.position(node) for node in constants if self.linked is not None and self._project_constant(node))
+    def _handed_on(self) -> frozenset[tuple[int, int]]:
+        return frozenset(self.position(node) for call in (*self.forwarded_calls, *self.bound_calls)
+                         for expr in (*call.args.values(), *call.extra.values()) for node in ast.walk(expr)
+                         if hasattr(node, "lineno"))
+
+    @cached_property
+    def _names_at(self) -> dict[tuple[int, int], ast.expr]:
+        """The names and attribute chains that may be another module's constant, by position."""
+        return {self.position(node): node for node in ast.walk(self.tree) if isinstance(node, ast.Attribute) or
+                (isinstance(node, ast.Name) and node.id in self.aliases)}
 
     def settle(self, finding: Finding) -> Finding:
         """A finding on an argument a wrapper forwards to the SDK gets no fix: the code to change is the caller's,
         and what the wrapper does with it is not ours to rewrite."""
-        return finding.with_fix(None, NONE) if (finding.line, finding.col) in self.unfixable else finding
+        return finding.with_fix(None, NONE) if self.unfixable_at((finding.line, finding.col)) else finding
 
     def value_finding(self, at: ast.expr | None, code: str, node: ast.AST, message: str) -> Finding:
         """A finding about a value that may have travelled from ``node``, where it was computed, to ``at`` in a
@@ -258,8 +267,25 @@ class Model(ClientKinds, CallIndex):
         return None
 
     def resolve_call(self, site: Site) -> Resolved | None:
-        """What a call runs, resolved through the project (see ``Project.resolve``)."""
-        return self.resolve(site.node.func, site.scope)
+        """What a call runs, resolved through the project (see ``Project.resolve``), when it can reach Customer.io
+        at all: a call into modules that never name it (models, helpers) is not read."""
+        ref = self.ref_of(site.node.func, site.scope) if self.linked is not None else None
+        if not ref or not self.linked.may_reach_customerio(ref) or not self._defined_here(ref):
+            return None
+        return self.linked.resolve(ref)
+
+    def _defined_here(self, ref: str) -> bool:
+        """For a reference into this module: whether it starts at a function or class defined here, or an instance
+        of one (``bp.post`` of ``bp = Blueprint(...)`` is another library's, not worth summarising this module
+        again); any reference into another module passes."""
+        if not self.module_name or not ref.startswith(f"{self.module_name}."):
+            return True
+        head = ref[len(self.module_name) + 1:].split(".")[0].split("(")[0]
+        values = self.module.bindings.get(head, [])
+        if len(values) == 1 and isinstance(values[0], ast.Call):  # an instance: of a class of the project?
+            qualname = self.qualname(values[0].func)
+            return self.local_class(values[0].func) is not None or bool(qualname and self.is_project_code(qualname))
+        return any(isinstance(value, (*FUNCTION_NODES, ast.ClassDef)) for value in values)
 
     def resolve(self, expr: ast.expr | str, scope: Scope | None = None) -> Resolved | None:
         """What an expression (seen in ``scope``) or a project reference names, resolved through the project;
