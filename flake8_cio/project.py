@@ -336,6 +336,18 @@ class Project:
             return self.resolve(made.entry.returns + rest, depth + 1)
         return None
 
+    def builds_per_call(self, entry: FunctionEntry) -> bool:
+        """Whether running a function builds a Customer.io client each time: it constructs one, or instantiates a
+        project class whose instances build their own (``CustomerIOClient()``), or calls an uncached factory."""
+        if entry.builds:
+            return True
+        for ref in entry.calls:
+            found = self.resolve(ref) if self.may_reach_customerio(ref) else None
+            if isinstance(found, ClassRef) and found.entry.constructs or \
+                    isinstance(found, FactoryRef) and not found.entry.cached:
+                return True
+        return False
+
     def sync_client(self, ref: str, depth: int = 0) -> bool:
         """Whether a module-level Data Pipelines client ``ref`` names, through re-exports, was built in sync_mode."""
         split = self.split(ref) if depth <= MAX_DEPTH else None

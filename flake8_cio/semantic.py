@@ -15,7 +15,7 @@ from . import sdk
 from .calls import CallIndex, CioCall, Value  # noqa: F401  (re-exported: the rules import these from here)
 from .client_kinds import ClientKinds, annotated_type, is_self
 from .options import Options, installed_sdk_major
-from .records import Resolved, Summary
+from .records import FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
 )
@@ -200,6 +200,11 @@ class Model(ClientKinds, CallIndex):
         for the result of a call, for the project model to resolve; None when it cannot be named."""
         if depth == 0:
             return None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ONE_ROW:
+            model = _queryset_model(expr.func.value)  # Lead.objects.get(...): a Lead
+            if model is not None:
+                found = self.ref_of(model, scope, depth - 1)
+                return f"{found}()" if found else None
         if isinstance(expr, ast.Call):
             inner = self.ref_of(expr.func, scope, depth)
             return f"{inner}({self._client_arguments(expr, scope)})" if inner else None
@@ -248,7 +253,16 @@ class Model(ClientKinds, CallIndex):
             return f"{annotated}()" if annotated else None
         if len(values) == 1 and isinstance(values[0], ast.Call):
             return self.ref_of(values[0], bound_scope, depth - 1)
-        return None
+        source = bound_scope.loop_sources.get(name) if len(values) == 1 else None
+        return self._row_ref(source, bound_scope, depth) if source is not None else None
+
+    def _row_ref(self, iterable: ast.expr, scope: Scope, depth: int) -> str | None:
+        """An element of a Django queryset is an instance of its model: ``for lead in Lead.objects.filter(...)``
+        (also through a local bound to the queryset)."""
+        iterable = self.value_of(iterable, scope)
+        model = _queryset_model(iterable)
+        found = self.ref_of(model, scope, depth - 1) if model is not None else None
+        return f"{found}()" if found else None
 
     def _self_ref(self, attr: str, scope: Scope, depth: int) -> str | None:
         cls = self.enclosing_class(scope)
@@ -304,6 +318,10 @@ class Model(ClientKinds, CallIndex):
         """The finer-than-seconds epoch unit a project function returns, and where it is defined."""
         ref = self.ref_of(func, scope) if self.linked is not None else None
         return self.linked.returned_unit(ref) if ref else None
+
+    def builds_per_call(self, entry: FunctionEntry) -> bool:
+        """Whether running a project function builds a Customer.io client each time (see ``Project``)."""
+        return self.linked is not None and self.linked.builds_per_call(entry)
 
     def module_of(self, qualname: str) -> str:
         """The project module a qualified name lives in (``app.services`` of ``app.services.track_signup``)."""
@@ -415,3 +433,16 @@ def _within(node: ast.AST, outer: ast.AST) -> bool:
 def _short(expr: ast.expr) -> str:
     text = ast.unparse(expr)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+#: Django queryset methods that give rows (``filter``...) and one row (``get``...), on ``Model.objects``.
+ROWS = {"all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "only", "defer", "distinct",
+        "iterator", "using", "annotate"}
+ONE_ROW = {"get", "first", "last", "latest", "earliest", "create"}
+
+
+def _queryset_model(expr: ast.expr) -> ast.expr | None:
+    """``Lead`` of ``Lead.objects.filter(...).order_by(...)``, of ``Lead.objects.all()`` and of ``Lead.objects``."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ROWS:
+        expr = expr.func.value
+    return expr.value if isinstance(expr, ast.Attribute) and expr.attr == "objects" else None
