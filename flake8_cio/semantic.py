@@ -64,14 +64,14 @@ class Model(ClientKinds, CallIndex):
         return name
 
     # -- reporting ---------------------------------------------------------------------------------------
-    def finding(self, code: str, node: ast.AST, message: str, fix: str | None = None, safety: str = NONE) -> Finding:
-        """A finding at a node, with columns converted from UTF-8 byte offsets to characters."""
+    def finding(self, code: str, node: ast.AST, message: str) -> Finding:
+        """A finding at a node, with columns converted from UTF-8 byte offsets to characters; without a fix (a rule
+        adds one with ``Finding.with_fix``)."""
         end_line = getattr(node, "end_lineno", None) or node.lineno
         end_col = getattr(node, "end_col_offset", None)
         return Finding(
             node.lineno, self._char_col(node.lineno, node.col_offset), code, message,
             end_line, self._char_col(end_line, node.col_offset if end_col is None else end_col),
-            fix, safety if fix else NONE,
         )
 
     def unfixable_at(self, position: tuple[int, int]) -> bool:

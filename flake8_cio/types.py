@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 SAFE, UNSAFE, NONE = "safe", "unsafe", "none"
 
@@ -48,7 +48,8 @@ class Finding:
     message: str
     end_line: int
     end_col: int
-    fix: str | None = None  # name of the fix the fixer applies to the span, None when there is none
+    # the rule's fix function, ``fix(node, finding, edit) -> node | None`` on the libcst node at the span; None: none
+    fix: Callable[..., Any] | None = field(default=None, compare=False)
     safety: str = NONE
     # What the fix needs, decided by the engine so the fixer never re-derives it: plain values only (names, spans
     # as (line, col, end_line, end_col) with character columns, ints), e.g. {"target": span, "name": "signed_up"}
@@ -58,6 +59,6 @@ class Finding:
     def text(self) -> str:
         return f"{self.code} {self.message}"
 
-    def with_fix(self, fix: str | None, safety: str, **data: Any) -> "Finding":
+    def with_fix(self, fix: Callable[..., Any] | None, safety: str, **data: Any) -> "Finding":
         """This finding with a fix (or none: ``fix=None`` drops the safety too) and the data that fix needs."""
         return replace(self, fix=fix, safety=safety if fix else NONE, data=data if fix else {})

@@ -88,7 +88,7 @@ TWO_FIXES = ("from datetime import datetime\nimport time\nfrom customerio import
 def test_a_fix_that_leaves_its_finding_is_reverted_and_the_others_kept(monkeypatch):
     from flake8_cio.rules import timestamps
 
-    monkeypatch.setitem(timestamps.FIXES, "drop-scale", lambda node, finding, edit: node.with_changes())
+    monkeypatch.setattr(timestamps, "_drop_scale", lambda node, finding, edit: node.with_changes())
     result = fix_source(TWO_FIXES, "a.py", Options())
     assert [f.code for f in result.applied] == ["CIO103"]
     assert "time.time() * 1000" in result.source and "datetime.now(timezone.utc)" in result.source
@@ -98,7 +98,7 @@ def test_a_fix_whose_result_does_not_parse_is_reverted_and_reported(monkeypatch)
     import libcst as cst
     from flake8_cio.rules import timestamps
 
-    monkeypatch.setitem(timestamps.FIXES, "drop-scale", lambda node, finding, edit: cst.Name("class"))
+    monkeypatch.setattr(timestamps, "_drop_scale", lambda node, finding, edit: cst.Name("class"))
     monkeypatch.delenv("PYTEST_CURRENT_TEST")  # as in use: reverted, not raised
     result = fix_source(TWO_FIXES, "a.py", Options())
     assert [f.code for f in result.applied] == ["CIO103"]
@@ -113,7 +113,7 @@ def broken(node, finding, edit):
 def test_a_fix_that_fails_is_reverted_reported_and_the_others_kept(monkeypatch):
     from flake8_cio.rules import timestamps
 
-    monkeypatch.setitem(timestamps.FIXES, "drop-scale", broken)
+    monkeypatch.setattr(timestamps, "_drop_scale", broken)
     monkeypatch.delenv("PYTEST_CURRENT_TEST")
     result = fix_source(TWO_FIXES, "a.py", Options())
     assert [f.code for f in result.applied] == ["CIO103"]
@@ -124,7 +124,7 @@ def test_under_pytest_a_fix_that_fails_fails_the_test(monkeypatch):
     from flake8_cio.fixers.transform import FixError
     from flake8_cio.rules import timestamps
 
-    monkeypatch.setitem(timestamps.FIXES, "drop-scale", broken)
+    monkeypatch.setattr(timestamps, "_drop_scale", broken)
     with pytest.raises(FixError, match="CIO101"):
         fix_source(TWO_FIXES, "a.py", Options())
 
@@ -133,7 +133,7 @@ def test_cio_fix_names_the_file_and_rule_of_a_fix_that_failed(monkeypatch, tmp_p
     from flake8_cio.fixers import cli
     from flake8_cio.rules import timestamps
 
-    monkeypatch.setitem(timestamps.FIXES, "drop-scale", broken)
+    monkeypatch.setattr(timestamps, "_drop_scale", broken)
     monkeypatch.delenv("PYTEST_CURRENT_TEST")
     (tmp_path / "a.py").write_text(TWO_FIXES)
     assert cli.main(["--isolated", "--jobs", "1", str(tmp_path / "a.py")]) == 1  # the CIO101 finding is left

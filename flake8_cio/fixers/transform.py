@@ -1,7 +1,7 @@
 """cio-fix's driver: apply the engine's findings, each by calling its rule's fix on the libcst node at its span.
 
-A finding names its fix and carries what the fix needs (``Finding.data``); the fix itself lives beside its rule
-(``FIXES`` in each ``flake8_cio/rules`` module). Here: parsing each target expression's text and splicing the
+A finding carries its fix, the rule module's function itself (``Finding.fix``), and what the fix needs
+(``Finding.data``). Here: parsing each target expression's text and splicing the
 rewrite back (the rest of the file never goes through libcst), imports (added only when a fix asks, into the
 block isort would keep them in, aliased or qualified when the name is taken), dropping imports a fix made unused,
 and reverting fixes that fail, whose result does not parse or that add a finding.
@@ -159,12 +159,6 @@ class _Attempts:
         return new_source, done, after
 
 
-def fix_functions() -> dict[str, Callable]:
-    from flake8_cio.rules import FAMILIES
-
-    return {name: fn for family in FAMILIES for name, fn in getattr(family, "FIXES", {}).items()}
-
-
 def apply_fixes(source: str, findings: list[Finding], limit: int | None = None) -> tuple[str, list[Finding]]:
     """One pass: each finding's fix applied to the node at its target span; (new source, fixes applied).
 
@@ -186,7 +180,6 @@ def apply_fixes(source: str, findings: list[Finding], limit: int | None = None) 
         elif not groups or offset(*span[:2]) >= offset(*groups[-1][0][2:]):
             groups.append([span])
     edit = Edit(source)
-    functions = fix_functions()
     pieces, done = [], []
     for group in groups:
         outer = group[0]
@@ -194,7 +187,7 @@ def apply_fixes(source: str, findings: list[Finding], limit: int | None = None) 
         line = source[starts[outer[0] - 1]:starts[outer[0]]]
         place = (line[:len(line) - len(line.lstrip(" \t"))], outer[1],
                  len(source[end:starts[outer[2]]].rstrip("\r\n")), limit)
-        text, applied = _fix_text(source[begin:end], outer, {s: by_span[s] for s in group}, functions, edit, place)
+        text, applied = _fix_text(source[begin:end], outer, {s: by_span[s] for s in group}, edit, place)
         if applied:
             pieces.append((begin, end, text))
             done.extend(applied)
@@ -218,7 +211,7 @@ def _splice(source: str, pieces: list[tuple[int, int, str]]) -> str:
     return "".join(out) + source[at:]
 
 
-def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], functions, edit: "Edit", place: tuple):
+def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], edit: "Edit", place: tuple):
     """Rewrite one expression's text: its fixes, and those of the targets inside it, applied on libcst nodes, laid
     out as it was (``place``: the line's indentation, the columns before and after it, the line length limit)."""
     try:
@@ -228,13 +221,13 @@ def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], func
     node = node.with_changes(lpar=node.lpar[1:], rpar=node.rpar[:-1])
     before = edit.checkpoint()
     if len(targets) == 1:
-        fixer = _Fixer({}, functions, edit)
+        fixer = _Fixer({}, edit)
         node = fixer.fix(node, targets[outer])
     else:  # positions inside the snippet, counted as in the file
         line, col = outer[:2]
         relative = {(s[0] - line + 1, s[1] - col if s[0] == line else s[1],
                      s[2] - line + 1, s[3] - col if s[2] == line else s[3]): found for s, found in targets.items()}
-        fixer = _Fixer(relative, functions, edit)
+        fixer = _Fixer(relative, edit)
         module = cst.Module([cst.SimpleStatementLine([cst.Expr(node)])])
         node = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).body[0].body[0].value
     node = relayout(text, node, *place) if fixer.done else None
@@ -251,9 +244,9 @@ def _span(position) -> tuple[int, int, int, int]:
 class _Fixer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, by_span: dict[tuple, list[Finding]], functions: dict[str, Callable], edit: "Edit"):
+    def __init__(self, by_span: dict[tuple, list[Finding]], edit: "Edit"):
         super().__init__()
-        self.by_span, self.functions, self.edit = by_span, functions, edit
+        self.by_span, self.edit = by_span, edit
         self.done: list[Finding] = []
 
     def fix(self, node, findings: list[Finding]):
@@ -262,7 +255,7 @@ class _Fixer(cst.CSTTransformer):
         made = set()
         for finding in findings:
             edit = (finding.fix, repr(sorted(finding.data.items())))
-            replacement = None if edit in made else self.functions[finding.fix](node, finding, self.edit)
+            replacement = None if edit in made else finding.fix(node, finding, self.edit)
             if replacement is not None:
                 node = replacement
                 made.add(edit)

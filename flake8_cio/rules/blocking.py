@@ -407,7 +407,7 @@ def _nonblocking_fix(model: Model, call: CioCall) -> tuple:
             model.built_by_subclass(receiver, call.site.scope):
         return None, NONE, {}
     safety = SAFE if failure_is_only_an_error_response(model, call.site, receiver) else UNSAFE
-    return "nonblocking", safety, {"target": span(model, awaited_statement(model, call.site) or call.node)}
+    return _fix_nonblocking, safety, {"target": span(model, awaited_statement(model, call.site) or call.node)}
 
 
 def _behind_a_proxy(model: Model, receiver: ast.expr, site: Site) -> bool:
@@ -428,6 +428,3 @@ def _fix_nonblocking(node, finding, edit):
     wrapper = cst.parse_expression(edit.name_for("flake8_cio.runtime", "nonblocking"))
     wrapped = cst.Call(wrapper, [cst.Arg(node.func.value.with_changes(lpar=[], rpar=[]))])
     return node.with_changes(func=node.func.with_changes(value=wrapped))
-
-
-FIXES = {"nonblocking": _fix_nonblocking}

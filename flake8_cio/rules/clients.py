@@ -202,7 +202,7 @@ def check(model: Model) -> Iterator:
                 "CIO404", call.node,
                 f"event data passed as keyword arguments ({names}): that is customerio 2.x style and raises "
                 f"TypeError on 3.x; pass `data={{...}}`",
-            ).with_fix("kwargs-to-data" if moved else None, UNSAFE if mixed else SAFE, keys=moved,
+            ).with_fix(_kwargs_to_data if moved else None, UNSAFE if mixed else SAFE, keys=moved,
                        data_at=sdk.METHODS[call.kind][call.method].params.index("data"))
 
 
@@ -359,7 +359,7 @@ def _region(model: Model, site: Site, kind: str) -> Iterator:
             f"region passed positionally binds to `{slot}`, which fails at run time "
             f"({'AttributeError at construction' if kind == sdk.TRACK else 'TypeError on the first send'}); "
             "pass `region=Regions.EU`",
-        ).with_fix("region-keyword" if region else None, SAFE, target=span(model, call), position=position,
+        ).with_fix(_region_keyword if region else None, SAFE, target=span(model, call), position=position,
                    region=region)
     for keyword in call.keywords:
         if keyword.arg == "region" and kind in (sdk.TRACK, sdk.APP) and _is_string(model, keyword.value, site.scope):
@@ -368,7 +368,7 @@ def _region(model: Model, site: Site, kind: str) -> Iterator:
                 "CIO405", keyword.value,
                 "region given as a string: the SDK accepts only `Regions.US` or `Regions.EU` and raises "
                 "CustomerIOException('invalid region provided'); pass `region=Regions.EU`",
-            ).with_fix("region-keyword" if region else None, SAFE, region=region)
+            ).with_fix(_region_keyword if region else None, SAFE, region=region)
 
 
 def _is_region(model: Model, expr: ast.expr) -> bool:
@@ -411,7 +411,7 @@ def _cached_client_fix(model: Model, site: Site, kind: str, factory: str, findin
                                   (kind == sdk.TRACK and not result_discarded(model, s)) for s in calls):
         return finding  # read some other way (returned, closed, passed on), its result read, or 2.x-style data
     safe = all(failure_is_only_an_error_response(model, s, s.node.func.value) for s in calls)
-    return finding.with_fix("cached-client", SAFE if safe else UNSAFE, factory=factory)
+    return finding.with_fix(_cached_client, SAFE if safe else UNSAFE, factory=factory)
 
 
 def data_as_keywords(call) -> bool:
@@ -455,7 +455,7 @@ def _swap_key_fix(model: Model, key: ast.expr, finding):
                 for n in ast.walk(model.tree) if isinstance(n, (ast.Attribute, ast.Name, ast.Constant)))
     if not old or new == old or not named or not re.fullmatch(r"[\w.-]+", new):
         return finding
-    return finding.with_fix("swap-key-name", UNSAFE, target=span(model, target), name=new)
+    return finding.with_fix(_swap_key_name, UNSAFE, target=span(model, target), name=new)
 
 
 def _swap_key_name(node, finding, edit):
@@ -509,11 +509,3 @@ def _region_keyword(node, finding, edit):
     keep = isinstance(value, (cst.Attribute, cst.Name))  # Regions.EU as written
     args = [a for i, a in enumerate(node.args) if i != index]
     return with_args(node, [*args, keyword_arg("region", value if keep else region)])
-
-
-FIXES = {
-    "cached-client": _cached_client,
-    "swap-key-name": _swap_key_name,
-    "kwargs-to-data": _kwargs_to_data,
-    "region-keyword": _region_keyword,
-}

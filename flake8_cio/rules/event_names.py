@@ -225,7 +225,7 @@ def _check_name(model: Model, call: CioCall, expr: ast.expr, written: ast.expr |
                 written, "CIO202", expr,
                 f"event name {literal!r} is not {style}: names are matched exactly, so mixed styles split one event "
                 f"into several in triggers and segments; {advice}",
-            ).with_fix("restyle-event-name" if site else None, UNSAFE, target=site and span(model, site[1]), name=wanted)
+            ).with_fix(_restyle_event_name if site else None, UNSAFE, target=site and span(model, site[1]), name=wanted)
 
 
 # -- fixes (libcst is imported inside them only) --------------------------------------------------------------------
@@ -244,7 +244,7 @@ def _static_name_fix(model: Model, call: CioCall, expr: ast.expr, finding):
     taken = {str_value(k) for k in data.keys} if isinstance(data, ast.Dict) else set()
     if not re.fullmatch(r"[\w .:/-]+", name) or len(set(keys)) != len(keys) or taken & set(keys):
         return finding  # (a name with quotes or escapes is left to a person)
-    return finding.with_fix("static-event-name", UNSAFE, target=span(model, call.node), name=name, keys=keys,
+    return finding.with_fix(_static_event_name, UNSAFE, target=span(model, call.node), name=name, keys=keys,
                             name_arg=(name_param, params.index(name_param)),
                             data_arg=(data_param, params.index(data_param)),
                             first=data is not None and not isinstance(data, ast.Dict))
@@ -271,6 +271,3 @@ def _restyle_event_name(node, finding, edit):
     if isinstance(node, (cst.SimpleString, cst.Name)):  # a name: the constant keeps its value for other readers
         return string_like(node, finding.data["name"])
     return None
-
-
-FIXES = {"static-event-name": _static_event_name, "restyle-event-name": _restyle_event_name}

@@ -1,7 +1,7 @@
 """What the rules need to decide a fix and where it edits (on ``ast``), and the libcst pieces several fixes share.
 
-The rule modules compute a fix's data when they report (``Finding.with_fix``); their fix functions
-(``FIXES = {"name": function}``) rewrite one libcst node, ``fix(node, finding, edit) -> node | None``, where
+The rule modules compute a fix's data when they report (``Finding.with_fix(function, safety, **data)``); the fix
+function rewrites one libcst node, ``fix(node, finding, edit) -> node | None``, where
 ``edit`` is the driver's context (``name_for``, ``drop_if_unused``, ``code``). libcst is imported only inside fix
 code, so linting never loads it.
 """

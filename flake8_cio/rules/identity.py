@@ -82,7 +82,7 @@ def _email_to_id(model: Model, call, value, finding):
             return finding  # `**attrs` may hold an email already: adding one could raise TypeError
         if "email" not in call.extra:
             keep_email = ("email", None)
-    return finding.with_fix("email-to-id", UNSAFE, target=span(model, call.node),
+    return finding.with_fix(_fix_email_to_id, UNSAFE, target=span(model, call.node),
                             arg=(value.key, params.index(value.key)), keep_email=keep_email,
                             first=keep_email is not None and call.args.get("traits") is not None)
 
@@ -104,6 +104,3 @@ def _fix_email_to_id(node, finding, edit):
         return with_args(node, [*node.args, keyword_arg("email", email)])
     element = cst.DictElement(cst.SimpleString('"email"'), email)
     return merge_entries(node, *keep, [element], first=finding.data["first"])
-
-
-FIXES = {"email-to-id": _fix_email_to_id}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .. import sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
@@ -141,7 +141,7 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
         node, unit = found
         finding = _sent_fine(model, value, node, f"{unit} epoch timestamp sent to Customer.io{where}",
                              "`int(time.time())`")
-        yield _to_seconds(model, call, value, finding, node, unit, "drop-scale", SAFE,
+        yield _to_seconds(model, call, value, finding, node, unit, _drop_scale, SAFE,
                           _scale_edit(model, node, call.site.scope))
         return
     helper = epoch_helper(model, value.expr, call.site)
@@ -154,7 +154,7 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
         factor = scale(node.right) or scale(node.left)
         finding = _sent_fine(model, value, node, f"{unit} timestamp sent to Customer.io{where} (a value multiplied "
                              f"by {factor:,})", "the value without the multiplication")
-        yield _to_seconds(model, call, value, finding, node, unit, "drop-scale", UNSAFE,
+        yield _to_seconds(model, call, value, finding, node, unit, _drop_scale, UNSAFE,
                           {"keep": "left" if scale(node.right) else "right"})
         return
     literal = value.expr
@@ -166,7 +166,7 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
             f"{unit} epoch literal sent to Customer.io{where}: the API reads Unix seconds; "
             f"use {int(literal.value // {'millisecond': 10**3, 'microsecond': 10**6, 'nanosecond': 10**9}[unit])}",
         )
-        yield _to_seconds(model, call, value, finding, literal, unit, "literal-to-seconds", UNSAFE,
+        yield _to_seconds(model, call, value, finding, literal, unit, _literal_to_seconds, UNSAFE,
                           {"value": str(int(literal.value) // DIVISORS[unit][1])})
 
 
@@ -191,7 +191,7 @@ def _from_helper(model: Model, call: CioCall, value, where: str, node: ast.Call,
     name, divisor = ast.unparse(node.func), DIVISORS[unit][0]
     finding = _sent_fine(model, value, node, f"{unit} epoch timestamp sent to Customer.io{where} (`{name}()` returns "
                          f"{unit}s, {defined})", f"`{name}() // {divisor}`")
-    return _to_seconds(model, call, value, finding, node, unit, "drop-scale", UNSAFE, {"divide": divisor})
+    return _to_seconds(model, call, value, finding, node, unit, _drop_scale, UNSAFE, {"divide": divisor})
 
 
 def _sent_fine(model: Model, value, node: ast.expr, what: str, instead: str):
@@ -212,7 +212,7 @@ def _monotonic(model: Model, call: CioCall, value) -> Iterator:
             value.at, "CIO102", expr,
             f"`{name}()` is not an epoch clock (it counts from an arbitrary point, such as boot) but is sent to "
             "Customer.io as a timestamp; use `time.time()`",
-        ).with_fix("monotonic-to-time" if edit_site(model, call, expr, value.expr) == ("here", expr) else None,
+        ).with_fix(_monotonic_to_time if edit_site(model, call, expr, value.expr) == ("here", expr) else None,
                    UNSAFE, target=span(model, expr), clock="time_ns" if name.endswith("_ns") else "time")
 
 
@@ -242,7 +242,7 @@ def _datetime_type(model: Model, call: CioCall, value) -> Iterator:
                 value.at, "CIO103", value.expr,
                 "Data Pipelines (`customerio.analytics`) requires a `datetime` timestamp and raises AssertionError "
                 "on a number; pass `datetime.fromtimestamp(x, timezone.utc)`",
-            ).with_fix(None if forwarded(model, written) else "number-to-datetime", SAFE,
+            ).with_fix(None if forwarded(model, written) else _number_to_datetime, SAFE,
                        target=span(model, written))  # wrapped at the call
     elif is_naive_datetime(model, value.expr):
         finding = model.value_finding(
@@ -255,9 +255,9 @@ def _datetime_type(model: Model, call: CioCall, value) -> Iterator:
             naive = value.expr
             while isinstance(naive, ast.BinOp):
                 naive = naive.left
-            yield finding.with_fix("aware-datetime", SAFE, target=span(model, naive))
+            yield finding.with_fix(_aware_datetime, SAFE, target=span(model, naive))
         else:  # other readers keep the naive value; the call gets it converted
-            yield finding.with_fix("aware-datetime" if site else None, SAFE, target=span(model, site[1]) if site else None,
+            yield finding.with_fix(_aware_datetime if site else None, SAFE, target=span(model, site[1]) if site else None,
                                    convert=True)
 
 
@@ -275,7 +275,7 @@ def _scale_edit(model: Model, node: ast.expr, scope) -> dict:
     return {"divide": "10**9"}
 
 
-def _to_seconds(model: Model, call: CioCall, value, finding, node: ast.expr, unit: str, fix: str, safety: str,
+def _to_seconds(model: Model, call: CioCall, value, finding, node: ast.expr, unit: str, fix: Callable, safety: str,
                 here: dict):
     """A fine epoch's fix: edited where it is written when only this call reads it, else divided to seconds at the
     call (``created_at=ms // 1000``) so that other readers keep milliseconds."""
@@ -360,12 +360,3 @@ def _number_to_datetime(node, finding, edit):
     utc = cst.parse_expression(f"{edit.name_for('datetime', 'timezone')}.utc")
     return cst.Call(function, [cst.Arg(node.with_changes(lpar=[], rpar=[]) if node.lpar else node,
                                        comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Arg(utc)])
-
-
-FIXES = {
-    "drop-scale": _drop_scale,
-    "literal-to-seconds": _literal_to_seconds,
-    "monotonic-to-time": _monotonic_to_time,
-    "aware-datetime": _aware_datetime,
-    "number-to-datetime": _number_to_datetime,
-}
