@@ -41,8 +41,11 @@ class Value:
 
 
 #: Callables that take a function and the arguments to call it with, and where the function stands among them.
-BINDERS = {"partial": 0, "submit": 0, "to_thread": 0, "run_in_threadpool": 0, "run_sync": 0, "run_in_executor": 1,
-           "call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "call_at": 1}
+BINDERS = {"partial": 0, "submit": 0, "add_task": 0, "to_thread": 0, "run_in_threadpool": 0, "run_sync": 0,
+           "run_in_executor": 1, "call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "call_at": 1}
+
+
+KEYWORDS_PASSED = {"partial", "submit", "add_task", "to_thread", "run_in_threadpool"}  # f's keywords too
 
 
 def _bound_reference(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast.keyword]] | None:
@@ -56,7 +59,7 @@ def _bound_reference(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast
     function = call.args[where]
     if isinstance(function, ast.Call) and last_name(function.func) == "partial":
         return None  # the partial itself binds its arguments (and is a site of its own)
-    keywords = call.keywords if last_name(call.func) in ("partial", "submit", "to_thread", "run_in_threadpool") else []
+    keywords = call.keywords if last_name(call.func) in KEYWORDS_PASSED else []
     return function, call.args[where + 1:], keywords
 
 

@@ -13,6 +13,11 @@ from .scopes import FUNCTION_NODES, Scope, dotted, last_name, name_tokens, str_v
 NOT_A_CLIENT = "!"
 
 
+#: The SDK's client classes by name, for a vendored copy's module that defines them (the 0.x/2.x ``__init__``).
+SDK_CLASS_KINDS = {name.rpartition(".")[2]: kind for name, kind in sdk.CONSTRUCTORS.items()
+                   if name.startswith("customerio.") and not name.startswith(sdk.ANALYTICS_MODULE)}
+
+
 def sync_mode(construction: ast.Call) -> bool:
     """A Data Pipelines client built with ``sync_mode`` on: each call sends before it returns."""
     return any(k.arg == "sync_mode" and not is_false(k.value) for k in construction.keywords)
@@ -234,7 +239,9 @@ class ClientKinds:
 
     def class_kind(self, cls: ast.ClassDef, depth: int = 4) -> str | None:
         """The SDK client a class is by inheritance (``class CustomerIOExt(CustomerIO)``), through bases in this
-        module and in the project's other modules."""
+        module and in the project's other modules; in a module of a vendored SDK copy, the SDK's own class."""
+        if self.in_sdk_copy and cls.name in SDK_CLASS_KINDS:
+            return SDK_CLASS_KINDS[cls.name]
         for base in cls.bases if depth else ():
             qualname = self.qualname(base)
             local = self.local_class(base)

@@ -193,6 +193,10 @@ class Project:
                 return ".".join(parts[index:])
         return name
 
+    def in_vendored_copy(self, path) -> bool:
+        """Whether a file lies in the folder of a vendored SDK copy (the SDK's module or one the project added)."""
+        return bool(vendored.vendored_sdk_dirs(self.root)) and vendored.vendored_copy_of(Path(path), self.root) is not None
+
     def is_vendored(self, path: Path) -> bool:
         """One of the SDK's own modules in a vendored copy, or its tests: never reported, never summarised."""
         return bool(vendored.vendored_sdk_dirs(self.root)) and vendored.is_vendored_sdk_file(path.resolve(), self.root)
@@ -315,8 +319,9 @@ class Project:
         if rest in summary.types:
             return TypeRef(summary.types[rest])
         for holder, attr in ((rest, ""), *([rest.rsplit(".", 1)] if "." in rest else [])):
-            if holder in summary.clients:  # a module-level client, or a class attribute (Views.crm)
-                return _client_or_method(summary.clients[holder], attr)
+            found = _client_or_method(summary.clients[holder], attr) if holder in summary.clients else None
+            if found is not None or (holder in summary.clients and holder not in summary.instances):
+                return found  # a module-level client, or a class attribute (Views.crm); else a subclass's method
         for table in (summary.imports, summary.instances):
             if head in table:
                 return self.resolve(table[head] + (f".{tail}" if tail else ""), depth + 1)
@@ -328,7 +333,8 @@ class Project:
         if isinstance(made, FactoryRef):
             return _client_or_method(made.entry.kind, rest.lstrip("."))
         if isinstance(made, ClassRef) and made.entry.client:  # CustomerIOExt(...): a client subclass
-            return _client_or_method(made.entry.client, rest.lstrip("."))
+            own = self.resolve(made.qualname + rest, depth + 1) if rest else None  # its own helper method
+            return own if isinstance(own, FunctionRef) else _client_or_method(made.entry.client, rest.lstrip("."))
         if isinstance(made, ClassRef):
             method = self.resolve(made.qualname + rest, depth + 1) if rest else InstanceRef(made.qualname)
             return _given_clients(self, method, made.entry, arguments)

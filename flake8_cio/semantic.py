@@ -142,6 +142,12 @@ class Model(ClientKinds, CallIndex):
             self.path.name == "conftest.py" or in_tests
 
     @cached_property
+    def in_sdk_copy(self) -> bool:
+        """A module in a vendored copy of the SDK's folder (one the project added to it: the SDK's own are never
+        checked), where ``CustomerIO`` may be defined rather than imported."""
+        return self.project is not None and self.project.in_vendored_copy(self.path)
+
+    @cached_property
     def is_views_module(self) -> bool:
         return self.path.stem == "views" or "views" in self.path.parts[:-1]
 

@@ -74,6 +74,10 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             built = model.value_of(node, model.module)
             if kind == sdk.ANALYTICS and isinstance(built, ast.Call) and sync_mode(built):
                 tables["sync_clients"].append(name)  # a Data Pipelines client whose calls block
+            ref = model.ref_of(built, model.module) if isinstance(built, ast.Call) and \
+                model.qualname(built.func) not in sdk.CONSTRUCTORS else None
+            if ref:
+                tables["instances"][name] = ref  # a client subclass's instance: its own methods too
             return
         exprs = [v for v in values if isinstance(v, ast.expr) and not _is_none(v)]  # `_svc = None` first
         if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str):

@@ -170,6 +170,11 @@ def check(model: Model) -> Iterator:
                 yield from _per_record_coroutine(model, site, helper)
             if helper is not None and not helper.is_async:
                 inner = _blocking_call_in(model, helper, helper_blocks)
+                if inner is not None and inner.method in PER_RECORD and inner.kind == sdk.TRACK and \
+                        _bulk_loop(model, site) and not _rate_limited(helper.node):
+                    yield _report(model, "CIO601", site.node, how=f"`{helper.name}()` runs once per record in a loop",
+                                  what="a blocking Customer.io call",
+                                  path=f"`{call_text(model, inner)}` at line {inner.node.lineno}")
                 if inner is not None and fn is not None:
                     yield from _through_helper(model, site, helper, inner)
             elif helper is None and model.cio_call_at(site) is None:
@@ -256,13 +261,14 @@ def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
     ends in a blocking Customer.io call; or per-record work handed to a pool (``executor.map(send_welcome, users)``)."""
     pooled_target = frameworks.pooled_callee(site.node)
     pooled = pooled_target is not None
-    target = pooled_target if pooled else callee
+    target = _unpartial(model, pooled_target, site) if pooled else callee
     found = _path_to_sdk(model, site, target, pooled)
     if found is None:
         return
     path, per_record = found[0], found[1] in PER_RECORD  # a batch() per chunk is what batching looks like
     fn, name = site.function, (last_name(target) or "it")
-    if per_record and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):
+    paced = pooled and (local := model.local_function(target, site)) is not None and _rate_limited(local.node)
+    if per_record and not paced and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):
         how = f"`{name}` runs once per record through a pool" if pooled else f"`{name}()` runs once per record in a loop"
         yield _report(model, "CIO601", site.node, how=how, what="a blocking Customer.io call", path=path)
     if pooled:  # the pool's threads wait on Customer.io, not the caller
@@ -296,6 +302,13 @@ def _sdk_method_reference(model: Model, expr: ast.expr, site: Site) -> bool:
     """``cio.identify`` handed over uncalled: a blocking SDK method that a pool will call."""
     return isinstance(expr, ast.Attribute) and model.client_kind(expr.value, site.scope) in (sdk.TRACK, sdk.APP, "?") and \
         expr.attr in {**sdk.TRACK_METHODS, **sdk.APP_METHODS}
+
+
+def _unpartial(model: Model, target: ast.expr, site: Site) -> ast.expr:
+    """What a pool runs when it is handed a ``functools.partial`` (``churn = partial(cio.track, name=...)``)."""
+    value = model.value_of(target, site.scope)
+    partial = isinstance(value, ast.Call) and last_name(value.func) == "partial" and value.args
+    return value.args[0] if partial else target
 
 
 def _pool_per_record(model: Model, site: Site) -> bool:
@@ -336,10 +349,10 @@ def _offloaded(call: ast.Call) -> list[ast.expr] | None:
 
 
 def _awaited_executor(model: Model, site: Site) -> Iterator:
-    """An awaited off-loaded Customer.io call: the event loop stays free (not CIO502), the response still waits."""
+    """An awaited off-loaded Customer.io call (an SDK method, or project code that makes one): the event loop stays
+    free (not CIO502), the response still waits."""
     for arg in _offloaded(site.node):
-        if isinstance(arg, ast.Attribute) and (arg.attr in sdk.TRACK_METHODS or arg.attr in sdk.APP_METHODS) and \
-                model.client_kind(arg.value, site.scope) in (sdk.TRACK, sdk.APP, "?"):
+        if _sdk_method_reference(model, arg, site) or _path_to_sdk(model, site, arg, pooled=True):
             yield _report(model, "CIO501", site.node, call="awaiting a Customer.io call", fn=site.function.name,
                           how="a worker thread keeps the event loop free, but the response still waits",
                           instead="fire and forget through `flake8_cio.runtime.nonblocking(client)`")

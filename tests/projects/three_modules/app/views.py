@@ -20,5 +20,5 @@ def signup(user):
 
 @api.post("/welcome")
 async def welcome(user: dict):
-    await run_in_threadpool(notifier.welcome, user)  # off-loaded: the loop stays free
+    await run_in_threadpool(notifier.welcome, user)  # expect: CIO501 "awaiting" -- the loop is free, the response waits
     notifier.welcome(user)  # expect: CIO502

@@ -1,0 +1,62 @@
+# Work handed to threads, pools and background tasks: per-record requests, awaited off-loads, bound arguments.
+import asyncio
+import functools
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from customerio import CustomerIO
+from fastapi import BackgroundTasks, FastAPI
+
+api = FastAPI()
+tracker = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])
+pool = ThreadPoolExecutor(8)
+
+
+class Limiter:
+    def acquire(self):
+        time.sleep(0.01)
+
+
+limiter = Limiter()
+
+
+def record_opt_in(member):
+    tracker.identify(member.id, sms_opt_in=True)
+
+
+def limited_identify(user):
+    limiter.acquire()
+    tracker.identify(user.id, plan=user.plan)
+
+
+def log_member(member):
+    print(member)
+
+
+@api.post("/members/{member_id}/opt-in")
+async def opt_in(member_id: str):
+    await asyncio.to_thread(record_opt_in, member_id)  # expect: CIO501 "awaiting a Customer.io call"
+    await asyncio.to_thread(log_member, member_id)
+    return {}
+
+
+@api.post("/members/ping")
+def ping(members: list, background: BackgroundTasks, source: str):
+    background.add_task(tracker.track, members[0], f"pinged_{source}")  # expect: CIO201
+    for member in members:
+        background.add_task(tracker.track, member, "pinged")  # expect: CIO601
+    background.add_task(log_member, members)
+    return {}
+
+
+def backfill(users):
+    for user in users:
+        record_opt_in(user)  # expect: CIO601 "record_opt_in()"
+    for user in users:
+        log_member(user)
+    list(pool.map(limited_identify, users))
+    churn = functools.partial(tracker.track, name="churned")
+    list(pool.map(churn, [u.id for u in users]))  # expect: CIO601
+    note = functools.partial(print, "churned")
+    list(pool.map(note, users))

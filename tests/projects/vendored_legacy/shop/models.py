@@ -1,0 +1,4 @@
+class Customer:
+    @classmethod
+    def all(cls):
+        return []
