@@ -96,9 +96,13 @@ RULES = (
         what="""
             Per-record Track calls (`identify`, `track`, `backfill`, `add_device`, ...) inside a `for` loop
             or comprehension over more than a few fixed items, with nothing in the loop that sleeps or rate-limits (a call
-            or `with` block whose name says so: `time.sleep`, `limiter.acquire()`, `with limiter:`, `bucket.consume()`). Loops over
-            up to 10 literal items, `while` consumer loops, `batch()` calls, calls through the runtime client and loops in
-            test files are fine.
+            or `with` block whose name says so: `time.sleep`, `limiter.acquire()`, `with limiter:`, `bucket.consume()`);
+            also made per record through a helper (in the module or another), a pool (`executor.map(send, users)`, a
+            lambda or a `partial` handed to it, `submit` in a loop), a coroutine per record (`asyncio.gather(*(notify(r)
+            for r in rows))`, `TaskGroup.create_task` in a loop) or an SDK method handed to `to_thread` or
+            `BackgroundTasks.add_task` in a loop. Loops over up to 10 literal items, `while` consumer loops, `batch()`
+            calls, a pooled function that paces itself, calls through the runtime client and loops in test files are
+            fine.
             Such a loop in a request handler or `async def` is also reported as CIO501/CIO502 on the same call: they are
             two problems, and ignoring one code must not hide the other (both fixes are the same edit, made once).
             """,
