@@ -76,6 +76,8 @@ def is_handler(model: Model, fn: Function) -> bool:
 def _is_handler(model: Model, fn: Function) -> bool:
     if _decorated_as_handler(model, fn):
         return True
+    if _is_admin_action(fn):
+        return True
     if fn.cls is not None and fn.parent is None:
         if fn.name in MIDDLEWARE_METHODS and _is_middleware(fn.cls):
             return True
@@ -86,6 +88,17 @@ def _is_handler(model: Model, fn: Function) -> bool:
         params = fn.node.args.posonlyargs + fn.node.args.args
         return bool(params) and params[0].arg == "request"
     return False
+
+
+def _is_admin_action(fn: Function) -> bool:
+    """A Django admin action, run inside the admin's request: ``action(modeladmin, request, queryset)``, or a
+    ``ModelAdmin`` method ``(self, request, queryset)``."""
+    params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
+    if fn.parent is not None or params[-2:] != ["request", "queryset"]:
+        return False
+    if fn.cls is None:
+        return params == ["modeladmin", "request", "queryset"]
+    return len(params) == 3 and any((dotted(base) or "").endswith("ModelAdmin") for base in fn.cls.bases)
 
 
 def _is_middleware(cls: ast.ClassDef) -> bool:

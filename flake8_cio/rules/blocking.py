@@ -15,7 +15,7 @@ RULES = (
     Rule("CIO501", "blocking-call-in-request-handler", "Blocking Customer.io call made in a web request handler", SAFE, RuleDoc(
         checklist="request handlers do not wait on Customer.io",
         what="""
-            A Customer.io call made directly in a request handler, or through any chain of project functions and
+            A Customer.io call made directly in a request handler (Django admin actions included), or through any chain of project functions and
             methods, in the same module or others (a service class, `services/analytics.py`'s `track_signup()`,
             reported at the handler's call, naming the chain), or awaited through `asyncio.to_thread`/`run_in_executor`.
             Calls in background tasks, queues, signal handlers, nested functions and lambdas that run later, calls through the

@@ -120,3 +120,27 @@ class AccountViewSet(ModelViewSet):
 
     def _helper(self, pk):
         cio.track(pk, "helped")
+
+
+# Django admin actions run inside the admin's request.
+from django.contrib import admin  # noqa: E402
+
+
+@admin.action(description="Suppress")
+def suppress_selected(modeladmin, request, queryset):
+    for profile in queryset:
+        cio.suppress(profile.pk)  # expect: CIO601, CIO501
+
+
+class ProfileAdmin(admin.ModelAdmin):
+    actions = ["resync"]
+
+    def resync(self, request, queryset):
+        cio.identify(queryset.first().pk)  # expect: CIO501
+
+    def audit(self, request, obj):
+        cio.identify(obj.pk)
+
+
+def export_rows(exporter, request, queryset):
+    exporter.write(queryset)
