@@ -225,7 +225,7 @@ def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], func
         node = cst.parse_expression(f"({text})")
     except cst.ParserSyntaxError:
         return text, []
-    node = node.with_changes(lpar=node.lpar[1:], rpar=node.rpar[:-1])
+    node = original = node.with_changes(lpar=node.lpar[1:], rpar=node.rpar[:-1])
     if len(targets) == 1:
         fixer = _Fixer({}, functions, edit)
         node = fixer.fix(node, targets[outer])
@@ -236,7 +236,7 @@ def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], func
         fixer = _Fixer(relative, functions, edit)
         module = cst.Module([cst.SimpleStatementLine([cst.Expr(node)])])
         node = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).body[0].body[0].value
-    node = relayout(text, node, *place) if fixer.done else None
+    node = relayout(text, original, node, *place) if fixer.done else None
     return (cst.Module([]).code_for_node(node), fixer.done) if node is not None else (text, [])
 
 
