@@ -287,10 +287,14 @@ def test_the_configured_max_line_length_is_the_limit_when_it_is_more():
            "country=user.country_code_of_the_first_visit)\n" in result.source
 
 
-def test_a_fix_that_cannot_fit_the_limit_is_not_made():
+def test_a_call_around_a_growing_edit_is_split_or_the_fix_is_not_made():
     line = 'cio.track("1", "SignedUp", data={"plan": "pro", "referrer": "the landing page"})  # the longest'
     source = 'from customerio import CustomerIO\ncio = CustomerIO("s", "k")\n' + line + "\n"
     assert len(line) > 79
-    result = fix_source(source, "app.py", Options(), unsafe=True)
-    assert result.source == source and [f.code for f in result.remaining] == ["CIO202"]  # a string cannot be split
-    assert fix_source(source, "app.py", Options(), unsafe=True, max_line_length=120).applied  # within 120 it fits
+    split = fix_source(source, "app.py", Options(), unsafe=True).source
+    assert split.endswith('cio.track(\n    "1", "signed_up", data={"plan": "pro", "referrer": "the landing page"}\n'
+                          ')  # the longest\n')
+    one_per_line = source.replace(line, 'cio.track(\n    "1",\n    "SignedUpForTheNewsletterOfTheMonth' + "x" * 70
+                                  + '",\n)')
+    assert fix_source(one_per_line, "app.py", Options(), unsafe=True).source == one_per_line  # nothing left to split
+    assert fix_source(one_per_line, "app.py", Options(), unsafe=True, max_line_length=120).applied  # 120 fits

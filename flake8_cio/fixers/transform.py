@@ -188,15 +188,27 @@ def apply_fixes(source: str, findings: list[Finding], limit: int | None = None) 
     edit = Edit(source)
     functions = fix_functions()
     pieces, done = [], []
-    for group in groups:
-        outer = group[0]
+
+    def fix_group(outer: tuple, group: list[tuple]):
         begin, end = offset(*outer[:2]), offset(*outer[2:])
         line = source[starts[outer[0] - 1]:starts[outer[0]]]
         place = (line[:len(line) - len(line.lstrip(" \t"))], outer[1],
                  len(source[end:starts[outer[2]]].rstrip("\r\n")), limit)
-        text, applied = _fix_text(source[begin:end], outer, {s: by_span[s] for s in group}, functions, edit, place)
+        point = edit.checkpoint()
+        text, applied, too_long = _fix_text(source[begin:end], outer, {s: by_span[s] for s in group}, functions,
+                                            edit, place)
+        if not applied:
+            edit.rollback(point)  # the imports the fix asked for go with it
+        return (begin, end, text), applied, too_long
+
+    for index, group in enumerate(groups):
+        piece, applied, too_long = fix_group(group[0], group)
+        wider = edit.enclosing_call(group[0]) if too_long else None
+        others = [offset(*g[0][:2]) for g in groups[:index] + groups[index + 1:]]
+        if wider and not any(offset(*wider[:2]) <= at < offset(*wider[2:]) for at in others):
+            piece, applied, _ = fix_group(wider, group)  # a call around the edit can be split where it cannot
         if applied:
-            pieces.append((begin, end, text))
+            pieces.append(piece)
             done.extend(applied)
     if not done:
         return source, []
@@ -224,9 +236,9 @@ def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], func
     try:
         node = cst.parse_expression(f"({text})")
     except cst.ParserSyntaxError:
-        return text, []
+        return text, [], False
     node = original = node.with_changes(lpar=node.lpar[1:], rpar=node.rpar[:-1])
-    if len(targets) == 1:
+    if list(targets) == [outer]:
         fixer = _Fixer({}, functions, edit)
         node = fixer.fix(node, targets[outer])
     else:  # positions inside the snippet, counted as in the file
@@ -236,8 +248,10 @@ def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], func
         fixer = _Fixer(relative, functions, edit)
         module = cst.Module([cst.SimpleStatementLine([cst.Expr(node)])])
         node = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).body[0].body[0].value
-    node = relayout(text, original, node, *place) if fixer.done else None
-    return (cst.Module([]).code_for_node(node), fixer.done) if node is not None else (text, [])
+    laid_out = relayout(text, original, node, *place) if fixer.done else None
+    if laid_out is None:  # (text, fixes made, whether only the line length stopped them)
+        return text, [], bool(fixer.done)
+    return cst.Module([]).code_for_node(laid_out), fixer.done, False
 
 
 def _span(position) -> tuple[int, int, int, int]:
@@ -297,6 +311,30 @@ class Edit:
         if key not in self.names:
             self.names[key] = self._existing(module, name) or self._new(module, name)
         return self.names[key]
+
+    def checkpoint(self) -> tuple:
+        return len(self.imports), dict(self.names), set(self.unused)
+
+    def rollback(self, point: tuple) -> None:
+        """Forget what fixes asked for since the checkpoint (their edit was not made)."""
+        count, names, unused = point
+        del self.imports[count:]
+        self.names, self.unused = names, unused
+
+    def enclosing_call(self, span: tuple) -> tuple | None:
+        """The span (character columns) of the innermost call around ``span``, else None."""
+        def char_col(line: int, col: int) -> int:
+            return len(self._line(line).encode("utf-8")[:col].decode("utf-8", "replace"))
+
+        found = None
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call):
+                call = (node.lineno, char_col(node.lineno, node.col_offset), node.end_lineno,
+                        char_col(node.end_lineno, node.end_col_offset))
+                if call != span and call[:2] <= span[:2] and call[2:] >= span[2:] and \
+                        (found is None or (call[:2] >= found[:2] and call[2:] <= found[2:])):
+                    found = call
+        return found
 
     def drop_if_unused(self, local: str) -> None:
         """The import binding ``local`` goes if the fixed module no longer uses it."""
