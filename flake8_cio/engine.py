@@ -1,7 +1,8 @@
 """The one detection engine behind the flake8 plugin and ``cio-fix``.
 
-Rules are pure functions over a parsed module (``ast``) and its semantic model; each finding carries its
-span and the fix it can get, so that the fixer rewrites exactly what the linter reported.
+Rules are functions over a parsed module (``ast``) and its semantic model, which reaches the project's other
+modules through the project model (cached per project and on disk); each finding carries its span and the fix it
+can get, so that the fixer rewrites exactly what the linter reported.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pathlib import Path
 from .options import Options
 from .prefilter import might_use_customerio
 from .project import Project, find_project
+from .semantic import Model
+from .summary import summarize_file
 from .types import Finding, Rule
 
 
@@ -33,8 +36,6 @@ def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", opti
         return []
     if project is not None and project.is_vendored(Path(filename)):
         return []  # a vendored copy of the SDK, or its tests: not application code
-    from .semantic import Model
-
     model = Model(tree, lines, filename, options, project)
     found = {(f.line, f.col, f.code): model.settle(f) for family in _families() for f in family.check(model)}
     return sorted(found.values())
@@ -44,7 +45,7 @@ def worth_checking(source: str, filename: str, options: Options) -> tuple[bool, 
     """Whether a file can have a finding (it names Customer.io, or imports a project module that does, at any
     depth), and its project; what the linter and cio-fix both skip on."""
     local = might_use_customerio(source, options)
-    project = find_project(filename, options) if local or options.project_analysis else None
+    project = find_project(filename, options, summarize_file) if local or options.project_analysis else None
     return local or (project is not None and project.imports_relevant(filename, source)), project
 
 

@@ -52,6 +52,8 @@ ONCE_FUNCTIONS = re.compile(
 STARTUP_DECORATOR = re.compile(
     r"(?:on_event|on_startup|before_serving|before_first_request|listener|asynccontextmanager|contextmanager)$")
 LAMBDA_HANDLER = re.compile(r"(?:^|_)handler$")
+EVENT_PARAMS = {"event", "evt", "_event"}
+CONTEXT_PARAMS = {"context", "ctx", "_context", "_ctx", "lambda_context"}
 
 
 def decorator_names(model: Model, fn: Function) -> list[str]:
@@ -64,7 +66,14 @@ def decorator_names(model: Model, fn: Function) -> list[str]:
 
 def is_handler(model: Model, fn: Function) -> bool:
     """A web request handler: route decorators and hooks, class-based view methods, registered functions,
-    Django function views, the option's extras."""
+    Django function views, the option's extras (memoised per module: every rule asks)."""
+    key = ("handler", fn)
+    if key not in model.memo:
+        model.memo[key] = _is_handler(model, fn)
+    return model.memo[key]
+
+
+def _is_handler(model: Model, fn: Function) -> bool:
     if _decorated_as_handler(model, fn):
         return True
     if fn.cls is not None and fn.parent is None:
@@ -140,12 +149,23 @@ def pooled_functions(model: Model) -> set[ast.AST]:
     if "pooled" not in model.memo:
         pooled = set()
         for site in model.sites:
-            if last_name(site.node.func) in POOL_METHODS and site.node.args and isinstance(site.node.args[0], ast.Name):
-                found = model.lookup(site.node.args[0].id, site.scope)
-                if found and len(found[1]) == 1 and isinstance(found[1][0], (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    pooled.add(found[1][0])
+            callee = pooled_callee(site.node)
+            fn = model.local_function(callee, site) if callee is not None else None
+            if fn is not None:
+                pooled.add(fn.node)
         model.memo["pooled"] = pooled
     return model.memo["pooled"]
+
+
+def pooled_callee(call: ast.Call) -> ast.expr | None:
+    """What a pool runs per item: ``executor.map(send, users)`` -> ``send``, also through a lambda
+    (``executor.map(lambda row: send(config, row), rows)``); None when the call hands nothing to a pool."""
+    if last_name(call.func) not in POOL_METHODS or not call.args:
+        return None
+    target = call.args[0]
+    if isinstance(target, ast.Lambda) and isinstance(target.body, ast.Call):
+        return target.body.func
+    return target
 
 
 def is_task(model: Model, fn: Function) -> bool:
@@ -153,11 +173,24 @@ def is_task(model: Model, fn: Function) -> bool:
     return any(TASK_DECORATOR.search(name) for name in decorator_names(model, fn))
 
 
-def is_invocation(fn: Function) -> bool:
-    """An AWS Lambda entry point, ``handler(event, context)``: runs per invocation."""
-    params = [a.arg for a in fn.node.args.args]
-    return fn.cls is None and fn.parent is None and params == ["event", "context"] and bool(
-        LAMBDA_HANDLER.search(fn.name))
+def is_invocation(model: Model, fn: Function) -> bool:
+    """An AWS Lambda entry point, a module-level ``f(event, context)``: runs per invocation. Named like a handler
+    (``handler``, ``lambda_handler``), named by the project's deploy files (serverless.yml, SAM, Zappa, CDK), or the
+    only such function of its module."""
+    if not _takes_event_and_context(fn):
+        return False
+    if LAMBDA_HANDLER.search(fn.name):
+        return True
+    named = model.project.lambda_handlers() if model.project is not None and model.module_name else set()
+    if any(function == fn.name and (model.module_name or "").endswith(module) for module, function in named):
+        return True
+    return [f for f in model.functions.values() if _takes_event_and_context(f)] == [fn]
+
+
+def _takes_event_and_context(fn: Function) -> bool:
+    params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
+    return fn.cls is None and fn.parent is None and len(params) == 2 and params[0] in EVENT_PARAMS and \
+        params[1] in CONTEXT_PARAMS
 
 
 def runs_once(model: Model, fn: Function) -> bool:

@@ -32,14 +32,14 @@ class OptionError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def installed_sdk_major() -> int:
-    """Major version of the ``customerio`` distribution installed here, else 3 (the current SDK)."""
+def installed_sdk_major() -> int | None:
+    """Major version of the ``customerio`` distribution installed here, None when there is none."""
     from importlib import metadata
 
     try:
         return int(metadata.version("customerio").split(".", 1)[0])
     except (metadata.PackageNotFoundError, ValueError):
-        return 3
+        return None
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Options:
     route_decorators: tuple[str, ...] = ()
     event_name_style: str = "snake_case"
     pipelines_event_name_style: str = "capitalized-words"
-    sdk_major: int | None = None  # None: the project's pin or vendored copy, else the installed SDK, else 3
+    sdk_major: int | None = None  # None: the project's pin or vendored copy, else the installed SDK, else unknown
     catalog: str | None = None  # path of the event catalog; default: ./cio-catalog.toml when present
     project_analysis: bool = True  # read the project's other modules (wrappers, services, factories)
     cache_dir: str | None = None  # where module summaries are cached; default: the user's cache folder
@@ -96,8 +96,8 @@ def _style(name, raw):
 
 def _major(name, raw):
     value = str(raw).strip()
-    if value not in ("2", "3"):
-        raise OptionError(f"{flag(name)}: {value!r} is not one of 2, 3")
+    if value not in ("0", "1", "2", "3"):
+        raise OptionError(f"{flag(name)}: {value!r} is not one of 0, 1, 2, 3")
     return int(value)
 
 
@@ -137,6 +137,7 @@ OPTION_SPECS = {
     "cache_dir": _path,
     "email_profiles": _bool,
 }
+LIST_OPTIONS = frozenset(name for name, spec in OPTION_SPECS.items() if spec is _names)  # comma/space lists
 OPTION_HELP = {
     "client_names": "Names (last part of a name or attribute chain, any case) that hold a Customer.io client "
     f"(default: {','.join(DEFAULT_CLIENT_NAMES)}).",
@@ -144,8 +145,8 @@ OPTION_HELP = {
     "event_name_style": f"Style of Track API event names, one of {', '.join(NAME_STYLES)} (default: snake_case).",
     "pipelines_event_name_style": "Style of Data Pipelines event names (default: capitalized-words: 'Order Completed' "
     "or 'Signed up'; object-action is strict Title Case).",
-    "sdk_major": "Major version of the customerio SDK the code targets: 2 or 3 (default: the project's pin in "
-    "requirements/pyproject/setup/lock files or its vendored copy, else the installed SDK, else 3).",
+    "sdk_major": "Major version of the customerio SDK the code targets: 0 to 3 (default: the project's pin in "
+    "requirements/pyproject/setup/lock files or its vendored copy; with no pin, the installed SDK; else unknown).",
     "catalog": "Event catalog (TOML) the CIO7xx rules check against (default: ./cio-catalog.toml when present).",
     "project_analysis": "Read the project's other modules to see Customer.io behind wrappers, services and "
     "factories (default: true).",

@@ -8,7 +8,7 @@ from typing import Iterator
 from . import __version__
 from .engine import check_source, check_tree, is_silenced
 from .fixers.history import RevisionError, check_revision, source_at, split_new
-from .options import OPTION_HELP, OPTION_SPECS, Options, OptionError, _names, flag, load_config, option_values
+from .options import LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, flag, load_config, option_values
 
 
 class Plugin:
@@ -24,9 +24,9 @@ class Plugin:
 
     @classmethod
     def add_options(cls, manager) -> None:
-        for name, spec in OPTION_SPECS.items():
+        for name in OPTION_SPECS:
             manager.add_option(f"--{flag(name)}", default=None, parse_from_config=True, help=OPTION_HELP[name],
-                               comma_separated_list=spec is _names)
+                               comma_separated_list=name in LIST_OPTIONS)
         manager.add_option("--cio-new-since", default=None, metavar="REF",
                            help="Report only findings a file did not have at this git revision (matched by rule and "
                            "message, so moved lines are not new).")

@@ -8,7 +8,7 @@ references from summary to summary, memoised per process, with cycles cut.
 """
 from __future__ import annotations
 
-import ast
+import dataclasses
 import hashlib
 import json
 import os
@@ -17,12 +17,17 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from . import pins, sdk
+from . import sdk, vendored
+from .records import (ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry, FunctionRef, InstanceRef, MaybeCall,
+                      Resolved, SdkCallText, SdkRef, Summary, TypeRef)
+from .sdk import OWN
+
+if TYPE_CHECKING:
+    from .pins import Pin
 from .options import Options
 from .prefilter import might_use_customerio
-from .semantic import OWN
 
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 MAX_DEPTH = 8
@@ -30,6 +35,8 @@ CALLED = re.compile(r"^([^()]*)\(([^()]*)\)(.*)$")  # app.Notifier(0=track).send
 IMPORT_WORD = re.compile(r"import\b")
 IMPORT_LINE = re.compile(
     r"[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))")
+DEPLOY_FILE = re.compile(r"serverless\.ya?ml|template\.ya?ml|zappa_settings\.(?:json|ya?ml|toml)|\w*stack\w*\.py")
+HANDLER_SETTING = re.compile(r"""(?:\bhandler|\bHandler|"lambda_handler")["']?\s*[:=]\s*["']?([\w./-]+\.\w+)""")
 NOT_PROJECT = {"venv", ".venv", "env", "site-packages", "node_modules", "build", "dist", ".tox", ".nox", ".git"}
 
 
@@ -42,14 +49,20 @@ class Step:
     method: str = ""  # the SDK method, on the last step
 
 
-def find_project(path: str, options: Options) -> Project | None:
+#: What the project calls to summarise one module: (its text, its path, the project) -> summary, None when the
+#: text does not parse. The engine hands in ``summary.summarize_file``, so that this module stays below the
+#: semantic layer that summaries are built with.
+Summarizer = Callable[[str, str, "Project"], "Summary | None"]
+
+
+def find_project(path: str, options: Options, summarize: Summarizer) -> Project | None:
     """The project a file belongs to, or None when project analysis is off or the file is not on disk."""
     if not options.project_analysis or path in ("<string>", "stdin", "-", ""):
         return None
     if not os.path.isfile(path):
         return None
     package_root, root = _roots(os.path.dirname(os.path.abspath(path)))
-    return _project(root, package_root, options)
+    return _project(root, package_root, options, summarize)
 
 
 @lru_cache(maxsize=1024)
@@ -70,8 +83,8 @@ def _roots(folder_name: str) -> tuple[Path, Path]:
 
 
 @lru_cache(maxsize=32)
-def _project(root: Path, package_root: Path, options: Options) -> Project:
-    return Project(root, package_root, options)
+def _project(root: Path, package_root: Path, options: Options, summarize: Summarizer) -> Project:
+    return Project(root, package_root, options, summarize)
 
 
 @lru_cache(maxsize=1)
@@ -87,26 +100,32 @@ def analyser_version() -> str:
 
 def forget_projects() -> None:
     """Drop what this process learnt of projects (a long-lived process after files change; benchmarks)."""
-    for cached in (_project, _roots, _real_folder, pins._sdk_major, pins._vendored_sdk_dirs):
+    for cached in (_project, _roots, _real_folder):
         cached.cache_clear()
+    vendored.forget()
+    from . import pins
+
+    pins.forget()
 
 
 class Project:
-    def __init__(self, root: Path, package_root: Path, options: Options):
+    def __init__(self, root: Path, package_root: Path, options: Options, summarize: Summarizer):
         self.root = root
         self.options = options
+        self.summarize = summarize
+        self.memo: dict = {}  # per-project results of the layers above (profiles read with the project)
         roots = [package_root, root / "src", root]
         self.import_roots = list(dict.fromkeys(r for r in roots if r.is_dir()))
         self._root_strings = [os.path.join(str(r), "") for r in self.import_roots]
         self._names: dict[str, str | None] = {}
         self.cache = SummaryCache(options.cache_dir)
-        self._summaries: dict[Path, dict] = {}
+        self._summaries: dict[Path, Summary] = {}
         self._relevant: dict[Path, bool] = {}
         self._scans: dict[Path, tuple[bool, list[Path]]] = {}
         self._paths: dict[str, Path | None] = {}
         self._chains: dict[str, list[Step] | None] = {}
         own = self.module_path("customerio")
-        self.own_sdk_name = own is not None and not self.is_vendored(own)
+        self.own_sdk_name = own is not None and vendored.vendored_copy_of(own, self.root) is None
 
     # -- where modules are --------------------------------------------------------------------------------
     def in_tests(self, path: str) -> bool:
@@ -158,30 +177,34 @@ class Project:
         return None
 
     def real_name(self, name: str) -> str:
-        """What an imported name really is: a vendored SDK copy is the SDK; the project's own module named
-        ``customerio`` is the project's code."""
+        """What an imported name really is: the SDK's names in a vendored copy are the SDK's (``vendor.customerio.
+        CustomerIO``); what the project added to the copy's folder stays the project's (``vendor.customerio.
+        default``, ``vendor.customerio.events``); the project's own module named ``customerio`` is its code."""
         parts = name.split(".")
         if parts[0] == "customerio":
             return OWN + name if self.own_sdk_name else name
         if "customerio" in parts:
             index = parts.index("customerio")
             folder = self.module_path(".".join(parts[: index + 1]))
-            if folder is not None and self.is_vendored(folder):
+            rest = parts[index + 1: index + 2]
+            sdk_name = not rest or rest[0] in sdk.SDK_CLASSES or rest[0] in sdk.SDK_MODULES
+            if sdk_name and folder is not None and vendored.vendored_copy_of(folder, self.root) is not None:
                 return ".".join(parts[index:])
         return name
 
     def is_vendored(self, path: Path) -> bool:
-        return bool(pins.vendored_sdk_dirs(self.root)) and pins.is_vendored_sdk_file(path.resolve(), self.root)
+        """One of the SDK's own modules in a vendored copy, or its tests: never reported, never summarised."""
+        return bool(vendored.vendored_sdk_dirs(self.root)) and vendored.is_vendored_sdk_file(path.resolve(), self.root)
 
     @property
-    def sdk_major(self) -> int | None:
+    def sdk_pin(self) -> Pin:
         """The project's pin: the folder holding the top package first (a Django project's requirements.txt
         beside manage.py), then the project root."""
-        for folder in dict.fromkeys((self.import_roots[0], self.root)):
-            major = pins.sdk_major_from_project(folder)
-            if major:
-                return major
-        return None
+        from . import pins  # with packaging, only for the runs that need a version (most files never ask)
+
+        found = [pins.sdk_pin(folder) for folder in dict.fromkeys((self.import_roots[0], self.root))]
+        decided = next((pin for pin in found if pin.major is not None), None)
+        return decided or pins.Pin(None, any(pin.pinned for pin in found))
 
     # -- which modules matter ---------------------------------------------------------------------------------
     def imports_relevant(self, filename: str, text: str) -> bool:
@@ -230,7 +253,7 @@ class Project:
         return paths
 
     # -- summaries ----------------------------------------------------------------------------------------------
-    def summary(self, module: str) -> dict:
+    def summary(self, module: str) -> Summary:
         path = self.module_path(module)
         if path is None:
             return EMPTY
@@ -239,7 +262,7 @@ class Project:
             self._summaries[path] = self._load_summary(path)
         return self._summaries[path]
 
-    def _load_summary(self, path: Path) -> dict:
+    def _load_summary(self, path: Path) -> Summary:
         text = _read(path)
         if text is None or self.is_vendored(path):
             return EMPTY
@@ -247,14 +270,9 @@ class Project:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        try:
-            tree = ast.parse(text, str(path))
-        except (SyntaxError, ValueError):
+        summary = self.summarize(text, str(path), self)
+        if summary is None:
             return EMPTY
-        from .semantic import Model
-        from .summary import summarize
-
-        summary = summarize(Model(tree, text.splitlines(True), str(path), self.options, self, resolve=False))
         self.cache.put(key, summary)
         return summary
 
@@ -262,41 +280,68 @@ class Project:
         return f"{analyser_version()}:{self.own_sdk_name}:{self.options.client_names}"
 
     # -- resolving references across modules ------------------------------------------------------------------
-    def resolve(self, ref: str, depth: int = 0) -> tuple | None:
-        """What a reference names, following re-exports and module-level instances:
-        ("function"|"class"|"factory", qualname, entry), ("client", kind) or ("sdk", kind, method).
-        ``f()`` in a reference is the result of calling ``f``: a factory's client or a class's instance."""
+    def resolve(self, ref: str, depth: int = 0) -> Resolved | None:
+        """What a reference names (``records.Resolved``), following re-exports and module-level instances. ``f()`` in
+        a reference is the result of calling ``f``: a factory's client, a client subclass's client, a class's
+        instance, what a getter returns."""
         if depth > MAX_DEPTH:
             return None
         called = CALLED.match(ref)
         if called:
-            callee, arguments, rest = called.groups()
-            made = self.resolve(callee, depth + 1)
-            if made and made[0] == "factory":
-                return _sdk_method(made[2]["kind"], rest.lstrip(".")) if rest else ("client", made[2]["kind"])
-            if made and made[0] == "class":
-                method = self.resolve(made[1] + rest, depth + 1) if rest else ("instance", made[1])
-                return _given_clients(self, method, made[2], arguments)
-            if made and made[0] == "function" and made[2].get("returns"):  # get_messenger().identify
-                return self.resolve(made[2]["returns"] + rest, depth + 1)
-            return None
+            return self._called(*called.groups(), depth)
         split = self.split(ref)
         if split is None:
             return None
         module, rest = split
         summary = self.summary(module)
         head, _, tail = rest.partition(".")
-        for table, what in (("factories", "factory"), ("functions", "function"), ("classes", "class"),
-                            ("types", "type")):
-            if rest in summary[table]:
-                return what, f"{module}.{rest}", summary[table][rest]
-        if head in summary["clients"]:
-            kind = summary["clients"][head]
-            return _sdk_method(kind, tail) if tail else ("client", kind)
-        for table in ("imports", "instances"):
-            if head in summary[table]:
-                return self.resolve(summary[table][head] + (f".{tail}" if tail else ""), depth + 1)
+        qualname = f"{module}.{rest}"
+        if rest in summary.factories:
+            return FactoryRef(qualname, summary.factories[rest])
+        if rest in summary.functions:
+            return FunctionRef(qualname, summary.functions[rest])
+        if rest in summary.classes:
+            return ClassRef(qualname, summary.classes[rest])
+        if rest in summary.types:
+            return TypeRef(summary.types[rest])
+        for holder, attr in ((rest, ""), *([rest.rsplit(".", 1)] if "." in rest else [])):
+            if holder in summary.clients:  # a module-level client, or a class attribute (Views.crm)
+                return _client_or_method(summary.clients[holder], attr)
+        for table in (summary.imports, summary.instances):
+            if head in table:
+                return self.resolve(table[head] + (f".{tail}" if tail else ""), depth + 1)
         return None
+
+    def _called(self, callee: str, arguments: str, rest: str, depth: int) -> Resolved | None:
+        """What ``callee(arguments)`` gives, then ``rest`` of it (``.identify``)."""
+        made = self.resolve(callee, depth + 1)
+        if isinstance(made, FactoryRef):
+            return _client_or_method(made.entry.kind, rest.lstrip("."))
+        if isinstance(made, ClassRef) and made.entry.client:  # CustomerIOExt(...): a client subclass
+            return _client_or_method(made.entry.client, rest.lstrip("."))
+        if isinstance(made, ClassRef):
+            method = self.resolve(made.qualname + rest, depth + 1) if rest else InstanceRef(made.qualname)
+            return _given_clients(self, method, made.entry, arguments)
+        if isinstance(made, FunctionRef) and made.entry.returns:  # get_messenger().identify
+            return self.resolve(made.entry.returns + rest, depth + 1)
+        return None
+
+    def sync_client(self, ref: str, depth: int = 0) -> bool:
+        """Whether a module-level Data Pipelines client ``ref`` names, through re-exports, was built in sync_mode."""
+        split = self.split(ref) if depth <= MAX_DEPTH else None
+        if split is None:
+            return False
+        summary = self.summary(split[0])
+        imported = summary.imports.get(split[1])
+        return split[1] in summary.sync_clients or bool(imported and self.sync_client(imported, depth + 1))
+
+    def method_names(self, ref: str) -> list[str]:
+        """The methods of the project class whose instance ``ref`` names (``app.svc.Svc()``, ``app.wiring.svc``)."""
+        found = self.resolve(ref)
+        if not isinstance(found, InstanceRef):
+            return []
+        module, cls = self.split(found.qualname) or ("", "")
+        return [name.partition(".")[2] for name in self.summary(module).functions if name.startswith(f"{cls}.")]
 
     def constant(self, ref: str, depth: int = 0) -> str | None:
         """The string a project module's constant holds (``shop.events.SIGNED_UP``), through re-exports."""
@@ -304,14 +349,14 @@ class Project:
         if split is None:
             return None
         summary = self.summary(split[0])
-        if split[1] in summary["constants"]:
-            return summary["constants"][split[1]]  # type: ignore[no-any-return]
-        imported = summary["imports"].get(split[1])
+        if split[1] in summary.constants:
+            return summary.constants[split[1]]
+        imported = summary.imports.get(split[1])
         return self.constant(imported, depth + 1) if imported else None
 
     def client_kind(self, ref: str) -> str | None:
         found = self.resolve(ref)
-        return found[1] if found and found[0] == "client" else None
+        return found.kind if isinstance(found, ClientRef) else None
 
     def blocking_chain(self, ref: str) -> list[Step] | None:
         """The calls from ``ref`` down to a blocking Customer.io call, if running it makes one."""
@@ -320,52 +365,51 @@ class Project:
         self._chains[ref] = None  # cycle guard
         found = self.resolve(ref)
         chain = None
-        if found and found[0] == "function" and not found[2]["async"]:
-            qualname, entry = found[1], found[2]
-            here = Step(qualname, self._where(qualname, entry["line"]))
-            direct = entry["direct"] or self._resolved_sdk_call(entry["maybe"])
+        if isinstance(found, FunctionRef) and not found.entry.is_async:
+            entry = found.entry
+            here = Step(found.qualname, self._where(found.qualname, entry.line))
+            direct = entry.direct or self._resolved_sdk_call(entry.maybe)
             if direct:
-                text, line, method = direct
-                chain = [here, Step(text, self._where(qualname, line), method)]
+                chain = [here, Step(direct.text, self._where(found.qualname, direct.line), direct.method)]
             else:
-                chain = next(([here, *sub] for sub in map(self.blocking_chain, entry["calls"])
+                chain = next(([here, *sub] for sub in map(self.blocking_chain, entry.calls)
                               if sub and len(sub) < MAX_DEPTH), None)
         self._chains[ref] = chain
         return chain
 
-    def _resolved_sdk_call(self, maybe: list) -> list | None:
+    def _resolved_sdk_call(self, maybe: tuple[MaybeCall, ...]) -> SdkCallText | None:
         """The first of a function's "maybe" SDK calls whose receiver the project resolves to a blocking client
-        (``cio = get_cached()`` with ``get_cached`` another module's factory): [text, line, method]."""
-        for ref, text, line in maybe:
-            called = self.sdk_call(ref)
+        (``cio = get_cached()`` with ``get_cached`` another module's factory)."""
+        for call in maybe:
+            called = self.sdk_call(call.ref)
             if called and called[0] in (sdk.TRACK, sdk.APP):
-                return [text, line, called[1]]
+                return SdkCallText(call.text, call.line, called[1])
         return None
 
     def sdk_call(self, ref: str) -> tuple[str, str] | None:
         """(client kind, SDK method) when ``ref`` names a method of a client (``shop.crm.cio.track``)."""
         found = self.resolve(ref)
-        return (found[1], found[2]) if found and found[0] == "sdk" else None
+        return (found.kind, found.method) if isinstance(found, SdkRef) else None
 
     def returned_unit(self, ref: str) -> tuple[str, str] | None:
         """The unit of the finer-than-seconds epoch a project function returns (``now_ms`` -> milliseconds, see
         ``summary``), also by returning another module's such function's result (``return clock.now_ms()``), and
         where it is defined (``shop/utils/clock.py:4``); None for anything else."""
         found = self.resolve(ref)
-        if not (found and found[0] == "function"):
+        if not isinstance(found, FunctionRef):
             return None
-        unit = self._unit(found[2], MAX_DEPTH)
-        return (unit, self._where(found[1], found[2]["line"])) if unit else None
+        unit = self._unit(found.entry, MAX_DEPTH)
+        return (unit, self._where(found.qualname, found.entry.line)) if unit else None
 
-    def _unit(self, entry: dict, depth: int) -> str | None:
+    def _unit(self, entry: FunctionEntry, depth: int) -> str | None:
         """A function entry's unit, or that of the function whose call it returns (``return clock.now_ms()``)."""
-        if entry["async"]:
+        if entry.is_async:
             return None
-        returned = entry["returns"] or ""
-        if entry["unit"] or depth == 0 or not re.fullmatch(r"[\w.]+\(\)", returned):
-            return entry["unit"]  # type: ignore[no-any-return]
+        returned = entry.returns or ""
+        if entry.unit or depth == 0 or not re.fullmatch(r"[\w.]+\(\)", returned):
+            return entry.unit
         found = self.resolve(returned[:-2])
-        return self._unit(found[2], depth - 1) if found and found[0] == "function" else None
+        return self._unit(found.entry, depth - 1) if isinstance(found, FunctionRef) else None
 
     def _where(self, qualname: str, line: int) -> str:
         """A line of a project function's module as the reader knows it: ``shop/services/analytics.py:42``,
@@ -381,8 +425,21 @@ class Project:
             for path in _project_files(self.root, lambda name: name == "urls.py"):
                 module = self.module_name(str(path))
                 if module:
-                    self._routed.update(self.summary(module)["routes"])
+                    self._routed.update(self.summary(module).routes)
         return self._routed
+
+    def lambda_handlers(self) -> set[tuple[str, str]]:
+        """(module, function) of each AWS Lambda handler the project's deploy files name, the module as dots
+        relative to where the file says the code is: serverless.yml ``handler: src/api.create``, SAM/CloudFormation
+        ``Handler: app.lambda_handler``, Zappa's ``"lambda_handler"``, CDK's ``handler="index.main"``. Read as
+        text (no YAML parser needed for one key), once per project."""
+        if not hasattr(self, "_lambda_handlers"):
+            self._lambda_handlers = set()
+            for path in _project_files(self.root, DEPLOY_FILE.fullmatch):
+                for spec in HANDLER_SETTING.findall(_read(path) or ""):
+                    module, _, function = spec.replace("/", ".").rpartition(".")
+                    self._lambda_handlers.add((module.lstrip("."), function))
+        return self._lambda_handlers
 
     def modules(self) -> list[str]:
         """Every module of the project, for what only the whole project can tell (CIO303: does anyone get an email)."""
@@ -392,29 +449,31 @@ class Project:
         return self._modules
 
 
-def _given_clients(project: Project, method: tuple | None, cls: dict, arguments: str) -> tuple | None:
+def _given_clients(project: Project, method: Resolved | None, cls: ClassEntry, arguments: str) -> Resolved | None:
     """A method of an instance that was given clients (``Notifier(cio).send``): its calls on the attributes holding
     them (``self.client.track()``) are SDK calls, so the first blocking one becomes the method's direct call."""
-    if not (method and method[0] == "function" and arguments and not method[2]["direct"]):
+    if not (isinstance(method, FunctionRef) and arguments and not method.entry.direct):
         return method
     given = dict(pair.split("=", 1) for pair in arguments.split(","))
-    for attr, name, text, line in method[2]["held"]:
-        where = cls["injected"].get(attr)
-        kind = where and (given.get(where[0]) or given.get(str(where[1])))
+    for held in method.entry.held:
+        where = cls.injected.get(held.attr)
+        kind = where and (given.get(where.param) or given.get(str(where.position)))
         if kind and kind.startswith("@"):
             kind = project.client_kind(kind[1:])
-        if kind in (sdk.TRACK, sdk.APP) and _sdk_method(kind, name):
-            return method[0], method[1], {**method[2], "direct": [text, line, name]}
+        if kind in (sdk.TRACK, sdk.APP) and _client_or_method(kind, held.method):
+            direct = SdkCallText(held.text, held.line, held.method)
+            return FunctionRef(method.qualname, dataclasses.replace(method.entry, direct=direct))
     return method
 
 
-def _sdk_method(kind: str, method: str) -> tuple | None:
-    return ("sdk", kind, method) if method in sdk.METHODS.get(kind, {}) else None
+def _client_or_method(kind: str, method: str) -> ClientRef | SdkRef | None:
+    """The client itself (no method), or one of its SDK methods; None for a name the SDK does not have."""
+    if not method:
+        return ClientRef(kind)
+    return SdkRef(kind, method) if method in sdk.METHODS.get(kind, {}) else None
 
 
-EMPTY = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "imports": {}, "instances": {},
-         "constants": {},
-         "routes": [], "profiles": {"emails": False, "identifies": [], "pending": False}}
+EMPTY = Summary()
 
 
 def _imported_modules(text: str, package: list[str]) -> list[str]:
@@ -473,23 +532,22 @@ class SummaryCache:
     def key(text: str, fingerprint: str) -> str:
         return hashlib.sha256(f"{fingerprint}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
-    def get(self, key: str) -> dict | None:
+    def get(self, key: str) -> Summary | None:
         if self.folder is None:
             return None
         try:
-            value = json.loads((self.folder / f"{key}.json").read_text("utf-8"))
-        except (OSError, ValueError):
+            return Summary.load(json.loads((self.folder / f"{key}.json").read_text("utf-8")))
+        except (OSError, ValueError, TypeError):
             return None
-        return value if isinstance(value, dict) and set(value) == set(EMPTY) else None
 
-    def put(self, key: str, summary: dict) -> None:
+    def put(self, key: str, summary: Summary) -> None:
         if self.folder is None:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(summary, stream)
+                json.dump(summary.dump(), stream)
             os.replace(temporary, self.folder / f"{key}.json")
         except OSError:
             self.folder = None  # unwritable: run without a cache

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from typing import Iterator
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 @dataclass(eq=False)
@@ -120,6 +119,7 @@ class Bindings:
         self.attribute_stores: list[tuple[ast.Attribute, ast.expr, Scope]] = []  # x.y = value
         self.self_attrs: dict[tuple[ast.ClassDef, str], list[ast.expr]] = {}
         self.with_items: set[ast.expr] = set()  # `with X(...) as x:` context expressions
+        self.class_scopes: dict[ast.ClassDef, Scope] = {}  # what each class body binds (class attributes)
         _Walker(self).visit_children(tree, Context(self.module))
 
 
@@ -173,7 +173,8 @@ class _Walker:
     def visit_ClassDef(self, node, ctx: Context) -> bool:
         self.visit_all((*node.decorator_list, *node.bases, *node.keywords), ctx)
         ctx.scope.bind(node.name, node)
-        self.visit_all(node.body, replace(ctx, scope=Scope(node, ctx.scope, "class"), cls=node))
+        body = self.found.class_scopes[node] = Scope(node, ctx.scope, "class")
+        self.visit_all(node.body, replace(ctx, scope=body, cls=node))
         return True
 
     def visit_comprehension_node(self, node, ctx: Context) -> bool:

@@ -19,6 +19,18 @@ CONSTRUCTORS = {
     "customerio.analytics.client.Client": ANALYTICS,
 }
 ANALYTICS_MODULE = "customerio.analytics"
+OWN = "<project>."  # prefix of a project's own module named like the SDK (see project.Project.real_name)
+
+#: What the SDK's package holds (3.2 and earlier): its modules and public classes, and the classes whose definition
+#: marks a module as the SDK's own (a vendored copy is recognised by these, not by its folder).
+SDK_CLASSES = frozenset({
+    "CustomerIO", "APIClient", "ClientBase", "CustomerIOException", "Regions", "Region", "TCPKeepAliveHTTPAdapter",
+    "SendEmailRequest", "SendPushRequest", "SendSMSRequest", "SendWhatsAppRequest", "SendInboxMessageRequest",
+    "SendInAppRequest",
+})
+SDK_MODULES = frozenset({
+    "track", "api", "regions", "client_base", "constants", "analytics", "__version__", "version", "_version",
+})
 REGIONS = ("customerio.Regions", "customerio.regions.Regions")
 
 #: Our own runtime client: calls through it are non-blocking and batched.

@@ -7,13 +7,15 @@ are answered from that, lazily and memoised.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Iterator
 
-from . import frameworks, sdk
+from . import sdk
+from .calls import CallIndex, CioCall, Value  # noqa: F401  (re-exported: the rules import these from here)
+from .client_kinds import ClientKinds, annotated_type, is_self
 from .options import Options, installed_sdk_major
+from .records import Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
 )
@@ -22,49 +24,10 @@ from .types import NONE, Finding
 if TYPE_CHECKING:
     from .project import Project
 
-OWN = "<project>."  # prefix of a project's own module named like the SDK (see project.Project.real_name)
 
-NOT_A_CLIENT = "!"
-
-
-@dataclass(eq=False)
-class CioCall:
-    """A call of a Customer.io client method, with its arguments bound to the SDK signature."""
-
-    site: Site
-    kind: str
-    method: str
-    receiver: ast.expr | None  # None for a module-level Data Pipelines function
-    args: dict[str, ast.expr]
-    extra: dict[str, ast.expr]  # keyword arguments beyond the named parameters
-    star: list[ast.expr]
-
-    @property
-    def node(self) -> ast.Call:
-        return self.site.node
-
-
-@dataclass(frozen=True)
-class Value:
-    """A value that reaches a Customer.io call: its key (keyword or dict key), role and expression."""
-
-    key: str | None
-    role: str  # identifier, event, timestamp, attribute, data
-    expr: ast.expr  # what it is, followed through locals
-    at: ast.expr | None = None  # where it enters the call: written in the call's arguments
-
-
-def _sync_mode(construction: ast.Call) -> bool:
-    return any(k.arg == "sync_mode" and not _false(k.value) for k in construction.keywords)
-
-
-def guessed_kind(method: str) -> str | None:
-    """The client a method name says, for a receiver known only by its name: Track, else App, else none."""
-    return sdk.TRACK if method in sdk.TRACK_METHODS else sdk.APP if method in sdk.APP_METHODS else None
-
-
-class Model:
-    """What the rules need to know about one module."""
+class Model(ClientKinds, CallIndex):
+    """What the rules need to know about one module: its names, scopes and references here (the client questions
+    in ``client_kinds``, the call questions in ``calls``)."""
 
     def __init__(self, tree: ast.AST, lines: list[str], filename: str, options: Options,
                  project: Project | None = None, resolve: bool = True):
@@ -82,9 +45,9 @@ class Model:
         self.attribute_stores = found.attribute_stores
         self.self_attrs = found.self_attrs
         self.with_items = found.with_items
+        self.class_scopes = found.class_scopes
         self.aliases = {local: self._absolute(name, level) for local, (name, level) in found.imports.items()}
         self.memo: dict = {}
-        self.unfixable: set[tuple[int, int]] = set()  # where findings get no fix: arguments a wrapper forwards
 
     def _absolute(self, name: str, level: int) -> str:
         """The absolute module path of an import; ``.x`` stays relative when the module's package is unknown.
@@ -110,6 +73,18 @@ class Model:
             end_line, self._char_col(end_line, node.col_offset if end_col is None else end_col),
             fix, safety if fix else NONE,
         )
+
+    @cached_property
+    def unfixable(self) -> frozenset[tuple[int, int]]:
+        """Where findings get no fix: arguments a wrapper forwards to the SDK or that are bound to an SDK method
+        (the code to change is the caller's or the binding's), and uses of another module's constant (the text to
+        change is its definition)."""
+        handed_on = (node for call in (*self.forwarded_calls, *self.bound_calls)
+                     for expr in (*call.args.values(), *call.extra.values()) for node in ast.walk(expr))
+        constants = (node for node in ast.walk(self.tree) if isinstance(node, ast.Attribute) or
+                     (isinstance(node, ast.Name) and node.id in self.aliases))
+        return frozenset(self.position(node) for node in handed_on if hasattr(node, "lineno")) | frozenset(
+            self.position(node) for node in constants if self.linked is not None and self._project_constant(node))
 
     def settle(self, finding: Finding) -> Finding:
         """A finding on an argument a wrapper forwards to the SDK gets no fix: the code to change is the caller's,
@@ -138,11 +113,16 @@ class Model:
         return PurePath(self.filename)
 
     @cached_property
-    def sdk_major(self) -> int:
+    def sdk_major(self) -> int | None:
         """The ``customerio`` major version the module targets: the option, else the project's pin or vendored
-        copy, else the installed SDK, else 3."""
-        pinned = self.project.sdk_major if self.project else None
-        return self.options.sdk_major or pinned or installed_sdk_major()
+        copy; with no pin at all, the SDK installed beside the linter; None when none of them tells (pins that do
+        not decide are not overruled by what happens to be installed)."""
+        if self.options.sdk_major is not None:
+            return self.options.sdk_major
+        pin = self.project.sdk_pin if self.project else None
+        if pin is not None and (pin.major is not None or pin.pinned):
+            return pin.major
+        return installed_sdk_major()
 
     @cached_property
     def is_test_file(self) -> bool:
@@ -202,157 +182,8 @@ class Model:
         """Another module's string constant, placed where it is used; a finding there gets no fix (the text to
         change is the constant's definition, in its own module)."""
         qualname = self.qualname(expr) if self.linked is not None else None
-        value = self.linked.constant(qualname) if qualname and self._is_project_code(qualname) else None
-        if value is None:
-            return None
-        self.unfixable.add(self.position(expr))
-        return ast.copy_location(ast.Constant(value), expr)
-
-    # -- clients ---------------------------------------------------------------------------------------------
-    def _looks_like_client(self, name: str | None) -> bool:
-        return name is not None and name.lower() in self.options.client_name_set
-
-    def client_kind(self, expr: ast.expr, scope: Scope, depth: int = 4) -> str | None:
-        """sdk.TRACK/APP/ANALYTICS/RUNTIME for an expression holding a Customer.io client, "?" for a client
-        known only by its name (the method called decides), None for anything else."""
-        if depth == 0:
-            return None
-        qualname = self.qualname(expr)
-        if qualname is not None:
-            if qualname == sdk.ANALYTICS_MODULE:
-                return sdk.ANALYTICS
-            if qualname.split(".")[0] in ("customerio", "flake8_cio"):
-                return None  # the SDK module itself, a class, a function
-            if self.linked is not None:
-                kind = self.linked.client_kind(qualname)
-                if kind:
-                    return kind
-        if isinstance(expr, ast.Call):
-            kind = self.value_kind(expr, scope, depth)
-            return None if kind == NOT_A_CLIENT else kind
-        if isinstance(expr, ast.Name):
-            found = self.lookup(expr.id, scope)
-            if found and expr.id not in self.aliases:
-                bound_scope, values = found
-                param = bound_scope.params.get(expr.id)
-                if param is not None and param.annotation is not None:
-                    return self.annotation_kind(param.annotation)
-                kinds = {self.value_kind(v, bound_scope, depth) for v in values if isinstance(v, ast.expr)}
-                known = kinds - {None, "?", NOT_A_CLIENT}
-                if known:
-                    return known.pop()
-                if "?" in kinds:
-                    return "?"  # bound to something that says Customer.io (`get_customerio_client()`)
-                if kinds == {NOT_A_CLIENT} and None not in values:
-                    return None  # bound only to things that are not clients
-            if expr.id in self.aliases and self._is_project_code(self.aliases[expr.id]):
-                return None  # the project's own module or function, whatever its name
-            return "?" if self._looks_like_client(expr.id) else None
-        if isinstance(expr, ast.Attribute):
-            if isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
-                cls = self._enclosing_class(scope)
-                values = self.self_attrs.get((cls, expr.attr), [])
-                kinds = {self.value_kind(v, scope, depth) for v in values} - {None, "?", NOT_A_CLIENT}
-                if kinds:
-                    return kinds.pop()
-                kind = self._class_annotation_kind(cls, expr.attr)
-                if kind:
-                    return kind
-            return "?" if self._looks_like_client(expr.attr) else None
-        if isinstance(expr, ast.Subscript) and last_name(expr.value) == "extensions" and \
-                isinstance(expr.slice, ast.Constant) and isinstance(expr.slice.value, str):
-            return "?" if self._looks_like_client(expr.slice.value) else None  # Flask: app.extensions["cio"]
-        return None
-
-    def value_kind(self, value: ast.AST, scope: Scope, depth: int = 4) -> str | None:
-        """Kind of client a bound value evaluates to; NOT_A_CLIENT when it surely is none (a literal, another
-        library's class), None when unknown."""
-        if isinstance(value, (ast.Name, ast.Attribute)):
-            return self.client_kind(value, scope, depth - 1)
-        if isinstance(value, ast.Await):
-            value = value.value
-        if not isinstance(value, ast.Call):
-            return NOT_A_CLIENT if isinstance(value, (ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.JoinedStr)) else None
-        qualname = self.qualname(value.func)
-        if qualname in sdk.CONSTRUCTORS:
-            return sdk.CONSTRUCTORS[qualname]
-        if qualname in sdk.RUNTIME_FACTORIES:
-            return sdk.RUNTIME_FACTORIES[qualname]
-        factory = self.factory_kind(value.func)
-        if factory:
-            return factory
-        ref = self.ref_of(value, scope) if self.linked is not None and qualname else None
-        if ref and self.linked.client_kind(ref):
-            return self.linked.client_kind(ref)
-        called = last_name(value.func) or ""
-        if called[:1].isupper():
-            return NOT_A_CLIENT  # another library's class
-        # `cio = Officer.objects.get(...)`: a variable called cio bound to some other call is not trusted by name
-        return "?" if name_tokens(called) & {"cio", "customerio"} else NOT_A_CLIENT
-
-    def factory_kind(self, func: ast.expr) -> str | None:
-        """Kind of client a module-level function returns (``get_cio()``), here or in another project module."""
-        qualname = self.qualname(func) if self.linked is not None else None
-        if qualname:
-            found = self.linked.resolve(qualname)
-            return found[2]["kind"] if found and found[0] == "factory" else None
-        if not isinstance(func, ast.Name):
-            return None
-        values = self.module.bindings.get(func.id, [])
-        if len(values) != 1 or not isinstance(values[0], FUNCTION_NODES):
-            return None
-        node = values[0]
-        key = ("factory", node)
-        if key not in self.memo:
-            self.memo[key] = None  # recursion guard
-            fn = self.functions[node]
-            kinds = {
-                self.value_kind(ret.value, fn.scope, 3)
-                for ret in own_nodes(node, ast.Return) if ret.value is not None
-            } - {None, "?", NOT_A_CLIENT}
-            self.memo[key] = kinds.pop() if len(kinds) == 1 else None
-        return self.memo[key]
-
-    def annotation_kind(self, annotation: ast.expr) -> str | None:
-        """Client kind named by an annotation: ``CustomerIO``, ``Optional[sdk.APIClient]``, ``"CustomerIO | None"``."""
-        for node in ast.walk(annotation):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                try:
-                    kind = self.annotation_kind(ast.parse(node.value, mode="eval").body)
-                except SyntaxError:
-                    kind = None
-                if kind:
-                    return kind
-            elif isinstance(node, (ast.Name, ast.Attribute)):
-                qualname = self.qualname(node)
-                kind = sdk.CONSTRUCTORS.get(qualname) or sdk.RUNTIME_TYPES.get(qualname) or self._type_alias_kind(node)
-                if kind:
-                    return kind
-        return None
-
-    def _is_project_code(self, qualname: str) -> bool:
-        return self.project is not None and (
-            qualname.startswith(OWN) or self.project.module_path(qualname) is not None or
-            self.project.split(qualname) is not None)
-
-    def _type_alias_kind(self, node: ast.expr) -> str | None:
-        """A type alias naming a client: ``CioDep = Annotated[CustomerIO, Depends(get_cio)]``, here or imported."""
-        if isinstance(node, ast.Name) and node.id not in self.aliases:
-            values = self.module.bindings.get(node.id, [])
-            if len(values) == 1 and isinstance(values[0], ast.Subscript):
-                return self.annotation_kind(values[0])
-            return None
-        qualname = self.qualname(node)
-        found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
-        return found[2] if found and found[0] == "type" else None
-
-    def _class_annotation_kind(self, cls: ast.ClassDef | None, attr: str) -> str | None:
-        """A class attribute or dataclass/attrs/pydantic field declared as a client (``client: CustomerIO``)."""
-        for statement in cls.body if cls is not None else ():
-            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and \
-                    statement.target.id == attr:
-                return self.annotation_kind(statement.annotation)
-        return None
+        value = self.linked.constant(qualname) if qualname and self.is_project_code(qualname) else None
+        return None if value is None else ast.copy_location(ast.Constant(value), expr)
 
     # -- references across modules -----------------------------------------------------------------------------
     def ref_of(self, expr: ast.expr, scope: Scope, depth: int = 3) -> str | None:
@@ -411,7 +242,7 @@ class Model:
         return None
 
     def _self_ref(self, attr: str, scope: Scope, depth: int) -> str | None:
-        cls = self._enclosing_class(scope)
+        cls = self.enclosing_class(scope)
         if cls is None or not self.module_name:
             return None
         if any(isinstance(node, FUNCTION_NODES) and node.name == attr for node in cls.body):
@@ -426,14 +257,39 @@ class Model:
                 return f"{annotated}()" if annotated else None
         return None
 
-    def resolve_call(self, site: Site) -> tuple | None:
+    def resolve_call(self, site: Site) -> Resolved | None:
         """What a call runs, resolved through the project (see ``Project.resolve``)."""
+        return self.resolve(site.node.func, site.scope)
+
+    def resolve(self, expr: ast.expr | str, scope: Scope | None = None) -> Resolved | None:
+        """What an expression (seen in ``scope``) or a project reference names, resolved through the project;
+        None without a project or when it cannot be told."""
         if self.linked is None:
             return None
-        ref = self.ref_of(site.node.func, site.scope)
+        ref = expr if isinstance(expr, str) else self.ref_of(expr, scope)
         return self.linked.resolve(ref) if ref else None
 
-    def _enclosing_class(self, scope: Scope) -> ast.ClassDef | None:
+    def blocking_chain(self, expr: ast.expr, scope: Scope) -> list | None:
+        """The project calls from running ``expr`` down to a blocking Customer.io call (``project.Step``s)."""
+        ref = self.ref_of(expr, scope) if self.linked is not None else None
+        return self.linked.blocking_chain(ref) if ref else None
+
+    def returned_unit(self, func: ast.expr, scope: Scope) -> tuple[str, str] | None:
+        """The finer-than-seconds epoch unit a project function returns, and where it is defined."""
+        ref = self.ref_of(func, scope) if self.linked is not None else None
+        return self.linked.returned_unit(ref) if ref else None
+
+    def module_of(self, qualname: str) -> str:
+        """The project module a qualified name lives in (``app.services`` of ``app.services.track_signup``)."""
+        split = self.linked.split(qualname) if self.linked is not None else None
+        return split[0] if split else ""
+
+    def project_summaries(self) -> Iterator[tuple[str, Summary]]:
+        """Every module of the project and its summary, read as asked (CIO303: does anyone give people an email)."""
+        for name in self.linked.modules() if self.linked is not None else ():
+            yield name, self.linked.summary(name)
+
+    def enclosing_class(self, scope: Scope) -> ast.ClassDef | None:
         while scope is not None:
             if scope.kind == "function":
                 fn = self.functions.get(scope.node)
@@ -441,200 +297,11 @@ class Model:
             scope = scope.parent
         return None
 
-    @cached_property
-    def cio_calls(self) -> list[CioCall]:
-        """Every call of a Customer.io client method in the module."""
-        calls = []
-        for site in self.sites:
-            call = self._classify(site)
-            if call is not None:
-                calls.append(call)
-        return calls
-
-    @cached_property
-    def data_calls(self) -> list[CioCall]:
-        """The SDK calls whose arguments the data rules check: direct ones, and calls of project wrappers seen as
-        the SDK call they make (``analytics.track(user.email, ...)`` forwards ``user.email`` as ``customer_id``)."""
-        return self.cio_calls + self.forwarded_calls
-
-    @cached_property
-    def forwarded_calls(self) -> list[CioCall]:
-        calls = []
-        for site in self.sites:
-            target = self.resolve_call(site) if site not in self._calls_by_site else None
-            if target and target[0] == "function" and (target[2]["forwards"] or target[2]["maybe_forwards"]):
-                calls.extend(self._as_sdk_calls(site, target[2]))
-        return calls
-
-    def _confirmed_forwards(self, entry: dict) -> dict:
-        """The wrapper's forwarded parameters: to calls known as SDK calls, and to "maybe" SDK calls whose
-        receiver the project resolves to that client (``cio = get_cached()`` of another module)."""
-        forwards = dict(entry["forwards"])
-        for param, (ref, kind, method, sdk_param) in entry["maybe_forwards"].items():
-            called = self.linked.sdk_call(ref) if self.linked is not None else None
-            if called and called[0] == kind:
-                forwards.setdefault(param, [kind, method, sdk_param])
-        return forwards
-
-    def _as_sdk_calls(self, site: Site, entry: dict) -> Iterator[CioCall]:
-        """One SDK call per (kind, method) the wrapper forwards to, with the caller's arguments in place of the
-        wrapper's parameters. Their findings get no fix: the code to change is the caller's."""
-        given = dict(zip(entry["params"], (a for a in site.node.args if not isinstance(a, ast.Starred))))
-        given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
-        rest = {k.arg: k.value for k in site.node.keywords if k.arg and k.arg not in entry["params"]}  # **kwargs
-        by_method: dict[tuple[str, str], tuple[dict, dict]] = {}
-        for param, (kind, method, sdk_param) in self._confirmed_forwards(entry).items():
-            args, extra = by_method.setdefault((kind, method), ({}, {}))
-            if sdk_param == "**":
-                named = sdk.METHODS[kind][method].params
-                for key, value in rest.items():
-                    (args if key in named else extra)[key] = value
-            elif param in given:
-                args[sdk_param] = given[param]
-        for (kind, method), (args, extra) in by_method.items():
-            for expr in (*args.values(), *extra.values()):
-                self.unfixable.update(self.position(node) for node in ast.walk(expr) if hasattr(node, "lineno"))
-            if args or extra:
-                yield CioCall(site, kind, method, None, args, extra, [])
-
-    def cio_call_at(self, site: Site) -> CioCall | None:
-        return self._calls_by_site.get(site)
-
-    @cached_property
-    def _calls_by_site(self) -> dict[Site, CioCall]:
-        return {call.site: call for call in self.cio_calls}
-
-    def _classify(self, site: Site) -> CioCall | None:
-        """The Customer.io SDK call a site makes, if it makes one."""
-        func = site.node.func
-        if not isinstance(func, ast.Attribute):
-            return None
-        method = func.attr
-        qualname = self.qualname(func)
-        if qualname and qualname.rpartition(".")[0] == sdk.ANALYTICS_MODULE:
-            kind, receiver = sdk.ANALYTICS, None
-        else:
-            kind, receiver = self.client_kind(func.value, site.scope), func.value
-            if kind is None:
-                return None
-        if kind == "?":
-            kind = guessed_kind(method)
-        return self.bind_call(site, kind, method, receiver) if kind else None
-
-    def bind_call(self, site: Site, kind: str, method: str, receiver: ast.expr | None) -> CioCall | None:
-        """The call at ``site`` read as ``kind``'s SDK ``method``: its arguments by the SDK's parameter names."""
-        signature = sdk.METHODS.get(kind, {}).get(method)
-        if signature is None:
-            return None
-        args, extra, star = {}, {}, []
-        for index, arg in enumerate(site.node.args):
-            if isinstance(arg, ast.Starred) or index >= len(signature.params):
-                star.append(arg)
-            else:
-                args[signature.params[index]] = arg
-        for keyword in site.node.keywords:
-            if keyword.arg is None:
-                expanded = self.value_of(keyword.value, site.scope)
-                if isinstance(expanded, ast.Dict) and all(str_value(k) for k in expanded.keys):
-                    for key, value in zip(expanded.keys, expanded.values):
-                        (args if key.value in signature.params else extra)[key.value] = value
-                else:
-                    star.append(keyword.value)
-            elif keyword.arg in signature.params:
-                args[keyword.arg] = keyword.value
-            else:
-                extra[keyword.arg] = keyword.value
-        return CioCall(site, kind, method, receiver, args, extra, star)
-
-    def blocks(self, call: CioCall) -> bool:
-        """Whether the call waits on Customer.io: every Track/App call; Data Pipelines only when it flushes or
-        runs in ``sync_mode``."""
-        if call.kind in (sdk.TRACK, sdk.APP):
-            return True
-        if call.kind != sdk.ANALYTICS:
-            return False
-        if call.method in sdk.ANALYTICS_BLOCKING:
-            return True
-        if call.receiver is None:  # analytics.track(...): the module's default client
-            return self.analytics_module_sync_mode
-        built = self.value_of(call.receiver, call.site.scope)
-        if isinstance(built, ast.Call) and sdk.CONSTRUCTORS.get(self.qualname(built.func)) == sdk.ANALYTICS:
-            return _sync_mode(built)
-        made = self.analytics_clients_built
-        return bool(made) and all(made)  # a client not traced to its construction: sync only if every one here is
-
-    @cached_property
-    def analytics_module_sync_mode(self) -> bool:
-        """``analytics.sync_mode = True`` in the module."""
-        return any(self.qualname(target) == f"{sdk.ANALYTICS_MODULE}.sync_mode" and not _false(value)
-                   for target, value, _ in self.attribute_stores)
-
-    @cached_property
-    def analytics_clients_built(self) -> list[bool]:
-        """For each ``analytics.Client(...)`` the module builds: whether it runs in ``sync_mode``."""
-        return [_sync_mode(site.node) for site in self.sites
-                if sdk.CONSTRUCTORS.get(self.qualname(site.node.func)) == sdk.ANALYTICS]
-
-    # -- payloads ----------------------------------------------------------------------------------------------
-    def values(self, call: CioCall) -> Iterator[Value]:
-        """Every value that flows into a Customer.io call, with its key and role, through locals and dicts."""
-        scope = call.site.scope
-        for param, expr in call.args.items():
-            role = _param_role(call, param)
-            if role in ("attribute", "data"):
-                yield from self._payload(expr, scope, role, 0, expr)
-            elif role:
-                yield Value(param, role, self.value_of(expr, scope), expr)
-        extra_role = "attribute" if call.method == "identify" else "data"
-        for key, written in call.extra.items():
-            expr = self.value_of(written, scope)
-            yield Value(key, _dict_key_role(key, extra_role), expr, written)
-            yield from self._payload(expr, scope, extra_role, 1, written)
-
-    def _payload(self, expr: ast.expr, scope: Scope, role: str, depth: int, at: ast.expr) -> Iterator[Value]:
-        resolved = self.value_of(expr, scope)
-        inline = resolved is expr  # still written inside the call: its parts are where they enter it
-        if depth > 4:
-            return
-        if isinstance(resolved, ast.Dict):
-            for key, value in zip(resolved.keys, resolved.values):
-                key_name = str_value(key)
-                written = value if inline else at
-                if key_name is not None:
-                    yield Value(key_name, _dict_key_role(key_name, role), self.value_of(value, scope), written)
-                yield from self._payload(value, scope, role, depth + 1, written)
-        elif isinstance(resolved, (ast.List, ast.Tuple)):
-            for element in resolved.elts:
-                yield from self._payload(element, scope, role, depth + 1, element if inline else at)
-        elif isinstance(resolved, (ast.ListComp, ast.GeneratorExp)):  # batch([{...} for o in orders])
-            yield from self._payload(resolved.elt, scope, role, depth + 1, resolved.elt if inline else at)
-        elif isinstance(resolved, ast.Call) and (last_name(resolved.func) == "dict" or
-                                                 (last_name(resolved.func) or "").startswith("Send")):
-            for keyword in resolved.keywords:
-                if keyword.arg:
-                    written = keyword.value if inline else at
-                    value = self.value_of(keyword.value, scope)
-                    yield Value(keyword.arg, _dict_key_role(keyword.arg, role), value, written)
-                    yield from self._payload(value, scope, role, depth + 1, written)
-
     # -- functions ----------------------------------------------------------------------------------------------
-    def is_handler(self, fn: Function) -> bool:
-        """A web request handler (see ``frameworks``)."""
-        key = ("handler", fn)
-        if key not in self.memo:
-            self.memo[key] = frameworks.is_handler(self, fn)
-        return self.memo[key]
-
     def routed_elsewhere(self, fn: Function) -> bool:
         """Registered as a handler by another module of the project (Django's ``urls.py``)."""
         return bool(self.project and self.module_name) and \
             f"{self.module_name}.{fn.name}" in self.project.routed_functions()
-
-    def is_task(self, fn: Function) -> bool:
-        return frameworks.is_task(self, fn)
-
-    def runs_once(self, fn: Function) -> bool:
-        return frameworks.runs_once(self, fn)
 
     def local_function(self, func: ast.expr, site: Site) -> Function | None:
         """The module function or same-class method that ``func``, seen at ``site``, names (``helper``,
@@ -643,12 +310,46 @@ class Model:
             found = self.lookup(func.id, site.scope)
             if found and len(found[1]) == 1 and isinstance(found[1][0], FUNCTION_NODES):
                 return self.functions.get(found[1][0])
-        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self" \
-                and site.function is not None and site.function.cls is not None:
-            for node in site.function.cls.body:
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            cls = site.function.cls if func.value.id == "self" and site.function is not None else \
+                self._instance_class(func.value, site)
+            for node in cls.body if cls is not None else ():
                 if isinstance(node, FUNCTION_NODES) and node.name == func.attr:
                     return self.functions.get(node)
         return None
+
+    def _instance_class(self, name: ast.Name, site: Site) -> ast.ClassDef | None:
+        """The module's class a name holds an instance of (``service = OrderService()``, bound once)."""
+        value = self.value_of(name, site.scope)
+        return self.local_class(value.func) if isinstance(value, ast.Call) else None
+
+    def callees(self, func: ast.expr, site: Site) -> list[ast.expr]:
+        """What a called expression can run, as expressions the rules follow like any callee: the functions of a
+        dispatch table (``HANDLERS[kind](order)``, a dict literal bound once), the methods a ``getattr`` with a
+        literal or a name family picks (``getattr(service, f"order_{status}")`` -> every ``order_*`` method of its
+        class), else the expression itself."""
+        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
+            table = self.value_of(func.value, site.scope)
+            if isinstance(table, ast.Dict):
+                return [value for value in table.values if isinstance(value, (ast.Name, ast.Attribute))]
+        if isinstance(func, ast.Call) and dotted(func.func) == "getattr" and len(func.args) >= 2:
+            owner, name = func.args[0], func.args[1]
+            prefix = str_value(name) if str_value(name) is not None else _literal_prefix(name)
+            if prefix:
+                return [ast.copy_location(ast.Attribute(value=owner, attr=method, ctx=ast.Load()), func)
+                        for method in self.method_names(owner, site) if method.startswith(prefix) and
+                        (str_value(name) is None or method == prefix)]
+        return [func]
+
+    def method_names(self, owner: ast.expr, site: Site) -> list[str]:
+        """The methods of the class an expression's value is an instance of (``self``, ``Svc()``, an instance
+        of another project module)."""
+        cls = self.enclosing_class(site.scope) if is_self(owner) else \
+            self._instance_class(owner, site) if isinstance(owner, ast.Name) else None
+        if cls is not None:
+            return [node.name for node in cls.body if isinstance(node, FUNCTION_NODES)]
+        ref = self.ref_of(owner, site.scope) if self.linked is not None else None
+        return self.linked.method_names(ref) if ref else []
 
     @cached_property
     def callers(self) -> dict[Function, list[Site]]:
@@ -673,6 +374,13 @@ class Model:
         return result
 
 
+def _literal_prefix(expr: ast.expr) -> str | None:
+    """``f"order_{status}"`` -> ``order_``: the literal text an f-string starts with."""
+    if isinstance(expr, ast.JoinedStr) and expr.values:
+        return str_value(expr.values[0])
+    return None
+
+
 def _within(node: ast.AST, outer: ast.AST) -> bool:
     start, end = (node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset)
     return (outer.lineno, outer.col_offset) <= start and end <= (outer.end_lineno, outer.end_col_offset)
@@ -681,34 +389,3 @@ def _within(node: ast.AST, outer: ast.AST) -> bool:
 def _short(expr: ast.expr) -> str:
     text = ast.unparse(expr)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _false(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Constant) and not expr.value
-
-
-def annotated_type(annotation: ast.expr) -> ast.expr:
-    """``Optional[X]``, ``X | None``, ``Annotated[X, ...]`` -> ``X``."""
-    if isinstance(annotation, ast.Subscript):
-        inner = annotation.slice
-        return annotated_type(inner.elts[0] if isinstance(inner, ast.Tuple) else inner)
-    if isinstance(annotation, ast.BinOp):
-        return annotated_type(annotation.left)
-    return annotation
-
-
-def _param_role(call: CioCall, param: str) -> str | None:
-    if param in sdk.IDENTIFIER_PARAMS or (param == "id" and call.method == "identify"):
-        return "identifier"
-    if param in sdk.EVENT_NAME_PARAMS and (call.method in sdk.EVENT_METHODS or
-                                           (call.kind == sdk.ANALYTICS and call.method == "track")):
-        return "event"
-    if param == "timestamp":
-        return "timestamp"
-    if param in sdk.PAYLOAD_PARAMS:
-        return "attribute" if param == "traits" else "data"
-    return None
-
-
-def _dict_key_role(key: str, role: str) -> str:
-    return "timestamp" if key in ("timestamp", "send_at", "_timestamp", "last_used", "created_at") else role

@@ -1,4 +1,5 @@
-"""What one module says about Customer.io, as plain data the project model caches and follows across modules.
+"""What one module says about Customer.io, as records (``records.Summary``) the project model caches and follows
+across modules.
 
 Built from the module's own ``Model`` without looking at other modules, so it depends only on the module's
 text: references to other modules stay references (``app.deps.get_cio``), resolved by ``project.Project``.
@@ -6,12 +7,19 @@ text: references to other modules stay references (``app.deps.get_cio``), resolv
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from . import frameworks, sdk
-from .rules.lifecycle import profiles
-from .rules.timestamps import returned_unit
+from .profiles import profiles
+from .records import (ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, Injected, MaybeCall, MaybeForward,
+                      SdkCallText, Summary)
 from .scopes import FUNCTION_NODES, Function, own_nodes
-from .semantic import NOT_A_CLIENT, Model, annotated_type, guessed_kind
+from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, sync_mode
+from .semantic import Model
+from .units import returned_unit
+
+if TYPE_CHECKING:
+    from .project import Project
 
 
 # ``x.track(...)`` where this module cannot tell what ``x`` is (``cio = get_cached()`` of another module, ``self.api =
@@ -19,55 +27,74 @@ from .semantic import NOT_A_CLIENT, Model, annotated_type, guessed_kind
 SDK_METHOD_NAMES = set(sdk.TRACK_METHODS) | set(sdk.APP_METHODS)
 
 
-def summarize(model: Model) -> dict:
-    summary: dict = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "instances": {},
-                     "constants": {},
-                     "imports": {local: name for local, name in model.aliases.items() if not name.startswith(".")},
-                     "routes": _routes(model), "profiles": profiles(model)}
+def summarize_file(text: str, path: str, project: Project) -> Summary | None:
+    """A module's summary from its text alone (other modules are not looked up: ``resolve=False``); None when it
+    does not parse."""
+    try:
+        tree = ast.parse(text, path)
+    except (SyntaxError, ValueError):
+        return None
+    return summarize(Model(tree, text.splitlines(True), path, project.options, project, resolve=False))
+
+
+def summarize(model: Model) -> Summary:
+    tables: dict = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "instances": {},
+                    "constants": {}, "sync_clients": [],
+                    "imports": {local: name for local, name in model.aliases.items() if not name.startswith(".")}}
     for name, values in model.module.bindings.items():
         if name not in model.aliases and values:
-            _module_name(model, summary, name, values)
+            _module_name(model, tables, name, values)
     for fn in model.functions.values():
         if fn.parent is None and (fn.cls is None or fn.cls in model.module.bindings.get(fn.cls.name, ())):
-            summary["functions"][_function_name(fn)] = _function(model, fn)
-    return summary
+            tables["functions"][_function_name(fn)] = function_entry(model, fn)
+    return Summary(**{**tables, "sync_clients": tuple(tables["sync_clients"])}, routes=tuple(_routes(model)),
+                   profiles=profiles(model))
 
 
-def _module_name(model: Model, summary: dict, name: str, values: list) -> None:
+def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
+    """What a module-level name is: a client factory, a class, a client, a constant, an instance or a type alias."""
     node = ast.Name(id=name, ctx=ast.Load())
     if len(values) == 1 and isinstance(values[0], FUNCTION_NODES):
         kind = model.factory_kind(node)
         if kind in sdk.KINDS:
             fn = model.functions[values[0]]
-            summary["factories"][name] = {"kind": kind, "cached": _hands_out_one(model, fn), "line": values[0].lineno}
+            tables["factories"][name] = FactoryEntry(kind, _hands_out_one(model, fn), values[0].lineno)
     elif len(values) == 1 and isinstance(values[0], ast.ClassDef):
-        summary["classes"][name] = {"line": values[0].lineno, "constructs": _constructs(model, values[0]),
-                                    "injected": _injected(model, values[0])}
+        cls = values[0]
+        tables["classes"][name] = ClassEntry(cls.lineno, _constructs(model, cls), _injected(model, cls),
+                                             model.class_kind(cls))
+        for attr in model.class_scopes[cls].bindings:
+            kind = model.attribute_kind(cls, attr, model.module)
+            if kind in sdk.KINDS:
+                tables["clients"][f"{name}.{attr}"] = kind  # crm_tracker = CustomerIO(...) in the class body
     else:
         kind = model.client_kind(node, model.module)
         if kind in sdk.KINDS:
-            summary["clients"][name] = kind
+            tables["clients"][name] = kind
+            built = model.value_of(node, model.module)
+            if kind == sdk.ANALYTICS and isinstance(built, ast.Call) and sync_mode(built):
+                tables["sync_clients"].append(name)  # a Data Pipelines client whose calls block
             return
         exprs = [v for v in values if isinstance(v, ast.expr) and not _is_none(v)]  # `_svc = None` first
         if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str):
-            summary["constants"][name] = values[0].value  # EVENT_SIGNED_UP = "signed_up", used elsewhere
+            tables["constants"][name] = values[0].value  # EVENT_SIGNED_UP = "signed_up", used elsewhere
         elif len(exprs) == 1 and isinstance(exprs[0], ast.Call):
             ref = model.ref_of(exprs[0], model.module)
             if ref:
-                summary["instances"][name] = ref
+                tables["instances"][name] = ref
         elif len(exprs) == 1 and isinstance(exprs[0], ast.Subscript):
             kind = model.annotation_kind(exprs[0])
             target = None if kind else model.ref_of(annotated_type(exprs[0]), model.module)
             if kind:
-                summary["types"][name] = kind
+                tables["types"][name] = kind
             elif target:  # ServiceDep = Annotated[CustomerService, Depends(...)]: a name for the class
-                summary["imports"][name] = target
+                tables["imports"][name] = target
 
 
 def _hands_out_one(model: Model, fn: Function) -> bool:
     """A factory that returns the same client each time: cached or run once, building it only behind
     ``if _cio is None:``, returning a module-level name, or returning our runtime's (cached) ``get_client()``."""
-    if model.runs_once(fn) or any(frameworks.guarded_once(site) for site in model.sites_in(fn)):
+    if frameworks.runs_once(model, fn) or any(frameworks.guarded_once(site) for site in model.sites_in(fn)):
         return True
     for ret in own_nodes(fn.node, ast.Return):
         value = ret.value
@@ -90,9 +117,9 @@ def _constructs(model: Model, cls: ast.ClassDef) -> str | None:
     return None
 
 
-def _injected(model: Model, cls: ast.ClassDef) -> dict:
+def _injected(model: Model, cls: ast.ClassDef) -> dict[str, Injected]:
     """Attributes set from an untyped ``__init__`` parameter (``self.client = client``): a client when the caller
-    passes one. {attribute: [parameter, position]}; resolved per instance by the project model."""
+    passes one; resolved per instance by the project model."""
     init = next((model.functions[n] for n in cls.body if isinstance(n, FUNCTION_NODES) and n.name == "__init__"), None)
     if init is None:
         return {}
@@ -101,16 +128,16 @@ def _injected(model: Model, cls: ast.ClassDef) -> dict:
     for (owner, attr), values in model.self_attrs.items():
         if owner is cls and len(values) == 1 and isinstance(values[0], ast.Name) and values[0].id in params and \
                 init.scope.params[values[0].id].annotation is None:
-            injected[attr] = [values[0].id, params.index(values[0].id)]
+            injected[attr] = Injected(values[0].id, params.index(values[0].id))
     return injected
 
 
-def _held_call(site) -> list | None:
+def _held_call(site) -> HeldCall | None:
     """``self.client.track(...)``: a call on an attribute, an SDK call if the instance was given a client there."""
     func = site.node.func
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and \
             isinstance(func.value.value, ast.Name) and func.value.value.id == "self":
-        return [func.value.attr, func.attr, f"{ast.unparse(func)}()", site.node.lineno]
+        return HeldCall(func.value.attr, func.attr, f"{ast.unparse(func)}()", site.node.lineno)
     return None
 
 
@@ -118,7 +145,8 @@ def _function_name(fn: Function) -> str:
     return f"{fn.cls.name}.{fn.name}" if fn.cls else fn.name
 
 
-def _function(model: Model, fn: Function) -> dict:
+def function_entry(model: Model, fn: Function) -> FunctionEntry:
+    """What the summary records of a function (see ``summarize``)."""
     direct, calls, forwards, held, maybe, maybe_forwards = None, [], {}, [], [], {}
     params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
     if fn.cls is not None and params and "staticmethod" not in frameworks.decorator_names(model, fn):
@@ -135,24 +163,32 @@ def _function(model: Model, fn: Function) -> dict:
                 held.append(_held_call(site))
             continue
         if direct is None and model.blocks(call):
-            direct = [f"{ast.unparse(call.node.func)}()", call.node.lineno, call.method]
+            direct = SdkCallText(f"{ast.unparse(call.node.func)}()", call.node.lineno, call.method)
         for param, sdk_param in _forwarded(fn, call):
-            forwards.setdefault(param, [call.kind, call.method, sdk_param])
-    return {"line": fn.node.lineno, "async": fn.is_async, "direct": direct, "calls": calls, "forwards": forwards,
-            "params": params, "held": held, "maybe": maybe, "maybe_forwards": maybe_forwards,
-            "returns": _returns(model, fn), "unit": returned_unit(model, fn)}
+            forwards.setdefault(param, Forward(call.kind, call.method, sdk_param))
+    return FunctionEntry(fn.node.lineno, fn.is_async, direct, tuple(calls), forwards, tuple(params), tuple(held),
+                         tuple(maybe), maybe_forwards, _returns(model, fn), returned_unit(model, fn),
+                         _builds(model, fn))
+
+
+def _builds(model: Model, fn: Function) -> int | None:
+    """The line where the function builds a client on every call it runs (not cached, not behind a guard)."""
+    if frameworks.runs_once(model, fn):
+        return None
+    return next((site.node.lineno for site in model.sites_in(fn)
+                 if not frameworks.guarded_once(site) and model.constructed_kind(site.node) in sdk.KINDS), None)
 
 
 def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list, maybe_forwards: dict) -> None:
-    """``x.track(...)`` on an ``x`` this module cannot tell is a client: [reference, text, line], and the parameters
-    it passes on as that SDK call would take them; the project model decides once it resolves ``x``."""
+    """``x.track(...)`` on an ``x`` this module cannot tell is a client, and the parameters it passes on as that SDK
+    call would take them; the project model decides once it resolves ``x``."""
     func = site.node.func
     if not (isinstance(func, ast.Attribute) and func.attr in SDK_METHOD_NAMES):
         return
-    maybe.append([ref, f"{ast.unparse(func)}()", site.node.lineno])
+    maybe.append(MaybeCall(ref, f"{ast.unparse(func)}()", site.node.lineno))
     call = model.bind_call(site, guessed_kind(func.attr), func.attr, None)
     for param, sdk_param in _forwarded(fn, call) if call else ():
-        maybe_forwards.setdefault(param, [ref, call.kind, call.method, sdk_param])
+        maybe_forwards.setdefault(param, MaybeForward(ref, call.kind, call.method, sdk_param))
 
 
 def _forwarded(fn: Function, call) -> list[tuple[str, str]]:

@@ -24,13 +24,14 @@ class RuleDoc:
     options: str = "none."  # the cio- options that change the rule
 
     def __post_init__(self):
-        for field in fields(self):
-            object.__setattr__(self, field.name, textwrap.dedent(getattr(self, field.name)).strip())
+        for text in fields(self):
+            object.__setattr__(self, text.name, textwrap.dedent(getattr(self, text.name)).strip())
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule's catalogue entry: the fixer's safety table is checked against these, the docs rendered from them."""
+    """A rule's catalogue entry: its code, name, summary, the safety of its main fix and its documentation; rules.md,
+    the README's table, SARIF rule help and `cio-fix --explain` are rendered from these."""
 
     code: str
     name: str  # kebab-case, as in ruff

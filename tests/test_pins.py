@@ -7,7 +7,8 @@ from importlib import metadata
 
 import pytest
 
-from flake8_cio.pins import is_vendored_sdk_file, requirement_majors, sdk_major_from_project, vendored_sdk_dirs
+from flake8_cio.pins import requirement_majors, sdk_major_from_project
+from flake8_cio.vendored import is_vendored_sdk_file, vendored_sdk_dirs
 
 TRACK_2 = '''\
 """Implements the client that interacts with Customer.io's Track API using Site ID and API Keys."""
@@ -74,19 +75,25 @@ def sdk_copy(folder, track=TRACK_2, version=VERSION_2):
     ("customerio~=2.1,>=2.9", {2}),  # ~=2.1 admits every 2.x from 2.1
     ("customerio>=2,<3", {2}),
     ("customerio >= 2.0 , < 3.0", {2}),
-    ("customerio<3", {2}),
-    ("customerio<=2", {2}),
+    ("customerio<3", {0, 1, 2}),
+    ("customerio<=2", {0, 1, 2}),
     ("customerio>=3.2", {3}),
     ("customerio==3.*", {3}),
     ("customerio===2.1", {2}),
-    ("customerio!=3.*", {2}),
+    ("customerio!=3.*", {0, 1, 2}),
     ("customerio>=2,!=2.*", {3}),
     ("customerio==2.2.0rc1", {2}),
     ("customerio>=3.0.0b1", {3}),
     ("customerio>=2", {2, 3}),
     ("customerio>2", {2, 3}),  # 2.1 > 2
-    ("customerio", {2, 3}),
-    ("customerio==1.0", set()),
+    ("customerio", {0, 1, 2, 3}),
+    ("customerio==1.0", {1}),
+    ("customerio==0.1.3", {0}),
+    ("customerio<1", {0}),
+    ("customerio>=0.5,<2", {0, 1}),
+    ("customerio>=3.3", {3}),  # a later 3.x than this list knows
+    ("customerio==4.0", {3}),  # a later major: keeps 3.x's data={...} until we learn otherwise
+    ("customerio @ git+https://github.com/customerio/customerio-python@main", {0, 1, 2, 3}),  # unknown version
     ("customerio>=2.5,<2.3", set()),
     ("customerio>2.0,<=2", set()),
     ("customerio==2.0.0,!=2.0", set()),  # the one admitted release is excluded; 2 == 2.0 == 2.0.0
@@ -100,8 +107,7 @@ def test_majors_a_requirement_admits(requirement, majors):
 
 @pytest.mark.parametrize("requirement", [
     "customerio-extras==2.0", "customer-io==2.0", "customerio_cdp_analytics==1.1", "requests==2.31",
-    "customerio @ https://example.com/customerio-2.1.tar.gz",  # a URL: no version to read
-    "customerio==2.1,", "customerio>=2.*", "customerio~=2", "customerio==two", "customerio 2.1", "",
+    "customerio>=2.*", "customerio~=2", "customerio==two", "customerio 2.1", "",
 ])
 def test_other_packages_and_unparsable_requirements_say_nothing(requirement):
     assert requirement_majors(requirement) is None
@@ -525,6 +531,24 @@ def test_files_inside_a_copy_and_its_tests(tmp_path):
     assert not is_vendored_sdk_file(tmp_path / "vendor" / "customerio_utils.py", tmp_path)
 
 
+@pytest.mark.parametrize("name, text, vendored", [
+    ("__init__.py", "from .track import CustomerIO\nfrom .regions import Regions\n", True),
+    ("constants.py", 'ID = "id"\nEMAIL = "email"\n', True),
+    ("client_base.py", "import requests\n\n\ndef _socket_options():\n    return []\n\n\nclass ClientBase:\n    pass\n",
+     True),
+    ("__version__.py", VERSION_2, True),  # a version module's get_version() is the SDK's
+    ("__init__.py", "from .track import CustomerIO\n\n\ndef default():\n    return CustomerIO('s', 'k')\n", False),
+    ("events.py", "from shop.models import Order\nfrom .track import CustomerIO\n", False),
+    ("hooks.py", "from django.conf import settings\n", False),
+    ("helpers.py", "class Retry:\n    pass\n", False),
+])
+def test_a_module_in_a_copy_is_the_sdks_by_its_content(tmp_path, name, text, vendored):
+    copy = sdk_copy(tmp_path / "vendor" / "customerio")
+    module = write(copy / name, text)
+    assert is_vendored_sdk_file(module, tmp_path) is vendored
+    assert vendored_sdk_dirs(tmp_path) == [copy.resolve()]  # a project module in the folder keeps it a copy
+
+
 def test_relative_paths(tmp_path, monkeypatch):
     sdk_copy(tmp_path / "vendor" / "customerio")
     monkeypatch.chdir(tmp_path)
@@ -581,3 +605,36 @@ def test_a_copy_inside_a_nested_project_is_that_projects_not_ours(tmp_path):
     assert vendored_sdk_dirs(tmp_path) == []
     assert vendored_sdk_dirs(inner) == [(inner / "vendor" / "customerio").resolve()]
     assert sdk_major_from_project(tmp_path) is None
+
+
+# -- what the rules see: the pin decides CIO404, an unknown version keeps it silent ------------------------------
+KWARGS_TRACK = "from customerio import CustomerIO\ncio = CustomerIO('s', 'k')\ncio.track('1', 'plan_changed', plan='pro')\n"
+
+
+def cio404(tmp_path, monkeypatch, pin_file: str, pin_text: str, installed: int | None) -> list[str]:
+    from flake8_cio import semantic
+    from flake8_cio.engine import check_source
+    from flake8_cio.options import Options
+    from flake8_cio.project import forget_projects
+
+    forget_projects()
+    monkeypatch.setattr(semantic, "installed_sdk_major", lambda: installed)
+    write(tmp_path / pin_file, pin_text)
+    write(tmp_path / "pyproject.toml", "")
+    module = write(tmp_path / "app.py", KWARGS_TRACK)
+    found = check_source(module.read_text(), str(module), Options(cache_dir=str(tmp_path / "cache")))
+    return [f.code for f in found]
+
+
+@pytest.mark.parametrize("pin_file, pin_text, installed, expected", [
+    ("requirements.txt", "customerio==0.1.3\n", 3, []),  # 0.x: keyword event data is the API
+    ("requirements.txt", "customerio>=1.0,<2\n", 3, []),
+    ("requirements.txt", "customerio<3\n", 3, []),
+    ("requirements.txt", "customerio>=2\n", 3, []),  # undecided: not overruled by what is installed
+    ("requirements.txt", "customerio @ git+https://example.com/customerio-python@main\n", 3, []),
+    ("requirements.txt", "customerio~=3.1\n", 2, ["CIO404"]),
+    ("requirements.txt", "flask==3.0\n", 3, ["CIO404"]),  # no pin: the installed SDK
+    ("requirements.txt", "flask==3.0\n", None, []),  # no pin and none installed: unknown
+])
+def test_the_pin_decides_cio404(tmp_path, monkeypatch, pin_file, pin_text, installed, expected):
+    assert cio404(tmp_path, monkeypatch, pin_file, pin_text, installed) == expected

@@ -92,7 +92,7 @@ def test_sdk_major_2_allows_kwargs_data():
 
 
 @pytest.mark.parametrize("values, message", [
-    ({"sdk_major": "4"}, "cio-sdk-major: '4' is not one of 2, 3"),
+    ({"sdk_major": "4"}, "cio-sdk-major: '4' is not one of 0, 1, 2, 3"),
     ({"client_names": "cio, bad-name"}, "cio-client-names: 'bad-name' is not a dotted Python name"),
     ({"color": "red"}, "unknown option 'cio-color'"),
 ])

@@ -160,7 +160,7 @@ def test_cache_is_keyed_by_the_analysers_own_code(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     assert codes(view, cache) == ["CIO501"]
     for entry in (cache / "summaries").glob("*.json"):
-        entry.write_text(json.dumps(project.EMPTY))  # a well-formed summary that knows nothing
+        entry.write_text(json.dumps(project.EMPTY.dump()))  # a well-formed summary that knows nothing
     project.forget_projects()
     assert codes(view, cache) == []  # read back from the cache
     monkeypatch.setattr(project, "analyser_version", lambda: "another release")

@@ -5,8 +5,7 @@ import ast
 import re
 from typing import Iterator
 
-from .. import sdk
-from ..frameworks import POOL_METHODS
+from .. import frameworks, sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
 from .clients import becomes_cached, data_as_keywords
@@ -16,8 +15,9 @@ RULES = (
     Rule("CIO501", "blocking-call-in-request-handler", "Blocking Customer.io call made in a web request handler", SAFE, RuleDoc(
         checklist="request handlers do not wait on Customer.io",
         what="""
-            A Customer.io call made directly in a request handler, or through a helper function of the same
-            module (reported at the handler's call of the helper), or awaited through `asyncio.to_thread`/`run_in_executor`.
+            A Customer.io call made directly in a request handler, or through any chain of project functions and
+            methods, in the same module or others (a service class, `services/analytics.py`'s `track_signup()`,
+            reported at the handler's call, naming the chain), or awaited through `asyncio.to_thread`/`run_in_executor`.
             Calls in background tasks, queues, signal handlers, nested functions and lambdas that run later, calls through the
             runtime client, and Data Pipelines calls (that client queues them; but `flush()` and `sync_mode` block) are fine.
             """,
@@ -146,19 +146,27 @@ def check(model: Model) -> Iterator:
     for call in model.cio_calls:
         if not call.site.deferred and model.blocks(call):
             yield from _direct(model, call)
+    for call in model.bound_calls:  # handed to a thread once per record: still one request per record
+        if call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
+            yield model.finding("CIO601", call.node, _per_record_message(
+                f"`{call_text(model, call)}` is handed to `{last_name(call.node.func)}` once per record in a loop",
+                f"line {call.node.lineno}"))
     helper_blocks: dict[Function, CioCall | None] = {}
     for site in model.sites:
         fn = site.function
         if site.deferred or (fn is None and not site.loops):
             continue
-        helper = model.local_function(site.node.func, site)
-        if helper is not None and not helper.is_async:
-            inner = _blocking_call_in(model, helper, helper_blocks)
-            if inner is not None and fn is not None:
-                yield from _through_helper(model, site, helper, inner)
-        elif helper is None and model.cio_call_at(site) is None:
-            yield from _through_project(model, site)
-        if fn is not None and site.awaited and model.is_handler(fn) and _offloaded(site.node) is not None:
+        for callee in model.callees(site.node.func, site):
+            helper = model.local_function(callee, site)
+            if helper is not None and helper.is_async:
+                yield from _per_record_coroutine(model, site, helper)
+            if helper is not None and not helper.is_async:
+                inner = _blocking_call_in(model, helper, helper_blocks)
+                if inner is not None and fn is not None:
+                    yield from _through_helper(model, site, helper, inner)
+            elif helper is None and model.cio_call_at(site) is None:
+                yield from _through_project(model, site, callee)
+        if fn is not None and site.awaited and frameworks.is_handler(model, fn) and _offloaded(site.node) is not None:
             yield from _awaited_executor(model, site)
         if fn is not None and fn.is_async:
             yield from _scheduled_on_the_loop(model, site)
@@ -187,11 +195,42 @@ def _direct_problems(model: Model, call: CioCall) -> Iterator[tuple[str, str]]:
             f"synchronous Customer.io call `{what}` in `async def {fn.name}`: it blocks the event loop, and every "
             "other request on it, for a full HTTPS round trip (up to 10 s per try); use "
             "`flake8_cio.runtime.nonblocking(client)` or `await asyncio.to_thread(...)`")
-    elif fn is not None and model.is_handler(fn):
+    elif fn is not None and frameworks.is_handler(model, fn):
         yield "CIO501", (
             f"blocking Customer.io call `{what}` in request handler `{fn.name}`: the response waits on an HTTPS "
             "round trip to Customer.io (seconds when it is slow, with retries); use "
             "`flake8_cio.runtime.nonblocking(client)` or a background task")
+
+
+def _per_record_message(how: str, path: str, what: str = "a Customer.io request") -> str:
+    """CIO601's message, whatever runs per record: a call, a pool's function, a coroutine, an off-loaded method."""
+    return (f"{how} and makes {what} each time ({path}): one HTTPS request per record, unbatched and not "
+            "rate-limited; send through `flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`")
+
+
+def _per_record_coroutine(model: Model, site: Site, helper: Function) -> Iterator:
+    """``asyncio.gather(*(notify(r) for r in rows))``, ``tg.create_task(notify(r))`` in a loop: a coroutine per
+    record whose Customer.io request (awaited off the loop, or blocking) is made once per record."""
+    inner = _request_in(model, helper, set())
+    if inner is not None and inner.method in PER_RECORD and _bulk_loop(model, site):
+        yield model.finding("CIO601", site.node, _per_record_message(
+            f"`{helper.name}()` runs once per record", f"`{call_text(model, inner)}` at line {inner.node.lineno}"))
+
+
+def _request_in(model: Model, fn: Function, seen: set) -> CioCall | None:
+    """A Track request that running ``fn`` makes, blocking or handed to a thread, directly or through local
+    helpers (async ones too)."""
+    seen.add(fn)
+    offloaded = {call.site: call for call in model.bound_calls}
+    for site in model.sites_in(fn):
+        call = model.cio_call_at(site) or offloaded.get(site)
+        if call is not None and call.kind == sdk.TRACK:
+            return call
+        helper = model.local_function(site.node.func, site)
+        inner = _request_in(model, helper, seen) if helper is not None and helper not in seen else None
+        if inner is not None:
+            return inner
+    return None
 
 
 def _blocking_call_in(model: Model, fn: Function, memo: dict) -> CioCall | None:
@@ -211,11 +250,12 @@ def _blocking_call_in(model: Model, fn: Function, memo: dict) -> CioCall | None:
     return memo[fn]
 
 
-def _through_project(model: Model, site: Site) -> Iterator:
-    """A call of project code (another module, a service object) that ends in a blocking Customer.io call; or
-    per-record work handed to a pool (``executor.map(send_welcome, users)``)."""
-    pooled = last_name(site.node.func) in POOL_METHODS and bool(site.node.args)
-    target = site.node.args[0] if pooled else site.node.func
+def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
+    """A call of project code (another module, a service object, one a dispatch table or ``getattr`` picks) that
+    ends in a blocking Customer.io call; or per-record work handed to a pool (``executor.map(send_welcome, users)``)."""
+    pooled_target = frameworks.pooled_callee(site.node)
+    pooled = pooled_target is not None
+    target = pooled_target if pooled else callee
     found = _path_to_sdk(model, site, target, pooled)
     if found is None:
         return
@@ -223,11 +263,7 @@ def _through_project(model: Model, site: Site) -> Iterator:
     fn, name = site.function, (last_name(target) or "it")
     if per_record and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):
         how = f"`{name}` runs once per record through a pool" if pooled else f"`{name}()` runs once per record in a loop"
-        yield model.finding(
-            "CIO601", site.node,
-            f"{how} and makes a blocking Customer.io call each time ({path}): one HTTPS request per record, "
-            "unbatched and not rate-limited; send through `flake8_cio.runtime.nonblocking(client)` (batches, "
-            "rate-limits) or `batch()`")
+        yield model.finding("CIO601", site.node, _per_record_message(how, path, "a blocking Customer.io call"))
     if pooled:  # the pool's threads wait on Customer.io, not the caller
         return
     if fn is not None and fn.is_async:
@@ -235,7 +271,7 @@ def _through_project(model: Model, site: Site) -> Iterator:
             "CIO502", site.node,
             f"`{name}()` in `async def {fn.name}` blocks the event loop on Customer.io: it calls {path}; make that "
             "call through `flake8_cio.runtime.nonblocking(client)`")
-    elif fn is not None and model.is_handler(fn):
+    elif fn is not None and frameworks.is_handler(model, fn):
         yield model.finding(
             "CIO501", site.node,
             f"`{name}()` in request handler `{fn.name}` waits on Customer.io: it calls {path}; make that call "
@@ -252,8 +288,7 @@ def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> tu
     if local is not None:
         inner = _blocking_call_in(model, local, {}) if pooled and not local.is_async else None
         return inner and (f"{local.name} -> {call_text(model, inner)} (line {inner.node.lineno})", inner.method)
-    ref = model.ref_of(target, site.scope) if model.linked is not None else None
-    chain = model.linked.blocking_chain(ref) if ref else None
+    chain = model.blocking_chain(target, site.scope)
     if not chain:
         return None
     return " -> ".join(step.name for step in chain[:-1]) + f" -> {chain[-1].name} ({chain[-1].where})", \
@@ -282,7 +317,7 @@ def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) 
             f"`{helper.name}()` makes a blocking Customer.io call ({where}) and is called from `async def {fn.name}`, "
             "blocking the event loop; make that call through `flake8_cio.runtime.nonblocking(client)`",
         )
-    elif model.is_handler(fn):
+    elif frameworks.is_handler(model, fn):
         yield model.finding(
             "CIO501", site.node,
             f"`{helper.name}()` makes a blocking Customer.io call ({where}) and is called from request handler "
@@ -385,7 +420,8 @@ def _nonblocking_fix(model: Model, call: CioCall) -> tuple:
     receiver = call.receiver
     if call.kind != sdk.TRACK or not result_discarded(model, call.site) or \
             not isinstance(receiver, (ast.Name, ast.Attribute)) or becomes_cached(model, receiver, call.site.scope) or \
-            data_as_keywords(call) or _behind_a_proxy(model, receiver, call.site):
+            data_as_keywords(call) or _behind_a_proxy(model, receiver, call.site) or \
+            model.built_by_subclass(receiver, call.site.scope):
         return None, NONE, {}
     safety = SAFE if failure_is_only_an_error_response(model, call.site, receiver) else UNSAFE
     return "nonblocking", safety, {"target": span(model, awaited_statement(model, call.site) or call.node)}

@@ -6,6 +6,7 @@ import re
 from typing import Iterator
 
 from .. import frameworks, sdk
+from ..records import ClassRef, FactoryRef, FunctionRef
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
 from .fixing import (failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, result_discarded,
@@ -16,9 +17,16 @@ RULES = (
         checklist="clients are built once, not per request, job or loop iteration",
         what="""
             `CustomerIO(...)`, `APIClient(...)` or `analytics.Client(...)` constructed inside a request
-            handler, a background task (Celery, Dramatiq, RQ), a loop, or a helper called from one. Module-level clients,
+            handler, a background task (Celery, Dramatiq, RQ), an AWS Lambda handler (by name, by the deploy files
+            that name it, or the only `(event, context)` function of its module), a loop, or a helper called from one;
+            a project class that subclasses the SDK's client counts as its constructor. Module-level clients,
             `functools.cache`/`lru_cache` factories, guarded singletons (`if _client is None:`), Django `AppConfig.ready`, app
             factories (`create_app`) and `__init__` are fine.
+
+            Where it is reported: a construction in per-request code, at its line; a project class whose instances build
+            their own client, at its instantiation in the per-request code; a function that builds a client on every
+            call, at the construction line when the function is in the same module as its per-request caller,
+            otherwise at that call (the helper call, or the `Depends(...)` parameter).
             """,
         why="""
             Each client has its own connection pool: a new one per request adds a TCP and TLS handshake
@@ -131,8 +139,11 @@ RULES = (
             dict (`data=None` replaced, another expression spread as `{**(data or {}), ...}`).
             """,
         options="""
-            `cio-sdk-major` (2 or 3; default: the major version of the installed `customerio`, else 3). With 2
-            the rule is off.
+            `cio-sdk-major` (0 to 3). Default: the project's pin (lock files, requirements, `pyproject.toml`,
+            `setup.cfg`, `setup.py`, read as pip reads them) or its vendored copy; with no pin at all, the
+            `customerio` installed beside the linter. The rule reports only where that is 3.x: 0.x, 1.x and 2.x take
+            event data as keyword arguments, and a pin that does not decide (`customerio>=2`, a git URL) or no pin
+            and no installed SDK means the version is unknown, and the rule says nothing.
             """,
     )),
     Rule("CIO405", "region-misuse", "Region passed positionally or as a string", SAFE, RuleDoc(
@@ -166,7 +177,7 @@ ENV_GETTERS = re.compile(r"(?:^|\.)(?:getenv|get|env|config|str|environ)$")
 def check(model: Model) -> Iterator:
     for site in model.sites:
         qualname = model.qualname(site.node.func)
-        kind = sdk.CONSTRUCTORS.get(qualname)
+        kind = model.constructed_kind(site.node)
         if kind is not None:
             yield from _per_request(model, site, kind)
             yield from _region(model, site, kind)
@@ -180,7 +191,7 @@ def check(model: Model) -> Iterator:
             yield from _hard_coded(model, "write_key", value, scope)
     for call in model.data_calls:  # a wrapper's **kwargs passed on to track() too, reported at its caller
         if call.method in ("track", "track_anonymous") and call.kind in (sdk.TRACK, sdk.RUNTIME) \
-                and call.extra and model.sdk_major >= 3:
+                and call.extra and (model.sdk_major or 0) >= 3:
             names = ", ".join(call.extra)
             direct = call in model.cio_calls
             moved = [k.arg for k in call.node.keywords if k.arg in call.extra] if direct else []
@@ -210,13 +221,13 @@ def why_per_call(model: Model, site: Site, seen=None) -> str | None:
     if site.loops:
         return "per loop iteration"
     fn = site.function
-    if fn is None or model.runs_once(fn) or frameworks.guarded_once(site):
+    if fn is None or frameworks.runs_once(model, fn) or frameworks.guarded_once(site):
         return None
-    if model.is_handler(fn):
+    if frameworks.is_handler(model, fn):
         return f"per request (in `{fn.name}`)"
-    if model.is_task(fn):
+    if frameworks.is_task(model, fn):
         return f"per job (in task `{fn.name}`)"
-    if frameworks.is_invocation(fn):
+    if frameworks.is_invocation(model, fn):
         return f"per invocation (in Lambda handler `{fn.name}`)"
     if fn.node in frameworks.pooled_functions(model):
         return f"per record (`{fn.name}` is run by a pool for each item)"
@@ -245,16 +256,17 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
     """A project class whose instances build their own client, or an uncached project factory, called per request,
     job or iteration; or handed to FastAPI's ``Depends`` (which calls it per request)."""
     dependency = last_name(site.node.func) in ("Depends", "Security") and site.node.args
-    target = model.resolve_call(site) if not dependency else _resolve(model, site.node.args[0], site)
-    if not target or target[0] not in ("class", "factory"):
+    target = model.resolve_call(site) if not dependency else model.resolve(site.node.args[0], site.scope)
+    if not isinstance(target, (ClassRef, FactoryRef, FunctionRef)):
         return
-    what, qualname, entry = target
-    if what == "factory" and qualname.rpartition(".")[0] == model.module_name:
-        return  # this module's own factory: reported where it builds the client, through its callers
-    builds = entry["constructs"] if what == "class" else not entry["cached"] and entry["kind"]
+    if not isinstance(target, ClassRef) and target.qualname.rpartition(".")[0] == model.module_name:
+        return  # this module's own function: reported where it builds the client, through its callers
+    builds = target.entry.constructs if isinstance(target, ClassRef) else target.entry.builds if \
+        isinstance(target, FunctionRef) else not target.entry.cached and target.entry.kind
     reason = "per request (a FastAPI dependency)" if dependency else why_per_call(model, site)
+    qualname = target.qualname
     if builds and reason:
-        made = "each instance builds its own Customer.io client" if what == "class" else \
+        made = "each instance builds its own Customer.io client" if isinstance(target, ClassRef) else \
             "it builds a new Customer.io client on every call (it is not cached)"
         yield model.finding(
             "CIO401", site.node,
@@ -263,16 +275,12 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
         )
 
 
-def _resolve(model: Model, expr: ast.expr, site: Site) -> tuple | None:
-    ref = model.ref_of(expr, site.scope) if model.linked is not None else None
-    return model.linked.resolve(ref) if ref else None
-
-
 def _has_runtime_equivalent(model: Model, site: Site, kind: str) -> bool:
     """Whether `get_client(...)`/`get_app_client(...)` takes exactly these arguments, and the cached client would not
     be closed by a `with` block."""
     call = site.node
-    if kind == sdk.ANALYTICS or call in model.with_items or any(isinstance(a, ast.Starred) for a in call.args):
+    if kind == sdk.ANALYTICS or call in model.with_items or any(isinstance(a, ast.Starred) for a in call.args) or \
+            model.qualname(call.func) not in sdk.CONSTRUCTORS:  # a subclass: its own methods would be lost
         return False
     positional, keywords = (2, {"site_id", "api_key", "region", "timeout"}) if kind == sdk.TRACK else (1, {"region"})
     return len(call.args) <= positional and all(k.arg in keywords for k in call.keywords)
@@ -416,7 +424,7 @@ def becomes_cached(model: Model, expr: ast.expr, scope) -> bool:
     """Whether the client ``expr`` holds is built by a call that CIO401's fix turns into the cached runtime client
     (so the calls on it need no ``nonblocking``)."""
     value = model.value_of(expr, scope)
-    kind = sdk.CONSTRUCTORS.get(model.qualname(value.func)) if isinstance(value, ast.Call) else None
+    kind = model.constructed_kind(value) if isinstance(value, ast.Call) else None
     site = next((s for s in model.sites if s.node is value), None) if kind else None
     return site is not None and why_per_call(model, site) is not None and \
         _cached_client_fix(model, site, kind, "get_client", model.finding("CIO401", value, "")).fix is not None

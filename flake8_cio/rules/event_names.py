@@ -9,6 +9,7 @@ from typing import Iterator
 from .. import sdk
 from ..types import NONE, UNSAFE, Rule, RuleDoc
 from ..options import NAME_STYLES
+from ..profiles import EMAIL
 from ..semantic import CioCall, Model, dotted, name_tokens, str_value
 from .fixing import edit_site, find_arg, forwarded, merge_entries, span, string_like
 
@@ -97,7 +98,6 @@ RULES = (
     )),
 )
 
-EMAIL = re.compile(r"[^@\s{}]+@[^@\s{}]+\.[A-Za-z]{2,}")
 PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
 PII_WORDS = {"email", "phone", "mobile", "msisdn", "e164", "tel", "telephone"}
 

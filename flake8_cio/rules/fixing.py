@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
+from .. import frameworks
 from ..semantic import CioCall, Model, Site, dotted, last_name
 
 
@@ -162,7 +163,7 @@ def failure_is_only_an_error_response(model: Model, site: Site, client: ast.expr
     non-blocking then changes nothing but the response's dependence on Customer.io, which is the reported bug;
     anywhere else a caller, a job queue's retry, a script's exit status or the work after the call would see it."""
     fn = site.function
-    if fn is None or not model.is_handler(fn) or model.is_test_file or failure_observed(model, site) or \
+    if fn is None or not frameworks.is_handler(model, fn) or model.is_test_file or failure_observed(model, site) or \
             not only_customerio_after(model, site):
         return False
     if any(SEES_FAILURE.search(dotted(d.func if isinstance(d, ast.Call) else d) or "") for d in fn.node.decorator_list):

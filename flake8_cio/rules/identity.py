@@ -6,8 +6,8 @@ from typing import Iterator
 
 from .. import sdk
 from ..types import UNSAFE, Rule, RuleDoc
-from ..semantic import Model, dotted, name_tokens, str_value
-from .event_names import EMAIL
+from ..profiles import is_email
+from ..semantic import Model, str_value
 from .fixing import find_arg, forwarded, keyword_arg, merge_entries, span, with_args, within
 
 RULES = (
@@ -40,7 +40,6 @@ RULES = (
             """,
     )),
 )
-EMAIL_WORDS = {"email", "mail"}
 
 
 def check(model: Model) -> Iterator:
@@ -58,26 +57,6 @@ def _object_email(expr: ast.expr) -> bool:
     """`user.email`: an object that surely has an `id` too (unlike `settings.ADMIN_EMAIL`)."""
     return isinstance(expr, ast.Attribute) and expr.attr in ("email", "email_address") and \
         isinstance(expr.value, (ast.Name, ast.Attribute))
-
-
-def is_email(expr: ast.expr) -> bool:
-    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
-        if expr.func.attr in ("lower", "strip", "casefold"):
-            return is_email(expr.func.value)
-        if expr.func.attr == "get" and expr.args:
-            return _says_email(str_value(expr.args[0]))
-        return False
-    if isinstance(expr, ast.Subscript):
-        return _says_email(str_value(expr.slice))
-    text = str_value(expr)
-    if text is not None:
-        return bool(EMAIL.fullmatch(text.strip()))
-    name = dotted(expr)
-    return name is not None and _says_email(name.rsplit(".", 1)[-1])
-
-
-def _says_email(name: str | None) -> bool:
-    return bool(name) and bool(name_tokens(name) & EMAIL_WORDS)
 
 
 # -- fixes (libcst is imported inside them only) --------------------------------------------------------------------

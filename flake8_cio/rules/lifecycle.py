@@ -3,18 +3,18 @@ project gives people an address that email can reach."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
-from weakref import WeakKeyDictionary
+from typing import Iterator
 
 from .. import sdk
-from ..semantic import CioCall, Model, Site, last_name, name_tokens, own_nodes, str_value
+from ..profiles import creates, identified, module_profiles, person_key, profiles
+from ..records import FunctionEntry, FunctionRef, IdentifyRecord, Summary
+from ..summary import function_entry, summarize
+from ..semantic import CioCall, Model, Site, name_tokens, own_nodes
 from ..types import NONE, Rule, RuleDoc
 from .fixing import statements_around
-from .identity import is_email
 
-if TYPE_CHECKING:
-    from ..project import Project
 
 RULES = (
     Rule("CIO302", "track-before-identify", "Event sent for a person before the flow identifies them", NONE, RuleDoc(
@@ -107,87 +107,13 @@ EVENTS = {"track", "pageview"}
 SIGNUP_WORDS = {"signup", "register", "registration", "onboard", "onboarding", "enroll", "enrol"}
 CREATE_WORDS = {"create", "created", "new"}
 PERSON_WORDS = {"user", "customer", "account", "profile", "person", "member"}
-CREATION_ATTRIBUTES = {"email", "created_at"}
 TRY_NODES = (ast.Try, getattr(ast, "TryStar", ast.Try))
 MAX_DEPTH = 4
-SDK_METHOD_NAMES = {name for methods in sdk.METHODS.values() for name in methods}
-#: Profiles of project modules whose Customer.io calls go through clients of other modules, read with the project.
-_RESOLVED: WeakKeyDictionary[Project, dict[str, dict]] = WeakKeyDictionary()
 
 
 def check(model: Model) -> Iterator:
     yield from _track_before_identify(model)
     yield from _never_emailed(model)
-
-
-# -- what a module says about profiles (also its project summary's "profiles") ---------------------------------
-def profiles(model: Model) -> dict:
-    """Whether the module may give anyone an email address; its identify calls as [line of the top-level function
-    or method holding it (0: module level, nested or deferred), line, id as written there, client kind, whether it
-    sends what a new profile needs (`email`, `created_at`)]; and whether it calls SDK-named methods on names of
-    other project modules (``from app.clients import cio``), which only a read with the project can classify."""
-    if "profiles" not in model.memo:
-        identifies = []
-        for call in model.cio_calls:
-            person = _identified(call)
-            if person is not None:
-                fn = call.site.function
-                holder = fn.node.lineno if fn is not None and fn.parent is None and not call.site.deferred else 0
-                identifies.append([holder, call.node.lineno, _key(model, person, call.site), call.kind,
-                                   _creates(model, call)])
-        pending = any(
-            isinstance(site.node.func, ast.Attribute) and site.node.func.attr in SDK_METHOD_NAMES and
-            model.cio_call_at(site) is None and model.ref_of(site.node.func.value, site.scope) is not None
-            for site in model.sites) if model.linked is None else False
-        model.memo["profiles"] = {"emails": any(_gives_email(model, c) for c in model.data_calls),
-                                  "identifies": identifies, "pending": pending}
-    return model.memo["profiles"]
-
-
-def _identified(call: CioCall) -> ast.expr | None:
-    if call.method != "identify":
-        return None
-    return call.args.get("user_id") if call.kind == sdk.ANALYTICS else call.args.get("id")
-
-
-def _creates(model: Model, call: CioCall) -> bool:
-    return any(value.key in CREATION_ATTRIBUTES for value in model.values(call))
-
-
-def _key(model: Model, expr: ast.expr, site: Site) -> str:
-    """The id as text, through a local that names it (``uid = user.id``); a local holding a call's result
-    (``user = User.create(form)``) stays the local, as an attribute of it does."""
-    value = model.value_of(expr, site.scope)
-    return ast.unparse(value if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)) else expr)
-
-
-def _gives_email(model: Model, call: CioCall) -> bool:
-    """Whether a call may give someone an email address: an `email` attribute, trait or identifier, an email as the
-    id, a transactional email or invite event sent to an address, a merge by email; or a payload that cannot be read
-    here (`**attrs`, traits or a request built elsewhere, operations built by code)."""
-    if call.method in ("identify", "batch") or call.kind == sdk.APP:
-        if call.star or any(_unreadable(model, call, param) for param in ("traits", "operations", "request")):
-            return True
-    for value in model.values(call):
-        if value.key in ("email", "recipient") or value.key == "to" and call.method == "send_email":
-            return True
-        if value.role == "identifier" and is_email(value.expr):
-            return True
-    if call.method == "merge_customers":
-        return any(str_value(call.args.get(p)) in ("email", None) for p in ("primary_id_type", "secondary_id_type"))
-    return False
-
-
-def _unreadable(model: Model, call: CioCall, param: str) -> bool:
-    if param not in call.args:
-        return False
-    value = model.value_of(call.args[param], call.site.scope)
-    if isinstance(value, ast.Call):
-        called = last_name(value.func) or ""
-        return not called.startswith("Send") and called != "dict"
-    if isinstance(value, (ast.List, ast.Tuple)):
-        return not all(isinstance(model.value_of(e, call.site.scope), ast.Dict) for e in value.elts)
-    return not isinstance(value, ast.Dict)
 
 
 # -- CIO302 ---------------------------------------------------------------------------------------------------------
@@ -204,7 +130,7 @@ def _track_before_identify(model: Model) -> Iterator:
     for call in model.data_calls:
         by_site.setdefault(call.site, []).append(call)
     for fn, sites in model.sites_by_function.items():
-        events = [(call, _key(model, call.args["customer_id"], site))
+        events = [(call, person_key(model, call.args["customer_id"], site))
                   for site in sites for call in by_site.get(site, ())
                   if call.kind in TRACK_KINDS and call.method in EVENTS and "customer_id" in call.args]
         if not events:
@@ -214,10 +140,10 @@ def _track_before_identify(model: Model) -> Iterator:
             if site not in by_site:
                 identifies += _called_identifies(model, site)
             for call in by_site.get(site, ()):
-                if call.kind in TRACK_KINDS and _identified(call) is not None:
-                    identifies.append(_Identify(site, _key(model, _identified(call), site), _creates(model, call),
+                if call.kind in TRACK_KINDS and identified(call) is not None:
+                    identifies.append(_Identify(site, person_key(model, identified(call), site), creates(model, call),
                                                 f"the identify on line {call.node.lineno}"))
-                elif _identified(call) is not None:  # Data Pipelines: someone is identified, in its own order
+                elif identified(call) is not None:  # Data Pipelines: someone is identified, in its own order
                     identifies.append(_Identify(site, None, False, ""))
         signup = fn is not None and _signup_name(f"{fn.cls.name}.{fn.name}" if fn.cls else fn.name)
         for event, key in events:
@@ -254,78 +180,57 @@ def _called_identifies(model: Model, site: Site) -> list[_Identify]:
     if callee is None:
         return []
     name, entry, records = callee
-    given = dict(zip(entry["params"], (a for a in site.node.args if not isinstance(a, ast.Starred))))
+    given = dict(zip(entry.params, (a for a in site.node.args if not isinstance(a, ast.Starred))))
     given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
-    found = [_Identify(site, _mapped(model, record, given, site), record[4], f"`{name}()` on line {site.node.lineno}")
-             for record in records]
-    if not found and model.linked is not None and _identifies_below(model, entry["calls"], MAX_DEPTH, set()):
+    found = [_Identify(site, _mapped(model, record, given, site), record.creates,
+                       f"`{name}()` on line {site.node.lineno}") for record in records]
+    if not found and model.linked is not None and _identifies_below(model, entry.calls, MAX_DEPTH, set()):
         found.append(_Identify(site, None, False, ""))
     return found
 
 
-def _callee(model: Model, site: Site) -> tuple[str, dict, list] | None:
+def _callee(model: Model, site: Site) -> tuple[str, FunctionEntry, list[IdentifyRecord]] | None:
     """(name, project summary entry, identify records) of the project function a call runs."""
     if model.linked is not None:
         found = model.resolve_call(site)
-        if not found or found[0] != "function":
+        if not isinstance(found, FunctionRef):
             return None
-        return found[1], found[2], _records(model, found[1], found[2])
+        return found.qualname, found.entry, _records(model, found)
     fn = model.local_function(site.node.func, site)
     if fn is None:
         return None
-    from ..summary import _function  # the entry the project model would record (params, calls)
-
-    return fn.name, _function(model, fn), [r for r in profiles(model)["identifies"] if r[0] == fn.node.lineno]
+    return fn.name, function_entry(model, fn), [r for r in profiles(model).identifies if r.holder == fn.node.lineno]
 
 
-def _records(model: Model, qualname: str, entry: dict) -> list:
-    module = model.linked.split(qualname)[0]
-    return [r for r in _module_profiles(model, module)["identifies"] if r[0] == entry["line"]]
+def _records(model: Model, function: FunctionRef) -> list[IdentifyRecord]:
+    module = model.module_of(function.qualname)
+    return [r for r in module_profiles(model, module).identifies if r.holder == function.entry.line]
 
 
-def _module_profiles(model: Model, module: str) -> dict:
-    """A project module's profiles as a read with the project sees them: this module's own, a summary's when it
-    needs nothing from other modules, else the module read again with the project (once per process)."""
-    if module == model.module_name:
-        return profiles(model)
-    summary = model.linked.summary(module)["profiles"]
-    resolved = _RESOLVED.setdefault(model.linked, {})
-    if summary["pending"] and module not in resolved:
-        resolved[module] = summary
-        path = model.linked.module_path(module)
-        try:
-            text = path.read_text("utf-8")
-            tree = ast.parse(text, str(path))
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-            return summary
-        resolved[module] = profiles(Model(tree, text.splitlines(True), str(path), model.options, model.linked))
-    return resolved.get(module, summary)
-
-
-def _identifies_below(model: Model, refs: list[str], depth: int, seen: set[str]) -> bool:
+def _identifies_below(model: Model, refs: tuple[str, ...], depth: int, seen: set[str]) -> bool:
     """Whether one of the functions behind these references identifies anyone, at most ``depth`` calls down."""
     for ref in refs:
         if depth == 0 or ref in seen:
             continue
         seen.add(ref)
-        found = model.linked.resolve(ref)
-        if found and found[0] == "function" and (
-                _records(model, found[1], found[2]) or _identifies_below(model, found[2]["calls"], depth - 1, seen)):
+        found = model.resolve(ref)
+        if isinstance(found, FunctionRef) and (
+                _records(model, found) or _identifies_below(model, found.entry.calls, depth - 1, seen)):
             return True
     return False
 
 
-def _mapped(model: Model, record: list, given: dict[str, ast.expr], site: Site) -> str | None:
+def _mapped(model: Model, record: IdentifyRecord, given: dict[str, ast.expr], site: Site) -> str | None:
     """The callee's identify id (``user.id``, its parameter ``user``) as the caller writes it (``new_user.id``)."""
-    _, _, text, kind, _ = record
-    if kind not in TRACK_KINDS:
+    text = record.key
+    if record.kind not in TRACK_KINDS:
         return None
     root = ast.parse(text, mode="eval").body
     while isinstance(root, (ast.Attribute, ast.Subscript)):
         root = root.value
     if not isinstance(root, ast.Name) or root.id not in given or not text.startswith(root.id):
         return None
-    return _key(model, given[root.id], site) + text[len(root.id):]
+    return person_key(model, given[root.id], site) + text[len(root.id):]
 
 
 def _runs_after(model: Model, first: Site, second: Site, key: str) -> bool:
@@ -358,24 +263,24 @@ def _rebound(model: Model, first: Site, second: Site, key: str) -> bool:
 # -- CIO303 ---------------------------------------------------------------------------------------------------------
 def _never_emailed(model: Model) -> Iterator:
     mine = profiles(model)
-    if not model.options.email_profiles or not mine["identifies"] or mine["emails"]:
+    if not model.options.email_profiles or not mine.identifies or mine.emails:
         return
     if model.linked is None and not model.options.project_analysis:
         return  # one module of a project that is not read: another may send the email
-    from ..summary import summarize
 
     here = model.module_name or ""
-    summaries = {here: summarize(model)} if model.linked is None else {}
-    for name in model.linked.modules() if model.linked is not None else ():
-        summaries[name] = {**model.linked.summary(name), "profiles": _module_profiles(model, name)}
-        if summaries[name]["profiles"]["emails"]:
+    summaries = {}
+    for name, summary in model.project_summaries():  # lazily: the first module that emails anyone ends it
+        summaries[name] = dataclasses.replace(summary, profiles=module_profiles(model, name))
+        if summaries[name].profiles.emails:
             return
+    summaries = summaries or {here: summarize(model)}
     flows = _signup_flows(model, summaries)
-    first = min(((name, line) for name, s in summaries.items() if not _test_module(name)
-                 for holder, line, *_ in s["profiles"]["identifies"] if (name, holder) in flows), default=None)
+    first = min(((name, record.line) for name, s in summaries.items() if not _test_module(name)
+                 for record in s.profiles.identifies if (name, record.holder) in flows), default=None)
     if first is None or first[0] != here:
         return
-    call = next((c for c in model.cio_calls if c.node.lineno == first[1] and _identified(c) is not None), None)
+    call = next((c for c in model.cio_calls if c.node.lineno == first[1] and identified(c) is not None), None)
     if call is not None:
         yield model.finding(
             "CIO303", call.node,
@@ -386,18 +291,18 @@ def _never_emailed(model: Model) -> Iterator:
         )
 
 
-def _signup_flows(model: Model, summaries: dict[str, dict]) -> set[tuple[str, int]]:
+def _signup_flows(model: Model, summaries: dict[str, Summary]) -> set[tuple[str, int]]:
     """(module, function line) of each signup or user-creation function, and of the project functions they call."""
     flows = set()
     for module, summary in summaries.items():
-        for name, entry in summary["functions"].items():
+        for name, entry in summary.functions.items():
             if not _signup_name(name):
                 continue
-            flows.add((module, entry["line"]))
-            for ref in entry["calls"] if model.linked is not None else ():
-                found = model.linked.resolve(ref)
-                if found and found[0] == "function":
-                    flows.add((model.linked.split(found[1])[0], found[2]["line"]))
+            flows.add((module, entry.line))
+            for ref in entry.calls:
+                found = model.resolve(ref)
+                if isinstance(found, FunctionRef):
+                    flows.add((model.module_of(found.qualname), found.entry.line))
     return flows
 
 

@@ -6,7 +6,8 @@ from typing import Iterator
 
 from .. import sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
-from ..semantic import CioCall, Function, Model, Site, name_tokens, own_nodes
+from ..semantic import CioCall, Model, name_tokens
+from ..units import NUMBER_WRAPPERS, SCALES, call_name, epoch_helper, fine_epoch, is_epoch_seconds, scale, unwrap_number
 from .fixing import edit_site, forwarded, keeping_comments, span
 
 RULES = (
@@ -112,13 +113,9 @@ RULES = (
     )),
 )
 
-EPOCH_SECONDS = {"time.time", "calendar.timegm", "time.mktime"}
-EPOCH_NS = "time.time_ns"
 MONOTONIC = {f"time.{name}{suffix}" for name in ("monotonic", "perf_counter", "process_time", "thread_time")
              for suffix in ("", "_ns")}
 NAIVE_NOW = {"datetime.datetime.now", "datetime.datetime.today"}
-NUMBER_WRAPPERS = {"int", "round", "float", "math.floor", "math.ceil", "math.trunc"}
-SCALES = {10**3: "millisecond", 10**6: "microsecond", 10**9: "nanosecond"}
 TIME_WORDS = {"at", "time", "timestamp", "date", "ts", "when", "used"}
 FINE_LITERAL = 10**11  # year 5138 in seconds; a millisecond epoch from 1973 on
 
@@ -135,93 +132,6 @@ def check(model: Model) -> Iterator:
 
 def says_time(key: str | None, role: str) -> bool:
     return role == "timestamp" or bool(key and name_tokens(key) & TIME_WORDS)
-
-
-def unwrap_number(model: Model, expr: ast.expr) -> ast.expr:
-    """``int(x)``, ``round(x)``, ``math.floor(x)`` -> ``x``."""
-    while isinstance(expr, ast.Call) and len(expr.args) >= 1 and \
-            (model.qualname(expr.func) or getattr(expr.func, "id", None)) in NUMBER_WRAPPERS:
-        expr = expr.args[0]
-    return expr
-
-
-def scale(expr: ast.expr) -> int | None:
-    """The power-of-ten factor a literal says: ``1000``, ``1e3``, ``10**6``, ``1_000_000_000``."""
-    if isinstance(expr, ast.Constant) and type(expr.value) in (int, float):
-        value = expr.value
-    elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Pow) and \
-            all(isinstance(side, ast.Constant) and type(side.value) is int for side in (expr.left, expr.right)):
-        value = expr.left.value ** expr.right.value
-    else:
-        return None
-    return int(value) if value in SCALES else None
-
-
-def _call_name(model: Model, expr: ast.expr) -> str | None:
-    return model.qualname(expr.func) if isinstance(expr, ast.Call) else None
-
-
-def is_epoch_seconds(model: Model, expr: ast.expr, scope) -> bool:
-    expr = model.value_of(unwrap_number(model, expr), scope)
-    if not isinstance(expr, ast.Call):
-        return False
-    if _call_name(model, expr) in EPOCH_SECONDS:
-        return True
-    return isinstance(expr.func, ast.Attribute) and expr.func.attr == "timestamp" and not expr.args
-
-
-def fine_epoch(model: Model, expr: ast.expr, scope) -> tuple[ast.expr, str] | None:
-    """The node of a finer-than-seconds epoch expression and its unit, if ``expr`` is one."""
-    expr = unwrap_number(model, expr)
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):
-        for epoch, factor in ((expr.left, expr.right), (expr.right, expr.left)):
-            if scale(factor) and is_epoch_seconds(model, epoch, scope):
-                return expr, SCALES[scale(factor)]
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.FloorDiv, ast.Div)) and \
-            _call_name(model, model.value_of(expr.left, scope)) == EPOCH_NS and (scale(expr.right) or 10**9) < 10**9:
-        return expr, SCALES[10**9 // scale(expr.right)]
-    if _call_name(model, expr) == EPOCH_NS:
-        return expr, "nanosecond"
-    return None
-
-
-def returned_unit(model: Model, fn: Function, seen: tuple = ()) -> str | None:
-    """The unit of the finer-than-seconds epoch that every ``return`` of ``fn`` gives (``return int(time.time() *
-    1000)``, or ``return now_ms()`` of such a function of this module): calling it reads a millisecond (micro-,
-    nanosecond) clock. None when any return gives something else, and for an ``async def``, whose call gives a
-    coroutine."""
-    if fn.is_async or fn in seen:
-        return None
-    units = {_unit(model, ret.value, fn, (*seen, fn)) for ret in own_nodes(fn.node, ast.Return)}
-    return units.pop() if len(units) == 1 else None
-
-
-def _unit(model: Model, returned: ast.expr | None, fn: Function, seen: tuple) -> str | None:
-    if returned is None:
-        return None
-    value = model.value_of(returned, fn.scope)
-    found = fine_epoch(model, value, fn.scope)
-    if found:
-        return found[1]
-    site = next((s for s in model.sites_in(fn) if s.node is value), None)
-    helper = site and model.local_function(value.func, site)  # type: ignore[attr-defined]
-    return returned_unit(model, helper, seen) if helper else None
-
-
-def epoch_helper(model: Model, expr: ast.expr, site: Site) -> tuple[ast.Call, str, str] | None:
-    """A call of a project function that returns a finer-than-seconds epoch (``now_ms()``), seen at ``site``: the
-    call, its unit and where the function is defined (``line 4`` here, ``shop/utils/clock.py:4`` in another module).
-    Only what the engine can name is followed: this module's functions and the project's (see ``Project``)."""
-    call = unwrap_number(model, expr)
-    if not isinstance(call, ast.Call):
-        return None
-    local = model.local_function(call.func, site)
-    if local is not None:
-        unit = returned_unit(model, local)
-        return (call, unit, f"line {local.node.lineno}") if unit else None
-    ref = model.ref_of(call.func, site.scope) if model.linked is not None else None
-    found = model.linked.returned_unit(ref) if ref else None
-    return (call, *found) if found else None
 
 
 def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
@@ -296,7 +206,7 @@ def _monotonic(model: Model, call: CioCall, value) -> Iterator:
     expr = unwrap_number(model, value.expr)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Mult, ast.FloorDiv)):
         expr = expr.left if isinstance(expr.left, ast.Call) else expr.right
-    name = _call_name(model, expr)
+    name = call_name(model, expr)
     if name in MONOTONIC and says_time(value.key, value.role):
         yield model.value_finding(
             value.at, "CIO102", expr,
@@ -309,7 +219,7 @@ def _monotonic(model: Model, call: CioCall, value) -> Iterator:
 def is_naive_datetime(model: Model, expr: ast.expr) -> bool:
     while isinstance(expr, ast.BinOp):
         expr = expr.left
-    name = _call_name(model, expr)
+    name = call_name(model, expr)
     if any(k.arg in ("tz", "tzinfo") for k in getattr(expr, "keywords", ())):
         return False
     return (name in NAIVE_NOW and not expr.args) or (name == "datetime.datetime.fromtimestamp" and len(expr.args) == 1)

@@ -1,0 +1,283 @@
+"""Which calls are Customer.io SDK calls, with their arguments bound to the SDK's signatures: direct calls, calls of
+project wrappers seen as the SDK call they make, SDK methods handed over with their arguments; whether a call
+blocks; and the values that reach a call, through locals and dicts. A part of ``semantic.Model``."""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterator
+
+from . import sdk
+from .client_kinds import guessed_kind, is_false, sync_mode
+from .records import Forward, FunctionEntry, FunctionRef
+from .scopes import Scope, Site, last_name, str_value
+
+@dataclass(eq=False)
+class CioCall:
+    """A call of a Customer.io client method, with its arguments bound to the SDK signature."""
+
+    site: Site
+    kind: str
+    method: str
+    receiver: ast.expr | None  # None for a module-level Data Pipelines function
+    args: dict[str, ast.expr]
+    extra: dict[str, ast.expr]  # keyword arguments beyond the named parameters
+    star: list[ast.expr]
+
+    @property
+    def node(self) -> ast.Call:
+        return self.site.node
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value that reaches a Customer.io call: its key (keyword or dict key), role and expression."""
+
+    key: str | None
+    role: str  # identifier, event, timestamp, attribute, data
+    expr: ast.expr  # what it is, followed through locals
+    at: ast.expr | None = None  # where it enters the call: written in the call's arguments
+
+
+#: Callables that take a function and the arguments to call it with, and where the function stands among them.
+BINDERS = {"partial": 0, "submit": 0, "to_thread": 0, "run_in_threadpool": 0, "run_sync": 0, "run_in_executor": 1,
+           "call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "call_at": 1}
+
+
+def _bound_reference(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast.keyword]] | None:
+    """(the function, its positional arguments, its keywords) when ``call`` binds arguments to a function;
+    ``sync_to_async(f)(...)`` and ``partial(f, ...)`` handed to an executor included."""
+    if isinstance(call.func, ast.Call) and last_name(call.func.func) == "sync_to_async" and call.func.args:
+        return call.func.args[0], call.args, call.keywords
+    where = BINDERS.get(last_name(call.func) or "")
+    if where is None or len(call.args) <= where or any(isinstance(a, ast.Starred) for a in call.args[:where + 1]):
+        return None
+    function = call.args[where]
+    if isinstance(function, ast.Call) and last_name(function.func) == "partial":
+        return None  # the partial itself binds its arguments (and is a site of its own)
+    keywords = call.keywords if last_name(call.func) in ("partial", "submit", "to_thread", "run_in_threadpool") else []
+    return function, call.args[where + 1:], keywords
+
+
+
+class CallIndex:
+    """The call questions of ``semantic.Model``."""
+
+    @cached_property
+    def cio_calls(self) -> list[CioCall]:
+        """Every call of a Customer.io client method in the module."""
+        calls = []
+        for site in self.sites:
+            call = self._classify(site)
+            if call is not None:
+                calls.append(call)
+        return calls
+
+    @cached_property
+    def data_calls(self) -> list[CioCall]:
+        """The SDK calls whose arguments the data rules check: direct ones, calls of project wrappers seen as
+        the SDK call they make (``analytics.track(user.email, ...)`` forwards ``user.email`` as ``customer_id``),
+        and SDK methods handed over with their arguments (``partial(cio.track, uid, name)``)."""
+        return self.cio_calls + self.forwarded_calls + self.bound_calls
+
+    @cached_property
+    def bound_calls(self) -> list[CioCall]:
+        """An SDK method reference with the arguments it will be called with: ``functools.partial(cio.track, uid,
+        name)``, ``pool.submit(cio.identify, email)``, ``asyncio.to_thread(...)``, ``loop.run_in_executor(None,
+        cio.track, ...)``, ``sync_to_async(cio.track)(...)``. Their findings get no fix: the rewrite would be
+        the binding's, not a call's."""
+        calls = []
+        for site in self.sites:
+            bound = _bound_reference(site.node)
+            if bound is None or not isinstance(bound[0], ast.Attribute):
+                continue
+            reference, args, keywords = bound
+            kind = self.client_kind(reference.value, site.scope)
+            kind = guessed_kind(reference.attr) if kind == "?" else kind
+            call = self.bind_call(site, kind, reference.attr, reference.value, args, keywords) if kind else None
+            if call is not None:
+                calls.append(call)
+        return calls
+
+    @cached_property
+    def forwarded_calls(self) -> list[CioCall]:
+        calls = []
+        for site in self.sites:
+            target = self.resolve_call(site) if site not in self._calls_by_site else None
+            if isinstance(target, FunctionRef) and (target.entry.forwards or target.entry.maybe_forwards):
+                calls.extend(self._as_sdk_calls(site, target.entry))
+        return calls
+
+    def _confirmed_forwards(self, entry: FunctionEntry) -> dict[str, Forward]:
+        """The wrapper's forwarded parameters: to calls known as SDK calls, and to "maybe" SDK calls whose
+        receiver the project resolves to that client (``cio = get_cached()`` of another module)."""
+        forwards = dict(entry.forwards)
+        for param, maybe in entry.maybe_forwards.items():
+            called = self.linked.sdk_call(maybe.ref) if self.linked is not None else None
+            if called and called[0] == maybe.kind:
+                forwards.setdefault(param, Forward(maybe.kind, maybe.method, maybe.sdk_param))
+        return forwards
+
+    def _as_sdk_calls(self, site: Site, entry: FunctionEntry) -> Iterator[CioCall]:
+        """One SDK call per (kind, method) the wrapper forwards to, with the caller's arguments in place of the
+        wrapper's parameters. Their findings get no fix: the code to change is the caller's."""
+        given = dict(zip(entry.params, (a for a in site.node.args if not isinstance(a, ast.Starred))))
+        given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
+        rest = {k.arg: k.value for k in site.node.keywords if k.arg and k.arg not in entry.params}  # **kwargs
+        by_method: dict[tuple[str, str], tuple[dict, dict]] = {}
+        for param, forward in self._confirmed_forwards(entry).items():
+            args, extra = by_method.setdefault((forward.kind, forward.method), ({}, {}))
+            if forward.sdk_param == "**":
+                named = sdk.METHODS[forward.kind][forward.method].params
+                for key, value in rest.items():
+                    (args if key in named else extra)[key] = value
+            elif param in given:
+                args[forward.sdk_param] = given[param]
+        for (kind, method), (args, extra) in by_method.items():
+            if args or extra:
+                yield CioCall(site, kind, method, None, args, extra, [])
+
+    def cio_call_at(self, site: Site) -> CioCall | None:
+        return self._calls_by_site.get(site)
+
+    @cached_property
+    def _calls_by_site(self) -> dict[Site, CioCall]:
+        return {call.site: call for call in self.cio_calls}
+
+    def _classify(self, site: Site) -> CioCall | None:
+        """The Customer.io SDK call a site makes, if it makes one."""
+        func = site.node.func
+        if not isinstance(func, ast.Attribute):
+            return None
+        method = func.attr
+        qualname = self.qualname(func)
+        if qualname and qualname.rpartition(".")[0] == sdk.ANALYTICS_MODULE:
+            kind, receiver = sdk.ANALYTICS, None
+        else:
+            kind, receiver = self.client_kind(func.value, site.scope), func.value
+            if kind is None:
+                return None
+        if kind == "?":
+            kind = guessed_kind(method)
+        return self.bind_call(site, kind, method, receiver) if kind else None
+
+    def bind_call(self, site: Site, kind: str, method: str, receiver: ast.expr | None,
+                  given: list[ast.expr] | None = None, keywords: list[ast.keyword] | None = None) -> CioCall | None:
+        """The call at ``site`` (or the arguments ``given`` there to a method reference) read as ``kind``'s SDK
+        ``method``: its arguments by the SDK's parameter names."""
+        signature = sdk.METHODS.get(kind, {}).get(method)
+        if signature is None:
+            return None
+        given = site.node.args if given is None else given
+        keywords = site.node.keywords if keywords is None else keywords
+        args, extra, star = {}, {}, []
+        for index, arg in enumerate(given):
+            if isinstance(arg, ast.Starred) or index >= len(signature.params):
+                star.append(arg)
+            else:
+                args[signature.params[index]] = arg
+        for keyword in keywords:
+            if keyword.arg is None:
+                expanded = self.value_of(keyword.value, site.scope)
+                if isinstance(expanded, ast.Dict) and all(str_value(k) for k in expanded.keys):
+                    for key, value in zip(expanded.keys, expanded.values):
+                        (args if key.value in signature.params else extra)[key.value] = value
+                else:
+                    star.append(keyword.value)
+            elif keyword.arg in signature.params:
+                args[keyword.arg] = keyword.value
+            else:
+                extra[keyword.arg] = keyword.value
+        return CioCall(site, kind, method, receiver, args, extra, star)
+
+    def blocks(self, call: CioCall) -> bool:
+        """Whether the call waits on Customer.io: every Track/App call; Data Pipelines only when it flushes or
+        runs in ``sync_mode``."""
+        if call.kind in (sdk.TRACK, sdk.APP):
+            return True
+        if call.kind != sdk.ANALYTICS:
+            return False
+        if call.method in sdk.ANALYTICS_BLOCKING:
+            return True
+        if call.receiver is None:  # analytics.track(...): the module's default client
+            return self.analytics_module_sync_mode
+        built = self.value_of(call.receiver, call.site.scope)
+        if isinstance(built, ast.Call) and self.constructed_kind(built) == sdk.ANALYTICS:
+            return sync_mode(built)
+        ref = self.ref_of(call.receiver, call.site.scope) if self.linked is not None else None
+        if ref and self.linked.client_kind(ref) == sdk.ANALYTICS:  # built in another module: its summary says
+            return self.linked.sync_client(ref)
+        made = self.analytics_clients_built
+        return bool(made) and all(made)  # a client not traced to its construction: sync only if every one here is
+
+    @cached_property
+    def analytics_module_sync_mode(self) -> bool:
+        """``analytics.sync_mode = True`` in the module."""
+        return any(self.qualname(target) == f"{sdk.ANALYTICS_MODULE}.sync_mode" and not is_false(value)
+                   for target, value, _ in self.attribute_stores)
+
+    @cached_property
+    def analytics_clients_built(self) -> list[bool]:
+        """For each ``analytics.Client(...)`` the module builds: whether it runs in ``sync_mode``."""
+        return [sync_mode(site.node) for site in self.sites
+                if self.constructed_kind(site.node) == sdk.ANALYTICS]
+
+    # -- payloads ----------------------------------------------------------------------------------------------
+    def values(self, call: CioCall) -> Iterator[Value]:
+        """Every value that flows into a Customer.io call, with its key and role, through locals and dicts."""
+        scope = call.site.scope
+        for param, expr in call.args.items():
+            role = _param_role(call, param)
+            if role in ("attribute", "data"):
+                yield from self._payload(expr, scope, role, 0, expr)
+            elif role:
+                yield Value(param, role, self.value_of(expr, scope), expr)
+        extra_role = "attribute" if call.method == "identify" else "data"
+        for key, written in call.extra.items():
+            expr = self.value_of(written, scope)
+            yield Value(key, _dict_key_role(key, extra_role), expr, written)
+            yield from self._payload(expr, scope, extra_role, 1, written)
+
+    def _payload(self, expr: ast.expr, scope: Scope, role: str, depth: int, at: ast.expr) -> Iterator[Value]:
+        resolved = self.value_of(expr, scope)
+        inline = resolved is expr  # still written inside the call: its parts are where they enter it
+        if depth > 4:
+            return
+        if isinstance(resolved, ast.Dict):
+            for key, value in zip(resolved.keys, resolved.values):
+                key_name = str_value(key)
+                written = value if inline else at
+                if key_name is not None:
+                    yield Value(key_name, _dict_key_role(key_name, role), self.value_of(value, scope), written)
+                yield from self._payload(value, scope, role, depth + 1, written)
+        elif isinstance(resolved, (ast.List, ast.Tuple)):
+            for element in resolved.elts:
+                yield from self._payload(element, scope, role, depth + 1, element if inline else at)
+        elif isinstance(resolved, (ast.ListComp, ast.GeneratorExp)):  # batch([{...} for o in orders])
+            yield from self._payload(resolved.elt, scope, role, depth + 1, resolved.elt if inline else at)
+        elif isinstance(resolved, ast.Call) and (last_name(resolved.func) == "dict" or
+                                                 (last_name(resolved.func) or "").startswith("Send")):
+            for keyword in resolved.keywords:
+                if keyword.arg:
+                    written = keyword.value if inline else at
+                    value = self.value_of(keyword.value, scope)
+                    yield Value(keyword.arg, _dict_key_role(keyword.arg, role), value, written)
+                    yield from self._payload(value, scope, role, depth + 1, written)
+
+
+def _param_role(call: CioCall, param: str) -> str | None:
+    if param in sdk.IDENTIFIER_PARAMS or (param == "id" and call.method == "identify"):
+        return "identifier"
+    if param in sdk.EVENT_NAME_PARAMS and (call.method in sdk.EVENT_METHODS or
+                                           (call.kind == sdk.ANALYTICS and call.method == "track")):
+        return "event"
+    if param == "timestamp":
+        return "timestamp"
+    if param in sdk.PAYLOAD_PARAMS:
+        return "attribute" if param == "traits" else "data"
+    return None
+
+
+def _dict_key_role(key: str, role: str) -> str:
+    return "timestamp" if key in ("timestamp", "send_at", "_timestamp", "last_used", "created_at") else role

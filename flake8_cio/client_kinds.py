@@ -1,0 +1,321 @@
+"""Which expressions hold a Customer.io client, whatever they are called: constructors and client subclasses,
+factories, annotations and type aliases, class attributes through the bases, properties, injected defaults,
+dependency-injection containers and framework state, across the project's modules. A part of ``semantic.Model``
+(it answers through the model's names, scopes and project), kept apart from how calls are classified."""
+from __future__ import annotations
+
+import ast
+
+from . import sdk
+from .records import ClassRef, FactoryRef, TypeRef
+from .scopes import FUNCTION_NODES, Scope, dotted, last_name, name_tokens, own_nodes, str_value
+
+NOT_A_CLIENT = "!"
+
+
+def sync_mode(construction: ast.Call) -> bool:
+    """A Data Pipelines client built with ``sync_mode`` on: each call sends before it returns."""
+    return any(k.arg == "sync_mode" and not is_false(k.value) for k in construction.keywords)
+
+
+def guessed_kind(method: str) -> str | None:
+    """The client a method name says, for a receiver known only by its name: Track, else App, else none."""
+    return sdk.TRACK if method in sdk.TRACK_METHODS else sdk.APP if method in sdk.APP_METHODS else None
+
+
+DI_PROVIDERS = ("dependency_injector.providers.",)  # providers.Singleton/Factory(cls, ...): what they provide
+
+
+def parameter_default(function: ast.AST, name: str) -> ast.expr | None:
+    """The default value of a function's parameter, None when it has none."""
+    args = getattr(function, "args", None)
+    if not isinstance(args, ast.arguments):
+        return None
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(arg, default) for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is not None]
+    return next((default for arg, default in pairs if arg.arg == name), None)
+
+
+def _is_property(node: ast.AST) -> bool:
+    return any(dotted(d) in ("property", "functools.cached_property", "cached_property")
+               for d in node.decorator_list)
+
+
+def is_self(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Name) and expr.id in ("self", "cls")
+
+
+def is_false(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and not expr.value
+
+
+def annotated_type(annotation: ast.expr) -> ast.expr:
+    """``Optional[X]``, ``X | None``, ``Annotated[X, ...]`` -> ``X``."""
+    if isinstance(annotation, ast.Subscript):
+        inner = annotation.slice
+        return annotated_type(inner.elts[0] if isinstance(inner, ast.Tuple) else inner)
+    if isinstance(annotation, ast.BinOp):
+        return annotated_type(annotation.left)
+    return annotation
+
+
+
+
+class ClientKinds:
+    """The client questions of ``semantic.Model``."""
+
+    def _looks_like_client(self, name: str | None) -> bool:
+        return name is not None and name.lower() in self.options.client_name_set
+
+    def client_kind(self, expr: ast.expr, scope: Scope, depth: int = 4) -> str | None:
+        """sdk.TRACK/APP/ANALYTICS/RUNTIME for an expression holding a Customer.io client, "?" for a client
+        known only by its name (the method called decides), None for anything else."""
+        if depth == 0:
+            return None
+        qualname = self.qualname(expr)
+        if qualname is not None:
+            if qualname == sdk.ANALYTICS_MODULE:
+                return sdk.ANALYTICS
+            if qualname.split(".")[0] in ("customerio", "flake8_cio"):
+                return None  # the SDK module itself, a class, a function
+            if self.linked is not None:
+                kind = self.linked.client_kind(qualname)
+                if kind:
+                    return kind
+        if isinstance(expr, ast.Call):
+            kind = self.value_kind(expr, scope, depth)
+            return None if kind == NOT_A_CLIENT else kind
+        if isinstance(expr, ast.Name):
+            found = self.lookup(expr.id, scope)
+            if expr.id == "self" and found and found[0].params.get("self"):
+                cls = self.enclosing_class(scope)  # a method of a client subclass: `self.track(...)`
+                return self.class_kind(cls) if cls is not None else None
+            if found and expr.id not in self.aliases:
+                bound_scope, values = found
+                param = bound_scope.params.get(expr.id)
+                if param is not None and param.annotation is not None:
+                    return self.annotation_kind(param.annotation)
+                default = parameter_default(bound_scope.node, expr.id) if param is not None else None
+                if default is not None and not values:  # injected: `cio=Provide[Container.cio]`
+                    kind = self.client_kind(default, bound_scope.parent or bound_scope, depth - 1)
+                    if kind in sdk.KINDS:
+                        return kind
+                kinds = {self.value_kind(v, bound_scope, depth) for v in values if isinstance(v, ast.expr)}
+                known = kinds - {None, "?", NOT_A_CLIENT}
+                if known:
+                    return known.pop()
+                if "?" in kinds:
+                    return "?"  # bound to something that says Customer.io (`get_customerio_client()`)
+                if kinds == {NOT_A_CLIENT} and None not in values:
+                    return None  # bound only to things that are not clients
+            if expr.id in self.aliases and self.is_project_code(self.aliases[expr.id]):
+                return None  # the project's own module or function, whatever its name
+            return "?" if self._looks_like_client(expr.id) else None
+        if isinstance(expr, ast.Attribute):
+            owner = self.enclosing_class(scope) if is_self(expr.value) else self.local_class(expr.value)
+            kind = self.attribute_kind(owner, expr.attr, scope, depth) if owner is not None else \
+                self._state_kind(expr, depth)
+            if kind:
+                return kind
+            return "?" if self._looks_like_client(expr.attr) else None
+        if isinstance(expr, ast.Subscript):
+            return self._looked_up_kind(expr, scope, depth)
+        return None
+
+    def _looked_up_kind(self, expr: ast.Subscript, scope: Scope, depth: int) -> str | None:
+        """A client looked up by key: dependency_injector's ``Provide[Container.cio]``, lagom's ``deps[CustomerIO]``,
+        Flask's ``app.extensions["cio"]`` (by the key's name)."""
+        if (self.qualname(expr.value) or "").startswith("dependency_injector."):
+            return self.client_kind(expr.slice, scope, depth - 1)
+        kind = self.class_expr_kind(expr.slice) if isinstance(expr.slice, (ast.Name, ast.Attribute)) else None
+        if kind:
+            return kind
+        key = str_value(expr.slice)
+        return "?" if last_name(expr.value) == "extensions" and key and self._looks_like_client(key) else None
+
+    def value_kind(self, value: ast.AST, scope: Scope, depth: int = 4) -> str | None:
+        """Kind of client a bound value evaluates to; NOT_A_CLIENT when it surely is none (a literal, another
+        library's class), None when unknown."""
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            return self.client_kind(value, scope, depth - 1)
+        if isinstance(value, ast.Await):
+            value = value.value
+        if not isinstance(value, ast.Call):
+            return NOT_A_CLIENT if isinstance(value, (ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.JoinedStr)) else None
+        qualname = self.qualname(value.func)
+        if qualname in sdk.CONSTRUCTORS:
+            return sdk.CONSTRUCTORS[qualname]
+        if qualname in sdk.RUNTIME_FACTORIES:
+            return sdk.RUNTIME_FACTORIES[qualname]
+        cls = self.local_class(value.func)
+        if cls is not None:
+            return self.class_kind(cls) or NOT_A_CLIENT
+        if last_name(value.func) in ("Depends", "Security") and value.args:  # FastAPI: what the dependency gives
+            given = value.args[0]
+            return self.client_kind(given, scope, depth - 1) if isinstance(given, ast.Subscript) else \
+                self.factory_kind(given)
+        if value.args and (qualname or "").startswith(DI_PROVIDERS):  # providers.Singleton(CustomerIO, ...)
+            return self.class_expr_kind(value.args[0]) or NOT_A_CLIENT
+        if last_name(value.func) == "resolve" and len(value.args) == 1 and self.class_expr_kind(value.args[0]):
+            return self.class_expr_kind(value.args[0])  # punq: container.resolve(CustomerIO)
+        factory = self.factory_kind(value.func)
+        if factory:
+            return factory
+        ref = self.ref_of(value, scope) if self.linked is not None and qualname else None
+        if ref and self.linked.client_kind(ref):
+            return self.linked.client_kind(ref)
+        called = last_name(value.func) or ""
+        if called[:1].isupper():
+            return NOT_A_CLIENT  # another library's class
+        # `cio = Officer.objects.get(...)`: a variable called cio bound to some other call is not trusted by name
+        return "?" if name_tokens(called) & {"cio", "customerio"} else NOT_A_CLIENT
+
+    def factory_kind(self, func: ast.expr) -> str | None:
+        """Kind of client a module-level function returns (``get_cio()``), here or in another project module."""
+        qualname = self.qualname(func) if self.linked is not None else None
+        if qualname:
+            found = self.linked.resolve(qualname)
+            return found.entry.kind if isinstance(found, FactoryRef) else None
+        if not isinstance(func, ast.Name):
+            return None
+        values = self.module.bindings.get(func.id, [])
+        if len(values) != 1 or not isinstance(values[0], FUNCTION_NODES):
+            return None
+        node = values[0]
+        key = ("factory", node)
+        if key not in self.memo:
+            self.memo[key] = None  # recursion guard
+            fn = self.functions[node]
+            kinds = {
+                self.value_kind(ret.value, fn.scope, 3)
+                for ret in own_nodes(node, ast.Return) if ret.value is not None
+            } - {None, "?", NOT_A_CLIENT}
+            self.memo[key] = kinds.pop() if len(kinds) == 1 else None
+        return self.memo[key]
+
+    def annotation_kind(self, annotation: ast.expr) -> str | None:
+        """Client kind named by an annotation: ``CustomerIO``, ``Optional[sdk.APIClient]``, ``"CustomerIO | None"``."""
+        for node in ast.walk(annotation):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                try:
+                    kind = self.annotation_kind(ast.parse(node.value, mode="eval").body)
+                except SyntaxError:
+                    kind = None
+                if kind:
+                    return kind
+            elif isinstance(node, (ast.Name, ast.Attribute)):
+                qualname = self.qualname(node)
+                kind = sdk.CONSTRUCTORS.get(qualname) or sdk.RUNTIME_TYPES.get(qualname) or self._type_alias_kind(node)
+                if kind:
+                    return kind
+        return None
+
+    def is_project_code(self, qualname: str) -> bool:
+        return self.project is not None and (
+            qualname.startswith(sdk.OWN) or self.project.module_path(qualname) is not None or
+            self.project.split(qualname) is not None)
+
+    def _type_alias_kind(self, node: ast.expr) -> str | None:
+        """A type alias naming a client: ``CioDep = Annotated[CustomerIO, Depends(get_cio)]``, here or imported."""
+        if isinstance(node, ast.Name) and node.id not in self.aliases:
+            values = self.module.bindings.get(node.id, [])
+            if len(values) == 1 and isinstance(values[0], ast.Subscript):
+                return self.annotation_kind(values[0])
+            return None
+        qualname = self.qualname(node)
+        found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
+        return found.kind if isinstance(found, TypeRef) else None
+
+    # -- classes: clients by inheritance, class attributes through the bases ------------------------------------
+    def local_class(self, expr: ast.expr) -> ast.ClassDef | None:
+        """The module-level class a name stands for (``ContactViewSet``), when it is bound to that alone."""
+        values = self.module.bindings.get(expr.id, []) if isinstance(expr, ast.Name) else []
+        return values[0] if len(values) == 1 and isinstance(values[0], ast.ClassDef) else None
+
+    def class_kind(self, cls: ast.ClassDef, depth: int = 4) -> str | None:
+        """The SDK client a class is by inheritance (``class CustomerIOExt(CustomerIO)``), through bases in this
+        module and in the project's other modules."""
+        for base in cls.bases if depth else ():
+            qualname = self.qualname(base)
+            local = self.local_class(base)
+            if qualname in sdk.CONSTRUCTORS:
+                return sdk.CONSTRUCTORS[qualname]
+            kind = self.class_kind(local, depth - 1) if local is not None else \
+                self.linked.client_kind(f"{qualname}()") if self.linked is not None and qualname else None
+            if kind:
+                return kind
+        return None
+
+    def constructed_kind(self, call: ast.Call) -> str | None:
+        """The client a call builds: the SDK's constructor, or a project class that subclasses it (this module's
+        or another's)."""
+        return self.class_expr_kind(call.func)
+
+    def class_expr_kind(self, expr: ast.expr) -> str | None:
+        """The client a class expression names: the SDK's class, or a project class that subclasses it."""
+        qualname = self.qualname(expr)
+        if qualname in sdk.CONSTRUCTORS:
+            return sdk.CONSTRUCTORS[qualname]
+        cls = self.local_class(expr)
+        if cls is not None:
+            return self.class_kind(cls)
+        found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
+        return found.entry.client if isinstance(found, ClassRef) else None
+
+    def built_by_subclass(self, expr: ast.expr, scope: Scope) -> bool:
+        """Whether the client ``expr`` holds is built by a project subclass of the SDK's client, whose own methods
+        a rewrite to the runtime client would lose."""
+        value = self.value_of(expr, scope)
+        return isinstance(value, ast.Call) and self.qualname(value.func) not in sdk.CONSTRUCTORS and \
+            self.constructed_kind(value) is not None
+
+    def attribute_kind(self, cls: ast.ClassDef, attr: str, scope: Scope, depth: int = 4) -> str | None:
+        """The client an attribute of a class's instances holds, whatever its name: set on ``self`` in a method,
+        declared with a client annotation, or a class attribute (``crm_tracker = CustomerIO(...)`` in the class
+        body), here or in a base class (this module's or another project module's)."""
+        values = self.self_attrs.get((cls, attr), [])
+        kinds = {self.value_kind(v, scope, depth) for v in values} - {None, "?", NOT_A_CLIENT}
+        if kinds:
+            return kinds.pop()
+        kind = self._class_annotation_kind(cls, attr) or self._class_body_kind(cls, attr, depth)
+        for base in cls.bases if not kind and depth else ():
+            local = self.local_class(base)
+            qualname = None if local is not None else self.qualname(base)
+            kind = self.attribute_kind(local, attr, scope, depth - 1) if local is not None else \
+                self.linked.client_kind(f"{qualname}.{attr}") if self.linked is not None and qualname else None
+            if kind:
+                return kind
+        return kind
+
+    def _state_kind(self, expr: ast.Attribute, depth: int) -> str | None:
+        """A client kept on a framework's state object (``app.state.cio = CustomerIO(...)`` in a FastAPI lifespan,
+        used as ``request.app.state.cio``): any ``<...>.state.<name>`` the module assigns a client to."""
+        if not (isinstance(expr.value, ast.Attribute) and expr.value.attr == "state"):
+            return None
+        kinds = {self.value_kind(value, scope, depth - 1) for target, value, scope in self.attribute_stores
+                 if target.attr == expr.attr and isinstance(target.value, ast.Attribute) and target.value.attr == "state"}
+        known = kinds - {None, "?", NOT_A_CLIENT}
+        return known.pop() if len(known) == 1 else None
+
+    def _class_body_kind(self, cls: ast.ClassDef, attr: str, depth: int) -> str | None:
+        """A class attribute's client (``crm = CustomerIO(...)``), or what a ``@property`` of that name returns."""
+        body = self.class_scopes.get(cls)
+        values = body.bindings.get(attr, []) if body is not None else []
+        if len(values) == 1 and isinstance(values[0], FUNCTION_NODES) and _is_property(values[0]):
+            fn = self.functions[values[0]]
+            kinds = {self.value_kind(r.value, fn.scope, depth) for r in own_nodes(fn.node, ast.Return) if r.value}
+            known = kinds - {None, "?", NOT_A_CLIENT}
+            return known.pop() if len(known) == 1 else None
+        kinds = {self.value_kind(v, body, depth) for v in values if isinstance(v, ast.expr)}
+        known = kinds - {None, "?", NOT_A_CLIENT}
+        return known.pop() if len(known) == 1 else None
+
+    def _class_annotation_kind(self, cls: ast.ClassDef | None, attr: str) -> str | None:
+        """A class attribute or dataclass/attrs/pydantic field declared as a client (``client: CustomerIO``)."""
+        for statement in cls.body if cls is not None else ():
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and \
+                    statement.target.id == attr:
+                return self.annotation_kind(statement.annotation)
+        return None
+

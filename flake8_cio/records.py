@@ -1,0 +1,205 @@
+"""What the project model keeps of each module, and what resolving a reference across modules gives: frozen records
+that the summaries are made of, the on-disk cache stores and the rules read. Imports nothing of ours.
+
+The cache format: one JSON object per module, ``Summary`` written field by field (``dataclasses.asdict``), tuples
+as lists; ``Summary.load`` rebuilds it from the field types and rejects anything else (an entry written by another
+layout is recomputed, never half-read). Files are keyed by the module's text and a hash of the analyser's code
+(``project.analyser_version``), so a changed layout is never read back: there is no version field to forget.
+"""
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+
+@dataclass(frozen=True)
+class SdkCallText:
+    """A blocking SDK call a function makes, as a message shows it: ``cio.track()`` at a line, and the method."""
+
+    text: str
+    line: int
+    method: str
+
+
+@dataclass(frozen=True)
+class Forward:
+    """A parameter a function passes on unchanged to an SDK call: that call's client kind, method and parameter
+    (``**`` when its ``**kwargs`` go on whole)."""
+
+    kind: str
+    method: str
+    sdk_param: str
+
+
+@dataclass(frozen=True)
+class MaybeCall:
+    """``x.track(...)`` on an ``x`` one module cannot tell is a client; the project decides by resolving ``ref``."""
+
+    ref: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class MaybeForward:
+    """A parameter passed on to a "maybe" SDK call: what it would be, once ``ref`` resolves to a client."""
+
+    ref: str
+    kind: str
+    method: str
+    sdk_param: str
+
+
+@dataclass(frozen=True)
+class HeldCall:
+    """``self.client.track(...)`` in a method: an SDK call if the instance was given a client in ``attr``."""
+
+    attr: str
+    method: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FunctionEntry:
+    line: int
+    is_async: bool
+    direct: SdkCallText | None  # the first blocking SDK call it makes itself
+    calls: tuple[str, ...]  # references of what it calls (``app.services.track_signup``, ``app.svc.Svc().send``)
+    forwards: dict[str, Forward]
+    params: tuple[str, ...]  # positional parameters, without ``self``
+    held: tuple[HeldCall, ...]
+    maybe: tuple[MaybeCall, ...]
+    maybe_forwards: dict[str, MaybeForward]
+    returns: str | None  # the reference every ``return`` names, when they agree
+    unit: str | None  # the finer-than-seconds epoch unit every ``return`` gives (``millisecond``)
+    builds: int | None  # the line where it builds a client on every call
+
+
+@dataclass(frozen=True)
+class FactoryEntry:
+    kind: str
+    cached: bool  # hands out one client (cached, guarded, module-level)
+    line: int
+
+
+@dataclass(frozen=True)
+class Injected:
+    """An attribute set from an untyped ``__init__`` parameter: its name and position."""
+
+    param: str
+    position: int
+
+
+@dataclass(frozen=True)
+class ClassEntry:
+    line: int
+    constructs: str | None  # the kind of client each instance builds for itself
+    injected: dict[str, Injected]
+    client: str | None  # the kind of client the class is, by inheritance (``class Ext(CustomerIO)``)
+
+
+@dataclass(frozen=True)
+class IdentifyRecord:
+    holder: int  # line of the top-level function or method holding it; 0 at module level, nested or deferred
+    line: int
+    key: str  # the id as written there
+    kind: str
+    creates: bool  # sends what a new profile needs (``email``, ``created_at``)
+
+
+@dataclass(frozen=True)
+class Profiles:
+    emails: bool  # may give someone an email address
+    identifies: tuple[IdentifyRecord, ...]
+    pending: bool  # SDK-named calls on other modules' names: only a read with the project can classify them
+
+
+@dataclass(frozen=True)
+class Summary:
+    functions: dict[str, FunctionEntry] = field(default_factory=dict)
+    factories: dict[str, FactoryEntry] = field(default_factory=dict)
+    classes: dict[str, ClassEntry] = field(default_factory=dict)
+    clients: dict[str, str] = field(default_factory=dict)  # module-level and class-attribute clients: kind
+    sync_clients: tuple[str, ...] = ()  # Data Pipelines clients built with sync_mode
+    types: dict[str, str] = field(default_factory=dict)  # type aliases naming a client
+    instances: dict[str, str] = field(default_factory=dict)  # module-level instances: the reference they hold
+    constants: dict[str, str] = field(default_factory=dict)  # string constants
+    imports: dict[str, str] = field(default_factory=dict)  # local name: absolute reference
+    routes: tuple[str, ...] = ()  # functions a urls.py registers as views
+    profiles: Profiles = Profiles(False, (), False)
+
+    def dump(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def load(cls, data: Any) -> "Summary":
+        """Rebuild from ``dump``'s output; TypeError when it does not fit the layout."""
+        return _load(cls, data)  # type: ignore[no-any-return]
+
+
+# -- what a reference resolves to (``project.Project.resolve``) ----------------------------------------------------
+@dataclass(frozen=True)
+class FunctionRef:
+    qualname: str
+    entry: FunctionEntry
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    qualname: str
+    entry: ClassEntry
+
+
+@dataclass(frozen=True)
+class FactoryRef:
+    qualname: str
+    entry: FactoryEntry
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    kind: str  # a type alias naming a client (``CioDep = Annotated[CustomerIO, Depends(...)]``)
+
+
+@dataclass(frozen=True)
+class ClientRef:
+    kind: str
+
+
+@dataclass(frozen=True)
+class SdkRef:
+    kind: str
+    method: str
+
+
+@dataclass(frozen=True)
+class InstanceRef:
+    qualname: str  # of its class
+
+
+Resolved = Union[FunctionRef, ClassRef, FactoryRef, TypeRef, ClientRef, SdkRef, InstanceRef]
+
+
+def _load(kind: Any, data: Any) -> Any:
+    """``data`` (plain JSON values) as a value of the type ``kind``: records, dicts, tuples, optionals, scalars."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        if not isinstance(data, dict) or set(data) != {f.name for f in dataclasses.fields(kind)}:
+            raise TypeError(f"{kind.__name__}: {data!r}")
+        return kind(**{name: _load(hints[name], value) for name, value in data.items()})
+    if origin in (Union, types.UnionType):
+        if data is None and type(None) in args:
+            return None
+        return _load(next(a for a in args if a is not type(None)), data)
+    if origin is dict and isinstance(data, dict):
+        return {str(key): _load(args[1], value) for key, value in data.items()}
+    if origin is tuple and isinstance(data, list):
+        return tuple(_load(args[0], value) for value in data)
+    if kind in (str, int, bool) and type(data) is kind:
+        return data
+    raise TypeError(f"{kind}: {data!r}")

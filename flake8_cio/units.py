@@ -1,0 +1,104 @@
+"""Epoch units of time expressions (``time.time() * 1000`` is milliseconds, ``now_ms()`` returns them): facts the
+timestamp rules ask and the project summaries record, so they sit below both."""
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from .scopes import Function, Site, own_nodes
+
+if TYPE_CHECKING:
+    from .semantic import Model
+
+EPOCH_SECONDS = {"time.time", "calendar.timegm", "time.mktime"}
+EPOCH_NS = "time.time_ns"
+NUMBER_WRAPPERS = {"int", "round", "float", "math.floor", "math.ceil", "math.trunc"}
+SCALES = {10**3: "millisecond", 10**6: "microsecond", 10**9: "nanosecond"}
+
+
+def unwrap_number(model: Model, expr: ast.expr) -> ast.expr:
+    """``int(x)``, ``round(x)``, ``math.floor(x)`` -> ``x``."""
+    while isinstance(expr, ast.Call) and len(expr.args) >= 1 and \
+            (model.qualname(expr.func) or getattr(expr.func, "id", None)) in NUMBER_WRAPPERS:
+        expr = expr.args[0]
+    return expr
+
+
+def scale(expr: ast.expr) -> int | None:
+    """The power-of-ten factor a literal says: ``1000``, ``1e3``, ``10**6``, ``1_000_000_000``."""
+    if isinstance(expr, ast.Constant) and type(expr.value) in (int, float):
+        value = expr.value
+    elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Pow) and \
+            all(isinstance(side, ast.Constant) and type(side.value) is int for side in (expr.left, expr.right)):
+        value = expr.left.value ** expr.right.value
+    else:
+        return None
+    return int(value) if value in SCALES else None
+
+
+def call_name(model: Model, expr: ast.expr) -> str | None:
+    return model.qualname(expr.func) if isinstance(expr, ast.Call) else None
+
+
+def is_epoch_seconds(model: Model, expr: ast.expr, scope) -> bool:
+    expr = model.value_of(unwrap_number(model, expr), scope)
+    if not isinstance(expr, ast.Call):
+        return False
+    if call_name(model, expr) in EPOCH_SECONDS:
+        return True
+    return isinstance(expr.func, ast.Attribute) and expr.func.attr == "timestamp" and not expr.args
+
+
+def fine_epoch(model: Model, expr: ast.expr, scope) -> tuple[ast.expr, str] | None:
+    """The node of a finer-than-seconds epoch expression and its unit, if ``expr`` is one."""
+    expr = unwrap_number(model, expr)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):
+        for epoch, factor in ((expr.left, expr.right), (expr.right, expr.left)):
+            if scale(factor) and is_epoch_seconds(model, epoch, scope):
+                return expr, SCALES[scale(factor)]
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.FloorDiv, ast.Div)) and \
+            call_name(model, model.value_of(expr.left, scope)) == EPOCH_NS and (scale(expr.right) or 10**9) < 10**9:
+        return expr, SCALES[10**9 // scale(expr.right)]
+    if call_name(model, expr) == EPOCH_NS:
+        return expr, "nanosecond"
+    return None
+
+
+def returned_unit(model: Model, fn: Function, seen: tuple = ()) -> str | None:
+    """The unit of the finer-than-seconds epoch that every ``return`` of ``fn`` gives (``return int(time.time() *
+    1000)``, or ``return now_ms()`` of such a function of this module): calling it reads a millisecond (micro-,
+    nanosecond) clock. None when any return gives something else, and for an ``async def``, whose call gives a
+    coroutine."""
+    if fn.is_async or fn in seen:
+        return None
+    units = {_unit(model, ret.value, fn, (*seen, fn)) for ret in own_nodes(fn.node, ast.Return)}
+    return units.pop() if len(units) == 1 else None
+
+
+def _unit(model: Model, returned: ast.expr | None, fn: Function, seen: tuple) -> str | None:
+    if returned is None:
+        return None
+    value = model.value_of(returned, fn.scope)
+    found = fine_epoch(model, value, fn.scope)
+    if found:
+        return found[1]
+    site = next((s for s in model.sites_in(fn) if s.node is value), None)
+    helper = site and model.local_function(value.func, site)  # type: ignore[attr-defined]
+    return returned_unit(model, helper, seen) if helper else None
+
+
+def epoch_helper(model: Model, expr: ast.expr, site: Site) -> tuple[ast.Call, str, str] | None:
+    """A call of a project function that returns a finer-than-seconds epoch (``now_ms()``), seen at ``site``: the
+    call, its unit and where the function is defined (``line 4`` here, ``shop/utils/clock.py:4`` in another module).
+    Only what the engine can name is followed: this module's functions and the project's (see ``Project``)."""
+    call = unwrap_number(model, expr)
+    if not isinstance(call, ast.Call):
+        return None
+    local = model.local_function(call.func, site)
+    if local is not None:
+        unit = returned_unit(model, local)
+        return (call, unit, f"line {local.node.lineno}") if unit else None
+    found = model.returned_unit(call.func, site.scope)
+    return (call, *found) if found else None
+
+

@@ -1,0 +1,58 @@
+# Calls the engine follows through dispatch tables, getattr with a name family, and properties.
+import os
+
+from customerio import CustomerIO
+from flask import Flask
+
+app = Flask(__name__)
+crm = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])
+
+
+def order_paid(order):
+    crm.track(order.customer_id, "order_paid")
+
+
+def order_shipped(order):
+    crm.track(order.customer_id, "order_shipped")
+
+
+def order_logged(order):
+    print(order)
+
+
+ORDER_EVENT_HANDLERS = {"paid": order_paid, "shipped": order_shipped}
+LOG_HANDLERS = {"paid": order_logged}
+
+
+class OrderService:
+    def order_cancelled(self, order):
+        crm.track(order.customer_id, "order_cancelled")
+
+    def audit_cancelled(self, order):
+        print(order)
+
+
+class Notifier:
+    @property
+    def tracker(self):
+        return CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])
+
+    @property
+    def log(self):
+        return print
+
+    def welcome(self, user):
+        self.tracker.identify(user.email)  # expect: CIO301
+        self.log.identify(user.email)
+
+
+service = OrderService()
+
+
+@app.post("/orders/<kind>")
+def order_event(kind, order):
+    ORDER_EVENT_HANDLERS[kind](order)  # expect: CIO501 "makes a blocking Customer.io call"
+    LOG_HANDLERS[kind](order)
+    getattr(service, f"order_{kind}")(order)  # expect: CIO501 "order_cancelled"
+    getattr(service, f"audit_{kind}")(order)
+    return "ok"

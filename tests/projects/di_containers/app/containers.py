@@ -1,0 +1,14 @@
+"""A dependency_injector container: the client is provided, under a name that says nothing."""
+from customerio import CustomerIO
+from dependency_injector import containers, providers
+
+
+class AuditLog:
+    def track(self, *args):
+        return args
+
+
+class Container(containers.DeclarativeContainer):
+    config = providers.Configuration()
+    crm = providers.Singleton(CustomerIO, site_id=config.site_id, api_key=config.api_key)
+    audit = providers.Singleton(AuditLog)

@@ -1,0 +1,4 @@
+class Order:
+    @classmethod
+    def get(cls, order_id):
+        return cls()
