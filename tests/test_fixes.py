@@ -117,7 +117,8 @@ def test_a_fix_that_fails_is_reverted_reported_and_the_others_kept(monkeypatch):
     monkeypatch.delenv("PYTEST_CURRENT_TEST")
     result = fix_source(TWO_FIXES, "a.py", Options())
     assert [f.code for f in result.applied] == ["CIO103"]
-    assert [(f.code, f.line, reason) for f, reason in result.failures] == [("CIO101", 5, "ValueError: a bug in one fix")]
+    failures = [(f.code, f.line, reason) for f, reason in result.failures]
+    assert failures == [("CIO101", 5, "ValueError: a bug in one fix")]
 
 
 def test_under_pytest_a_fix_that_fails_fails_the_test(monkeypatch):
@@ -174,8 +175,8 @@ def test_track_keywords_are_rewritten_only_in_projects_on_the_3x_sdk(tmp_path):
     assert "cio.track('1', 'paid', data={\"plan\": 'pro'})" in fixed["3.2.0"]
 
 
-UNDECIDED = pytest.mark.xfail(strict=True, reason="issue 19 item 5 (the engine's pin reading, the lead's): a pin "
-                              "that does not decide the major still lets the installed 3.x decide; remove when it passes")
+UNDECIDED = pytest.mark.xfail(strict=True, reason="issue 19 item 5 (the engine's pin reading, the lead's): a pin that "
+                              "does not decide the major still lets the installed 3.x decide; remove when it passes")
 
 
 @pytest.mark.parametrize("pin, finding", [

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import io
 import logging
 import os
 import sys
 import tempfile
-import tokenize
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -31,9 +29,10 @@ from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError,
 from .console import Parser
 from .console import run as run_console
 from .dependencies import declarations, forget_declarations
-from .history import RevisionError, check_revision, decode, source_at, split_new
+from .history import RevisionError, check_revision, source_at, split_new
 from .noqa import add_noqa
 from .report import REPORTS, Item, repo_path
+from .sources import decode
 
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
                     "build", "dist", ".eggs", "*.egg-info", ".mypy_cache", ".pytest_cache", ".ruff_cache")
