@@ -8,7 +8,7 @@ import ast
 
 from . import sdk
 from .records import ClassRef, FactoryRef, TypeRef
-from .scopes import FUNCTION_NODES, Scope, dotted, last_name, name_tokens, own_nodes, str_value
+from .scopes import FUNCTION_NODES, Scope, dotted, last_name, name_tokens, str_value
 
 NOT_A_CLIENT = "!"
 
@@ -188,8 +188,7 @@ class ClientKinds:
             self.memo[key] = None  # recursion guard
             fn = self.functions[node]
             kinds = {
-                self.value_kind(ret.value, fn.scope, 3)
-                for ret in own_nodes(node, ast.Return) if ret.value is not None
+                self.value_kind(ret.value, fn.scope, 3) for ret in fn.returns if ret.value is not None
             } - {None, "?", NOT_A_CLIENT}
             self.memo[key] = kinds.pop() if len(kinds) == 1 else None
         return self.memo[key]
@@ -260,7 +259,9 @@ class ClientKinds:
         cls = self.local_class(expr)
         if cls is not None:
             return self.class_kind(cls)
-        found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
+        if self.linked is None or not qualname or not self.linked.may_reach_customerio(qualname):
+            return None  # a class of a module that never names Customer.io subclasses nothing of it
+        found = self.linked.resolve(qualname)
         return found.entry.client if isinstance(found, ClassRef) else None
 
     def built_by_subclass(self, expr: ast.expr, scope: Scope) -> bool:
@@ -304,7 +305,7 @@ class ClientKinds:
         values = body.bindings.get(attr, []) if body is not None else []
         if len(values) == 1 and isinstance(values[0], FUNCTION_NODES) and _is_property(values[0]):
             fn = self.functions[values[0]]
-            kinds = {self.value_kind(r.value, fn.scope, depth) for r in own_nodes(fn.node, ast.Return) if r.value}
+            kinds = {self.value_kind(r.value, fn.scope, depth) for r in fn.returns if r.value}
             known = kinds - {None, "?", NOT_A_CLIENT}
             return known.pop() if len(known) == 1 else None
         kinds = {self.value_kind(v, body, depth) for v in values if isinstance(v, ast.expr)}

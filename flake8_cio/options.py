@@ -257,8 +257,8 @@ def _check_cio_key(key: str, where) -> None:
     if key.startswith(("cio-", "cio_")) and config_name(key) not in (*OPTION_SPECS, *FIX_OPTIONS):
         known = [flag(name) for name in (*OPTION_SPECS, *FIX_OPTIONS)]
         near = difflib.get_close_matches(key.replace("_", "-"), known, n=1)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        raise OptionError(f"{where}: unknown option {key!r}; known: {', '.join(known)}{hint}")
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        raise OptionError(f"{where}: unknown option {key!r}{hint}; known: {', '.join(known)}")
 
 
 def config_name(key: str) -> str:

@@ -31,6 +31,7 @@ from .prefilter import might_use_customerio
 
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 MAX_DEPTH = 8
+CLIENT_GIVEN = re.compile(r"\([^()]+\)")  # a call in a reference with client arguments: Notifier(0=track)
 CALLED = re.compile(r"^([^()]*)\(([^()]*)\)(.*)$")  # app.Notifier(0=track).send
 IMPORT_WORD = re.compile(r"import\b")
 IMPORT_LINE = re.compile(
@@ -211,6 +212,15 @@ class Project:
         """Whether a module that never names Customer.io imports project code that does (cheap: text only)."""
         return any(self._relevant_module(path) for path in self._imported_paths(filename, text))
 
+    def may_reach_customerio(self, ref: str) -> bool:
+        """Whether what ``ref`` names lives in a module that names Customer.io or imports (transitively) one that
+        does: only there can running it reach the SDK (a cheap text test: no summary is read)."""
+        if CLIENT_GIVEN.search(ref):
+            return True  # Notifier(client=track).welcome: given a client, any class may reach it
+        split = self.split(ref.partition("(")[0])
+        path = self.module_path(split[0]) if split else None
+        return path is not None and self._relevant_module(path)
+
     def _relevant_module(self, path: Path) -> bool:
         """Whether the module names Customer.io or imports (transitively) a project module that does: a walk of the
         import graph. A walk that finds nothing has seen every module those modules reach, so none of them is
@@ -326,6 +336,18 @@ class Project:
             return self.resolve(made.entry.returns + rest, depth + 1)
         return None
 
+    def builds_per_call(self, entry: FunctionEntry) -> bool:
+        """Whether running a function builds a Customer.io client each time: it constructs one, or instantiates a
+        project class whose instances build their own (``CustomerIOClient()``), or calls an uncached factory."""
+        if entry.builds:
+            return True
+        for ref in entry.calls:
+            found = self.resolve(ref) if self.may_reach_customerio(ref) else None
+            if isinstance(found, ClassRef) and found.entry.constructs or \
+                    isinstance(found, FactoryRef) and not found.entry.cached:
+                return True
+        return False
+
     def sync_client(self, ref: str, depth: int = 0) -> bool:
         """Whether a module-level Data Pipelines client ``ref`` names, through re-exports, was built in sync_mode."""
         split = self.split(ref) if depth <= MAX_DEPTH else None
@@ -363,7 +385,7 @@ class Project:
         if ref in self._chains:
             return self._chains[ref]
         self._chains[ref] = None  # cycle guard
-        found = self.resolve(ref)
+        found = self.resolve(ref) if self.may_reach_customerio(ref) else None
         chain = None
         if isinstance(found, FunctionRef) and not found.entry.is_async:
             entry = found.entry

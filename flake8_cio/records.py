@@ -9,6 +9,7 @@ layout is recomputed, never half-read). Files are keyed by the module's text and
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -184,12 +185,18 @@ class InstanceRef:
 Resolved = Union[FunctionRef, ClassRef, FactoryRef, TypeRef, ClientRef, SdkRef, InstanceRef]
 
 
+@functools.lru_cache(maxsize=None)
+def _field_types(kind: type) -> dict[str, Any]:
+    """A record's field types, evaluated once (the annotations are strings: evaluating them costs a compile)."""
+    return typing.get_type_hints(kind)
+
+
 def _load(kind: Any, data: Any) -> Any:
     """``data`` (plain JSON values) as a value of the type ``kind``: records, dicts, tuples, optionals, scalars."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
-        if not isinstance(data, dict) or set(data) != {f.name for f in dataclasses.fields(kind)}:
+        hints = _field_types(kind)
+        if not isinstance(data, dict) or data.keys() != hints.keys():
             raise TypeError(f"{kind.__name__}: {data!r}")
         return kind(**{name: _load(hints[name], value) for name, value in data.items()})
     if origin in (Union, types.UnionType):

@@ -22,6 +22,8 @@ class Scope:
     params: dict[str, ast.arg] = field(default_factory=dict)
     global_names: set[str] = field(default_factory=set)
 
+    loop_sources: dict[str, ast.expr] = field(default_factory=dict)  # `for x in <iterable>`: x's iterable
+
     def bind(self, name: str, value: ast.AST | None) -> None:
         self.bindings.setdefault(name, []).append(value)
 
@@ -32,6 +34,7 @@ class Function:
     scope: Scope
     cls: ast.ClassDef | None
     parent: "Function | None"
+    returns: list[ast.Return] = field(default_factory=list)  # its own ``return`` statements, not nested ones
 
     @property
     def name(self) -> str:
@@ -183,6 +186,8 @@ class _Walker:
             # the first iterable is evaluated in the enclosing scope, once
             self.visit(generator.iter, ctx if index == 0 else inner)
             self.bind_target(generator.target, inner.scope, None, ctx)
+            if isinstance(generator.target, ast.Name):
+                inner.scope.loop_sources[generator.target.id] = generator.iter
             self.visit_all(generator.ifs, inner)
         self.visit_all((node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,), inner)
         return True
@@ -231,6 +236,8 @@ class _Walker:
     def visit_For(self, node, ctx: Context) -> bool:
         self.visit(node.iter, ctx)
         self.bind_target(node.target, ctx.scope, None, ctx)
+        if isinstance(node.target, ast.Name):
+            ctx.scope.loop_sources[node.target.id] = node.iter
         self.visit_all(node.body, replace(ctx, loops=ctx.loops + (node,)))
         self.visit_all(node.orelse, ctx)
         return True
@@ -273,6 +280,11 @@ class _Walker:
     def visit_MatchMapping(self, node, ctx: Context) -> bool:
         if node.rest:
             ctx.scope.bind(node.rest, None)
+        return False
+
+    def visit_Return(self, node, ctx: Context) -> bool:
+        if ctx.function is not None and ctx.scope.kind != "class":
+            ctx.function.returns.append(node)
         return False
 
     def visit_Await(self, node, ctx: Context) -> bool:

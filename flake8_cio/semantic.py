@@ -15,7 +15,7 @@ from . import sdk
 from .calls import CallIndex, CioCall, Value  # noqa: F401  (re-exported: the rules import these from here)
 from .client_kinds import ClientKinds, annotated_type, is_self
 from .options import Options, installed_sdk_major
-from .records import Resolved, Summary
+from .records import FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
 )
@@ -74,22 +74,31 @@ class Model(ClientKinds, CallIndex):
             fix, safety if fix else NONE,
         )
 
+    def unfixable_at(self, position: tuple[int, int]) -> bool:
+        """Whether a finding at this position gets no fix: an argument a wrapper forwards to the SDK or one bound to
+        an SDK method (the code to change is the caller's or the binding's), or a use of another module's constant
+        (the text to change is its definition)."""
+        if position in self._handed_on:
+            return True
+        node = self._names_at.get(position)
+        return node is not None and self.linked is not None and self._project_constant(node) is not None
+
     @cached_property
-    def unfixable(self) -> frozenset[tuple[int, int]]:
-        """Where findings get no fix: arguments a wrapper forwards to the SDK or that are bound to an SDK method
-        (the code to change is the caller's or the binding's), and uses of another module's constant (the text to
-        change is its definition)."""
-        handed_on = (node for call in (*self.forwarded_calls, *self.bound_calls)
-                     for expr in (*call.args.values(), *call.extra.values()) for node in ast.walk(expr))
-        constants = (node for node in ast.walk(self.tree) if isinstance(node, ast.Attribute) or
-                     (isinstance(node, ast.Name) and node.id in self.aliases))
-        return frozenset(self.position(node) for node in handed_on if hasattr(node, "lineno")) | frozenset(
-            self.position(node) for node in constants if self.linked is not None and self._project_constant(node))
+    def _handed_on(self) -> frozenset[tuple[int, int]]:
+        return frozenset(self.position(node) for call in (*self.forwarded_calls, *self.bound_calls)
+                         for expr in (*call.args.values(), *call.extra.values()) for node in ast.walk(expr)
+                         if hasattr(node, "lineno"))
+
+    @cached_property
+    def _names_at(self) -> dict[tuple[int, int], ast.expr]:
+        """The names and attribute chains that may be another module's constant, by position."""
+        return {self.position(node): node for node in ast.walk(self.tree) if isinstance(node, ast.Attribute) or
+                (isinstance(node, ast.Name) and node.id in self.aliases)}
 
     def settle(self, finding: Finding) -> Finding:
         """A finding on an argument a wrapper forwards to the SDK gets no fix: the code to change is the caller's,
         and what the wrapper does with it is not ours to rewrite."""
-        return finding.with_fix(None, NONE) if (finding.line, finding.col) in self.unfixable else finding
+        return finding.with_fix(None, NONE) if self.unfixable_at((finding.line, finding.col)) else finding
 
     def value_finding(self, at: ast.expr | None, code: str, node: ast.AST, message: str) -> Finding:
         """A finding about a value that may have travelled from ``node``, where it was computed, to ``at`` in a
@@ -191,6 +200,11 @@ class Model(ClientKinds, CallIndex):
         for the result of a call, for the project model to resolve; None when it cannot be named."""
         if depth == 0:
             return None
+        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ONE_ROW:
+            model = _queryset_model(expr.func.value)  # Lead.objects.get(...): a Lead
+            if model is not None:
+                found = self.ref_of(model, scope, depth - 1)
+                return f"{found}()" if found else None
         if isinstance(expr, ast.Call):
             inner = self.ref_of(expr.func, scope, depth)
             return f"{inner}({self._client_arguments(expr, scope)})" if inner else None
@@ -239,7 +253,16 @@ class Model(ClientKinds, CallIndex):
             return f"{annotated}()" if annotated else None
         if len(values) == 1 and isinstance(values[0], ast.Call):
             return self.ref_of(values[0], bound_scope, depth - 1)
-        return None
+        source = bound_scope.loop_sources.get(name) if len(values) == 1 else None
+        return self._row_ref(source, bound_scope, depth) if source is not None else None
+
+    def _row_ref(self, iterable: ast.expr, scope: Scope, depth: int) -> str | None:
+        """An element of a Django queryset is an instance of its model: ``for lead in Lead.objects.filter(...)``
+        (also through a local bound to the queryset)."""
+        iterable = self.value_of(iterable, scope)
+        model = _queryset_model(iterable)
+        found = self.ref_of(model, scope, depth - 1) if model is not None else None
+        return f"{found}()" if found else None
 
     def _self_ref(self, attr: str, scope: Scope, depth: int) -> str | None:
         cls = self.enclosing_class(scope)
@@ -258,8 +281,25 @@ class Model(ClientKinds, CallIndex):
         return None
 
     def resolve_call(self, site: Site) -> Resolved | None:
-        """What a call runs, resolved through the project (see ``Project.resolve``)."""
-        return self.resolve(site.node.func, site.scope)
+        """What a call runs, resolved through the project (see ``Project.resolve``), when it can reach Customer.io
+        at all: a call into modules that never name it (models, helpers) is not read."""
+        ref = self.ref_of(site.node.func, site.scope) if self.linked is not None else None
+        if not ref or not self.linked.may_reach_customerio(ref) or not self._defined_here(ref):
+            return None
+        return self.linked.resolve(ref)
+
+    def _defined_here(self, ref: str) -> bool:
+        """For a reference into this module: whether it starts at a function or class defined here, or an instance
+        of one (``bp.post`` of ``bp = Blueprint(...)`` is another library's, not worth summarising this module
+        again); any reference into another module passes."""
+        if not self.module_name or not ref.startswith(f"{self.module_name}."):
+            return True
+        head = ref[len(self.module_name) + 1:].split(".")[0].split("(")[0]
+        values = self.module.bindings.get(head, [])
+        if len(values) == 1 and isinstance(values[0], ast.Call):  # an instance: of a class of the project?
+            qualname = self.qualname(values[0].func)
+            return self.local_class(values[0].func) is not None or bool(qualname and self.is_project_code(qualname))
+        return any(isinstance(value, (*FUNCTION_NODES, ast.ClassDef)) for value in values)
 
     def resolve(self, expr: ast.expr | str, scope: Scope | None = None) -> Resolved | None:
         """What an expression (seen in ``scope``) or a project reference names, resolved through the project;
@@ -278,6 +318,10 @@ class Model(ClientKinds, CallIndex):
         """The finer-than-seconds epoch unit a project function returns, and where it is defined."""
         ref = self.ref_of(func, scope) if self.linked is not None else None
         return self.linked.returned_unit(ref) if ref else None
+
+    def builds_per_call(self, entry: FunctionEntry) -> bool:
+        """Whether running a project function builds a Customer.io client each time (see ``Project``)."""
+        return self.linked is not None and self.linked.builds_per_call(entry)
 
     def module_of(self, qualname: str) -> str:
         """The project module a qualified name lives in (``app.services`` of ``app.services.track_signup``)."""
@@ -389,3 +433,16 @@ def _within(node: ast.AST, outer: ast.AST) -> bool:
 def _short(expr: ast.expr) -> str:
     text = ast.unparse(expr)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+#: Django queryset methods that give rows (``filter``...) and one row (``get``...), on ``Model.objects``.
+ROWS = {"all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "only", "defer", "distinct",
+        "iterator", "using", "annotate"}
+ONE_ROW = {"get", "first", "last", "latest", "earliest", "create"}
+
+
+def _queryset_model(expr: ast.expr) -> ast.expr | None:
+    """``Lead`` of ``Lead.objects.filter(...).order_by(...)``, of ``Lead.objects.all()`` and of ``Lead.objects``."""
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ROWS:
+        expr = expr.func.value
+    return expr.value if isinstance(expr, ast.Attribute) and expr.attr == "objects" else None

@@ -13,7 +13,7 @@ from . import frameworks, sdk
 from .profiles import profiles
 from .records import (ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, Injected, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
-from .scopes import FUNCTION_NODES, Function, own_nodes
+from .scopes import FUNCTION_NODES, Function
 from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, sync_mode
 from .semantic import Model
 from .units import returned_unit
@@ -96,7 +96,7 @@ def _hands_out_one(model: Model, fn: Function) -> bool:
     ``if _cio is None:``, returning a module-level name, or returning our runtime's (cached) ``get_client()``."""
     if frameworks.runs_once(model, fn) or any(frameworks.guarded_once(site) for site in model.sites_in(fn)):
         return True
-    for ret in own_nodes(fn.node, ast.Return):
+    for ret in fn.returns:
         value = ret.value
         if isinstance(value, ast.Name) and (model.lookup(value.id, fn.scope) or (None,))[0] is model.module:
             return True
@@ -210,7 +210,7 @@ def _is_none(expr: ast.expr) -> bool:
 def _returns(model: Model, fn: Function) -> str | None:
     """What a getter returns, when every return names the same thing (``return _messenger``, ``return Svc()``)."""
     refs = {model.ref_of(ret.value, fn.scope) if ret.value is not None else None
-            for ret in own_nodes(fn.node, ast.Return)}
+            for ret in fn.returns}
     return refs.pop() if len(refs) == 1 else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from .scopes import Function, Site, own_nodes
+from .scopes import Function, Site
 
 if TYPE_CHECKING:
     from .semantic import Model
@@ -71,7 +71,7 @@ def returned_unit(model: Model, fn: Function, seen: tuple = ()) -> str | None:
     coroutine."""
     if fn.is_async or fn in seen:
         return None
-    units = {_unit(model, ret.value, fn, (*seen, fn)) for ret in own_nodes(fn.node, ast.Return)}
+    units = {_unit(model, ret.value, fn, (*seen, fn)) for ret in fn.returns}
     return units.pop() if len(units) == 1 else None
 
 

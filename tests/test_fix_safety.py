@@ -136,4 +136,16 @@ def test_unsafe_fix_is_unsafe_for_a_reason(case, fake, tmp_path):
     assert sorted(f.code for f in fixed.applied) == sorted(header(source, "fixes"))
     after = tmp_path / case.name
     after.write_text(fixed.source)
-    assert observe(after, fake, []) != observe(case, fake, [])
+    assert observe_failing(after, fake, header(source, "fake-fails")) != \
+        observe_failing(case, fake, header(source, "fake-fails"))
+
+
+def observe_failing(program: Path, fake: FakeCustomerIO, status: list[str]) -> dict:
+    """What a program does while the API answers ``status`` to every request (none: while it accepts them)."""
+    if status:
+        fake.fail(int(status[0]), times=None)
+    try:
+        return observe(program, fake, [])
+    finally:
+        with fake.lock:
+            fake.faults.clear()

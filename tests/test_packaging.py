@@ -15,7 +15,7 @@ import pytest
 import flake8_cio
 
 ROOT = Path(__file__).parent.parent
-pytestmark = pytest.mark.timeout(1800)
+pytestmark = [pytest.mark.timeout(1800), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

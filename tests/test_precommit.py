@@ -13,7 +13,7 @@ BAD = ("import time\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\n
        "cio.identify('1', at=int(time.time() * 1000))\n")
 GOOD = BAD.replace(" * 1000", "")
 
-pytestmark = [pytest.mark.timeout(900),
+pytestmark = [pytest.mark.timeout(900), pytest.mark.slow,
               pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")]
 
 

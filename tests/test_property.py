@@ -12,7 +12,7 @@ from flake8_cio.semantic import Model
 
 PRELUDE = "import customerio\nfrom customerio import analytics\ncio = customerio.CustomerIO(S, K)\n"
 pytestmark = [pytest.mark.filterwarnings("ignore::SyntaxWarning"),  # hypothesmith compiles odd programs itself
-              pytest.mark.timeout(900)]  # generation time varies a lot from run to run
+              pytest.mark.timeout(900), pytest.mark.slow]  # generation time varies a lot from run to run
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 
 

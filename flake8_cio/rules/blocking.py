@@ -134,6 +134,14 @@ RULES = (
 )
 
 PER_RECORD = set(sdk.TRACK_METHODS) - {"batch"}
+#: Each code's message, one template per code (as ruff's one message per violation), filled at the report site.
+MESSAGES = {
+    "CIO501": "{call} in request handler `{fn}` waits on Customer.io: {how}; {instead} or a background task",
+    "CIO502": "{call} in `async def {fn}` blocks the event loop on Customer.io: {how}; {instead}",
+    "CIO601": "{how} and makes {what} each time ({path}): one HTTPS request per record, unbatched and not "
+              "rate-limited; send through `flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`",
+}
+THROUGH_RUNTIME = "make that call through `flake8_cio.runtime.nonblocking(client)`"
 SMALL_LOOP = 10
 RATE_LIMITING = re.compile(r"sleep|throttl|limit|acquire|wait|backoff|consume", re.IGNORECASE)
 LOOP_SCHEDULERS = {"call_soon": 0, "call_soon_threadsafe": 0, "call_later": 1, "call_at": 1}  # where the callback is
@@ -148,9 +156,9 @@ def check(model: Model) -> Iterator:
             yield from _direct(model, call)
     for call in model.bound_calls:  # handed to a thread once per record: still one request per record
         if call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
-            yield model.finding("CIO601", call.node, _per_record_message(
-                f"`{call_text(model, call)}` is handed to `{last_name(call.node.func)}` once per record in a loop",
-                f"line {call.node.lineno}"))
+            yield _report(model, "CIO601", call.node, what="a Customer.io request", path=f"line {call.node.lineno}",
+                          how=f"`{call_text(model, call)}` is handed to `{last_name(call.node.func)}` once per record "
+                              "in a loop")
     helper_blocks: dict[Function, CioCall | None] = {}
     for site in model.sites:
         fn = site.function
@@ -176,36 +184,29 @@ def call_text(model: Model, call: CioCall) -> str:
     return f"{ast.unparse(call.node.func)}()"
 
 
+def _report(model: Model, code: str, node: ast.AST, **fields: str):
+    """A finding with its code's message (``MESSAGES``)."""
+    return model.finding(code, node, MESSAGES[code].format(**fields))
+
+
 def _direct(model: Model, call: CioCall) -> Iterator:
-    fix, safety, data = _nonblocking_fix(model, call)
-    for code, message in _direct_problems(model, call):
-        yield model.finding(code, call.node, message).with_fix(fix, safety, **data)
-
-
-def _direct_problems(model: Model, call: CioCall) -> Iterator[tuple[str, str]]:
     """What a blocking SDK call written here is: per record in a bulk loop, and/or in async code or a handler."""
+    fix, safety, data = _nonblocking_fix(model, call)
     fn, what = call.site.function, call_text(model, call)
+    found = []
     if call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
-        yield "CIO601", (
-            f"`{what}` once per record in a loop: one HTTPS request per record, unbatched and not rate-limited, "
-            "runs into Customer.io's rate limit (429s, dropped data) on a bulk import; send through "
-            "`flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`")
+        found.append(_report(model, "CIO601", call.node, how=f"`{what}` runs once per record in a loop",
+                             what="an HTTPS request to Customer.io", path=f"line {call.node.lineno}"))
     if fn is not None and fn.is_async:
-        yield "CIO502", (
-            f"synchronous Customer.io call `{what}` in `async def {fn.name}`: it blocks the event loop, and every "
-            "other request on it, for a full HTTPS round trip (up to 10 s per try); use "
-            "`flake8_cio.runtime.nonblocking(client)` or `await asyncio.to_thread(...)`")
+        found.append(_report(model, "CIO502", call.node, call=f"synchronous Customer.io call `{what}`", fn=fn.name,
+                             how="a full HTTPS round trip (up to 10 s per try) for every request on the loop",
+                             instead="use `flake8_cio.runtime.nonblocking(client)` or `await asyncio.to_thread(...)`"))
     elif fn is not None and frameworks.is_handler(model, fn):
-        yield "CIO501", (
-            f"blocking Customer.io call `{what}` in request handler `{fn.name}`: the response waits on an HTTPS "
-            "round trip to Customer.io (seconds when it is slow, with retries); use "
-            "`flake8_cio.runtime.nonblocking(client)` or a background task")
-
-
-def _per_record_message(how: str, path: str, what: str = "a Customer.io request") -> str:
-    """CIO601's message, whatever runs per record: a call, a pool's function, a coroutine, an off-loaded method."""
-    return (f"{how} and makes {what} each time ({path}): one HTTPS request per record, unbatched and not "
-            "rate-limited; send through `flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`")
+        found.append(_report(model, "CIO501", call.node, call=f"blocking Customer.io call `{what}`", fn=fn.name,
+                             how="an HTTPS round trip per request (seconds when it is slow, with retries)",
+                             instead="use `flake8_cio.runtime.nonblocking(client)`"))
+    for finding in found:
+        yield finding.with_fix(fix, safety, **data)
 
 
 def _per_record_coroutine(model: Model, site: Site, helper: Function) -> Iterator:
@@ -213,8 +214,8 @@ def _per_record_coroutine(model: Model, site: Site, helper: Function) -> Iterato
     record whose Customer.io request (awaited off the loop, or blocking) is made once per record."""
     inner = _request_in(model, helper, set())
     if inner is not None and inner.method in PER_RECORD and _bulk_loop(model, site):
-        yield model.finding("CIO601", site.node, _per_record_message(
-            f"`{helper.name}()` runs once per record", f"`{call_text(model, inner)}` at line {inner.node.lineno}"))
+        yield _report(model, "CIO601", site.node, how=f"`{helper.name}()` runs once per record",
+                      what="a Customer.io request", path=f"`{call_text(model, inner)}` at line {inner.node.lineno}")
 
 
 def _request_in(model: Model, fn: Function, seen: set) -> CioCall | None:
@@ -263,19 +264,15 @@ def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
     fn, name = site.function, (last_name(target) or "it")
     if per_record and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):
         how = f"`{name}` runs once per record through a pool" if pooled else f"`{name}()` runs once per record in a loop"
-        yield model.finding("CIO601", site.node, _per_record_message(how, path, "a blocking Customer.io call"))
+        yield _report(model, "CIO601", site.node, how=how, what="a blocking Customer.io call", path=path)
     if pooled:  # the pool's threads wait on Customer.io, not the caller
         return
     if fn is not None and fn.is_async:
-        yield model.finding(
-            "CIO502", site.node,
-            f"`{name}()` in `async def {fn.name}` blocks the event loop on Customer.io: it calls {path}; make that "
-            "call through `flake8_cio.runtime.nonblocking(client)`")
+        yield _report(model, "CIO502", site.node, call=f"`{name}()`", fn=fn.name, how=f"it calls {path}",
+                      instead=THROUGH_RUNTIME)
     elif fn is not None and frameworks.is_handler(model, fn):
-        yield model.finding(
-            "CIO501", site.node,
-            f"`{name}()` in request handler `{fn.name}` waits on Customer.io: it calls {path}; make that call "
-            "through `flake8_cio.runtime.nonblocking(client)` or a background task")
+        yield _report(model, "CIO501", site.node, call=f"`{name}()`", fn=fn.name, how=f"it calls {path}",
+                      instead=THROUGH_RUNTIME)
 
 
 def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> tuple[str, str] | None:
@@ -310,20 +307,10 @@ def _pool_per_record(model: Model, site: Site) -> bool:
 
 def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) -> Iterator:
     fn = site.function
-    where = f"`{call_text(model, inner)}` at line {inner.node.lineno}"
-    if fn.is_async:
-        yield model.finding(
-            "CIO502", site.node,
-            f"`{helper.name}()` makes a blocking Customer.io call ({where}) and is called from `async def {fn.name}`, "
-            "blocking the event loop; make that call through `flake8_cio.runtime.nonblocking(client)`",
-        )
-    elif frameworks.is_handler(model, fn):
-        yield model.finding(
-            "CIO501", site.node,
-            f"`{helper.name}()` makes a blocking Customer.io call ({where}) and is called from request handler "
-            f"`{fn.name}`, so the response waits on Customer.io; make that call through "
-            "`flake8_cio.runtime.nonblocking(client)` or a background task",
-        )
+    how = f"it makes a blocking Customer.io call (`{call_text(model, inner)}` at line {inner.node.lineno})"
+    if fn.is_async or frameworks.is_handler(model, fn):
+        yield _report(model, "CIO502" if fn.is_async else "CIO501", site.node, call=f"`{helper.name}()`", fn=fn.name,
+                      how=how, instead=THROUGH_RUNTIME)
 
 
 def _scheduled_on_the_loop(model: Model, site: Site) -> Iterator:
@@ -332,11 +319,10 @@ def _scheduled_on_the_loop(model: Model, site: Site) -> Iterator:
     args = site.node.args
     if where is None or len(args) <= where or not _sdk_method_reference(model, args[where], site):
         return
-    yield model.finding(
-        "CIO502", site.node,
-        f"`{ast.unparse(args[where])}` is scheduled on the event loop by `{last_name(site.node.func)}()` in "
-        f"`async def {site.function.name}`: it runs there and blocks the loop for a full HTTPS round trip; use "
-        "`flake8_cio.runtime.nonblocking(client)` or `loop.run_in_executor(None, ...)`")
+    yield _report(model, "CIO502", site.node, fn=site.function.name,
+                  call=f"`{ast.unparse(args[where])}` scheduled on the event loop by `{last_name(site.node.func)}()`",
+                  how="it runs there for a full HTTPS round trip",
+                  instead="use `flake8_cio.runtime.nonblocking(client)` or `loop.run_in_executor(None, ...)`")
 
 
 def _offloaded(call: ast.Call) -> list[ast.expr] | None:
@@ -354,12 +340,9 @@ def _awaited_executor(model: Model, site: Site) -> Iterator:
     for arg in _offloaded(site.node):
         if isinstance(arg, ast.Attribute) and (arg.attr in sdk.TRACK_METHODS or arg.attr in sdk.APP_METHODS) and \
                 model.client_kind(arg.value, site.scope) in (sdk.TRACK, sdk.APP, "?"):
-            yield model.finding(
-                "CIO501", site.node,
-                f"awaiting a Customer.io call in request handler `{site.function.name}`: a worker thread keeps the "
-                "event loop free, but the response still waits on Customer.io; fire and forget through "
-                "`flake8_cio.runtime.nonblocking(client)` or a background task",
-            )
+            yield _report(model, "CIO501", site.node, call="awaiting a Customer.io call", fn=site.function.name,
+                          how="a worker thread keeps the event loop free, but the response still waits",
+                          instead="fire and forget through `flake8_cio.runtime.nonblocking(client)`")
             return
 
 

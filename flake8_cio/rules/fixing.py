@@ -129,7 +129,7 @@ def loads(model: Model, name: str, scope) -> int:
 def forwarded(model: Model, node: ast.AST) -> bool:
     """A caller's argument that a wrapper function forwards to Customer.io: the call found is the wrapper's, so no
     fix may edit it by the SDK's signature (the model marks these)."""
-    return hasattr(node, "lineno") and model.position(node) in model.unfixable
+    return hasattr(node, "lineno") and model.unfixable_at(model.position(node))
 
 
 def edit_site(model: Model, call: CioCall, node: ast.AST, whole: ast.AST) -> tuple[str, ast.AST] | None:

@@ -8,10 +8,11 @@ with backoff and jitter behind a circuit breaker, and replay what an earlier pro
 
 Threads (per process and client, started on first use):
 
-- the caller's threads own nothing: they append ``(json, accept time, id)`` to a deque (thread-safe appends), or
-  with ``durable="sync"`` write to the spool themselves;
-- the journal thread moves the deque into the spool every ``flush_interval`` (at once when ``batch_size`` are
-  waiting), whatever the sender is doing, so a hung request never holds accepted events in memory only; it also
+- the caller's threads own nothing: each call writes its operation (JSON, with its event id) to this process's
+  journal file with one ``write()``, so it survives the death of the process once the call returns (journal.py);
+  what the file cannot take within a millisecond waits in memory;
+- the journal thread moves the journal (and memory) into the spool every ``flush_interval``, whatever the sender
+  is doing, and replays the journals of dead processes exactly once; it also
   reads the spool's depth and fill for ``health()`` (which does no spool I/O) and, while a failed durable spool
   has left events in memory, retries it every ``breaker_cooldown`` and moves them back into it;
 - the send thread claims entries from the spool (a lease), sends them through the ``Transport`` (urllib3 pool,
@@ -31,12 +32,16 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from typing import Any, Hashable, Optional, Tuple
+import sys
+import types
+from typing import Any, Hashable, Optional
 
 from .app import AppClient, DeliveryError
-from .client import RuntimeClient, region_name
+from .client import RuntimeClient, credentials, region_name
+from .errors import InvalidCall
 
-__all__ = ["get_client", "get_app_client", "nonblocking", "RuntimeClient", "AppClient", "DeliveryError"]
+__all__ = ["get_client", "get_app_client", "nonblocking", "RuntimeClient", "AppClient", "DeliveryError",
+           "InvalidCall"]
 
 #: clients remembered by get_client (an LRU); how many are active at once is bounded separately (client.py)
 MAX_CLIENTS = 1024
@@ -48,17 +53,18 @@ _lock = threading.Lock()
 def get_client(site_id: Optional[str] = None, api_key: Optional[str] = None, *, region: Any = None,
                **options: Any) -> RuntimeClient:
     """The process-wide runtime client for these credentials, region and options, created once (thread-safe).
-    Missing credentials come from CUSTOMERIO_SITE_ID / CUSTOMERIO_TRACK_API_KEY / CUSTOMERIO_REGION.
+    Credentials come from CUSTOMERIO_SITE_ID / CUSTOMERIO_TRACK_API_KEY only when the call passes neither: a call
+    that passes one without the other, or a blank one, raises InvalidCall (a CustomerIOException), never uses
+    another workspace's. The region defaults to CUSTOMERIO_REGION.
 
     With per-tenant credentials, at most CUSTOMERIO_MAX_ACTIVE_CLIENTS (16) clients run threads and hold their
     spool file open at once: starting one more idles the least recently active (see RuntimeClient.idle), which
     wakes on its next call, so no reference ever breaks. The cache itself keeps the last MAX_CLIENTS."""
-    site_id = site_id or os.environ.get("CUSTOMERIO_SITE_ID")
-    api_key = api_key or os.environ.get("CUSTOMERIO_TRACK_API_KEY")
+    site_id, api_key = credentials(site_id, api_key)
     key = ("track", site_id, api_key, region_name(region), repr(sorted(options.items())))
     with _lock:
         client = _clients.get(key)
-        if client is None or client._closed:
+        if client is None or client.closed:
             client = _clients[key] = RuntimeClient(site_id, api_key, region=region, **options)
         _clients.move_to_end(key)
         while len(_clients) > MAX_CLIENTS:
@@ -83,24 +89,54 @@ def get_app_client(app_key: Optional[str] = None, *, region: Any = None, **optio
 def nonblocking(client: Any) -> Any:
     """The cached runtime client for an official ``customerio.CustomerIO``'s credentials and region, so that a
     call site can be fixed without touching where the client was built. Anything that is not the official client
-    (a runtime client, a test's ``Mock`` patched in for it, a test double) is returned as it is: the calls a test
-    expects on its Mock still reach it, and no real client is built from a Mock's attributes."""
+    (a runtime client, a test's ``Mock`` patched in for it, a test double) is returned as it is; an official client
+    some of whose methods are not the SDK's own (a test patched the object or the class, a subclass overrides one)
+    gets a `Routed` view that calls those methods as before (same calls, results and side effects, nothing sent)
+    and the runtime for the others."""
     if not _is_official_client(client):
         return client
-    site_id, api_key = _credentials(client)
+    replaced = [name for name in SDK_METHODS if not _sdk_own(client, name)]
+    if replaced:
+        return Routed(client, frozenset(replaced))
+    return _runtime_for(client)
+
+
+#: the official client's public methods the runtime client stands in for
+SDK_METHODS = ("identify", "track", "track_anonymous", "pageview", "backfill", "delete", "suppress", "unsuppress",
+               "add_device", "delete_device", "merge_customers", "batch")
+
+
+class Routed:
+    """An official client with replaced methods: those are called on it; everything else is the runtime's."""
+
+    def __init__(self, client: Any, replaced: frozenset[str]):
+        self.client, self.replaced = client, replaced
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self.replaced:
+            return getattr(self.client, name)
+        return getattr(_runtime_for(self.client), name)
+
+
+def _sdk_own(client: Any, name: str) -> bool:
+    """Whether `client.name` is the SDK's own function, neither patched on the object or its class nor
+    overridden: a plain function whose code is in the customerio package."""
+    if name in getattr(client, "__dict__", {}):
+        return False
+    function = getattr(type(client), name, None)
+    package = sys.modules.get("customerio")
+    code = getattr(function, "__code__", None)
+    return (isinstance(function, types.FunctionType) and code is not None and package is not None
+            and code.co_filename.startswith(os.path.dirname(getattr(package, "__file__", "") or "?")))
+
+
+def _runtime_for(client: Any) -> RuntimeClient:
+    site_id, api_key = getattr(client, "site_id", None), getattr(client, "api_key", None)
     host, port = getattr(client, "host", "") or "", getattr(client, "port", None)
     if host in ("track.customer.io", "track-eu.customer.io"):
         return get_client(site_id, api_key, region="eu" if host == "track-eu.customer.io" else "us")
-    return get_client(site_id, api_key, track_url=f"https://{host}" + (f":{port}" if port else ""))
+    return get_client(site_id, api_key, track_url=f"https://{host}" + (f":{port}" if port not in (None, 443) else ""))
 
 
 def _is_official_client(client: Any) -> bool:
     return any(cls.__module__.split(".")[0] == "customerio" for cls in type(client).__mro__)
-
-
-def _credentials(client: Any) -> Tuple[str, str]:
-    site_id, api_key = getattr(client, "site_id", None), getattr(client, "api_key", None)
-    if not (site_id and api_key):
-        raise ValueError("nonblocking() needs a customerio.CustomerIO (with site_id and api_key), "
-                         f"got {type(client).__name__}")
-    return site_id, api_key

@@ -6,28 +6,21 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional, Union
+from typing import Any, Dict, Mapping, Optional, Union
 
 import urllib3
 
-from .client import APP_URLS, USER_AGENT, _require, encode, region_name
+from .client import APP_URLS, USER_AGENT, encode, region_name, required
+from .errors import CustomerIOException
 from .delivery import retryable
 from .policy import backoff
 from .transport import retry_after
-
-if TYPE_CHECKING:
-    _Base = Exception
-else:
-    try:  # handlers written for the official client catch ours too; the runtime does not need it installed
-        from customerio.client_base import CustomerIOException as _Base
-    except ImportError:
-        _Base = Exception
 
 #: a ``customerio.Send*Request`` (anything with ``_to_dict()``) or the request body as a mapping
 Request = Union[Mapping[str, Any], Any]
 
 
-class DeliveryError(_Base):
+class DeliveryError(CustomerIOException):
     """A transactional message Customer.io did not accept; carries the HTTP status (None: no response). A
     subclass of ``customerio.CustomerIOException`` when that package is installed."""
 
@@ -42,7 +35,7 @@ class AppClient:
 
     def __init__(self, app_key: Optional[str] = None, *, region: Any = None, app_url: Optional[str] = None,
                  retries: int = 3, timeout: float = 10.0, max_backoff: float = 10.0):
-        key = _require(app_key, "App API key", "CUSTOMERIO_APP_API_KEY")
+        key = required(app_key, "App API key", "CUSTOMERIO_APP_API_KEY")
         self.url = (app_url or os.environ.get("CUSTOMERIO_APP_URL") or APP_URLS[region_name(region)]).rstrip("/")
         self.retries, self.max_backoff = retries, max_backoff
         self._headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json", "User-Agent": USER_AGENT}

@@ -1,11 +1,12 @@
 """The runtime client: a drop-in for ``customerio.CustomerIO`` whose calls validate, encode, enqueue and return in
 microseconds, while background threads journal, batch, rate-limit and deliver.
 
-Programmer errors raise at the call, as the official client raises CustomerIOException: ``ValueError`` for blank
-ids, empty names, bad options, a non-ULID event id, circular data, infinite numbers or a NaN/infinite timestamp;
-``TypeError`` for event data that is not a dict, a timestamp that is neither a number nor a datetime, and values
-JSON cannot carry (the official client refuses them too). Data over the
-API's limits is rejected alone: counted, logged and reported to ``on_error``. Nothing else raises into the caller.
+The official client (``customerio`` 3.x) is the oracle (tests/runtime/test_differential.py): a call it accepts is
+accepted here and sends the same fields and values; a call it refuses raises here too, an ``InvalidCall`` (a
+``CustomerIOException`` that is also a ValueError and a TypeError): blank ids, values JSON cannot carry (infinity,
+a Decimal, a date, circular or too deep data), a ``bytes`` id or one with a lone surrogate. What the official
+client would send but Customer.io refuses (over its limits, an empty name) is rejected alone: counted, logged and
+reported to ``on_error``, never raised. Bad options raise ValueError at construction.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict, deque
-from datetime import date, datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
 from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Set, Tuple, TypeVar
@@ -31,7 +32,9 @@ from urllib.parse import urlsplit
 
 from .. import catalog
 from .delivery import Counters, Settings, Worker, log
-from .policy import to_unix_seconds, ulid
+from .errors import InvalidCall, InvalidData, InvalidText
+from .journal import Intake, dead_journals, needs_id
+from .policy import epoch_unit, ulid
 from .spool import OVERFLOW_POLICIES, FallbackSpool, Limits, RedisSpool, SQLiteSpool, Store, require_redis
 from .transport import Transport
 
@@ -93,7 +96,7 @@ OPTIONS: Dict[str, Tuple[str, Callable[[Any], Any], Any]] = {
     "track_url": ("CUSTOMERIO_TRACK_URL", str, None),
     "spool": ("CUSTOMERIO_SPOOL", str, None),
     "durable": ("CUSTOMERIO_DURABLE", str, "batch"),
-    "batch_size": ("CUSTOMERIO_BATCH_SIZE", _count, 100),
+    "batch_size": ("CUSTOMERIO_BATCH_SIZE", _count, 10_000),  # a cap: batches are sized by bytes (500 kB)
     "flush_interval": ("CUSTOMERIO_FLUSH_INTERVAL", _number, 0.5),
     "max_queue": ("CUSTOMERIO_MAX_QUEUE", _count, 10_000),
     "rate_limit": ("CUSTOMERIO_RATE_LIMIT", _number, 100.0),
@@ -113,12 +116,10 @@ OPTIONS: Dict[str, Tuple[str, Callable[[Any], Any], Any]] = {
     "catalog": ("CUSTOMERIO_CATALOG", str, None),
     "catalog_mode": ("CUSTOMERIO_CATALOG_MODE", str, "warn"),
 }
-CHOICES = {"durable": ("batch", "sync"), "spool_overflow": OVERFLOW_POLICIES,
+CHOICES = {"durable": ("batch", "sync", "never"), "spool_overflow": OVERFLOW_POLICIES,
            "catalog_mode": ("warn", "drop", "strict")}
 
 F = TypeVar("F", bound=Callable[..., None])
-#: a queued operation: (JSON text, monotonic accept time, the caller's event id, whether it needs a ULID id)
-Queued = Tuple[str, float, Optional[str], bool]
 
 
 def resolve_options(options: Mapping[str, Any]) -> Dict[str, Any]:
@@ -156,22 +157,47 @@ def region_name(region: Any) -> str:
     return name
 
 
-def _require(value: Any, what: str, env: str) -> str:
-    value = value if value not in (None, "") else os.environ.get(env)
-    if not value:
-        raise ValueError(f"missing Customer.io {what}: pass it or set {env}")
+def required(value: Any, what: str, env: str) -> str:
+    """A credential from the call, else (only when the call passes none) from the environment; missing or blank,
+    an InvalidCall, as the official client fails on it (a CustomerIOException)."""
+    if value is None:
+        value = os.environ.get(env)
+        if not value:
+            raise InvalidCall(f"missing Customer.io {what}: pass it or set {env}")
+    if not str(value).strip():
+        raise InvalidCall(f"the Customer.io {what} given is blank")
     return str(value)
 
 
+def credentials(site_id: Any, api_key: Any) -> Tuple[str, str]:
+    """(site id, API key): both from the call when it passes either (a tenant's credentials never mix with the
+    environment's, and never fall back to another workspace's), else both from the environment."""
+    if site_id is None and api_key is None:
+        return (required(None, "site id", "CUSTOMERIO_SITE_ID"),
+                required(None, "Track API key", "CUSTOMERIO_TRACK_API_KEY"))
+    for value, what in ((site_id, "site id"), (api_key, "Track API key")):
+        if value is None or not str(value).strip():
+            raise InvalidCall(f"missing Customer.io {what} (the call passes credentials: the environment's are "
+                              "not used)")
+    return str(site_id), str(api_key)
+
+
+def _seconds_of(value: datetime) -> int:
+    """Unix seconds as the official client sends a datetime: truncated, naive = UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return int(value.timestamp())
+
+
 def _json_default(value: Any) -> Any:
-    """What JSON lacks, encoded as the official SDK does: datetimes (naive = UTC) and dates as Unix seconds."""
-    if isinstance(value, (datetime, date)):
-        return to_unix_seconds(value)[0]
-    raise TypeError(f"a {type(value).__name__} value cannot be sent as JSON; convert it first "
-                    "(str(), float(), a list, ...)")
+    """What JSON lacks, as the official client sends it: a datetime as Unix seconds; nothing else."""
+    if isinstance(value, datetime):
+        return _seconds_of(value)
+    raise TypeError(f"a {type(value).__name__} value cannot be sent as JSON")
 
 
 _STRICT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_json_default)
+_ASCII = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=False, default=_json_default)
 
 
 def _fast_encoder() -> Optional[Callable[[Any, int], Sequence[str]]]:
@@ -189,33 +215,69 @@ _FAST = _fast_encoder()
 
 
 def encode(op: Any) -> str:
-    """JSON as the API takes it: NaN becomes null (as the official SDK); infinity and circular data are a
-    ValueError, unknown types a TypeError, both at the call."""
+    """JSON as the API takes it and the official client sends it: NaN becomes null, a datetime Unix seconds, a
+    string with a lone surrogate a \\u escape (only ASCII JSON carries it, as the official client's does); what it
+    cannot send raises InvalidCall naming the field, at the call."""
     if _FAST:
         try:
-            return "".join(_FAST(op, 0))
-        except (ValueError, RecursionError):
-            pass  # NaN, infinity, a cycle or deep nesting: the strict encoder below tells them apart
+            text = "".join(_FAST(op, 0))
+        except (ValueError, TypeError, RecursionError):
+            text = _strict(op)
+    else:
+        text = _strict(op)
+    if not text.isascii():  # O(1): the common case pays nothing
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            return _ASCII.encode(_nan_to_none(op, ()))
+    return text
+
+
+def _strict(op: Any) -> str:
+    """The slow path: the strict encoder, NaN as null, and an error that says which field is wrong."""
     try:
-        return _STRICT.encode(op)
-    except RecursionError:
-        raise ValueError("data is nested too deeply to send") from None
-    except ValueError as error:
-        if "Circular" in str(error):
-            raise ValueError("data refers to itself (a circular reference): it cannot be sent") from None
-    without_nan = _nan_to_none(op, ())
-    try:
-        return _STRICT.encode(without_nan)
-    except ValueError:
-        raise ValueError("data holds an infinite number, which JSON cannot carry") from None
+        return _STRICT.encode(_nan_to_none(op, ()))
+    except (ValueError, TypeError, RecursionError) as error:
+        raise InvalidCall(f"{_where(op)} cannot be sent as JSON ({_why(error)})") from None
+
+
+def _why(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    return "infinity is not JSON" if "Out of range" in str(error) else str(error)
+
+
+def _where(value: Any, path: str = "", depth: int = 0) -> str:
+    """The path of the first value JSON cannot carry, e.g. ``attributes.price`` (for the error message)."""
+    if depth > 200:
+        return path or "data"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                return f"{path}.{key!r}".lstrip(".")
+            found = _where(item, f"{path}.{key}", depth + 1)
+            if found:
+                return found
+        return ""
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = _where(item, f"{path}[{index}]", depth + 1)
+            if found:
+                return found
+        return ""
+    if isinstance(value, float) and value in (math.inf, -math.inf):
+        return path.lstrip(".") or "a value"
+    ok = value is None or isinstance(value, (str, int, float, datetime))
+    return "" if ok else (path.lstrip(".") or "a value") + f" (a {type(value).__name__})"
 
 
 def _nan_to_none(value: Any, path: Tuple[int, ...]) -> Any:
+    """NaN as null (the official client's rule), in dicts and lists; a cycle is an InvalidCall."""
     if isinstance(value, float) and value != value:
         return None
-    if isinstance(value, (dict, list, tuple)):
-        if id(value) in path:
-            raise ValueError("data refers to itself (a circular reference): it cannot be sent")
+    if isinstance(value, (dict, list)):
+        if id(value) in path or len(path) > 500:
+            raise InvalidCall("data refers to itself or is nested too deeply: it cannot be sent")
         inner = path + (id(value),)
         if isinstance(value, dict):
             return {k: _nan_to_none(v, inner) for k, v in value.items()}
@@ -224,12 +286,25 @@ def _nan_to_none(value: Any, path: Tuple[int, ...]) -> Any:
 
 
 def _check_id(value: Any, what: str) -> str:
-    if value is None or not str(value).strip():  # the API refuses a blank identifier, later and alone
-        raise ValueError(f"{what} cannot be blank")
-    text = str(value)
-    if len(text.encode()) > MAX_ID_BYTES:
-        raise ValueError(f"{what} is over {MAX_ID_BYTES} bytes")
+    """A path id as the official client takes it: None and "" are blank (0 is an id), anything else is str()ed;
+    a ``bytes`` id (the official client would send "b'...'") or one with a lone surrogate (it raises) is refused."""
+    if value is None or value == "":
+        raise InvalidCall(f"{what} cannot be blank")
+    if isinstance(value, (bytes, bytearray)):
+        raise InvalidCall(f"{what} is bytes: decode it first (it would be sent as {str(value)!r})")
+    text = value if type(value) is str else str(value)
+    if not text.isascii():
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            raise InvalidText(f"{what} holds a lone surrogate, which cannot be sent", text) from None
     return text
+
+
+def _body_id(value: Any) -> Any:
+    """An id the official client sends in the body (a device token, merge ids): str()ed, as v2 wants strings;
+    bytes are left for encode() to refuse, as the official client's JSON does."""
+    return value if isinstance(value, (str, bytes, bytearray)) else str(value)
 
 
 def identifiers(customer_id: str, by_email: bool) -> Dict[str, str]:
@@ -244,41 +319,140 @@ def identifiers(customer_id: str, by_email: bool) -> Dict[str, str]:
 
 
 
-def _check_name(name: Any, what: str = "event name") -> str:
-    if name is None or not str(name).strip():
-        raise ValueError(f"{what} cannot be blank")
-    text = str(name)
-    if len(text.encode()) > MAX_EVENT_NAME_BYTES:
-        raise ValueError(f"{what} is over {MAX_EVENT_NAME_BYTES} bytes")
-    return text
+def _event_timestamp(value: Any) -> Any:
+    """A track() timestamp as the official client sends it: a datetime as Unix seconds, an int as it is, anything
+    else through int(), or left out when that fails (None: absent)."""
+    if value is None or isinstance(value, int):
+        return value
+    if isinstance(value, datetime):
+        return _seconds_of(value)
+    try:
+        return int(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _seconds_field(value: Any, what: str) -> int:
+    """A timestamp field as Customer.io takes it, whole Unix seconds (a datetime converted as the official client
+    converts it, a float truncated); anything else the API would refuse is rejected alone (OverLimit: reported)."""
+    if isinstance(value, datetime):
+        return _seconds_of(value)
+    if isinstance(value, float) and math.isinf(value):  # the official client's JSON refuses it
+        raise InvalidCall(f"{what} is infinite: it cannot be sent as JSON")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        if 0 <= value < 10**11:
+            return int(value)
+        unit = epoch_unit(value)
+        raise OverLimit(f"{what} {value!r} is not Unix seconds" + (f": it looks like {unit} (flake8-cio CIO101)"
+                                                                  if unit else ""))
+    raise OverLimit(f"{what} must be Unix seconds: Customer.io refuses a {type(value).__name__}")
+
+
+def _size(value: Any) -> int:
+    """Bytes of a value's JSON, roughly and without raising (a value JSON cannot carry fails at encode())."""
+    if isinstance(value, str):
+        return len(value) if len(value) <= MAX_ATTRIBUTE_VALUE_BYTES // 4 else len(value.encode(errors="replace"))
+    if isinstance(value, (dict, list)):
+        try:
+            return len(encode(value))
+        except InvalidCall:
+            return 0
+    return 0
+
+
+def _limit_text(value: Any, what: str, max_bytes: Optional[int]) -> None:
+    if type(value) is str and 0 < len(value) <= (max_bytes or 1 << 62) // 4 and not value[0].isspace():
+        return  # the common case, without a call to strip() or encode()
+    text = value if isinstance(value, str) else str(value)
+    if not text.strip():
+        raise OverLimit(f"{what} is blank: Customer.io refuses it")
+    if max_bytes and len(text) > max_bytes // 4 and len(text.encode(errors="surrogatepass")) > max_bytes:
+        raise OverLimit(f"{what} is over {max_bytes} bytes")
+
+
+def _seconds_in(fields: Dict[str, Any], key: str) -> bool:
+    """Make fields[key], when present, whole Unix seconds (see _seconds_field); whether it changed."""
+    value = fields.get(key)
+    if value is None and key not in fields or type(value) is int and 0 <= value < 10**11:
+        return False
+    fields[key] = _seconds_field(fields[key], key)
+    return True
+
+
+def _limits(op: Dict[str, Any]) -> bool:
+    """Customer.io's published contract (flake8_cio.runtime.testing) for what the official client would send and
+    the API refuse: OverLimit names the first problem (the call is rejected alone and reported); timestamp fields
+    become whole seconds. Checked after encode(), so that what the official client raises on raises first. Whether
+    a field changed (the caller encodes again)."""
+    if "v1" in op:  # an anonymous event
+        return _event_limits(op["v1"]["body"])
+    action = op.get("action")
+    for side in ("primary", "secondary") if action == "merge" else ("identifiers",):
+        ids = op.get(side)
+        for kind, value in ids.items() if isinstance(ids, dict) else ():
+            _limit_text(value, side, MAX_ID_BYTES)
+    if action in EVENT_ACTIONS:
+        return _event_limits(op)
+    if action == "identify":
+        return _profile_limits(op)
+    device = op.get("device")
+    if not isinstance(device, dict):
+        return False
+    _limit_text(device.get("token"), "device.token", None)
+    if action == "add_device" and device.get("platform") not in PLATFORMS:
+        raise OverLimit(f"device platform {device.get('platform')!r} is not one of {', '.join(PLATFORMS)}: "
+                        "Customer.io refuses the device")
+    return _seconds_in(device, "last_used")
+
+
+def _event_limits(fields: Dict[str, Any]) -> bool:
+    name = fields.get("name")
+    _limit_text("" if name is None else name, "event name", MAX_EVENT_NAME_BYTES)
+    event_id = fields.get("id")
+    if event_id is not None and not (isinstance(event_id, str) and ULID.match(event_id.upper())):
+        raise OverLimit("an event id that is not a ULID: Customer.io refuses it (and de-duplicates by it)")
+    return _seconds_in(fields, "timestamp")
+
+
+def _profile_limits(op: Dict[str, Any]) -> bool:
+    attributes = op.get("attributes")
+    if not isinstance(attributes, dict):
+        return _seconds_in(op, "timestamp")
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise OverLimit(f"{len(attributes)} attributes in one call; the limit is {MAX_ATTRIBUTES}")
+    for key, value in attributes.items():
+        if len(str(key).encode(errors="surrogatepass")) > MAX_ATTRIBUTE_NAME_BYTES:
+            raise OverLimit(f"an attribute name is over {MAX_ATTRIBUTE_NAME_BYTES} bytes")
+        if _size(value) > MAX_ATTRIBUTE_VALUE_BYTES:
+            raise OverLimit(f"the value of attribute {key!r} is over {MAX_ATTRIBUTE_VALUE_BYTES} bytes")
+    changed = _seconds_in(attributes, "created_at")
+    changed = _seconds_in(attributes, "_timestamp") or changed
+    return _seconds_in(op, "timestamp") or changed
 
 
 def _check_envelope(op: Any) -> None:
     """What a batch() operation must have for Customer.io to read it at all (tests/runtime keep this table equal
-    to the contract-checking fake's): the rest of its shape is checked by the API, which rejects it alone."""
+    to the contract-checking fake's). The official client sends any operation, so a bad one is rejected alone
+    (OverLimit: reported), never raised."""
     if not isinstance(op, dict):
-        raise TypeError("each operation in batch must be a dict")
+        raise OverLimit(f"a batch operation is a {type(op).__name__}, not a dict")
     kind, action = op.get("type"), op.get("action")
     actions = V2_ACTIONS.get(kind) if isinstance(kind, str) else None
     if actions is None:
         if kind == "delivery":  # documented to exist, its actions are not: passed through
             return
-        raise ValueError(f"operation type {kind!r} is not one of person, object, delivery")
+        raise OverLimit(f"operation type {kind!r} is not one of person, object, delivery")
     if not isinstance(action, str) or action not in actions:
-        raise ValueError(f"{action!r} is not a {kind} action ({', '.join(sorted(actions))})")
+        raise OverLimit(f"{action!r} is not a {kind} action ({', '.join(sorted(actions))})")
     if action != "merge":
         ids = op.get("identifiers")
-        if not (isinstance(ids, dict) and ids):
-            raise ValueError(f"a {kind} {action} operation needs its identifiers")
-        for name, value in ids.items():
-            _check_id(value, f"identifier {name!r} of a {kind} {action} operation")
-    if action in EVENT_ACTIONS:
-        _check_name(op.get("name"), f"the name of a batch {action} operation")
+        if not (isinstance(ids, dict) and ids) or any(v is None or v == "" for v in ids.values()):
+            raise OverLimit(f"a {kind} {action} operation needs its identifiers")
 
 
 def fingerprint(text: str) -> str:
     """A short stand-in for a name in logs at INFO and above (names may be personal data)."""
-    return hashlib.sha256(text.encode()).hexdigest()[:8]
+    return hashlib.sha256(text.encode(errors="surrogatepass")).hexdigest()[:8]
 
 
 class OverLimit(Exception):
@@ -311,8 +485,7 @@ class RuntimeClient:
                  secondary: Optional["RuntimeClient"] = None,
                  on_error: Optional[Callable[[Dict[Any, str], List[Dict[str, Any]]], Any]] = None,
                  **options: Any) -> None:
-        self.site_id = _require(site_id, "site id", "CUSTOMERIO_SITE_ID")
-        api_key = _require(api_key, "Track API key", "CUSTOMERIO_TRACK_API_KEY")
+        self.site_id, api_key = credentials(site_id, api_key)
         if secondary is not None and not isinstance(secondary, RuntimeClient):
             raise TypeError(f"secondary must be a RuntimeClient (or PipelinesClient), not {type(secondary).__name__}")
         if on_error is not None and not callable(on_error):
@@ -329,14 +502,14 @@ class RuntimeClient:
         self._catalog = catalog.load(self.options["catalog"]) if self.options["catalog"] else None
         self._on_error = on_error
         self._secondary = secondary
-        self._sync = self.options["durable"] == "sync"
+        self._window = self.options["dedupe_window"]
         self._warned: Set[Any] = set()
         self._closed = False
-        self._final_pending = 0
+        self._final_pending: Optional[int] = 0
         self._overflowed_at: Optional[float] = None
         self._reset_after_fork()
         _LIVE.add(self)
-        if self._spool.durable and self._spool.depth():
+        if self._spool.durable and (self._spool.depth() or dead_journals(*self.journal_place())):
             self._ensure_worker()  # replay what an earlier process left behind
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
@@ -356,15 +529,48 @@ class RuntimeClient:
         self._lock = threading.Lock()
         self._lifecycle = threading.Lock()  # close() and the end of idle() one at a time
         self._idling = threading.Lock()
-        self._prepare_lock = threading.Lock()
-        self._counters = Counters()  # the child counts its own events (the parent reports the parent's)
-        self._queue: Deque[Queued] = deque()
+        self._dedupe_lock = threading.Lock()
+        self.counters = Counters()  # the child counts its own events (the parent reports the parent's)
         self._recent: "OrderedDict[Any, float]" = OrderedDict()
         self._spool = self._open_spool()
+        inherited: Optional[Intake] = getattr(self, "_intake", None)
+        if inherited is not None:
+            inherited.close_inherited()
+        folder, base = self.journal_place()
+        self._intake = Intake(folder, base, self.options["durable"], self.options["max_queue"], self._unjournaled)
         self._worker: Optional[Worker] = None
 
+    def journal_place(self) -> Tuple[Optional[Path], str]:
+        """(folder, name prefix) of this client's journals: beside the SQLite file, in the cache folder for Redis;
+        no folder (memory only) with spool="none"."""
+        setting = self.options["spool"] or ""
+        if setting.lower() == "none":
+            return None, ""
+        if setting.startswith(("redis://", "rediss://", "unix://")):
+            return _private(_cache_dir()), self._spool_names[0][:-8] + ".redis"
+        path = Path(setting) if setting else _private(_cache_dir()) / self._spool_names[0]
+        return path.parent, path.name
+
+    def _unjournaled(self, kept: int) -> None:
+        """An operation the journal could not take now: kept in memory (1) or, past max_queue, dropped (0)."""
+        self.counters.add("unjournaled" if kept else "overflowed")
+        if not kept:
+            self._overflowed_at = time.monotonic()
+
+    @property
+    def spool(self) -> FallbackSpool:
+        return self._spool
+
+    @property
+    def intake(self) -> Intake:
+        return self._intake
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def _overflowed(self, count: int) -> None:
-        self._counters.add("overflowed", count)
+        self.counters.add("overflowed", count)
         self._overflowed_at = time.monotonic()
 
     def _open_spool(self) -> FallbackSpool:
@@ -416,17 +622,32 @@ class RuntimeClient:
             _bound_active(self)
         return worker
 
+    def outstanding(self) -> Dict[str, Optional[int]]:
+        """What of this process's accepted events is not settled yet, and where: operations in memory, bytes of
+        the journal not in the spool yet, entries of ours in the spool (None: the spool cannot be read now), and
+        events lost (overflowed: counted and logged when it happened)."""
+        intake = self.intake
+        return {"memory": len(intake.queue), "journal_bytes": intake.unread(), "spool": self._spool.pending(),
+                "lost": self.counters.get("overflowed")}
+
     def _settled(self) -> bool:
-        """Nothing queued, nothing in the journal's hands (checked in this order), nothing of ours in the spool."""
-        worker = self._worker
-        return not self._queue and not (worker and worker.journal_lock.locked()) and self._spool.pending() == 0
+        """Nothing in memory or unread in the journal, nothing in the journal thread's hands (checked in this
+        order), no dead process's journal left to replay, nothing of ours in the spool, read now; nothing lost."""
+        worker, intake = self._worker, self.intake
+        return (not intake.queue and not intake.unread() and not (worker and worker.journal_lock.locked())
+                and not (worker and worker.replaying()) and self._spool.pending() == 0
+                and not self.counters.get("overflowed"))
 
     def flush(self, timeout: Optional[float] = None) -> bool:
-        """Wait until everything accepted so far is delivered (or settled as failed); False on timeout or while
-        the circuit breaker is open. Never waits longer than `timeout` (default: shutdown_timeout)."""
+        """Wait until every event this process accepted is delivered or settled as rejected (reported); False
+        on timeout, while the circuit breaker is open, or when any was lost (outstanding() says what is left and
+        where). Never waits longer than `timeout` (default: shutdown_timeout)."""
         if self._closed:
             return self._final_pending == 0
-        return self._wait(self._deadline(timeout), give_up_when_open=True)
+        settled = self._wait(self._deadline(timeout), give_up_when_open=True)
+        if not settled:
+            log.info("flake8-cio runtime: flush() gave up with events outstanding: %s", self.outstanding())
+        return settled
 
     def _deadline(self, timeout: Optional[float]) -> float:
         return time.monotonic() + (self.options["shutdown_timeout"] if timeout is None else timeout)
@@ -454,7 +675,8 @@ class RuntimeClient:
 
     def _start_closing(self) -> None:
         """Let the worker deliver with close()'s urgency (probing at least every second) from now on."""
-        if not self._closed and (self._queue or self._worker is not None or self._spool.pending()):
+        if not self._closed and (self.intake.queue or self.intake.unread() or self._worker is not None
+                                 or self._spool.pending()):
             self._ensure_worker().draining = True
 
     def _close_by(self, deadline: float) -> bool:
@@ -462,28 +684,28 @@ class RuntimeClient:
             if self._closed:
                 return self._final_pending == 0
             worker = self._worker
-            delivered = self._wait(deadline, give_up_when_open=False) if worker is not None else not self._queue
+            delivered = self._wait(deadline, give_up_when_open=False) if worker is not None else self._settled()
             self._closed = True
             if worker is not None:
                 worker.stop(max(0.0, deadline - time.monotonic()))
-                worker.journal(max(0.0, deadline - time.monotonic()))  # what the journal thread had no time for
+                _logged(lambda: worker.journal(max(0.0, deadline - time.monotonic())))  # what the thread had no
+                # time for (an error here must not keep the rest of close() from running)
                 if worker.journal_lock.locked():
                     log.warning("flake8-cio runtime: close() stopped waiting for a spool write (is another process "
-                                "holding the spool's lock?): what it holds is lost if the process exits now")
-            elif self._queue:
-                self._spool.put(self.prepare(list(self._queue)))
-                self._queue.clear()
+                                "holding the spool's lock?): the journal keeps it for the next start")
             if self._spool.memory.depth():  # a failed store is tried once more: memory would be lost
                 self._spool.maintain(now=True)
+            stuck = worker is not None and worker.journal_lock.locked()
+            journal_kept = self.intake.finish(None if stuck else self._spool)
             self._final_pending = left = self._spool.pending()
-            lost = self._spool.memory.depth()
-            if left:
-                log.warning("flake8-cio runtime: closing with %d of this process's events undelivered (%s)", left,
-                            f"{lost} LOST: held in memory only" if lost else "kept in the spool for the next start")
-            self._counters.add("dropped", lost)
+            lost = len(self.intake.queue) + (0 if journal_kept else self._spool.memory.depth())
+            if left or lost:
+                log.warning("flake8-cio runtime: closing with %s of this process's events undelivered (%s)", left,
+                            f"{lost} LOST: held in memory only" if lost else "kept for the next start")
+            self.counters.add("dropped", lost)
             self._spool.close()
             _LIVE.discard(self)
-            return delivered
+            return delivered and not lost
 
     def idle(self, timeout: Optional[float] = None) -> None:
         """Deliver what can be within `timeout`, then stop the worker threads and close the spool file; the next
@@ -505,6 +727,7 @@ class RuntimeClient:
                 worker.journal()
                 if self._spool.durable and not self._spool.memory.depth() and \
                         not any(t.is_alive() for t in worker.threads):
+                    self.intake.finish(self._spool, reopen=True)
                     self._spool.close()  # its figures still answer health()
         finally:
             self._idling.release()
@@ -533,15 +756,16 @@ class RuntimeClient:
         since = spool.memory_since
         return {
             "circuit": worker.breaker.state if worker else "closed",
-            "queue_depth": len(self._queue),
+            "queue_depth": len(self.intake.queue),
+            "journal_bytes": self.intake.unread(),
             "spool_depth": spool.depth(),
             "spool": spool.kind,
             "spool_fill": round(spool.fill(), 4),
             "spool_stats_age": round(spool.stats_age(), 3),
             "memory_only_since": None if since is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(since)),
             "overflowed_ago": None if self._overflowed_at is None else round(time.monotonic() - self._overflowed_at, 1),
-            "counters": self._counters.snapshot(),
-            "last_error": spool.error or (worker.last_error if worker else None) or notice,
+            "counters": self.counters.snapshot(),
+            "last_error": spool.error or self.intake.error or (worker.last_error if worker else None) or notice,
             "redirected_to": moved,
             "worker_alive": bool(worker and worker.alive()),
         }
@@ -550,7 +774,6 @@ class RuntimeClient:
     @_data_problems_not_raised
     def identify(self, id: Any, **kwargs: Any) -> None:
         cid = _check_id(id, "id in identify")
-        self._check_attributes(kwargs)
         if self._catalog is not None and self._catalog.attributes:
             for key in kwargs:
                 if key not in self._catalog.attributes and \
@@ -568,16 +791,18 @@ class RuntimeClient:
               timestamp: Any = None) -> None:
         cid = _check_id(customer_id, "customer_id in track")
         self._email_guard(cid)
-        self._accept(self._event(self._identifiers(cid), "event", name, data, id, timestamp))
+        self._accept(self._event(self._identifiers(cid), "event", name, data, id, _event_timestamp(timestamp)),
+                     event_id=id)
 
     @_data_problems_not_raised
     def track_anonymous(self, anonymous_id: Any, name: Any, data: Optional[Dict[str, Any]] = None,
                         id: Optional[str] = None, timestamp: Any = None) -> None:
-        event = self._event({}, "event", name, data, id or ulid(), timestamp)  # v1 body: the id goes inside
-        body = {"name": event["name"], "data": event["attributes"], "id": event["id"], "timestamp": event["timestamp"]}
-        if anonymous_id not in (None, ""):
-            body["anonymous_id"] = str(anonymous_id)
-        self._accept({"v1": {"path": "/api/v1/events", "body": body}}, event_id=None if id is None else event["id"])
+        event = self._event({}, "event", name, data, ulid() if id is None else id, _event_timestamp(timestamp))
+        body = {"name": event["name"], "data": event["attributes"], "id": event["id"],
+                "timestamp": event.get("timestamp", int(time.time()))}
+        if anonymous_id is not None and anonymous_id != "":
+            body["anonymous_id"] = anonymous_id
+        self._accept({"v1": {"path": "/api/v1/events", "body": body}}, event_id=id)
 
     @_data_problems_not_raised
     def pageview(self, customer_id: Any, page: Any, **data: Any) -> None:
@@ -587,66 +812,92 @@ class RuntimeClient:
     @_data_problems_not_raised
     def backfill(self, customer_id: Any, name: Any, timestamp: Any, **data: Any) -> None:
         cid = _check_id(customer_id, "customer_id in backfill")
-        if timestamp is None:
-            raise ValueError("timestamp cannot be blank in backfill")
+        if isinstance(timestamp, datetime):
+            timestamp = _seconds_of(timestamp)
+        elif not isinstance(timestamp, int):
+            try:
+                timestamp = int(timestamp)
+            except Exception as error:  # the official client's words and class
+                raise InvalidCall(f"{timestamp} is not a valid timestamp ({error})") from None
         self._accept(self._event(self._identifiers(cid), "event", name, data, None, timestamp))
 
+    @_data_problems_not_raised
     def delete(self, customer_id: Any) -> None:
         self._person_action(customer_id, "delete")
 
+    @_data_problems_not_raised
     def suppress(self, customer_id: Any) -> None:
         self._person_action(customer_id, "suppress")
 
+    @_data_problems_not_raised
     def unsuppress(self, customer_id: Any) -> None:
         self._person_action(customer_id, "unsuppress")
 
     @_data_problems_not_raised
     def add_device(self, customer_id: Any, device_id: Any, platform: Any, **data: Any) -> None:
+        """The official client's device body as a v2 operation: its `id` is the token; `last_used` stays; the
+        other keys (and an `attributes` dict) are the device's attributes, values as given."""
         cid = _check_id(customer_id, "customer_id in add_device")
-        device: Dict[str, Any] = {"token": _check_id(device_id, "device_id in add_device"),
-                                  "platform": _check_id(platform, "platform in add_device")}
-        if device["platform"] not in PLATFORMS:  # the API would reject it later, alone, after the call returned
-            raise ValueError(f"platform in add_device must be one of {', '.join(PLATFORMS)}")
+        for value, what in ((device_id, "device_id"), (platform, "platform")):
+            if value is None or value == "":
+                raise InvalidCall(f"{what} cannot be blank in add_device")
+        device: Dict[str, Any] = {"token": _body_id(device_id), "platform": platform}
+        data.pop("id", None), data.pop("platform", None)  # the official client overwrites them too
         if "last_used" in data:
-            device["last_used"] = self._seconds(data.pop("last_used"), "last_used")
-        if data:  # the v2 specification types device attributes as strings
-            device["attributes"] = {k: v if isinstance(v, str) else encode(v) for k, v in data.items()}
+            device["last_used"] = data.pop("last_used")
+        extra = data.pop("attributes", None)
+        attributes = {**extra, **data} if isinstance(extra, dict) else {**data, **({} if extra is None else
+                                                                                    {"attributes": extra})}
+        if attributes:  # v2 types device attributes as strings: other values go as their JSON
+            device["attributes"] = {k: v if isinstance(v, str) else encode(v) for k, v in attributes.items()}
         self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": "add_device", "device": device})
 
+    @_data_problems_not_raised
     def delete_device(self, customer_id: Any, device_id: Any) -> None:
         cid = _check_id(customer_id, "customer_id in delete_device")
         token = _check_id(device_id, "device_id in delete_device")
         self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": "delete_device",
                       "device": {"token": token}})
 
+    @_data_problems_not_raised
     def merge_customers(self, primary_id_type: str, primary_id: Any, secondary_id_type: str,
                         secondary_id: Any) -> None:
-        for id_type in (primary_id_type, secondary_id_type):
+        for id_type, which in ((primary_id_type, "primary"), (secondary_id_type, "secondary")):
             if id_type not in ("id", "email", "cio_id"):
-                raise ValueError(f"invalid id type {id_type!r} in merge_customers: use id, email or cio_id")
+                raise InvalidCall(f"invalid {which} id type {id_type!r} in merge_customers: use id, email or cio_id")
+        for value, which in ((primary_id, "primary"), (secondary_id, "secondary")):
+            if value is None or value == "":
+                raise InvalidCall(f"{which} customer_id cannot be blank")
         self._accept({"type": "person", "action": "merge",
-                      "primary": {primary_id_type: _check_id(primary_id, "primary_id")},
-                      "secondary": {secondary_id_type: _check_id(secondary_id, "secondary_id")}})
+                      "primary": {primary_id_type: _body_id(primary_id)},
+                      "secondary": {secondary_id_type: _body_id(secondary_id)}})
 
     @_data_problems_not_raised
     def batch(self, operations: Sequence[Dict[str, Any]]) -> None:
         """Track API v2 operations, queued like the others (each event gets an id and each event or identify
-        its acceptance time unless it has them). All or nothing: every operation is checked before any is queued,
-        so a caller who fixes a raised error and calls again sends nothing twice."""
-        checked = []
-        for op in operations:  # a generator is read once, by the checks
-            _check_envelope(op)
-            op = dict(op)
-            if op.get("id") is not None:
-                self._check_ulid(op["id"])
-            if op.get("timestamp") is not None:
-                op["timestamp"] = self._seconds(op["timestamp"], "timestamp in batch")
-            encode(op)
-            checked.append(op)
-        if not checked:
-            raise ValueError("operations cannot be blank in batch")
+        its acceptance time unless it has them). What the official client cannot send raises before any is
+        queued, so a caller who fixes the error and calls again sends nothing twice; an operation Customer.io
+        could not read (no type, action or identifiers) is rejected alone and reported."""
+        ops = list(operations or ())  # a generator is read once
+        if not ops:
+            raise InvalidCall("operations cannot be empty in batch")
+        for op in ops:
+            encode(op)  # what the official client cannot send raises first, before any is queued
+        checked, refused = [], []
+        for index, op in enumerate(ops):
+            try:
+                _check_envelope(op)
+            except OverLimit as error:
+                refused.append(f"operation {index}: {error}")
+                continue
+            checked.append(dict(op))
         for op in checked:
-            self._accept(op, event_id=op.get("id"))
+            try:
+                self._accept(op, event_id=op.get("id"))
+            except OverLimit as error:
+                refused.append(str(error))
+        for reason in refused:
+            self._reject("batch", reason)
 
     # -- helpers ---------------------------------------------------------------------------------------------------
     def _identifiers(self, customer_id: str) -> Dict[str, str]:
@@ -656,25 +907,24 @@ class RuntimeClient:
         cid = _check_id(customer_id, f"customer_id in {action}")
         self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": action})
 
-    @staticmethod
-    def _check_ulid(event_id: Any) -> str:
-        if not isinstance(event_id, str) or not ULID.match(event_id.upper()):
-            raise ValueError("event id must be a ULID (26 Crockford base32 characters): Customer.io de-duplicates "
-                             "events only by it")
-        return event_id
-
     def _event(self, ids: Dict[str, str], action: str, name: Any, data: Any, event_id: Any,
                timestamp: Any) -> Dict[str, Any]:
-        name = _check_name(name)
-        if data is not None and not isinstance(data, dict):
-            raise TypeError(f"event data must be a dict, not {type(data).__name__}")
+        """An event operation with the official client's fields: `data or {}` (a mapping), the id and the
+        timestamp as given (None: absent)."""
+        data = data or {}
+        if not isinstance(data, dict):
+            if not hasattr(data, "items"):
+                raise InvalidData(f"event data must be a dict, not {type(data).__name__}")
+            data = dict(data.items())
+        name = name if name is None or type(name) is str else str(name)  # v2 names are strings
         self._name_guard(name, action)
-        if self._catalog is not None and action == "event" and self._against_catalog(name, data or {}):
+        if self._catalog is not None and action == "event" and self._against_catalog(name, data):
             raise _Dropped
-        op = {"type": "person", "identifiers": ids, "action": action, "name": name, "attributes": data or {}}
-        if event_id:
-            op["id"] = self._check_ulid(event_id)
-        op["timestamp"] = int(time.time()) if timestamp is None else self._seconds(timestamp, "timestamp")
+        op = {"type": "person", "identifiers": ids, "action": action, "name": name, "attributes": data}
+        if event_id is not None:
+            op["id"] = event_id
+        if timestamp is not None:
+            op["timestamp"] = timestamp
         return op
 
     def _against_catalog(self, name: str, data: Dict[str, Any]) -> bool:
@@ -697,42 +947,14 @@ class RuntimeClient:
         if mode == "strict":
             raise ValueError(template.format(repr(name)) + " (catalog_mode=strict)")
         if mode == "drop":
-            self._counters.add("dropped")
+            self.counters.add("dropped")
             self._warn_once(key, template + ": dropped (catalog_mode=drop)", name=name)
             return True
         self._warn_once(key, template, name=name)
         return False
 
-    def _seconds(self, value: Any, what: str) -> int:
-        """Unix seconds from a number or a datetime (milliseconds and finer converted, with a warning once);
-        anything else is refused here, at the call, naming the argument."""
-        if isinstance(value, bool) or not isinstance(value, (int, float, date)):
-            raise TypeError(f"{what} must be Unix seconds or a datetime, not {type(value).__name__}")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"{what} is {'NaN' if value != value else 'infinite'}: give Unix seconds or a datetime")
-        seconds, unit = to_unix_seconds(value)
-        if seconds < 0:
-            raise ValueError(f"{what} is before 1970 ({seconds}): Customer.io takes Unix seconds from 1970 on")
-        if unit:
-            self._warn_once(("unit", what, unit),
-                            f"{what} given in {unit}; converted to Unix seconds (flake8-cio CIO101)")
-        return int(seconds)
-
-    def _check_attributes(self, attributes: Dict[str, Any]) -> None:
-        if len(attributes) > MAX_ATTRIBUTES:
-            raise OverLimit(f"{len(attributes)} attributes in one call; the limit is {MAX_ATTRIBUTES}")
-        for key, value in attributes.items():
-            if len(str(key).encode()) > MAX_ATTRIBUTE_NAME_BYTES:
-                raise OverLimit(f"an attribute name is over {MAX_ATTRIBUTE_NAME_BYTES} bytes")
-            if not (isinstance(value, str) and len(value) <= MAX_ATTRIBUTE_VALUE_BYTES // 4) and \
-                    len(encode(value).encode()) > MAX_ATTRIBUTE_VALUE_BYTES:
-                raise OverLimit(f"the value of attribute {key!r} is over {MAX_ATTRIBUTE_VALUE_BYTES} bytes")
-        for key in ("created_at", "_timestamp"):
-            if key in attributes:
-                attributes[key] = self._seconds(attributes[key], key)
-
-    def _name_guard(self, name: str, action: str) -> None:
-        if ("name", name) in self._warned or ("ok", name) in self._warned:
+    def _name_guard(self, name: Optional[str], action: str) -> None:
+        if name is None or ("name", name) in self._warned or ("ok", name) in self._warned:
             return
         if len(self._warned) < 10_000:
             self._warned.add(("ok", name))
@@ -758,65 +980,61 @@ class RuntimeClient:
             log.debug("flake8-cio runtime: event name <%s> is %r", fingerprint(name), name)
 
     def _reject(self, what: str, reason: str) -> None:
-        self._counters.add("rejected")
+        self.counters.add("rejected")
         log.error("flake8-cio runtime: %s: not sent (%s)", what, reason)
         self.report_error({None: reason}, [])
 
-    def _accept(self, op: Dict[str, Any], event_id: Optional[str] = None) -> None:
-        """The hot path: stamp the acceptance time, encode (errors raise here, at the call), enqueue. The event
-        ULID and de-duplication are the journal's (`prepare`). In durable="sync" mode the operation is in the
-        spool before this returns; otherwise the journal thread writes it within flush_interval."""
+    def _accept(self, op: Dict[str, Any], event_id: Any = None) -> None:
+        """The hot path: stamp the acceptance time, encode (InvalidCall here, at the call), drop a repeat of an
+        explicit event id (or, with dedupe_window, of the same content), give an event its ULID id, and hand it to
+        the journal: in the kernel when this returns (see journal.Intake)."""
         if self._closed:  # e.g. a thread still tracking after the interpreter-exit close: refuse, quietly
-            self._counters.add("dropped")
+            self.counters.add("dropped")
             self._warn_once(("closed",), "a call after close() was not sent (use get_client() for a new client)")
             return
         if "timestamp" not in op and op.get("action") in STAMPED_ACTIONS:
             op["timestamp"] = int(time.time())
         wired = self.wire(op) if self._rewires else op
-        text = encode(wired)
-        if len(text) > MAX_OPERATION_BYTES // 4 and len(text.encode()) > MAX_OPERATION_BYTES - 40:
+        text = encode(wired)  # what the official client cannot send raises first
+        if _limits(op):
+            wired = self.wire(op) if self._rewires else op
+            text = encode(wired)
+        if len(text) > MAX_OPERATION_BYTES // 6 and len(text.encode()) > MAX_OPERATION_BYTES - 40:
             raise OverLimit(f"an operation over {MAX_OPERATION_BYTES} bytes")
-        item = (text, time.monotonic(), event_id if event_id is not None else op.get("id"),
-                wired is op and op.get("action") in EVENT_ACTIONS and "id" not in op)
-        worker = self._worker if self._worker is not None else self._ensure_worker()
-        self._counters.accept()
-        if self._sync or len(self._queue) >= self.options["max_queue"]:  # the spool never raises: see FallbackSpool
-            self._counters.add("spooled", self._spool.put(self.prepare([item])))
-            worker.send_wake.set()
-        else:
-            self._queue.append(item)
-            if len(self._queue) >= self.options["batch_size"] and not worker.journal_wake.is_set():
-                worker.journal_wake.set()
+        if self._worker is None:
+            self._ensure_worker()
+        self.counters.accept()
+        if (event_id is not None or self._window) and self._repeated(event_id, text):
+            return
+        if wired is op and "id" not in op and op.get("action") in EVENT_ACTIONS:
+            text = needs_id(text)  # the journal thread gives it its ULID
+        self._intake.put(text)
         if self._secondary is not None:
             try:
                 self._secondary._accept(dict(op))
             except Exception as error:  # a secondary destination never affects the primary
-                self._counters.add("worker_errors")
+                self.counters.add("worker_errors")
                 log.warning("flake8-cio runtime: secondary destination refused an event: %r", error)
 
     def wire(self, op: Dict[str, Any]) -> Dict[str, Any]:
         """The operation as this destination's API takes it (a Track API v2 operation here)."""
         return op
 
-    def prepare(self, items: Sequence[Queued]) -> List[str]:
-        """Queued operations as the JSON the spool keeps: a repeat of an explicit event id, or (when
-        dedupe_window is set) of identical content within the window, is dropped; each other event gets its ULID
-        id, kept across retries and replays."""
-        texts = []
-        window = self.options["dedupe_window"]
-        with self._prepare_lock:
-            for text, accepted_at, event_id, needs_id in items:
-                key: Any = ("id", event_id) if event_id is not None else hash(text) if window else None
-                if key is not None:
-                    seen = self._recent.get(key)
-                    if seen is not None and (event_id is not None or 0 < accepted_at - seen < window):
-                        self._counters.add("deduplicated")
-                        continue
-                    self._recent[key] = accepted_at
-                    if len(self._recent) > 10_000:
-                        self._recent.popitem(last=False)
-                texts.append(f'{text[:-1]},"id":"{ulid()}"}}' if needs_id else text)
-        return texts
+    def _repeated(self, event_id: Any, text: str) -> bool:
+        """A repeat of an explicit event id, or (dedupe_window) of identical content within the window: counted
+        as deduplicated and not sent."""
+        key: Any = ("id", event_id if isinstance(event_id, str) else repr(event_id)) if event_id is not None \
+            else hash(text)
+        now = time.monotonic()
+        with self._dedupe_lock:
+            seen = self._recent.get(key)
+            if seen is not None and (event_id is not None or now - seen < self._window):
+                self.counters.add("deduplicated")
+                return True
+            self._recent[key] = now
+            if len(self._recent) > 10_000:
+                self._recent.popitem(last=False)
+        return False
 
     def report_error(self, reasons: Dict[Any, str], ops: List[Dict[str, Any]]) -> None:
         if self._on_error is None:

@@ -1,5 +1,6 @@
-"""The background worker: two threads per process and client. The journal thread moves what callers queued into
-the spool every `flush_interval` (at once when `batch_size` are waiting), whatever the sender is doing; the send
+"""The background worker: two threads per process and client. The journal thread moves what callers journaled (and
+what waits in memory) into the spool every `flush_interval`, whatever the sender is doing, and replays the journals
+of dead processes; the send
 thread claims from the spool, sends through the transport and settles each answer: delivered, retried (backoff,
 Retry-After, circuit breaker), paused (configuration errors: events kept) or dead (per item).
 """
@@ -15,6 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import urllib3
 
+from .journal import dead_journals, identified, replay
 from .policy import CircuitBreaker, TokenBucket, backoff
 from .spool import Entry, FallbackSpool
 from .transport import REDIRECTS, Transport, retry_after
@@ -22,12 +24,12 @@ from .transport import REDIRECTS, Transport, retry_after
 log = logging.getLogger("flake8_cio.runtime")
 
 MAX_BATCH_BYTES = 500_000  # Track API v2 /batch request limit
-JOURNAL_CHUNK = 500
+JOURNAL_CHUNK = 5000
 FILL_WARNING = 0.8
 PAUSE = {401: "credentials rejected", 403: "credentials rejected",
          404: "no such endpoint: check track_url", 405: "method not allowed: check track_url"}
 COUNTER_NAMES = ("accepted", "sent", "retried", "failed", "dropped", "rejected", "spooled", "replayed",
-                 "deduplicated", "overflowed", "worker_errors")
+                 "deduplicated", "overflowed", "unjournaled", "worker_errors")
 
 
 def retryable(status: int) -> bool:
@@ -68,6 +70,9 @@ class Counters:
         with self.lock:
             self.values[name] += amount
 
+    def get(self, name: str) -> int:
+        return self.values[name]
+
     def snapshot(self) -> Dict[str, int]:
         with self.lock:
             values = dict(self.values, accepted=self.accept() - self.reads)
@@ -76,15 +81,15 @@ class Counters:
 
 
 class Worker:
-    """Never raises: every error is logged, counted and survived. `client` provides the queue, the spool (a
-    FallbackSpool: it never raises either), `prepare` and `report_error`."""
+    """Never raises: every error is logged, counted and survived. `client` provides the counters, the intake, the
+    spool (a FallbackSpool: it never raises either), `journal_place()`, `closed` and `report_error`."""
 
     def __init__(self, client: Any, settings: Settings, transport: Transport, batch_path: str):
         self.client = client
         self.settings = settings
         self.transport = transport
         self.batch_path = batch_path
-        self.counters: Counters = client._counters
+        self.counters: Counters = client.counters
         self.breaker = CircuitBreaker(settings.retry_budget, settings.breaker_cooldown, on_change=self._breaker_changed)
         self.bucket = TokenBucket(settings.rate_limit)
         self.journal_wake = threading.Event()
@@ -99,6 +104,8 @@ class Worker:
         self.source: FallbackSpool = self.spool
         self.fill_warned = False
         self.set_aside: Tuple[FallbackSpool, List[Any]] = (self.source, [])  # set aside after an isolated failure
+        self.aside_until = 0.0  # when what was set aside is due again
+        self.replay_due = True  # journals of dead processes: at start, and after the store recovers
         self.last_active = time.monotonic()  # when callers last queued something: picks whom to idle
         self.threads = [threading.Thread(target=self._journal_loop, name="flake8-cio-journal", daemon=True),
                         threading.Thread(target=self._send_loop, name="flake8-cio-send", daemon=True)]
@@ -107,7 +114,7 @@ class Worker:
 
     @property
     def spool(self) -> FallbackSpool:
-        return self.client._spool  # type: ignore[no-any-return]
+        return self.client.spool  # type: ignore[no-any-return]
 
     def alive(self) -> bool:
         return all(thread.is_alive() for thread in self.threads)
@@ -120,33 +127,70 @@ class Worker:
                 self.spool.refresh()  # what was just journaled shows in health() at once
             if stopping:
                 return
+            was_memory = self.spool.memory_since is not None
             self._guarded(self.spool.maintain)
+            if self.replay_due or (was_memory and self.spool.memory_since is None):
+                self.replay_due = not self._guarded(self._replay_dead)
             self._watch_fill()
+            self.client.intake.sync()
             self.journal_wake.wait(self.settings.flush_interval)
             self.journal_wake.clear()
 
     def journal(self, wait: float = -1) -> bool:
-        """Move what callers queued into the spool, one transaction per chunk; the lock lets a SIGTERM handler or
-        close() journal too without losing a chunk in flight. Whether there was anything to move; False also when
-        the lock stayed taken for `wait` seconds (a write of the journal thread's is waiting for the spool)."""
-        queue = self.client._queue
+        """Move what waits in memory, then what the journal file holds past what the spool has, into the spool,
+        a chunk per transaction (the file's with its mark); the lock lets a SIGTERM handler or close() journal too
+        without losing a chunk in flight. Whether there was anything to move; False also when the lock stayed
+        taken for `wait` seconds (a write of the journal thread's is waiting for the spool)."""
+        intake = self.client.intake
         if not self.journal_lock.acquire(timeout=wait):
             return False
         try:
-            if not queue:
-                return False
-            self.last_active = time.monotonic()
-            while queue:
-                chunk: List[Any] = []
-                while queue and len(chunk) < JOURNAL_CHUNK:
-                    chunk.append(queue.popleft())
-                texts = self.client.prepare(chunk)  # ids are given once: a failing store keeps them in memory
-                self.counters.add("spooled", self.spool.put(texts) if texts else 0)
-                self.send_wake.set()
-                time.sleep(0)  # hand the GIL back between chunks: callers' latency depends on it
-            return True
+            moved = False
+            while intake.queue:
+                chunk: List[str] = []
+                while intake.queue and len(chunk) < JOURNAL_CHUNK:
+                    chunk.append(intake.queue.popleft())
+                self._spooled(self.spool.put([identified(text) for text in chunk]))
+                moved = True
+            while True:
+                texts, mark = intake.read()
+                if mark is None:
+                    break
+                stored = self.spool.put(texts, mark)
+                if stored < 0:  # the store's record of the journal is elsewhere: read on from it (never lose)
+                    log.error("flake8-cio runtime: the spool's record of journal %s moved; reading it again from "
+                              "there", mark[0])
+                    mark = (mark[0], 0, self.spool.journal_offset(mark[0]))
+                self._spooled(stored)
+                intake.consumed(mark)
+                moved = True
+            if moved:
+                self.last_active = time.monotonic()
+                intake.rotate(self.spool)
+            return moved
         finally:
             self.journal_lock.release()
+
+    def replaying(self) -> bool:
+        """Journals of dead processes still to replay into a working store (flush() waits for them too)."""
+        return self.replay_due and self.spool.durable and self.spool.memory_since is None
+
+    def _spooled(self, stored: int) -> None:
+        self.counters.add("spooled", max(0, stored))
+        self.send_wake.set()
+        time.sleep(0)  # hand the GIL back between chunks: callers' latency depends on it
+
+    def _replay_dead(self) -> bool:
+        """Replay what dead processes journaled and their spool did not get (only into a working store: the
+        store's record of each journal is what makes a replay exactly-once). Whether that is done."""
+        if self.spool.memory_since is not None or not self.spool.durable:
+            return self.spool.durable is False
+        for path in dead_journals(*self.client.journal_place()):
+            moved = replay(path, self.spool)
+            if moved:
+                log.info("flake8-cio runtime: replayed %d events from %s", moved, path.name)
+                self._spooled(moved)
+        return True
 
     def _watch_fill(self) -> None:
         """Warn once each time the spool passes FILL_WARNING of its size cap, before overflow drops anything (the
@@ -181,12 +225,13 @@ class Worker:
         return 1.0 if self.draining else None
 
     def _sleep_for(self) -> float:
+        """Until the breaker may probe, a backoff ends or what was set aside is due; at most flush_interval."""
         now = time.monotonic()
         if self.breaker.state == "open":
             reopen = self.breaker.opened_at + min(self.breaker.cooldown, self._cap() or self.breaker.cooldown)
             return max(0.05, min(self.settings.flush_interval * 4, reopen - now))
-        return max(0.01, min(self.settings.flush_interval, self.retry_at - now) if self.retry_at > now
-                   else self.settings.flush_interval)
+        due = [t - now for t in (self.retry_at, self.aside_until) if t > now]
+        return max(0.005, min([self.settings.flush_interval, *due]))
 
     def deliver_some(self) -> bool:
         """Send one claim's worth; True when something was delivered or settled."""
@@ -238,7 +283,7 @@ class Worker:
     def send_single(self, entry: Entry) -> bool:
         v1 = entry.op["v1"]
         try:
-            response = self._post(v1["path"], json.dumps(v1["body"], separators=(",", ":"), ensure_ascii=False))
+            response = self._post(v1["path"], json.dumps(v1["body"], separators=(",", ":")))
         except urllib3.exceptions.HTTPError as error:
             return self._retry([entry], f"{type(error).__name__}", None, server_fault=True)
         if 200 <= response.status < 300:
@@ -277,7 +322,7 @@ class Worker:
         """An isolated failure sets the batch aside for its backoff while younger events go on; consecutive
         failures (an outage) or a 429 pause all sending instead, keeping the order. A send close() gave up on
         changes nothing: its events stay in the spool, as the spool says."""
-        if self.client._closed:
+        if self.client.closed:
             self.source.release([e.key for e in entries])
             return False
         self.counters.add("retried", len(entries))
@@ -289,6 +334,7 @@ class Worker:
         if isolated:
             self.source.release(keys, delay=wait)
             self.set_aside = (self.source, keys)
+            self.aside_until = time.monotonic() + wait
         else:  # an outage: what was set aside comes back to its place, so the order is kept
             self.source.release(keys)
             spool, aside = self.set_aside

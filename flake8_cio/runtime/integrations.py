@@ -54,7 +54,7 @@ def health_response(client: RuntimeClient) -> Response:
 
 def _at_risk(client: RuntimeClient, health: dict[str, Any]) -> list[str]:
     reasons = []
-    if client._closed:
+    if client.closed:
         reasons.append("client closed")
     elif health["counters"]["accepted"] and not health["worker_alive"]:
         reasons.append("worker not running")

@@ -1,4 +1,4 @@
-"""Small, pure policies of the runtime: ids, backoff, circuit breaker, rate limit, timestamp normalisation.
+"""Small, pure policies of the runtime: ids, backoff, circuit breaker, rate limit, timestamp units.
 
 Hand-written rather than tenacity/pybreaker/pyrate-limiter: retry state must live with the spooled events (not
 in a sleeping frame), the breaker must judge our own outcome classes (a 429 or a 4xx is not an outage) and gate
@@ -10,8 +10,7 @@ import os
 import random
 import threading
 import time
-from datetime import date, datetime, timezone
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, List, Optional
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 characters
@@ -20,13 +19,14 @@ os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(16)))  # a ch
 _time_part: List[Any] = ["", -1]  # [time text, its millisecond]
 
 
-def ulid() -> str:
-    """A ULID: 48-bit millisecond time + 80 random bits, Crockford base32 (sortable; Customer.io dedupes on it).
-    Written for the caller's hot path: the time part is cached per millisecond, the random part is table lookups."""
-    ms = time.time_ns() // 1_000_000
+def ulid(ms: Optional[int] = None, randomness: Optional[int] = None) -> str:
+    """A ULID: 48-bit millisecond time (now, or `ms`) + 80 bits (random, or `randomness`: a replay of a journal
+    line then gets the same id), Crockford base32 (sortable; Customer.io dedupes on it). Cheap: the time part is
+    cached per millisecond, the rest is table lookups."""
+    ms = time.time_ns() // 1_000_000 if ms is None else ms
     if ms != _time_part[1]:
         _time_part[:] = "".join(_CROCKFORD[(ms >> shift) & 31] for shift in range(45, -1, -5)), ms
-    r = _random.getrandbits(80)
+    r = _random.getrandbits(80) if randomness is None else randomness
     return (str(_time_part[0]) + _PAIRS[r >> 70] + _PAIRS[(r >> 60) & 1023] + _PAIRS[(r >> 50) & 1023]
             + _PAIRS[(r >> 40) & 1023] + _PAIRS[(r >> 30) & 1023] + _PAIRS[(r >> 20) & 1023]
             + _PAIRS[(r >> 10) & 1023] + _PAIRS[r & 1023])
@@ -101,21 +101,13 @@ class TokenBucket:
             return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
 
 
-EPOCH_SCALES = ((10**17, 10**9, "nanoseconds"), (10**14, 10**6, "microseconds"), (10**11, 10**3, "milliseconds"))
+EPOCH_SCALES = ((10**17, "nanoseconds"), (10**14, "microseconds"), (10**11, "milliseconds"))
 
 
-def to_unix_seconds(value: Any) -> Tuple[Any, Optional[str]]:
-    """(seconds, unit it was in or None) for a timestamp: datetimes (naive = UTC, as the official SDK) and
-    dates become Unix seconds; ms/µs/ns epochs are scaled down."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return int(value.timestamp()), None
-    if isinstance(value, date):
-        return int(datetime(value.year, value.month, value.day, tzinfo=timezone.utc).timestamp()), None
+def epoch_unit(value: Any) -> Optional[str]:
+    """The unit a number that is too big for Unix seconds (after the year 5138) probably is in, else None."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        for threshold, divisor, unit in EPOCH_SCALES:
+        for threshold, unit in EPOCH_SCALES:
             if abs(value) >= threshold:
-                return int(value // divisor), unit
-        return int(value), None
-    return value, None
+                return unit
+    return None

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, Sequence, Set, Tuple
 
 log = logging.getLogger("flake8_cio.runtime")
+#: a journal file's name, the offset the spool has read it to, and the offset after the entries of a put
+Mark = Tuple[str, int, int]
 
 
 @dataclass(order=True)
@@ -41,7 +43,7 @@ class Spool(Protocol):
 
     durable: bool
 
-    def put(self, texts: Sequence[str]) -> int: ...  # how many were stored
+    def put(self, texts: Sequence[str], mark: Optional[Mark] = None) -> int: ...  # how many were stored
     def claim(self, max_items: int, max_bytes: int) -> List[Entry]: ...
     def ack(self, keys: Iterable[Any]) -> None: ...
     def release(self, keys: Iterable[Any], delay: float = 0.0) -> None: ...  # delay 0: also ends a delay
@@ -53,9 +55,13 @@ class Spool(Protocol):
 
 
 class Store(Spool, Protocol):
-    """A durable spool (SQLite, Redis): after a failure, `reconnect()` makes it usable again or raises."""
+    """A durable spool (SQLite, Redis): after a failure, `reconnect()` makes it usable again or raises. A put with
+    a journal mark (name, start, end) records that the journal is read up to `end`, in the same transaction, only
+    if the record says `start` (else it stores nothing and returns -1): each line goes in once."""
 
     def reconnect(self) -> None: ...
+    def journal_offset(self, name: str) -> int: ...
+    def forget_journal(self, name: str) -> None: ...
 
 
 @dataclass
@@ -123,11 +129,21 @@ class MemorySpool:
             now = time.monotonic()
             while self.delayed and self.delayed[0][0] <= now:
                 heapq.heappush(self.items, heapq.heappop(self.delayed)[1])
-            taken = _take(heapq.nsmallest(max_items, self.items), max_items, max_bytes)
-            for entry in taken:
-                heapq.heappop(self.items)
+            taken: List[Entry] = []
+            total = 0
+            while self.items and len(taken) < max_items:  # _take's rule, popping: O(log n) per entry
+                if taken and total + self.items[0].size > max_bytes:
+                    break
+                entry = heapq.heappop(self.items)
+                taken.append(entry)
+                total += entry.size + 1
                 self.claimed[entry.key] = entry
             return taken
+
+    def due(self) -> Optional[float]:
+        """When the first entry released with a delay may be claimed again (monotonic), if any."""
+        with self.lock:
+            return self.delayed[0][0] if self.delayed else None
 
     def ack(self, keys: Iterable[Any]) -> None:
         with self.lock:
@@ -175,6 +191,7 @@ SCHEMA = (
     " owner TEXT NOT NULL, claimed_by TEXT, lease_until REAL NOT NULL DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS dead (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, reason TEXT, at REAL)",
     "CREATE INDEX IF NOT EXISTS spool_owner ON spool (owner)",
+    "CREATE TABLE IF NOT EXISTS journals (name TEXT PRIMARY KEY, offset INTEGER NOT NULL)",
 )
 
 
@@ -243,7 +260,7 @@ class SQLiteSpool:
         for column in ("claimed_by", "owner"):
             for (owner,) in self.db.execute(f"SELECT DISTINCT {column} FROM spool WHERE {column} IS NOT NULL"):
                 pid = _local_pid(owner, host)
-                if pid is not None and _alive(pid):
+                if pid is not None and process_alive(pid):
                     continue
                 if column == "claimed_by":
                     self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (owner,))
@@ -292,11 +309,13 @@ class SQLiteSpool:
             Path(str(other) + suffix).unlink(missing_ok=True)
         return moved
 
-    def put(self, texts: Sequence[str]) -> int:
+    def put(self, texts: Sequence[str], mark: Optional[Mark] = None) -> int:
         now = time.time()
         rows = [(text, len(text), self.owner, now) for text in texts]
 
         def insert() -> int:
+            if mark is not None and not self._advance(mark):
+                return -1
             dropped = self._expire(now)
             drop_new = self.limits.overflow == "drop_new"
             refuse = drop_new and self._used() + sum(r[1] + 64 for r in rows) > self.limits.max_bytes
@@ -307,6 +326,21 @@ class SQLiteSpool:
                 self.limits.on_overflow(dropped)
             return 0 if refuse else len(rows)
         return int(self._write(insert))
+
+    def _advance(self, mark: Mark) -> bool:
+        name, start, end = mark
+        row = self.db.execute("SELECT offset FROM journals WHERE name=?", (name,)).fetchone()
+        if (row[0] if row else 0) != start:
+            return False
+        self.db.execute("INSERT OR REPLACE INTO journals (name, offset) VALUES (?, ?)", (name, end))
+        return True
+
+    def journal_offset(self, name: str) -> int:
+        row = self._read(lambda: self.db.execute("SELECT offset FROM journals WHERE name=?", (name,)).fetchone())
+        return int(row[0]) if row else 0
+
+    def forget_journal(self, name: str) -> None:
+        self._write(lambda: self.db.execute("DELETE FROM journals WHERE name=?", (name,)))
 
     def _used(self) -> int:
         pages, free = (self.db.execute(f"PRAGMA {name}").fetchone()[0] for name in ("page_count", "freelist_count"))
@@ -348,20 +382,27 @@ class SQLiteSpool:
         now = time.time()
 
         def lease() -> List[Entry]:
-            rows = self.db.execute(
-                "SELECT seq, op, size, owner FROM spool WHERE lease_until < ? ORDER BY seq LIMIT ?", (now, max_items),
-            ).fetchall()
+            rows = self.db.execute(  # read lazily: _take stops at max_bytes
+                "SELECT seq, op, size, owner FROM spool WHERE lease_until < ? ORDER BY seq LIMIT ?", (now, max_items))
             entries = _take((Entry(seq, text, size, owner != self.owner) for seq, text, size, owner in rows),
                             max_items, max_bytes)
-            self.db.executemany("UPDATE spool SET claimed_by=?, lease_until=? WHERE seq=?",
-                                [(self.owner, now + self.limits.lease, e.key) for e in entries])
+            rows.close()
+            if entries:  # the first unleased rows in order: exactly the unleased rows between the first and last
+                self.db.execute("UPDATE spool SET claimed_by=?, lease_until=? WHERE seq BETWEEN ? AND ? AND "
+                                "lease_until < ?", (self.owner, now + self.limits.lease, entries[0].key,
+                                                    entries[-1].key, now))
             return entries
         entries: List[Entry] = self._write(lease)
         return entries
 
     def ack(self, keys: Iterable[Any]) -> None:
-        rows = [(k,) for k in keys]
-        self._write(lambda: self.db.executemany("DELETE FROM spool WHERE seq=?", rows))  # one transaction
+        keys = list(keys)
+
+        def delete() -> None:  # one transaction; a statement per 500 keys, not per key
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                self.db.execute(f"DELETE FROM spool WHERE seq IN ({','.join('?' * len(chunk))})", chunk)
+        self._write(delete)
 
     def release(self, keys: Iterable[Any], delay: float = 0.0) -> None:
         """At once, or keep the lease for `delay` seconds (then any process may claim the entries again)."""
@@ -419,7 +460,7 @@ os.register_at_fork(before=SQLiteSpool.lock.acquire, after_in_parent=lambda: SQL
                     after_in_child=_child_lock)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether a local process runs; a zombie (exited, not yet reaped, as under a PID 1 that never reaps) does not."""
     try:
         os.kill(pid, 0)
@@ -463,15 +504,23 @@ end
 """
 # ARGV[2..]: the ids to remove (acknowledged, dead-lettered or dropped)
 _REMOVE_SCRIPT = _REMOVE_LUA + "return remove({unpack(ARGV, 2)})"
-# ARGV: group, max bytes, the newest id the age cap drops, the overflow policy, this owner, this put's token, how
-# many tokens of earlier puts to forget, those tokens, then the texts. The ids a put added are recorded under its
-# token (KEYS[4]) until a later put forgets them, so that a put whose answer was lost can be undone (_UNDO_SCRIPT).
-# Returns {stored, dropped}; like SQLite, drop_new refuses the whole write and drop_oldest drops from the head.
+# ARGV: group, max bytes, the newest id the age cap drops, the overflow policy, this owner, this put's token, a
+# journal mark (name or '', start, end), how many tokens of earlier puts to forget, those tokens, then the texts.
+# The ids a put added are recorded under its token (KEYS[4]) until a later put forgets them, so that a put whose
+# answer was lost can be undone (_UNDO_SCRIPT); journal offsets are kept in KEYS[5], and the one a put moved is
+# recorded under "<token>:j" so that the undo moves it back.
+# Returns {stored, dropped} ({-1, 0}: the journal's record is not at `start`); like SQLite, drop_new refuses the
+# whole write and drop_oldest drops from the head.
 _PUT_SCRIPT = _REMOVE_LUA + """
 local max_bytes, policy, owner, token = tonumber(ARGV[2]), ARGV[4], ARGV[5], ARGV[6]
-local first = 8 + tonumber(ARGV[7])
-for i = 8, first - 1 do redis.call('HDEL', KEYS[4], ARGV[i]) end
+local first = 11 + tonumber(ARGV[10])
+for i = 11, first - 1 do redis.call('HDEL', KEYS[4], ARGV[i], ARGV[i] .. ':j') end
 if redis.call('HEXISTS', KEYS[4], token) == 1 then return {0, 0} end
+if ARGV[7] ~= '' then
+  if tonumber(redis.call('HGET', KEYS[5], ARGV[7]) or '0') ~= tonumber(ARGV[8]) then return {-1, 0} end
+  redis.call('HSET', KEYS[5], ARGV[7], ARGV[9])
+  redis.call('HSET', KEYS[4], token .. ':j', ARGV[8] .. ' ' .. ARGV[7])
+end
 local dropped = remove(ids_of(redis.call('XRANGE', KEYS[1], '-', ARGV[3], 'COUNT', 1000)))
 local incoming = 0
 for i = first, #ARGV do incoming = incoming + #ARGV[i] + 64 end
@@ -502,6 +551,12 @@ return {#ARGV - first + 1, dropped}
 _UNDO_SCRIPT = _REMOVE_LUA + """
 local added = redis.call('HGET', KEYS[4], ARGV[2])
 redis.call('HSET', KEYS[4], ARGV[2], '-')
+local moved = redis.call('HGET', KEYS[4], ARGV[2] .. ':j')
+if moved then
+  local offset, name = string.match(moved, '^(%d+) (.*)$')
+  redis.call('HSET', KEYS[5], name, offset)
+  redis.call('HDEL', KEYS[4], ARGV[2] .. ':j')
+end
 local ids = {}
 for id in string.gmatch(added or '', '[^ ]+') do if id ~= '-' then ids[#ids + 1] = id end end
 return remove(ids)
@@ -538,7 +593,7 @@ class RedisSpool:
         self.redis: Any = self.module.Redis.from_url(url, socket_timeout=SOCKET_TIMEOUT,
                                                      socket_connect_timeout=SOCKET_TIMEOUT)
         self.key, self.dead_key, self.group = key, key + ":dead", "flake8-cio"
-        self.counts = [key, key + ":bytes", key + ":owners", key + ":puts"]
+        self.counts = [key, key + ":bytes", key + ":owners", key + ":puts", key + ":journals"]
         self.consumer = owner_id()
         self.held: Dict[Any, float] = {}  # entry id -> monotonic time before which it is not claimed again
         self.inflight: Set[Any] = set()  # claimed and not yet settled: pending, but not to be read again
@@ -567,7 +622,7 @@ class RedisSpool:
             name = consumer["name"]
             name = name.decode() if isinstance(name, bytes) else str(name)
             pid = _local_pid(name, host)
-            if pid is not None and not _alive(pid):
+            if pid is not None and not process_alive(pid):
                 self._hand_over(name)
 
     def _hand_over(self, consumer: str) -> None:
@@ -596,9 +651,10 @@ class RedisSpool:
         self.inflight.clear()  # what was in flight when it failed is settled by the caller, or read again
         self.held.clear()
 
-    def put(self, texts: Sequence[str]) -> int:
-        if not texts:
+    def put(self, texts: Sequence[str], mark: Optional[Mark] = None) -> int:
+        if not texts and mark is None:
             return 0
+        journal = mark or ("", 0, 0)
         newest_expired = max(0, int((time.time() - self.limits.max_age) * 1000))  # 0: none (ids start at 0-1)
         token = os.urandom(8).hex()
         with self.lock:
@@ -606,7 +662,7 @@ class RedisSpool:
         try:
             stored, dropped = self._put(keys=self.counts, args=[
                 self.group, self.limits.max_bytes, newest_expired, self.limits.overflow, self.consumer, token,
-                len(forget), *forget, *texts])
+                *journal, len(forget), *forget, *texts])
         except Exception:
             with self.lock:
                 self.recorded.extend(forget)
@@ -670,6 +726,12 @@ class RedisSpool:
             pipe.execute()
         self.ack([e.key for e in entries])
 
+    def journal_offset(self, name: str) -> int:
+        return int(self.redis.hget(self.counts[4], name) or 0)
+
+    def forget_journal(self, name: str) -> None:
+        self.redis.hdel(self.counts[4], name)
+
     def depth(self) -> int:
         return int(self.redis.xlen(self.key))
 
@@ -686,7 +748,7 @@ class RedisSpool:
             self._hand_over(self.consumer)
             with self.lock:
                 if self.recorded:
-                    self.redis.hdel(self.counts[3], *self.recorded)
+                    self.redis.hdel(self.counts[3], *self.recorded, *(f"{t}:j" for t in self.recorded))
         finally:
             self.redis.close()
 
@@ -730,6 +792,7 @@ class FallbackSpool:
         self.memory_since: Optional[float] = None  # wall clock: since when a failed store left memory only
         self.retry_at = 0.0
         self.unsettled: List[Any] = []  # the store's entries delivered (or dead) while it failed: removed on recovery
+        self.unmarked: Optional[Mark] = None  # the journal lines memory took while the store failed
         self.closed = False
         self.stats: Tuple[int, float, int] = (0, 0.0, 0)  # the store's depth, fill, and this process's pending
         self.stats_at = time.monotonic()
@@ -768,19 +831,40 @@ class FallbackSpool:
             self.on_overflow(count)
             log.error("flake8-cio runtime: spool full, %d new events dropped", count)
 
-    def put(self, texts: Sequence[str]) -> int:
-        """How many were kept (in the store, or in memory while it fails); the others are counted as overflowed."""
+    def put(self, texts: Sequence[str], mark: Optional[Mark] = None) -> int:
+        """How many were kept (in the store, or in memory while it fails); the others are counted as overflowed.
+        -1: the store's record of the journal is not at the mark's start (another process replays it). A mark that
+        went to memory with its entries is given to the store when memory moves into it (`_move`)."""
         stored = None
         store = self._usable()
         if store is not None:
             try:
-                stored = store.put(texts)
+                stored = store.put(texts, mark)
             except Exception as error:
                 self._failed(error)
         if stored is None:
             stored = self.memory.put(texts)
-        self._refused(len(texts) - stored)
+            if mark is not None:
+                with self.lock:
+                    self.unmarked = (mark[0], self.unmarked[1] if self.unmarked else mark[1], mark[2])
+        if stored >= 0:
+            self._refused(len(texts) - stored)
         return stored
+
+    def journal_offset(self, name: str) -> int:
+        """Where the store's record of a journal is (its store must work: replays wait for that)."""
+        store = self._usable()
+        if store is None:
+            raise RuntimeError(f"{self.label} is not usable now")
+        return store.journal_offset(name)
+
+    def forget_journal(self, name: str) -> None:
+        store = self._usable()
+        if store is not None:
+            try:
+                store.forget_journal(name)
+            except Exception as error:
+                self._failed(error)
 
     def claim(self, max_items: int, max_bytes: int) -> List[Entry]:
         store = self._usable()
@@ -843,7 +927,7 @@ class FallbackSpool:
         try:
             if self.memory_since is not None and (now or time.monotonic() >= self.retry_at):
                 self._recover()
-            elif self.memory_since is None and self.memory.depth():
+            elif self.memory_since is None and (self.memory.depth() or self.unmarked):
                 try:
                     self._move()
                 except Exception as error:
@@ -885,6 +969,7 @@ class FallbackSpool:
         while True:
             entries = self.memory.claim(self.MOVE_CHUNK, 1 << 62)
             if not entries:
+                self._record_mark()
                 return moved
             keys = [e.key for e in entries]
             try:
@@ -895,6 +980,19 @@ class FallbackSpool:
             self.memory.ack(keys)
             self._refused(len(entries) - stored)
             moved += stored
+
+    def _record_mark(self) -> None:
+        """Once memory holds nothing (not even in flight), the store records the journal lines it had."""
+        assert self.store is not None
+        with self.lock:
+            mark = self.unmarked
+        if mark is None or self.memory.depth():
+            return
+        if self.store.put([], mark) < 0:
+            log.error("flake8-cio runtime: the record of journal %s moved meanwhile", mark[0])
+        with self.lock:
+            if self.unmarked == mark:
+                self.unmarked = None
 
     def refresh(self) -> None:
         """Read the store's depth, fill and this process's pending for health(); a failing store keeps the last."""
@@ -915,14 +1013,18 @@ class FallbackSpool:
     def stats_age(self) -> float:
         return time.monotonic() - self.stats_at if self.durable else 0.0
 
-    def pending(self) -> int:
-        """This process's unsettled events: memory's, and the store's read now (the last figure while it fails)."""
+    def pending(self) -> Optional[int]:
+        """This process's unsettled events: memory's, and the store's read now; None when the store cannot be read
+        now (flush() must not take an old figure for the truth)."""
         store = self._usable()
         if store is not None:
             try:
                 self.stats = (self.stats[0], self.stats[1], store.pending())
             except Exception as error:
                 self._failed(error)
+                return None
+        elif self.durable and self.stats[2]:
+            return None
         return self.memory.pending() + self.stats[2]
 
     def close(self) -> None:

@@ -1,6 +1,9 @@
 # fixes: CIO601
-"""Why nonblocking() in an import script that counts failures is unsafe: the SDK raises CustomerIOException for a
-blank id, which the script counts; the runtime client raises ValueError (a programmer error), which it does not."""
+# fake-fails: 401
+"""Why nonblocking() in an import script that counts failures is unsafe: when Customer.io refuses a request (here
+401, a revoked key) the SDK raises CustomerIOException at the call, which the script counts; the runtime client has
+accepted the event by then and reports the refusal later, so the count no longer sees it. (A blank id is refused
+alike by both, before anything is sent.)"""
 from customerio import CustomerIO, CustomerIOException
 
 cio = CustomerIO("test-site", "test-track-key")

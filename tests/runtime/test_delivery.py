@@ -3,6 +3,7 @@ import re
 import time
 
 import pytest
+from customerio import CustomerIOException
 
 from flake8_cio.runtime import RuntimeClient, get_app_client
 
@@ -64,26 +65,38 @@ def test_calls_return_in_microseconds_while_the_server_is_slow(make_client, fake
 @pytest.mark.parametrize("call, message", [
     (lambda c: c.identify(""), "id in identify cannot be blank"),
     (lambda c: c.track(None, "x"), "customer_id in track cannot be blank"),
-    (lambda c: c.track("u1", "  "), "event name cannot be blank"),
-    (lambda c: c.merge_customers("phone", "1", "id", "2"), "invalid id type 'phone'"),
-    (lambda c: c.identify("x" * 151), "over 150 bytes"),
+    (lambda c: c.merge_customers("phone", "1", "id", "2"), "invalid primary id type 'phone'"),
+    (lambda c: c.identify(b"u1"), "id in identify is bytes"),  # the official client would send "b'u1'"
+    (lambda c: c.track("u\udc00", "x"), "customer_id in track holds a lone surrogate"),
 ])
-def test_programmer_errors_raise_value_error_at_once(make_client, call, message):
-    with pytest.raises(ValueError, match=message):
+def test_what_the_official_client_refuses_raises_its_exception_at_once(make_client, call, message):
+    with pytest.raises(CustomerIOException, match=message) as raised:
         call(make_client())
+    assert isinstance(raised.value, ValueError)  # what earlier versions raised
 
 
-def test_wrong_types_raise_type_error_at_once(make_client):
-    client = make_client()
-    with pytest.raises(TypeError, match="event data must be a dict"):
-        client.track("u1", "x", data="not a dict")
-    with pytest.raises(TypeError, match="each operation in batch must be a dict"):
-        client.batch(["identify u1"])
+def test_what_only_customerio_refuses_is_reported_not_raised(make_client, fake_customerio):
+    reported = []
+    client = make_client(on_error=lambda reasons, ops: reported.extend(reasons.values()))
+    client.track("u1", "  ")
+    client.identify("x" * 151)
+    client.identify("u1", plan="pro")
+    assert client.flush(10)
+    assert reported == ["event name is blank: Customer.io refuses it", "identifiers is over 150 bytes"]
+    assert client.health()["counters"]["rejected"] == 2 and fake_customerio.profiles == {("id", "u1"): {"plan": "pro"}}
+
+
+def test_event_data_that_is_not_a_mapping_fails_as_the_official_clients_does(make_client):
+    with pytest.raises(AttributeError, match="event data must be a dict"):  # the SDK: no attribute 'items'
+        make_client().track("u1", "x", data=["not", "a", "dict"])
 
 
 def test_bad_options_and_missing_credentials_are_clear_errors(monkeypatch):
     monkeypatch.delenv("CUSTOMERIO_SITE_ID", raising=False)
-    with pytest.raises(ValueError, match="set CUSTOMERIO_SITE_ID"):
+    monkeypatch.delenv("CUSTOMERIO_TRACK_API_KEY", raising=False)
+    with pytest.raises(CustomerIOException, match="set CUSTOMERIO_SITE_ID"):
+        RuntimeClient()
+    with pytest.raises(CustomerIOException, match="missing Customer.io site id"):
         RuntimeClient(None, "key")
     with pytest.raises(ValueError, match="batch_size='many' is not a valid whole number"):
         RuntimeClient("s", "k", batch_size="many", spool="none")
@@ -249,19 +262,21 @@ def test_identical_operations_within_the_window_are_sent_once(make_client, fake_
     assert fake_customerio.profiles[("id", "u1")] == {"plan": "team"}
 
 
-def test_guards_normalise_timestamps_and_warn_once(make_client, fake_customerio, caplog):
+def test_guards_warn_once_and_send_timestamps_as_the_official_client_does(make_client, fake_customerio, caplog):
     from datetime import datetime, timezone
 
-    client = make_client()
-    client.track("u1", "paid", timestamp=1700000000123)
+    reported = []
+    client = make_client(on_error=lambda reasons, ops: reported.extend(reasons.values()))
+    client.track("u1", "paid", timestamp=1700000000123)  # milliseconds: sent as given (Customer.io refuses it)
     client.track("u2", "paid", timestamp=datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc))
-    client.identify("u3", created_at=1700000000123456)
+    client.identify("u3", created_at=1700000000)
     client.track("u4", "PaidInvoice")
     client.track("u5", "PaidInvoice")
     assert client.flush(10)
-    assert {e["timestamp"] for e in fake_customerio.events_named("paid")} == {1700000000}
+    assert [e["timestamp"] for e in fake_customerio.events_named("paid")] == [1700000000]
     assert fake_customerio.profiles[("id", "u3")]["created_at"] == 1700000000
     assert sum("not snake_case" in r.message for r in caplog.records) == 1
+    assert len(reported) == 1 and "it looks like milliseconds (flake8-cio CIO101)" in reported[0]
 
 
 def test_rate_limit_holds_requests_per_second(make_client, fake_customerio):

@@ -79,7 +79,7 @@ def test_nonblocking_wraps_an_official_client(tls_fake):
     subclassed = nonblocking(Subclassed("s", "k", region=customerio.Regions.EU))
     assert isinstance(subclassed, RuntimeClient) and subclassed._track_url == "https://track-eu.customer.io"
     subclassed.close(0)
-    with pytest.raises(ValueError, match="needs a customerio.CustomerIO"):
+    with pytest.raises(customerio.CustomerIOException, match="missing Customer.io site id"):
         nonblocking(customerio.CustomerIO("", "k"))
 
 
@@ -109,8 +109,8 @@ def test_get_client_is_cached_per_credentials_and_thread_safe(monkeypatch, tmp_p
     assert client.site_id == "env-site" and client._track_url == "https://track-eu.customer.io"
     assert get_client("other-site", "env-key") is not client
     monkeypatch.delenv("CUSTOMERIO_TRACK_API_KEY")
-    with pytest.raises(ValueError, match="CUSTOMERIO_TRACK_API_KEY"):
-        get_client("s2")
+    with pytest.raises(customerio.CustomerIOException, match="missing Customer.io Track API key"):
+        get_client("s2")  # the environment's key is never paired with a site id the call passed
     with pytest.raises(ValueError, match="region 'mars'"):
         get_client("s", "k", region="mars")
 
@@ -155,9 +155,69 @@ def test_per_tenant_clients_are_bounded_and_an_idle_one_wakes_on_its_next_call(l
     for n, client in enumerate(tenants):
         client.track(f"u{n}", "clicked", {"i": n})
     assert wait_for(lambda: sum(t.name.startswith("flake8-cio") for t in threading.enumerate()) <= 2 * 4, timeout=30)
-    assert wait_for(lambda: len(list((tmp_path / "flake8-cio").iterdir())) <= 40 + 2 * 4)  # no -wal/-shm when idle
+    assert wait_for(lambda: len(list((tmp_path / "flake8-cio").iterdir())) <= 40 + 3 * 4)  # no -wal/-shm/journal
+    # when idle
     tenants[0].track("u0", "clicked", {"i": 100})  # long idle: wakes up
     assert tenants[0].flush(10)
     assert tally(server.accepted, list(range(40)) + [100])["lost"] == 0
     for client in tenants:
         client.close(1)
+
+
+def test_a_patched_sdk_method_is_called_as_before_and_nothing_is_sent(tmp_path, monkeypatch, loopback):
+    """Issue 19: tests patch the client object (`mock.patch.object(views.cio, "track")`) or the SDK class
+    (`@mock.patch("customerio.CustomerIO.identify")`); after cio-fix wrapped the calls in nonblocking(), the
+    patched method sees the same calls, returns the same value, raises the same side effect, and nothing new is
+    sent (no request, no spool file); the methods nobody patched go to the runtime."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    server = loopback()
+    cio = customerio.CustomerIO(SITE_ID, API_KEY, host="127.0.0.1", port=server.server.server_address[1])
+    with mock.patch.object(cio, "track", return_value="tracked") as track:
+        assert nonblocking(cio).track("42", "pinged", {"a": 1}) == "tracked"
+        track.assert_called_once_with("42", "pinged", {"a": 1})
+        track.side_effect = customerio.CustomerIOException("boom")
+        with pytest.raises(customerio.CustomerIOException, match="boom"):
+            nonblocking(cio).track("42", "pinged")
+    with mock.patch("customerio.CustomerIO.identify") as identify:
+        nonblocking(cio).identify("42", plan="pro")
+        identify.assert_called_once_with("42", plan="pro")
+    with mock.patch("customerio.CustomerIO.identify", autospec=True) as identify:
+        nonblocking(cio).identify("42", plan="team")
+        identify.assert_called_once_with(cio, "42", plan="team")
+    assert server.requests == [] and not list(tmp_path.rglob("*.sqlite3"))
+
+    class Audited(customerio.CustomerIO):  # an application's subclass overriding a method keeps its override
+        def delete(self, customer_id):
+            return f"audited {customer_id}"
+
+    assert nonblocking(Audited(SITE_ID, API_KEY)).delete("7") == "audited 7"
+
+
+def test_unpatched_methods_of_a_partly_patched_client_go_to_the_runtime(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cio = customerio.CustomerIO(SITE_ID, API_KEY, region=customerio.Regions.EU)
+    with mock.patch.object(cio, "track") as track:
+        routed = nonblocking(cio)
+        routed.track("u1", "clicked")
+        runtime = routed.identify.__self__
+        assert isinstance(runtime, RuntimeClient) and runtime is nonblocking(customerio.CustomerIO(
+            SITE_ID, API_KEY, region=customerio.Regions.EU))
+    track.assert_called_once_with("u1", "clicked")
+    runtime.close(0)
+
+
+def test_credentials_passed_at_the_call_never_mix_with_the_environments(monkeypatch, tmp_path):
+    """Issue 19: a tenant without credentials must not send into the workspace of CUSTOMERIO_* (it failed with the
+    official client, so it fails here, as a CustomerIOException); the environment serves only calls that pass
+    none."""
+    monkeypatch.setenv("CUSTOMERIO_SITE_ID", "env-site")
+    monkeypatch.setenv("CUSTOMERIO_TRACK_API_KEY", "env-key")
+    monkeypatch.setenv("CUSTOMERIO_SPOOL", "none")
+    for site_id, api_key in (("tenant-site", None), (None, "tenant-key"), ("tenant-site", ""), ("  ", "k")):
+        with pytest.raises(customerio.CustomerIOException, match="missing Customer.io"):
+            get_client(site_id, api_key)
+        with pytest.raises(customerio.CustomerIOException, match="missing Customer.io"):
+            RuntimeClient(site_id, api_key)
+    assert get_client().site_id == "env-site" and get_client("t", "k").site_id == "t"
+    with pytest.raises(customerio.CustomerIOException):
+        nonblocking(customerio.CustomerIO("tenant-site", None))

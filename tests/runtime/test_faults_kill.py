@@ -1,5 +1,6 @@
-"""SIGKILL while the API hangs or answers: every event accepted more than flush_interval before the kill is in the
-spool, and a new process delivers it; duplicates carry identical ids. Against servers of the tests' own."""
+"""SIGKILL while the API hangs or answers: every event whose track() returned is in the journal (the last
+flush_interval too), and a new process delivers it; duplicates carry identical ids. Against servers of the tests'
+own."""
 import os
 import signal
 import subprocess
@@ -66,18 +67,16 @@ def test_kill_9_while_the_api_hangs_loses_nothing_journaled(loopback, tmp_path, 
     old, everything = run_and_kill(hung.url, spool, durable, ready=lambda: hung.hanging >= 1)
     healthy = loopback()
     replay(healthy.url, spool)
-    counts = tally(healthy.accepted, old)
+    counts = tally(healthy.accepted, everything)
     print("hung API + SIGKILL:", durable, counts, "accepted in the last flush_interval:", len(everything) - len(old))
-    assert counts["sent"] > 500 and counts["lost"] == 0 and counts["duplicated"] == counts["extra_ids"] == 0
-    if durable == "sync":  # on disk before track() returned: even the last events survive
-        assert tally(healthy.accepted, everything)["lost"] == 0
+    assert counts["sent"] > 100 and counts["lost"] == 0 and counts["duplicated"] == counts["extra_ids"] == 0
 
 
 def test_kill_9_while_the_api_answers_redelivers_only_identical_ids(loopback, tmp_path):
     up = loopback()
     spool = str(tmp_path / "spool.sqlite3")
-    old, _ = run_and_kill(up.url, spool, "batch", ready=lambda: len(up.accepted) > 0)
+    _, everything = run_and_kill(up.url, spool, "batch", ready=lambda: len(up.accepted) > 0)
     replay(up.url, spool)
-    counts = tally(up.accepted, old)
+    counts = tally(up.accepted, everything)
     print("healthy API + SIGKILL:", counts)
-    assert counts["sent"] > 500 and counts["lost"] == 0 and counts["extra_ids"] == 0  # duplicates: same id
+    assert counts["sent"] > 100 and counts["lost"] == 0 and counts["extra_ids"] == 0  # duplicates: same id

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.timeout(120)
 LOCKER = """
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
-db.execute("BEGIN IMMEDIATE")
+db.execute(f"BEGIN {sys.argv[2]}")
 print("locked", flush=True)
 sys.stdin.read()  # until the test closes our stdin
 """
@@ -48,8 +48,8 @@ def timed(call):
     return result, time.monotonic() - start
 
 
-def lock_sqlite(path):
-    locker = subprocess.Popen([sys.executable, "-c", LOCKER, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+def lock_sqlite(path, mode="IMMEDIATE"):
+    locker = subprocess.Popen([sys.executable, "-c", LOCKER, path, mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               text=True)
     assert locker.stdout.readline().strip() == "locked"
     return locker
@@ -158,29 +158,6 @@ def test_health_never_waits_for_a_write_blocked_on_a_foreign_lock(loopback, tmp_
     finally:
         unlock(locker)
     assert client.flush(20) and tally(server.accepted, range(20))["lost"] == 0
-    client.close(1)
-
-
-def test_durable_sync_track_waits_for_a_foreign_lock_then_keeps_the_event_in_memory(loopback, tmp_path, monkeypatch):
-    """durable="sync" means on disk before track() returns: behind another process's write lock it waits (up to
-    BUSY_TIMEOUT), then keeps the event in memory; it raises nothing and loses nothing."""
-    monkeypatch.setattr(SQLiteSpool, "BUSY_TIMEOUT", 1.0)
-    server = loopback()
-    path = str(tmp_path / "s.sqlite3")
-    client = client_on(server.url, path, durable="sync", breaker_cooldown=30.0)
-    track(client, [0])
-    assert client.flush(10)
-    locker = lock_sqlite(path)
-    try:
-        _, seconds = timed(lambda: track(client, [1]))
-        assert 0.9 < seconds < 3
-        _, seconds = timed(lambda: track(client, [2]))
-        assert seconds < 0.1  # memory only now: no more waiting
-        assert client.flush(5)
-    finally:
-        unlock(locker)
-    counts = tally(server.accepted, range(3))
-    assert (counts["lost"], counts["duplicated"]) == (0, 0)
     client.close(1)
 
 

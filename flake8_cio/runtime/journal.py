@@ -1,0 +1,274 @@
+"""Durable on return: callers append each accepted operation to this process's journal file, one ``os.write()``
+per call (``O_APPEND``), so that once a call returns the kernel holds the event and no death of the process
+(SIGKILL, ``os._exit``) loses it. The journal thread reads the file from where it left off into the spool, and the
+spool records that offset in the same transaction as the entries (a compare-and-set), so that the file is replayed
+into the spool exactly once: by this process as it goes, or after its death by the next process that opens the
+spool (`dead_journals`, `replay`). A caller's only I/O is that write() to the page cache (and, with durable="sync", its
+fdatasync): it never touches the spool, so a locked SQLite file or a stalled Redis never holds it. The lock around
+the write only keeps a rotation from closing the file under it. What the file cannot take (a full disk, an
+unusable folder) waits in memory and is counted ("unjournaled").
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import socket
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any, Callable, Deque, List, Optional, Set, Tuple
+
+from .policy import ulid
+from .spool import process_alive
+
+#: (journal file name, the offset the spool has read it to, the offset after these entries)
+Mark = Tuple[str, int, int]
+SUFFIX = ".journal"
+READ_CHUNK = 4 << 20
+ROTATE_BYTES = 64 << 20
+ABANDONED: Set[str] = set()  # journals of clients of this process closed before the spool had all of them
+
+
+def journal_name(base: str, pid: int, nonce: str) -> str:
+    return f"{base}~{socket.gethostname()}~{pid}~{nonce}{SUFFIX}"
+
+
+def _owner_pid(name: str, base: str) -> Optional[int]:
+    """The pid of a journal's writer when it is a process of this host, else None."""
+    parts = name[len(base):-len(SUFFIX)].split("~")
+    if len(parts) != 4 or parts[1] != socket.gethostname() or not parts[2].isdigit():
+        return None
+    return int(parts[2])
+
+
+def lines(data: bytes, name: str, start: int) -> Tuple[List[str], int]:
+    """The whole lines of `data`, read from journal `name` at offset `start` (what a write still in progress has
+    not finished is left), with their event ids given (`identified`), and their length."""
+    end = data.rfind(b"\n") + 1
+    texts, offset = [], start
+    for line in data[:end].split(b"\n")[:-1]:
+        if line:
+            texts.append(identified(line.decode("utf-8", "replace"), f"{name}:{offset}"))
+        offset += len(line) + 1
+    return texts, end
+
+
+def needs_id(text: str) -> str:
+    """The client's mark on an event whose ULID the journal thread gives (a ULID costs the caller a microsecond):
+    "+", the acceptance time in ms (12 hex digits), the operation."""
+    return f"+{time.time_ns() // 1_000_000:012x}{text}"
+
+
+def identified(text: str, place: Optional[str] = None) -> str:
+    """An operation as the spool keeps it: a marked event gets its ULID id, made of its acceptance time and, for
+    a journal line, a hash of where the line is (`place`), so that reading the line again gives the same id."""
+    if text[0] != "+":
+        return text
+    randomness = None if place is None else int.from_bytes(hashlib.blake2b(place.encode(), digest_size=10).digest(),
+                                                           "big")
+    return f'{text[13:-1]},"id":"{ulid(int(text[1:13], 16), randomness)}"}}'
+
+
+class Intake:
+    """Where calls leave operations for the journal thread: the journal file, or memory (`queue`) for what the file
+    could not take. `durable` is the fsync policy: "sync" syncs each call before it returns, "batch" the journal
+    thread syncs each tick, "never" leaves it to the kernel (a dead process loses nothing either way; power loss
+    may lose what was not synced)."""
+
+    def __init__(self, folder: Optional[Path], base: str, durable: str, max_queue: int,
+                 on_memory: Callable[[int], None]):
+        self.folder, self.base, self.durable, self.max_queue = folder, base, durable, max_queue
+        self.on_memory = on_memory  # called with 1 for each operation kept in memory instead, 0 when dropped
+        self.queue: Deque[str] = deque()
+        self.lock = threading.Lock()
+        self.fd = -1
+        self.name = ""
+        self.offset = 0  # how far the spool has read the current file
+        self.synced = 0
+        self.error: Optional[str] = None
+        self.reopen = folder is not None  # a new file at the next call, after finish(); never after a failure
+        if folder is not None:
+            self._open()
+
+    def _open(self) -> None:
+        assert self.folder is not None
+        name = journal_name(self.base, os.getpid(), os.urandom(3).hex())
+        try:
+            self.fd = os.open(self.folder / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        except OSError as error:
+            self.error, self.reopen = f"journal {name}: {error}; events kept in memory", False
+            return
+        self.name, self.offset, self.synced = name, 0, 0
+
+    def put(self, text: str) -> None:
+        """The caller's step: one write, or memory when the file cannot take it."""
+        with self.lock:
+            if self.fd < 0 and self.reopen:
+                self._open()
+            if self.fd >= 0 and self._write(text):
+                return
+        if len(self.queue) >= self.max_queue:
+            self.on_memory(0)
+            return
+        self.queue.append(text)
+        self.on_memory(1)
+
+    def _write(self, text: str) -> bool:
+        try:
+            data = text.encode()
+        except UnicodeEncodeError:  # a lone surrogate: only ensure_ascii JSON could carry it (the client sees to it)
+            return False
+        try:
+            written = os.write(self.fd, data + b"\n")
+        except OSError as error:
+            self._broken(f"{type(error).__name__}: {error}")
+            return False
+        if written != len(data) + 1:  # a full disk: end the fragment so that it is a line of its own, then stop
+            self._broken("the disk took part of a write")
+            return False
+        if self.durable == "sync":
+            try:
+                os.fdatasync(self.fd)
+            except OSError as error:
+                self.error = f"fdatasync: {error}"
+        return True
+
+    def _broken(self, reason: str) -> None:
+        """Stop using the file (what is in it is still read); calls go to memory from now on."""
+        try:
+            os.write(self.fd, b"\n")
+        except OSError:
+            pass
+        self.error = f"journal {self.name}: {reason}; events kept in memory"
+        self.fd, self.reopen = -1, False
+
+    # -- the journal thread's side --------------------------------------------------------------------------------
+    def read(self) -> Tuple[List[str], Optional[Mark]]:
+        """The next whole lines of the file past what the spool has, and their mark (None: nothing new)."""
+        if not self.name:
+            return [], None
+        data = _pread(self.folder / self.name, self.offset)  # type: ignore[operator]
+        texts, end = lines(data, self.name, self.offset)
+        return (texts, (self.name, self.offset, self.offset + end)) if end else ([], None)
+
+    def consumed(self, mark: Mark) -> None:
+        self.offset = mark[2]
+
+    def unread(self) -> int:
+        """Bytes of the file the spool has not read yet."""
+        if not self.name:
+            return 0
+        try:
+            return os.stat(self.folder / self.name).st_size - self.offset  # type: ignore[operator]
+        except OSError:
+            return 0
+
+    def sync(self) -> None:
+        """The "batch" policy's fsync, once per tick when something was written."""
+        if self.durable == "batch" and self.fd >= 0 and self.offset != self.synced:
+            try:
+                os.fdatasync(self.fd)
+                self.synced = self.offset
+            except OSError as error:
+                self.error = f"fdatasync: {error}"
+
+    def rotate(self, spool: Any) -> None:
+        """Start a new file once the spool has read ROTATE_BYTES of this one; the old one is read to its end (no
+        caller can write to it any more) and removed."""
+        if self.fd < 0 or self.offset < ROTATE_BYTES:
+            return
+        with self.lock:
+            old_fd, old_name = self.fd, self.name
+            self._open()
+        os.close(old_fd)
+        replay(self.folder / old_name, spool)  # type: ignore[operator]
+
+    def finish(self, spool: Any, reopen: bool = False) -> bool:
+        """At close (or idle: `reopen` at the next call): remove the file once the spool's record says it has all
+        of it, else leave it to the next client or process that opens the spool, which replays the rest (also
+        when `spool` is None: its journal thread is stuck in a write). Whether the file was left."""
+        with self.lock:
+            if self.fd >= 0:
+                os.close(self.fd)
+            self.fd, self.reopen = -1, reopen and self.error is None
+            name, self.name = self.name, ""
+        if not name:
+            return False
+        path = self.folder / name  # type: ignore[operator]
+        try:
+            complete = spool is not None and spool.journal_offset(name) >= os.stat(path).st_size
+        except Exception:  # the store cannot say: keep the file
+            complete = False
+        if not complete:
+            ABANDONED.add(name)
+            return True
+        path.unlink(missing_ok=True)
+        spool.forget_journal(name)
+        return False
+
+    def close_inherited(self) -> None:
+        """In a forked child: the parent's file is the parent's."""
+        if self.fd >= 0:
+            os.close(self.fd)
+        self.fd, self.reopen = -1, False
+
+
+def _pread(path: Path, offset: int, size: int = READ_CHUNK) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return b""
+    try:
+        return os.pread(fd, size, offset)
+    finally:
+        os.close(fd)
+
+
+def replay(path: Path, spool: Any) -> int:
+    """Move what a journal holds past the spool's record of it into the spool, then remove it; how many events
+    were moved. A lock on the file keeps two processes from replaying one journal at once, and the spool's
+    compare-and-set of the offset keeps each line from going in twice."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return 0
+    moved = 0
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return 0  # another process replays it
+        if os.fstat(fd).st_nlink == 0:
+            return 0  # replayed and removed meanwhile
+        offset = spool.journal_offset(path.name)
+        while True:
+            texts, end = lines(os.pread(fd, READ_CHUNK, offset), path.name, offset)
+            if not end:
+                break
+            stored = spool.put(texts, (path.name, offset, offset + end))
+            if stored < 0:  # the record moved on: read from there
+                offset = spool.journal_offset(path.name)
+                continue
+            moved += stored
+            offset += end
+        path.unlink(missing_ok=True)
+        spool.forget_journal(path.name)
+        ABANDONED.discard(path.name)
+        return moved
+    finally:
+        os.close(fd)
+
+
+def dead_journals(folder: Optional[Path], base: str) -> List[Path]:
+    """The journals of this spool whose writers (processes of this host) are dead, oldest name first."""
+    if folder is None:
+        return []
+    pattern = "".join(f"[{c}]" if c in "*?[" else c for c in base) + f"~*{SUFFIX}"
+    found = []
+    for path in sorted(folder.glob(pattern)):
+        pid = _owner_pid(path.name, base)
+        if path.name in ABANDONED or (pid is not None and pid != os.getpid() and not process_alive(pid)):
+            found.append(path)
+    return found

@@ -1,0 +1,236 @@
+"""Issue 20, durable on return: once track() returns, the event is in the kernel (the journal file), so SIGKILL or
+os._exit at any moment loses nothing accepted, and the next process replays the journal exactly once; a poison
+value holds back nothing else; another process's lock on the spool never holds the caller; flush() returns True
+only when every accepted event is delivered or reported. Exact counts, against servers of the tests' own."""
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from customerio import CustomerIOException
+
+from flake8_cio.runtime import RuntimeClient
+from flake8_cio.runtime.spool import SQLiteSpool
+from flake8_cio.runtime.testing import API_KEY, SITE_ID
+
+from .conftest import FAST, tally, wait_for
+from .test_spool_failures import lock_sqlite, unlock
+
+pytestmark = pytest.mark.timeout(240)
+
+PRODUCER = textwrap.dedent(f"""
+    import os, sys, threading
+    from flake8_cio.runtime import RuntimeClient
+    client = RuntimeClient("{SITE_ID}", "{API_KEY}", track_url=sys.argv[1], spool=sys.argv[2],
+                           flush_interval=float(sys.argv[3]))  # otherwise the defaults
+    count = int(sys.argv[4])
+
+    def produce(first, step):
+        for i in range(first, count, step):
+            client.track(f"u{{i}}", "clicked", {{"i": i}})
+            if count < 0 or step == 1:
+                print(i, flush=True)
+
+    if count < 0:  # until killed: one producer printing what each returned call accepted
+        count = 10**9
+        produce(0, 1)
+    threads = [threading.Thread(target=produce, args=(k, 10)) for k in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print("done", flush=True)
+    os._exit(0)  # as a multiprocessing child or a forked worker leaves: no atexit, no flush
+""")
+
+
+def produce(url, spool, count=-1, flush_interval=0.5):
+    return subprocess.Popen([sys.executable, "-c", PRODUCER, url, spool, str(flush_interval), str(count)],
+                            stdout=subprocess.PIPE, text=True)
+
+
+def deliver_all(url, spool):
+    """A new process's client on the spool: it replays the dead producer's journal, then delivers everything."""
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=url, spool=spool, **FAST)
+    try:
+        assert wait_for(lambda: client.flush(5) and client.health()["spool_depth"] == 0, timeout=60)
+    finally:
+        client.close(1)
+
+
+@pytest.mark.parametrize("api", ["healthy", "hanging"])
+def test_sigkill_at_a_random_moment_loses_nothing_accepted(loopback, tmp_path, api):
+    """Five runs, each killed 50-400 ms after the first track() returned: every event whose call returned is
+    delivered (by the next process when the first died first), and a redelivery carries the same id."""
+    rng = random.Random(20)
+    totals = {"sent": 0, "delivered": 0, "lost": 0, "extra_ids": 0}
+    for run in range(5):
+        server = loopback(None if api == "healthy" else lambda path, body: None)
+        spool = str(tmp_path / f"spool{run}.sqlite3")
+        producer = produce(server.url, spool)
+        accepted = [int(producer.stdout.readline())]
+        kill_at = time.monotonic() + rng.uniform(0.05, 0.4)
+        while time.monotonic() < kill_at:
+            accepted.append(int(producer.stdout.readline()))
+        os.kill(producer.pid, signal.SIGKILL)
+        producer.wait()
+        accepted += [int(line) for line in producer.stdout.read().split()]  # printed before the kill
+        healthy = loopback() if api == "hanging" else server
+        deliver_all(healthy.url, spool)
+        counts = tally(healthy.accepted, accepted)
+        for key in totals:
+            totals[key] += counts[key]
+    print(f"SIGKILL at random moments, {api} API:", totals)
+    assert totals["sent"] > 50 and totals["lost"] == 0 and totals["extra_ids"] == 0
+
+
+def test_os_exit_right_after_the_calls_loses_nothing(loopback, tmp_path):
+    """Ten threads track 20,010 events and the process leaves through os._exit (no atexit, no flush): all 20,010
+    are delivered by the next process, none twice."""
+    server = loopback()
+    spool = str(tmp_path / "spool.sqlite3")
+    producer = produce(server.url, spool, count=20_010)
+    assert producer.stdout.read().split()[-1] == "done" and producer.wait() == 0
+    deliver_all(server.url, spool)
+    counts = tally(server.accepted, range(20_010))
+    print("os._exit after 20,010 calls:", counts)
+    assert counts["lost"] == counts["duplicated"] == counts["extra_ids"] == 0
+
+
+def test_a_dead_processs_journal_is_replayed_exactly_once_by_two_processes_starting_together(loopback, tmp_path):
+    """Nothing was spooled (flush_interval 60 s) when the producer died: two clients opening the spool at once
+    both find the journal; one replays it, and every event arrives exactly once."""
+    server = loopback()
+    spool = str(tmp_path / "spool.sqlite3")
+    producer = produce(server.url, spool, count=3000, flush_interval=60)
+    assert producer.stdout.read().split()[-1] == "done"
+    assert list(tmp_path.glob("*.journal"))
+    clients = [RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=spool, **FAST) for _ in range(2)]
+    try:
+        assert wait_for(lambda: len(server.accepted) >= 3000 and all(c.flush(1) for c in clients), timeout=60)
+    finally:
+        for client in clients:
+            client.close(1)
+    counts = tally(server.accepted, range(3000))
+    assert counts["lost"] == counts["duplicated"] == counts["extra_ids"] == 0 and len(server.accepted) == 3000
+    assert not list(tmp_path.glob("*.journal"))  # replayed and removed
+
+
+def test_poison_values_hold_back_nothing(loopback, make_client):
+    """Lone surrogates, bytes ids and too-deep nesting interleaved with 3,000 good events: each bad call is
+    answered (raised, or sent as the official client sends it), no good event is lost, durability stays on."""
+    server = loopback()
+    reported = []
+    client = make_client(url=server.url, on_error=lambda reasons, ops: reported.extend(reasons.values()))
+    deep = []
+    for _ in range(3000):
+        deep = [deep]
+    poison = [
+        (lambda i: client.track(f"u{i}", "clicked", {"i": i, "s": "\ud800"}), None),  # sent, escaped
+        (lambda i: client.identify(f"u{i}", i=i, name="x\udfffy"), None),
+        (lambda i: client.track(f"u{i}", "clicked\ud800", {"i": i}), None),
+        (lambda i: client.track(f"u\ud800{i}", "clicked"), "lone surrogate"),
+        (lambda i: client.track(f"u{i}".encode(), "clicked"), "is bytes"),
+        (lambda i: client.track(f"u{i}", "clicked", {"deep": deep}), "nested too deeply"),
+        (lambda i: client.identify(f"u{i}", price=Decimal("1.5")), "price"),
+    ]
+    good, escaped, raised = [], [], 0
+    for i in range(3000):
+        client.track(f"u{i}", "clicked", {"i": i})
+        good.append(i)
+        call, error = poison[i % len(poison)]
+        index = 10_000 + i
+        if error is None:
+            call(index)
+            escaped.append(index)
+        else:
+            with pytest.raises(CustomerIOException, match=error):
+                call(index)
+            raised += 1
+    assert client.flush(30)
+    events = [op for op in server.accepted if op["action"] == "event"]
+    identified = [op["attributes"]["i"] for op in server.accepted if op["action"] == "identify"]
+    counts = tally(events, good + [i for i in escaped if (i - 10_000) % len(poison) != 1])
+    assert counts["lost"] == counts["duplicated"] == counts["foreign"] == 0 and not reported
+    assert sorted(identified) == [i for i in escaped if (i - 10_000) % len(poison) == 1]
+    assert raised == sum(1 for i in range(3000) if poison[i % len(poison)][1])
+    health = client.health()
+    assert health["spool"] == "SQLiteSpool" and health["memory_only_since"] is None
+    assert health["counters"]["unjournaled"] == 0
+    sent = [op for op in server.accepted if op.get("attributes", {}).get("s") == "\ud800"]
+    assert sent and all(json.dumps(op["attributes"]["s"]) == '"\\ud800"' for op in sent)
+
+
+@pytest.mark.parametrize("durable", ["batch", "sync"])
+def test_a_foreign_exclusive_lock_never_holds_the_caller(loopback, tmp_path, monkeypatch, durable):
+    """Another process holds BEGIN EXCLUSIVE on the spool while 20,000 events are tracked against a hanging
+    server: no call waits on the lock (they write to the journal), and all 20,000 are delivered afterwards."""
+    monkeypatch.setattr(SQLiteSpool, "BUSY_TIMEOUT", 1.0)
+    hanging = loopback(lambda path, body: None)
+    spool = str(tmp_path / "spool.sqlite3")
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=hanging.url, spool=spool, durable=durable)
+    client.track("u-warm", "warm_up")
+    locker = lock_sqlite(spool, "EXCLUSIVE")
+    worst = 0.0
+    try:
+        for i in range(20_000):
+            start = time.perf_counter()
+            client.track(f"u{i}", "clicked", {"i": i})
+            worst = max(worst, time.perf_counter() - start)
+    finally:
+        unlock(locker)
+    client.close(1)
+    print(f"durable={durable}: slowest track() behind a foreign EXCLUSIVE lock {worst * 1000:.1f} ms")
+    assert worst < 0.5  # generous on a loaded machine; the lock itself lasts seconds (BUSY_TIMEOUT is 1 s)
+    healthy = loopback()
+    deliver_all(healthy.url, spool)
+    counts = tally(healthy.accepted, range(20_000))
+    assert counts["lost"] == 0 and counts["extra_ids"] == 0
+
+
+def test_flush_is_true_only_when_every_accepted_event_is_delivered_or_reported(loopback, tmp_path, monkeypatch):
+    """Behind a foreign lock, with a hanging then a healthy server, and after events were lost from memory:
+    whenever flush() says True, the server has every accepted event."""
+    monkeypatch.setattr(SQLiteSpool, "BUSY_TIMEOUT", 0.5)
+    release = threading.Event()
+    server = loopback(lambda path, body: (200, {}, b"{}") if release.wait(30) else None)
+    spool = str(tmp_path / "spool.sqlite3")
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=spool, **FAST)
+    locker = lock_sqlite(spool, "EXCLUSIVE")
+    answers = []
+    try:
+        for i in range(200):
+            client.track(f"u{i}", "clicked", {"i": i})
+        answers.append((client.flush(0.5), len(server.accepted)))
+        release.set()
+        answers.append((client.flush(10), len(server.accepted)))
+    finally:
+        unlock(locker)
+    answers.append((client.flush(10), len(server.accepted)))
+    assert all(count == 200 for settled, count in answers if settled), answers
+    assert answers[0][0] is False and answers[-1] == (True, 200)
+    assert client.outstanding() == {"memory": 0, "journal_bytes": 0, "spool": 0, "lost": 0}
+    client.close(1)
+
+
+def test_flush_is_false_once_an_event_was_lost(loopback, tmp_path):
+    """The journal folder unusable and memory full: the events beyond max_queue are lost (counted, logged), so
+    flush() never says everything was delivered."""
+    server = loopback()
+    folder = tmp_path / "spool"
+    folder.mkdir()
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=str(folder / "s.sqlite3"), max_queue=10,
+                           **{**FAST, "flush_interval": 5.0})
+    client.intake.finish(client.spool)  # as after a failed write: no journal from now on
+    for i in range(20):
+        client.track(f"u{i}", "clicked", {"i": i})
+    assert not client.flush(3) and client.outstanding()["lost"] == 10
+    assert tally(server.accepted, range(20))["delivered"] == 10
+    client.close(1)
