@@ -88,26 +88,36 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
     return Result(source, applied, findings, needs_runtime, attempts.failures)
 
 
+_BRINGS_RUNTIME: dict[str, bool] = {}  # fix name -> whether it makes a module import flake8_cio.runtime
+
+
 class _RuntimeImports:
-    """Whether a finding's fix makes the module import ``flake8_cio.runtime``: tried once per fix (a fix either
-    reaches for the runtime client or never does)."""
+    """Whether a finding's fix would make the module import ``flake8_cio.runtime`` (where it does not already):
+    learnt once per fix by trying it, since a fix either reaches for the runtime client or never does."""
 
     def __init__(self):
-        self.known: dict[str, bool] = {}
+        self.sources: dict[str, bool] = {}  # text -> whether it imports the runtime already
+        self.tried: set[tuple] = set()  # findings whose fix made nothing here
 
     def __call__(self, source: str, finding: Finding) -> bool:
-        if finding.fix not in self.known:
+        if source not in self.sources:
+            self.sources[source] = _runtime_imported(source)
+        if self.sources[source]:
+            return False  # the module depends on flake8-cio already: a fix adds no new need
+        if finding.fix not in _BRINGS_RUNTIME and (finding.code, finding.line, finding.col) not in self.tried:
+            self.tried.add((finding.code, finding.line, finding.col))
             try:
                 fixed, done = apply_fixes(source, [finding])
-            except Exception:  # a fix that fails here fails when applied too, and is reverted there
+            except Exception:  # a fix that fails here fails when applied too, and is reported there
                 return False
-            if not done:
-                return False
-            self.known[finding.fix] = _runtime_imported(fixed) and not _runtime_imported(source)
-        return self.known[finding.fix]
+            if done:
+                _BRINGS_RUNTIME[finding.fix] = _runtime_imported(fixed)
+        return _BRINGS_RUNTIME.get(finding.fix, False)
 
 
 def _runtime_imported(source: str) -> bool:
+    if "flake8_cio" not in source:  # the common case, without a parse
+        return False
     nodes = list(ast.walk(ast.parse(source)))
     modules = [n.module or "" for n in nodes if isinstance(n, ast.ImportFrom)]
     modules += [a.name for n in nodes if isinstance(n, ast.Import) for a in n.names]
