@@ -70,3 +70,12 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path, monkeypatch):
         with pytest.raises(SystemExit) as exit:  # and not BrokenPipeError
             cli.run()
     assert exit.value.code == 1
+
+
+def test_cio_catalog_extract_reads_a_file_in_its_declared_encoding(tmp_path, capsys):
+    source = ("# -*- coding: latin-1 -*-\n# caf\xe9\nfrom customerio import CustomerIO\ncio = CustomerIO(S, K)\n"
+              "cio.track('1', 'order_paid', data={'plan': 'pro'})\n")
+    (tmp_path / "app.py").write_bytes(source.encode("latin-1"))
+    assert catalog_cli.main(["extract", str(tmp_path)]) == 0
+    out = capsys.readouterr()
+    assert "[events.order_paid]" in out.out and "skipped" not in out.err

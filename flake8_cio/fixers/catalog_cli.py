@@ -22,6 +22,7 @@ from flake8_cio.semantic import Model, str_value
 from .cli import DEFAULT_EXCLUDES, UsageError, iter_files
 from .console import Parser
 from .console import run as run_console
+from .sources import decode
 
 PYTHON_TYPES = {"string": "str", "number": "float", "integer": "int", "boolean": "bool",
                 "timestamp": "int | float | datetime", "object": "dict[str, Any]", "list": "list[Any]", "any": "Any"}
@@ -122,11 +123,11 @@ def extract(paths: list[str]) -> tuple[dict, dict, dict]:
     options = Options()
     for path in iter_files(paths, list(DEFAULT_EXCLUDES)):
         try:
-            source = path.read_text("utf-8")
+            source = decode(path.read_bytes())[0]  # in the file's own encoding, as Python reads it
             if not might_use_customerio(source, options):
                 continue
             tree = ast.parse(source, str(path))
-        except (SyntaxError, UnicodeDecodeError) as error:
+        except (SyntaxError, ValueError, OSError) as error:
             print(f"cio-catalog: {path}: skipped ({error})", file=sys.stderr)
             continue
         model = Model(tree, source.splitlines(keepends=True), str(path), options)

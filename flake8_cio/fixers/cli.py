@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import io
 import logging
 import os
 import sys
 import tempfile
-import tokenize
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -31,9 +29,10 @@ from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError,
 from .console import Parser
 from .console import run as run_console
 from .dependencies import declarations, forget_declarations
-from .history import RevisionError, check_revision, decode, source_at, split_new
+from .history import RevisionError, check_revision, source_at, split_new
 from .noqa import add_noqa
 from .report import REPORTS, Item, repo_path
+from .sources import decode
 
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
                     "build", "dist", ".eggs", "*.egg-info", ".mypy_cache", ".pytest_cache", ".ruff_cache")
@@ -139,7 +138,7 @@ def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
 
 def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
     """Fix one file's bytes; its encoding (a byte-order mark included) and line endings come back as they were."""
-    from .transform import fix_source  # libcst: imported only once there is a file to fix
+    from .transform import FixError  # libcst: imported only once there is a file to fix
 
     result = FileResult(name)
     try:
@@ -149,6 +148,25 @@ def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
         return result
     if not worth_checking(source, name, settings.options)[0]:  # no parse for files that cannot have a finding
         return result
+    try:
+        fixed = _fix(source, name, settings, result)
+    except SyntaxError as error:
+        result.error = f"syntax error at line {error.lineno}: {error.msg}, skipped"
+        return result
+    except FixError:  # under pytest: a bug in a fix fails the test
+        raise
+    except Exception as error:  # libcst may reject what ast accepts; never lose the other files to one
+        result.error = f"could not be fixed ({type(error).__name__}: {error}), skipped"
+        return result
+    if fixed != source:  # only then the texts travel back from the worker
+        result.changed, result.source, result.fixed = True, source, fixed
+    return result
+
+
+def _fix(source: str, name: str, settings: Settings, result: FileResult) -> str:
+    """The fixed text (or, with --add-noqa, the text with its noqa comments); what was done goes into ``result``."""
+    from .transform import fix_source
+
     dependencies = declarations(name)
 
     def run(text: str):
@@ -157,27 +175,18 @@ def fix_text(data: bytes, name: str, settings: Settings) -> FileResult:
                           unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe,
                           runtime_declared=dependencies.declared, max_line_length=settings.max_line_length)
 
-    try:
-        fixed = run(source)
-        if settings.new_since:
-            before = source_at(name, settings.new_since)
-            fixed.remaining, result.old = split_new(fixed.remaining, _findings_or_none(run, before))
-    except SyntaxError as error:
-        result.error = f"syntax error at line {error.lineno}: {error.msg}, skipped"
-        return result
-    except Exception as error:  # libcst may reject what ast accepts; never lose the other files to one
-        result.error = f"could not be fixed ({type(error).__name__}: {error}), skipped"
-        return result
+    fixed = run(source)
     result.applied, result.remaining = fixed.applied, fixed.remaining
     result.needs_runtime, result.failures = fixed.needs_runtime, fixed.failures
-    if fixed.needs_runtime:
-        result.runtime_advice = dependencies.advice()
+    result.runtime_advice = dependencies.advice() if fixed.needs_runtime else ""
+    if settings.new_since:
+        before = source_at(name, settings.new_since)
+        result.remaining, result.old = split_new(fixed.remaining, _findings_or_none(run, before))
     if settings.add_noqa and fixed.remaining:
-        fixed.source, result.applied, result.remaining = add_noqa(source, fixed.remaining)
-        compile(fixed.source, name, "exec")  # what comments cannot break; a failure is a bug, reported as one
-    if fixed.source != source:  # only then the texts travel back from the worker
-        result.changed, result.source, result.fixed = True, source, fixed.source
-    return result
+        text, result.applied, result.remaining = add_noqa(source, fixed.remaining)
+        compile(text, name, "exec")  # what comments cannot break; a failure is a bug, reported as one
+        return text
+    return fixed.source
 
 
 def _findings_or_none(run, text: str | None) -> list:

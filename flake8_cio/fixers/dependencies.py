@@ -139,6 +139,7 @@ def _setup_py(path: Path) -> list[str]:
                 for t in node.targets if isinstance(t, ast.Name)}
     values = [k.value for node in ast.walk(tree) if isinstance(node, ast.Call) for k in node.keywords
               if k.arg == "install_requires"]
-    values += [assigned[n.id] for value in values for n in ast.walk(value) if isinstance(n, ast.Name) and n.id in assigned]
+    values += [assigned[n.id] for value in values for n in ast.walk(value)
+               if isinstance(n, ast.Name) and n.id in assigned]
     return [n.value for value in values for n in ast.walk(value)
             if isinstance(n, ast.Constant) and isinstance(n.value, str)]

@@ -3,34 +3,22 @@
 
 A finding is matched to the revision's by fingerprint, not by line: its code and message (with the line numbers a
 message may quote taken out), counted, so a finding that only moved is old, and a second copy of an old one is
-new. Also the one decoder of Python files' bytes both tools use. Imports neither libcst nor flake8."""
+new. Imports neither libcst nor flake8."""
 from __future__ import annotations
 
-import io
 import os
 import re
 import subprocess
-import tokenize
 from collections import Counter
 from typing import Iterable, TypeVar
+
+from .sources import decode
 
 T = TypeVar("T")
 
 
 class RevisionError(ValueError):
     """A revision git cannot read, or no git repository: the message says which."""
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """A Python file's text and encoding as Python (and flake8) read it: a byte-order mark or a PEP 263
-    declaration (``# -*- coding: latin-1 -*-``), else UTF-8. Raises ValueError naming what is wrong."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding), encoding
-    except SyntaxError as error:  # an unknown encoding, or a BOM contradicting the declaration
-        raise ValueError(str(error)) from None
-    except UnicodeDecodeError as error:
-        raise ValueError(f"not valid {error.encoding} (byte {error.start})") from None
 
 
 def _git(folder: str, *args: str) -> subprocess.CompletedProcess:
@@ -46,7 +34,7 @@ def check_revision(ref: str, folder: str = ".") -> None:
     if found.returncode != 0:
         where = _git(folder, "rev-parse", "--show-toplevel")
         raise RevisionError(f"{ref!r} is not a commit of the git repository here" if where.returncode == 0 else
-                            f"{os.path.abspath(folder)} is not in a git repository, so there is no {ref!r} to compare with")
+                            f"{os.path.abspath(folder)} is not in a git repository: no {ref!r} to compare with")
 
 
 def source_at(path: str, ref: str) -> str | None:
@@ -67,7 +55,8 @@ def fingerprint(code: str, message: str) -> str:
     return code + " " + re.sub(r"(line |[.]py:)[0-9]+", r"\1#", message)
 
 
-def split_new(findings: Iterable[T], old: Iterable, key=lambda f: fingerprint(f.code, f.message)) -> tuple[list[T], list[T]]:
+def split_new(findings: Iterable[T], old: Iterable,
+              key=lambda f: fingerprint(f.code, f.message)) -> tuple[list[T], list[T]]:
     """(new, old): each of the revision's findings accounts for one current finding with its fingerprint."""
     budget = Counter(key(f) for f in old)
     new, kept = [], []

@@ -99,10 +99,10 @@ class _Calls(cst.CSTVisitor):
         self.calls.append(node)
 
 
-def _had_one_per_line(original: str) -> bool:
+def _had_one_per_line(original: cst.BaseExpression) -> bool:
     """Whether the original expression has a call written one argument per line."""
     visitor = _Calls()
-    cst.parse_expression(f"({original})").visit(visitor)
+    original.visit(visitor)
     return any(one_per_line(call) for call in visitor.calls)
 
 
@@ -122,10 +122,11 @@ def fits(text: str, prefix: int, suffix: int, limit: int | None) -> bool:
     return max(lengths) <= limit
 
 
-def relayout(original: str, node: cst.BaseExpression, indent: str, prefix: int, suffix: int,
-             limit: int | None) -> cst.BaseExpression | None:
-    """The fixed node laid out as the original was, within the limit; None when it cannot be."""
-    if _had_one_per_line(original):
+def relayout(original: str, before: cst.BaseExpression, node: cst.BaseExpression, indent: str, prefix: int,
+             suffix: int, limit: int | None) -> cst.BaseExpression | None:
+    """The fixed node (``before``: the original, ``original``: its text) laid out as the original was, within the
+    limit; None when it cannot be."""
+    if "\n" in original and _had_one_per_line(before):
         node = node.visit(_NewDicts(original))
     if fits(_code(node), prefix, suffix, limit):
         return node

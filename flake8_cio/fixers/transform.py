@@ -88,26 +88,36 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
     return Result(source, applied, findings, needs_runtime, attempts.failures)
 
 
+_BRINGS_RUNTIME: dict[str, bool] = {}  # fix name -> whether it makes a module import flake8_cio.runtime
+
+
 class _RuntimeImports:
-    """Whether a finding's fix makes the module import ``flake8_cio.runtime``: tried once per fix (a fix either
-    reaches for the runtime client or never does)."""
+    """Whether a finding's fix would make the module import ``flake8_cio.runtime`` (where it does not already):
+    learnt once per fix by trying it, since a fix either reaches for the runtime client or never does."""
 
     def __init__(self):
-        self.known: dict[str, bool] = {}
+        self.sources: dict[str, bool] = {}  # text -> whether it imports the runtime already
+        self.tried: set[tuple] = set()  # findings whose fix made nothing here
 
     def __call__(self, source: str, finding: Finding) -> bool:
-        if finding.fix not in self.known:
+        if source not in self.sources:
+            self.sources[source] = _runtime_imported(source)
+        if self.sources[source]:
+            return False  # the module depends on flake8-cio already: a fix adds no new need
+        if finding.fix not in _BRINGS_RUNTIME and (finding.code, finding.line, finding.col) not in self.tried:
+            self.tried.add((finding.code, finding.line, finding.col))
             try:
                 fixed, done = apply_fixes(source, [finding])
-            except Exception:  # a fix that fails here fails when applied too, and is reverted there
+            except Exception:  # a fix that fails here fails when applied too, and is reported there
                 return False
-            if not done:
-                return False
-            self.known[finding.fix] = _runtime_imported(fixed) and not _runtime_imported(source)
-        return self.known[finding.fix]
+            if done:
+                _BRINGS_RUNTIME[finding.fix] = _runtime_imported(fixed)
+        return _BRINGS_RUNTIME.get(finding.fix, False)
 
 
 def _runtime_imported(source: str) -> bool:
+    if "flake8_cio" not in source:  # the common case, without a parse
+        return False
     nodes = list(ast.walk(ast.parse(source)))
     modules = [n.module or "" for n in nodes if isinstance(n, ast.ImportFrom)]
     modules += [a.name for n in nodes if isinstance(n, ast.Import) for a in n.names]
@@ -181,15 +191,26 @@ def apply_fixes(source: str, findings: list[Finding], limit: int | None = None) 
             groups.append([span])
     edit = Edit(source)
     pieces, done = [], []
-    for group in groups:
-        outer = group[0]
+
+    def fix_group(outer: tuple, group: list[tuple]):
         begin, end = offset(*outer[:2]), offset(*outer[2:])
         line = source[starts[outer[0] - 1]:starts[outer[0]]]
         place = (line[:len(line) - len(line.lstrip(" \t"))], outer[1],
                  len(source[end:starts[outer[2]]].rstrip("\r\n")), limit)
-        text, applied = _fix_text(source[begin:end], outer, {s: by_span[s] for s in group}, edit, place)
+        point = edit.checkpoint()
+        text, applied, too_long = _fix_text(source[begin:end], outer, {s: by_span[s] for s in group}, edit, place)
+        if not applied:
+            edit.rollback(point)  # the imports the fix asked for go with it
+        return (begin, end, text), applied, too_long
+
+    for index, group in enumerate(groups):
+        piece, applied, too_long = fix_group(group[0], group)
+        wider = edit.enclosing_call(group[0]) if too_long else None
+        others = [offset(*g[0][:2]) for g in groups[:index] + groups[index + 1:]]
+        if wider and not any(offset(*wider[:2]) <= at < offset(*wider[2:]) for at in others):
+            piece, applied, _ = fix_group(wider, group)  # a call around the edit can be split where it cannot
         if applied:
-            pieces.append((begin, end, text))
+            pieces.append(piece)
             done.extend(applied)
     if not done:
         return source, []
@@ -217,10 +238,9 @@ def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], edit
     try:
         node = cst.parse_expression(f"({text})")
     except cst.ParserSyntaxError:
-        return text, []
-    node = node.with_changes(lpar=node.lpar[1:], rpar=node.rpar[:-1])
-    before = edit.checkpoint()
-    if len(targets) == 1:
+        return text, [], False
+    node = original = node.with_changes(lpar=node.lpar[1:], rpar=node.rpar[:-1])
+    if list(targets) == [outer]:
         fixer = _Fixer({}, edit)
         node = fixer.fix(node, targets[outer])
     else:  # positions inside the snippet, counted as in the file
@@ -230,11 +250,10 @@ def _fix_text(text: str, outer: tuple, targets: dict[tuple, list[Finding]], edit
         fixer = _Fixer(relative, edit)
         module = cst.Module([cst.SimpleStatementLine([cst.Expr(node)])])
         node = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer).body[0].body[0].value
-    node = relayout(text, node, *place) if fixer.done else None
-    if node is None:  # not made (nothing to do, or it cannot be laid out): nor are the imports it asked for
-        edit.rollback(before)
-        return text, []
-    return cst.Module([]).code_for_node(node), fixer.done
+    laid_out = relayout(text, original, node, *place) if fixer.done else None
+    if laid_out is None:  # (text, fixes made, whether only the line length stopped them)
+        return text, [], bool(fixer.done)
+    return cst.Module([]).code_for_node(laid_out), fixer.done, False
 
 
 def _span(position) -> tuple[int, int, int, int]:
@@ -296,13 +315,28 @@ class Edit:
         return self.names[key]
 
     def checkpoint(self) -> tuple:
-        """What the fixes have asked of the module so far, to go back to when a fix is not made."""
-        return dict(self.names), len(self.imports), set(self.unused)
+        return len(self.imports), dict(self.names), set(self.unused)
 
     def rollback(self, point: tuple) -> None:
-        names, imports, unused = point
-        self.names, self.unused = dict(names), set(unused)
-        del self.imports[imports:]
+        """Forget what fixes asked for since the checkpoint (their edit was not made)."""
+        count, names, unused = point
+        del self.imports[count:]
+        self.names, self.unused = names, unused
+
+    def enclosing_call(self, span: tuple) -> tuple | None:
+        """The span (character columns) of the innermost call around ``span``, else None."""
+        def char_col(line: int, col: int) -> int:
+            return len(self._line(line).encode("utf-8")[:col].decode("utf-8", "replace"))
+
+        found = None
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call):
+                call = (node.lineno, char_col(node.lineno, node.col_offset), node.end_lineno,
+                        char_col(node.end_lineno, node.end_col_offset))
+                if call != span and call[:2] <= span[:2] and call[2:] >= span[2:] and \
+                        (found is None or (call[:2] >= found[:2] and call[2:] <= found[2:])):
+                    found = call
+        return found
 
     def drop_if_unused(self, local: str) -> None:
         """The import binding ``local`` goes if the fixed module no longer uses it."""
