@@ -31,10 +31,10 @@ def summarize_file(text: str, path: str, project: Project) -> Summary | None:
     """A module's summary from its text alone (other modules are not looked up: ``resolve=False``); None when it
     does not parse."""
     try:
-        tree = ast.parse(text, path)
-    except (SyntaxError, ValueError):
+        return summarize(Model(ast.parse(text, path), text.splitlines(True), path, project.options, project,
+                               resolve=False))
+    except (SyntaxError, ValueError, RecursionError):  # deeply nested code: skipped like unreadable modules
         return None
-    return summarize(Model(tree, text.splitlines(True), path, project.options, project, resolve=False))
 
 
 def summarize(model: Model) -> Summary:

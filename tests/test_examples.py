@@ -15,9 +15,9 @@ EXPECTED = {
                      (17, "CIO404"), (17, "CIO501"), (23, "CIO103"), (23, "CIO201"), (23, "CIO501"), (29, "CIO601")],
 }
 LEFT_AFTER_FIX = {  # no mechanical rewrite: hard-coded keys, email read from a form, a blocking helper, the App API,
-    # a factory whose client is returned (its caller reads it), a key with no App-key twin in the module; and a
-    # region fix that would take the file's longest line past flake8's 79 columns (only a whole call is re-split)
-    "django_shop/views.py": [(6, "CIO402"), (6, "CIO402"), (6, "CIO405"), (14, "CIO501")],
+    # a factory whose client is returned (its caller reads it), a key with no App-key twin in the module (the region
+    # fix splits the CustomerIO(...) call it would take past 79 columns, so the lines after it move down by one)
+    "django_shop/views.py": [(7, "CIO402"), (7, "CIO402"), (16, "CIO501")],
     "fastapi_app.py": [(12, "CIO401"), (17, "CIO502"), (18, "CIO403"), (19, "CIO502")],
     "flask_app.py": [(17, "CIO301"), (18, "CIO301")],
 }

@@ -50,7 +50,9 @@ RULES = (
                 return "ok"
             """,
         fix="""
-            safe where a failure only failed the request: the call goes through the runtime client
+            safe where a failure only failed the request and the project declares `flake8-cio` as a runtime
+            dependency (requirements, pyproject, setup.cfg/setup.py, Pipfile; else unsafe, and cio-fix says where to
+            declare it): the call goes through the runtime client
             (`nonblocking(cio).identify(...)`), or the handler's own `CustomerIO(...)` becomes `get_client(...)`
             (CIO401). Unsafe inside `try`/`with`, under decorators that see exceptions (transactions, retries), on an
             injected client (a test's Mock) or in test files; none where the call's result is read (the runtime

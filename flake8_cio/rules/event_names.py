@@ -67,7 +67,8 @@ RULES = (
             """,
         fix="""
             unsafe (it renames an event; update the campaigns that use the old name): the literal is rewritten to
-            the configured style.
+            the configured style; accented letters lose their accents (`café_visited` → `cafe_visited`), and a name
+            with a letter that has no ASCII form (`straße`, `東京`) gets no fix: no letter is ever dropped.
             """,
         options="""
             `cio-event-name-style` (snake_case, camelCase, PascalCase, kebab-case, object-action,
