@@ -396,14 +396,16 @@ def _small_fixed(model: Model, iterable: ast.expr, site: Site) -> bool:
         return len(iterable.keys) <= SMALL_LOOP
     if isinstance(iterable, ast.Call) and dotted(iterable.func) == "range":
         bound = iterable.args[-2 if len(iterable.args) == 3 else -1] if iterable.args else None
+        bound = model.value_of(bound, site.scope) if bound is not None else None  # retries = 3
         return isinstance(bound, ast.Constant) and isinstance(bound.value, int) and bound.value <= SMALL_LOOP
     return False
 
 
 def _rate_limited(loop: ast.AST) -> bool:
     """Something in the loop that paces it: a call (``time.sleep``, ``limiter.acquire()``, ``bucket.consume()``)
-    or a context manager (``with limiter:``)."""
-    for node in ast.walk(loop):
+    or a context manager (``with limiter:``); not a sleep in an ``except`` branch (a retry's backoff paces only
+    failures)."""
+    for node in _outside_handlers(loop):
         if isinstance(node, ast.Call):
             pacer = node.func
         elif isinstance(node, ast.withitem):
@@ -413,6 +415,15 @@ def _rate_limited(loop: ast.AST) -> bool:
         if RATE_LIMITING.search(dotted(pacer) or ""):
             return True
     return False
+
+
+def _outside_handlers(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a subtree, leaving out ``except`` branches."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(child for child in ast.iter_child_nodes(current) if not isinstance(child, ast.ExceptHandler))
 
 
 # -- fixes (libcst is imported inside them only) --------------------------------------------------------------------

@@ -60,3 +60,17 @@ def backfill(users):
     list(pool.map(churn, [u.id for u in users]))  # expect: CIO601
     note = functools.partial(print, "churned")
     list(pool.map(note, users))
+
+
+def send_with_retries(user):
+    retries = 3
+    for attempt in range(retries):
+        try:
+            tracker.identify(user.id, attempt=attempt)
+            return
+        except ConnectionError:
+            time.sleep(2)
+
+
+def upsert_all(users):
+    list(pool.map(send_with_retries, users))  # expect: CIO601 -- a sleep that only backs off a failure paces nothing
