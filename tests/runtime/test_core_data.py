@@ -38,7 +38,7 @@ def loop():
     ({"deep": [{"x": float("-inf")}]}, r"attributes.deep\[0\].x"),
     (loop(), "refers to itself"),
     ({"nan": float("nan"), "me": loop()}, "refers to itself"),
-    ({"deep": __import__("functools").reduce(lambda inner, _: [inner], range(3000), [])}, "nested too deeply"),
+    ({"deep": __import__("functools").reduce(lambda inner, _: [inner], range(100_000), [])}, "nested too deeply"),
 ])
 def test_data_json_cannot_carry_raises_at_the_call(make_client, bad, message):
     with pytest.raises(CustomerIOException, match=message) as raised:
