@@ -47,6 +47,11 @@ def _is_property(node: ast.AST) -> bool:
                for d in node.decorator_list)
 
 
+def is_enum(cls: ast.ClassDef) -> bool:
+    """An Enum: its members are members, not the strings written in its body."""
+    return any((dotted(base) or "").endswith("Enum") for base in cls.bases)
+
+
 def is_self(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Name) and expr.id in ("self", "cls")
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from . import sdk
 from .calls import CallIndex, CioCall, Value  # noqa: F401  (re-exported: the rules import these from here)
-from .client_kinds import ClientKinds, annotated_type, is_self
+from .client_kinds import ClientKinds, annotated_type, is_enum, is_self
 from .options import Options, installed_sdk_major
 from .records import FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
@@ -180,7 +180,7 @@ class Model(ClientKinds, CallIndex):
         string constant of another project module (``from shop.events import SIGNED_UP``, ``events.SIGNED_UP``),
         given the place of its use."""
         if isinstance(expr, ast.Attribute):
-            return self._project_constant(expr) or expr
+            return self._class_constant(expr, scope) or self._project_constant(expr) or expr
         while depth and isinstance(expr, ast.Name):
             found = self.lookup(expr.id, scope)
             if found and expr.id in self.aliases:
@@ -192,6 +192,16 @@ class Model(ClientKinds, CallIndex):
                 return expr
             expr, scope, depth = value, found[0], depth - 1
         return expr
+
+    def _class_constant(self, expr: ast.Attribute, scope: Scope) -> ast.Constant | None:
+        """A string constant of one of this module's classes (``Config.CIO_SITE_ID``, also through an instance,
+        ``config = Config()``), as its class body binds it once."""
+        owner = expr.value
+        if isinstance(owner, ast.Name) and self.local_class(owner) is None:
+            owner = self.value_of(owner, scope, 1)
+        cls = self.local_class(owner.func if isinstance(owner, ast.Call) else owner)
+        values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and not is_enum(cls) else []
+        return values[0] if len(values) == 1 and str_value(values[0]) is not None else None
 
     def _project_constant(self, expr: ast.expr) -> ast.Constant | None:
         """Another module's string constant, placed where it is used; a finding there gets no fix (the text to

@@ -13,8 +13,8 @@ from . import frameworks, sdk
 from .profiles import profiles
 from .records import (ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, Injected, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
-from .scopes import FUNCTION_NODES, Function
-from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, sync_mode
+from .scopes import FUNCTION_NODES, Function, str_value
+from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, is_enum, sync_mode
 from .semantic import Model
 from .units import returned_unit
 
@@ -63,10 +63,12 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
         cls = values[0]
         tables["classes"][name] = ClassEntry(cls.lineno, _constructs(model, cls), _injected(model, cls),
                                              model.class_kind(cls))
-        for attr in model.class_scopes[cls].bindings:
+        for attr, bound in model.class_scopes[cls].bindings.items():
             kind = model.attribute_kind(cls, attr, model.module)
             if kind in sdk.KINDS:
                 tables["clients"][f"{name}.{attr}"] = kind  # crm_tracker = CustomerIO(...) in the class body
+            elif len(bound) == 1 and str_value(bound[0]) is not None and not is_enum(cls):
+                tables["constants"][f"{name}.{attr}"] = bound[0].value  # class Events: SIGNED_UP = "signed_up"
     else:
         kind = model.client_kind(node, model.module)
         if kind in sdk.KINDS:

@@ -34,3 +34,16 @@ undecided = APIClient(settings.CUSTOMERIO_KEY)  # the name does not say which ke
 stripe_client = StripeClient("sk_live_4f5e6d7c8b9a0f1e2d3c4b5a")
 dev_default = CustomerIO(os.getenv("CUSTOMERIO_SITE_ID", "dev"), os.getenv("CUSTOMERIO_TRACK_API_KEY", "changeme"))
 no_default = CustomerIO(os.environ.get("CUSTOMERIO_SITE_ID"), os.environ.get("CUSTOMERIO_TRACK_API_KEY", ""))
+
+
+class Config:
+    """Settings as class attributes (Flask's from_object style)."""
+
+    CIO_SITE_ID = "5e1d0c9a7b3f2e8d4c6a"
+    CIO_API_KEY = "b7c3e9a1d5f2048c6e3a"
+    CIO_REGION = "eu"
+
+
+config = Config()
+from_config = CustomerIO(Config.CIO_SITE_ID, config.CIO_API_KEY)  # expect: CIO402, CIO402
+eu_client = CustomerIO(Config.CIO_SITE_ID, config.CIO_API_KEY, region=config.CIO_REGION)  # expect: CIO402, CIO402, CIO405
