@@ -23,11 +23,11 @@ import signal
 import threading
 import time
 import weakref
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
-from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Set, Tuple, TypeVar
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple, TypeVar
 from urllib.parse import urlsplit
 
 from .. import catalog
@@ -61,6 +61,7 @@ STAMPED_ACTIONS = ("identify",) + EVENT_ACTIONS
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 ULID = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")
+
 
 def _flag(value: Any) -> bool:
     text = str(value).strip().lower()
@@ -318,7 +319,6 @@ def identifiers(customer_id: str, by_email: bool) -> Dict[str, str]:
     return {"id": customer_id}
 
 
-
 def _event_timestamp(value: Any) -> Any:
     """A track() timestamp as the official client sends it: a datetime as Unix seconds, an int as it is, anything
     else through int(), or left out when that fails (None: absent)."""
@@ -343,8 +343,8 @@ def _seconds_field(value: Any, what: str) -> int:
         if 0 <= value < 10**11:
             return int(value)
         unit = epoch_unit(value)
-        raise OverLimit(f"{what} {value!r} is not Unix seconds" + (f": it looks like {unit} (flake8-cio CIO101)"
-                                                                  if unit else ""))
+        hint = f": it looks like {unit} (flake8-cio CIO101)" if unit else ""
+        raise OverLimit(f"{what} {value!r} is not Unix seconds{hint}")
     raise OverLimit(f"{what} must be Unix seconds: Customer.io refuses a {type(value).__name__}")
 
 
@@ -846,11 +846,12 @@ class RuntimeClient:
         if "last_used" in data:
             device["last_used"] = data.pop("last_used")
         extra = data.pop("attributes", None)
-        attributes = {**extra, **data} if isinstance(extra, dict) else {**data, **({} if extra is None else
-                                                                                    {"attributes": extra})}
+        attributes = {**extra, **data} if isinstance(extra, dict) else \
+            {**data, **({} if extra is None else {"attributes": extra})}
         if attributes:  # v2 types device attributes as strings: other values go as their JSON
             device["attributes"] = {k: v if isinstance(v, str) else encode(v) for k, v in attributes.items()}
-        self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": "add_device", "device": device})
+        self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": "add_device",
+                      "device": device})
 
     @_data_problems_not_raised
     def delete_device(self, customer_id: Any, device_id: Any) -> None:

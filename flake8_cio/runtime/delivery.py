@@ -173,7 +173,7 @@ class Worker:
 
     def replaying(self) -> bool:
         """Journals of dead processes still to replay into a working store (flush() waits for them too)."""
-        return self.replay_due and self.spool.durable and self.spool.memory_since is None
+        return self.replay_due and self.spool.on_disk()
 
     def _spooled(self, stored: int) -> None:
         self.counters.add("spooled", max(0, stored))
@@ -183,8 +183,8 @@ class Worker:
     def _replay_dead(self) -> bool:
         """Replay what dead processes journaled and their spool did not get (only into a working store: the
         store's record of each journal is what makes a replay exactly-once). Whether that is done."""
-        if self.spool.memory_since is not None or not self.spool.durable:
-            return self.spool.durable is False
+        if not self.spool.on_disk():
+            return not self.spool.durable  # memory only: nothing to replay into (yet)
         for path in dead_journals(*self.client.journal_place()):
             moved = replay(path, self.spool)
             if moved:

@@ -183,7 +183,11 @@ class Intake:
             old_fd, old_name = self.fd, self.name
             self._open()
         os.close(old_fd)
-        replay(self.folder / old_name, spool)  # type: ignore[operator]
+        try:
+            replay(self.folder / old_name, spool)  # type: ignore[operator]
+        except Exception:  # a store that fails now: replayed when it works again (or by the next process)
+            ABANDONED.add(old_name)
+            raise
 
     def finish(self, spool: Any, reopen: bool = False) -> bool:
         """At close (or idle: `reopen` at the next call): remove the file once the spool's record says it has all
@@ -248,6 +252,8 @@ def replay(path: Path, spool: Any) -> int:
             if not end:
                 break
             stored = spool.put(texts, (path.name, offset, offset + end))
+            if not spool.on_disk():  # they went to memory: the file stays until the store has them
+                raise RuntimeError(f"the spool failed while replaying {path.name}")
             if stored < 0:  # the record moved on: read from there
                 offset = spool.journal_offset(path.name)
                 continue
