@@ -50,12 +50,20 @@ def lines(data: bytes, name: str, start: int) -> Tuple[List[str], int]:
     """The whole lines of `data`, read from journal `name` at offset `start` (what a write still in progress has
     not finished is left), with their event ids given (`identified`), and their length."""
     end = data.rfind(b"\n") + 1
-    texts, offset = [], start
+    texts, offset, seed = [], start, _seed(name)
     for line in data[:end].split(b"\n")[:-1]:
         if line and b"\x00" not in line:  # a copy the death of its process cut short: its call never returned
-            texts.append(identified(line.decode("utf-8", "replace"), f"{name}:{offset}"))
+            texts.append(identified(line.decode("utf-8", "replace"), (seed + offset) & _BITS_80))
         offset += len(line) + 1
     return texts, end
+
+
+_BITS_80 = (1 << 80) - 1
+
+
+def _seed(name: str) -> int:
+    """80 bits of a journal's name: with a line's offset added, its event id's random part."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=10).digest(), "big")
 
 
 def needs_id(text: str) -> str:
@@ -64,13 +72,11 @@ def needs_id(text: str) -> str:
     return f"+{time.time_ns() // 1_000_000:012x}{text}"
 
 
-def identified(text: str, place: Optional[str] = None) -> str:
+def identified(text: str, randomness: Optional[int] = None) -> str:
     """An operation as the spool keeps it: a marked event gets its ULID id, made of its acceptance time and, for
-    a journal line, a hash of where the line is (`place`), so that reading the line again gives the same id."""
+    a journal line, of where the line is (`randomness`), so that reading the line again gives the same id."""
     if text[0] != "+":
         return text
-    randomness = None if place is None else int.from_bytes(hashlib.blake2b(place.encode(), digest_size=10).digest(),
-                                                           "big")
     return f'{text[13:-1]},"id":"{ulid(int(text[1:13], 16), randomness)}"}}'
 
 

@@ -24,7 +24,7 @@ log = logging.getLogger("flake8_cio.runtime")
 Mark = Tuple[str, int, int]
 
 
-@dataclass(order=True)
+@dataclass(order=True, slots=True)
 class Entry:
     key: Any
     text: str = field(compare=False)  # the operation's JSON
