@@ -350,8 +350,8 @@ class Worker:
     def _delivered(self, entries: List[Entry]) -> None:
         if not entries:
             return
+        self.counters.add("sent", len(entries))  # before the ack: a flush() that sees the spool empty sees them
         self.source.ack([e.key for e in entries])
-        self.counters.add("sent", len(entries))
         replayed = sum(1 for e in entries if e.foreign)
         if replayed:
             self.counters.add("replayed", replayed)
@@ -374,8 +374,8 @@ class Worker:
             if message:
                 log.debug("flake8-cio runtime: Customer.io said of it: %s", message)
                 full[entry.key] = f"{reasons[entry.key]}: {message}"
+        self.counters.add("failed", len(entries))  # before they leave the spool, as in _delivered
         self.source.dead(entries, "; ".join(sorted(set(map(str, full.values())))))
-        self.counters.add("failed", len(entries))
         self.client.report_error(full, [e.op for e in entries])
 
     def _breaker_changed(self, previous: str, state: str) -> None:

@@ -147,19 +147,23 @@ class Intake:
             self.wake()
 
     def _sync(self) -> None:
+        fd = self.fd
         try:
-            os.fdatasync(self.fd)  # also the pages written through the map
+            os.fdatasync(fd)  # also the pages written through the map
         except OSError as error:
-            self.error = f"fdatasync: {error}"
+            if fd == self.fd:  # (not a file finish() closed meanwhile)
+                self.error = f"fdatasync: {error}"
 
     # -- the journal thread's side --------------------------------------------------------------------------------
     def read(self) -> Tuple[List[str], Optional[Mark]]:
         """The next whole lines of the file past what the spool has, and their mark (None: nothing new)."""
-        if not self.name:
+        name, journal = self.name, self.map
+        try:
+            data = journal[self.offset:min(self.pos, self.offset + READ_CHUNK)] if name else b""  # type: ignore[index]
+        except ValueError:  # finish() closed it meanwhile (close() gave up waiting for this thread)
             return [], None
-        data = self.map[self.offset:min(self.pos, self.offset + READ_CHUNK)]  # type: ignore[index]
-        texts, end = lines(data, self.name, self.offset)
-        return (texts, (self.name, self.offset, self.offset + end)) if end else ([], None)
+        texts, end = lines(data, name, self.offset)
+        return (texts, (name, self.offset, self.offset + end)) if end else ([], None)
 
     def consumed(self, mark: Mark) -> None:
         self.offset = mark[2]
