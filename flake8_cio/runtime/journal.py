@@ -29,8 +29,8 @@ from .spool import process_alive
 Mark = Tuple[str, int, int]
 SUFFIX = ".journal"
 READ_CHUNK = 4 << 20
-FILE_BYTES = 64 << 20
-ROTATE_BYTES = 16 << 20  # FILE_BYTES - ROTATE_BYTES is the room callers have until the journal thread rotates
+FILE_BYTES = 16 << 20  # disk each journal reserves up front (per client and process)
+ROTATE_BYTES = 4 << 20  # FILE_BYTES - ROTATE_BYTES: the room callers have until the journal thread rotates
 ABANDONED: Set[str] = set()  # journals of clients of this process closed before the spool had all of them
 
 
