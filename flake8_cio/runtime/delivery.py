@@ -103,6 +103,7 @@ class Worker:
         self.last_error: Optional[str] = None
         self.source: FallbackSpool = self.spool
         self.fill_warned = False
+        self.overflow_seen = 0
         self.set_aside: Tuple[FallbackSpool, List[Any]] = (self.source, [])  # set aside after an isolated failure
         self.aside_until = 0.0  # when what was set aside is due again
         self.replay_due = True  # journals of dead processes: at start, and after the store recovers
@@ -194,8 +195,10 @@ class Worker:
 
     def _watch_fill(self) -> None:
         """Warn once each time the spool passes FILL_WARNING of its size cap, before overflow drops anything (the
-        fill as the journal thread last read it)."""
-        full = self.spool.fill() >= FILL_WARNING
+        fill as the journal thread last read it), or when one journal write went past it at once (an overflow)."""
+        overflowed = self.counters.get("overflowed")
+        full = self.spool.fill() >= FILL_WARNING or overflowed > self.overflow_seen
+        self.overflow_seen = overflowed
         if full and not self.fill_warned:
             log.warning("flake8-cio runtime: the spool is over %d%% of its size cap (spool_max_bytes); at the cap "
                         "the spool_overflow policy drops events", FILL_WARNING * 100)

@@ -23,10 +23,8 @@ from pathlib import Path
 from typing import Any, Callable, Deque, List, Optional, Set, Tuple
 
 from .policy import ulid
-from .spool import process_alive
+from .spool import Mark, process_alive
 
-#: (journal file name, the offset the spool has read it to, the offset after these entries)
-Mark = Tuple[str, int, int]
 SUFFIX = ".journal"
 READ_CHUNK = 4 << 20
 FILE_BYTES = 16 << 20  # disk each journal reserves up front (per client and process)
