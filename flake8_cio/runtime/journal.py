@@ -98,9 +98,7 @@ class Intake:
         self.offset = 0  # how far the spool has read it
         self.synced = 0
         self.error: Optional[str] = None
-        self.reopen = folder is not None  # a new file at the next call, after finish(); never after a failure
-        if folder is not None:
-            self._open()
+        self.reopen = folder is not None  # a file at the next call: the first, after finish(); never after a failure
 
     def _open(self) -> None:
         assert self.folder is not None
