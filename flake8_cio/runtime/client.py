@@ -23,11 +23,11 @@ import signal
 import threading
 import time
 import weakref
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
-from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Set, Tuple, TypeVar
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple, TypeVar
 from urllib.parse import urlsplit
 
 from .. import catalog
@@ -61,6 +61,7 @@ STAMPED_ACTIONS = ("identify",) + EVENT_ACTIONS
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 ULID = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")
+
 
 def _flag(value: Any) -> bool:
     text = str(value).strip().lower()
@@ -318,7 +319,6 @@ def identifiers(customer_id: str, by_email: bool) -> Dict[str, str]:
     return {"id": customer_id}
 
 
-
 def _event_timestamp(value: Any) -> Any:
     """A track() timestamp as the official client sends it: a datetime as Unix seconds, an int as it is, anything
     else through int(), or left out when that fails (None: absent)."""
@@ -343,8 +343,8 @@ def _seconds_field(value: Any, what: str) -> int:
         if 0 <= value < 10**11:
             return int(value)
         unit = epoch_unit(value)
-        raise OverLimit(f"{what} {value!r} is not Unix seconds" + (f": it looks like {unit} (flake8-cio CIO101)"
-                                                                  if unit else ""))
+        hint = f": it looks like {unit} (flake8-cio CIO101)" if unit else ""
+        raise OverLimit(f"{what} {value!r} is not Unix seconds{hint}")
     raise OverLimit(f"{what} must be Unix seconds: Customer.io refuses a {type(value).__name__}")
 
 
@@ -387,6 +387,8 @@ def _limits(op: Dict[str, Any]) -> bool:
     if "v1" in op:  # an anonymous event
         return _event_limits(op["v1"]["body"])
     action = op.get("action")
+    if action == "event" and _plain_event(op):
+        return False
     for side in ("primary", "secondary") if action == "merge" else ("identifiers",):
         ids = op.get(side)
         for kind, value in ids.items() if isinstance(ids, dict) else ():
@@ -403,6 +405,15 @@ def _limits(op: Dict[str, Any]) -> bool:
         raise OverLimit(f"device platform {device.get('platform')!r} is not one of {', '.join(PLATFORMS)}: "
                         "Customer.io refuses the device")
     return _seconds_in(device, "last_used")
+
+
+def _plain_event(op: Dict[str, Any]) -> bool:
+    """The common event, checked in one expression: a short id and name, no caller's event id, seconds."""
+    ids, name, stamp = op["identifiers"], op["name"], op.get("timestamp")
+    value = ids.get("id")
+    return (len(ids) == 1 and type(value) is str and 0 < len(value) <= MAX_ID_BYTES // 4 and not value[0].isspace()
+            and type(name) is str and 0 < len(name) <= MAX_EVENT_NAME_BYTES // 4 and not name[0].isspace()
+            and "id" not in op and type(stamp) is int and 0 <= stamp < 10**11)
 
 
 def _event_limits(fields: Dict[str, Any]) -> bool:
@@ -504,6 +515,7 @@ class RuntimeClient:
         self._secondary = secondary
         self._window = self.options["dedupe_window"]
         self._warned: Set[Any] = set()
+        self._names_seen: Set[str] = set()  # event names already checked by _name_guard
         self._closed = False
         self._final_pending: Optional[int] = 0
         self._overflowed_at: Optional[float] = None
@@ -537,7 +549,8 @@ class RuntimeClient:
         if inherited is not None:
             inherited.close_inherited()
         folder, base = self.journal_place()
-        self._intake = Intake(folder, base, self.options["durable"], self.options["max_queue"], self._unjournaled)
+        self._intake = Intake(folder, base, self.options["durable"], self.options["max_queue"], self._unjournaled,
+                              self._wake_journal)
         self._worker: Optional[Worker] = None
 
     def journal_place(self) -> Tuple[Optional[Path], str]:
@@ -556,6 +569,11 @@ class RuntimeClient:
         self.counters.add("unjournaled" if kept else "overflowed")
         if not kept:
             self._overflowed_at = time.monotonic()
+
+    def _wake_journal(self) -> None:
+        worker = self._worker
+        if worker is not None:
+            worker.journal_wake.set()
 
     @property
     def spool(self) -> FallbackSpool:
@@ -791,8 +809,8 @@ class RuntimeClient:
               timestamp: Any = None) -> None:
         cid = _check_id(customer_id, "customer_id in track")
         self._email_guard(cid)
-        self._accept(self._event(self._identifiers(cid), "event", name, data, id, _event_timestamp(timestamp)),
-                     event_id=id)
+        stamp = timestamp if timestamp is None or type(timestamp) is int else _event_timestamp(timestamp)
+        self._accept(self._event(self._identifiers(cid), "event", name, data, id, stamp), event_id=id)
 
     @_data_problems_not_raised
     def track_anonymous(self, anonymous_id: Any, name: Any, data: Optional[Dict[str, Any]] = None,
@@ -846,11 +864,12 @@ class RuntimeClient:
         if "last_used" in data:
             device["last_used"] = data.pop("last_used")
         extra = data.pop("attributes", None)
-        attributes = {**extra, **data} if isinstance(extra, dict) else {**data, **({} if extra is None else
-                                                                                    {"attributes": extra})}
+        attributes = {**extra, **data} if isinstance(extra, dict) else \
+            {**data, **({} if extra is None else {"attributes": extra})}
         if attributes:  # v2 types device attributes as strings: other values go as their JSON
             device["attributes"] = {k: v if isinstance(v, str) else encode(v) for k, v in attributes.items()}
-        self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": "add_device", "device": device})
+        self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": "add_device",
+                      "device": device})
 
     @_data_problems_not_raised
     def delete_device(self, customer_id: Any, device_id: Any) -> None:
@@ -901,6 +920,8 @@ class RuntimeClient:
 
     # -- helpers ---------------------------------------------------------------------------------------------------
     def _identifiers(self, customer_id: str) -> Dict[str, str]:
+        if "@" not in customer_id and not customer_id.startswith("cio_"):
+            return {"id": customer_id}  # the common case, without a second call
         return identifiers(customer_id, self.options["email_identifiers"])
 
     def _person_action(self, customer_id: Any, action: str) -> None:
@@ -917,7 +938,8 @@ class RuntimeClient:
                 raise InvalidData(f"event data must be a dict, not {type(data).__name__}")
             data = dict(data.items())
         name = name if name is None or type(name) is str else str(name)  # v2 names are strings
-        self._name_guard(name, action)
+        if name not in self._names_seen:
+            self._name_guard(name, action)
         if self._catalog is not None and action == "event" and self._against_catalog(name, data):
             raise _Dropped
         op = {"type": "person", "identifiers": ids, "action": action, "name": name, "attributes": data}
@@ -954,10 +976,10 @@ class RuntimeClient:
         return False
 
     def _name_guard(self, name: Optional[str], action: str) -> None:
-        if name is None or ("name", name) in self._warned or ("ok", name) in self._warned:
+        if name is None:
             return
-        if len(self._warned) < 10_000:
-            self._warned.add(("ok", name))
+        if len(self._names_seen) < 10_000:
+            self._names_seen.add(name)
         if action == "event" and not SNAKE.match(name):
             self._warn_once(("name", name), "event name {} is not snake_case (flake8-cio CIO202)", name=name)
         if EMAIL.search(name) or re.search(r"\d{6,}", name):
@@ -965,7 +987,7 @@ class RuntimeClient:
                             name=name)
 
     def _email_guard(self, customer_id: str) -> None:
-        if "@" in customer_id and EMAIL.match(customer_id):
+        if "@" in customer_id and EMAIL.match(customer_id) and ("email-id",) not in self._warned:
             self._warn_once(("email-id",), "an email is used as the customer id (flake8-cio CIO301)")
 
     def _warn_once(self, key: Any, message: str, name: Optional[str] = None) -> None:

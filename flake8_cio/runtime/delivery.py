@@ -103,6 +103,7 @@ class Worker:
         self.last_error: Optional[str] = None
         self.source: FallbackSpool = self.spool
         self.fill_warned = False
+        self.overflow_seen = 0
         self.set_aside: Tuple[FallbackSpool, List[Any]] = (self.source, [])  # set aside after an isolated failure
         self.aside_until = 0.0  # when what was set aside is due again
         self.replay_due = True  # journals of dead processes: at start, and after the store recovers
@@ -173,7 +174,7 @@ class Worker:
 
     def replaying(self) -> bool:
         """Journals of dead processes still to replay into a working store (flush() waits for them too)."""
-        return self.replay_due and self.spool.durable and self.spool.memory_since is None
+        return self.replay_due and self.spool.on_disk()
 
     def _spooled(self, stored: int) -> None:
         self.counters.add("spooled", max(0, stored))
@@ -183,8 +184,8 @@ class Worker:
     def _replay_dead(self) -> bool:
         """Replay what dead processes journaled and their spool did not get (only into a working store: the
         store's record of each journal is what makes a replay exactly-once). Whether that is done."""
-        if self.spool.memory_since is not None or not self.spool.durable:
-            return self.spool.durable is False
+        if not self.spool.on_disk():
+            return not self.spool.durable  # memory only: nothing to replay into (yet)
         for path in dead_journals(*self.client.journal_place()):
             moved = replay(path, self.spool)
             if moved:
@@ -194,8 +195,10 @@ class Worker:
 
     def _watch_fill(self) -> None:
         """Warn once each time the spool passes FILL_WARNING of its size cap, before overflow drops anything (the
-        fill as the journal thread last read it)."""
-        full = self.spool.fill() >= FILL_WARNING
+        fill as the journal thread last read it), or when one journal write went past it at once (an overflow)."""
+        overflowed = self.counters.get("overflowed")
+        full = self.spool.fill() >= FILL_WARNING or overflowed > self.overflow_seen
+        self.overflow_seen = overflowed
         if full and not self.fill_warned:
             log.warning("flake8-cio runtime: the spool is over %d%% of its size cap (spool_max_bytes); at the cap "
                         "the spool_overflow policy drops events", FILL_WARNING * 100)
@@ -350,8 +353,8 @@ class Worker:
     def _delivered(self, entries: List[Entry]) -> None:
         if not entries:
             return
+        self.counters.add("sent", len(entries))  # before the ack: a flush() that sees the spool empty sees them
         self.source.ack([e.key for e in entries])
-        self.counters.add("sent", len(entries))
         replayed = sum(1 for e in entries if e.foreign)
         if replayed:
             self.counters.add("replayed", replayed)
@@ -374,8 +377,8 @@ class Worker:
             if message:
                 log.debug("flake8-cio runtime: Customer.io said of it: %s", message)
                 full[entry.key] = f"{reasons[entry.key]}: {message}"
+        self.counters.add("failed", len(entries))  # before they leave the spool, as in _delivered
         self.source.dead(entries, "; ".join(sorted(set(map(str, full.values())))))
-        self.counters.add("failed", len(entries))
         self.client.report_error(full, [e.op for e in entries])
 
     def _breaker_changed(self, previous: str, state: str) -> None:

@@ -1,17 +1,19 @@
-"""Durable on return: callers append each accepted operation to this process's journal file, one ``os.write()``
-per call (``O_APPEND``), so that once a call returns the kernel holds the event and no death of the process
-(SIGKILL, ``os._exit``) loses it. The journal thread reads the file from where it left off into the spool, and the
+"""Durable on return: callers append each accepted operation to this process's journal file, a copy into a shared
+memory map of it (the page cache: no system call), so that once a call returns the kernel holds the event and no
+death of the process (SIGKILL, ``os._exit``) loses it. The journal thread reads the file from where it left off into the spool, and the
 spool records that offset in the same transaction as the entries (a compare-and-set), so that the file is replayed
 into the spool exactly once: by this process as it goes, or after its death by the next process that opens the
-spool (`dead_journals`, `replay`). A caller's only I/O is that write() to the page cache (and, with durable="sync", its
-fdatasync): it never touches the spool, so a locked SQLite file or a stalled Redis never holds it. The lock around
-the write only keeps a rotation from closing the file under it. What the file cannot take (a full disk, an
+spool (`dead_journals`, `replay`). A caller's only I/O is that copy (and, with durable="sync", an fdatasync): it
+never touches the spool, so a locked SQLite file or a stalled Redis never holds it. The file is allocated up front
+(FILE_BYTES: a full disk fails at the start, never as a SIGBUS in a caller) and the journal thread starts a new
+one once the spool has read ROTATE_BYTES of it. What the file cannot take (a full disk, an
 unusable folder) waits in memory and is counted ("unjournaled").
 """
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import mmap
 import os
 import socket
 import threading
@@ -21,13 +23,12 @@ from pathlib import Path
 from typing import Any, Callable, Deque, List, Optional, Set, Tuple
 
 from .policy import ulid
-from .spool import process_alive
+from .spool import Mark, process_alive
 
-#: (journal file name, the offset the spool has read it to, the offset after these entries)
-Mark = Tuple[str, int, int]
 SUFFIX = ".journal"
 READ_CHUNK = 4 << 20
-ROTATE_BYTES = 64 << 20
+FILE_BYTES = 16 << 20  # disk each journal reserves up front (per client and process)
+ROTATE_BYTES = 4 << 20  # FILE_BYTES - ROTATE_BYTES: the room callers have until the journal thread rotates
 ABANDONED: Set[str] = set()  # journals of clients of this process closed before the spool had all of them
 
 
@@ -47,12 +48,20 @@ def lines(data: bytes, name: str, start: int) -> Tuple[List[str], int]:
     """The whole lines of `data`, read from journal `name` at offset `start` (what a write still in progress has
     not finished is left), with their event ids given (`identified`), and their length."""
     end = data.rfind(b"\n") + 1
-    texts, offset = [], start
+    texts, offset, seed = [], start, _seed(name)
     for line in data[:end].split(b"\n")[:-1]:
-        if line:
-            texts.append(identified(line.decode("utf-8", "replace"), f"{name}:{offset}"))
+        if line and b"\x00" not in line:  # a copy the death of its process cut short: its call never returned
+            texts.append(identified(line.decode("utf-8", "replace"), (seed + offset) & _BITS_80))
         offset += len(line) + 1
     return texts, end
+
+
+_BITS_80 = (1 << 80) - 1
+
+
+def _seed(name: str) -> int:
+    """80 bits of a journal's name: with a line's offset added, its event id's random part."""
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=10).digest(), "big")
 
 
 def needs_id(text: str) -> str:
@@ -61,13 +70,11 @@ def needs_id(text: str) -> str:
     return f"+{time.time_ns() // 1_000_000:012x}{text}"
 
 
-def identified(text: str, place: Optional[str] = None) -> str:
+def identified(text: str, randomness: Optional[int] = None) -> str:
     """An operation as the spool keeps it: a marked event gets its ULID id, made of its acceptance time and, for
-    a journal line, a hash of where the line is (`place`), so that reading the line again gives the same id."""
+    a journal line, of where the line is (`randomness`), so that reading the line again gives the same id."""
     if text[0] != "+":
         return text
-    randomness = None if place is None else int.from_bytes(hashlib.blake2b(place.encode(), digest_size=10).digest(),
-                                                           "big")
     return f'{text[13:-1]},"id":"{ulid(int(text[1:13], 16), randomness)}"}}'
 
 
@@ -78,101 +85,94 @@ class Intake:
     may lose what was not synced)."""
 
     def __init__(self, folder: Optional[Path], base: str, durable: str, max_queue: int,
-                 on_memory: Callable[[int], None]):
+                 on_memory: Callable[[int], None], wake: Callable[[], None]):
         self.folder, self.base, self.durable, self.max_queue = folder, base, durable, max_queue
-        self.on_memory = on_memory  # called with 1 for each operation kept in memory instead, 0 when dropped
+        self.on_memory = on_memory  # called with 1 for each operation the journal could not take, 0 when dropped
+        self.wake = wake  # the journal thread, when memory fills
         self.queue: Deque[str] = deque()
         self.lock = threading.Lock()
         self.fd = -1
+        self.map: Optional[mmap.mmap] = None
         self.name = ""
-        self.offset = 0  # how far the spool has read the current file
+        self.pos = 0  # how far callers have written the current file
+        self.offset = 0  # how far the spool has read it
         self.synced = 0
         self.error: Optional[str] = None
-        self.reopen = folder is not None  # a new file at the next call, after finish(); never after a failure
-        if folder is not None:
-            self._open()
+        self.reopen = folder is not None  # a file at the next call: the first, after finish(); never after a failure
 
     def _open(self) -> None:
         assert self.folder is not None
         name = journal_name(self.base, os.getpid(), os.urandom(3).hex())
+        fd = -1
         try:
-            self.fd = os.open(self.folder / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(self.folder / name, os.O_RDWR | os.O_CREAT, 0o600)
+            os.posix_fallocate(fd, 0, FILE_BYTES)
+            self.map = mmap.mmap(fd, FILE_BYTES)
         except OSError as error:
+            if fd >= 0:
+                os.close(fd)
+                (self.folder / name).unlink(missing_ok=True)
             self.error, self.reopen = f"journal {name}: {error}; events kept in memory", False
+            self.fd, self.name = -1, ""
             return
-        self.name, self.offset, self.synced = name, 0, 0
+        self.fd, self.name, self.pos, self.offset, self.synced = fd, name, 0, 0, 0
 
     def put(self, text: str) -> None:
-        """The caller's step: one write, or memory when the file cannot take it."""
-        with self.lock:
-            if self.fd < 0 and self.reopen:
-                self._open()
-            if self.fd >= 0 and self._write(text):
-                return
+        """The caller's step: one copy into the journal, or memory when it cannot take it."""
+        if self.folder is not None:  # else memory is the plan (spool="none"), not a detour
+            data = text.encode() + b"\n"  # the client made the text encodable
+            with self.lock:
+                if self.fd < 0 and self.reopen:
+                    self._open()
+                end = self.pos + len(data)
+                if self.fd >= 0 and end <= FILE_BYTES:
+                    self.map[self.pos:end] = data  # type: ignore[index]
+                    self.pos = end
+                    if self.durable == "sync":
+                        self._sync()
+                    return
+            if self.fd >= 0:  # full: the journal thread is behind (the spool is slow); it rotates when it can
+                self.wake()
         if len(self.queue) >= self.max_queue:
             self.on_memory(0)
             return
         self.queue.append(text)
-        self.on_memory(1)
+        if self.folder is not None:
+            self.on_memory(1)
+        if len(self.queue) == self.max_queue // 4:
+            self.wake()
 
-    def _write(self, text: str) -> bool:
+    def _sync(self) -> None:
+        fd = self.fd
         try:
-            data = text.encode()
-        except UnicodeEncodeError:  # a lone surrogate: only ensure_ascii JSON could carry it (the client sees to it)
-            return False
-        try:
-            written = os.write(self.fd, data + b"\n")
+            os.fdatasync(fd)  # also the pages written through the map
         except OSError as error:
-            self._broken(f"{type(error).__name__}: {error}")
-            return False
-        if written != len(data) + 1:  # a full disk: end the fragment so that it is a line of its own, then stop
-            self._broken("the disk took part of a write")
-            return False
-        if self.durable == "sync":
-            try:
-                os.fdatasync(self.fd)
-            except OSError as error:
+            if fd == self.fd:  # (not a file finish() closed meanwhile)
                 self.error = f"fdatasync: {error}"
-        return True
-
-    def _broken(self, reason: str) -> None:
-        """Stop using the file (what is in it is still read); calls go to memory from now on."""
-        try:
-            os.write(self.fd, b"\n")
-        except OSError:
-            pass
-        self.error = f"journal {self.name}: {reason}; events kept in memory"
-        self.fd, self.reopen = -1, False
 
     # -- the journal thread's side --------------------------------------------------------------------------------
     def read(self) -> Tuple[List[str], Optional[Mark]]:
         """The next whole lines of the file past what the spool has, and their mark (None: nothing new)."""
-        if not self.name:
+        name, journal = self.name, self.map
+        try:
+            data = journal[self.offset:min(self.pos, self.offset + READ_CHUNK)] if name else b""  # type: ignore[index]
+        except ValueError:  # finish() closed it meanwhile (close() gave up waiting for this thread)
             return [], None
-        data = _pread(self.folder / self.name, self.offset)  # type: ignore[operator]
-        texts, end = lines(data, self.name, self.offset)
-        return (texts, (self.name, self.offset, self.offset + end)) if end else ([], None)
+        texts, end = lines(data, name, self.offset)
+        return (texts, (name, self.offset, self.offset + end)) if end else ([], None)
 
     def consumed(self, mark: Mark) -> None:
         self.offset = mark[2]
 
     def unread(self) -> int:
         """Bytes of the file the spool has not read yet."""
-        if not self.name:
-            return 0
-        try:
-            return os.stat(self.folder / self.name).st_size - self.offset  # type: ignore[operator]
-        except OSError:
-            return 0
+        return self.pos - self.offset if self.name else 0
 
     def sync(self) -> None:
         """The "batch" policy's fsync, once per tick when something was written."""
-        if self.durable == "batch" and self.fd >= 0 and self.offset != self.synced:
-            try:
-                os.fdatasync(self.fd)
-                self.synced = self.offset
-            except OSError as error:
-                self.error = f"fdatasync: {error}"
+        if self.durable == "batch" and self.fd >= 0 and self.pos != self.synced:
+            self.synced = self.pos
+            self._sync()
 
     def rotate(self, spool: Any) -> None:
         """Start a new file once the spool has read ROTATE_BYTES of this one; the old one is read to its end (no
@@ -180,25 +180,29 @@ class Intake:
         if self.fd < 0 or self.offset < ROTATE_BYTES:
             return
         with self.lock:
-            old_fd, old_name = self.fd, self.name
+            old_fd, old_map, old_name = self.fd, self.map, self.name
             self._open()
+        old_map.close()  # type: ignore[union-attr]
         os.close(old_fd)
-        replay(self.folder / old_name, spool)  # type: ignore[operator]
+        try:
+            replay(self.folder / old_name, spool)  # type: ignore[operator]
+        except Exception:  # a store that fails now: replayed when it works again (or by the next process)
+            ABANDONED.add(old_name)
+            raise
 
     def finish(self, spool: Any, reopen: bool = False) -> bool:
         """At close (or idle: `reopen` at the next call): remove the file once the spool's record says it has all
         of it, else leave it to the next client or process that opens the spool, which replays the rest (also
         when `spool` is None: its journal thread is stuck in a write). Whether the file was left."""
         with self.lock:
-            if self.fd >= 0:
-                os.close(self.fd)
-            self.fd, self.reopen = -1, reopen and self.error is None
-            name, self.name = self.name, ""
+            self._close()
+            self.reopen = reopen and self.error is None
+            name, self.name, written = self.name, "", self.pos
         if not name:
             return False
         path = self.folder / name  # type: ignore[operator]
         try:
-            complete = spool is not None and spool.journal_offset(name) >= os.stat(path).st_size
+            complete = spool is not None and spool.journal_offset(name) >= written
         except Exception:  # the store cannot say: keep the file
             complete = False
         if not complete:
@@ -209,21 +213,15 @@ class Intake:
         return False
 
     def close_inherited(self) -> None:
-        """In a forked child: the parent's file is the parent's."""
+        """In a forked child: the parent's file (and its map, shared) is the parent's."""
+        self._close()
+        self.reopen = False
+
+    def _close(self) -> None:
         if self.fd >= 0:
+            self.map.close()  # type: ignore[union-attr]
             os.close(self.fd)
-        self.fd, self.reopen = -1, False
-
-
-def _pread(path: Path, offset: int, size: int = READ_CHUNK) -> bytes:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return b""
-    try:
-        return os.pread(fd, size, offset)
-    finally:
-        os.close(fd)
+        self.fd = -1
 
 
 def replay(path: Path, spool: Any) -> int:
@@ -248,6 +246,8 @@ def replay(path: Path, spool: Any) -> int:
             if not end:
                 break
             stored = spool.put(texts, (path.name, offset, offset + end))
+            if not spool.on_disk():  # they went to memory: the file stays until the store has them
+                raise RuntimeError(f"the spool failed while replaying {path.name}")
             if stored < 0:  # the record moved on: read from there
                 offset = spool.journal_offset(path.name)
                 continue

@@ -24,7 +24,7 @@ log = logging.getLogger("flake8_cio.runtime")
 Mark = Tuple[str, int, int]
 
 
-@dataclass(order=True)
+@dataclass(order=True, slots=True)
 class Entry:
     key: Any
     text: str = field(compare=False)  # the operation's JSON
@@ -792,7 +792,7 @@ class FallbackSpool:
         self.memory_since: Optional[float] = None  # wall clock: since when a failed store left memory only
         self.retry_at = 0.0
         self.unsettled: List[Any] = []  # the store's entries delivered (or dead) while it failed: removed on recovery
-        self.unmarked: Optional[Mark] = None  # the journal lines memory took while the store failed
+        self.unmarked: Dict[str, Tuple[int, int]] = {}  # journal name -> the lines memory took while the store failed
         self.closed = False
         self.stats: Tuple[int, float, int] = (0, 0.0, 0)  # the store's depth, fill, and this process's pending
         self.stats_at = time.monotonic()
@@ -806,6 +806,10 @@ class FallbackSpool:
     @property
     def kind(self) -> str:
         return type(self.store).__name__ if self.store is not None and self.memory_since is None else "MemorySpool"
+
+    def on_disk(self) -> bool:
+        """Whether puts go to the durable store now (not to memory while it fails)."""
+        return self.durable and self.memory_since is None and not self.closed
 
     def _usable(self) -> Optional[Store]:
         return self.store if self.memory_since is None and not self.closed else None
@@ -846,7 +850,8 @@ class FallbackSpool:
             stored = self.memory.put(texts)
             if mark is not None:
                 with self.lock:
-                    self.unmarked = (mark[0], self.unmarked[1] if self.unmarked else mark[1], mark[2])
+                    start = self.unmarked.get(mark[0], mark[1:])[0]
+                    self.unmarked[mark[0]] = (start, mark[2])
         if stored >= 0:
             self._refused(len(texts) - stored)
         return stored
@@ -984,15 +989,16 @@ class FallbackSpool:
     def _record_mark(self) -> None:
         """Once memory holds nothing (not even in flight), the store records the journal lines it had."""
         assert self.store is not None
-        with self.lock:
-            mark = self.unmarked
-        if mark is None or self.memory.depth():
+        if self.memory.depth():
             return
-        if self.store.put([], mark) < 0:
-            log.error("flake8-cio runtime: the record of journal %s moved meanwhile", mark[0])
         with self.lock:
-            if self.unmarked == mark:
-                self.unmarked = None
+            marks = list(self.unmarked.items())
+        for name, (start, end) in marks:
+            if self.store.put([], (name, start, end)) < 0:
+                log.error("flake8-cio runtime: the record of journal %s moved meanwhile", name)
+            with self.lock:
+                if self.unmarked.get(name) == (start, end):
+                    del self.unmarked[name]
 
     def refresh(self) -> None:
         """Read the store's depth, fill and this process's pending for health(); a failing store keeps the last."""

@@ -176,6 +176,8 @@ def test_close_and_flush_count_this_process_s_events_on_a_shared_spool(loopback,
     other = subprocess.Popen([sys.executable, "-c", OTHER, hung.url, path], stdin=subprocess.PIPE)
     try:
         assert wait_for(lambda: hung.hanging == 1, timeout=20)
+        rows = "SELECT COUNT(*) FROM spool"
+        assert wait_for(lambda: __import__("sqlite3").connect(path).execute(rows).fetchone()[0] == 20, timeout=20)
         client = RuntimeClient(SITE_ID, API_KEY, track_url=ours.url, spool=path, **FAST)
         for i in range(5):
             client.track(f"u{i}", "mine", {"i": i})

@@ -12,7 +12,6 @@ server of this test's own; ``nonblocking(client)`` returns it, see test_dropin) 
   runtime sends nothing and reports it (on_error), never raises.
 """
 import json
-import math
 import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
