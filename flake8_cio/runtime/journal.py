@@ -106,7 +106,8 @@ class Intake:
         fd = -1
         try:
             fd = os.open(self.folder / name, os.O_RDWR | os.O_CREAT, 0o600)
-            os.posix_fallocate(fd, 0, FILE_BYTES)
+            allocate = getattr(os, "posix_fallocate", None)  # absent on macOS: a sparse file there
+            allocate(fd, 0, FILE_BYTES) if allocate else os.ftruncate(fd, FILE_BYTES)
             self.map = mmap.mmap(fd, FILE_BYTES)
         except OSError as error:
             if fd >= 0:
