@@ -9,7 +9,7 @@ from .. import frameworks, sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
 from .clients import becomes_cached, data_as_keywords
-from .fixing import awaited_statement, failure_is_only_an_error_response, result_discarded, span
+from .fixing import awaited_statement, failure_is_only_an_error_response, reporter, result_discarded, span
 
 RULES = (
     Rule("CIO501", "blocking-call-in-request-handler", "Blocking Customer.io call made in a web request handler", SAFE, RuleDoc(
@@ -147,6 +147,7 @@ MESSAGES = {
     "CIO601": "{how} and makes {what} each time ({path}): one HTTPS request per record, unbatched and not "
               "rate-limited; send through `flake8_cio.runtime.nonblocking(client)` (batches, rate-limits) or `batch()`",
 }
+_report = reporter(MESSAGES)
 THROUGH_RUNTIME = "make that call through `flake8_cio.runtime.nonblocking(client)`"
 SMALL_LOOP = 10
 RATE_LIMITING = re.compile(r"sleep|throttl|limit|acquire|wait|backoff|consume", re.IGNORECASE)
@@ -193,11 +194,6 @@ def check(model: Model) -> Iterator:
 
 def call_text(model: Model, call: CioCall) -> str:
     return f"{ast.unparse(call.node.func)}()"
-
-
-def _report(model: Model, code: str, node: ast.AST, **fields: str):
-    """A finding with its code's message (``MESSAGES``)."""
-    return model.finding(code, node, MESSAGES[code].format(**fields))
 
 
 def _direct(model: Model, call: CioCall) -> Iterator:

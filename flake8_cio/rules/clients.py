@@ -10,7 +10,7 @@ from ..records import ClassRef, FactoryRef, FunctionRef
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
 from .fixing import (failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, result_discarded,
-                     span, statements_around, string_like, with_args)
+                     reporter, span, statements_around, string_like, with_args)
 
 RULES = (
     Rule("CIO401", "client-per-request", "Customer.io client constructed per request, per call or per loop iteration", SAFE, RuleDoc(
@@ -169,6 +169,14 @@ RULES = (
     )),
 )
 
+#: Each code's message, one template per code, filled at the report site.
+MESSAGES = {
+    "CIO401": "{what} {reason}{made}: each one opens its own connection pool (a TLS handshake per call{sender}); "
+              "build the client once (module level, `functools.cache`) or use `flake8_cio.runtime.{factory}()`",
+    "CIO403": "{given} is given to {client}: {needs}, and it fails with 401; use your {setting} setting",
+    "CIO405": "region {how} ({error}); pass `region=Regions.EU`",
+}
+_report = reporter(MESSAGES)
 CREDENTIAL_PARAMS = {sdk.TRACK: ("site_id", "api_key"), sdk.APP: ("key",), sdk.ANALYTICS: ("write_key",)}
 PLACEHOLDER = re.compile(r"^$|^(.)\1*$|test|fake|dummy|example|placeholder|changeme|change-me|your|xxx|<.*>|\$\{|\{\{|\.\.\.|secret|todo|none|null", re.IGNORECASE)
 ENV_GETTERS = re.compile(r"(?:^|\.)(?:getenv|get|env|config|str|environ)$")
@@ -244,12 +252,9 @@ def _per_request(model: Model, site: Site, kind: str) -> Iterator:
     reason = why_per_call(model, site)
     if reason:
         factory = "get_app_client" if kind == sdk.APP else "get_client"
-        yield _cached_client_fix(model, site, kind, factory, model.finding(
-            "CIO401", site.node,
-            f"Customer.io client constructed {reason}: each one opens its own connection pool (a TLS handshake per "
-            f"call{' and a sender thread' if kind == sdk.ANALYTICS else ''}); build it once at module level or use "
-            f"`flake8_cio.runtime.{factory}()`",
-        ))
+        yield _cached_client_fix(model, site, kind, factory, _report(
+            model, "CIO401", site.node, what="Customer.io client constructed", reason=reason, made="",
+            sender=" and a sender thread" if kind == sdk.ANALYTICS else "", factory=factory))
 
 
 def _builder_per_request(model: Model, site: Site) -> Iterator:
@@ -268,11 +273,8 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
     if builds and reason:
         made = "each instance builds its own Customer.io client" if isinstance(target, ClassRef) else \
             "it builds a new Customer.io client on every call (it is not cached)"
-        yield model.finding(
-            "CIO401", site.node,
-            f"`{qualname}` is called {reason}, and {made}: a connection pool and TLS handshake each time; build "
-            "the client once (module level, `functools.cache`) or use `flake8_cio.runtime.get_client()`",
-        )
+        yield _report(model, "CIO401", site.node, what=f"`{qualname}` is called", reason=reason, made=f", and {made}",
+                      sender="", factory="get_client")
 
 
 def _has_runtime_equivalent(model: Model, site: Site, kind: str) -> bool:
@@ -297,17 +299,13 @@ def _credentials(model: Model, site: Site, kind: str, arguments: dict) -> Iterat
     says = name_tokens(key_source_name(model, key, site.scope) or "")
     is_app, is_track = bool(says & {"app", "transactional"}), bool(says & {"track", "site"})
     if kind == sdk.TRACK and is_app and not is_track:
-        yield _swap_key_fix(model, key, model.finding(
-            "CIO403", key,
-            "an App API key is given to the Track client `CustomerIO`: Track calls need the Track API key "
-            "(Basic auth with the site id) and fail with 401; use your Track key setting",
-        ))
+        yield _swap_key_fix(model, key, _report(
+            model, "CIO403", key, given="an App API key", client="the Track client `CustomerIO`",
+            needs="Track calls need the Track API key (Basic auth with the site id)", setting="Track key"))
     elif kind == sdk.APP and is_track and not is_app:
-        yield _swap_key_fix(model, key, model.finding(
-            "CIO403", key,
-            "a Track API key (or site id) is given to `APIClient`: the App API needs the App API key (Bearer) and "
-            "fails with 401; use your App API key setting",
-        ))
+        yield _swap_key_fix(model, key, _report(
+            model, "CIO403", key, given="a Track API key (or site id)", client="`APIClient`",
+            needs="the App API needs the App API key (Bearer)", setting="App API key"))
 
 
 def key_source_name(model: Model, expr: ast.expr, scope) -> str | None:
@@ -354,20 +352,17 @@ def _region(model: Model, site: Site, kind: str) -> Iterator:
     if position is not None and len(call.args) > position and _is_region(model, call.args[position]):
         slot = "host" if kind == sdk.TRACK else "url"
         region = _region_name(model, call.args[position])
-        yield model.finding(
-            "CIO405", call.args[position],
-            f"region passed positionally binds to `{slot}`, which fails at run time "
-            f"({'AttributeError at construction' if kind == sdk.TRACK else 'TypeError on the first send'}); "
-            "pass `region=Regions.EU`",
+        yield _report(
+            model, "CIO405", call.args[position], how=f"passed positionally binds to `{slot}`, which fails at run time",
+            error="AttributeError at construction" if kind == sdk.TRACK else "TypeError on the first send",
         ).with_fix(_region_keyword if region else None, SAFE, target=span(model, call), position=position,
                    region=region)
     for keyword in call.keywords:
         if keyword.arg == "region" and kind in (sdk.TRACK, sdk.APP) and _is_string(model, keyword.value, site.scope):
             region = _region_name(model, keyword.value)
-            yield model.finding(
-                "CIO405", keyword.value,
-                "region given as a string: the SDK accepts only `Regions.US` or `Regions.EU` and raises "
-                "CustomerIOException('invalid region provided'); pass `region=Regions.EU`",
+            yield _report(
+                model, "CIO405", keyword.value, how="given as a string: the SDK accepts only `Regions.US` or "
+                "`Regions.EU`", error="CustomerIOException('invalid region provided')",
             ).with_fix(_region_keyword if region else None, SAFE, region=region)
 
 

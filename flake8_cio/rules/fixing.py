@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Callable
 
 from .. import frameworks
 from ..semantic import CioCall, Model, Site, dotted, last_name
+from ..types import Finding
 
 
 def span(model: Model, node: ast.AST) -> tuple[int, int, int, int]:
@@ -282,3 +284,10 @@ def _separated(elements: list) -> list:
 
     return [e.with_changes(comma=comma()) if e.comma is cst.MaybeSentinel.DEFAULT and i < len(elements) - 1 else e
             for i, e in enumerate(elements)]
+
+
+def reporter(messages: dict[str, str]) -> Callable[..., Finding]:
+    """``report(model, code, node, **fields)``: a finding whose message is its code's one template, filled in."""
+    def report(model: Model, code: str, node: ast.AST, **fields: str) -> Finding:
+        return model.finding(code, node, messages[code].format(**fields))
+    return report
