@@ -18,8 +18,9 @@ def might_use_customerio(source: str, options: Options) -> bool:
         start = text.find(name)
         while start != -1:
             end = start + len(name)
-            if not (start and (text[start - 1].isalnum() or text[start - 1] == "_")) and \
-                    not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
-                return True
+            before = text[start - 1] if start else " "
+            after = text[end] if end < len(text) else " "
+            if not (before.isalnum() or before in "_'\"") and not (after.isalnum() or after in "_'\""):
+                return True  # a word of code, not part of a name or a quoted string ('CIO', an airport code)
             start = text.find(name, end)
     return False
