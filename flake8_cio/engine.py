@@ -13,19 +13,14 @@ from pathlib import Path
 from .options import Options
 from .prefilter import might_use_customerio
 from .project import Project, find_project
+from .rules import FAMILIES  # at import: flake8 loads the plugin before it forks its workers, so they share this
 from .semantic import Model
 from .summary import summarize_file
 from .types import Finding, Rule
 
 
-def _families():
-    from .rules import FAMILIES
-
-    return FAMILIES
-
-
 def all_rules() -> dict[str, Rule]:
-    return {rule.code: rule for family in _families() for rule in family.RULES}
+    return {rule.code: rule for family in FAMILIES for rule in family.RULES}
 
 
 def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", options: Options | None = None) -> list[Finding]:
@@ -37,7 +32,7 @@ def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", opti
     if project is not None and project.is_vendored(Path(filename)):
         return []  # a vendored copy of the SDK, or its tests: not application code
     model = Model(tree, lines, filename, options, project)
-    found = {(f.line, f.col, f.code): model.settle(f) for family in _families() for f in family.check(model)}
+    found = {(f.line, f.col, f.code): model.settle(f) for family in FAMILIES for f in family.check(model)}
     return sorted(found.values())
 
 
