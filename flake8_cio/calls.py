@@ -144,6 +144,14 @@ class CallIndex:
     def cio_call_at(self, site: Site) -> CioCall | None:
         return self._calls_by_site.get(site)
 
+    def bound_call_at(self, site: Site) -> CioCall | None:
+        """The SDK call a site binds to a method reference (``to_thread(cio.track, ...)``), if it binds one."""
+        return self._bound_by_site.get(site)
+
+    @cached_property
+    def _bound_by_site(self) -> dict[Site, CioCall]:
+        return {call.site: call for call in self.bound_calls}
+
     @cached_property
     def _calls_by_site(self) -> dict[Site, CioCall]:
         return {call.site: call for call in self.cio_calls}

@@ -197,9 +197,7 @@ class Model(ClientKinds, CallIndex):
         """A string constant of one of this module's classes (``Config.CIO_SITE_ID``, also through an instance,
         ``config = Config()``), as its class body binds it once."""
         owner = expr.value
-        if isinstance(owner, ast.Name) and self.local_class(owner) is None:
-            owner = self.value_of(owner, scope, 1)
-        cls = self.local_class(owner.func if isinstance(owner, ast.Call) else owner)
+        cls = self.local_class(owner) or (self._instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
         values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and not is_enum(cls) else []
         return values[0] if len(values) == 1 and str_value(values[0]) is not None else None
 
@@ -372,15 +370,15 @@ class Model(ClientKinds, CallIndex):
                 return self.functions.get(found[1][0])
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             cls = site.function.cls if func.value.id == "self" and site.function is not None else \
-                self._instance_class(func.value, site)
+                self._instance_class(func.value, site.scope)
             for node in cls.body if cls is not None else ():
                 if isinstance(node, FUNCTION_NODES) and node.name == func.attr:
                     return self.functions.get(node)
         return None
 
-    def _instance_class(self, name: ast.Name, site: Site) -> ast.ClassDef | None:
+    def _instance_class(self, name: ast.Name, scope: Scope) -> ast.ClassDef | None:
         """The module's class a name holds an instance of (``service = OrderService()``, bound once)."""
-        value = self.value_of(name, site.scope)
+        value = self.value_of(name, scope)
         return self.local_class(value.func) if isinstance(value, ast.Call) else None
 
     def callees(self, func: ast.expr, site: Site) -> list[ast.expr]:
@@ -405,7 +403,7 @@ class Model(ClientKinds, CallIndex):
         """The methods of the class an expression's value is an instance of (``self``, ``Svc()``, an instance
         of another project module)."""
         cls = self.enclosing_class(site.scope) if is_self(owner) else \
-            self._instance_class(owner, site) if isinstance(owner, ast.Name) else None
+            self._instance_class(owner, site.scope) if isinstance(owner, ast.Name) else None
         if cls is not None:
             return [node.name for node in cls.body if isinstance(node, FUNCTION_NODES)]
         ref = self.ref_of(owner, site.scope) if self.linked is not None else None

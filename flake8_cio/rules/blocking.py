@@ -229,9 +229,8 @@ def _request_in(model: Model, fn: Function, seen: set) -> CioCall | None:
     """A Track request that running ``fn`` makes, blocking or handed to a thread, directly or through local
     helpers (async ones too)."""
     seen.add(fn)
-    offloaded = {call.site: call for call in model.bound_calls}
     for site in model.sites_in(fn):
-        call = model.cio_call_at(site) or offloaded.get(site)
+        call = model.cio_call_at(site) or model.bound_call_at(site)
         if call is not None and call.kind == sdk.TRACK:
             return call
         helper = model.local_function(site.node.func, site)
