@@ -340,7 +340,7 @@ def _seconds_field(value: Any, what: str) -> int:
     if isinstance(value, float) and math.isinf(value):  # the official client's JSON refuses it
         raise InvalidCall(f"{what} is infinite: it cannot be sent as JSON")
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        if 0 <= value < 10**11:
+        if 0 <= int(value) < 10**11:  # truncated first, as what Customer.io reads of -0.5 is 0
             return int(value)
         unit = epoch_unit(value)
         hint = f": it looks like {unit} (flake8-cio CIO101)" if unit else ""
@@ -1014,6 +1014,8 @@ class RuntimeClient:
             self.counters.add("dropped")
             self._warn_once(("closed",), "a call after close() was not sent (use get_client() for a new client)")
             return
+        # identical content is what the caller passed: the acceptance stamp below differs a second later
+        content = hash(encode(op)) if self._window and event_id is None else None
         if "timestamp" not in op and op.get("action") in STAMPED_ACTIONS:
             op["timestamp"] = int(time.time())
         wired = self.wire(op) if self._rewires else op
@@ -1026,7 +1028,7 @@ class RuntimeClient:
         if self._worker is None:
             self._ensure_worker()
         self.counters.accept()
-        if (event_id is not None or self._window) and self._repeated(event_id, text):
+        if (event_id is not None or content is not None) and self._repeated(event_id, content):
             return
         if wired is op and "id" not in op and op.get("action") in EVENT_ACTIONS:
             text = needs_id(text)  # the journal thread gives it its ULID
@@ -1042,11 +1044,11 @@ class RuntimeClient:
         """The operation as this destination's API takes it (a Track API v2 operation here)."""
         return op
 
-    def _repeated(self, event_id: Any, text: str) -> bool:
+    def _repeated(self, event_id: Any, content: Optional[int]) -> bool:
         """A repeat of an explicit event id, or (dedupe_window) of identical content within the window: counted
         as deduplicated and not sent."""
         key: Any = ("id", event_id if isinstance(event_id, str) else repr(event_id)) if event_id is not None \
-            else hash(text)
+            else content
         now = time.monotonic()
         with self._dedupe_lock:
             seen = self._recent.get(key)

@@ -98,6 +98,12 @@ def wait_for(predicate, timeout=10.0, interval=0.02):
     return predicate()
 
 
+def open_with(client, depth):
+    """The circuit is open with `depth` events kept (health's depth is read by the worker every STATS_EVERY)."""
+    health = client.health()
+    return health["circuit"] == "open" and health["spool_depth"] == depth
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # many clients connect at once: the default backlog of 5 resets some

@@ -7,7 +7,7 @@ from customerio import CustomerIOException
 
 from flake8_cio.runtime import RuntimeClient, get_app_client
 
-from .conftest import wait_for
+from .conftest import open_with, wait_for
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -230,8 +230,8 @@ def test_bad_credentials_pause_sending_and_keep_events(make_client, fake_custome
     client = make_client(spool=str(tmp_path / "auth.sqlite3"))
     fake_customerio.api_key = "rotated"
     client.track("u1", "clicked")
-    assert wait_for(lambda: client.health()["circuit"] == "open")
-    assert client.health()["spool_depth"] == 1 and "credentials" in client.health()["last_error"]
+    assert wait_for(lambda: open_with(client, 1))
+    assert "credentials" in client.health()["last_error"]
 
 
 def test_flush_never_hangs_when_the_api_is_down(make_client):
@@ -260,6 +260,21 @@ def test_identical_operations_within_the_window_are_sent_once(make_client, fake_
     assert client.flush(10)
     assert client.health()["counters"]["deduplicated"] == 2
     assert fake_customerio.profiles[("id", "u1")] == {"plan": "team"}
+
+
+def test_identical_calls_a_second_apart_are_identical(make_client, fake_customerio, monkeypatch):
+    """The acceptance stamp is not the caller's content (CI: a loaded machine crossed a second between calls)."""
+    import time
+
+    client = make_client(dedupe_window=5)
+    client.identify("u0", plan="warm-up")  # starts the worker under the real clock
+    seconds = iter(range(1_700_000_000, 1_700_000_010))
+    monkeypatch.setattr(time, "time", lambda: float(next(seconds)))
+    client.identify("u1", plan="pro")
+    client.identify("u1", plan="pro")
+    monkeypatch.undo()
+    assert client.flush(10)
+    assert client.health()["counters"]["deduplicated"] == 1
 
 
 def test_guards_warn_once_and_send_timestamps_as_the_official_client_does(make_client, fake_customerio, caplog):

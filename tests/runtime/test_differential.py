@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import customerio
 import pytest
 import requests
-from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 
 from flake8_cio.runtime import get_client
@@ -231,8 +231,9 @@ def test_the_runtime_does_what_the_official_sdk_does(loopback, tmp_path, monkeyp
     @settings(max_examples=400, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(CALLS)
-    def check(example):
-        name, args, kwargs = example
+    @example(call("identify", "0", created_at=-0.5))  # found by hypothesis 6.155 in CI: what Customer.io reads is 0
+    def check(generated):
+        name, args, kwargs = generated
         del recorder.sent[:]
         sdk_error = runtime_error = None
         try:

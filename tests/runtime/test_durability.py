@@ -11,7 +11,7 @@ import pytest
 from flake8_cio.runtime import RuntimeClient
 from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
-from .conftest import FAST, break_spool, free_port, tally, wait_for
+from .conftest import FAST, break_spool, free_port, open_with, tally, wait_for
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -22,8 +22,7 @@ def test_outage_longer_than_the_retry_budget_spools_then_replays(make_client, fa
     fake_customerio.stop()
     for i in range(100):
         client.track(f"u{i}", "clicked")
-    assert wait_for(lambda: client.health()["circuit"] == "open")
-    assert client.health()["spool_depth"] == 100
+    assert wait_for(lambda: open_with(client, 100))
     fake_customerio.restart()
     assert wait_for(lambda: client.health()["spool_depth"] == 0, timeout=20)
     assert sorted(int(e["identifier"][1][1:]) for e in fake_customerio.unique_events()) == list(range(100))
