@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from . import sdk, vendored
-from .records import (ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry, FunctionRef, InstanceRef, MaybeCall,
-                      Resolved, SdkCallText, SdkRef, Summary, TypeRef)
+from .records import (TEXT, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry, FunctionRef, InstanceRef,
+                      MaybeCall, Resolved, SdkCallText, SdkRef, Summary, TextRef, TypeRef)
 from .sdk import OWN
 
 if TYPE_CHECKING:
@@ -354,11 +354,22 @@ class Project:
             own = self.resolve(made.qualname + rest, depth + 1) if rest else None  # its own helper method
             return own if isinstance(own, FunctionRef) else _client_or_method(made.entry.client, rest.lstrip("."))
         if isinstance(made, ClassRef):
+            attr, _, more = rest[1:].partition(".")
+            if attr in made.entry.fields:
+                return self._declared(made.entry.fields[attr], more, depth)
+            if attr and not more and self.constant(f"{made.qualname}.{attr}") is not None:
+                return TextRef()
             method = self.resolve(made.qualname + rest, depth + 1) if rest else InstanceRef(made.qualname)
             return _given_clients(self, method, made.entry, arguments)
         if isinstance(made, FunctionRef) and made.entry.returns:  # get_messenger().identify
             return self.resolve(made.entry.returns + rest, depth + 1)
         return None
+
+    def _declared(self, declared: str, more: str, depth: int) -> Resolved | None:
+        """An instance's declared attribute (``settings.customer_io``, ``.region``), then ``more`` of it."""
+        if declared == TEXT:
+            return None if more else TextRef()
+        return self.resolve(f"{declared}()" + (f".{more}" if more else ""), depth + 1) if declared else None
 
     def builds_per_call(self, entry: FunctionEntry) -> bool:
         """Whether running a function builds a Customer.io client each time: it constructs one, or instantiates a

@@ -101,6 +101,7 @@ class ClassEntry:
     constructs: str | None  # the kind of client each instance builds for itself
     injected: dict[str, Injected]
     client: str | None  # the kind of client the class is, by inheritance (``class Ext(CustomerIO)``)
+    fields: dict[str, str]  # declared attributes: the reference of their type, or TEXT (``region: Literal["us"]``)
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,9 @@ class Summary:
     def load(cls, data: Any) -> "Summary":
         """Rebuild from ``dump``'s output; TypeError when it does not fit the layout."""
         return _load(cls, data)  # type: ignore[no-any-return]
+
+
+TEXT = "str"  # a declared field's type when it holds text (no project class is named by a bare builtin name)
 
 
 # -- what a reference resolves to (``project.Project.resolve``) ----------------------------------------------------
@@ -182,7 +186,12 @@ class InstanceRef:
     qualname: str  # of its class
 
 
-Resolved = Union[FunctionRef, ClassRef, FactoryRef, TypeRef, ClientRef, SdkRef, InstanceRef]
+@dataclass(frozen=True)
+class TextRef:
+    """Text: an attribute declared ``str`` or a ``Literal`` of strings, or a class's string constant."""
+
+
+Resolved = Union[FunctionRef, ClassRef, FactoryRef, TypeRef, ClientRef, SdkRef, InstanceRef, TextRef]
 
 
 @functools.lru_cache(maxsize=None)

@@ -195,9 +195,13 @@ class Model(ClientKinds, CallIndex):
 
     def _class_constant(self, expr: ast.Attribute, scope: Scope) -> ast.Constant | None:
         """A string constant of one of this module's classes (``Config.CIO_SITE_ID``, also through an instance,
-        ``config = Config()``), as its class body binds it once."""
+        ``config = Config()``, or ``self`` in its methods unless they set it), as its class body binds it once."""
         owner = expr.value
-        cls = self.local_class(owner) or (self._instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
+        if is_self(owner):
+            cls = self.enclosing_class(scope)
+            cls = None if cls is None or self.self_attrs.get((cls, expr.attr)) else cls
+        else:
+            cls = self.local_class(owner) or (self._instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
         values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and not is_enum(cls) else []
         return values[0] if len(values) == 1 and str_value(values[0]) is not None else None
 
@@ -265,7 +269,7 @@ class Model(ClientKinds, CallIndex):
         if param is not None and param.annotation is not None:
             annotated = self.ref_of(annotated_type(param.annotation), scope, depth - 1)
             return f"{annotated}()" if annotated else None
-        if len(values) == 1 and isinstance(values[0], ast.Call):
+        if len(values) == 1 and isinstance(values[0], (ast.Call, ast.Attribute)):
             return self.ref_of(values[0], bound_scope, depth - 1)
         source = bound_scope.loop_sources.get(name) if len(values) == 1 else None
         return self._row_ref(source, bound_scope, depth) if source is not None else None

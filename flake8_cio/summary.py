@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from . import frameworks, sdk
 from .profiles import profiles
-from .records import (ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, Injected, MaybeCall, MaybeForward,
-                      SdkCallText, Summary)
+from .records import (TEXT, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, Injected, MaybeCall,
+                      MaybeForward, SdkCallText, Summary)
 from .scopes import FUNCTION_NODES, Function, str_value
 from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, is_enum, sync_mode
 from .semantic import Model
@@ -62,7 +62,7 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
     elif len(values) == 1 and isinstance(values[0], ast.ClassDef):
         cls = values[0]
         tables["classes"][name] = ClassEntry(cls.lineno, _constructs(model, cls), _injected(model, cls),
-                                             model.class_kind(cls))
+                                             model.class_kind(cls), _declared_fields(model, cls))
         for attr, bound in model.class_scopes[cls].bindings.items():
             kind = model.attribute_kind(cls, attr, model.module)
             if kind in sdk.KINDS:
@@ -136,6 +136,33 @@ def _injected(model: Model, cls: ast.ClassDef) -> dict[str, Injected]:
                 init.scope.params[values[0].id].annotation is None:
             injected[attr] = Injected(values[0].id, params.index(values[0].id))
     return injected
+
+
+def _declared_fields(model: Model, cls: ast.ClassDef) -> dict[str, str]:
+    """The class body's annotated attributes (dataclass, pydantic and settings fields): TEXT for text, else the
+    reference of the declared type (``customer_io: CustomerIOSettings``), "" when it cannot be named. The declared
+    type decides what the attribute holds, not its default (``mixed: Literal["us", 1] = "us"``)."""
+    return {statement.target.id: TEXT if _is_text(model, statement.annotation) else
+            model.ref_of(annotated_type(statement.annotation), model.module) or ""
+            for statement in cls.body
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)}
+
+
+def _is_text(model: Model, annotation: ast.expr) -> bool:
+    """``str``, ``Literal["us", "eu"]``, ``Annotated[str, ...]``, optional or not: the field holds text whatever its
+    default (or None, which is no more a ``Region`` than text is)."""
+    if isinstance(annotation, ast.Name):
+        return annotation.id == "str" and model.lookup("str", model.module) is None
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
+        return len(sides) == 1 and _is_text(model, sides[0])
+    if not isinstance(annotation, ast.Subscript):
+        return False
+    form = (model.qualname(annotation.value) or "").rpartition(".")[2]
+    inner = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else [annotation.slice]
+    if form == "Literal":
+        return all(str_value(value) is not None for value in inner)
+    return form in ("Annotated", "Optional") and _is_text(model, inner[0])
 
 
 def _held_call(site) -> HeldCall | None:

@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from .. import frameworks, sdk
-from ..records import ClassRef, FactoryRef, FunctionRef
+from ..records import ClassRef, FactoryRef, FunctionRef, TextRef
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
 from .fixing import (failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, result_discarded,
@@ -379,12 +379,15 @@ def _region_string(expr: ast.expr) -> bool:
 
 
 def _is_string(model: Model, expr: ast.expr, scope) -> bool:
-    """A string literal or an environment look-up, which is a string too."""
+    """A string literal, an environment look-up, which is a string too, or an attribute declared as text
+    (``settings.customer_io.region`` where the field is ``region: Literal["us", "eu"]``)."""
     expr = model.value_of(expr, scope)
     if str_value(expr) is not None or isinstance(expr, ast.JoinedStr):
         return True
     if isinstance(expr, ast.Subscript):
         return (dotted(expr.value) or "").endswith("environ")
+    if isinstance(expr, ast.Attribute):
+        return isinstance(model.resolve(expr, scope), TextRef)
     return isinstance(expr, ast.Call) and (dotted(expr.func) or "") in ("os.getenv", "os.environ.get", "getenv", "environ.get")
 
 

@@ -287,7 +287,8 @@ def _separated(elements: list) -> list:
 
 
 def reporter(messages: dict[str, str]) -> Callable[..., Finding]:
-    """``report(model, code, node, **fields)``: a finding whose message is its code's one template, filled in."""
-    def report(model: Model, code: str, node: ast.AST, **fields: str) -> Finding:
-        return model.finding(code, node, messages[code].format(**fields))
+    """``report(model, code, node, at=None, **fields)``: a finding whose message is its code's one template, filled
+    in; with ``at``, about a value computed at ``node`` that reaches a call at ``at`` (``Model.value_finding``)."""
+    def report(model: Model, code: str, node: ast.AST, at: ast.expr | None = None, **fields: str) -> Finding:
+        return model.value_finding(at, code, node, messages[code].format(**fields))
     return report

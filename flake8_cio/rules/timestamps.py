@@ -8,7 +8,7 @@ from .. import sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Model, name_tokens
 from ..units import NUMBER_WRAPPERS, SCALES, call_name, epoch_helper, fine_epoch, is_epoch_seconds, scale, unwrap_number
-from .fixing import edit_site, forwarded, keeping_comments, span
+from .fixing import edit_site, forwarded, keeping_comments, reporter, span
 
 RULES = (
     Rule("CIO101", "millisecond-timestamp", "Millisecond, microsecond or nanosecond epoch timestamp given to Customer.io", SAFE, RuleDoc(
@@ -118,6 +118,14 @@ MONOTONIC = {f"time.{name}{suffix}" for name in ("monotonic", "perf_counter", "p
 NAIVE_NOW = {"datetime.datetime.now", "datetime.datetime.today"}
 TIME_WORDS = {"at", "time", "timestamp", "date", "ts", "when", "used"}
 FINE_LITERAL = 10**11  # year 5138 in seconds; a millisecond epoch from 1973 on
+MESSAGES = {
+    "CIO101": "{what} sent to Customer.io{where}{detail}: the API reads Unix seconds, so the date lands thousands of years "
+              "ahead and time conditions never match; send seconds ({instead})",
+    "CIO102": "`{clock}()` is not an epoch clock (it counts from an arbitrary point, such as boot) but is sent to "
+              "Customer.io as a timestamp; use `time.time()`",
+    "CIO103": "{what} sent to {client}: {why}; pass `{instead}`",
+}
+_report = reporter(MESSAGES)
 
 
 def check(model: Model) -> Iterator:
@@ -139,8 +147,8 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
     where = f" as `{value.key}`" if value.key else ""
     if found:
         node, unit = found
-        finding = _sent_fine(model, value, node, f"{unit} epoch timestamp sent to Customer.io{where}",
-                             "`int(time.time())`")
+        finding = _report(model, "CIO101", node, value.at, what=f"{unit} epoch timestamp", where=where, detail="",
+                          instead="`int(time.time())`")
         yield _to_seconds(model, call, value, finding, node, unit, _drop_scale, SAFE,
                           _scale_edit(model, node, call.site.scope))
         return
@@ -152,8 +160,8 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
     if scaled:
         node, unit = scaled
         factor = scale(node.right) or scale(node.left)
-        finding = _sent_fine(model, value, node, f"{unit} timestamp sent to Customer.io{where} (a value multiplied "
-                             f"by {factor:,})", "the value without the multiplication")
+        finding = _report(model, "CIO101", node, value.at, what=f"{unit} timestamp", where=where,
+                          detail=f" (a value multiplied by {factor:,})", instead="the value without the multiplication")
         yield _to_seconds(model, call, value, finding, node, unit, _drop_scale, UNSAFE,
                           {"keep": "left" if scale(node.right) else "right"})
         return
@@ -161,13 +169,10 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
     if isinstance(literal, ast.Constant) and type(literal.value) in (int, float) and \
             literal.value >= FINE_LITERAL and says_time(value.key, value.role):
         unit = "millisecond" if literal.value < 10**14 else "microsecond" if literal.value < 10**17 else "nanosecond"
-        finding = model.value_finding(
-            value.at, "CIO101", literal,
-            f"{unit} epoch literal sent to Customer.io{where}: the API reads Unix seconds; "
-            f"use {int(literal.value // {'millisecond': 10**3, 'microsecond': 10**6, 'nanosecond': 10**9}[unit])}",
-        )
-        yield _to_seconds(model, call, value, finding, literal, unit, _literal_to_seconds, UNSAFE,
-                          {"value": str(int(literal.value) // DIVISORS[unit][1])})
+        seconds = str(int(literal.value) // DIVISORS[unit][1])
+        finding = _report(model, "CIO101", literal, value.at, what=f"{unit} epoch literal", where=where, detail="",
+                          instead=f"`{seconds}`")
+        yield _to_seconds(model, call, value, finding, literal, unit, _literal_to_seconds, UNSAFE, {"value": seconds})
 
 
 def _scaled_point_in_time(model: Model, value, scope) -> tuple[ast.BinOp, str] | None:
@@ -189,17 +194,9 @@ def _from_helper(model: Model, call: CioCall, value, where: str, node: ast.Call,
     """A helper's value, divided at the call (``now_ms() // 1000``) by an unsafe fix: the division restates what the
     helper's body says today, and the helper keeps its unit for its other callers."""
     name, divisor = ast.unparse(node.func), DIVISORS[unit][0]
-    finding = _sent_fine(model, value, node, f"{unit} epoch timestamp sent to Customer.io{where} (`{name}()` returns "
-                         f"{unit}s, {defined})", f"`{name}() // {divisor}`")
+    finding = _report(model, "CIO101", node, value.at, what=f"{unit} epoch timestamp", where=where,
+                      detail=f" (`{name}()` returns {unit}s, {defined})", instead=f"`{name}() // {divisor}`")
     return _to_seconds(model, call, value, finding, node, unit, _drop_scale, UNSAFE, {"divide": divisor})
-
-
-def _sent_fine(model: Model, value, node: ast.expr, what: str, instead: str):
-    return model.value_finding(
-        value.at, "CIO101", node,
-        f"{what}: the API reads Unix seconds, so the date lands thousands of years ahead and time conditions never "
-        f"match; send seconds ({instead})",
-    )
 
 
 def _monotonic(model: Model, call: CioCall, value) -> Iterator:
@@ -208,11 +205,7 @@ def _monotonic(model: Model, call: CioCall, value) -> Iterator:
         expr = expr.left if isinstance(expr.left, ast.Call) else expr.right
     name = call_name(model, expr)
     if name in MONOTONIC and says_time(value.key, value.role):
-        yield model.value_finding(
-            value.at, "CIO102", expr,
-            f"`{name}()` is not an epoch clock (it counts from an arbitrary point, such as boot) but is sent to "
-            "Customer.io as a timestamp; use `time.time()`",
-        ).with_fix(_monotonic_to_time if edit_site(model, call, expr, value.expr) == ("here", expr) else None,
+        yield _report(model, "CIO102", expr, value.at, clock=name).with_fix(_monotonic_to_time if edit_site(model, call, expr, value.expr) == ("here", expr) else None,
                    UNSAFE, target=span(model, expr), clock="time_ns" if name.endswith("_ns") else "time")
 
 
@@ -238,18 +231,15 @@ def _datetime_type(model: Model, call: CioCall, value) -> Iterator:
         written = call.args.get("timestamp")
         if written is not None and model.value_of(written, call.site.scope) is value.expr and \
                 _is_number(model, value.expr, call.site.scope):
-            yield model.value_finding(
-                value.at, "CIO103", value.expr,
-                "Data Pipelines (`customerio.analytics`) requires a `datetime` timestamp and raises AssertionError "
-                "on a number; pass `datetime.fromtimestamp(x, timezone.utc)`",
-            ).with_fix(None if forwarded(model, written) else _number_to_datetime, SAFE,
+            yield _report(model, "CIO103", value.expr, value.at, what="a number as the timestamp",
+                          client="Data Pipelines (`customerio.analytics`)",
+                          why="it requires a `datetime` and raises AssertionError on a number",
+                          instead="datetime.fromtimestamp(x, timezone.utc)").with_fix(None if forwarded(model, written) else _number_to_datetime, SAFE,
                        target=span(model, written))  # wrapped at the call
     elif is_naive_datetime(model, value.expr):
-        finding = model.value_finding(
-            value.at, "CIO103", value.expr,
-            "naive datetime sent to Customer.io: the SDK reads it as UTC, so on a host not on UTC the time is off by "
-            "its UTC offset; use `datetime.now(timezone.utc)`",
-        )
+        finding = _report(model, "CIO103", value.expr, value.at, what="a naive datetime", client="Customer.io",
+                          why="the SDK reads it as UTC, so on a host not on UTC the time is off by its UTC offset",
+                          instead="datetime.now(timezone.utc)")
         site = edit_site(model, call, value.expr, value.expr)
         if site and site[0] == "here":
             naive = value.expr
