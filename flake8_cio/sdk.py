@@ -88,6 +88,7 @@ ANALYTICS_METHODS = {
 #: Data Pipelines calls that block the caller even though the client queues.
 ANALYTICS_BLOCKING = {"flush", "join", "shutdown"}
 METHODS = {TRACK: TRACK_METHODS, APP: APP_METHODS, ANALYTICS: ANALYTICS_METHODS, RUNTIME: TRACK_METHODS}
+ALL_METHOD_NAMES = frozenset(name for methods in METHODS.values() for name in methods)
 
 #: Parameters by their role in the payload.
 IDENTIFIER_PARAMS = {"customer_id", "user_id"}  # plus "id" for identify only

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from .project import Project
 
 
+#: Method names no definition can claim: the SDK's (left to the SDK-call inference) and the builtin types'
+#: (``cache.get()``, ``rows.append()`` are no project method, whatever the project defines).
+UNTYPABLE_NAMES = sdk.ALL_METHOD_NAMES | {name for kind in (dict, list, set, str, bytes, int, object) for name in dir(kind)}
+
+
 class Model(ClientKinds, CallIndex):
     """What the rules need to know about one module: its names, scopes and references here (the client questions
     in ``client_kinds``, the call questions in ``calls``)."""
@@ -298,10 +303,22 @@ class Model(ClientKinds, CallIndex):
                 return f"{annotated}()" if annotated else None
         return None
 
+    def callee_ref(self, func: ast.expr, scope: Scope) -> str | None:
+        """``ref_of`` a called expression; for a method called on a value that cannot be typed (``lead.close()``
+        where ``lead`` is a task argument), the one project method of that name that may reach Customer.io
+        (``Project.unique_method``)."""
+        if self.linked is None:
+            return None
+        ref = self.ref_of(func, scope)
+        if ref is None and isinstance(func, ast.Attribute) and func.attr not in UNTYPABLE_NAMES and \
+                not _own_class(func.value) and self.ref_of(func.value, scope) is None:
+            ref = self.linked.unique_method(func.attr)
+        return ref
+
     def resolve_call(self, site: Site) -> Resolved | None:
         """What a call runs, resolved through the project (see ``Project.resolve``), when it can reach Customer.io
         at all: a call into modules that never name it (models, helpers) is not read."""
-        ref = self.ref_of(site.node.func, site.scope) if self.linked is not None else None
+        ref = self.callee_ref(site.node.func, site.scope)
         if not ref or not self.linked.may_reach_customerio(ref) or not self._defined_here(ref):
             return None
         return self.linked.resolve(ref)
@@ -329,7 +346,7 @@ class Model(ClientKinds, CallIndex):
 
     def blocking_chain(self, expr: ast.expr, scope: Scope) -> list | None:
         """The project calls from running ``expr`` down to a blocking Customer.io call (``project.Step``s)."""
-        ref = self.ref_of(expr, scope) if self.linked is not None else None
+        ref = self.callee_ref(expr, scope)
         return self.linked.blocking_chain(ref) if ref else None
 
     def returned_unit(self, func: ast.expr, scope: Scope) -> tuple[str, str] | None:
@@ -434,6 +451,12 @@ class Model(ClientKinds, CallIndex):
             if not site.deferred:
                 result.setdefault(site.function, []).append(site)
         return result
+
+
+def _own_class(expr: ast.expr) -> bool:
+    """``self``, ``cls``, ``super()``: what they are is known (the enclosing class and its bases), so a method
+    they lack is inherited from elsewhere, never some other project class's."""
+    return is_self(expr) or isinstance(expr, ast.Call) and dotted(expr.func) == "super"
 
 
 def _literal_prefix(expr: ast.expr) -> str | None:

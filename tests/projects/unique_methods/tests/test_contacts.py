@@ -1,0 +1,3 @@
+class FakeContact:
+    def refresh_profile(self):
+        return None
