@@ -42,6 +42,17 @@ def parameter_default(function: ast.AST, name: str) -> ast.expr | None:
     return next((default for arg, default in pairs if arg.arg == name), None)
 
 
+def injected_lookup(function: ast.AST, name: str) -> ast.expr | None:
+    """What a parameter's default asks a container for: ``Container.notifier`` of ``Provide[Container.notifier]``
+    (dependency_injector), also inside FastAPI's ``Depends(...)``."""
+    default = parameter_default(function, name)
+    if isinstance(default, ast.Call) and last_name(default.func) in ("Depends", "Security") and default.args:
+        default = default.args[0]
+    if isinstance(default, ast.Subscript) and last_name(default.value) in ("Provide", "Provider"):
+        return default.slice
+    return None
+
+
 def _is_property(node: ast.AST) -> bool:
     return any(dotted(d) in ("property", "functools.cached_property", "cached_property")
                for d in node.decorator_list)
@@ -54,6 +65,10 @@ def is_enum(cls: ast.ClassDef) -> bool:
 
 def is_self(expr: ast.expr) -> bool:
     return isinstance(expr, ast.Name) and expr.id in ("self", "cls")
+
+
+def is_none(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value is None
 
 
 def is_false(expr: ast.expr) -> bool:
@@ -303,13 +318,24 @@ class ClientKinds:
 
     def _state_kind(self, expr: ast.Attribute, depth: int) -> str | None:
         """A client kept on a framework's state object (``app.state.cio = CustomerIO(...)`` in a FastAPI lifespan,
-        used as ``request.app.state.cio``): any ``<...>.state.<name>`` the module assigns a client to."""
+        used as ``request.app.state.cio``): any ``<...>.state.<name>`` this module assigns a client to, else
+        what the modules that assign it agree on (``Project.state_kind``)."""
         if not (isinstance(expr.value, ast.Attribute) and expr.value.attr == "state"):
             return None
-        kinds = {self.value_kind(value, scope, depth - 1) for target, value, scope in self.attribute_stores
-                 if target.attr == expr.attr and isinstance(target.value, ast.Attribute) and target.value.attr == "state"}
+        kinds = self.state_stores(depth).get(expr.attr)
+        if kinds is None:
+            return self.linked.state_kind(expr.attr) if self.linked is not None else None
         known = kinds - {None, "?", NOT_A_CLIENT}
         return known.pop() if len(known) == 1 else None
+
+    def state_stores(self, depth: int = 3) -> dict[str, set]:
+        """The kinds of what this module assigns to each ``<...>.state.<name>``; a ``None`` reset is no kind."""
+        stores: dict[str, set] = {}
+        for target, value, scope in self.attribute_stores:
+            if isinstance(target.value, ast.Attribute) and target.value.attr == "state":
+                kind = None if is_none(value) else self.value_kind(value, scope, depth - 1)
+                stores.setdefault(target.attr, set()).add(kind)
+        return stores
 
     def _class_body_kind(self, cls: ast.ClassDef, attr: str, depth: int) -> str | None:
         """A class attribute's client (``crm = CustomerIO(...)``), or what a ``@property`` of that name returns."""

@@ -38,6 +38,7 @@ IMPORT_LINE = re.compile(
     r"[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))")
 DEPLOY_FILE = re.compile(r"serverless\.ya?ml|template\.ya?ml|zappa_settings\.(?:json|ya?ml|toml)|\w*stack\w*\.py")
 METHOD_DEF = re.compile(r"def[ \t]+(\w+)[ \t]*\(\s*self\b")  # starts with a literal: 10x faster than anchored
+STATE_STORE = re.compile(r"\.state\.(\w+)[ \t]*=[^=]")  # app.state.cio = ...
 HANDLER_SETTING = re.compile(r"""(?:\bhandler|\bHandler|"lambda_handler")["']?\s*[:=]\s*["']?([\w./-]+\.\w+)""")
 NOT_PROJECT = {"venv", ".venv", "env", "site-packages", "node_modules", "build", "dist", ".tox", ".nox", ".git"}
 
@@ -341,9 +342,11 @@ class Project:
             found = _client_or_method(summary.clients[holder], attr) if holder in summary.clients else None
             if found is not None or (holder in summary.clients and holder not in summary.instances):
                 return found  # a module-level client, or a class attribute (Views.crm); else a subclass's method
-        for table in (summary.imports, summary.instances):
-            if head in table:
-                return self.resolve(table[head] + (f".{tail}" if tail else ""), depth + 1)
+        if head in summary.imports:
+            return self.resolve(summary.imports[head] + (f".{tail}" if tail else ""), depth + 1)
+        for held in (".".join(rest.split(".")[:2]), head):  # a class attribute's instance, a module-level one
+            if held in summary.instances:
+                return self.resolve(summary.instances[held] + rest[len(held):], depth + 1)
         return None
 
     def _called(self, callee: str, arguments: str, rest: str, depth: int) -> Resolved | None:
@@ -503,22 +506,31 @@ class Project:
         """The project method ``name`` when exactly one class in the whole tree (tests included) defines a method of
         that name and it may reach Customer.io: what an editor's go-to-definition picks for ``lead.set_status()`` on
         a value nobody typed (a task argument, a row of an untyped loop)."""
-        paths = self._method_definitions().get(name, ())
+        paths = self._tree_index()[0].get(name, ())
         module = self.module_name(str(paths[0])) if len(paths) == 1 else None
         owners = [qualname for qualname in self.summary(module).functions
                   if qualname.count(".") == 1 and qualname.endswith(f".{name}")] if module else []
         ref = f"{module}.{owners[0]}" if len(owners) == 1 else None
         return ref if ref and self.may_reach_customerio(ref) else None
 
-    def _method_definitions(self) -> dict[str, list[Path]]:
-        """Where each method name is defined (``def name(self``), one entry per definition: a text scan of every
-        module, once per project and only when a rule asks."""
-        if not hasattr(self, "_methods"):
-            self._methods: dict[str, list[Path]] = {}
+    def state_kind(self, name: str) -> str | None:
+        """The client kind every project module that sets ``<app>.state.<name>`` agrees on (one that sets it to
+        something else, another app's state, makes it unknown)."""
+        modules = {self.module_name(str(path)) for path in self._tree_index()[1].get(name, ())}
+        kinds = {self.summary(module).states.get(name, "") for module in modules if module}
+        return kinds.pop() or None if len(kinds) == 1 else None
+
+    def _tree_index(self) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
+        """Where each method name is defined (``def name(self``, one entry per definition) and which modules set
+        each framework state attribute: a text scan of every module, once per project and only when a rule asks."""
+        if not hasattr(self, "_index"):
+            self._index: tuple[dict[str, list[Path]], dict[str, list[Path]]] = ({}, {})
             for path in _project_files(self.root, lambda name: name.endswith(".py")):
-                for name in METHOD_DEF.findall(_read(path) or ""):
-                    self._methods.setdefault(name, []).append(path)
-        return self._methods
+                text = _read(path) or ""
+                for table, pattern in zip(self._index, (METHOD_DEF, STATE_STORE)):
+                    for name in pattern.findall(text):
+                        table.setdefault(name, []).append(path)
+        return self._index
 
     def modules(self) -> list[str]:
         """Every module of the project, for what only the whole project can tell (CIO303: does anyone get an email)."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from . import sdk
 from .calls import CallIndex, CioCall, Value  # noqa: F401  (re-exported: the rules import these from here)
-from .client_kinds import ClientKinds, annotated_type, is_enum, is_self
+from .client_kinds import DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_enum, is_self
 from .options import Options, installed_sdk_major
 from .records import FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
@@ -229,6 +229,7 @@ class Model(ClientKinds, CallIndex):
                 found = self.ref_of(model, scope, depth - 1)
                 return f"{found}()" if found else None
         if isinstance(expr, ast.Call):
+            expr = self._provided(expr)
             inner = self.ref_of(expr.func, scope, depth)
             return f"{inner}({self._client_arguments(expr, scope)})" if inner else None
         if isinstance(expr, ast.Name):
@@ -239,6 +240,16 @@ class Model(ClientKinds, CallIndex):
             base = self.ref_of(expr.value, scope, depth)
             return f"{base}.{expr.attr}" if base else None
         return None
+
+    def _provided(self, call: ast.Call) -> ast.Call:
+        """A dependency_injector provider as the call it makes for each injection: ``providers.Factory(Notifier,
+        client=crm)`` is ``Notifier(client=crm)``; any other call as it is."""
+        if not call.args or not (self.qualname(call.func) or "").startswith(DI_PROVIDERS):
+            return call
+        key = ("provided", id(call))  # one call object per provider: _client_arguments memoises by identity
+        if key not in self.memo:
+            self.memo[key] = ast.copy_location(ast.Call(call.args[0], call.args[1:], call.keywords), call)
+        return self.memo[key]
 
     def _client_arguments(self, call: ast.Call, scope: Scope) -> str:
         """``0=track,client=@app.crm.cio``: the arguments of a call that are clients (a kind) or may be (another
@@ -271,6 +282,9 @@ class Model(ClientKinds, CallIndex):
         if bound_scope is self.module:
             return f"{self.module_name}.{name}" if self.module_name else None
         param = bound_scope.params.get(name)
+        looked_up = injected_lookup(bound_scope.node, name) if param is not None else None
+        if looked_up is not None:  # `notifier=Provide[Container.notifier]`: what the container gives
+            return self.ref_of(looked_up, bound_scope.parent or bound_scope, depth - 1)
         if param is not None and param.annotation is not None:
             annotated = self.ref_of(annotated_type(param.annotation), scope, depth - 1)
             return f"{annotated}()" if annotated else None

@@ -14,7 +14,7 @@ from .profiles import profiles
 from .records import (TEXT, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, Injected, MaybeCall,
                       MaybeForward, SdkCallText, Summary)
 from .scopes import FUNCTION_NODES, Function, str_value
-from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, is_enum, sync_mode
+from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, is_enum, is_none, sync_mode
 from .semantic import Model
 from .units import returned_unit
 
@@ -48,7 +48,17 @@ def summarize(model: Model) -> Summary:
         if fn.parent is None and (fn.cls is None or fn.cls in model.module.bindings.get(fn.cls.name, ())):
             tables["functions"][_function_name(fn)] = function_entry(model, fn)
     return Summary(**{**tables, "sync_clients": tuple(tables["sync_clients"])}, routes=tuple(_routes(model)),
-                   profiles=profiles(model))
+                   states=_states(model), profiles=profiles(model))
+
+
+def _states(model: Model) -> dict[str, str]:
+    """What the module keeps on framework state objects (``app.state.cio = CustomerIO(...)``), for modules that
+    read it (``request.app.state.cio``): one client kind, or "" for anything else."""
+    states = {}
+    for name, kinds in model.state_stores().items():
+        kinds.discard(None)
+        states[name] = kinds.pop() if len(kinds) == 1 and kinds <= set(sdk.KINDS) else ""
+    return states
 
 
 def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
@@ -69,6 +79,10 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                 tables["clients"][f"{name}.{attr}"] = kind  # crm_tracker = CustomerIO(...) in the class body
             elif len(bound) == 1 and str_value(bound[0]) is not None and not is_enum(cls):
                 tables["constants"][f"{name}.{attr}"] = bound[0].value  # class Events: SIGNED_UP = "signed_up"
+            elif len(bound) == 1 and isinstance(bound[0], ast.Call):
+                ref = model.ref_of(bound[0], model.class_scopes[cls])
+                if ref:  # notifier = providers.Factory(Notifier, client=crm): Notifier(client=track)
+                    tables["instances"][f"{name}.{attr}"] = ref
     else:
         kind = model.client_kind(node, model.module)
         if kind in sdk.KINDS:
@@ -81,7 +95,7 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             if ref:
                 tables["instances"][name] = ref  # a client subclass's instance: its own methods too
             return
-        exprs = [v for v in values if isinstance(v, ast.expr) and not _is_none(v)]  # `_svc = None` first
+        exprs = [v for v in values if isinstance(v, ast.expr) and not is_none(v)]  # `_svc = None` first
         if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str):
             tables["constants"][name] = values[0].value  # EVENT_SIGNED_UP = "signed_up", used elsewhere
         elif len(exprs) == 1 and isinstance(exprs[0], ast.Call):
@@ -154,7 +168,7 @@ def _is_text(model: Model, annotation: ast.expr) -> bool:
     if isinstance(annotation, ast.Name):
         return annotation.id == "str" and model.lookup("str", model.module) is None
     if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-        sides = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
+        sides = [side for side in (annotation.left, annotation.right) if not is_none(side)]
         return len(sides) == 1 and _is_text(model, sides[0])
     if not isinstance(annotation, ast.Subscript):
         return False
@@ -234,10 +248,6 @@ def _forwarded(fn: Function, call) -> list[tuple[str, str]]:
                       for k in call.site.node.keywords):
         own.append((kwargs, "**"))
     return own
-
-
-def _is_none(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Constant) and expr.value is None
 
 
 def _returns(model: Model, fn: Function) -> str | None:

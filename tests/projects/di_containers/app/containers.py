@@ -2,6 +2,8 @@
 from customerio import CustomerIO
 from dependency_injector import containers, providers
 
+from app.services import Ledger, Notifier
+
 
 class AuditLog:
     def track(self, *args):
@@ -12,3 +14,5 @@ class Container(containers.DeclarativeContainer):
     config = providers.Configuration()
     crm = providers.Singleton(CustomerIO, site_id=config.site_id, api_key=config.api_key)
     audit = providers.Singleton(AuditLog)
+    notifier = providers.Factory(Notifier, client=crm)
+    ledger = providers.Factory(Ledger, store=audit)
