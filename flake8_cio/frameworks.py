@@ -43,6 +43,8 @@ REGISTRARS = {
     "add_api_route": (1, "endpoint"),  # FastAPI
     "Depends": (0, "dependency"), "Security": (0, "dependency"),  # FastAPI dependencies run per request
 }
+#: RQ's queue methods that run a function as a job, and where the function goes (index, keyword).
+ENQUEUERS = {"enqueue": (0, "f"), "enqueue_call": (0, "func"), "enqueue_in": (1, "func"), "enqueue_at": (1, "f")}
 #: Methods of thread/process pools and executors that run a function once per item or per submission.
 POOL_METHODS = {"map", "imap", "imap_unordered", "starmap", "map_async", "submit", "apply_async"}
 TASK_DECORATOR = re.compile(r"(?:^|\.)(?:task|shared_task|actor|job|periodic_task)$")
@@ -126,19 +128,21 @@ def _decorated_as_handler(model: Model, fn: Function) -> bool:
     return False
 
 
-def registered_functions(model: Model) -> set[ast.AST]:
-    """Functions of this module handed to a registrar (``path("x/", signup)``, ``Depends(get_cio)``)."""
-    key = "registered"
+def registered_functions(model: Model, registrars: dict = REGISTRARS) -> set[ast.AST]:
+    """Functions of this module handed to a registrar (``path("x/", signup)``, ``Depends(get_cio)``), or to
+    another table's calls (``ENQUEUERS``: ``queue.enqueue(send_invoice)``)."""
+    key = ("registered", id(registrars))
     if key not in model.memo:
-        model.memo[key] = {node for node in (_resolve_local(model, ref) for ref in registered_refs(model)) if node}
+        model.memo[key] = {node for node in (_resolve_local(model, ref) for ref in registered_refs(model, registrars))
+                           if node}
     return model.memo[key]
 
 
-def registered_refs(model: Model) -> list[ast.expr]:
+def registered_refs(model: Model, registrars: dict = REGISTRARS) -> list[ast.expr]:
     """Expressions handed to a registrar anywhere in the module: local names or imported ``views.signup``."""
     refs = []
     for site in model.sites:
-        where = REGISTRARS.get(last_name(site.node.func) or "")
+        where = registrars.get(last_name(site.node.func) or "")
         if where is None:
             continue
         index, keyword = where
@@ -182,8 +186,13 @@ def pooled_callee(call: ast.Call) -> ast.expr | None:
 
 
 def is_task(model: Model, fn: Function) -> bool:
-    """A background job (Celery, Dramatiq, RQ): runs once per job."""
-    return any(TASK_DECORATOR.search(name) for name in decorator_names(model, fn))
+    """A background job: decorated (Celery, Dramatiq, RQ's ``@job``) or handed to an RQ queue, here or in another
+    module (``queue.enqueue(send_invoice, invoice.id)``): runs once per job."""
+    if any(TASK_DECORATOR.search(name) for name in decorator_names(model, fn)):
+        return True
+    if fn.parent is not None or fn.cls is not None:
+        return False
+    return fn.node in registered_functions(model, ENQUEUERS) or model.enqueued_elsewhere(fn)
 
 
 def is_invocation(model: Model, fn: Function) -> bool:

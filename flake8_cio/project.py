@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from . import sdk, vendored
 from .records import (TEXT, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry, FunctionRef, InstanceRef,
@@ -39,8 +39,19 @@ IMPORT_LINE = re.compile(
 DEPLOY_FILE = re.compile(r"serverless\.ya?ml|template\.ya?ml|zappa_settings\.(?:json|ya?ml|toml)|\w*stack\w*\.py")
 METHOD_DEF = re.compile(r"def[ \t]+(\w+)[ \t]*\(\s*self\b")  # starts with a literal: 10x faster than anchored
 STATE_STORE = re.compile(r"\.state\.(\w+)[ \t]*=[^=]")  # app.state.cio = ...
+ENQUEUE = re.compile(r"\.(enqueue)(?:_call|_in|_at)?\(")  # queue.enqueue(send_invoice, ...): RQ jobs, all as "enqueue"
 HANDLER_SETTING = re.compile(r"""(?:\bhandler|\bHandler|"lambda_handler")["']?\s*[:=]\s*["']?([\w./-]+\.\w+)""")
 NOT_PROJECT = {"venv", ".venv", "env", "site-packages", "node_modules", "build", "dist", ".tox", ".nox", ".git"}
+
+
+class TreeIndex(NamedTuple):
+    """What only a look at every module can tell, by name: where each method is defined (``def name(self``, once
+    per definition), which modules set each framework state attribute (``app.state.cio = ...``), which enqueue RQ
+    jobs (under ``"enqueue"``)."""
+
+    methods: dict[str, list[Path]]
+    states: dict[str, list[Path]]
+    jobs: dict[str, list[Path]]
 
 
 @dataclass(frozen=True)
@@ -506,7 +517,7 @@ class Project:
         """The project method ``name`` when exactly one class in the whole tree (tests included) defines a method of
         that name and it may reach Customer.io: what an editor's go-to-definition picks for ``lead.set_status()`` on
         a value nobody typed (a task argument, a row of an untyped loop)."""
-        paths = self._tree_index()[0].get(name, ())
+        paths = self._tree_index().methods.get(name, ())
         module = self.module_name(str(paths[0])) if len(paths) == 1 else None
         owners = [qualname for qualname in self.summary(module).functions
                   if qualname.count(".") == 1 and qualname.endswith(f".{name}")] if module else []
@@ -516,18 +527,26 @@ class Project:
     def state_kind(self, name: str) -> str | None:
         """The client kind every project module that sets ``<app>.state.<name>`` agrees on (one that sets it to
         something else, another app's state, makes it unknown)."""
-        modules = {self.module_name(str(path)) for path in self._tree_index()[1].get(name, ())}
-        kinds = {self.summary(module).states.get(name, "") for module in modules if module}
+        kinds = {self.summary(module).states.get(name, "") for module in self._modules_in(self._tree_index().states, name)}
         return kinds.pop() or None if len(kinds) == 1 else None
 
-    def _tree_index(self) -> tuple[dict[str, list[Path]], dict[str, list[Path]]]:
-        """Where each method name is defined (``def name(self``, one entry per definition) and which modules set
-        each framework state attribute: a text scan of every module, once per project and only when a rule asks."""
+    def enqueued_jobs(self) -> set[str]:
+        """Functions some module of the project hands to an RQ queue."""
+        if not hasattr(self, "_jobs"):
+            self._jobs = {job for module in self._modules_in(self._tree_index().jobs, "enqueue")
+                          for job in self.summary(module).jobs}
+        return self._jobs
+
+    def _modules_in(self, table: dict[str, list[Path]], name: str) -> set[str]:
+        return {module for module in map(self.module_name, map(str, table.get(name, ()))) if module}
+
+    def _tree_index(self) -> TreeIndex:
+        """A text scan of every module, once per project and only when a rule asks (see ``TreeIndex``)."""
         if not hasattr(self, "_index"):
-            self._index: tuple[dict[str, list[Path]], dict[str, list[Path]]] = ({}, {})
+            self._index = TreeIndex({}, {}, {})
             for path in _project_files(self.root, lambda name: name.endswith(".py")):
                 text = _read(path) or ""
-                for table, pattern in zip(self._index, (METHOD_DEF, STATE_STORE)):
+                for table, pattern in zip(self._index, (METHOD_DEF, STATE_STORE, ENQUEUE)):
                     for name in pattern.findall(text):
                         table.setdefault(name, []).append(path)
         return self._index

@@ -132,6 +132,7 @@ class Summary:
     constants: dict[str, str] = field(default_factory=dict)  # string constants
     imports: dict[str, str] = field(default_factory=dict)  # local name: absolute reference
     routes: tuple[str, ...] = ()  # functions a urls.py registers as views
+    jobs: tuple[str, ...] = ()  # functions handed to an RQ queue (``queue.enqueue(send_invoice, ...)``)
     states: dict[str, str] = field(default_factory=dict)  # app.state.<name> = ...: a client kind, "" anything else
     profiles: Profiles = Profiles(False, (), False)
 

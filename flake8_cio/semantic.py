@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from . import sdk
 from .calls import CallIndex, CioCall, Value  # noqa: F401  (re-exported: the rules import these from here)
-from .client_kinds import DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_enum, is_self
+from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_enum, is_self,
+                           parameter_default)
 from .options import Options, installed_sdk_major
 from .records import FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
@@ -185,7 +186,8 @@ class Model(ClientKinds, CallIndex):
         string constant of another project module (``from shop.events import SIGNED_UP``, ``events.SIGNED_UP``),
         given the place of its use."""
         if isinstance(expr, ast.Attribute):
-            return self._class_constant(expr, scope) or self._project_constant(expr) or expr
+            return self._class_constant(expr, scope) or self._project_constant(expr) or \
+                self._default_constant(expr, scope) or expr
         while depth and isinstance(expr, ast.Name):
             found = self.lookup(expr.id, scope)
             if found and expr.id in self.aliases:
@@ -209,6 +211,19 @@ class Model(ClientKinds, CallIndex):
             cls = self.local_class(owner) or (self._instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
         values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and not is_enum(cls) else []
         return values[0] if len(values) == 1 and str_value(values[0]) is not None else None
+
+    def _default_constant(self, expr: ast.Attribute, scope: Scope) -> ast.Constant | None:
+        """A class's string constant read through a parameter that defaults to the class and is never rebound
+        (``def create_app(config=Config): ... config.CIO_SITE_ID``)."""
+        owner = expr.value
+        found = self.lookup(owner.id, scope) if isinstance(owner, ast.Name) else None
+        if found is None or not found[0].params.get(owner.id) or found[1]:
+            return None
+        default = parameter_default(found[0].node, owner.id)
+        if not isinstance(default, (ast.Name, ast.Attribute)):
+            return None
+        through = ast.copy_location(ast.Attribute(default, expr.attr, ast.Load()), expr)
+        return self._class_constant(through, found[0].parent or found[0]) or self._project_constant(through)
 
     def _project_constant(self, expr: ast.expr) -> ast.Constant | None:
         """Another module's string constant, placed where it is used; a finding there gets no fix (the text to
@@ -395,6 +410,11 @@ class Model(ClientKinds, CallIndex):
         """Registered as a handler by another module of the project (Django's ``urls.py``)."""
         return bool(self.project and self.module_name) and \
             f"{self.module_name}.{fn.name}" in self.project.routed_functions()
+
+    def enqueued_elsewhere(self, fn: Function) -> bool:
+        """Whether another module of the project hands this module-level function to an RQ queue."""
+        return self.linked is not None and bool(self.module_name) and \
+            f"{self.module_name}.{fn.name}" in self.linked.enqueued_jobs()
 
     def local_function(self, func: ast.expr, site: Site) -> Function | None:
         """The module function or same-class method that ``func``, seen at ``site``, names (``helper``,

@@ -47,8 +47,8 @@ def summarize(model: Model) -> Summary:
     for fn in model.functions.values():
         if fn.parent is None and (fn.cls is None or fn.cls in model.module.bindings.get(fn.cls.name, ())):
             tables["functions"][_function_name(fn)] = function_entry(model, fn)
-    return Summary(**{**tables, "sync_clients": tuple(tables["sync_clients"])}, routes=tuple(_routes(model)),
-                   states=_states(model), profiles=profiles(model))
+    return Summary(**{**tables, "sync_clients": tuple(tables["sync_clients"])}, routes=_registered(model),
+                   jobs=_registered(model, frameworks.ENQUEUERS), states=_states(model), profiles=profiles(model))
 
 
 def _states(model: Model) -> dict[str, str]:
@@ -257,10 +257,12 @@ def _returns(model: Model, fn: Function) -> str | None:
     return refs.pop() if len(refs) == 1 else None
 
 
-def _routes(model: Model) -> list[str]:
-    routes = []
-    for ref in frameworks.registered_refs(model):
-        name = model.ref_of(ref, model.module)
+def _registered(model: Model, registrars: dict = frameworks.REGISTRARS) -> tuple[str, ...]:
+    """References of the functions the module hands to a registrar (views) or to an RQ queue (jobs, also by
+    their dotted name: ``queue.enqueue("app.jobs.send", ...)``)."""
+    names = []
+    for ref in frameworks.registered_refs(model, registrars):
+        name = str_value(ref) or model.ref_of(ref, model.module)
         if name and name != NOT_A_CLIENT:
-            routes.append(name)
-    return routes
+            names.append(name)
+    return tuple(names)

@@ -47,3 +47,16 @@ class Config:
 config = Config()
 from_config = CustomerIO(Config.CIO_SITE_ID, config.CIO_API_KEY)  # expect: CIO402, CIO402
 eu_client = CustomerIO(Config.CIO_SITE_ID, config.CIO_API_KEY, region=config.CIO_REGION)  # expect: CIO402, CIO402, CIO405
+
+
+def create_app(settings=Config):
+    return CustomerIO(settings.CIO_SITE_ID, settings.CIO_API_KEY)  # expect: CIO402, CIO402
+
+
+def create_other(settings=Config):
+    settings = load_settings()
+    return CustomerIO(settings.CIO_SITE_ID, settings.CIO_API_KEY)
+
+
+def create_unset(settings=None):
+    return CustomerIO(settings.CIO_SITE_ID, settings.CIO_API_KEY)
