@@ -45,6 +45,18 @@ annotated with those types (`Optional[CustomerIO]` too), functions of this modul
 or `identify()` on anything else (Segment, Mixpanel, your own service) is never reported. A name bound to a literal or to another library's class is not a
 client even when it is called `cio`.
 
+Across the project's modules a client is followed however it travels, whatever its name: module-level clients and
+factories of other modules, class attributes (`crm_tracker = CustomerIO(...)` in a class body, also through
+subclasses and `@property` getters), subclasses of `CustomerIO`/`APIClient`, project classes given a client
+(`Notifier(cio).welcome()`), `functools.partial` and pool or thread hand-offs of SDK methods, dispatch dicts and
+`getattr` name families, dependency-injection containers (`dependency_injector` providers, including holders
+built with a client, `providers.Factory(Notifier, client=crm)`, and `Provide[...]` inside `Depends`; `punq`;
+`lagom`), FastAPI `app.state.<name>` set in any module (when every module that sets it agrees), Django queryset
+rows, declared settings fields (`region: Literal["us", "eu"]` is text), and a class constant read through a
+parameter defaulting to its class (`def create_app(config=Config)`). A method called on a value nothing types (a
+task argument, a cached row) is the project's one method of that name when exactly one class in the whole tree
+(tests included) defines it; never for `self`, `super()`, SDK or builtin method names.
+
 Request handlers are functions decorated as routes (Flask/Quart `@app.route`, `@bp.get`; FastAPI/Starlette
 `@app.get`, `@router.post`, `@app.api_route`, `@app.websocket`; aiohttp `@routes.get`; Sanic; Litestar `@get`; DRF
 `@api_view`), methods named after HTTP verbs (and DRF's `list`/`create`/...) of classes deriving from `*View`,

@@ -17,7 +17,8 @@ RULES = (
         checklist="clients are built once, not per request, job or loop iteration",
         what="""
             `CustomerIO(...)`, `APIClient(...)` or `analytics.Client(...)` constructed inside a request
-            handler, a background task (Celery, Dramatiq, RQ), an AWS Lambda handler (by name, by the deploy files
+            handler, a background task (Celery, Dramatiq, RQ: decorated, or handed to `queue.enqueue(...)` in any
+            module), an AWS Lambda handler (by name, by the deploy files
             that name it, or the only `(event, context)` function of its module), a loop, or a helper called from one;
             a project class that subclasses the SDK's client counts as its constructor. Module-level clients,
             `functools.cache`/`lru_cache` factories, guarded singletons (`if _client is None:`), Django `AppConfig.ready`, app
@@ -150,7 +151,8 @@ RULES = (
         checklist="the region is passed as `region=Regions.EU`",
         what="""
             A region passed positionally (`CustomerIO(site, key, Regions.EU)` binds it to `host`,
-            `APIClient(key, Regions.EU)` to `url`) or as a string (`region="eu"`, `region=os.environ["CIO_REGION"]`).
+            `APIClient(key, Regions.EU)` to `url`) or as a string (`region="eu"`, `region=os.environ["CIO_REGION"]`,
+            or a settings field declared as text, `settings.customer_io.region` where `region: Literal["us", "eu"]`).
             """,
         why="""
             `CustomerIO(site, key, Regions.EU)` raises `AttributeError` at construction;
