@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from . import sdk
-from .records import ClassRef, FactoryRef, TypeRef
+from .records import ClassRef, FactoryRef, Injected, TypeRef
 from .scopes import FUNCTION_NODES, Scope, dotted, last_name, name_tokens, str_value
 
 NOT_A_CLIENT = "!"
@@ -306,7 +306,8 @@ class ClientKinds:
         kinds = {self.value_kind(v, scope, depth) for v in values} - {None, "?", NOT_A_CLIENT}
         if kinds:
             return kinds.pop()
-        kind = self._class_annotation_kind(cls, attr) or self._class_body_kind(cls, attr, depth)
+        kind = self._class_annotation_kind(cls, attr) or self._class_body_kind(cls, attr, depth) or \
+            self._given_kind(cls, attr)
         for base in cls.bases if not kind and depth else ():
             local = self.local_class(base)
             qualname = None if local is not None else self.qualname(base)
@@ -315,6 +316,26 @@ class ClientKinds:
             if kind:
                 return kind
         return kind
+
+    def injected(self, cls: ast.ClassDef) -> dict[str, Injected]:
+        """Attributes set from an untyped ``__init__`` parameter (``self.client = client``): a client when the
+        caller passes one, as the project's constructions tell (``Project.given_kind``)."""
+        init = next((self.functions[n] for n in cls.body if isinstance(n, FUNCTION_NODES) and n.name == "__init__"),
+                    None)
+        if init is None:
+            return {}
+        params = [a.arg for a in (*init.node.args.posonlyargs, *init.node.args.args)][1:]
+        return {attr: Injected(values[0].id, params.index(values[0].id))
+                for (owner, attr), values in self.self_attrs.items()
+                if owner is cls and len(values) == 1 and isinstance(values[0], ast.Name) and values[0].id in params
+                and init.scope.params[values[0].id].annotation is None}
+
+    def _given_kind(self, cls: ast.ClassDef, attr: str) -> str | None:
+        """What the project's constructions of this module-level class pass for an injected attribute."""
+        if self.linked is None or not self.module_name or attr not in self.injected(cls) or \
+                cls not in self.module.bindings.get(cls.name, ()):
+            return None
+        return self.linked.given_kind(f"{self.module_name}.{cls.name}", attr)
 
     def _state_kind(self, expr: ast.Attribute, depth: int) -> str | None:
         """A client kept on a framework's state object (``app.state.cio = CustomerIO(...)`` in a FastAPI lifespan,

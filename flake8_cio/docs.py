@@ -48,7 +48,9 @@ client even when it is called `cio`.
 Across the project's modules a client is followed however it travels, whatever its name: module-level clients and
 factories of other modules, class attributes (`crm_tracker = CustomerIO(...)` in a class body, also through
 subclasses and `@property` getters), subclasses of `CustomerIO`/`APIClient`, project classes given a client
-(`Notifier(cio).welcome()`), `functools.partial` and pool or thread hand-offs of SDK methods, dispatch dicts and
+(`Notifier(cio).welcome()`; inside such a class, `self.client.track(...)` is a Customer.io call when the
+project's constructions of it, in its module or modules importing it, pass one kind of client, in a project that
+depends on `customerio`), `functools.partial` and pool or thread hand-offs of SDK methods, dispatch dicts and
 `getattr` name families, dependency-injection containers (`dependency_injector` providers, including holders
 built with a client, `providers.Factory(Notifier, client=crm)`, and `Provide[...]` inside `Depends`; `punq`;
 `lagom`), FastAPI `app.state.<name>` set in any module (when every module that sets it agrees), Django queryset

@@ -41,7 +41,8 @@ def worth_checking(source: str, filename: str, options: Options) -> tuple[bool, 
     depth), and its project; what the linter and cio-fix both skip on."""
     local = might_use_customerio(source, options)
     project = find_project(filename, options, summarize_file) if local or options.project_analysis else None
-    return local or (project is not None and project.imports_relevant(filename, source)), project
+    return local or (project is not None and (project.imports_relevant(filename, source) or
+                                              project.may_be_given_a_client(source))), project
 
 
 def check_source(source: str, filename: str = "<string>", options: Options | None = None) -> list[Finding]:

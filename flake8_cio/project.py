@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from . import sdk, vendored
-from .records import (TEXT, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry, FunctionRef, InstanceRef,
-                      MaybeCall, Resolved, SdkCallText, SdkRef, Summary, TextRef, TypeRef)
+from .records import (TEXT, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry, FunctionRef, Injected,
+                      InstanceRef, MaybeCall, Resolved, SdkCallText, SdkRef, Summary, TextRef, TypeRef)
 from .sdk import OWN
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ IMPORT_LINE = re.compile(
 DEPLOY_FILE = re.compile(r"serverless\.ya?ml|template\.ya?ml|zappa_settings\.(?:json|ya?ml|toml)|\w*stack\w*\.py")
 METHOD_DEF = re.compile(r"def[ \t]+(\w+)[ \t]*\(\s*self\b")  # starts with a literal: 10x faster than anchored
 STATE_STORE = re.compile(r"\.state\.(\w+)[ \t]*=[^=]")  # app.state.cio = ...
+#: ``self.client.track(`` in a module that never names Customer.io: a holder that may be given a client.
+HELD_SDK_CALL = re.compile(r"self\.\w+\.(?:%s)\(" % "|".join(sorted(
+    name for name in sdk.ALL_METHOD_NAMES if "_" in name or name in ("track", "identify", "pageview", "suppress"))))
 ENQUEUE = re.compile(r"\.(enqueue)(?:_call|_in|_at)?\(")  # queue.enqueue(send_invoice, ...): RQ jobs, all as "enqueue"
 HANDLER_SETTING = re.compile(r"""(?:\bhandler|\bHandler|"lambda_handler")["']?\s*[:=]\s*["']?([\w./-]+\.\w+)""")
 NOT_PROJECT = {"venv", ".venv", "env", "site-packages", "node_modules", "build", "dist", ".tox", ".nox", ".git"}
@@ -47,11 +50,12 @@ NOT_PROJECT = {"venv", ".venv", "env", "site-packages", "node_modules", "build",
 class TreeIndex(NamedTuple):
     """What only a look at every module can tell, by name: where each method is defined (``def name(self``, once
     per definition), which modules set each framework state attribute (``app.state.cio = ...``), which enqueue RQ
-    jobs (under ``"enqueue"``)."""
+    jobs (under ``"enqueue"``), which import each module."""
 
     methods: dict[str, list[Path]]
     states: dict[str, list[Path]]
     jobs: dict[str, list[Path]]
+    importers: dict[str, list[Path]]  # module: the modules that import it
 
 
 @dataclass(frozen=True)
@@ -243,6 +247,12 @@ class Project:
         return decided or pins.Pin(None, any(pin.pinned for pin in found))
 
     # -- which modules matter ---------------------------------------------------------------------------------
+    def may_be_given_a_client(self, text: str) -> bool:
+        """Whether a module that never names Customer.io holds something it calls SDK methods on
+        (``self.client.track(...)``) in a project that depends on the SDK: its constructions may pass a client
+        (``given_kind``)."""
+        return bool(HELD_SDK_CALL.search(text)) and self.sdk_pin.pinned
+
     def imports_relevant(self, filename: str, text: str) -> bool:
         """Whether a module that never names Customer.io imports project code that does (cheap: text only)."""
         return any(self._relevant_module(path) for path in self._imported_paths(filename, text))
@@ -287,15 +297,14 @@ class Project:
         return self._scans[path]
 
     def _imported_paths(self, filename: str, text: str) -> list[Path]:
+        return [path for path in map(self.module_path, self._imported_names(filename, text)) if path is not None]
+
+    def _imported_names(self, filename: str, text: str) -> list[str]:
+        """The absolute names of the modules a module's import lines may load (relative imports resolved)."""
         package = (self.module_name(filename) or "").split(".")
         if not filename.endswith("__init__.py"):
             package = package[:-1]
-        paths = []
-        for module in _imported_modules(text, package):
-            path = self.module_path(module)
-            if path is not None:
-                paths.append(path)
-        return paths
+        return _imported_modules(text, package)
 
     # -- summaries ----------------------------------------------------------------------------------------------
     def summary(self, module: str) -> Summary:
@@ -543,13 +552,43 @@ class Project:
     def _tree_index(self) -> TreeIndex:
         """A text scan of every module, once per project and only when a rule asks (see ``TreeIndex``)."""
         if not hasattr(self, "_index"):
-            self._index = TreeIndex({}, {}, {})
+            self._index = TreeIndex({}, {}, {}, {})
             for path in _project_files(self.root, lambda name: name.endswith(".py")):
                 text = _read(path) or ""
                 for table, pattern in zip(self._index, (METHOD_DEF, STATE_STORE, ENQUEUE)):
                     for name in pattern.findall(text):
                         table.setdefault(name, []).append(path)
+                for module in self._imported_names(str(path), text):
+                    self._index.importers.setdefault(module, []).append(path)
         return self._index
+
+    def given_kind(self, cls: str, attr: str) -> str | None:
+        """The one client kind the project's constructions of class ``cls`` pass for an attribute it sets from an
+        untyped ``__init__`` parameter (``Notifier(cio)``, ``providers.Factory(Notifier, client=crm)``): read in
+        its module and the modules that import it, where they may reach Customer.io."""
+        key = ("given", cls, attr)
+        if key not in self.memo:
+            found = self.resolve(cls) if self.sdk_pin.pinned else None
+            where = found.entry.injected.get(attr) if isinstance(found, ClassRef) else None
+            module = self.split(cls)[0] if where else ""
+            kinds = set()
+            for other in {module} | self._modules_in(self._tree_index().importers, module) if where else ():
+                path = self.module_path(other)
+                for ref in self.summary(other).constructions if path and self._relevant_module(path) else ():
+                    kinds.add(self._passed(ref, found, where))
+            kinds.discard(None)
+            self.memo[key] = kinds.pop() if len(kinds) == 1 else None
+        return self.memo[key]
+
+    def _passed(self, ref: str, cls: ClassRef, where: Injected) -> str | None:
+        """The client kind a construction reference (``app.Notifier(client=track)``) passes for a parameter."""
+        called = CALLED.match(ref)
+        if not called or called[1].rpartition(".")[2] != cls.qualname.rpartition(".")[2] or called[3] or \
+                self.resolve(called[1]) != cls:
+            return None
+        given = dict(pair.split("=", 1) for pair in called[2].split(",") if "=" in pair)
+        kind = given.get(where.param) or given.get(str(where.position))
+        return self.client_kind(kind[1:]) if kind and kind.startswith("@") else kind
 
     def modules(self) -> list[str]:
         """Every module of the project, for what only the whole project can tell (CIO303: does anyone get an email)."""

@@ -133,6 +133,7 @@ class Summary:
     imports: dict[str, str] = field(default_factory=dict)  # local name: absolute reference
     routes: tuple[str, ...] = ()  # functions a urls.py registers as views
     jobs: tuple[str, ...] = ()  # functions handed to an RQ queue (``queue.enqueue(send_invoice, ...)``)
+    constructions: tuple[str, ...] = ()  # calls handing a client over, with their arguments: ``app.Notifier(0=track)``
     states: dict[str, str] = field(default_factory=dict)  # app.state.<name> = ...: a client kind, "" anything else
     profiles: Profiles = Profiles(False, (), False)
 

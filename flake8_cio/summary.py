@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from . import frameworks, sdk
 from .profiles import profiles
-from .records import (TEXT, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, Injected, MaybeCall,
-                      MaybeForward, SdkCallText, Summary)
+from .records import (TEXT, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
+                      SdkCallText, Summary)
 from .scopes import FUNCTION_NODES, Function, str_value
 from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, is_enum, is_none, sync_mode
 from .semantic import Model
@@ -47,8 +47,20 @@ def summarize(model: Model) -> Summary:
     for fn in model.functions.values():
         if fn.parent is None and (fn.cls is None or fn.cls in model.module.bindings.get(fn.cls.name, ())):
             tables["functions"][_function_name(fn)] = function_entry(model, fn)
-    return Summary(**{**tables, "sync_clients": tuple(tables["sync_clients"])}, routes=_registered(model),
+    return Summary(**{**tables, "sync_clients": tuple(tables["sync_clients"])}, routes=_registered(model), constructions=_constructions(model),
                    jobs=_registered(model, frameworks.ENQUEUERS), states=_states(model), profiles=profiles(model))
+
+
+def _constructions(model: Model) -> tuple[str, ...]:
+    """References of the calls that hand a client over (``Notifier(cio)``, ``providers.Factory(Notifier,
+    client=crm)``), arguments included: what the project model reads to tell what a holder's attribute holds."""
+    found = []
+    for site in model.sites:
+        if model.qualname(site.node.func) not in sdk.CONSTRUCTORS:
+            ref = model.ref_of(site.node, site.scope)
+            if ref and "=" in ref.partition("(")[2] and ref not in found:
+                found.append(ref)
+    return tuple(found)
 
 
 def _states(model: Model) -> dict[str, str]:
@@ -71,7 +83,7 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             tables["factories"][name] = FactoryEntry(kind, _hands_out_one(model, fn), values[0].lineno)
     elif len(values) == 1 and isinstance(values[0], ast.ClassDef):
         cls = values[0]
-        tables["classes"][name] = ClassEntry(cls.lineno, _constructs(model, cls), _injected(model, cls),
+        tables["classes"][name] = ClassEntry(cls.lineno, _constructs(model, cls), model.injected(cls),
                                              model.class_kind(cls), _declared_fields(model, cls))
         for attr, bound in model.class_scopes[cls].bindings.items():
             kind = model.attribute_kind(cls, attr, model.module)
@@ -135,21 +147,6 @@ def _constructs(model: Model, cls: ast.ClassDef) -> str | None:
                     if kind in sdk.KINDS:
                         return kind
     return None
-
-
-def _injected(model: Model, cls: ast.ClassDef) -> dict[str, Injected]:
-    """Attributes set from an untyped ``__init__`` parameter (``self.client = client``): a client when the caller
-    passes one; resolved per instance by the project model."""
-    init = next((model.functions[n] for n in cls.body if isinstance(n, FUNCTION_NODES) and n.name == "__init__"), None)
-    if init is None:
-        return {}
-    params = [a.arg for a in (*init.node.args.posonlyargs, *init.node.args.args)][1:]
-    injected = {}
-    for (owner, attr), values in model.self_attrs.items():
-        if owner is cls and len(values) == 1 and isinstance(values[0], ast.Name) and values[0].id in params and \
-                init.scope.params[values[0].id].annotation is None:
-            injected[attr] = Injected(values[0].id, params.index(values[0].id))
-    return injected
 
 
 def _declared_fields(model: Model, cls: ast.ClassDef) -> dict[str, str]:

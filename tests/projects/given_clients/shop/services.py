@@ -1,0 +1,45 @@
+"""Holders given their client by whoever builds them: what they hold is what the project passes."""
+
+
+class Notifier:
+    def __init__(self, client, prefix="order"):
+        self.client = client
+        self.prefix = prefix
+
+    def reminder(self, user_id, kind):
+        self.client.track(user_id, f"reminder_{kind}")  # expect: CIO201
+
+    def welcome(self, user):
+        self.client.identify(user.email, plan="free")  # expect: CIO301
+
+
+class Reporter:
+    def __init__(self, sink):
+        self.sink = sink
+
+    def reminder(self, user_id, kind):
+        self.sink.track(user_id, f"reminder_{kind}")  # given a Segment client only
+
+
+class Either:
+    def __init__(self, client):
+        self.client = client
+
+    def reminder(self, user_id, kind):
+        self.client.track(user_id, f"reminder_{kind}")  # given a Track client and an App client: unknown
+
+
+class OnlyInTests:
+    def __init__(self, client):
+        self.client = client
+
+    def reminder(self, user_id, kind):
+        self.client.track(user_id, f"reminder_{kind}")  # built only by a test, with a stand-in
+
+
+class Typed:
+    def __init__(self, client: "Recorder"):
+        self.client = client
+
+    def reminder(self, user_id, kind):
+        self.client.track(user_id, f"reminder_{kind}")  # annotated: the annotation decides, not the callers
