@@ -64,6 +64,30 @@ def fine_epoch(model: Model, expr: ast.expr, scope) -> tuple[ast.expr, str] | No
     return None
 
 
+#: The last word of a name that says its unit (``paid_at_ms``, ``sent_at_ns``), as a power of ten of seconds.
+UNIT_WORDS = {**dict.fromkeys(("ms", "msec", "millis", "milliseconds"), 10**3),
+              **dict.fromkeys(("us", "usec", "micros", "microseconds"), 10**6),
+              **dict.fromkeys(("ns", "nsec", "nanos", "nanoseconds"), 10**9)}
+
+
+def named_unit(model: Model, expr: ast.expr, scope) -> tuple[ast.expr, str] | None:
+    """A value whose own name, or the name of what it was assigned from, says it is finer than seconds
+    (``invoice.paid_at_ms``), or such a value divided by less than its scale (``sent_at_ns // 1000`` is
+    microseconds), and its unit."""
+    return _named_unit(model, expr) or _named_unit(model, model.value_of(expr, scope))
+
+
+def _named_unit(model: Model, expr: ast.expr) -> tuple[ast.expr, str] | None:
+    expr = unwrap_number(model, expr)
+    divisor = 1
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.FloorDiv, ast.Div)) and scale(expr.right):
+        divisor = scale(expr.right) or 1
+        expr = unwrap_number(model, expr.left)
+    name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
+    factor = UNIT_WORDS.get(name.lower().rpartition("_")[2], 1) if "_" in name else 1
+    return (expr, SCALES[factor // divisor]) if factor // divisor in SCALES else None
+
+
 def returned_unit(model: Model, fn: Function, seen: tuple = ()) -> str | None:
     """The unit of the finer-than-seconds epoch that every ``return`` of ``fn`` gives (``return int(time.time() *
     1000)``, or ``return now_ms()`` of such a function of this module): calling it reads a millisecond (micro-,

@@ -7,7 +7,8 @@ from typing import Callable, Iterator
 from .. import sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Model, name_tokens
-from ..units import NUMBER_WRAPPERS, SCALES, call_name, epoch_helper, fine_epoch, is_epoch_seconds, scale, unwrap_number
+from ..units import (NUMBER_WRAPPERS, SCALES, call_name, epoch_helper, fine_epoch, is_epoch_seconds, named_unit, scale,
+                     unwrap_number)
 from .fixing import edit_site, forwarded, keeping_comments, reporter, span
 
 RULES = (
@@ -23,8 +24,9 @@ RULES = (
             another such function), defined in the module or imported from another module of the project
             (third-party packages are not followed), is reported naming the helper and where it is defined. A value
             of unknown origin multiplied by 1000 (10**6, 10**9) is reported where only a point in time goes: a key
-            ending in `_at`, `last_used`, or the call's timestamp (`signed_up_at=int(row["signed_up"]) * 1000`).
-            Durations (`(time.time() - start) * 1000`), a helper's value divided at the call (`now_ms() // 1000`) and
+            ending in `_at`, `last_used`, or the call's timestamp (`signed_up_at=int(row["signed_up"]) * 1000`), and
+            so is a value named for its unit there (`timestamp=invoice.paid_at_ms`, `sent_at_ns // 1000`: a last word
+            `ms`, `millis`, `us`, `micros`, `ns`, `nanos`...). Durations (`(time.time() - start) * 1000`), a helper's value divided at the call (`now_ms() // 1000`) and
             values that never reach a Customer.io call are not reported.
             """,
         why="""
@@ -52,6 +54,7 @@ RULES = (
             helper's value, divided at the call (`now_ms() // 1000`): the division restates what the helper's body
             says today, in another function or module, and the helper itself keeps milliseconds for its other callers.
             Unsafe for a value of unknown origin multiplied (the multiplication is dropped): its unit is not known.
+            None for a value named for its unit: only its name says so.
             """,
     )),
     Rule("CIO102", "monotonic-clock-timestamp", "Non-epoch clock (monotonic, perf_counter) used as a Customer.io timestamp", UNSAFE, RuleDoc(
@@ -165,6 +168,12 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
         yield _to_seconds(model, call, value, finding, node, unit, _drop_scale, UNSAFE,
                           {"keep": "left" if scale(node.right) else "right"})
         return
+    named = _named_unit(model, call, value)
+    if named:
+        node, unit = named
+        yield _report(model, "CIO101", node, value.at, what=f"{unit} epoch timestamp", where=where,
+                      detail=f" (`{ast.unparse(node)}` says {unit}s)", instead="the value in seconds")
+        return
     literal = value.expr
     if isinstance(literal, ast.Constant) and type(literal.value) in (int, float) and \
             literal.value >= FINE_LITERAL and says_time(value.key, value.role):
@@ -178,8 +187,7 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
 def _scaled_point_in_time(model: Model, value, scope) -> tuple[ast.BinOp, str] | None:
     """``x * 1000`` for any ``x`` but a difference (a duration), sent where only a point in time goes: a key
     ending in ``_at``, ``last_used``, or the call's timestamp. Its unit is the scale's."""
-    key = value.key or ""
-    if not (value.role == "timestamp" or key.endswith("_at") or key == "last_used"):
+    if not _point_in_time(value):
         return None
     expr = unwrap_number(model, model.value_of(value.expr, scope))
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):
@@ -188,6 +196,26 @@ def _scaled_point_in_time(model: Model, value, scope) -> tuple[ast.BinOp, str] |
             if scale(factor) and not (isinstance(other, ast.BinOp) and isinstance(other.op, ast.Sub)):
                 return expr, SCALES[scale(factor)]
     return None
+
+
+def _named_unit(model: Model, call: CioCall, value) -> tuple[ast.expr, str] | None:
+    """A value named for a finer unit (``paid_at_ms``) where only a point in time goes: the value, or the name it
+    was written as at the call (``stamp_ms`` bound to ``row["paid"]``). Only for a value of unknown origin: a
+    known clock or a literal says its unit better than a name (``started_ms = int(time.time())`` is seconds)."""
+    origin = unwrap_number(model, value.expr)
+    if isinstance(origin, ast.Constant) or is_epoch_seconds(model, origin, call.site.scope):
+        return None
+    for written in (value.expr, value.at) if _point_in_time(value) else ():
+        found = named_unit(model, written, call.site.scope) if written is not None else None
+        if found:
+            return found
+    return None
+
+
+def _point_in_time(value) -> bool:
+    """Where only a point in time goes: the call's timestamp, a key ending in ``_at``, ``last_used``."""
+    key = value.key or ""
+    return value.role == "timestamp" or key.endswith("_at") or key == "last_used"
 
 
 def _from_helper(model: Model, call: CioCall, value, where: str, node: ast.Call, unit: str, defined: str):

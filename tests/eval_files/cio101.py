@@ -148,3 +148,18 @@ def scaled_values(row, invoice, started, cache):
     cio.identify(row["id"], wait_ms=(time.time() - started) * 1000)  # a duration
     cio.track(row["id"], "ran", {"finished_at": (time.time() - started) * 1000})  # a difference is a duration
     cio.identify(row["id"], cache_ttl=cache.ttl * 1000)  # a key that does not say a point in time
+
+
+# A value whose own name says its unit, where only a point in time goes.
+def named_units(invoice, sent_at_ns, started_ms, row):
+    cio.track(invoice.customer_id, "paid", timestamp=invoice.paid_at_ms)  # expect: CIO101 "(`invoice.paid_at_ms` says milliseconds)"
+    cio.identify(invoice.customer_id, delivered_at=sent_at_ns // 1000)  # expect: CIO101 "microsecond epoch timestamp"
+    paid_at_millis = row["paid"]
+    cio.track(invoice.customer_id, "paid", timestamp=paid_at_millis)  # expect: CIO101
+    cio.track(invoice.customer_id, "paid", timestamp=invoice.paid_at_ms // 1000)  # seconds now
+    cio.identify(invoice.customer_id, duration_ms=started_ms, load_time_ms=started_ms)  # durations, not points in time
+    cio.track(invoice.customer_id, "paid", timestamp=invoice.paid_at_sms)  # a word ending in "sms" is no unit
+    cio.track(invoice.customer_id, "paid", {"elapsed_ms": started_ms})  # data that is not a point in time
+    cio.track(invoice.customer_id, "refunded", {"refunded_at": invoice.refunded_at_us})  # expect: CIO101 "microsecond"
+    checked_ms = int(time.time())  # the clock says seconds, whatever the name
+    cio.identify(invoice.customer_id, checked_at=checked_ms)
