@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from . import sdk, vendored
-from .records import (TEXT, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry, FunctionRef, Injected,
-                      InstanceRef, MaybeCall, Resolved, SdkCallText, SdkRef, Summary, TextRef, TypeRef)
+from .records import (DISPATCHED, TEXT, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry, FunctionRef,
+                      Injected, InstanceRef, MaybeCall, Resolved, SdkCallText, SdkRef, Summary, TextRef, TypeRef)
 from .sdk import OWN
 
 if TYPE_CHECKING:
@@ -444,6 +444,9 @@ class Project:
         if ref in self._chains:
             return self._chains[ref]
         self._chains[ref] = None  # cycle guard
+        if ref.endswith(DISPATCHED):  # HANDLERS[kind](...): the first function of the table that blocks
+            self._chains[ref] = next(filter(None, map(self.blocking_chain, self._dispatched(ref))), None)
+            return self._chains[ref]
         found = self.resolve(ref) if self.may_reach_customerio(ref) else None
         chain = None
         if isinstance(found, FunctionRef) and not found.entry.is_async:
@@ -457,6 +460,16 @@ class Project:
                               if sub and len(sub) < MAX_DEPTH), None)
         self._chains[ref] = chain
         return chain
+
+    def _dispatched(self, ref: str, depth: int = 0) -> tuple[str, ...]:
+        """The functions a module's dispatch table holds (``app.dispatch.HANDLERS[]``), through re-exports."""
+        split = self.split(ref[:-len(DISPATCHED)]) if depth <= MAX_DEPTH else None
+        if split is None:
+            return ()
+        summary = self.summary(split[0])
+        imported = summary.imports.get(split[1])
+        return summary.dispatch.get(split[1], ()) or \
+            (self._dispatched(imported + DISPATCHED, depth + 1) if imported else ())
 
     def _resolved_sdk_call(self, maybe: tuple[MaybeCall, ...]) -> SdkCallText | None:
         """The first of a function's "maybe" SDK calls whose receiver the project resolves to a blocking client
@@ -536,7 +549,8 @@ class Project:
     def state_kind(self, name: str) -> str | None:
         """The client kind every project module that sets ``<app>.state.<name>`` agrees on (one that sets it to
         something else, another app's state, makes it unknown)."""
-        kinds = {self.summary(module).states.get(name, "") for module in self._modules_in(self._tree_index().states, name)}
+        setters = self._modules_in(self._tree_index().states, name)
+        kinds = {self.summary(module).states.get(name, "") for module in setters}
         return kinds.pop() or None if len(kinds) == 1 else None
 
     def enqueued_jobs(self) -> set[str]:

@@ -133,6 +133,7 @@ class Summary:
     imports: dict[str, str] = field(default_factory=dict)  # local name: absolute reference
     routes: tuple[str, ...] = ()  # functions a urls.py registers as views
     jobs: tuple[str, ...] = ()  # functions handed to an RQ queue (``queue.enqueue(send_invoice, ...)``)
+    dispatch: dict[str, tuple[str, ...]] = field(default_factory=dict)  # HANDLERS = {"a": on_a}: what it holds
     constructions: tuple[str, ...] = ()  # calls handing a client over, with their arguments: ``app.Notifier(0=track)``
     states: dict[str, str] = field(default_factory=dict)  # app.state.<name> = ...: a client kind, "" anything else
     profiles: Profiles = Profiles(False, (), False)
@@ -146,6 +147,7 @@ class Summary:
         return _load(cls, data)  # type: ignore[no-any-return]
 
 
+DISPATCHED = "[]"  # a reference's suffix for "an item of this table": ``app.dispatch.HANDLERS[]``
 TEXT = "str"  # a declared field's type when it holds text (no project class is named by a bare builtin name)
 
 

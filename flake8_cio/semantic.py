@@ -16,7 +16,7 @@ from .calls import CallIndex, CioCall, Value  # noqa: F401  (re-exported: the ru
 from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_enum, is_self,
                            parameter_default)
 from .options import Options, installed_sdk_major
-from .records import FunctionEntry, Resolved, Summary
+from .records import DISPATCHED, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
 )
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 #: Method names no definition can claim: the SDK's (left to the SDK-call inference) and the builtin types'
 #: (``cache.get()``, ``rows.append()`` are no project method, whatever the project defines).
-UNTYPABLE_NAMES = sdk.ALL_METHOD_NAMES | {name for kind in (dict, list, set, str, bytes, int, object) for name in dir(kind)}
+UNTYPABLE_NAMES = sdk.ALL_METHOD_NAMES | {name for kind in (dict, list, set, str, bytes, int, object)
+                                          for name in dir(kind)}
 
 
 class Model(ClientKinds, CallIndex):
@@ -208,7 +209,8 @@ class Model(ClientKinds, CallIndex):
             cls = self.enclosing_class(scope)
             cls = None if cls is None or self.self_attrs.get((cls, expr.attr)) else cls
         else:
-            cls = self.local_class(owner) or (self._instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
+            cls = self.local_class(owner) or \
+                (self._instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
         values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and not is_enum(cls) else []
         return values[0] if len(values) == 1 and str_value(values[0]) is not None else None
 
@@ -254,6 +256,9 @@ class Model(ClientKinds, CallIndex):
                 return self._self_ref(expr.attr, scope, depth)
             base = self.ref_of(expr.value, scope, depth)
             return f"{base}.{expr.attr}" if base else None
+        if isinstance(expr, ast.Subscript) and isinstance(expr.value, (ast.Name, ast.Attribute)):
+            base = self.ref_of(expr.value, scope, depth)  # HANDLERS[kind]: any function the table holds
+            return f"{base}{DISPATCHED}" if base and "(" not in base else None
         return None
 
     def _provided(self, call: ast.Call) -> ast.Call:

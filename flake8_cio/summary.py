@@ -39,7 +39,7 @@ def summarize_file(text: str, path: str, project: Project) -> Summary | None:
 
 def summarize(model: Model) -> Summary:
     tables: dict = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "instances": {},
-                    "constants": {}, "sync_clients": [],
+                    "constants": {}, "dispatch": {}, "sync_clients": [],
                     "imports": {local: name for local, name in model.aliases.items() if not name.startswith(".")}}
     for name, values in model.module.bindings.items():
         if name not in model.aliases and values:
@@ -110,6 +110,10 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
         exprs = [v for v in values if isinstance(v, ast.expr) and not is_none(v)]  # `_svc = None` first
         if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str):
             tables["constants"][name] = values[0].value  # EVENT_SIGNED_UP = "signed_up", used elsewhere
+        elif len(values) == 1 and isinstance(values[0], ast.Dict):
+            refs = tuple(ref for ref in (model.ref_of(value, model.module) for value in values[0].values) if ref)
+            if refs:
+                tables["dispatch"][name] = refs  # HANDLERS = {"signup": handle_signup}: called elsewhere by key
         elif len(exprs) == 1 and isinstance(exprs[0], ast.Call):
             ref = model.ref_of(exprs[0], model.module)
             if ref:

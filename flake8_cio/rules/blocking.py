@@ -267,7 +267,7 @@ def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
     if found is None:
         return
     path, per_record = found[0], found[1] in PER_RECORD  # a batch() per chunk is what batching looks like
-    fn, name = site.function, (last_name(target) or "it")
+    fn, name = site.function, (last_name(target) or ast.unparse(target))
     paced = pooled and (local := model.local_function(target, site)) is not None and _rate_limited(local.node)
     if per_record and not paced and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):
         how = f"`{name}` runs once per record through a pool" if pooled else f"`{name}()` runs once per record in a loop"
