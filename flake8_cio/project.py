@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from . import sdk, vendored
 from .records import (DISPATCHED, TEXT, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry, FunctionRef,
@@ -564,17 +564,38 @@ class Project:
         return {module for module in map(self.module_name, map(str, table.get(name, ()))) if module}
 
     def _tree_index(self) -> TreeIndex:
-        """A text scan of every module, once per project and only when a rule asks (see ``TreeIndex``)."""
+        """A text scan of every module, once per project and only when a rule asks (see ``TreeIndex``). Each
+        module's scan is kept on disk by its path, size and mtime, so a later run (another ``-j`` worker, the next
+        pre-commit) reads only the modules that changed."""
         if not hasattr(self, "_index"):
-            self._index = TreeIndex({}, {}, {}, {})
+            key = self.cache.key(str(self.root), f"tree:{self._fingerprint()}")
+            stored = self.cache.get_json(key)
+            scans = stored if isinstance(stored, dict) else {}
+            fresh: dict[str, list] = {}
             for path in _project_files(self.root, lambda name: name.endswith(".py")):
-                text = _read(path) or ""
-                for table, pattern in zip(self._index, (METHOD_DEF, STATE_STORE, ENQUEUE)):
-                    for name in pattern.findall(text):
-                        table.setdefault(name, []).append(path)
-                for module in self._imported_names(str(path), text):
-                    self._index.importers.setdefault(module, []).append(path)
+                fresh[str(path)] = self._module_scan(path, scans.get(str(path)))
+            if fresh != scans:
+                self.cache.put_json(key, fresh)
+            self._index = TreeIndex({}, {}, {}, {})
+            for path, (_, *found) in fresh.items():
+                for table, names in zip(self._index, found):
+                    for name in names:
+                        table.setdefault(name, []).append(Path(path))
         return self._index
+
+    def _module_scan(self, path: Path, stored: list | None) -> list:
+        """``[stamp, methods, states, jobs, imported modules]`` of one module, the stored one while its size and
+        mtime are the same."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return [None, [], [], [], []]
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        if isinstance(stored, list) and len(stored) == 5 and stored[0] == stamp:
+            return stored
+        text = _read(path) or ""
+        return [stamp, *(pattern.findall(text) for pattern in (METHOD_DEF, STATE_STORE, ENQUEUE)),
+                self._imported_names(str(path), text)]
 
     def given_kind(self, cls: str, attr: str) -> str | None:
         """The one client kind the project's constructions of class ``cls`` pass for an attribute it sets from an
@@ -683,9 +704,10 @@ def _read(path: Path) -> str | None:
 
 
 class SummaryCache:
-    """Summaries on disk, one JSON file per (content, analyser) hash: written atomically (a temporary file
-    renamed into place), so concurrent ``flake8 -j`` workers and pre-commit runs never see half a file and need
-    no lock. A folder that cannot be written means no cache; an unreadable or corrupt entry is recomputed."""
+    """Summaries on disk, one JSON file per (content, analyser) hash, and one per project root for its modules'
+    text scans (``Project._tree_index``): written atomically (a temporary file renamed into place), so
+    concurrent ``flake8 -j`` workers and pre-commit runs never see half a file and need no lock. A folder that
+    cannot be written means no cache; an unreadable or corrupt entry is recomputed."""
 
     def __init__(self, folder: str | None):
         base = folder or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "flake8-cio")
@@ -696,21 +718,31 @@ class SummaryCache:
         return hashlib.sha256(f"{fingerprint}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
     def get(self, key: str) -> Summary | None:
-        if self.folder is None:
-            return None
+        data = self.get_json(key)
         try:
-            return Summary.load(json.loads((self.folder / f"{key}.json").read_text("utf-8")))
-        except (OSError, ValueError, TypeError):
+            return None if data is None else Summary.load(data)
+        except TypeError:
             return None
 
     def put(self, key: str, summary: Summary) -> None:
+        self.put_json(key, summary.dump())
+
+    def get_json(self, key: str) -> Any:
+        if self.folder is None:
+            return None
+        try:
+            return json.loads((self.folder / f"{key}.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put_json(self, key: str, data: Any) -> None:
         if self.folder is None:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(summary.dump(), stream)
+                json.dump(data, stream)
             os.replace(temporary, self.folder / f"{key}.json")
         except OSError:
             self.folder = None  # unwritable: run without a cache

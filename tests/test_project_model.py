@@ -266,3 +266,45 @@ def test_a_client_name_in_a_string_does_not_make_a_module_reach_customerio(tmp_p
     assert might_use_customerio("def notify(cio, user):\n    cio.track(user.id, 'x')\n", Options())
     view = make_app(tmp_path, services="AIRPORTS = [('CIO', 'Concepcion')]\n\n\ndef track_signup(user):\n    pass\n")
     assert codes(view, tmp_path / "cache") == []
+
+
+LEAD = """
+    from customerio import CustomerIO
+
+    cio = CustomerIO("site", "key")
+
+
+    class Lead:
+        def close_lead(self):
+            cio.track(self.pk, "lead_closed")
+"""
+CLOSING_VIEW = """
+    from flask import Flask
+
+    from app import leads
+
+    app = Flask(__name__)
+
+
+    @app.post("/close")
+    def close(request):
+        request.lead.close_lead()
+"""
+
+
+def test_the_whole_tree_scan_is_kept_on_disk_and_redone_only_for_changed_modules(tmp_path, monkeypatch):
+    """The unique-method fallback reads every module's text once; a later run reads only what changed (a second
+    definition of the method makes the call ambiguous again)."""
+    from flake8_cio import project
+
+    view = make_app(tmp_path, leads=LEAD, views=CLOSING_VIEW)
+    read = []
+    original = project._read
+    monkeypatch.setattr(project, "_read", lambda path: read.append(path.name) or original(path))
+    assert codes(view, tmp_path / "cache") == ["CIO501"]
+    assert {"services.py", "leads.py", "__init__.py"} <= set(read)
+    project.forget_projects()
+    read.clear()
+    (tmp_path / "app" / "other.py").write_text("class Account:\n    def close_lead(self):\n        pass\n")
+    assert codes(view, tmp_path / "cache") == []
+    assert "other.py" in read and "services.py" not in read  # summaries and scans of unchanged modules reused
