@@ -105,6 +105,8 @@ class Model(ClientKinds, CallIndex):
     def settle(self, finding: Finding) -> Finding:
         """A finding on an argument a wrapper forwards to the SDK gets no fix: the code to change is the caller's,
         and what the wrapper does with it is not ours to rewrite."""
+        if finding.fix is None:  # nothing to take away (and no position table to build)
+            return finding
         return finding.with_fix(None, NONE) if self.unfixable_at((finding.line, finding.col)) else finding
 
     def value_finding(self, at: ast.expr | None, code: str, node: ast.AST, message: str) -> Finding:
