@@ -156,6 +156,7 @@ class Project:
         self._root_strings = [os.path.join(str(r), "") for r in self.import_roots]
         self._names: dict[str, str | None] = {}
         self.cache = SummaryCache(options.cache_dir)
+        self.tree_cache = SummaryCache(options.cache_dir, "trees")
         self._summaries: dict[Path, Summary] = {}
         self._relevant, self._scans = _shared_scans(root, options.client_names)
         self._paths: dict[str, Path | None] = {}
@@ -407,6 +408,12 @@ class Project:
                 return True
         return False
 
+    def built_per_injection(self, ref: str) -> bool:
+        """Whether ``ref`` names a container provider that builds a new client for each injection
+        (``Container.transactional = providers.Factory(APIClient, ...)``)."""
+        split = self.split(ref)
+        return split is not None and split[1] in self.summary(split[0]).per_injection
+
     def sync_client(self, ref: str, depth: int = 0) -> bool:
         """Whether a module-level Data Pipelines client ``ref`` names, through re-exports, was built in sync_mode."""
         split = self.split(ref) if depth <= MAX_DEPTH else None
@@ -568,14 +575,14 @@ class Project:
         module's scan is kept on disk by its path, size and mtime, so a later run (another ``-j`` worker, the next
         pre-commit) reads only the modules that changed."""
         if not hasattr(self, "_index"):
-            key = self.cache.key(str(self.root), f"tree:{self._fingerprint()}")
-            stored = self.cache.get_json(key)
+            key = self.tree_cache.key(str(self.root), f"tree:{self._fingerprint()}")
+            stored = self.tree_cache.get_json(key)
             scans = stored if isinstance(stored, dict) else {}
             fresh: dict[str, list] = {}
             for path in _project_files(self.root, lambda name: name.endswith(".py")):
                 fresh[str(path)] = self._module_scan(path, scans.get(str(path)))
             if fresh != scans:
-                self.cache.put_json(key, fresh)
+                self.tree_cache.put_json(key, fresh)
             self._index = TreeIndex({}, {}, {}, {})
             for path, (_, *found) in fresh.items():
                 for table, names in zip(self._index, found):
@@ -704,14 +711,14 @@ def _read(path: Path) -> str | None:
 
 
 class SummaryCache:
-    """Summaries on disk, one JSON file per (content, analyser) hash, and one per project root for its modules'
-    text scans (``Project._tree_index``): written atomically (a temporary file renamed into place), so
+    """Summaries on disk, one JSON file per (content, analyser) hash (and, in a ``trees`` folder beside them, one
+    per project root for its modules' text scans, ``Project._tree_index``): written atomically (a temporary file renamed into place), so
     concurrent ``flake8 -j`` workers and pre-commit runs never see half a file and need no lock. A folder that
     cannot be written means no cache; an unreadable or corrupt entry is recomputed."""
 
-    def __init__(self, folder: str | None):
+    def __init__(self, folder: str | None, kind: str = "summaries"):
         base = folder or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "flake8-cio")
-        self.folder: Path | None = Path(base) / "summaries"
+        self.folder: Path | None = Path(base) / kind
 
     @staticmethod
     def key(text: str, fingerprint: str) -> str:

@@ -127,6 +127,7 @@ class Summary:
     classes: dict[str, ClassEntry] = field(default_factory=dict)
     clients: dict[str, str] = field(default_factory=dict)  # module-level and class-attribute clients: kind
     sync_clients: tuple[str, ...] = ()  # Data Pipelines clients built with sync_mode
+    per_injection: tuple[str, ...] = ()  # container providers of a client that build one per injection
     types: dict[str, str] = field(default_factory=dict)  # type aliases naming a client
     instances: dict[str, str] = field(default_factory=dict)  # module-level instances: the reference they hold
     constants: dict[str, str] = field(default_factory=dict)  # string constants

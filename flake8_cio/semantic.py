@@ -418,6 +418,12 @@ class Model(ClientKinds, CallIndex):
         return bool(self.project and self.module_name) and \
             f"{self.module_name}.{fn.name}" in self.project.routed_functions()
 
+    def built_per_injection(self, expr: ast.expr, scope: Scope) -> bool:
+        """Whether a container look-up (``Container.transactional`` of ``Provide[...]``) gives a new client each
+        time: its provider is a ``providers.Factory`` of one."""
+        ref = self.ref_of(expr, scope) if self.linked is not None else None
+        return bool(ref) and self.linked.built_per_injection(ref)
+
     def enqueued_elsewhere(self, fn: Function) -> bool:
         """Whether another module of the project hands this module-level function to an RQ queue."""
         return self.linked is not None and bool(self.module_name) and \

@@ -39,7 +39,7 @@ def summarize_file(text: str, path: str, project: Project) -> Summary | None:
 
 def summarize(model: Model) -> Summary:
     tables: dict = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "instances": {},
-                    "constants": {}, "dispatch": {}, "sync_clients": [],
+                    "constants": {}, "dispatch": {}, "sync_clients": [], "per_injection": [],
                     "imports": {local: name for local, name in model.aliases.items() if not name.startswith(".")}}
     for name, values in model.module.bindings.items():
         if name not in model.aliases and values:
@@ -47,8 +47,13 @@ def summarize(model: Model) -> Summary:
     for fn in model.functions.values():
         if fn.parent is None and (fn.cls is None or fn.cls in model.module.bindings.get(fn.cls.name, ())):
             tables["functions"][_function_name(fn)] = function_entry(model, fn)
-    return Summary(**{**tables, "sync_clients": tuple(tables["sync_clients"])}, routes=_registered(model), constructions=_constructions(model),
-                   jobs=_registered(model, frameworks.ENQUEUERS), states=_states(model), profiles=profiles(model))
+    return Summary(**{**tables, "sync_clients": tuple(tables["sync_clients"]),
+                      "per_injection": tuple(tables["per_injection"])},
+                   routes=_registered(model), jobs=_registered(model, frameworks.ENQUEUERS),
+                   constructions=_constructions(model), states=_states(model), profiles=profiles(model))
+
+
+PER_INJECTION = ("dependency_injector.providers.Factory",)  # a new instance for each injection
 
 
 def _constructions(model: Model) -> tuple[str, ...]:
@@ -89,6 +94,9 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             kind = model.attribute_kind(cls, attr, model.module)
             if kind in sdk.KINDS:
                 tables["clients"][f"{name}.{attr}"] = kind  # crm_tracker = CustomerIO(...) in the class body
+                if len(bound) == 1 and isinstance(bound[0], ast.Call) and \
+                        (model.qualname(bound[0].func) or "").endswith(PER_INJECTION):
+                    tables["per_injection"].append(f"{name}.{attr}")  # providers.Factory(APIClient, ...)
             elif len(bound) == 1 and str_value(bound[0]) is not None and not is_enum(cls):
                 tables["constants"][f"{name}.{attr}"] = bound[0].value  # class Events: SIGNED_UP = "signed_up"
             elif len(bound) == 1 and isinstance(bound[0], ast.Call):

@@ -8,6 +8,7 @@ from typing import Iterator
 from .. import frameworks, sdk
 from ..records import ClassRef, FactoryRef, FunctionRef, TextRef
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
+from ..client_kinds import injected_lookup
 from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
 from .fixing import (failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, result_discarded,
                      reporter, span, statements_around, string_like, with_args)
@@ -27,7 +28,9 @@ RULES = (
             Where it is reported: a construction in per-request code, at its line; a project class whose instances build
             their own client, at its instantiation in the per-request code; a function that builds a client on every
             call, at the construction line when the function is in the same module as its per-request caller,
-            otherwise at that call (the helper call, or the `Depends(...)` parameter).
+            otherwise at that call (the helper call, or the `Depends(...)` parameter); a client a handler or job is
+            injected from a `dependency_injector` `providers.Factory` (a new one per injection), at its
+            `Provide[...]` default.
             """,
         why="""
             Each client has its own connection pool: a new one per request adds a TCP and TLS handshake
@@ -196,6 +199,8 @@ def check(model: Model) -> Iterator:
         kind = kind or sdk.RUNTIME_CONSTRUCTORS.get(qualname)
         if kind is not None:
             yield from _credentials(model, site, kind, _bind_constructor(site.node, kind))
+    for fn in model.functions.values():
+        yield from _injected_per_request(model, fn)
     for target, value, scope in model.attribute_stores:
         if model.qualname(target) == f"{sdk.ANALYTICS_MODULE}.write_key":
             yield from _hard_coded(model, "write_key", value, scope)
@@ -277,6 +282,20 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
             "it builds a new Customer.io client on every call (it is not cached)"
         yield _report(model, "CIO401", site.node, what=f"`{qualname}` is called", reason=reason, made=f", and {made}",
                       sender="", factory="get_client")
+
+
+def _injected_per_request(model: Model, fn) -> Iterator:
+    """A handler or job injected with a client from a container provider that builds a new one for each injection
+    (``sender=Provide[Container.transactional]``, ``transactional = providers.Factory(APIClient, ...)``)."""
+    reason = f"per request (in `{fn.name}`)" if frameworks.is_handler(model, fn) else \
+        f"per job (in task `{fn.name}`)" if frameworks.is_task(model, fn) else None
+    arguments = fn.node.args
+    for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs) if reason else ():
+        looked_up = injected_lookup(fn.node, arg.arg)
+        if looked_up is not None and model.built_per_injection(looked_up, fn.scope.parent or model.module):
+            yield _report(model, "CIO401", looked_up, reason=reason, sender="", factory="get_client",
+                          what=f"Customer.io client injected from `{ast.unparse(looked_up)}`",
+                          made=", and that provider (`providers.Factory`) builds a new one for each injection")
 
 
 def _has_runtime_equivalent(model: Model, site: Site, kind: str) -> bool:

@@ -1,5 +1,5 @@
 """A dependency_injector container: the client is provided, under a name that says nothing."""
-from customerio import CustomerIO
+from customerio import APIClient, CustomerIO
 from dependency_injector import containers, providers
 
 from app.services import Ledger, Notifier
@@ -16,3 +16,5 @@ class Container(containers.DeclarativeContainer):
     audit = providers.Singleton(AuditLog)
     notifier = providers.Factory(Notifier, client=crm)
     ledger = providers.Factory(Ledger, store=audit)
+    transactional = providers.Factory(APIClient, config.app_key)
+    shared_transactional = providers.Singleton(APIClient, config.app_key)

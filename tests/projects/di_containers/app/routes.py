@@ -22,3 +22,15 @@ async def seen(request: Request, user_id: str):
     request.app.state.crm.identify(user_id)  # expect: CIO502
     request.app.state.store.identify(user_id)
     request.app.state.cache.identify(user_id)
+
+
+@router.post("/receipt")
+@inject
+def receipt(user_id: str, sender=Provide[Container.transactional],  # expect: CIO401
+            shared=Depends(Provide[Container.shared_transactional])):
+    return {"ok": True}
+
+
+@inject
+def not_a_handler(sender=Provide[Container.transactional]):
+    return sender
