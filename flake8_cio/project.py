@@ -598,8 +598,9 @@ class Project:
         except OSError:
             return [None, [], [], [], []]
         stamp = [stat.st_mtime_ns, stat.st_size]
-        if isinstance(stored, list) and len(stored) == 5 and stored[0] == stamp:
-            return stored
+        if isinstance(stored, list) and len(stored) == 5 and stored[0] == stamp and \
+                all(isinstance(names, list) and all(isinstance(name, str) for name in names) for names in stored[1:]):
+            return stored  # (a cache file edited into another shape is rescanned)
         text = _read(path) or ""
         return [stamp, *(pattern.findall(text) for pattern in (METHOD_DEF, STATE_STORE, ENQUEUE)),
                 self._imported_names(str(path), text)]

@@ -308,3 +308,18 @@ def test_the_whole_tree_scan_is_kept_on_disk_and_redone_only_for_changed_modules
     (tmp_path / "app" / "other.py").write_text("class Account:\n    def close_lead(self):\n        pass\n")
     assert codes(view, tmp_path / "cache") == []
     assert "other.py" in read and "services.py" not in read  # summaries and scans of unchanged modules reused
+
+
+def test_a_tree_scan_cache_of_another_shape_is_rescanned(tmp_path):
+    from flake8_cio import project
+
+    view = make_app(tmp_path, leads=LEAD, views=CLOSING_VIEW)
+    assert codes(view, tmp_path / "cache") == ["CIO501"]
+    (stored,) = (tmp_path / "cache" / "trees").glob("*.json")
+    scans = json.loads(stored.read_text())
+    stored.write_text(json.dumps({path: [scan[0], [["nested"]], {}, 3, None] for path, scan in scans.items()}))
+    project.forget_projects()
+    assert codes(view, tmp_path / "cache") == ["CIO501"]
+    stored.write_text("{not json")
+    project.forget_projects()
+    assert codes(view, tmp_path / "cache") == ["CIO501"]
