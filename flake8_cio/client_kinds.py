@@ -134,8 +134,9 @@ class ClientKinds:
                     return "?"  # bound to something that says Customer.io (`get_customerio_client()`)
                 if kinds == {NOT_A_CLIENT} and None not in values:
                     return None  # bound only to things that are not clients
-            if expr.id in self.aliases and self.is_project_code(self.aliases[expr.id]):
-                return None  # the project's own module or function, whatever its name
+            if expr.id in self.aliases and (self.is_project_code(self.aliases[expr.id]) or
+                                            expr.id in self.module_imports):
+                return None  # the project's own module or function, or a module (`import cio`), whatever its name
             return "?" if self._looks_like_client(expr.id) else None
         if isinstance(expr, ast.Attribute):
             owner = self.enclosing_class(scope) if is_self(expr.value) else self.local_class(expr.value)

@@ -43,7 +43,7 @@ annotated with those types (`Optional[CustomerIO]` too), functions of this modul
 `cio-client-names` (`cio`, `customerio`, `customer_io`, `cio_client`, `customerio_client`, any case: so
 `settings.CUSTOMERIO`, `request.app.state.cio` and Flask's `current_app.extensions["cio"]` count). A `track()`
 or `identify()` on anything else (Segment, Mixpanel, your own service) is never reported. A name bound to a literal or to another library's class is not a
-client even when it is called `cio`.
+client even when it is called `cio`, nor is a module imported under such a name (`import cio`, a CMS package).
 
 Across the project's modules a client is followed however it travels, whatever its name: module-level clients and
 factories of other modules, class attributes (`crm_tracker = CustomerIO(...)` in a class body, also through

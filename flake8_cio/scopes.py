@@ -117,6 +117,7 @@ class Bindings:
     def __init__(self, tree: ast.AST):
         self.module = Scope(tree, None, "module")
         self.imports: dict[str, tuple[str, int]] = {}  # local name -> (imported dotted name, relative level)
+        self.module_imports: set[str] = set()  # local names `import x` binds: modules, never client objects
         self.functions: dict[ast.AST, Function] = {}
         self.sites: list[Site] = []
         self.attribute_stores: list[tuple[ast.Attribute, ast.expr, Scope]] = []  # x.y = value
@@ -201,6 +202,7 @@ class _Walker:
             if isinstance(node, ast.Import):
                 local = alias.asname or alias.name.split(".")[0]
                 self.found.imports[local] = (alias.name if alias.asname else local, 0)
+                self.found.module_imports.add(local)
             else:
                 local = alias.asname or alias.name
                 self.found.imports[local] = (f"{node.module}.{alias.name}" if node.module else alias.name, node.level)

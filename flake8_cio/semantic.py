@@ -50,6 +50,7 @@ class Model(ClientKinds, CallIndex):
         self.functions = found.functions
         self.sites = found.sites
         self.attribute_stores = found.attribute_stores
+        self.module_imports = found.module_imports
         self.self_attrs = found.self_attrs
         self.with_items = found.with_items
         self.class_scopes = found.class_scopes

@@ -75,3 +75,14 @@ async def runtime_typed(client: RuntimeClient, users):
     client.track("1", "UserSignedUp")  # expect: CIO202
     for user in users:
         client.identify(user.id, created_at=time.time() * 1000)  # expect: CIO101
+
+
+# A module named like a client is a module: `import cio` (a CMS package), `import analytics as cio`.
+import cio as content  # noqa: E402
+import content_io as cio  # noqa: E402
+
+
+@bp.route("/nodes/delete")
+def delete_node(uri):
+    cio.delete(uri)
+    content.track(uri, "viewed")
