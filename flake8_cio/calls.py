@@ -169,6 +169,8 @@ class CallIndex:
             kind, receiver = self.client_kind(func.value, site.scope), func.value
             if kind is None:
                 return None
+        if kind == "?" and site.awaited:
+            return None  # `await customerio.track(...)`: a client known by its name only, and awaited: an async one
         if kind == "?":
             kind = guessed_kind(method)
         return self.bind_call(site, kind, method, receiver) if kind else None

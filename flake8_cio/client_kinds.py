@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from . import sdk
-from .records import ClassRef, FactoryRef, Injected, TypeRef
+from .records import ClassRef, FactoryRef, Injected, InstanceRef, TypeRef
 from .scopes import FUNCTION_NODES, Scope, dotted, last_name, name_tokens, str_value
 
 NOT_A_CLIENT = "!"
@@ -137,6 +137,8 @@ class ClientKinds:
             if expr.id in self.aliases and (self.is_project_code(self.aliases[expr.id]) or
                                             expr.id in self.module_imports):
                 return None  # the project's own module or function, or a module (`import cio`), whatever its name
+            if self._looks_like_client(expr.id) and isinstance(self.resolve(expr, scope), InstanceRef):
+                return None  # `for cio in CIO.objects.filter(...)`: a row of the project's model
             return "?" if self._looks_like_client(expr.id) else None
         if isinstance(expr, ast.Attribute):
             owner = self.enclosing_class(scope) if is_self(expr.value) else self.local_class(expr.value)
@@ -144,10 +146,17 @@ class ClientKinds:
                 self._state_kind(expr, depth)
             if kind:
                 return kind
+            if owner is not None and self._holds_no_client(owner, expr.attr, scope):
+                return None  # self.customerio = AsyncCustomerIO(...): another library's client
             return "?" if self._looks_like_client(expr.attr) else None
         if isinstance(expr, ast.Subscript):
             return self._looked_up_kind(expr, scope, depth)
         return None
+
+    def _holds_no_client(self, cls: ast.ClassDef, attr: str, scope: Scope) -> bool:
+        """Set on ``self`` only to values that are surely no Customer.io client (another library's class)."""
+        values = self.self_attrs.get((cls, attr), [])
+        return bool(values) and all(self.value_kind(value, scope) == NOT_A_CLIENT for value in values)
 
     def _looked_up_kind(self, expr: ast.Subscript, scope: Scope, depth: int) -> str | None:
         """A client looked up by key: dependency_injector's ``Provide[Container.cio]``, lagom's ``deps[CustomerIO]``,

@@ -102,7 +102,8 @@ RULES = (
             also made per record through a helper (in the module or another), a pool (`executor.map(send, users)`, a
             lambda or a `partial` handed to it, `submit` in a loop), a coroutine per record (`asyncio.gather(*(notify(r)
             for r in rows))`, `TaskGroup.create_task` in a loop) or an SDK method handed to `to_thread` or
-            `BackgroundTasks.add_task` in a loop. Loops over up to 10 literal items, `while` consumer loops, `batch()`
+            `BackgroundTasks.add_task` in a loop. Loops over up to 10 literal items (or `range(n)`, `rows[:n]` with a
+            constant `n` up to 10), `while` consumer loops, `batch()`
             calls, a pooled function that paces itself, calls through the runtime client and loops in test files are
             fine.
             Such a loop in a request handler or `async def` is also reported as CIO501/CIO502 on the same call: they are
@@ -391,9 +392,16 @@ def _small_fixed(model: Model, iterable: ast.expr, site: Site) -> bool:
         return len(iterable.keys) <= SMALL_LOOP
     if isinstance(iterable, ast.Call) and dotted(iterable.func) == "range":
         bound = iterable.args[-2 if len(iterable.args) == 3 else -1] if iterable.args else None
-        bound = model.value_of(bound, site.scope) if bound is not None else None  # retries = 3
-        return isinstance(bound, ast.Constant) and isinstance(bound.value, int) and bound.value <= SMALL_LOOP
+        return _small_constant(model, bound, site)
+    if isinstance(iterable, ast.Subscript) and isinstance(iterable.slice, ast.Slice) and iterable.slice.upper and \
+            iterable.slice.lower is None:  # emails[:5]: at most five
+        return _small_constant(model, iterable.slice.upper, site)
     return False
+
+
+def _small_constant(model: Model, bound: ast.expr | None, site: Site) -> bool:
+    bound = model.value_of(bound, site.scope) if bound is not None else None  # retries = 3
+    return isinstance(bound, ast.Constant) and type(bound.value) is int and 0 <= bound.value <= SMALL_LOOP
 
 
 def _rate_limited(loop: ast.AST) -> bool:

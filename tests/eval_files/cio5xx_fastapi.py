@@ -100,3 +100,20 @@ async def forget(user_id: str):
     loop.call_soon(get_client().delete, user_id)  # the runtime client queues
     await loop.run_in_executor(None, cio.delete, user_id)  # expect: CIO501 -- a worker thread; the response still waits
     return {}
+
+
+class AsyncTracker:
+    """Another library's async client under a client-like name: awaited, so never the blocking SDK."""
+
+    def __init__(self, site_id, api_key):
+        self.customerio = AsyncCustomerIO(site_id, api_key)
+
+    async def signed_up(self, user_id):
+        await self.customerio.track(user_id, "signed_up")
+        await customerio_client.identify(user_id)
+
+
+@app.post("/beta")
+async def beta(emails: list):
+    for address in emails[:5]:  # at most five: no bulk loop
+        await asyncio.to_thread(cio.identify, address)  # expect: CIO501

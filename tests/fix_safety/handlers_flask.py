@@ -1,4 +1,4 @@
-# fixes: CIO401 CIO501 CIO501 CIO501 CIO601
+# fixes: CIO401 CIO501 CIO501 CIO501
 """Flask request handlers that wait on Customer.io; one builds a client per request."""
 from customerio import CustomerIO
 from flask import Flask, jsonify, request

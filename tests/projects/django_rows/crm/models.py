@@ -17,3 +17,9 @@ class Note(models.Model):
 
     def set_status(self, status):
         self.body = status
+
+
+class CIO(models.Model):
+    """A chief information officer, in a CRM: a model whose name reads like a client."""
+
+    name = models.CharField(max_length=80)

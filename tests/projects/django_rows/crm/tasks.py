@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from crm.models import Lead, Note
+from crm.models import CIO, Lead, Note
 
 
 @shared_task
@@ -16,3 +16,9 @@ def close_lead(lead_id):
     lead = Lead.objects.get(pk=lead_id)
     lead.set_status("closed")  # expect: CIO401
     Note.objects.get(pk=lead_id).set_status("closed")
+
+
+@shared_task
+def retire_officers():
+    for cio in CIO.objects.filter(name=""):
+        cio.delete()  # a row of the CIO model, not a client
