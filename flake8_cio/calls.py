@@ -48,7 +48,14 @@ BINDERS = {"partial": 0, "submit": 0, "add_task": 0, "to_thread": 0, "run_in_thr
 KEYWORDS_PASSED = {"partial", "submit", "add_task", "to_thread", "run_in_threadpool"}  # f's keywords too
 
 
-def _bound_reference(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast.keyword]] | None:
+def run_reference(call: ast.Call) -> ast.expr | None:
+    """The function a call runs now, with arguments it binds (``to_thread(f, x)``, ``executor.submit(f, x)``,
+    ``loop.run_in_executor(None, f)``); not a ``partial`` (that runs when it is called)."""
+    bound = bound_reference(call) if last_name(call.func) != "partial" else None
+    return bound[0] if bound else None
+
+
+def bound_reference(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast.keyword]] | None:
     """(the function, its positional arguments, its keywords) when ``call`` binds arguments to a function;
     ``sync_to_async(f)(...)`` and ``partial(f, ...)`` handed to an executor included."""
     if isinstance(call.func, ast.Call) and last_name(call.func.func) == "sync_to_async" and call.func.args:
@@ -92,7 +99,7 @@ class CallIndex:
         the binding's, not a call's."""
         calls = []
         for site in self.sites:
-            bound = _bound_reference(site.node)
+            bound = bound_reference(site.node)
             if bound is None or not isinstance(bound[0], ast.Attribute):
                 continue
             reference, args, keywords = bound

@@ -12,7 +12,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Iterator
 
 from . import sdk
-from .calls import CallIndex, CioCall, Value  # noqa: F401  (re-exported: the rules import these from here)
+from .calls import CallIndex, CioCall, Value, run_reference  # noqa: F401  (re-exported: the rules import these from here)
 from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_enum, is_self,
                            parameter_default)
 from .options import Options, installed_sdk_major
@@ -352,10 +352,11 @@ class Model(ClientKinds, CallIndex):
             ref = self.linked.unique_method(func.attr)
         return ref
 
-    def resolve_call(self, site: Site) -> Resolved | None:
-        """What a call runs, resolved through the project (see ``Project.resolve``), when it can reach Customer.io
-        at all: a call into modules that never name it (models, helpers) is not read."""
-        ref = self.callee_ref(site.node.func, site.scope)
+    def resolve_call(self, site: Site, func: ast.expr | None = None) -> Resolved | None:
+        """What a call runs (or ``func``, which it is handed to run: ``to_thread(send_alert, ...)``), resolved
+        through the project (see ``Project.resolve``), when it can reach Customer.io at all: a call into modules
+        that never name it (models, helpers) is not read."""
+        ref = self.callee_ref(func or site.node.func, site.scope)
         if not ref or not self.linked.may_reach_customerio(ref) or not self._defined_here(ref):
             return None
         return self.linked.resolve(ref)
@@ -483,7 +484,7 @@ class Model(ClientKinds, CallIndex):
         """Sites in this module that call each local function."""
         result: dict[Function, list[Site]] = {}
         for site in self.sites:
-            target = self.local_function(site.node.func, site)
+            target = self.local_function(run_reference(site.node) or site.node.func, site)
             if target is not None:
                 result.setdefault(target, []).append(site)
         return result

@@ -9,7 +9,7 @@ from .. import frameworks, sdk
 from ..records import ClassRef, FactoryRef, FunctionRef, TextRef
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..client_kinds import injected_lookup
-from ..semantic import Model, Site, dotted, last_name, name_tokens, str_value
+from ..semantic import Model, Site, dotted, last_name, name_tokens, run_reference, str_value
 from .fixing import (failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, result_discarded,
                      reporter, span, statements_around, string_like, with_args)
 
@@ -268,7 +268,8 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
     """A project class whose instances build their own client, or an uncached project factory, called per request,
     job or iteration; or handed to FastAPI's ``Depends`` (which calls it per request)."""
     dependency = last_name(site.node.func) in ("Depends", "Security") and site.node.args
-    target = model.resolve_call(site) if not dependency else model.resolve(site.node.args[0], site.scope)
+    target = model.resolve(site.node.args[0], site.scope) if dependency else \
+        model.resolve_call(site, run_reference(site.node))  # also what it runs: to_thread(send_alert, ...)
     if not isinstance(target, (ClassRef, FactoryRef, FunctionRef)):
         return
     if not isinstance(target, ClassRef) and target.qualname.rpartition(".")[0] == model.module_name:
@@ -405,6 +406,8 @@ def _is_string(model: Model, expr: ast.expr, scope) -> bool:
     expr = model.value_of(expr, scope)
     if str_value(expr) is not None or isinstance(expr, ast.JoinedStr):
         return True
+    if isinstance(expr, ast.IfExp):  # "eu" if eu else "us"
+        return _is_string(model, expr.body, scope) and _is_string(model, expr.orelse, scope)
     if isinstance(expr, ast.Subscript):
         return (dotted(expr.value) or "").endswith("environ")
     if isinstance(expr, ast.Attribute):

@@ -34,6 +34,9 @@ string_region = CustomerIO(os.environ["S"], os.environ["K"], region="eu")  # exp
 env_region = APIClient(os.environ["A"], region=os.environ["CIO_REGION"])  # expect: CIO405
 
 right = CustomerIO(os.environ["S"], os.environ["K"], region=Regions.EU)
+chosen = "eu" if os.environ.get("EU") else "us"
+chosen_string = CustomerIO(os.environ["S"], os.environ["K"], region=chosen)  # expect: CIO405
+chosen_region = CustomerIO(os.environ["S"], os.environ["K"], region=Regions.EU if os.environ.get("EU") else Regions.US)
 right_app = APIClient(os.environ["A"], region=R.EU)
 host_positional = CustomerIO(os.environ["S"], os.environ["K"], "track-eu.customer.io")
 other_sdk = boto3.client("s3", "eu-west-1", region="eu")

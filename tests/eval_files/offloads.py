@@ -74,3 +74,20 @@ def send_with_retries(user):
 
 def upsert_all(users):
     list(pool.map(send_with_retries, users))  # expect: CIO601 -- a sleep that only backs off a failure paces nothing
+
+
+def alert_with_its_own_client(user_id):
+    client = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])  # expect: CIO401 "through `alert_with_its_own_client()`"
+    client.track(user_id, "alerted")
+
+
+def alert_later(user_id):
+    client = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])  # bound by partial, never run here
+    client.track(user_id, "alerted")
+
+
+@api.post("/alerts")
+async def alerts(user_id: str):
+    await asyncio.to_thread(alert_with_its_own_client, user_id)  # expect: CIO501
+    later = functools.partial(alert_later, user_id)
+    return later

@@ -1,5 +1,8 @@
+import asyncio
+
 from fastapi import APIRouter, Depends
 
+from api.alerts import send_alert, send_quietly
 from api.deps import CioDep, get_cio, get_shared_cio
 from api.notifier import Notifier
 
@@ -25,3 +28,10 @@ def logout(user_id: str, cio=Depends(get_shared_cio)):
 async def notify(user_id: str, notifier: Notifier = Depends()):
     notifier.send(user_id)  # expect: CIO502 "api.notifier.Notifier.send -> self.client.track()"
     await notifier.send_later(user_id)
+
+
+@router.post("/alerts/{user_id}")
+async def alert(user_id: str):
+    await asyncio.to_thread(send_alert, user_id)  # expect: CIO401, CIO501
+    await asyncio.get_running_loop().run_in_executor(None, send_alert, user_id)  # expect: CIO401, CIO501
+    await asyncio.to_thread(send_quietly, user_id)
