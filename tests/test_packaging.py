@@ -1,6 +1,7 @@
 """What users install: the built sdist and wheel (names, docs, typing marker, license, metadata), a runtime-only
 install without the linter, and the smoke run of the installed wheel on every other supported Python (nox)."""
 import email
+import json
 import os
 import re
 import subprocess
@@ -106,15 +107,32 @@ def test_a_runtime_only_install_has_no_linter_and_cio_fix_says_what_to_install(d
 
 MAIN = f"{sys.version_info.major}.{sys.version_info.minor}"
 OTHERS = [v for v in nox.project.python_versions(nox.project.load_toml(ROOT / "pyproject.toml")) if v != MAIN]
+USER_CACHE = os.environ.get("XDG_CACHE_HOME")  # read before conftest's isolated_cache: nox keeps its venvs there
+
+
+@pytest.fixture(scope="module")
+def smoke_runs(dist, tmp_path_factory) -> tuple[dict, str]:
+    """noxfile.py's sessions, all at once, on the wheel built above: (session name: nox's report of it, output)."""
+    (wheel_path,) = dist.glob("*.whl")
+    report = tmp_path_factory.mktemp("nox") / "report.json"
+    env = {key: value for key, value in os.environ.items() if key != "XDG_CACHE_HOME"}
+    env.update({"FLAKE8_CIO_WHEEL": str(wheel_path)}, **({"XDG_CACHE_HOME": USER_CACHE} if USER_CACHE else {}))
+    command = [sys.executable, "-m", "nox", "--noxfile", str(ROOT / "noxfile.py"), "-s", "smoke",
+               "--parallel", str(len(OTHERS)), "--report", str(report)]
+    result = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    assert report.exists(), result.stdout  # nox itself failed: no session ran
+    sessions = {session["signatures"][0]: session for session in json.loads(report.read_text())["sessions"]}
+    return sessions, result.stdout
 
 
 @pytest.mark.parametrize("python", OTHERS)
-def test_smoke_run_of_the_installed_wheel(python):
-    """noxfile.py's session: build and install the wheel with that Python, run the plugin, cio-fix and runtime
-    tests against it. A Python that is not installed is skipped with nox's reason."""
-    command = [sys.executable, "-m", "nox", "--noxfile", str(ROOT / "noxfile.py"), "-s", f"smoke-{python}"]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    skipped = re.search(r"Session smoke-\S+ skipped: (.*)", result.stderr)
-    if skipped:
-        pytest.skip(skipped.group(1))
-    assert result.returncode == 0, "\n".join((result.stdout + result.stderr).splitlines()[-60:])
+def test_smoke_run_of_the_installed_wheel(smoke_runs, python):
+    """noxfile.py's session: install the wheel on that Python, run the plugin, cio-fix and runtime tests against
+    it. A Python that is not installed is skipped with nox's reason."""
+    sessions, output = smoke_runs
+    session = sessions[f"smoke-{python}"]
+    if session["result"] == "skipped":
+        pytest.skip(session["reason"])
+    # nox prints each session's output whole, once it ended (--parallel): this one's is the block naming it
+    own = [block for block in re.split(r"(?=nox > Running session )", output) if f"session smoke-{python}\n" in block]
+    assert session["result"] == "success", "\n".join("".join(own).splitlines()[-80:])

@@ -1,4 +1,5 @@
-"""The pre-commit hooks, run by the real pre-commit (`try-repo`) on a staged file in a throw-away git repo."""
+"""The pre-commit hooks, run by the real pre-commit (`pre-commit run`, the repo pinned by rev as users pin it) on a
+staged file in a throw-away git repo."""
 import os
 import re
 import shutil
@@ -19,58 +20,70 @@ pytestmark = [pytest.mark.timeout(900), pytest.mark.slow,
 
 @pytest.fixture(scope="module")
 def hook_env(tmp_path_factory):
-    """A pre-commit home shared by the tests (the hook environment is built once) and the repo under test."""
+    """The hooks' repo, as a user's pinned rev would be, and a pre-commit home shared by the tests, so that the one
+    hook environment (both hooks have the same language and dependencies) is built once: `pre-commit try-repo`
+    would build it again at every call, in a store of its own."""
     home = tmp_path_factory.mktemp("pre-commit-home")
     source = tmp_path_factory.mktemp("flake8-cio") / "repo"
-    # try-repo clones; a copy of the working tree with one commit is what a user's pinned rev would be
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "*.egg-info", "__pycache__", ".pytest_cache",
-                                                                ".hypothesis", "build"))
+    # the files a commit of this working tree would hold (tracked or not ignored): not .nox, a .venv or build/
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            check=True, capture_output=True, text=True).stdout.split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():  # a tracked file deleted in the working tree is not
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     git(source, "init", "-q")
     git(source, "add", "-A")
     git(source, "commit", "-qm", "snapshot")
-    return {"PRE_COMMIT_HOME": str(home), "source": str(source)}
+    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, check=True, capture_output=True,
+                         text=True).stdout.strip()
+    config = f"repos:\n- repo: {source}\n  rev: {rev}\n  hooks:\n  - id: flake8-cio\n  - id: cio-fix\n"
+    return {"PRE_COMMIT_HOME": str(home), "config": config}
 
 
 def git(cwd, *args):
     subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args], cwd=cwd, check=True)
 
 
-def try_repo(env, project: Path, hook: str):
+def run_hook(env, project: Path, hook: str):
+    """`pre-commit run HOOK` on the staged files, as a user's commit runs it."""
     environment = {**os.environ, "PRE_COMMIT_HOME": env["PRE_COMMIT_HOME"]}
-    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", env["source"], hook, "--verbose"],
+    return subprocess.run([sys.executable, "-m", "pre_commit", "run", hook, "--verbose"],
                           cwd=project, capture_output=True, text=True, env=environment)
 
 
-def staged_project(tmp_path, text):
+def staged_project(env, tmp_path, text):
+    """A git repo whose .pre-commit-config.yaml pins the hooks' repo, with app.py staged."""
     git(tmp_path, "init", "-q")
+    (tmp_path / ".pre-commit-config.yaml").write_text(env["config"])
     (tmp_path / "app.py").write_text(text)
-    git(tmp_path, "add", "app.py")
+    git(tmp_path, "add", ".pre-commit-config.yaml", "app.py")
     return tmp_path
 
 
 def test_flake8_cio_hook_fails_on_findings(hook_env, tmp_path):
-    project = staged_project(tmp_path, BAD)
-    result = try_repo(hook_env, project, "flake8-cio")
+    project = staged_project(hook_env, tmp_path, BAD)
+    result = run_hook(hook_env, project, "flake8-cio")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "app.py:4:26: CIO101 millisecond epoch timestamp" in result.stdout
 
 
 def test_cio_fix_hook_fixes_and_fails_then_passes(hook_env, tmp_path):
-    project = staged_project(tmp_path, BAD)
-    first = try_repo(hook_env, project, "cio-fix")
+    project = staged_project(hook_env, tmp_path, BAD)
+    first = run_hook(hook_env, project, "cio-fix")
     assert first.returncode == 1, first.stdout + first.stderr
     assert (project / "app.py").read_text() == GOOD
     git(project, "add", "app.py")
-    second = try_repo(hook_env, project, "cio-fix")
+    second = run_hook(hook_env, project, "cio-fix")
     assert second.returncode == 0, second.stdout + second.stderr
 
 
 def test_the_two_hooks_agree_on_what_is_left(hook_env, tmp_path):
     keys = "from customerio import CustomerIO\ncio = CustomerIO('3f2a9c81d7e4b6051a2f', '9b8c7d6e5f4a3b2c1d0e')\n"
-    project = staged_project(tmp_path, BAD + keys.split("\n", 1)[1])
-    fixed = try_repo(hook_env, project, "cio-fix")
+    project = staged_project(hook_env, tmp_path, BAD + keys.split("\n", 1)[1])
+    fixed = run_hook(hook_env, project, "cio-fix")
     git(project, "add", "app.py")
-    linted = try_repo(hook_env, project, "flake8-cio")
+    linted = run_hook(hook_env, project, "flake8-cio")
     reported = [line for line in linted.stdout.splitlines() if line.startswith("app.py:")]
     assert len(reported) == 2 and all("CIO402" in line for line in reported), linted.stdout
     assert "fixes: CIO101x1; 2 findings left" in fixed.stdout, fixed.stdout

