@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import urllib3
 
-from .journal import dead_journals, identified, replay
+from .journal import ROTATE_BYTES, dead_journals, replay, take_over
 from .policy import CircuitBreaker, TokenBucket, backoff
 from .spool import Entry, FallbackSpool
 from .transport import REDIRECTS, Transport, retry_after
@@ -130,6 +130,7 @@ class Worker:
                 return
             was_memory = self.spool.memory_since is not None
             self._guarded(self.spool.maintain)
+            self._guarded(self._take_over_loans)
             if self.replay_due or (was_memory and self.spool.memory_since is None):
                 self.replay_due = not self._guarded(self._replay_dead)
             self._watch_fill()
@@ -148,10 +149,10 @@ class Worker:
         try:
             moved = False
             while intake.queue:
-                chunk: List[str] = []
+                chunk: List[bytes] = []
                 while intake.queue and len(chunk) < JOURNAL_CHUNK:
                     chunk.append(intake.queue.popleft())
-                self._spooled(self.spool.put([identified(text) for text in chunk]))
+                self._spooled(self.spool.put([line.decode() for line in chunk]))
                 moved = True
             while True:
                 texts, mark = intake.read()
@@ -167,7 +168,7 @@ class Worker:
                 moved = True
             if moved:
                 self.last_active = time.monotonic()
-                intake.rotate(self.spool)
+            intake.rotate(self.spool)
             return moved
         finally:
             self.journal_lock.release()
@@ -192,6 +193,16 @@ class Worker:
                 log.info("flake8-cio runtime: replayed %d events from %s", moved, path.name)
                 self._spooled(moved)
         return True
+
+    def _take_over_loans(self) -> None:
+        """Sends straight from a journal that outlived the lease (of any process on this spool: see
+        SQLiteSpool.lend) are taken over into the spool."""
+        folder = self.client.journal_place()[0]
+        for loan in self.spool.loans(until=time.time()) if folder is not None else ():
+            moved = take_over(folder, loan, self.spool)
+            log.warning("flake8-cio runtime: a send of %d events from %s outlived the spool lease: taken over",
+                        moved, loan[0])
+            self._spooled(moved)
 
     def _watch_fill(self) -> None:
         """Warn once each time the spool passes FILL_WARNING of its size cap, before overflow drops anything (the
@@ -244,7 +255,7 @@ class Worker:
         self.source = self.spool  # settle on the spool the entries came from, even if it is swapped meanwhile
         entries = self.source.claim(1 if probing else self.settings.batch_size, self.max_bytes)
         if not entries:
-            return False
+            return self.breaker.state == "closed" and not self.attempt and self.send_loan()
         batch = [e for e in entries if not is_v1(e.text)]
         singles = [e for e in entries if is_v1(e.text)]
         ok = self.send_batch(batch) if batch else True
@@ -255,18 +266,68 @@ class Worker:
             ok = self.send_single(entry)
         return ok
 
-    def _post(self, path: str, body: str) -> urllib3.BaseHTTPResponse:
+    def _post(self, path: str, body: bytes) -> urllib3.BaseHTTPResponse:
         delay = self.bucket.delay()
         if delay:
             time.sleep(delay)
-        return self.transport.post(path, body.encode())
+        return self.transport.post(path, body)
+
+    def _post_batch(self, body: bytes) -> "urllib3.BaseHTTPResponse | urllib3.exceptions.HTTPError":
+        try:
+            return self._post(self.batch_path, body)
+        except urllib3.exceptions.HTTPError as error:
+            return error
+
+    def send_loan(self) -> bool:
+        """With nothing claimable in the spool, send what callers journaled since, straight from the journal file
+        (see SQLiteSpool.lend): the spool gets a copy of those lines only when the request fails, to be retried or
+        dead-lettered from there like any claimed batch; on a 200 it records only that the loan ended. This saves
+        the spool a write, a claim and an ack per event. Waits for the rate limit first, so that the loan takes
+        what arrives meanwhile too."""
+        intake = self.client.intake
+        time.sleep(self.bucket.wait())
+        if not self.journal_lock.acquire(blocking=False):  # the journal thread is moving it into the spool now
+            return False
+        try:
+            chunk, mark = intake.lendable(self.max_bytes - 12, self.settings.batch_size)
+            if mark is None or not self.spool.lend(mark):
+                return False
+            intake.consumed(mark)
+            intake.on_loan.add(mark)
+            self.last_active = time.monotonic()
+        finally:
+            self.journal_lock.release()
+        try:
+            count = chunk.count(b"\n") + 1
+            self.counters.add("spooled", count)
+            body = b'{"batch":[' + chunk.replace(b"\n", b",") + b"]}"
+            outcome = self._post_batch(body)
+            if isinstance(outcome, urllib3.BaseHTTPResponse) and 200 <= outcome.status < 300 and \
+                    outcome.status != 207:
+                self._succeeded(count)
+                self.spool.repay(mark, [])
+                return True
+            entries = self.spool.repay(mark, chunk.decode().split("\n"))
+        finally:
+            intake.on_loan.discard(mark)
+            if intake.offset >= ROTATE_BYTES and self.journal_lock.acquire(blocking=False):
+                try:  # while loans take the file, the journal thread finds little to read: rotate here too
+                    intake.rotate(self.spool)
+                finally:
+                    self.journal_lock.release()
+        if entries is None:  # the store failed: they wait in memory, sent from there
+            return False
+        return self._settle_batch(entries, len(body), outcome)
 
     def send_batch(self, entries: List[Entry]) -> bool:
-        body = '{"batch":[' + ",".join(e.text for e in entries) + "]}"
-        try:
-            response = self._post(self.batch_path, body)
-        except urllib3.exceptions.HTTPError as error:
-            return self._retry(entries, f"{type(error).__name__}", None, server_fault=True)
+        body = ('{"batch":[' + ",".join(e.text for e in entries) + "]}").encode()
+        return self._settle_batch(entries, len(body), self._post_batch(body))
+
+    def _settle_batch(self, entries: List[Entry], size: int,
+                      outcome: "urllib3.BaseHTTPResponse | urllib3.exceptions.HTTPError") -> bool:
+        if isinstance(outcome, urllib3.exceptions.HTTPError):
+            return self._retry(entries, f"{type(outcome).__name__}", None, server_fault=True)
+        response = outcome
         status = response.status
         if status == 207:
             errors = _batch_errors(response.data)
@@ -280,13 +341,13 @@ class Worker:
             self._delivered(entries)
             return True
         if status == 413 and len(entries) > 1:
-            self.max_bytes = max(1, min(self.max_bytes, len(body) // 2))  # learnt: later claims fit at once
+            self.max_bytes = max(1, min(self.max_bytes, size // 2))  # learnt: later claims fit at once
         return self._failed(entries, status, response, self.send_batch)
 
     def send_single(self, entry: Entry) -> bool:
         v1 = entry.op["v1"]
         try:
-            response = self._post(v1["path"], json.dumps(v1["body"], separators=(",", ":")))
+            response = self._post(v1["path"], json.dumps(v1["body"], separators=(",", ":")).encode())
         except urllib3.exceptions.HTTPError as error:
             return self._retry([entry], f"{type(error).__name__}", None, server_fault=True)
         if 200 <= response.status < 300:
@@ -353,11 +414,14 @@ class Worker:
     def _delivered(self, entries: List[Entry]) -> None:
         if not entries:
             return
-        self.counters.add("sent", len(entries))  # before the ack: a flush() that sees the spool empty sees them
+        self._succeeded(len(entries))  # before the ack: a flush() that sees the spool empty sees them
         self.source.ack([e.key for e in entries])
         replayed = sum(1 for e in entries if e.foreign)
         if replayed:
             self.counters.add("replayed", replayed)
+
+    def _succeeded(self, count: int) -> None:
+        self.counters.add("sent", count)
         self.attempt = 0
         self.retry_at = 0.0
         self.breaker.success()

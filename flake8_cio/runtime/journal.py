@@ -17,10 +17,9 @@ import mmap
 import os
 import socket
 import threading
-import time
 from collections import deque
 from pathlib import Path
-from typing import Any, Callable, Deque, List, Optional, Set, Tuple
+from typing import Any, Callable, Deque, List, Optional, Sequence, Set, Tuple
 
 from .policy import ulid
 from .spool import Mark, process_alive
@@ -64,15 +63,11 @@ def _seed(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=10).digest(), "big")
 
 
-def needs_id(text: str) -> str:
-    """The client's mark on an event whose ULID the journal thread gives (a ULID costs the caller a microsecond):
-    "+", the acceptance time in ms (12 hex digits), the operation."""
-    return f"+{time.time_ns() // 1_000_000:012x}{text}"
-
-
 def identified(text: str, randomness: Optional[int] = None) -> str:
-    """An operation as the spool keeps it: a marked event gets its ULID id, made of its acceptance time and, for
-    a journal line, of where the line is (`randomness`), so that reading the line again gives the same id."""
+    """An operation as the spool keeps it. Callers write events with their ids; a journal left by an older version
+    (its writer killed before the spool read it) has lines "+", acceptance time in ms (12 hex digits), operation,
+    whose ULID is made of that time and of where the line is (`randomness`): reading the line again gives the same
+    id."""
     if text[0] != "+":
         return text
     return f'{text[13:-1]},"id":"{ulid(int(text[1:13], 16), randomness)}"}}'
@@ -89,7 +84,7 @@ class Intake:
         self.folder, self.base, self.durable, self.max_queue = folder, base, durable, max_queue
         self.on_memory = on_memory  # called with 1 for each operation the journal could not take, 0 when dropped
         self.wake = wake  # the journal thread, when memory fills
-        self.queue: Deque[str] = deque()
+        self.queue: Deque[bytes] = deque()
         self.lock = threading.Lock()
         self.fd = -1
         self.map: Optional[mmap.mmap] = None
@@ -98,6 +93,7 @@ class Intake:
         self.offset = 0  # how far the spool has read it
         self.synced = 0
         self.error: Optional[str] = None
+        self.on_loan: Set[Mark] = set()  # lines send threads are sending straight from the file (see lendable)
         self.reopen = folder is not None  # a file at the next call: the first, after finish(); never after a failure
 
     def _open(self) -> None:
@@ -118,10 +114,11 @@ class Intake:
             return
         self.fd, self.name, self.pos, self.offset, self.synced = fd, name, 0, 0, 0
 
-    def put(self, text: str) -> None:
-        """The caller's step: one copy into the journal, or memory when it cannot take it."""
+    def put(self, lines: Sequence[bytes]) -> None:
+        """The caller's step: one copy of a call's operations (JSON, UTF-8, with their event ids) into the
+        journal, or memory when it cannot take them."""
         if self.folder is not None:  # else memory is the plan (spool="none"), not a detour
-            data = text.encode() + b"\n"  # the client made the text encodable
+            data = b"\n".join(lines) + b"\n"
             with self.lock:
                 if self.fd < 0 and self.reopen:
                     self._open()
@@ -134,14 +131,15 @@ class Intake:
                     return
             if self.fd >= 0:  # full: the journal thread is behind (the spool is slow); it rotates when it can
                 self.wake()
-        if len(self.queue) >= self.max_queue:
-            self.on_memory(0)
-            return
-        self.queue.append(text)
-        if self.folder is not None:
-            self.on_memory(1)
-        if len(self.queue) == self.max_queue // 4:
-            self.wake()
+        for line in lines:
+            if len(self.queue) >= self.max_queue:
+                self.on_memory(0)
+                continue
+            self.queue.append(line)
+            if self.folder is not None:
+                self.on_memory(1)
+            if len(self.queue) == self.max_queue // 4:
+                self.wake()
 
     def _sync(self) -> None:
         fd = self.fd
@@ -165,6 +163,23 @@ class Intake:
     def consumed(self, mark: Mark) -> None:
         self.offset = mark[2]
 
+    def lendable(self, max_bytes: int, max_items: int) -> Tuple[bytes, Optional[Mark]]:
+        """What the send thread may send straight from the file (taken with the journal lock, see
+        SQLiteSpool.lend): whole lines past what the spool has, within the batch limits, before the first v1
+        line (one is sent alone, from the spool); their bytes, newline-separated, and their mark. Callers write
+        whole, final lines (with their ids), so the body is made of the bytes as they are."""
+        if not self.name or self.pos == self.offset:
+            return b"", None
+        data = self.map[self.offset:min(self.pos, self.offset + max_bytes)]  # type: ignore[index]
+        end = data.rfind(b"\n") + 1
+        v1 = data.find(b'\n{"v1"', 0, end) + 1
+        end = 0 if data.startswith(b'{"v1"') else v1 or end
+        if end and data.count(b"\n", 0, end) > max_items:
+            end = 0
+            for _ in range(max_items):
+                end = data.index(b"\n", end) + 1
+        return (data[:end - 1], (self.name, self.offset, self.offset + end)) if end else (b"", None)
+
     def unread(self) -> int:
         """Bytes of the file the spool has not read yet."""
         return self.pos - self.offset if self.name else 0
@@ -178,7 +193,7 @@ class Intake:
     def rotate(self, spool: Any) -> None:
         """Start a new file once the spool has read ROTATE_BYTES of this one; the old one is read to its end (no
         caller can write to it any more) and removed."""
-        if self.fd < 0 or self.offset < ROTATE_BYTES:
+        if self.fd < 0 or self.offset < ROTATE_BYTES or self.on_loan:
             return
         with self.lock:
             old_fd, old_map, old_name = self.fd, self.map, self.name
@@ -203,7 +218,7 @@ class Intake:
             return False
         path = self.folder / name  # type: ignore[operator]
         try:
-            complete = spool is not None and spool.journal_offset(name) >= written
+            complete = spool is not None and spool.journal_offset(name) >= written and not spool.loans(name)
         except Exception:  # the store cannot say: keep the file
             complete = False
         if not complete:
@@ -242,6 +257,8 @@ def replay(path: Path, spool: Any) -> int:
         if os.fstat(fd).st_nlink == 0:
             return 0  # replayed and removed meanwhile
         offset = spool.journal_offset(path.name)
+        for loan in spool.loans(path.name):  # lines its writer was sending when it died
+            moved += _repay(fd, loan, spool)
         while True:
             texts, end = lines(os.pread(fd, READ_CHUNK, offset), path.name, offset)
             if not end:
@@ -260,6 +277,27 @@ def replay(path: Path, spool: Any) -> int:
         return moved
     finally:
         os.close(fd)
+
+
+def take_over(folder: Path, loan: Mark, spool: Any) -> int:
+    """A loan past its lease (its request hangs, or its process is stuck) goes into the spool for any process to
+    send, as a claim past its lease is taken over; how many events. A journal with a loan is never removed."""
+    try:
+        fd = os.open(folder / loan[0], os.O_RDONLY)
+    except FileNotFoundError:
+        return 0
+    try:
+        return _repay(fd, loan, spool)
+    finally:
+        os.close(fd)
+
+
+def _repay(fd: int, loan: Mark, spool: Any) -> int:
+    texts, _ = lines(os.pread(fd, loan[2] - loan[1], loan[1]), loan[0], loan[1])
+    moved = len(spool.repay(loan, texts, claim=False) or ())
+    if not spool.on_disk():  # they went to memory: the file stays until the store has them
+        raise RuntimeError(f"the spool failed while repaying a loan of {loan[0]}")
+    return moved
 
 
 def dead_journals(folder: Optional[Path], base: str) -> List[Path]:

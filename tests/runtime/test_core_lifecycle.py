@@ -162,8 +162,8 @@ OTHER = textwrap.dedent("""
     from flake8_cio.runtime import RuntimeClient
     client = RuntimeClient("other-site", "key", track_url=sys.argv[1], spool=sys.argv[2], timeout=60,
                            flush_interval=0.02)
-    for i in range(20):
-        client.track(f"o{i}", "theirs")
+    for i in range(20):  # anonymous events: sent one at a time, from the spool (not straight from the journal)
+        client.track_anonymous(f"o{i}", "theirs")
     sys.stdin.read()  # alive, its send hanging, until the test is done
 """)
 
