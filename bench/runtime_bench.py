@@ -206,7 +206,7 @@ client = RuntimeClient(sys.argv[3], sys.argv[4], track_url=sys.argv[1], spool=sy
                        retry_budget=2, max_backoff=0.2, timeout=0.5)
 for i in range(int(sys.argv[5])):
     client.track(f"u{i}", "imported", {"i": i})
-while client.health()["spool_depth"] < int(sys.argv[5]):
+while client.health()["counters"]["spooled"] < int(sys.argv[5]):
     time.sleep(0.01)
 print("journaled", flush=True)
 time.sleep(600)

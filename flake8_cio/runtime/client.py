@@ -484,7 +484,7 @@ def _data_problems_not_raised(method: F) -> F:
         except _Dropped:
             pass
         except OverLimit as error:
-            self._reject(method.__name__, str(error))
+            self._reject(method.__name__.lstrip("_"), str(error))
     return wrapper  # type: ignore[return-value]
 
 
@@ -516,7 +516,7 @@ class RuntimeClient:
         self._secondary = secondary
         self._window = self.options["dedupe_window"]
         self._plain = (_FAST is not None and not self._rewires and self._catalog is None and not self._window
-                       and secondary is None)  # what _plain_track needs
+                       and secondary is None)  # what track()'s one pass needs
         self._warned: Set[Any] = set()
         self._names_seen: Set[str] = set()  # event names already checked by _name_guard
         self._closed = False
@@ -808,11 +808,36 @@ class RuntimeClient:
             op["timestamp"] = kwargs["_timestamp"]
         self._accept(op)
 
-    @_data_problems_not_raised
     def track(self, customer_id: Any, name: Any, data: Optional[Dict[str, Any]] = None, id: Optional[str] = None,
               timestamp: Any = None) -> None:
-        if id is None and timestamp is None and self._plain_track(customer_id, name, data):
-            return
+        """The common call in one pass (the caller's p99 is the budget): a short ASCII id that is neither an email
+        nor a cio_id, a short name already checked (_name_guard), dict data that the C encoder takes, no option
+        that needs the general path (_plain). It writes the line _admit() makes for that call; anything else (or
+        what fails here) takes the general path, which decides."""
+        if (id is None and timestamp is None and type(customer_id) is str and type(name) is str
+                and type(data) is dict and self._plain and name in self._names_seen
+                and 0 < len(name) <= MAX_EVENT_NAME_BYTES // 4 and 0 < len(customer_id) <= MAX_ID_BYTES
+                and customer_id.isascii() and "@" not in customer_id and not customer_id[0].isspace()
+                and not name[0].isspace() and not customer_id.startswith("cio_") and self._worker is not None
+                and not self._closed):
+            try:
+                attributes = "".join(_FAST(data, 0))  # type: ignore[misc]
+                ms = time.time_ns() // 1_000_000
+                line = (f'{{"type":"person","identifiers":{{"id":{_quote(customer_id)}}},"action":"event","name":'
+                        f'{_quote(name)},"attributes":{attributes},"id":"{ulid(ms)}","timestamp":{ms // 1000}}}\n'
+                        ).encode()
+            except (ValueError, TypeError, RecursionError):  # NaN, a cycle, a lone surrogate, ...
+                pass
+            else:
+                if len(line) <= MAX_OPERATION_BYTES - 40:
+                    self.counters.accept()
+                    self._intake.put(line)
+                    return
+        self._track(customer_id, name, data, id, timestamp)
+
+    @_data_problems_not_raised
+    def _track(self, customer_id: Any, name: Any, data: Optional[Dict[str, Any]], id: Optional[str],
+               timestamp: Any) -> None:
         cid = _check_id(customer_id, "customer_id in track")
         self._email_guard(cid)
         stamp = timestamp if timestamp is None or type(timestamp) is int else _event_timestamp(timestamp)
@@ -927,37 +952,13 @@ class RuntimeClient:
                 lines.append(line)
                 admitted.append(op)
         if lines:
-            self._intake.put(lines)  # one write: the call's operations are journaled, and sent, together
+            self._intake.put(b"\n".join(lines) + b"\n")  # one write: journaled, and sent, together
         for op in admitted:
             self._to_secondary(op)
         for reason in refused:
             self._reject("batch", reason)
 
     # -- helpers ---------------------------------------------------------------------------------------------------
-    def _plain_track(self, customer_id: Any, name: Any, data: Any) -> bool:
-        """track()'s common call in one pass (a caller's p99 is the budget): a short ASCII id that is neither an
-        email nor a cio_id, a short name already checked (_name_guard), dict data that the C encoder takes, no
-        option that needs the general path. It writes the text _accept() writes for that call. False: it wrote
-        nothing, the general path decides."""
-        if not (type(customer_id) is str and type(name) is str and type(data) is dict and self._plain
-                and name in self._names_seen and 0 < len(name) <= MAX_EVENT_NAME_BYTES // 4
-                and 0 < len(customer_id) <= MAX_ID_BYTES and customer_id.isascii() and "@" not in customer_id
-                and not customer_id[0].isspace() and not name[0].isspace() and not customer_id.startswith("cio_")
-                and self._worker is not None and not self._closed):
-            return False
-        try:
-            attributes = "".join(_FAST(data, 0))  # type: ignore[misc]
-            ms = time.time_ns() // 1_000_000
-            line = (f'{{"type":"person","identifiers":{{"id":{_quote(customer_id)}}},"action":"event","name":'
-                    f'{_quote(name)},"attributes":{attributes},"id":"{ulid(ms)}","timestamp":{ms // 1000}}}').encode()
-        except (ValueError, TypeError, RecursionError):  # NaN, a cycle, a lone surrogate, ...: the general path
-            return False
-        if len(line) > MAX_OPERATION_BYTES - 40:
-            return False
-        self.counters.accept()
-        self._intake.put([line])
-        return True
-
     def _identifiers(self, customer_id: str) -> Dict[str, str]:
         if "@" not in customer_id and not customer_id.startswith("cio_"):
             return {"id": customer_id}  # the common case, without a second call
@@ -1050,7 +1051,7 @@ class RuntimeClient:
         secondary destination."""
         line = self._admit(op, event_id)
         if line is not None:
-            self._intake.put([line])
+            self._intake.put(line + b"\n")
             self._to_secondary(op)
 
     def _admit(self, op: Dict[str, Any], event_id: Any) -> Optional[bytes]:

@@ -108,6 +108,8 @@ class Worker:
         self.aside_until = 0.0  # when what was set aside is due again
         self.replay_due = True  # journals of dead processes: at start, and after the store recovers
         self.last_active = time.monotonic()  # when callers last queued something: picks whom to idle
+        self.lent_at = 0.0  # when the send thread last sent straight from the journal
+        self.loans_checked = 0.0
         self.threads = [threading.Thread(target=self._journal_loop, name="flake8-cio-journal", daemon=True),
                         threading.Thread(target=self._send_loop, name="flake8-cio-send", daemon=True)]
         for thread in self.threads:
@@ -124,7 +126,7 @@ class Worker:
     def _journal_loop(self) -> None:
         while True:
             stopping = self.stopping.is_set()
-            if self._guarded(self.journal):
+            if self._guarded(lambda: self.journal(whole=stopping or not self._lending())):
                 self.spool.refresh()  # what was just journaled shows in health() at once
             if stopping:
                 return
@@ -134,15 +136,22 @@ class Worker:
             if self.replay_due or (was_memory and self.spool.memory_since is None):
                 self.replay_due = not self._guarded(self._replay_dead)
             self._watch_fill()
+            self.client.intake.prefault()
             self.client.intake.sync()
             self.journal_wake.wait(self.settings.flush_interval)
             self.journal_wake.clear()
 
-    def journal(self, wait: float = -1) -> bool:
-        """Move what waits in memory, then what the journal file holds past what the spool has, into the spool,
-        a chunk per transaction (the file's with its mark); the lock lets a SIGTERM handler or close() journal too
-        without losing a chunk in flight. Whether there was anything to move; False also when the lock stayed
-        taken for `wait` seconds (a write of the journal thread's is waiting for the spool)."""
+    def _lending(self) -> bool:
+        """The send thread takes the file as it fills (a loan within the last flush_interval, little unread): the
+        journal thread leaves the file to it, and moves it into the spool once sending stalls or falls behind."""
+        return (time.monotonic() - self.lent_at < self.settings.flush_interval
+                and self.client.intake.unread() < ROTATE_BYTES)
+
+    def journal(self, wait: float = -1, whole: bool = True) -> bool:
+        """Move what waits in memory, then (`whole`) what the journal file holds past what the spool has, into the
+        spool, a chunk per transaction (the file's with its mark); the lock lets a SIGTERM handler or close()
+        journal too without losing a chunk in flight. Whether there was anything to move; False also when the lock
+        stayed taken for `wait` seconds (a write of the journal thread's is waiting for the spool)."""
         intake = self.client.intake
         if not self.journal_lock.acquire(timeout=wait):
             return False
@@ -154,7 +163,7 @@ class Worker:
                     chunk.append(intake.queue.popleft())
                 self._spooled(self.spool.put([line.decode() for line in chunk]))
                 moved = True
-            while True:
+            while whole:
                 texts, mark = intake.read()
                 if mark is None:
                     break
@@ -198,7 +207,10 @@ class Worker:
         """Sends straight from a journal that outlived the lease (of any process on this spool: see
         SQLiteSpool.lend) are taken over into the spool."""
         folder = self.client.journal_place()[0]
-        for loan in self.spool.loans(until=time.time()) if folder is not None else ():
+        if folder is None or time.monotonic() - self.loans_checked < 1.0:
+            return
+        self.loans_checked = time.monotonic()
+        for loan in self.spool.loans(until=time.time()):
             moved = take_over(folder, loan, self.spool)
             log.warning("flake8-cio runtime: a send of %d events from %s outlived the spool lease: taken over",
                         moved, loan[0])
@@ -294,7 +306,7 @@ class Worker:
                 return False
             intake.consumed(mark)
             intake.on_loan.add(mark)
-            self.last_active = time.monotonic()
+            self.last_active = self.lent_at = time.monotonic()
         finally:
             self.journal_lock.release()
         try:
@@ -310,6 +322,7 @@ class Worker:
             entries = self.spool.repay(mark, chunk.decode().split("\n"))
         finally:
             intake.on_loan.discard(mark)
+            intake.prefault()
             if intake.offset >= ROTATE_BYTES and self.journal_lock.acquire(blocking=False):
                 try:  # while loans take the file, the journal thread finds little to read: rotate here too
                     intake.rotate(self.spool)

@@ -11,7 +11,7 @@ import os
 import random
 import threading
 import time
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, Optional, Tuple
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 characters
@@ -19,11 +19,14 @@ _random = random.Random(os.urandom(16))  # not a CSPRNG: ids need uniqueness, no
 _time_part: List[Any] = ["", -1]  # [time text, its millisecond]
 _serial = itertools.count()  # atomic steps (no lock): the part of an id that differs between calls of a process
 _process_part = [""]  # 50 random bits (10 characters) per process: the part that differs between processes
+_prefix: Tuple[str, int] = ("", -1)  # (time and process text, its millisecond), replaced whole
 
 
 def _new_process() -> None:
     _random.seed(os.urandom(16))  # a child must not repeat the parent
+    global _prefix
     _process_part[0] = "".join(_CROCKFORD[_random.getrandbits(5)] for _ in range(10))
+    _prefix = ("", -1)
 
 
 _new_process()
@@ -37,15 +40,23 @@ def ulid(ms: Optional[int] = None, randomness: Optional[int] = None) -> str:
     if one process makes 2**30 of them in one millisecond). Cheap, as callers make one per event: the time part is
     cached per millisecond, the rest is three table lookups."""
     ms = time.time_ns() // 1_000_000 if ms is None else ms
-    if ms != _time_part[1]:
-        _time_part[:] = "".join(_CROCKFORD[(ms >> shift) & 31] for shift in range(45, -1, -5)), ms
+    global _prefix
     if randomness is None:
+        prefix = _prefix
+        if prefix[1] != ms:
+            prefix = _prefix = (_time_text(ms) + _process_part[0], ms)
         n = next(_serial) & 0x3FFFFFFF
-        return str(_time_part[0]) + _process_part[0] + _PAIRS[n >> 20] + _PAIRS[(n >> 10) & 1023] + _PAIRS[n & 1023]
+        return prefix[0] + _PAIRS[n >> 20] + _PAIRS[(n >> 10) & 1023] + _PAIRS[n & 1023]
+    if ms != _time_part[1]:
+        _time_part[:] = _time_text(ms), ms
     r = randomness
     return (str(_time_part[0]) + _PAIRS[r >> 70] + _PAIRS[(r >> 60) & 1023] + _PAIRS[(r >> 50) & 1023]
             + _PAIRS[(r >> 40) & 1023] + _PAIRS[(r >> 30) & 1023] + _PAIRS[(r >> 20) & 1023]
             + _PAIRS[(r >> 10) & 1023] + _PAIRS[r & 1023])
+
+
+def _time_text(ms: int) -> str:
+    return "".join(_CROCKFORD[(ms >> shift) & 31] for shift in range(45, -1, -5))
 
 
 def backoff(attempt: int, base: float = 0.5, cap: float = 60.0) -> float:

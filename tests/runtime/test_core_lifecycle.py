@@ -136,8 +136,10 @@ def test_a_207_item_message_is_logged_at_debug_only(loopback, make_client, caplo
     reported = []
     caplog.set_level(logging.DEBUG, logger="flake8_cio.runtime")
     client = make_client(url=server.url, batch_size=2, on_error=lambda reasons, ops: reported.extend(reasons.values()))
-    client.track("u1", "signed_up", {"i": 0})
-    client.track("u2", "signed_up", {"i": 1, "email": "alice@example.com"})
+    client.batch([  # one call: one journal write, one request (two track() calls may go in two)
+        {"type": "person", "identifiers": {"id": "u1"}, "action": "event", "name": "signed_up", "attributes": {"i": 0}},
+        {"type": "person", "identifiers": {"id": "u2"}, "action": "event", "name": "signed_up",
+         "attributes": {"i": 1, "email": "alice@example.com"}}])
     assert client.flush(10) and client.health()["counters"]["failed"] == 1
     loud = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert any("invalid email (batch index 1)" in m for m in loud) and not any("alice" in m for m in loud)

@@ -53,7 +53,7 @@ PRODUCER = textwrap.dedent("""
                            retry_budget=2, breaker_cooldown=30, max_backoff=0.1, timeout=0.5)
     for i in range(int(sys.argv[3])):
         client.track(f"u{{i}}", "imported", {{"i": i}})
-    while client.health()["spool_depth"] < int(sys.argv[3]):
+    while client.health()["counters"]["spooled"] < int(sys.argv[3]):  # in the spool, or sent from the journal
         time.sleep(0.01)
     print("journaled", flush=True)
     time.sleep(60)
