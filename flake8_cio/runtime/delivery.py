@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import urllib3
 
-from .journal import ROTATE_BYTES, dead_journals, replay, take_over
+from .journal import dead_journals, replay, take_over
 from .policy import CircuitBreaker, TokenBucket, backoff
 from .spool import Entry, FallbackSpool
 from .transport import REDIRECTS, Transport, retry_after
@@ -142,10 +142,9 @@ class Worker:
             self.journal_wake.clear()
 
     def _lending(self) -> bool:
-        """The send thread takes the file as it fills (a loan within the last flush_interval, little unread): the
-        journal thread leaves the file to it, and moves it into the spool once sending stalls or falls behind."""
-        return (time.monotonic() - self.lent_at < self.settings.flush_interval
-                and self.client.intake.unread() < ROTATE_BYTES)
+        """The send thread takes the file as it fills (a loan within the last flush_interval): the journal thread
+        leaves the file to it, and moves it into the spool once sending stalls or the file is crowded."""
+        return time.monotonic() - self.lent_at < self.settings.flush_interval and not self.client.intake.crowded()
 
     def journal(self, wait: float = -1, whole: bool = True) -> bool:
         """Move what waits in memory, then (`whole`) what the journal file holds past what the spool has, into the
@@ -267,7 +266,7 @@ class Worker:
         self.source = self.spool  # settle on the spool the entries came from, even if it is swapped meanwhile
         entries = self.source.claim(1 if probing else self.settings.batch_size, self.max_bytes)
         if not entries:
-            return self.breaker.state == "closed" and not self.attempt and self.send_loan()
+            return self.breaker.state == "closed" and self.send_loan()  # (an outage's pause returned above)
         batch = [e for e in entries if not is_v1(e.text)]
         singles = [e for e in entries if is_v1(e.text)]
         ok = self.send_batch(batch) if batch else True
@@ -323,9 +322,9 @@ class Worker:
         finally:
             intake.on_loan.discard(mark)
             intake.prefault()
-            if intake.offset >= ROTATE_BYTES and self.journal_lock.acquire(blocking=False):
-                try:  # while loans take the file, the journal thread finds little to read: rotate here too
-                    intake.rotate(self.spool)
+            if self.journal_lock.acquire(blocking=False):
+                try:  # while loans take the file, the journal thread reads little of it: rotate here too, once
+                    intake.rotate(self.spool, MAX_BATCH_BYTES)  # caught up (what is left goes through the spool)
                 finally:
                     self.journal_lock.release()
         if entries is None:  # the store failed: they wait in memory, sent from there

@@ -27,8 +27,8 @@ from .spool import Mark, process_alive
 
 SUFFIX = ".journal"
 READ_CHUNK = 4 << 20
-FILE_BYTES = 16 << 20  # disk each journal reserves up front (per client and process)
-ROTATE_BYTES = 4 << 20  # FILE_BYTES - ROTATE_BYTES: the room callers have until the journal thread rotates
+FILE_BYTES = 32 << 20  # disk each journal reserves up front (per client and process): a burst of ~150,000 events
+ROTATE_BYTES = 8 << 20  # a new file once the spool has read this much; the last ROTATE_BYTES are the "crowded" end
 PREFAULT_BYTES = 4 << 20  # how far ahead of the callers the file's pages are faulted in (see Intake.prefault)
 #: madvise(MADV_POPULATE_WRITE) (Linux 5.14; Python names it from 3.13): page-table entries made at once, writable
 POPULATE_WRITE = getattr(mmap, "MADV_POPULATE_WRITE", 23 if sys.platform == "linux" else None)
@@ -215,10 +215,15 @@ class Intake:
             self.synced = self.pos
             self._sync()
 
-    def rotate(self, spool: Any) -> None:
-        """Start a new file once the spool has read ROTATE_BYTES of this one; the old one is read to its end (no
-        caller can write to it any more) and removed."""
-        if self.fd < 0 or self.offset < ROTATE_BYTES or self.on_loan:
+    def crowded(self) -> bool:
+        """Callers are within ROTATE_BYTES of the file's end (past it, they wait in memory): the journal thread
+        moves what the file holds into the spool, so that a new file can start."""
+        return self.pos > FILE_BYTES - ROTATE_BYTES
+
+    def rotate(self, spool: Any, slack: int = FILE_BYTES) -> None:
+        """Start a new file once the spool has read ROTATE_BYTES of this one (and at most `slack` bytes are
+        unread); the old one is read to its end (no caller can write to it any more) into the spool and removed."""
+        if self.fd < 0 or self.offset < ROTATE_BYTES or self.on_loan or self.pos - self.offset > slack:
             return
         created = self._create()  # callers write on meanwhile (allocating 16 MB may take a while)
         with self.lock:
