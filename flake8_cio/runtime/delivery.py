@@ -108,7 +108,7 @@ class Worker:
         self.aside_until = 0.0  # when what was set aside is due again
         self.replay_due = True  # journals of dead processes: at start, and after the store recovers
         self.last_active = time.monotonic()  # when callers last queued something: picks whom to idle
-        self.lent_at = 0.0  # when the send thread last sent straight from the journal
+        self.lent_at = time.monotonic()  # when the send thread last sent straight from the journal (or started)
         self.loans_checked = 0.0
         self.threads = [threading.Thread(target=self._journal_loop, name="flake8-cio-journal", daemon=True),
                         threading.Thread(target=self._send_loop, name="flake8-cio-send", daemon=True)]

@@ -1,13 +1,16 @@
 """Durable on return: callers append each accepted operation to this process's journal file, a copy into a shared
 memory map of it (the page cache: no system call), so that once a call returns the kernel holds the event and no
-death of the process (SIGKILL, ``os._exit``) loses it. The journal thread reads the file from where it left off into the spool, and the
-spool records that offset in the same transaction as the entries (a compare-and-set), so that the file is replayed
-into the spool exactly once: by this process as it goes, or after its death by the next process that opens the
-spool (`dead_journals`, `replay`). A caller's only I/O is that copy (and, with durable="sync", an fdatasync): it
-never touches the spool, so a locked SQLite file or a stalled Redis never holds it. The file is allocated up front
-(FILE_BYTES: a full disk fails at the start, never as a SIGBUS in a caller) and the journal thread starts a new
-one once the spool has read ROTATE_BYTES of it. What the file cannot take (a full disk, an
-unusable folder) waits in memory and is counted ("unjournaled").
+death of the process (SIGKILL, ``os._exit``) loses it. Callers write final lines (JSON with the event id): the
+file's bytes are request bodies as they are. While the spool has nothing to claim, the send thread sends the
+lines straight from the file (a loan: `Intake.lendable`, `SQLiteSpool.lend`); otherwise, or once sending stalls,
+the journal thread reads the file from where it left off into the spool. Either way the spool records that offset
+in the same transaction (a compare-and-set), with the loan if it is one, so that each line goes out or into the
+spool exactly once: by this process as it goes, or after its death by the next process that opens the spool
+(`dead_journals`, `replay`, which also repays the dead process's loans). A caller's only I/O is that copy (and,
+with durable="sync", an fdatasync): it never touches the spool, so a locked SQLite file or a stalled Redis never
+holds it. The file is allocated up front (FILE_BYTES: a full disk fails at the start, never as a SIGBUS in a
+caller), its pages faulted in ahead of the callers, and a new one starts once the spool has read ROTATE_BYTES of
+it. What the file cannot take (a full disk, an unusable folder) waits in memory and is counted ("unjournaled").
 """
 from __future__ import annotations
 

@@ -245,7 +245,8 @@ def test_journals_rotate_and_every_event_arrives_once(loopback, tmp_path, monkey
     monkeypatch.setattr(journal, "FILE_BYTES", 64 << 10)
     monkeypatch.setattr(journal, "ROTATE_BYTES", 16 << 10)
     server = loopback()
-    client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=str(tmp_path / "s.sqlite3"), **FAST)
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=str(tmp_path / "s.sqlite3"),
+                           **{**FAST, "timeout": 30})  # a request slower than FAST's 1 s is sent twice (same ids)
     files = set()
     for i in range(5000):
         client.track(f"u{i}", "clicked", {"i": i})
