@@ -316,21 +316,29 @@ class SQLiteSpool:
 
     def put(self, texts: Sequence[str], mark: Optional[Mark] = None) -> int:
         now = time.time()
-        rows = [(text, len(text), self.owner, now) for text in texts]
+        rows = [(text, len(text), self.owner, now, None, 0.0) for text in texts]
 
         def insert() -> int:
             if mark is not None and not self._advance(mark):
                 return -1
-            dropped = self._expire(now)
-            drop_new = self.limits.overflow == "drop_new"
-            refuse = drop_new and self._used() + sum(r[1] + 64 for r in rows) > self.limits.max_bytes
-            if not refuse:
-                self.db.executemany("INSERT INTO spool (op, size, owner, at) VALUES (?, ?, ?, ?)", rows)
-                dropped += 0 if drop_new else self._drop_oldest()
-            if dropped:
-                self.limits.on_overflow(dropped)
-            return 0 if refuse else len(rows)
+            return 0 if self._insert(rows, now) is None else len(rows)
         return int(self._write(insert))
+
+    def _insert(self, rows: List[Tuple[Any, ...]], now: float) -> Optional[int]:
+        """Rows (op, size, owner, at, claimed_by, lease_until) in, within a write transaction, under the caps: the
+        age cap, then drop_new refuses the whole write or drop_oldest drops from the head (counted). The last
+        row's key (a transaction's rows have consecutive keys); None: refused."""
+        dropped = self._expire(now)
+        drop_new = self.limits.overflow == "drop_new"
+        last = None
+        if not (drop_new and self._used() + sum(r[1] + 64 for r in rows) > self.limits.max_bytes):
+            self.db.executemany("INSERT INTO spool (op, size, owner, at, claimed_by, lease_until) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", rows)
+            last = int(self.db.execute("SELECT last_insert_rowid()").fetchone()[0])
+            dropped += 0 if drop_new else self._drop_oldest()
+        if dropped:
+            self.limits.on_overflow(dropped)
+        return last
 
     def _advance(self, mark: Mark) -> bool:
         name, start, end = mark
@@ -360,7 +368,7 @@ class SQLiteSpool:
     def repay(self, loan: Mark, texts: Sequence[str], claim: bool = True) -> Optional[List[int]]:
         """End a loan: delivered (no texts), or its texts come into the spool now, their keys returned; `claim`:
         leased to this process (the send thread settles them as entries it claimed), else free (a replay). None:
-        the loan was repaid already (by a replay)."""
+        the loan was repaid already (by a replay). The caps apply as to a put (refused: no keys)."""
         now = time.time()
         owner, until = (self.owner, now + self.limits.lease) if claim else (None, 0)
         rows = [(text, len(text), self.owner, now, owner, until) for text in texts]
@@ -368,12 +376,8 @@ class SQLiteSpool:
         def settle() -> Optional[List[int]]:
             if not self.db.execute("DELETE FROM loans WHERE name=? AND start=?", loan[:2]).rowcount:
                 return None
-            if not rows:
-                return []
-            self.db.executemany("INSERT INTO spool (op, size, owner, at, claimed_by, lease_until) "
-                                "VALUES (?, ?, ?, ?, ?, ?)", rows)
-            last = self.db.execute("SELECT last_insert_rowid()").fetchone()[0]
-            return list(range(last - len(rows) + 1, last + 1))  # one transaction: consecutive
+            last = self._insert(rows, now) if rows else None
+            return [] if last is None else list(range(last - len(rows) + 1, last + 1))
         keys: Optional[List[int]] = self._write(settle)
         return keys
 
@@ -930,6 +934,8 @@ class FallbackSpool:
         if store is not None:
             try:
                 keys = store.repay(loan, texts, claim)  # type: ignore[attr-defined]
+                if keys is not None:
+                    self._refused(len(texts) - len(keys))
                 return None if not keys else [Entry(k, t, len(t)) for k, t in zip(keys, texts)]
             except Exception as error:
                 self._failed(error)
