@@ -194,9 +194,8 @@ def test_207_per_item_errors_are_dead_and_the_rest_delivered_once(make_client, f
     fake_customerio.item_errors = lambda op: "bad attribute" if op.get("name") == "bad" else None
     failures = []
     client = make_client(on_error=lambda reasons, ops: failures.extend(ops))
-    client.track("u1", "good")
-    client.track("u2", "bad")
-    client.track("u3", "good")
+    client.batch([{"type": "person", "identifiers": {"id": f"u{i}"}, "action": "event", "name": name}
+                  for i, name in enumerate(["good", "bad", "good"])])  # one journal write: one request
     assert client.flush(10)
     assert len(fake_customerio.events_named("good")) == 2
     assert fake_customerio.request_count() == 1
