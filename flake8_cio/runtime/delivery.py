@@ -142,9 +142,9 @@ class Worker:
             self.journal_wake.clear()
 
     def _lending(self) -> bool:
-        """The send thread takes the file as it fills (a loan within the last flush_interval): the journal thread
+        """The send thread takes the file as it fills (a loan within two flush_intervals): the journal thread
         leaves the file to it, and moves it into the spool once sending stalls or the file is crowded."""
-        return time.monotonic() - self.lent_at < self.settings.flush_interval and not self.client.intake.crowded()
+        return time.monotonic() - self.lent_at < 2 * self.settings.flush_interval and not self.client.intake.crowded()
 
     def journal(self, wait: float = -1, whole: bool = True) -> bool:
         """Move what waits in memory, then (`whole`) what the journal file holds past what the spool has, into the
@@ -294,7 +294,8 @@ class Worker:
         (see SQLiteSpool.lend): the spool gets a copy of those lines only when the request fails, to be retried or
         dead-lettered from there like any claimed batch; on a 200 it records only that the loan ended. This saves
         the spool a write, a claim and an ack per event. Waits for the rate limit first, so that the loan takes
-        what arrives meanwhile too."""
+        what arrives meanwhile too. True (go on at once) after a loan at least half full; after a smaller one the
+        send thread waits for the next flush_interval (or a flush), so that what follows goes as one batch."""
         intake = self.client.intake
         time.sleep(self.bucket.wait())
         if not self.journal_lock.acquire(blocking=False):  # the journal thread is moving it into the spool now
@@ -317,7 +318,7 @@ class Worker:
                     outcome.status != 207:
                 self._succeeded(count)
                 self.spool.repay(mark, [])
-                return True
+                return len(chunk) >= self.max_bytes // 2 or count >= self.settings.batch_size
             entries = self.spool.repay(mark, chunk.decode().split("\n"))
         finally:
             intake.on_loan.discard(mark)
