@@ -261,7 +261,7 @@ class SQLiteSpool:
         """Free the leases of dead local processes, and adopt what they journaled: this process's flush() waits for
         it as for its own (an owner is host:pid:nonce)."""
         host = socket.gethostname()
-        self.mine = {self.owner}
+        self.mine = {self.owner, self.owner + "+"}  # "+": lines of another process's loan, taken over here
         for column in ("claimed_by", "owner"):
             for (owner,) in self.db.execute(f"SELECT DISTINCT {column} FROM spool WHERE {column} IS NOT NULL"):
                 pid = _local_pid(owner, host)
@@ -367,11 +367,12 @@ class SQLiteSpool:
 
     def repay(self, loan: Mark, texts: Sequence[str], claim: bool = True) -> Optional[List[int]]:
         """End a loan: delivered (no texts), or its texts come into the spool now, their keys returned; `claim`:
-        leased to this process (the send thread settles them as entries it claimed), else free (a replay). None:
+        leased to this process (the send thread settles them as entries it claimed), else free (a replay: counted
+        as replayed once delivered, and this process's flush() waits for them). None:
         the loan was repaid already (by a replay). The caps apply as to a put (refused: no keys)."""
         now = time.time()
         owner, until = (self.owner, now + self.limits.lease) if claim else (None, 0)
-        rows = [(text, len(text), self.owner, now, owner, until) for text in texts]
+        rows = [(text, len(text), self.owner if claim else self.owner + "+", now, owner, until) for text in texts]
 
         def settle() -> Optional[List[int]]:
             if not self.db.execute("DELETE FROM loans WHERE name=? AND start=?", loan[:2]).rowcount:
@@ -495,7 +496,7 @@ class SQLiteSpool:
             try:
                 self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (self.owner,))
                 orphan = f"{socket.gethostname()}:closed"
-                self.db.execute("UPDATE spool SET owner=? WHERE owner=?", (orphan, self.owner))
+                self.db.execute("UPDATE spool SET owner=? WHERE owner IN (?, ?)", (orphan, self.owner, self.owner + "+"))
             except sqlite3.Error:
                 pass  # a full disk or a closed file: the leases expire or are freed at the next start
             self.db.close()

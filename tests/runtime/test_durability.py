@@ -92,6 +92,7 @@ def test_kill_9_mid_send_redelivers_only_identical_ids(tmp_path, fake_customerio
         assert wait_for(lambda: len(fake_customerio.unique_events()) == 50, timeout=10)
         ids = [e["id"] for e in fake_customerio.events]
         assert len(set(ids)) == 50  # any duplicate carries the same ULID, so Customer.io dedupes it
+        assert client.health()["counters"]["replayed"] == 50  # the dead process's, whether spooled or on loan
     finally:
         client.close(1)
 
