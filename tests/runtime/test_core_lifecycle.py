@@ -210,8 +210,8 @@ def test_a_send_that_ends_after_close_settles_nothing_and_says_so_quietly(loopba
     path = str(tmp_path / "s.sqlite3")
     client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=path,
                            **{**FAST, "timeout": 30 if outcome == "answered" else 1})
-    for i in range(3):
-        client.track(f"u{i}", "clicked", {"i": i})
+    client.batch([{"type": "person", "identifiers": {"id": f"u{i}"}, "action": "event", "name": "clicked",
+                   "attributes": {"i": i}} for i in range(3)])  # one journal write: all three in the hung request
     assert wait_for(lambda: len(server.requests) == 1)
     client.close(0.2)
     if outcome == "answered":
