@@ -8,16 +8,18 @@ with backoff and jitter behind a circuit breaker, and replay what an earlier pro
 
 Threads (per process and client, started on first use):
 
-- the caller's threads own nothing: each call writes its operation (JSON, with its event id) to this process's
-  journal file with one ``write()``, so it survives the death of the process once the call returns (journal.py);
-  what the file cannot take within a millisecond waits in memory;
-- the journal thread moves the journal (and memory) into the spool every ``flush_interval``, whatever the sender
-  is doing, and replays the journals of dead processes exactly once; it also
+- the caller's threads own nothing: each call copies its operation (JSON, with its event id) into this process's
+  journal file (a shared memory map), so it survives the death of the process once the call returns
+  (journal.py); what the file cannot take waits in memory;
+- the journal thread moves the journal (and memory) into the spool every ``flush_interval`` unless the send
+  thread keeps up with it (below), takes over sends that outlived the spool lease, and replays the journals of
+  dead processes exactly once; it also
   reads the spool's depth and fill for ``health()`` (which does no spool I/O) and, while a failed durable spool
   has left events in memory, retries it every ``breaker_cooldown`` and moves them back into it;
 - the send thread claims entries from the spool (a lease), sends them through the ``Transport`` (urllib3 pool,
   redirects) and settles each: ack, release (now, or after a backoff while younger entries go first), pause
-  (configuration errors) or dead letter.
+  (configuration errors) or dead letter. With nothing to claim it sends what callers journaled since, straight
+  from the journal file (a loan the SQLite spool records), and copies it into the spool only if that fails.
 
 Every SQLite call holds one process-wide lock (a write waiting for another process's lock waits outside it). What
 a fork resets: ``os.register_at_fork`` takes that lock around the fork, and the child gets a fresh queue, locks,

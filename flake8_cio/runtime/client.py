@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from .. import catalog
 from .delivery import Counters, Settings, Worker, log
 from .errors import InvalidCall, InvalidData, InvalidText
-from .journal import Intake, dead_journals, needs_id
+from .journal import Intake, dead_journals
 from .policy import epoch_unit, ulid
 from .spool import OVERFLOW_POLICIES, FallbackSpool, Limits, RedisSpool, SQLiteSpool, Store, require_redis
 from .transport import Transport
@@ -213,6 +213,7 @@ def _fast_encoder() -> Optional[Callable[[Any, int], Sequence[str]]]:
 
 
 _FAST = _fast_encoder()
+_quote = json.encoder.encode_basestring  # a str's JSON (non-ASCII kept), as _FAST writes strings
 
 
 def encode(op: Any) -> str:
@@ -483,7 +484,7 @@ def _data_problems_not_raised(method: F) -> F:
         except _Dropped:
             pass
         except OverLimit as error:
-            self._reject(method.__name__, str(error))
+            self._reject(method.__name__.lstrip("_"), str(error))
     return wrapper  # type: ignore[return-value]
 
 
@@ -514,6 +515,8 @@ class RuntimeClient:
         self._on_error = on_error
         self._secondary = secondary
         self._window = self.options["dedupe_window"]
+        self._plain = (_FAST is not None and not self._rewires and self._catalog is None and not self._window
+                       and secondary is None)  # what track()'s one pass needs
         self._warned: Set[Any] = set()
         self._names_seen: Set[str] = set()  # event names already checked by _name_guard
         self._closed = False
@@ -521,8 +524,8 @@ class RuntimeClient:
         self._overflowed_at: Optional[float] = None
         self._reset_after_fork()
         _LIVE.add(self)
-        if self._spool.durable and (self._spool.depth() or dead_journals(*self.journal_place())):
-            self._ensure_worker()  # replay what an earlier process left behind
+        if self._spool.durable and (self._spool.depth() or self._spool.loans() or dead_journals(*self.journal_place())):
+            self._ensure_worker()  # replay what an earlier process left behind, take over what another may leave
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
     def _default_spool_names(self, api_key: str) -> Tuple[str, str]:
@@ -649,11 +652,12 @@ class RuntimeClient:
                 "lost": self.counters.get("overflowed")}
 
     def _settled(self) -> bool:
-        """Nothing in memory or unread in the journal, nothing in the journal thread's hands (checked in this
-        order), no dead process's journal left to replay, nothing of ours in the spool, read now; nothing lost."""
+        """Nothing in memory or unread in the journal, nothing in the journal thread's hands, nothing on loan to
+        a request (checked in this order), no dead process's journal left to replay, nothing of ours in the
+        spool, read now; nothing lost."""
         worker, intake = self._worker, self.intake
         return (not intake.queue and not intake.unread() and not (worker and worker.journal_lock.locked())
-                and not (worker and worker.replaying()) and self._spool.pending() == 0
+                and not intake.on_loan and not (worker and worker.replaying()) and self._spool.pending() == 0
                 and not self.counters.get("overflowed"))
 
     def flush(self, timeout: Optional[float] = None) -> bool:
@@ -804,9 +808,36 @@ class RuntimeClient:
             op["timestamp"] = kwargs["_timestamp"]
         self._accept(op)
 
-    @_data_problems_not_raised
     def track(self, customer_id: Any, name: Any, data: Optional[Dict[str, Any]] = None, id: Optional[str] = None,
               timestamp: Any = None) -> None:
+        """The common call in one pass (the caller's p99 is the budget): a short ASCII id that is neither an email
+        nor a cio_id, a short name already checked (_name_guard), dict data that the C encoder takes, no option
+        that needs the general path (_plain). It writes the line _admit() makes for that call; anything else (or
+        what fails here) takes the general path, which decides."""
+        if (id is None and timestamp is None and type(customer_id) is str and type(name) is str
+                and type(data) is dict and self._plain and name in self._names_seen
+                and 0 < len(name) <= MAX_EVENT_NAME_BYTES // 4 and 0 < len(customer_id) <= MAX_ID_BYTES
+                and customer_id.isascii() and "@" not in customer_id and not customer_id[0].isspace()
+                and not name[0].isspace() and not customer_id.startswith("cio_") and self._worker is not None
+                and not self._closed):
+            try:
+                attributes = "".join(_FAST(data, 0))  # type: ignore[misc]
+                ms = time.time_ns() // 1_000_000
+                line = (f'{{"type":"person","identifiers":{{"id":{_quote(customer_id)}}},"action":"event","name":'
+                        f'{_quote(name)},"attributes":{attributes},"id":"{ulid(ms)}","timestamp":{ms // 1000}}}\n'
+                        ).encode()
+            except (ValueError, TypeError, RecursionError):  # NaN, a cycle, a lone surrogate, ...
+                pass
+            else:
+                if len(line) <= MAX_OPERATION_BYTES - 40:
+                    self.counters.accept()
+                    self._intake.put(line)
+                    return
+        self._track(customer_id, name, data, id, timestamp)
+
+    @_data_problems_not_raised
+    def _track(self, customer_id: Any, name: Any, data: Optional[Dict[str, Any]], id: Optional[str],
+               timestamp: Any) -> None:
         cid = _check_id(customer_id, "customer_id in track")
         self._email_guard(cid)
         stamp = timestamp if timestamp is None or type(timestamp) is int else _event_timestamp(timestamp)
@@ -910,11 +941,20 @@ class RuntimeClient:
                 refused.append(f"operation {index}: {error}")
                 continue
             checked.append(dict(op))
+        lines, admitted = [], []
         for op in checked:
             try:
-                self._accept(op, event_id=op.get("id"))
+                line = self._admit(op, event_id=op.get("id"))
             except OverLimit as error:
                 refused.append(str(error))
+                continue
+            if line is not None:
+                lines.append(line)
+                admitted.append(op)
+        if lines:
+            self._intake.put(b"\n".join(lines) + b"\n")  # one write: journaled, and sent, together
+        for op in admitted:
+            self._to_secondary(op)
         for reason in refused:
             self._reject("batch", reason)
 
@@ -1007,13 +1047,21 @@ class RuntimeClient:
         self.report_error({None: reason}, [])
 
     def _accept(self, op: Dict[str, Any], event_id: Any = None) -> None:
-        """The hot path: stamp the acceptance time, encode (InvalidCall here, at the call), drop a repeat of an
-        explicit event id (or, with dedupe_window, of the same content), give an event its ULID id, and hand it to
-        the journal: in the kernel when this returns (see journal.Intake)."""
+        """Hand an operation to the journal (in the kernel when this returns: see journal.Intake), and to the
+        secondary destination."""
+        line = self._admit(op, event_id)
+        if line is not None:
+            self._intake.put(line + b"\n")
+            self._to_secondary(op)
+
+    def _admit(self, op: Dict[str, Any], event_id: Any) -> Optional[bytes]:
+        """The general path: stamp the acceptance time, encode (InvalidCall here, at the call), drop a repeat of an
+        explicit event id (or, with dedupe_window, of the same content), give an event its ULID id; the line to
+        journal (None: not to be sent)."""
         if self._closed:  # e.g. a thread still tracking after the interpreter-exit close: refuse, quietly
             self.counters.add("dropped")
             self._warn_once(("closed",), "a call after close() was not sent (use get_client() for a new client)")
-            return
+            return None
         # identical content is what the caller passed: the acceptance stamp below differs a second later
         content = hash(encode(op)) if self._window and event_id is None else None
         if "timestamp" not in op and op.get("action") in STAMPED_ACTIONS:
@@ -1029,10 +1077,12 @@ class RuntimeClient:
             self._ensure_worker()
         self.counters.accept()
         if (event_id is not None or content is not None) and self._repeated(event_id, content):
-            return
+            return None
         if wired is op and "id" not in op and op.get("action") in EVENT_ACTIONS:
-            text = needs_id(text)  # the journal thread gives it its ULID
-        self._intake.put(text)
+            text = f'{text[:-1]},"id":"{ulid()}"}}'
+        return text.encode()  # encode() made it encodable
+
+    def _to_secondary(self, op: Dict[str, Any]) -> None:
         if self._secondary is not None:
             try:
                 self._secondary._accept(dict(op))

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import urllib3
 
-from .journal import dead_journals, identified, replay
+from .journal import dead_journals, replay, take_over
 from .policy import CircuitBreaker, TokenBucket, backoff
 from .spool import Entry, FallbackSpool
 from .transport import REDIRECTS, Transport, retry_after
@@ -108,6 +108,8 @@ class Worker:
         self.aside_until = 0.0  # when what was set aside is due again
         self.replay_due = True  # journals of dead processes: at start, and after the store recovers
         self.last_active = time.monotonic()  # when callers last queued something: picks whom to idle
+        self.lent_at = time.monotonic()  # when the send thread last sent straight from the journal (or started)
+        self.loans_checked = 0.0
         self.threads = [threading.Thread(target=self._journal_loop, name="flake8-cio-journal", daemon=True),
                         threading.Thread(target=self._send_loop, name="flake8-cio-send", daemon=True)]
         for thread in self.threads:
@@ -124,36 +126,43 @@ class Worker:
     def _journal_loop(self) -> None:
         while True:
             stopping = self.stopping.is_set()
-            if self._guarded(self.journal):
+            if self._guarded(lambda: self.journal(whole=stopping or not self._lending())):
                 self.spool.refresh()  # what was just journaled shows in health() at once
             if stopping:
                 return
             was_memory = self.spool.memory_since is not None
             self._guarded(self.spool.maintain)
+            self._guarded(self._take_over_loans)
             if self.replay_due or (was_memory and self.spool.memory_since is None):
                 self.replay_due = not self._guarded(self._replay_dead)
             self._watch_fill()
+            self.client.intake.prefault()
             self.client.intake.sync()
             self.journal_wake.wait(self.settings.flush_interval)
             self.journal_wake.clear()
 
-    def journal(self, wait: float = -1) -> bool:
-        """Move what waits in memory, then what the journal file holds past what the spool has, into the spool,
-        a chunk per transaction (the file's with its mark); the lock lets a SIGTERM handler or close() journal too
-        without losing a chunk in flight. Whether there was anything to move; False also when the lock stayed
-        taken for `wait` seconds (a write of the journal thread's is waiting for the spool)."""
+    def _lending(self) -> bool:
+        """The send thread takes the file as it fills (a loan within two flush_intervals): the journal thread
+        leaves the file to it, and moves it into the spool once sending stalls or the file is crowded."""
+        return time.monotonic() - self.lent_at < 2 * self.settings.flush_interval and not self.client.intake.crowded()
+
+    def journal(self, wait: float = -1, whole: bool = True) -> bool:
+        """Move what waits in memory, then (`whole`) what the journal file holds past what the spool has, into the
+        spool, a chunk per transaction (the file's with its mark); the lock lets a SIGTERM handler or close()
+        journal too without losing a chunk in flight. Whether there was anything to move; False also when the lock
+        stayed taken for `wait` seconds (a write of the journal thread's is waiting for the spool)."""
         intake = self.client.intake
         if not self.journal_lock.acquire(timeout=wait):
             return False
         try:
             moved = False
             while intake.queue:
-                chunk: List[str] = []
+                chunk: List[bytes] = []
                 while intake.queue and len(chunk) < JOURNAL_CHUNK:
                     chunk.append(intake.queue.popleft())
-                self._spooled(self.spool.put([identified(text) for text in chunk]))
+                self._spooled(self.spool.put([line.decode() for line in chunk]))
                 moved = True
-            while True:
+            while whole:
                 texts, mark = intake.read()
                 if mark is None:
                     break
@@ -167,7 +176,7 @@ class Worker:
                 moved = True
             if moved:
                 self.last_active = time.monotonic()
-                intake.rotate(self.spool)
+            intake.rotate(self.spool)
             return moved
         finally:
             self.journal_lock.release()
@@ -192,6 +201,19 @@ class Worker:
                 log.info("flake8-cio runtime: replayed %d events from %s", moved, path.name)
                 self._spooled(moved)
         return True
+
+    def _take_over_loans(self) -> None:
+        """Sends straight from a journal that outlived the lease (of any process on this spool: see
+        SQLiteSpool.lend) are taken over into the spool."""
+        folder = self.client.journal_place()[0]
+        if folder is None or time.monotonic() - self.loans_checked < 1.0:
+            return
+        self.loans_checked = time.monotonic()
+        for loan in self.spool.loans(until=time.time()):
+            moved = take_over(folder, loan, self.spool)
+            log.warning("flake8-cio runtime: a send of %d events from %s outlived the spool lease: taken over",
+                        moved, loan[0])
+            self._spooled(moved)
 
     def _watch_fill(self) -> None:
         """Warn once each time the spool passes FILL_WARNING of its size cap, before overflow drops anything (the
@@ -244,7 +266,7 @@ class Worker:
         self.source = self.spool  # settle on the spool the entries came from, even if it is swapped meanwhile
         entries = self.source.claim(1 if probing else self.settings.batch_size, self.max_bytes)
         if not entries:
-            return False
+            return self.breaker.state == "closed" and self.send_loan()  # (an outage's pause returned above)
         batch = [e for e in entries if not is_v1(e.text)]
         singles = [e for e in entries if is_v1(e.text)]
         ok = self.send_batch(batch) if batch else True
@@ -255,18 +277,70 @@ class Worker:
             ok = self.send_single(entry)
         return ok
 
-    def _post(self, path: str, body: str) -> urllib3.BaseHTTPResponse:
+    def _post(self, path: str, body: bytes) -> urllib3.BaseHTTPResponse:
         delay = self.bucket.delay()
         if delay:
             time.sleep(delay)
-        return self.transport.post(path, body.encode())
+        return self.transport.post(path, body)
+
+    def _post_batch(self, body: bytes) -> "urllib3.BaseHTTPResponse | urllib3.exceptions.HTTPError":
+        try:
+            return self._post(self.batch_path, body)
+        except urllib3.exceptions.HTTPError as error:
+            return error
+
+    def send_loan(self) -> bool:
+        """With nothing claimable in the spool, send what callers journaled since, straight from the journal file
+        (see SQLiteSpool.lend): the spool gets a copy of those lines only when the request fails, to be retried or
+        dead-lettered from there like any claimed batch; on a 200 it records only that the loan ended. This saves
+        the spool a write, a claim and an ack per event. Waits for the rate limit first, so that the loan takes
+        what arrives meanwhile too. True (go on at once) after a loan at least half full; after a smaller one the
+        send thread waits for the next flush_interval (or a flush), so that what follows goes as one batch."""
+        intake = self.client.intake
+        time.sleep(self.bucket.wait())
+        if not self.journal_lock.acquire(blocking=False):  # the journal thread is moving it into the spool now
+            return False
+        try:
+            chunk, mark = intake.lendable(self.max_bytes - 12, self.settings.batch_size)
+            if mark is None or not self.spool.lend(mark):
+                return False
+            intake.consumed(mark)
+            intake.on_loan.add(mark)
+            self.last_active = self.lent_at = time.monotonic()
+        finally:
+            self.journal_lock.release()
+        try:
+            count = chunk.count(b"\n") + 1
+            self.counters.add("spooled", count)
+            body = b'{"batch":[' + chunk.replace(b"\n", b",") + b"]}"
+            outcome = self._post_batch(body)
+            if isinstance(outcome, urllib3.BaseHTTPResponse) and 200 <= outcome.status < 300 and \
+                    outcome.status != 207:
+                self._succeeded(count)
+                self.spool.repay(mark, [])
+                return len(chunk) >= self.max_bytes // 2 or count >= self.settings.batch_size
+            entries = self.spool.repay(mark, chunk.decode().split("\n"))
+        finally:
+            intake.on_loan.discard(mark)
+            intake.prefault()
+            if self.journal_lock.acquire(blocking=False):
+                try:  # while loans take the file, the journal thread reads little of it: rotate here too, once
+                    intake.rotate(self.spool, MAX_BATCH_BYTES)  # caught up (what is left goes through the spool)
+                finally:
+                    self.journal_lock.release()
+        if entries is None:  # the store failed: they wait in memory, sent from there
+            return False
+        return self._settle_batch(entries, len(body), outcome)
 
     def send_batch(self, entries: List[Entry]) -> bool:
-        body = '{"batch":[' + ",".join(e.text for e in entries) + "]}"
-        try:
-            response = self._post(self.batch_path, body)
-        except urllib3.exceptions.HTTPError as error:
-            return self._retry(entries, f"{type(error).__name__}", None, server_fault=True)
+        body = ('{"batch":[' + ",".join(e.text for e in entries) + "]}").encode()
+        return self._settle_batch(entries, len(body), self._post_batch(body))
+
+    def _settle_batch(self, entries: List[Entry], size: int,
+                      outcome: "urllib3.BaseHTTPResponse | urllib3.exceptions.HTTPError") -> bool:
+        if isinstance(outcome, urllib3.exceptions.HTTPError):
+            return self._retry(entries, f"{type(outcome).__name__}", None, server_fault=True)
+        response = outcome
         status = response.status
         if status == 207:
             errors = _batch_errors(response.data)
@@ -280,13 +354,13 @@ class Worker:
             self._delivered(entries)
             return True
         if status == 413 and len(entries) > 1:
-            self.max_bytes = max(1, min(self.max_bytes, len(body) // 2))  # learnt: later claims fit at once
+            self.max_bytes = max(1, min(self.max_bytes, size // 2))  # learnt: later claims fit at once
         return self._failed(entries, status, response, self.send_batch)
 
     def send_single(self, entry: Entry) -> bool:
         v1 = entry.op["v1"]
         try:
-            response = self._post(v1["path"], json.dumps(v1["body"], separators=(",", ":")))
+            response = self._post(v1["path"], json.dumps(v1["body"], separators=(",", ":")).encode())
         except urllib3.exceptions.HTTPError as error:
             return self._retry([entry], f"{type(error).__name__}", None, server_fault=True)
         if 200 <= response.status < 300:
@@ -353,11 +427,14 @@ class Worker:
     def _delivered(self, entries: List[Entry]) -> None:
         if not entries:
             return
-        self.counters.add("sent", len(entries))  # before the ack: a flush() that sees the spool empty sees them
+        self._succeeded(len(entries))  # before the ack: a flush() that sees the spool empty sees them
         self.source.ack([e.key for e in entries])
         replayed = sum(1 for e in entries if e.foreign)
         if replayed:
             self.counters.add("replayed", replayed)
+
+    def _succeeded(self, count: int) -> None:
+        self.counters.add("sent", count)
         self.attempt = 0
         self.retry_at = 0.0
         self.breaker.success()

@@ -6,30 +6,57 @@ a loop rather than wrap a call, and a rate-limiter thread per bucket would be on
 """
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import threading
 import time
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, Optional, Tuple
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 characters
 _random = random.Random(os.urandom(16))  # not a CSPRNG: ids need uniqueness, not secrecy; urandom per call is slow
-os.register_at_fork(after_in_child=lambda: _random.seed(os.urandom(16)))  # a child must not repeat the parent
 _time_part: List[Any] = ["", -1]  # [time text, its millisecond]
+_serial = itertools.count()  # atomic steps (no lock): the part of an id that differs between calls of a process
+_process_part = [""]  # 50 random bits (10 characters) per process: the part that differs between processes
+_prefix: Tuple[str, int] = ("", -1)  # (time and process text, its millisecond), replaced whole
+
+
+def _new_process() -> None:
+    _random.seed(os.urandom(16))  # a child must not repeat the parent
+    global _prefix
+    _process_part[0] = "".join(_CROCKFORD[_random.getrandbits(5)] for _ in range(10))
+    _prefix = ("", -1)
+
+
+_new_process()
+os.register_at_fork(after_in_child=_new_process)
 
 
 def ulid(ms: Optional[int] = None, randomness: Optional[int] = None) -> str:
-    """A ULID: 48-bit millisecond time (now, or `ms`) + 80 bits (random, or `randomness`: a replay of a journal
-    line then gets the same id), Crockford base32 (sortable; Customer.io dedupes on it). Cheap: the time part is
-    cached per millisecond, the rest is table lookups."""
+    """A ULID: 48-bit millisecond time (now, or `ms`), Crockford base32 (sortable; Customer.io dedupes on it), then
+    80 bits: `randomness` when given (a replay of an older journal's line gets the same id), else 50 random bits per
+    process and a 30-bit serial (the monotonic ULID's way of keeping ids unique within a millisecond: ids repeat only
+    if one process makes 2**30 of them in one millisecond). Cheap, as callers make one per event: the time part is
+    cached per millisecond, the rest is three table lookups."""
     ms = time.time_ns() // 1_000_000 if ms is None else ms
+    global _prefix
+    if randomness is None:
+        prefix = _prefix
+        if prefix[1] != ms:
+            prefix = _prefix = (_time_text(ms) + _process_part[0], ms)
+        n = next(_serial) & 0x3FFFFFFF
+        return prefix[0] + _PAIRS[n >> 20] + _PAIRS[(n >> 10) & 1023] + _PAIRS[n & 1023]
     if ms != _time_part[1]:
-        _time_part[:] = "".join(_CROCKFORD[(ms >> shift) & 31] for shift in range(45, -1, -5)), ms
-    r = _random.getrandbits(80) if randomness is None else randomness
+        _time_part[:] = _time_text(ms), ms
+    r = randomness
     return (str(_time_part[0]) + _PAIRS[r >> 70] + _PAIRS[(r >> 60) & 1023] + _PAIRS[(r >> 50) & 1023]
             + _PAIRS[(r >> 40) & 1023] + _PAIRS[(r >> 30) & 1023] + _PAIRS[(r >> 20) & 1023]
             + _PAIRS[(r >> 10) & 1023] + _PAIRS[r & 1023])
+
+
+def _time_text(ms: int) -> str:
+    return "".join(_CROCKFORD[(ms >> shift) & 31] for shift in range(45, -1, -5))
 
 
 def backoff(attempt: int, base: float = 0.5, cap: float = 60.0) -> float:
@@ -90,6 +117,12 @@ class TokenBucket:
         self.tokens = self.capacity
         self.updated = time.monotonic()
         self.lock = threading.Lock()
+
+    def wait(self) -> float:
+        """How long until a token is there (none is taken)."""
+        with self.lock:
+            tokens = self.tokens + (time.monotonic() - self.updated) * self.rate
+            return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
 
     def delay(self) -> float:
         """Take a token, returning how long to wait before using it."""

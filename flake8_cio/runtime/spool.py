@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import json
 import logging
+import math
 import os
 import socket
 import sqlite3
@@ -57,7 +58,9 @@ class Spool(Protocol):
 class Store(Spool, Protocol):
     """A durable spool (SQLite, Redis): after a failure, `reconnect()` makes it usable again or raises. A put with
     a journal mark (name, start, end) records that the journal is read up to `end`, in the same transaction, only
-    if the record says `start` (else it stores nothing and returns -1): each line goes in once."""
+    if the record says `start` (else it stores nothing and returns -1): each line goes in once. SQLite also lends
+    (`SQLiteSpool.lend`: the send thread sends lines straight from the journal); a store without `lend` never
+    does (Redis: its stream is shared by many hosts, and a loan there is left for later)."""
 
     def reconnect(self) -> None: ...
     def journal_offset(self, name: str) -> int: ...
@@ -192,6 +195,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS dead (seq INTEGER PRIMARY KEY, op TEXT NOT NULL, reason TEXT, at REAL)",
     "CREATE INDEX IF NOT EXISTS spool_owner ON spool (owner)",
     "CREATE TABLE IF NOT EXISTS journals (name TEXT PRIMARY KEY, offset INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS loans (name TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,"
+    " until REAL NOT NULL, PRIMARY KEY (name, start))",
 )
 
 
@@ -256,7 +261,7 @@ class SQLiteSpool:
         """Free the leases of dead local processes, and adopt what they journaled: this process's flush() waits for
         it as for its own (an owner is host:pid:nonce)."""
         host = socket.gethostname()
-        self.mine = {self.owner}
+        self.mine = {self.owner, self.owner + "+"}  # "+": lines of another process's loan, taken over here
         for column in ("claimed_by", "owner"):
             for (owner,) in self.db.execute(f"SELECT DISTINCT {column} FROM spool WHERE {column} IS NOT NULL"):
                 pid = _local_pid(owner, host)
@@ -311,21 +316,29 @@ class SQLiteSpool:
 
     def put(self, texts: Sequence[str], mark: Optional[Mark] = None) -> int:
         now = time.time()
-        rows = [(text, len(text), self.owner, now) for text in texts]
+        rows = [(text, len(text), self.owner, now, None, 0.0) for text in texts]
 
         def insert() -> int:
             if mark is not None and not self._advance(mark):
                 return -1
-            dropped = self._expire(now)
-            drop_new = self.limits.overflow == "drop_new"
-            refuse = drop_new and self._used() + sum(r[1] + 64 for r in rows) > self.limits.max_bytes
-            if not refuse:
-                self.db.executemany("INSERT INTO spool (op, size, owner, at) VALUES (?, ?, ?, ?)", rows)
-                dropped += 0 if drop_new else self._drop_oldest()
-            if dropped:
-                self.limits.on_overflow(dropped)
-            return 0 if refuse else len(rows)
+            return 0 if self._insert(rows, now) is None else len(rows)
         return int(self._write(insert))
+
+    def _insert(self, rows: List[Tuple[Any, ...]], now: float) -> Optional[int]:
+        """Rows (op, size, owner, at, claimed_by, lease_until) in, within a write transaction, under the caps: the
+        age cap, then drop_new refuses the whole write or drop_oldest drops from the head (counted). The last
+        row's key (a transaction's rows have consecutive keys); None: refused."""
+        dropped = self._expire(now)
+        drop_new = self.limits.overflow == "drop_new"
+        last = None
+        if not (drop_new and self._used() + sum(r[1] + 64 for r in rows) > self.limits.max_bytes):
+            self.db.executemany("INSERT INTO spool (op, size, owner, at, claimed_by, lease_until) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", rows)
+            last = int(self.db.execute("SELECT last_insert_rowid()").fetchone()[0])
+            dropped += 0 if drop_new else self._drop_oldest()
+        if dropped:
+            self.limits.on_overflow(dropped)
+        return last
 
     def _advance(self, mark: Mark) -> bool:
         name, start, end = mark
@@ -338,6 +351,43 @@ class SQLiteSpool:
     def journal_offset(self, name: str) -> int:
         row = self._read(lambda: self.db.execute("SELECT offset FROM journals WHERE name=?", (name,)).fetchone())
         return int(row[0]) if row else 0
+
+    def lend(self, mark: Mark) -> bool:
+        """Lines of a journal (`mark`) go out straight from it, without a copy here: the record moves past them as a
+        put's would (compare-and-set), and the loan is recorded until `repay`, so that a process that dies meanwhile
+        leaves them to the replay (`loans`), and one that outlives the lease is taken over (`expired_loans`), as a
+        claim's lease is. Whether the record was at the mark's start."""
+        def record() -> bool:
+            if not self._advance(mark):
+                return False
+            self.db.execute("INSERT OR REPLACE INTO loans (name, start, end, until) VALUES (?, ?, ?, ?)",
+                            (*mark, time.time() + self.limits.lease))
+            return True
+        return bool(self._write(record))
+
+    def repay(self, loan: Mark, texts: Sequence[str], claim: bool = True) -> Optional[List[int]]:
+        """End a loan: delivered (no texts), or its texts come into the spool now, their keys returned; `claim`:
+        leased to this process (the send thread settles them as entries it claimed), else free (a replay: counted
+        as replayed once delivered, and this process's flush() waits for them). None:
+        the loan was repaid already (by a replay). The caps apply as to a put (refused: no keys)."""
+        now = time.time()
+        owner, until = (self.owner, now + self.limits.lease) if claim else (None, 0)
+        rows = [(text, len(text), self.owner if claim else self.owner + "+", now, owner, until) for text in texts]
+
+        def settle() -> Optional[List[int]]:
+            if not self.db.execute("DELETE FROM loans WHERE name=? AND start=?", loan[:2]).rowcount:
+                return None
+            last = self._insert(rows, now) if rows else None
+            return [] if last is None else list(range(last - len(rows) + 1, last + 1))
+        keys: Optional[List[int]] = self._write(settle)
+        return keys
+
+    def loans(self, name: Optional[str] = None, until: float = math.inf) -> List[Mark]:
+        """The loans of a journal; without a name, those whose lease ends before `until`."""
+        query = ("SELECT name, start, end FROM loans WHERE name=? ORDER BY start", (name,)) if name is not None \
+            else ("SELECT name, start, end FROM loans WHERE until < ? ORDER BY name, start", (until,))
+        rows = self._read(lambda: self.db.execute(*query).fetchall())
+        return [(str(n), int(a), int(b)) for n, a, b in rows]
 
     def forget_journal(self, name: str) -> None:
         self._write(lambda: self.db.execute("DELETE FROM journals WHERE name=?", (name,)))
@@ -446,7 +496,7 @@ class SQLiteSpool:
             try:
                 self.db.execute("UPDATE spool SET claimed_by=NULL, lease_until=0 WHERE claimed_by=?", (self.owner,))
                 orphan = f"{socket.gethostname()}:closed"
-                self.db.execute("UPDATE spool SET owner=? WHERE owner=?", (orphan, self.owner))
+                self.db.execute("UPDATE spool SET owner=? WHERE owner IN (?, ?)", (orphan, self.owner, self.owner + "+"))
             except sqlite3.Error:
                 pass  # a full disk or a closed file: the leases expire or are freed at the next start
             self.db.close()
@@ -793,6 +843,7 @@ class FallbackSpool:
         self.retry_at = 0.0
         self.unsettled: List[Any] = []  # the store's entries delivered (or dead) while it failed: removed on recovery
         self.unmarked: Dict[str, Tuple[int, int]] = {}  # journal name -> the lines memory took while the store failed
+        self.unrepaid: List[Mark] = []  # loans settled while the store failed (delivered, or their lines in memory)
         self.closed = False
         self.stats: Tuple[int, float, int] = (0, 0.0, 0)  # the store's depth, fill, and this process's pending
         self.stats_at = time.monotonic()
@@ -863,6 +914,43 @@ class FallbackSpool:
             raise RuntimeError(f"{self.label} is not usable now")
         return store.journal_offset(name)
 
+    def lend(self, mark: Mark) -> bool:
+        """Whether the store recorded the loan (False: it cannot lend, or fails now: the lines go the usual way)."""
+        store = self._usable()
+        if store is None or not hasattr(store, "lend"):
+            return False
+        try:
+            return bool(store.lend(mark))
+        except Exception as error:
+            self._failed(error)
+            return False
+
+    def repay(self, loan: Mark, texts: Sequence[str], claim: bool = True) -> Optional[List[Entry]]:
+        """End a loan (see SQLiteSpool.repay): its texts as entries (claimed ones, to be settled); None when there
+        is nothing to settle here: delivered, repaid already, or the store failed (the texts then wait in memory,
+        and the loan is ended when the store works again)."""
+        if self._after_close(texts):  # the loan stays recorded: its lines are sent at the next start
+            return None
+        store = self._usable()
+        if store is not None:
+            try:
+                keys = store.repay(loan, texts, claim)  # type: ignore[attr-defined]
+                if keys is not None:
+                    self._refused(len(texts) - len(keys))
+                return None if not keys else [Entry(k, t, len(t)) for k, t in zip(keys, texts)]
+            except Exception as error:
+                self._failed(error)
+        self._refused(len(texts) - self.memory.put(texts))
+        with self.lock:
+            self.unrepaid.append(loan)
+        return None
+
+    def loans(self, name: Optional[str] = None, until: float = math.inf) -> List[Mark]:
+        """The outstanding loans of a journal, or of any whose lease ends before `until` (its store must work, as
+        for journal_offset)."""
+        loans = getattr(self._usable(), "loans", None)
+        return [] if loans is None else list(loans(name, until))
+
     def forget_journal(self, name: str) -> None:
         store = self._usable()
         if store is not None:
@@ -918,10 +1006,12 @@ class FallbackSpool:
         with self.lock:
             self.unsettled.extend(keys)
 
-    def _after_close(self, keys: List[Any]) -> bool:
+    def _after_close(self, keys: Sequence[Any]) -> bool:
+        """Whether the spool is closed; then a send that just ended says so (its events, or its loan's lines
+        when `keys` is empty, are sent again at the next start)."""
         if self.closed:
-            log.info("flake8-cio runtime: a send in flight at close() ended after it: its %d events stay in the "
-                     "spool and are sent at the next start (with the same ids)", len(keys))
+            log.info("flake8-cio runtime: a send in flight at close() ended after it: its %s events stay in the "
+                     "spool (or journal) and are sent at the next start (with the same ids)", len(keys) or "")
         return self.closed
 
     def maintain(self, now: bool = False) -> None:
@@ -932,7 +1022,7 @@ class FallbackSpool:
         try:
             if self.memory_since is not None and (now or time.monotonic() >= self.retry_at):
                 self._recover()
-            elif self.memory_since is None and (self.memory.depth() or self.unmarked):
+            elif self.memory_since is None and (self.memory.depth() or self.unmarked or self.unrepaid):
                 try:
                     self._move()
                 except Exception as error:
@@ -992,7 +1082,11 @@ class FallbackSpool:
         if self.memory.depth():
             return
         with self.lock:
-            marks = list(self.unmarked.items())
+            marks, loans = list(self.unmarked.items()), list(self.unrepaid)
+        for loan in loans:
+            self.store.repay(loan, [])  # type: ignore[attr-defined]
+            with self.lock:
+                self.unrepaid.remove(loan)
         for name, (start, end) in marks:
             if self.store.put([], (name, start, end)) < 0:
                 log.error("flake8-cio runtime: the record of journal %s moved meanwhile", name)

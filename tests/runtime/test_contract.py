@@ -326,10 +326,9 @@ def test_every_runtime_call_is_on_contract(make_client, fake_customerio):
 ])
 def test_the_fakes_faults_drive_the_runtime(make_client, fake_customerio, fault, requests, delivered):
     fault(fake_customerio)
-    client = make_client(batch_size=5, flush_interval=5.0)
-    assert client.flush(5)  # the worker started and idle: the five calls below are journaled together, one batch
-    for i in range(5):
-        client.track(f"u{i}", "clicked")
+    client = make_client(batch_size=5)
+    client.batch([{"type": "person", "identifiers": {"id": f"u{i}"}, "action": "event", "name": "clicked"}
+                  for i in range(5)])  # one call: journaled in one write, sent as one request
     assert client.flush(15)
     assert wait_for(lambda: len(fake_customerio.events) == delivered)
     assert fake_customerio.request_count("/api/v2/batch") == requests

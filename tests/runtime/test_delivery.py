@@ -168,8 +168,8 @@ def test_5xx_is_retried_with_the_same_event_id(make_client, fake_customerio):
 def test_read_timeout_resends_identical_ids_so_duplicates_dedupe(make_client, fake_customerio):
     fake_customerio.fail(status=0, delay=1.5)  # processed, but after the client gave up
     client = make_client(timeout=0.5)
-    for i in range(5):
-        client.track(f"u{i}", "clicked")
+    client.batch([{"type": "person", "identifiers": {"id": f"u{i}"}, "action": "event", "name": "clicked"}
+                  for i in range(5)])  # one call: one journal write, one request (the one that times out)
     assert client.flush(15)
     assert wait_for(lambda: len(fake_customerio.events) == 10)  # the slow first try lands after the retry
     ids = [e["id"] for e in fake_customerio.events]
@@ -194,9 +194,8 @@ def test_207_per_item_errors_are_dead_and_the_rest_delivered_once(make_client, f
     fake_customerio.item_errors = lambda op: "bad attribute" if op.get("name") == "bad" else None
     failures = []
     client = make_client(on_error=lambda reasons, ops: failures.extend(ops))
-    client.track("u1", "good")
-    client.track("u2", "bad")
-    client.track("u3", "good")
+    client.batch([{"type": "person", "identifiers": {"id": f"u{i}"}, "action": "event", "name": name}
+                  for i, name in enumerate(["good", "bad", "good"])])  # one journal write: one request
     assert client.flush(10)
     assert len(fake_customerio.events_named("good")) == 2
     assert fake_customerio.request_count() == 1

@@ -53,7 +53,7 @@ PRODUCER = textwrap.dedent("""
                            retry_budget=2, breaker_cooldown=30, max_backoff=0.1, timeout=0.5)
     for i in range(int(sys.argv[3])):
         client.track(f"u{{i}}", "imported", {{"i": i}})
-    while client.health()["spool_depth"] < int(sys.argv[3]):
+    while client.health()["counters"]["spooled"] < int(sys.argv[3]):  # in the spool, or sent from the journal
         time.sleep(0.01)
     print("journaled", flush=True)
     time.sleep(60)
@@ -92,6 +92,7 @@ def test_kill_9_mid_send_redelivers_only_identical_ids(tmp_path, fake_customerio
         assert wait_for(lambda: len(fake_customerio.unique_events()) == 50, timeout=10)
         ids = [e["id"] for e in fake_customerio.events]
         assert len(set(ids)) == 50  # any duplicate carries the same ULID, so Customer.io dedupes it
+        assert client.health()["counters"]["replayed"] == 50  # the dead process's, whether spooled or on loan
     finally:
         client.close(1)
 

@@ -93,23 +93,26 @@ def test_sigkill_at_a_random_moment_loses_nothing_accepted(loopback, tmp_path, a
 
 def test_os_exit_right_after_the_calls_loses_nothing(loopback, tmp_path):
     """Ten threads track 20,010 events and the process leaves through os._exit (no atexit, no flush): all 20,010
-    are delivered by the next process, none twice."""
-    server = loopback()
+    are delivered, by it or the next process; only events of its request in flight at the exit arrive twice."""
+    first, then = loopback(), loopback()
     spool = str(tmp_path / "spool.sqlite3")
-    producer = produce(server.url, spool, count=20_010)
+    producer = produce(first.url, spool, count=20_010)
     assert producer.stdout.read().split()[-1] == "done" and producer.wait() == 0
-    deliver_all(server.url, spool)
-    counts = tally(server.accepted, range(20_010))
+    deliver_all(then.url, spool)
+    counts = tally(first.accepted + then.accepted, range(20_010))
     print("os._exit after 20,010 calls:", counts)
-    assert counts["lost"] == counts["duplicated"] == counts["extra_ids"] == 0
+    assert counts["lost"] == counts["extra_ids"] == 0
+    in_flight = {op["id"] for op in json.loads(first.requests[-1][2])["batch"]} if first.requests else set()
+    assert {op["id"] for op in first.accepted} & {op["id"] for op in then.accepted} <= in_flight
 
 
 def test_a_dead_processs_journal_is_replayed_exactly_once_by_two_processes_starting_together(loopback, tmp_path):
-    """Nothing was spooled (flush_interval 60 s) when the producer died: two clients opening the spool at once
-    both find the journal; one replays it, and every event arrives exactly once."""
-    server = loopback()
+    """Nothing was spooled (flush_interval 60 s) when the producer died, its one request (straight from the
+    journal) hanging: two clients opening the spool at once both find the journal; one replays it (with the lines
+    of that request), and every event arrives exactly once."""
+    server, hung = loopback(), loopback(lambda path, body: None)
     spool = str(tmp_path / "spool.sqlite3")
-    producer = produce(server.url, spool, count=3000, flush_interval=60)
+    producer = produce(hung.url, spool, count=3000, flush_interval=60)
     assert producer.stdout.read().split()[-1] == "done"
     assert list(tmp_path.glob("*.journal"))
     clients = [RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=spool, **FAST) for _ in range(2)]
@@ -128,7 +131,8 @@ def test_poison_values_hold_back_nothing(loopback, make_client):
     answered (raised, or sent as the official client sends it), no good event is lost, durability stays on."""
     server = loopback()
     reported = []
-    client = make_client(url=server.url, on_error=lambda reasons, ops: reported.extend(reasons.values()))
+    client = make_client(url=server.url, on_error=lambda reasons, ops: reported.extend(reasons.values()),
+                         timeout=30)  # a request slower than FAST's 1 s is sent twice (same ids): not tested here
     deep = []
     for _ in range(100_000):  # too deep for json on every interpreter (3.13 encodes 3,000 levels)
         deep = [deep]
@@ -168,30 +172,27 @@ def test_poison_values_hold_back_nothing(loopback, make_client):
     assert sent and all(json.dumps(op["attributes"]["s"]) == '"\\ud800"' for op in sent)
 
 
-@pytest.mark.parametrize("durable", ["batch", "sync"])
-def test_a_foreign_exclusive_lock_never_holds_the_caller(loopback, tmp_path, monkeypatch, durable):
-    """Another process holds BEGIN EXCLUSIVE on the spool while 20,000 events are tracked against a hanging
-    server: no call waits on the lock (they write to the journal), and all 20,000 are delivered afterwards."""
-    monkeypatch.setattr(SQLiteSpool, "BUSY_TIMEOUT", 1.0)
+@pytest.mark.parametrize("durable, count", [("batch", 20_000), ("sync", 2_000)])  # sync: an fdatasync a call
+def test_a_foreign_exclusive_lock_never_holds_the_caller(loopback, tmp_path, monkeypatch, durable, count):
+    """Another process holds BEGIN EXCLUSIVE on the spool until every call returned, against a hanging server:
+    the calls all return while it holds the lock (a call that waited for it would wait until the lock is let go,
+    after them: the spool's writes wait that long here), and every event is delivered afterwards."""
+    monkeypatch.setattr(SQLiteSpool, "BUSY_TIMEOUT", 600.0)
     hanging = loopback(lambda path, body: None)
     spool = str(tmp_path / "spool.sqlite3")
     client = RuntimeClient(SITE_ID, API_KEY, track_url=hanging.url, spool=spool, durable=durable)
     client.track("u-warm", "warm_up")
     locker = lock_sqlite(spool, "EXCLUSIVE")
-    worst = 0.0
+    calls = threading.Thread(target=lambda: [client.track(f"u{i}", "clicked", {"i": i}) for i in range(count)])
     try:
-        for i in range(20_000):
-            start = time.perf_counter()
-            client.track(f"u{i}", "clicked", {"i": i})
-            worst = max(worst, time.perf_counter() - start)
+        calls.start()
+        assert wait_for(lambda: not calls.is_alive(), timeout=180)  # while the lock is held
     finally:
         unlock(locker)
     client.close(1)
-    print(f"durable={durable}: slowest track() behind a foreign EXCLUSIVE lock {worst * 1000:.1f} ms")
-    assert worst < 0.5  # generous on a loaded machine; the lock itself lasts seconds (BUSY_TIMEOUT is 1 s)
     healthy = loopback()
     deliver_all(healthy.url, spool)
-    counts = tally(healthy.accepted, range(20_000))
+    counts = tally(healthy.accepted, range(count))
     assert counts["lost"] == 0 and counts["extra_ids"] == 0
 
 
@@ -245,7 +246,8 @@ def test_journals_rotate_and_every_event_arrives_once(loopback, tmp_path, monkey
     monkeypatch.setattr(journal, "FILE_BYTES", 64 << 10)
     monkeypatch.setattr(journal, "ROTATE_BYTES", 16 << 10)
     server = loopback()
-    client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=str(tmp_path / "s.sqlite3"), **FAST)
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=str(tmp_path / "s.sqlite3"),
+                           **{**FAST, "timeout": 30})  # a request slower than FAST's 1 s is sent twice (same ids)
     files = set()
     for i in range(5000):
         client.track(f"u{i}", "clicked", {"i": i})
