@@ -141,7 +141,8 @@ class ClientKinds:
                 return None  # `for cio in CIO.objects.filter(...)`: a row of the project's model
             return "?" if self._looks_like_client(expr.id) else None
         if isinstance(expr, ast.Attribute):
-            owner = self.enclosing_class(scope) if is_self(expr.value) else self.local_class(expr.value)
+            owner = self.enclosing_class(scope) if is_self(expr.value) else self.local_class(expr.value) or \
+                (self.instance_class(expr.value, scope) if isinstance(expr.value, ast.Name) else None)
             kind = self.attribute_kind(owner, expr.attr, scope, depth) if owner is not None else \
                 self._state_kind(expr, depth)
             if kind:
@@ -316,8 +317,8 @@ class ClientKinds:
         kinds = {self.value_kind(v, scope, depth) for v in values} - {None, "?", NOT_A_CLIENT}
         if kinds:
             return kinds.pop()
-        kind = self._class_annotation_kind(cls, attr) or self._class_body_kind(cls, attr, depth) or \
-            self._given_kind(cls, attr)
+        kind = self._typed_parameter_kind(cls, values) or self._class_annotation_kind(cls, attr) or \
+            self._class_body_kind(cls, attr, depth) or self._given_kind(cls, attr)
         for base in cls.bases if not kind and depth else ():
             local = self.local_class(base)
             qualname = None if local is not None else self.qualname(base)
@@ -380,6 +381,17 @@ class ClientKinds:
         kinds = {self.value_kind(v, body, depth) for v in values if isinstance(v, ast.expr)}
         known = kinds - {None, "?", NOT_A_CLIENT}
         return known.pop() if len(known) == 1 else None
+
+    def _typed_parameter_kind(self, cls: ast.ClassDef, values: list) -> str | None:
+        """``self.tracker = tracker`` where a method of the class takes ``tracker: CustomerIO``."""
+        for value in values:
+            for node in cls.body if isinstance(value, ast.Name) else ():
+                fn = self.functions.get(node) if isinstance(node, FUNCTION_NODES) else None
+                param = fn.scope.params.get(value.id) if fn is not None else None
+                kind = self.annotation_kind(param.annotation) if param is not None and param.annotation else None
+                if kind:
+                    return kind
+        return None
 
     def _class_annotation_kind(self, cls: ast.ClassDef | None, attr: str) -> str | None:
         """A class attribute or dataclass/attrs/pydantic field declared as a client (``client: CustomerIO``)."""

@@ -213,7 +213,7 @@ class Model(ClientKinds, CallIndex):
             cls = None if cls is None or self.self_attrs.get((cls, expr.attr)) else cls
         else:
             cls = self.local_class(owner) or \
-                (self._instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
+                (self.instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
         values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and not is_enum(cls) else []
         return values[0] if len(values) == 1 and str_value(values[0]) is not None else None
 
@@ -440,16 +440,21 @@ class Model(ClientKinds, CallIndex):
                 return self.functions.get(found[1][0])
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             cls = site.function.cls if func.value.id == "self" and site.function is not None else \
-                self._instance_class(func.value, site.scope)
+                self.instance_class(func.value, site.scope)
             for node in cls.body if cls is not None else ():
                 if isinstance(node, FUNCTION_NODES) and node.name == func.attr:
                     return self.functions.get(node)
         return None
 
-    def _instance_class(self, name: ast.Name, scope: Scope) -> ast.ClassDef | None:
-        """The module's class a name holds an instance of (``service = OrderService()``, bound once)."""
+    def instance_class(self, name: ast.Name, scope: Scope) -> ast.ClassDef | None:
+        """The module's class a name holds an instance of (``service = OrderService()``, bound once, or a parameter
+        annotated with the class, ``deps: Deps``)."""
         value = self.value_of(name, scope)
-        return self.local_class(value.func) if isinstance(value, ast.Call) else None
+        if isinstance(value, ast.Call):
+            return self.local_class(value.func)
+        found = self.lookup(name.id, scope) if isinstance(value, ast.Name) else None
+        param = found[0].params.get(name.id) if found else None
+        return self.local_class(annotated_type(param.annotation)) if param is not None and param.annotation else None
 
     def callees(self, func: ast.expr, site: Site) -> list[ast.expr]:
         """What a called expression can run, as expressions the rules follow like any callee: the functions of a
@@ -473,7 +478,7 @@ class Model(ClientKinds, CallIndex):
         """The methods of the class an expression's value is an instance of (``self``, ``Svc()``, an instance
         of another project module)."""
         cls = self.enclosing_class(site.scope) if is_self(owner) else \
-            self._instance_class(owner, site.scope) if isinstance(owner, ast.Name) else None
+            self.instance_class(owner, site.scope) if isinstance(owner, ast.Name) else None
         if cls is not None:
             return [node.name for node in cls.body if isinstance(node, FUNCTION_NODES)]
         ref = self.ref_of(owner, site.scope) if self.linked is not None else None

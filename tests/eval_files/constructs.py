@@ -86,3 +86,28 @@ import content_io as cio  # noqa: E402
 def delete_node(uri):
     cio.delete(uri)
     content.track(uri, "viewed")
+
+
+# A client reached through a typed constructor parameter and a typed dataclass field.
+from dataclasses import dataclass  # noqa: E402
+
+
+@dataclass
+class Deps:
+    tracker: CIO
+    label: str = "deps"
+
+
+class Sender:
+    def __init__(self, tracker: CIO, audit: "AuditLog"):
+        self.tracker = tracker
+        self.audit = audit
+
+    async def send(self, uid):
+        self.tracker.track(uid, "sent")  # expect: CIO502
+        self.audit.track(uid, "sent")
+
+
+async def work(deps: Deps, uid):
+    deps.tracker.track(uid, "worked")  # expect: CIO502
+    deps.label.upper()
