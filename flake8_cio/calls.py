@@ -166,8 +166,8 @@ class CallIndex:
     def _classify(self, site: Site) -> CioCall | None:
         """The Customer.io SDK call a site makes, if it makes one."""
         func = site.node.func
-        if not isinstance(func, ast.Attribute):
-            return None
+        if not isinstance(func, ast.Attribute) or func.attr not in sdk.ALL_METHOD_NAMES:
+            return None  # no client has such a method: nothing to ask about the receiver
         method = func.attr
         qualname = self.qualname(func)
         if qualname and qualname.rpartition(".")[0] == sdk.ANALYTICS_MODULE:

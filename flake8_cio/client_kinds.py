@@ -142,13 +142,18 @@ class ClientKinds:
             return "?" if self._looks_like_client(expr.id) else None
         if isinstance(expr, ast.Attribute):
             owner = self.enclosing_class(scope) if is_self(expr.value) else self.local_class(expr.value) or \
-                (self.instance_class(expr.value, scope) if isinstance(expr.value, ast.Name) else None)
+                (self.instance_class(expr.value, scope) if isinstance(expr.value, ast.Name) else None) or \
+                (self.local_class(expr.value.func) if isinstance(expr.value, ast.Call) else None)  # Gateway().sdk
             kind = self.attribute_kind(owner, expr.attr, scope, depth) if owner is not None else \
                 self._state_kind(expr, depth)
             if kind:
                 return kind
             if owner is not None and self._holds_no_client(owner, expr.attr, scope):
                 return None  # self.customerio = AsyncCustomerIO(...): another library's client
+            ref = self.ref_of(expr, scope) if owner is None and self.linked is not None else None
+            kind = self.linked.client_kind(ref) if ref else None  # another module's Gateway().sdk, holder.client
+            if kind:
+                return kind
             return "?" if self._looks_like_client(expr.attr) else None
         if isinstance(expr, ast.Subscript):
             return self._looked_up_kind(expr, scope, depth)

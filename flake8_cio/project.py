@@ -353,6 +353,8 @@ class Project:
         qualname = f"{module}.{rest}"
         if rest in summary.factories:
             return FactoryRef(qualname, summary.factories[rest])
+        if rest in summary.clients and rest in summary.functions:  # a @property that gives a client
+            return ClientRef(summary.clients[rest])
         if rest in summary.functions:
             return FunctionRef(qualname, summary.functions[rest])
         if rest in summary.classes:

@@ -347,7 +347,7 @@ def key_source_name(model: Model, expr: ast.expr, scope) -> str | None:
 def _hard_coded(model: Model, param: str, expr: ast.expr, scope) -> Iterator:
     value_expr = model.value_of(expr, scope)
     fallback = _env_default(value_expr)
-    value = str_value(fallback or value_expr)
+    value = str_value(model.value_of(fallback, scope) if fallback is not None else value_expr)  # also a constant
     if value is None or PLACEHOLDER.search(value) or len(value) < (16 if model.is_test_file else 8):
         return
     where = " as the environment variable's default" if fallback else ""

@@ -60,3 +60,9 @@ def create_other(settings=Config):
 
 def create_unset(settings=None):
     return CustomerIO(settings.CIO_SITE_ID, settings.CIO_API_KEY)
+
+
+FALLBACK_KEY = "b7c3e9a1d5f2048c6e3a99f1"
+PLACEHOLDER_KEY = "changeme"
+constant_default = CustomerIO(os.environ["S"], os.getenv("CUSTOMERIO_TRACK_API_KEY", FALLBACK_KEY))  # expect: CIO402
+placeholder_default = CustomerIO(os.environ["S"], os.getenv("CUSTOMERIO_TRACK_API_KEY", PLACEHOLDER_KEY))

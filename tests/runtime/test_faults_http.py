@@ -98,7 +98,8 @@ def test_a_dropped_connection_is_retried(tmp_path, loopback):
     threading.Thread(target=rude, daemon=True).start()
     client = client_for(f"http://127.0.0.1:{listener.getsockname()[1]}", tmp_path)
     sent = track(client, 5)
-    assert wait_for(lambda: client.health()["counters"]["retried"] == 5)
+    # every event is retried at least once (the closed listener then refuses: more retries, counted too)
+    assert wait_for(lambda: client.health()["counters"]["retried"] >= 5)
     client.close(0.5)
     again = client_for(healthy.url, tmp_path)
     assert again.flush(10) and tally(healthy.accepted, sent)["lost"] == 0

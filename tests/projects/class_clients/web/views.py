@@ -3,7 +3,7 @@ import os
 from rest_framework import viewsets
 from rest_framework.decorators import action
 
-from crm.clients import AuditLog, CustomerIOExt, Mailer, TrackedView
+from crm.clients import AuditLog, CrmGateway, CustomerIOExt, Mailer, TrackedView, crm_holder
 from customerio import CustomerIO, SendEmailRequest
 
 shared = CustomerIOExt(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])
@@ -42,3 +42,11 @@ class OrderViewSet(TrackedView, viewsets.ViewSet):
 def nightly(users):
     for user in users:
         CustomerIOExt(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"]).identify(user.pk)  # expect: CIO401, CIO601
+
+
+class GatewayViewSet(viewsets.ViewSet):
+    def create(self, request):
+        CrmGateway().sdk.track(request.user.pk, "gateway_used")  # expect: CIO501
+        CrmGateway().audit.track(request.user.pk, "GatewayUsed")
+        crm_holder.client.track(request.user.pk, "holder_used")  # expect: CIO501
+        crm_holder.log.track(request.user.pk, "HolderUsed")
