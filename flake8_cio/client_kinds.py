@@ -79,7 +79,7 @@ def annotated_type(annotation: ast.expr) -> ast.expr:
     """``Optional[X]``, ``X | None``, ``Annotated[X, ...]`` -> ``X``."""
     if isinstance(annotation, ast.Subscript):
         inner = annotation.slice
-        return annotated_type(inner.elts[0] if isinstance(inner, ast.Tuple) else inner)
+        return annotated_type(inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner)
     if isinstance(annotation, ast.BinOp):
         return annotated_type(annotation.left)
     return annotation
@@ -148,7 +148,7 @@ class ClientKinds:
                 self._state_kind(expr, depth)
             if kind:
                 return kind
-            if owner is not None and self._holds_no_client(owner, expr.attr, scope):
+            if owner is not None and self._holds_no_client(owner, expr.attr, scope, depth):
                 return None  # self.customerio = AsyncCustomerIO(...): another library's client
             ref = self.ref_of(expr, scope) if owner is None and self.linked is not None else None
             kind = self.linked.client_kind(ref) if ref else None  # another module's Gateway().sdk, holder.client
@@ -159,10 +159,10 @@ class ClientKinds:
             return self._looked_up_kind(expr, scope, depth)
         return None
 
-    def _holds_no_client(self, cls: ast.ClassDef, attr: str, scope: Scope) -> bool:
+    def _holds_no_client(self, cls: ast.ClassDef, attr: str, scope: Scope, depth: int) -> bool:
         """Set on ``self`` only to values that are surely no Customer.io client (another library's class)."""
-        values = self.self_attrs.get((cls, attr), [])
-        return bool(values) and all(self.value_kind(value, scope) == NOT_A_CLIENT for value in values)
+        values = self.self_attrs.get((cls, attr), []) if depth > 1 else []
+        return bool(values) and all(self.value_kind(value, scope, depth - 1) == NOT_A_CLIENT for value in values)
 
     def _looked_up_kind(self, expr: ast.Subscript, scope: Scope, depth: int) -> str | None:
         """A client looked up by key: dependency_injector's ``Provide[Container.cio]``, lagom's ``deps[CustomerIO]``,

@@ -57,7 +57,8 @@ built with a client, `providers.Factory(Notifier, client=crm)`, and `Provide[...
 rows, declared settings fields (`region: Literal["us", "eu"]` is text), and a class constant read through a
 parameter defaulting to its class (`def create_app(config=Config)`). A method called on a value nothing types (a
 task argument, a cached row) is the project's one method of that name when exactly one class in the whole tree
-(tests included) defines it; never for `self`, `super()`, SDK or builtin method names.
+(tests included) defines it; never for `self`, `super()`, SDK or builtin method names, nor for names libraries
+use everywhere (`send`, `save`, `close`, `run`, `get`, `publish`...).
 
 Request handlers are functions decorated as routes (Flask/Quart `@app.route`, `@bp.get`; FastAPI/Starlette
 `@app.get`, `@router.post`, `@app.api_route`, `@app.websocket`; aiohttp `@routes.get`; Sanic; Litestar `@get`; DRF

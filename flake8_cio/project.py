@@ -548,12 +548,15 @@ class Project:
         """The project method ``name`` when exactly one class in the whole tree (tests included) defines a method of
         that name and it may reach Customer.io: what an editor's go-to-definition picks for ``lead.set_status()`` on
         a value nobody typed (a task argument, a row of an untyped loop)."""
-        paths = self._tree_index().methods.get(name, ())
-        module = self.module_name(str(paths[0])) if len(paths) == 1 else None
-        owners = [qualname for qualname in self.summary(module).functions
-                  if qualname.count(".") == 1 and qualname.endswith(f".{name}")] if module else []
-        ref = f"{module}.{owners[0]}" if len(owners) == 1 else None
-        return ref if ref and self.may_reach_customerio(ref) else None
+        key = ("unique", name)
+        if key not in self.memo:
+            paths = self._tree_index().methods.get(name, ())
+            module = self.module_name(str(paths[0])) if len(paths) == 1 else None
+            owners = [qualname for qualname in self.summary(module).functions
+                      if qualname.count(".") == 1 and qualname.endswith(f".{name}")] if module else []
+            ref = f"{module}.{owners[0]}" if len(owners) == 1 else None
+            self.memo[key] = ref if ref and self.may_reach_customerio(ref) else None
+        return self.memo[key]
 
     def state_kind(self, name: str) -> str | None:
         """The client kind every project module that sets ``<app>.state.<name>`` agrees on (one that sets it to

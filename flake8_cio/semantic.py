@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 #: Method names no definition can claim: the SDK's (left to the SDK-call inference) and the builtin types'
 #: (``cache.get()``, ``rows.append()`` are no project method, whatever the project defines).
 UNTYPABLE_NAMES = sdk.ALL_METHOD_NAMES | {name for kind in (dict, list, set, str, bytes, int, object)
-                                          for name in dir(kind)}
+                                          for name in dir(kind)} | {
+    "send", "save", "close", "commit", "run", "execute", "write", "read", "post", "put", "patch", "get", "delete",
+    "publish", "emit", "json", "start", "stop", "open", "call", "handle", "process", "dispatch", "notify", "submit",
+    "flush", "fetch", "refresh", "sync", "load", "dump", "create", "validate", "clean", "render"}  # libraries' too
 
 
 class Model(ClientKinds, CallIndex):

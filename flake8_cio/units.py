@@ -66,7 +66,7 @@ def fine_epoch(model: Model, expr: ast.expr, scope) -> tuple[ast.expr, str] | No
 
 #: The last word of a name that says its unit (``paid_at_ms``, ``sent_at_ns``), as a power of ten of seconds.
 UNIT_WORDS = {**dict.fromkeys(("ms", "msec", "millis", "milliseconds"), 10**3),
-              **dict.fromkeys(("us", "usec", "micros", "microseconds"), 10**6),
+              **dict.fromkeys(("usec", "micros", "microseconds"), 10**6),  # not "us": launch_date_us is a country
               **dict.fromkeys(("ns", "nsec", "nanos", "nanoseconds"), 10**9)}
 
 

@@ -288,12 +288,13 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
 def _injected_per_request(model: Model, fn) -> Iterator:
     """A handler or job injected with a client from a container provider that builds a new one for each injection
     (``sender=Provide[Container.transactional]``, ``transactional = providers.Factory(APIClient, ...)``)."""
-    reason = f"per request (in `{fn.name}`)" if frameworks.is_handler(model, fn) else \
-        f"per job (in task `{fn.name}`)" if frameworks.is_task(model, fn) else None
     arguments = fn.node.args
-    for arg in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs) if reason else ():
-        looked_up = injected_lookup(fn.node, arg.arg)
-        if looked_up is not None and model.built_per_injection(looked_up, fn.scope.parent or model.module):
+    injected = [found for found in (injected_lookup(fn.node, arg.arg) for arg in
+                                    (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)) if found]
+    reason = None if not injected else f"per request (in `{fn.name}`)" if frameworks.is_handler(model, fn) else \
+        f"per job (in task `{fn.name}`)" if frameworks.is_task(model, fn) else None
+    for looked_up in injected if reason else ():
+        if model.built_per_injection(looked_up, fn.scope.parent or model.module):
             yield _report(model, "CIO401", looked_up, reason=reason, sender="", factory="get_client",
                           what=f"Customer.io client injected from `{ast.unparse(looked_up)}`",
                           made=", and that provider (`providers.Factory`) builds a new one for each injection")

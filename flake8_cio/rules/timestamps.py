@@ -205,7 +205,8 @@ def _named_unit(model: Model, call: CioCall, value) -> tuple[ast.expr, str] | No
     origin = unwrap_number(model, value.expr)
     if isinstance(origin, ast.Constant) or is_epoch_seconds(model, origin, call.site.scope):
         return None
-    for written in (value.expr, value.at) if _point_in_time(value) else ():
+    computed = isinstance(origin, (ast.BinOp, ast.Call))  # paid_at_ms = row["paid_at_ms"] / 1000: the value decides
+    for written in (value.expr, None if computed else value.at) if _point_in_time(value) else ():
         found = named_unit(model, written, call.site.scope) if written is not None else None
         if found:
             return found

@@ -160,6 +160,12 @@ def named_units(invoice, sent_at_ns, started_ms, row):
     cio.identify(invoice.customer_id, duration_ms=started_ms, load_time_ms=started_ms)  # durations, not points in time
     cio.track(invoice.customer_id, "paid", timestamp=invoice.paid_at_sms)  # a word ending in "sms" is no unit
     cio.track(invoice.customer_id, "paid", {"elapsed_ms": started_ms})  # data that is not a point in time
-    cio.track(invoice.customer_id, "refunded", {"refunded_at": invoice.refunded_at_us})  # expect: CIO101 "microsecond"
+    cio.track(invoice.customer_id, "refunded", {"refunded_at": invoice.refunded_at_usec})  # expect: CIO101 "microsecond"
     checked_ms = int(time.time())  # the clock says seconds, whatever the name
     cio.identify(invoice.customer_id, checked_at=checked_ms)
+
+
+def named_but_converted(invoice, row):
+    converted_ms = invoice.raw_ms / 1000  # the value decides, not its name
+    cio.track(invoice.customer_id, "paid", timestamp=converted_ms)
+    cio.identify(invoice.customer_id, launched_at=row.launch_date_us)  # "us" is a country here

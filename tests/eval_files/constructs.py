@@ -111,3 +111,13 @@ class Sender:
 async def work(deps: Deps, uid):
     deps.tracker.track(uid, "worked")  # expect: CIO502
     deps.label.upper()
+
+
+class Header:
+    """An attribute read back while it is being set (the stdlib's email.header): no endless question."""
+
+    def __init__(self, charset=None):
+        if charset is None:
+            charset = self._charset
+        self._charset = charset
+        self._charset.track(1, "x")

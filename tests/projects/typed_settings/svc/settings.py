@@ -1,7 +1,7 @@
 """Settings declared with types (pydantic-settings style): the region is text, whatever its default."""
 import enum
 from functools import lru_cache
-from typing import Literal, Optional
+from typing import Literal, Optional, Tuple
 
 from customerio import Regions
 from pydantic_settings import BaseSettings
@@ -23,6 +23,7 @@ class CustomerIOSettings(BaseSettings):
     mixed: Literal["us", 1] = "us"
     either: Literal["us", "eu"] | None = "us"
     several: str | int = "us"
+    empty: Tuple[()] = ()  # an annotation with no type in it
 
 
 class Settings(BaseSettings):
