@@ -416,14 +416,9 @@ class Project:
         split = self.split(ref)
         return split is not None and split[1] in self.summary(split[0]).per_injection
 
-    def sync_client(self, ref: str, depth: int = 0) -> bool:
+    def sync_client(self, ref: str) -> bool:
         """Whether a module-level Data Pipelines client ``ref`` names, through re-exports, was built in sync_mode."""
-        split = self.split(ref) if depth <= MAX_DEPTH else None
-        if split is None:
-            return False
-        summary = self.summary(split[0])
-        imported = summary.imports.get(split[1])
-        return split[1] in summary.sync_clients or bool(imported and self.sync_client(imported, depth + 1))
+        return bool(self._exported(ref, lambda summary, name: True if name in summary.sync_clients else None))
 
     def method_names(self, ref: str) -> list[str]:
         """The methods of the project class whose instance ``ref`` names (``app.svc.Svc()``, ``app.wiring.svc``)."""
@@ -433,16 +428,19 @@ class Project:
         module, cls = self.split(found.qualname) or ("", "")
         return [name.partition(".")[2] for name in self.summary(module).functions if name.startswith(f"{cls}.")]
 
-    def constant(self, ref: str, depth: int = 0) -> str | None:
+    def constant(self, ref: str) -> str | None:
         """The string a project module's constant holds (``shop.events.SIGNED_UP``), through re-exports."""
+        return self._exported(ref, lambda summary, name: summary.constants.get(name))
+
+    def _exported(self, ref: str, pick: Callable[[Summary, str], Any], depth: int = 0) -> Any:
+        """What ``pick`` finds under the name ``ref`` in its module's summary, or in the module it re-exports the
+        name from (``from shop.events import SIGNED_UP``); None when neither has it."""
         split = self.split(ref) if depth <= MAX_DEPTH else None
         if split is None:
             return None
         summary = self.summary(split[0])
-        if split[1] in summary.constants:
-            return summary.constants[split[1]]
-        imported = summary.imports.get(split[1])
-        return self.constant(imported, depth + 1) if imported else None
+        found, imported = pick(summary, split[1]), summary.imports.get(split[1])
+        return found if found is not None or not imported else self._exported(imported, pick, depth + 1)
 
     def client_kind(self, ref: str) -> str | None:
         found = self.resolve(ref)
@@ -470,15 +468,9 @@ class Project:
         self._chains[ref] = chain
         return chain
 
-    def _dispatched(self, ref: str, depth: int = 0) -> tuple[str, ...]:
+    def _dispatched(self, ref: str) -> tuple[str, ...]:
         """The functions a module's dispatch table holds (``app.dispatch.HANDLERS[]``), through re-exports."""
-        split = self.split(ref[:-len(DISPATCHED)]) if depth <= MAX_DEPTH else None
-        if split is None:
-            return ()
-        summary = self.summary(split[0])
-        imported = summary.imports.get(split[1])
-        return summary.dispatch.get(split[1], ()) or \
-            (self._dispatched(imported + DISPATCHED, depth + 1) if imported else ())
+        return self._exported(ref[:-len(DISPATCHED)], lambda summary, name: summary.dispatch.get(name)) or ()
 
     def _resolved_sdk_call(self, maybe: tuple[MaybeCall, ...]) -> SdkCallText | None:
         """The first of a function's "maybe" SDK calls whose receiver the project resolves to a blocking client
