@@ -53,7 +53,7 @@ def injected_lookup(function: ast.AST, name: str) -> ast.expr | None:
     return None
 
 
-def _is_property(node: ast.AST) -> bool:
+def is_property(node: ast.AST) -> bool:
     return any(dotted(d) in ("property", "functools.cached_property", "cached_property")
                for d in node.decorator_list)
 
@@ -341,10 +341,23 @@ class ClientKinds:
         if init is None:
             return {}
         params = [a.arg for a in (*init.node.args.posonlyargs, *init.node.args.args)][1:]
-        return {attr: Injected(values[0].id, params.index(values[0].id))
-                for (owner, attr), values in self.self_attrs.items()
-                if owner is cls and len(values) == 1 and isinstance(values[0], ast.Name) and values[0].id in params
-                and init.scope.params[values[0].id].annotation is None}
+        given = {}
+        for (owner, attr), values in self.self_attrs.items():
+            first = values[0] if owner is cls and isinstance(values[0], ast.Name) else None
+            if first is not None and first.id in params and init.scope.params[first.id].annotation is None and \
+                    all(self._set_from_parameter(cls, value) for value in values[1:]):
+                given[attr] = Injected(first.id, params.index(first.id))
+        return given
+
+    def _set_from_parameter(self, cls: ast.ClassDef, value: ast.expr) -> bool:
+        """A value a method of the class sets from its own untyped parameter (``def replace(self, client)``): a
+        replacement of what the constructor was given, not another kind of value."""
+        for node in cls.body:
+            param = self.functions[node].scope.params.get(value.id) if isinstance(node, FUNCTION_NODES) and \
+                isinstance(value, ast.Name) else None
+            if param is not None and param.annotation is None:
+                return True
+        return False
 
     def _given_kind(self, cls: ast.ClassDef, attr: str) -> str | None:
         """What the project's constructions of this module-level class pass for an injected attribute."""
@@ -378,7 +391,7 @@ class ClientKinds:
         """A class attribute's client (``crm = CustomerIO(...)``), or what a ``@property`` of that name returns."""
         body = self.class_scopes.get(cls)
         values = body.bindings.get(attr, []) if body is not None else []
-        if len(values) == 1 and isinstance(values[0], FUNCTION_NODES) and _is_property(values[0]):
+        if len(values) == 1 and isinstance(values[0], FUNCTION_NODES) and is_property(values[0]):
             fn = self.functions[values[0]]
             kinds = {self.value_kind(r.value, fn.scope, depth) for r in fn.returns if r.value}
             known = kinds - {None, "?", NOT_A_CLIENT}

@@ -355,7 +355,7 @@ class Project:
             return FactoryRef(qualname, summary.factories[rest])
         if rest in summary.clients and rest in summary.functions:  # a @property that gives a client
             return ClientRef(summary.clients[rest])
-        if rest in summary.functions:
+        if rest in summary.functions and rest not in summary.instances:  # (a property gives what it returns)
             return FunctionRef(qualname, summary.functions[rest])
         if rest in summary.classes:
             return ClassRef(qualname, summary.classes[rest])
@@ -377,6 +377,8 @@ class Project:
         made = self.resolve(callee, depth + 1)
         if isinstance(made, FactoryRef):
             return _client_or_method(made.entry.kind, rest.lstrip("."))
+        if isinstance(made, ClientRef):  # a container's provider called for its client: Container.crm()
+            return _client_or_method(made.kind, rest.lstrip("."))
         if isinstance(made, ClassRef) and made.entry.client:  # CustomerIOExt(...): a client subclass
             own = self.resolve(made.qualname + rest, depth + 1) if rest else None  # its own helper method
             return own if isinstance(own, FunctionRef) else _client_or_method(made.entry.client, rest.lstrip("."))
@@ -384,6 +386,9 @@ class Project:
             attr, _, more = rest[1:].partition(".")
             if attr in made.entry.fields:
                 return self._declared(made.entry.fields[attr], more, depth)
+            given = _passed_kind(self, arguments, made.entry.injected.get(attr))
+            if given in sdk.KINDS:  # ClientBox(cio).client: what the construction gave it
+                return _client_or_method(given, more)
             if attr and not more and self.constant(f"{made.qualname}.{attr}") is not None:
                 return TextRef()
             method = self.resolve(made.qualname + rest, depth + 1) if rest else InstanceRef(made.qualname)
@@ -626,9 +631,7 @@ class Project:
         if not called or called[1].rpartition(".")[2] != cls.qualname.rpartition(".")[2] or called[3] or \
                 self.resolve(called[1]) != cls:
             return None
-        given = dict(pair.split("=", 1) for pair in called[2].split(",") if "=" in pair)
-        kind = given.get(where.param) or given.get(str(where.position))
-        return self.client_kind(kind[1:]) if kind and kind.startswith("@") else kind
+        return _passed_kind(self, called[2], where)
 
     def modules(self) -> list[str]:
         """Every module of the project, for what only the whole project can tell (CIO303: does anyone get an email)."""
@@ -643,16 +646,20 @@ def _given_clients(project: Project, method: Resolved | None, cls: ClassEntry, a
     them (``self.client.track()``) are SDK calls, so the first blocking one becomes the method's direct call."""
     if not (isinstance(method, FunctionRef) and arguments and not method.entry.direct):
         return method
-    given = dict(pair.split("=", 1) for pair in arguments.split(","))
     for held in method.entry.held:
-        where = cls.injected.get(held.attr)
-        kind = where and (given.get(where.param) or given.get(str(where.position)))
-        if kind and kind.startswith("@"):
-            kind = project.client_kind(kind[1:])
+        kind = _passed_kind(project, arguments, cls.injected.get(held.attr))
         if kind in (sdk.TRACK, sdk.APP) and _client_or_method(kind, held.method):
             direct = SdkCallText(held.text, held.line, held.method)
             return FunctionRef(method.qualname, dataclasses.replace(method.entry, direct=direct))
     return method
+
+
+def _passed_kind(project: Project, arguments: str, where: Injected | None) -> str | None:
+    """The client kind a construction's arguments (``0=track,client=@app.crm.cio``) pass for an injected
+    parameter, by name or position; None when they pass none that is known."""
+    given = dict(pair.split("=", 1) for pair in arguments.split(",") if "=" in pair) if where else {}
+    kind = given.get(where.param) or given.get(str(where.position)) if where else None
+    return project.client_kind(kind[1:]) if kind and kind.startswith("@") else kind
 
 
 def _client_or_method(kind: str, method: str) -> ClientRef | SdkRef | None:

@@ -329,18 +329,33 @@ class Model(ClientKinds, CallIndex):
 
     def _self_ref(self, attr: str, scope: Scope, depth: int) -> str | None:
         cls = self.enclosing_class(scope)
-        if cls is None or not self.module_name:
-            return None
+        return self._member_ref(cls, attr, scope, depth) if cls is not None and self.module_name else None
+
+    def _member_ref(self, cls: ast.ClassDef, attr: str, scope: Scope, depth: int) -> str | None:
+        """What ``self.<attr>`` names in a method of ``cls``: its method or property, what a method sets it to, what
+        the class body binds it to (``outbound = crm.tracker()``), its declared type; else the same in its bases
+        (this module's, or a project class of another module)."""
         if any(isinstance(node, FUNCTION_NODES) and node.name == attr for node in cls.body):
             return f"{self.module_name}.{cls.name}.{attr}"
         values = self.self_attrs.get((cls, attr), [])
         if len(values) == 1:
             return self.ref_of(values[0], scope, depth - 1)
+        body = self.class_scopes[cls]
+        bound = body.bindings.get(attr, [])
+        if len(bound) == 1 and isinstance(bound[0], (ast.Call, ast.Attribute, ast.Name)):
+            return self.ref_of(bound[0], body, depth - 1)
         for statement in cls.body:
             if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and \
                     statement.target.id == attr:
                 annotated = self.ref_of(annotated_type(statement.annotation), scope, depth - 1)
                 return f"{annotated}()" if annotated else None
+        for base in cls.bases if depth > 1 else ():
+            local = self.local_class(base)
+            qualname = None if local is not None else self.qualname(base)
+            found = self._member_ref(local, attr, scope, depth - 1) if local is not None else \
+                f"{qualname}.{attr}" if qualname and self.is_project_code(qualname) else None
+            if found:
+                return found
         return None
 
     def callee_ref(self, func: ast.expr, scope: Scope) -> str | None:

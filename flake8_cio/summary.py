@@ -14,7 +14,7 @@ from .profiles import profiles
 from .records import (TEXT, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
 from .scopes import FUNCTION_NODES, Function, str_value
-from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, is_enum, is_none, sync_mode
+from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, is_enum, is_none, is_property, sync_mode
 from .semantic import Model
 from .units import returned_unit
 
@@ -102,6 +102,10 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             elif len(bound) == 1 and isinstance(bound[0], ast.Call):
                 ref = model.ref_of(bound[0], model.class_scopes[cls])
                 if ref:  # notifier = providers.Factory(Notifier, client=crm): Notifier(client=track)
+                    tables["instances"][f"{name}.{attr}"] = ref
+            elif len(bound) == 1 and isinstance(bound[0], FUNCTION_NODES) and is_property(bound[0]):
+                ref = _returns(model, model.functions[bound[0]])
+                if ref:  # @property def api(self): return shared_client(): what reading it gives
                     tables["instances"][f"{name}.{attr}"] = ref
     else:
         kind = model.client_kind(node, model.module)

@@ -1,4 +1,5 @@
 import os
+import time
 
 import punq
 from customerio import CustomerIO
@@ -53,3 +54,11 @@ def paid(user_id, crm=Provide[Container.crm], audit: AuditLog = Provide[Containe
     deps[CustomerIO].identify(user_id)  # expect: CIO501
     deps[Database].query(user_id)
     return "ok"
+
+
+@web.post("/called")
+def called(user_id):
+    Container.crm().track(user_id, "ProviderCalled")  # expect: CIO202, CIO501
+    Container.audit().track(user_id, "AuditCalled")
+    tracker = Container.crm()
+    tracker.identify(user_id, last_seen_at=int(time.time() * 1000))  # expect: CIO101, CIO501
