@@ -55,11 +55,16 @@ def run_reference(call: ast.Call) -> ast.expr | None:
     return bound[0] if bound else None
 
 
+THREADS = ("Thread", "Process")  # threading.Thread / multiprocessing.Process(target=f, args=(...), kwargs={...})
+
+
 def bound_reference(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast.keyword]] | None:
     """(the function, its positional arguments, its keywords) when ``call`` binds arguments to a function;
-    ``sync_to_async(f)(...)`` and ``partial(f, ...)`` handed to an executor included."""
+    ``sync_to_async(f)(...)``, ``partial(f, ...)`` handed to an executor and a thread's ``target`` included."""
     if isinstance(call.func, ast.Call) and last_name(call.func.func) == "sync_to_async" and call.func.args:
         return call.func.args[0], call.args, call.keywords
+    if last_name(call.func) in THREADS:
+        return _thread_target(call)
     where = BINDERS.get(last_name(call.func) or "")
     if where is None or len(call.args) <= where or any(isinstance(a, ast.Starred) for a in call.args[:where + 1]):
         return None
@@ -69,6 +74,18 @@ def bound_reference(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast.
     keywords = call.keywords if last_name(call.func) in KEYWORDS_PASSED else []
     return function, call.args[where + 1:], keywords
 
+
+
+def _thread_target(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast.keyword]] | None:
+    """A thread's target with its ``args`` and ``kwargs``, when they are written out (a tuple or list, a dict of
+    string keys)."""
+    given = {k.arg: k.value for k in call.keywords if k.arg}
+    args, kwargs = given.get("args"), given.get("kwargs")
+    if "target" not in given or args is not None and not isinstance(args, (ast.Tuple, ast.List)) or \
+            kwargs is not None and not (isinstance(kwargs, ast.Dict) and all(map(str_value, kwargs.keys))):
+        return None
+    keywords = [ast.keyword(k.value, v) for k, v in zip(kwargs.keys, kwargs.values)] if kwargs else []
+    return given["target"], args.elts if args else [], keywords
 
 
 class CallIndex:
@@ -99,16 +116,37 @@ class CallIndex:
         the binding's, not a call's."""
         calls = []
         for site in self.sites:
-            bound = bound_reference(site.node)
-            if bound is None or not isinstance(bound[0], ast.Attribute):
+            func = site.node.func
+            bound = bound_reference(site.node) or \
+                (None if isinstance(func, ast.Attribute) else (func, site.node.args, site.node.keywords))
+            method = self.method_reference(bound[0], site.scope) if bound else None
+            if method is None:
                 continue
-            reference, args, keywords = bound
-            kind = self.client_kind(reference.value, site.scope)
-            kind = guessed_kind(reference.attr) if kind == "?" else kind
-            call = self.bind_call(site, kind, reference.attr, reference.value, args, keywords) if kind else None
+            receiver, name, args, keywords = method
+            kind = self.client_kind(receiver, site.scope)
+            kind = guessed_kind(name) if kind == "?" else kind
+            call = self.bind_call(site, kind, name, receiver, [*args, *bound[1]], [*keywords, *bound[2]]) \
+                if kind else None
             if call is not None:
                 calls.append(call)
         return calls
+
+    def method_reference(self, expr: ast.expr, scope: Scope, depth: int = 3) \
+            -> tuple[ast.expr, str, list[ast.expr], list[ast.keyword]] | None:
+        """(receiver, method, the arguments bound before the call) for an SDK method as a value: ``cio.track``,
+        ``getattr(cio, "track")``, a ``partial`` of one (``notify = partial(cio.track, uid)``, then ``notify(...)``),
+        or a local bound once to any of these."""
+        expr = self.value_of(expr, scope) if isinstance(expr, ast.Name) else expr
+        if isinstance(expr, ast.Attribute):
+            return (expr.value, expr.attr, [], []) if expr.attr in sdk.ALL_METHOD_NAMES else None
+        if not isinstance(expr, ast.Call) or depth == 0:
+            return None
+        if last_name(expr.func) == "getattr" and len(expr.args) == 2 and str_value(expr.args[1]):
+            name = str_value(expr.args[1])
+            return (expr.args[0], name, [], []) if name in sdk.ALL_METHOD_NAMES else None
+        bound = bound_reference(expr) if last_name(expr.func) == "partial" else None
+        inner = self.method_reference(bound[0], scope, depth - 1) if bound else None
+        return (inner[0], inner[1], [*inner[2], *bound[1]], [*inner[3], *bound[2]]) if inner else None
 
     @cached_property
     def forwarded_calls(self) -> list[CioCall]:

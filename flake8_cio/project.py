@@ -32,7 +32,7 @@ from .prefilter import might_use_customerio
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 MAX_DEPTH = 8
 CLIENT_GIVEN = re.compile(r"\([^()]+\)")  # a call in a reference with client arguments: Notifier(0=track)
-CALLED = re.compile(r"^([^()]*)\(([^()]*)\)(.*)$")  # app.Notifier(0=track).send
+CALLED = re.compile(r"^([^()]*)\(((?:[^()]|\(\))*)\)(.*)$")  # app.Notifier(0=track).send, Box(0=@app.make())
 IMPORT_WORD = re.compile(r"import\b")
 IMPORT_LINE = re.compile(
     r"[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))")
@@ -392,7 +392,7 @@ class Project:
             if attr and not more and self.constant(f"{made.qualname}.{attr}") is not None:
                 return TextRef()
             method = self.resolve(made.qualname + rest, depth + 1) if rest else InstanceRef(made.qualname)
-            return _given_clients(self, method, made.entry, arguments)
+            return _given_clients(self, method, made, arguments)
         if isinstance(made, FunctionRef) and made.entry.returns:  # get_messenger().identify
             return self.resolve(made.entry.returns + rest, depth + 1)
         return None
@@ -641,17 +641,21 @@ class Project:
         return self._modules
 
 
-def _given_clients(project: Project, method: Resolved | None, cls: ClassEntry, arguments: str) -> Resolved | None:
+def _given_clients(project: Project, method: Resolved | None, cls: ClassRef, arguments: str) -> Resolved | None:
     """A method of an instance that was given clients (``Notifier(cio).send``): its calls on the attributes holding
-    them (``self.client.track()``) are SDK calls, so the first blocking one becomes the method's direct call."""
+    them (``self.client.track()``) are SDK calls, so the first blocking one becomes the method's direct call; the
+    other methods of the class it calls (``self.on_paid(...)``) run on the same instance."""
     if not (isinstance(method, FunctionRef) and arguments and not method.entry.direct):
         return method
     for held in method.entry.held:
-        kind = _passed_kind(project, arguments, cls.injected.get(held.attr))
+        kind = _passed_kind(project, arguments, cls.entry.injected.get(held.attr))
         if kind in (sdk.TRACK, sdk.APP) and _client_or_method(kind, held.method):
             direct = SdkCallText(held.text, held.line, held.method)
             return FunctionRef(method.qualname, dataclasses.replace(method.entry, direct=direct))
-    return method
+    own = f"{cls.qualname}."
+    calls = tuple(f"{cls.qualname}({arguments}).{ref[len(own):]}" if ref.startswith(own) else ref
+                  for ref in method.entry.calls)
+    return FunctionRef(method.qualname, dataclasses.replace(method.entry, calls=calls))
 
 
 def _passed_kind(project: Project, arguments: str, where: Injected | None) -> str | None:

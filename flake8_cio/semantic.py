@@ -7,6 +7,7 @@ are answered from that, lazily and memoised.
 from __future__ import annotations
 
 import ast
+import re
 from functools import cached_property
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Iterator
@@ -25,6 +26,10 @@ from .types import NONE, Finding
 if TYPE_CHECKING:
     from .project import Project
 
+
+#: A reference a construction's arguments can carry (``Box(0=@app.crm.cio)``, ``Box(0=@app.crm.make())``): a name,
+#: or what a call without client arguments gives; nothing the ``CALLED`` reading of the project model would split.
+PLAIN_REF = re.compile(r"[^(),=]+(?:\(\))?")
 
 #: Method names no definition can claim: the SDK's (left to the SDK-call inference) and the builtin types'
 #: (``cache.get()``, ``rows.append()`` are no project method, whatever the project defines).
@@ -291,8 +296,8 @@ class Model(ClientKinds, CallIndex):
             if not isinstance(arg, (ast.Name, ast.Attribute, ast.Call)):
                 continue
             kind = self.client_kind(arg, scope)  # a Call: built in place, `Notifier(CustomerIO(...))`
-            ref = self.ref_of(arg, scope) if kind not in sdk.KINDS and not isinstance(arg, ast.Call) else None
-            if kind in sdk.KINDS or (ref and not set(ref) & set("(),=")):
+            ref = self.ref_of(arg, scope) if kind not in sdk.KINDS else None
+            if kind in sdk.KINDS or (ref and PLAIN_REF.fullmatch(ref)):  # a name, or what a call without arguments gives
                 parts.append(f"{where}={kind if kind in sdk.KINDS else '@' + ref}")
         self.memo[key] = ",".join(parts)
         return self.memo[key]
@@ -479,6 +484,10 @@ class Model(ClientKinds, CallIndex):
         dispatch table (``HANDLERS[kind](order)``, a dict literal bound once), the methods a ``getattr`` with a
         literal or a name family picks (``getattr(service, f"order_{status}")`` -> every ``order_*`` method of its
         class), else the expression itself."""
+        called = func
+        if isinstance(func, ast.Name):  # handler = getattr(self, f"on_{kind}", None); handler(event)
+            bound = self.value_of(func, site.scope)
+            func = bound if isinstance(bound, ast.Call) and dotted(bound.func) == "getattr" else func
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
             table = self.value_of(func.value, site.scope)
             if isinstance(table, ast.Dict):
@@ -490,7 +499,7 @@ class Model(ClientKinds, CallIndex):
                 return [ast.copy_location(ast.Attribute(value=owner, attr=method, ctx=ast.Load()), func)
                         for method in self.method_names(owner, site) if method.startswith(prefix) and
                         (str_value(name) is None or method == prefix)]
-        return [func]
+        return [called]
 
     def method_names(self, owner: ast.expr, site: Site) -> list[str]:
         """The methods of the class an expression's value is an instance of (``self``, ``Svc()``, an instance

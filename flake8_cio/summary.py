@@ -215,8 +215,10 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
         call = model.cio_call_at(site)
         if call is None:
             ref = model.ref_of(site.node.func, site.scope)
-            if ref and ref not in calls:
-                calls.append(ref)
+            for callee in model.callees(site.node.func, site):  # what a dispatch by table or getattr runs
+                run = ref if callee is site.node.func else model.ref_of(callee, site.scope)
+                if run and run not in calls:
+                    calls.append(run)
             if ref:
                 _note_maybe_sdk_call(model, fn, site, ref, maybe, maybe_forwards)
             if fn.cls is not None and _held_call(site):

@@ -2,6 +2,7 @@
 import asyncio
 import functools
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -36,3 +37,31 @@ async def order_paid(order):
     await loop.run_in_executor(None, tracker.track, order.customer_id, "order_paid")
     await sync_to_async(tracker.identify)(order.customer_email)  # expect: CIO301
     await asyncio.to_thread(segment.identify, order.customer_email)
+
+
+def order_shipped(order, extra_args):
+    notify = partial(tracker.track, order.customer_id, "order_shipped")
+    notify(data={"carrier": order.carrier}, timestamp=int(time.time() * 1000))  # expect: CIO101
+    notify(data={"carrier": order.carrier}, timestamp=int(time.time()))
+    later = partial(segment.track, order.customer_id, "order_shipped")
+    later(timestamp=int(time.time() * 1000))
+
+
+def order_delayed(order, extra_args):
+    threading.Thread(target=tracker.track, args=(order.customer_id, "OrderDelayed")).start()  # expect: CIO202
+    threading.Thread(target=tracker.identify, kwargs={"id": order.customer_email}).start()  # expect: CIO301
+    threading.Thread(target=tracker.track, args=extra_args).start()
+    threading.Thread(target=segment.track, args=(order.customer_id, "OrderDelayed")).start()
+    threading.Thread(target=print, args=(order.customer_id, "OrderDelayed")).start()
+
+
+def order_viewed(order):
+    send = getattr(tracker, "track")
+    send(order.customer_id, "OrderViewed")  # expect: CIO202
+    getattr(tracker, "identify")(order.customer_email)  # expect: CIO301
+    alias = tracker.track
+    alias(order.customer_id, "Order Viewed")  # expect: CIO202
+    getattr(segment, "track")(order.customer_id, "OrderViewed")
+    getattr(tracker, "flush")(order.customer_id, "OrderViewed")
+    lookup = getattr(order, "track")
+    lookup(order.customer_id, "OrderViewed")
