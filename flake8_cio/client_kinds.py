@@ -58,9 +58,12 @@ def is_property(node: ast.AST) -> bool:
                for d in node.decorator_list)
 
 
-def is_enum(cls: ast.ClassDef) -> bool:
-    """An Enum: its members are members, not the strings written in its body."""
-    return any((dotted(base) or "").endswith("Enum") for base in cls.bases)
+def is_opaque_enum(cls: ast.ClassDef) -> bool:
+    """An Enum whose members are members, not the strings written in its body; a ``str`` mix-in's or a
+    ``StrEnum``'s members are strings (JSON sends their value), so they read as the constants they hold."""
+    names = [dotted(base) or "" for base in cls.bases]
+    return any(name.endswith("Enum") for name in names) and not \
+        any(name == "str" or name.endswith("StrEnum") for name in names)
 
 
 def is_self(expr: ast.expr) -> bool:

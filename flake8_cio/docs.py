@@ -46,13 +46,16 @@ or `identify()` on anything else (Segment, Mixpanel, your own service) is never 
 client even when it is called `cio`, nor is a module imported under such a name (`import cio`, a CMS package).
 
 Across the project's modules a client is followed however it travels, whatever its name: module-level clients and
-factories of other modules, class attributes (`crm_tracker = CustomerIO(...)` in a class body, also through
-subclasses and `@property` getters), subclasses of `CustomerIO`/`APIClient`, project classes given a client
-(`Notifier(cio).welcome()`; inside such a class, `self.client.track(...)` is a Customer.io call when the
-project's constructions of it, in its module or modules importing it, pass one kind of client, in a project that
-depends on `customerio`), `functools.partial` and pool or thread hand-offs of SDK methods, dispatch dicts and
-`getattr` name families, dependency-injection containers (`dependency_injector` providers, including holders
-built with a client, `providers.Factory(Notifier, client=crm)`, and `Provide[...]` inside `Depends`; `punq`;
+factories of other modules, class attributes (`crm_tracker = CustomerIO(...)` or `outbound = crm.tracker()` in a
+class body, also through subclasses and `@property` getters of any module), subclasses of `CustomerIO`/`APIClient`,
+project classes given a client (`Notifier(cio).welcome()`, `box.client` of `box = Box(get_cio())`; inside such a
+class, `self.client.track(...)` is a Customer.io call when the project's constructions of it, in its module or
+modules importing it, pass one kind of client, in a project that depends on `customerio`), SDK methods as values
+(`functools.partial`, also with the arguments given when it is called; pool, executor and `threading.Thread(target=...,
+args=...)` hand-offs; `getattr(cio, "track")` and `send = cio.track`, called later), dispatch dicts and `getattr`
+name families (`getattr(self, f"on_{kind}")` bound to a name too), dependency-injection containers
+(`dependency_injector` providers, including holders built with a client, `providers.Factory(Notifier,
+client=crm)`, a provider called directly, `Container.crm()`, and `Provide[...]` inside `Depends`; `punq`;
 `lagom`), FastAPI `app.state.<name>` set in any module (when every module that sets it agrees), Django queryset
 rows, declared settings fields (`region: Literal["us", "eu"]` is text), and a class constant read through a
 parameter defaulting to its class (`def create_app(config=Config)`). A method called on a value nothing types (a

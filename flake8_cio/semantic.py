@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from . import sdk
 from .calls import CallIndex, CioCall, Value, run_reference  # noqa: F401  (re-exported: the rules import these from here)
-from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_enum, is_self,
+from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_opaque_enum, is_self,
                            parameter_default)
 from .options import Options, installed_sdk_major
 from .records import DISPATCHED, FunctionEntry, Resolved, Summary
@@ -222,7 +222,7 @@ class Model(ClientKinds, CallIndex):
         else:
             cls = self.local_class(owner) or \
                 (self.instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
-        values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and not is_enum(cls) else []
+        values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and not is_opaque_enum(cls) else []
         return values[0] if len(values) == 1 and str_value(values[0]) is not None else None
 
     def _default_constant(self, expr: ast.Attribute, scope: Scope) -> ast.Constant | None:

@@ -44,7 +44,8 @@ RULES = (
     Rule("CIO202", "event-name-style", "Literal event name not in the configured style (default snake_case)", UNSAFE, RuleDoc(
         checklist="event names follow one style (snake_case by default)",
         what="""
-            A literal event name (or a local or module constant holding one) not in the configured style.
+            A literal event name (or a local, a module or class constant, or a member of a `str` Enum holding one)
+            not in the configured style.
             Data Pipelines calls are checked against their own style (by default capitalized words separated by spaces, which
             admits both Customer.io's "Object Action" Title Case, `Order Completed`, and sentence case, `Signed up`; choose
             `object-action` for strict Title Case), and its reserved semantic events (`User Deleted`,

@@ -9,7 +9,7 @@ PREFIX = "order"
 cio = sdk.CustomerIO("site", "key")
 
 
-class Events(str, Enum):
+class Events(str, Enum):  # a str Enum: its members are the strings JSON sends
     VIEWED = "ViewedProduct"
 
 
@@ -40,7 +40,7 @@ def pii(user):
 
 def near_misses(user, product, event_name):
     cio.track(user.id, SIGNED_UP)
-    cio.track(user.id, Events.VIEWED)  # an enum member: checked where it is defined, if at all
+    cio.track(user.id, Events.VIEWED)  # expect: CIO202
     cio.track(user.id, f"viewed_product")
     cio.track(user.id, f"{PREFIX}_placed")  # only constants: static
     cio.track(user.id, event_name)  # a parameter: unknown, silent
@@ -54,3 +54,11 @@ def near_misses(user, product, event_name):
     mixpanel.track(user.id, f"viewed_{product.id}")
     segment_analytics.track(user.id, "UserSignedUp")
     logger.info(f"viewed_{product.id}")
+
+
+class Kinds(Enum):
+    VIEWED = "ViewedProduct"  # a plain Enum's member is no string: not what an event name reads
+
+
+def plain_enum(user):
+    cio.track(user.id, Kinds.VIEWED)
