@@ -96,8 +96,7 @@ class Model(ClientKinds, CallIndex):
         (the text to change is its definition)."""
         if position in self._handed_on:
             return True
-        node = self._names_at.get(position)
-        return node is not None and self.linked is not None and self._project_constant(node) is not None
+        return self.linked is not None and any(self._imported_constant(node) for node in self._names_at.get(position, ()))
 
     @cached_property
     def _handed_on(self) -> frozenset[tuple[int, int]]:
@@ -106,10 +105,20 @@ class Model(ClientKinds, CallIndex):
                          if hasattr(node, "lineno"))
 
     @cached_property
-    def _names_at(self) -> dict[tuple[int, int], ast.expr]:
-        """The names and attribute chains that may be another module's constant, by position."""
-        return {self.position(node): node for node in ast.walk(self.tree) if isinstance(node, ast.Attribute) or
-                (isinstance(node, ast.Name) and node.id in self.aliases)}
+    def _names_at(self) -> dict[tuple[int, int], list[ast.expr]]:
+        """The names, attribute chains and keyed look-ups that may be another module's constant, by position
+        (``events.SIGNED_UP`` and ``events`` start at the same one)."""
+        found: dict[tuple[int, int], list[ast.expr]] = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.Attribute, ast.Subscript)) or isinstance(node, ast.Name) and node.id in self.aliases:
+                found.setdefault(self.position(node), []).append(node)
+        return found
+
+    def _imported_constant(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Subscript):
+            key = str_value(node.slice)
+            return key is not None and self._project_constant(node.value, f"[{key}]", node) is not None
+        return self._project_constant(node) is not None
 
     def settle(self, finding: Finding) -> Finding:
         """A finding on an argument a wrapper forwards to the SDK gets no fix: the code to change is the caller's,
@@ -200,6 +209,8 @@ class Model(ClientKinds, CallIndex):
         if isinstance(expr, ast.Attribute):
             return self._class_constant(expr, scope) or self._project_constant(expr) or \
                 self._default_constant(expr, scope) or expr
+        if isinstance(expr, ast.Subscript):
+            return self._keyed_constant(expr, scope) or expr
         while depth and isinstance(expr, ast.Name):
             found = self.lookup(expr.id, scope)
             if found and expr.id in self.aliases:
@@ -225,6 +236,18 @@ class Model(ClientKinds, CallIndex):
         values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and not is_opaque_enum(cls) else []
         return values[0] if len(values) == 1 and str_value(values[0]) is not None else None
 
+    def _keyed_constant(self, expr: ast.Subscript, scope: Scope) -> ast.Constant | None:
+        """The string a dict literal holds under a literal key (``CIO["api_key"]`` of ``CIO = {"api_key": "..."}``
+        bound once), here or in another project module (``settings.CUSTOMERIO["API_KEY"]``)."""
+        key = str_value(expr.slice)
+        if key is None or not key.isidentifier():
+            return None
+        table = self.value_of(expr.value, scope)
+        if isinstance(table, ast.Dict):
+            found = [value for name, value in zip(table.keys, table.values) if str_value(name) == key]
+            return found[0] if len(found) == 1 and str_value(found[0]) is not None else None
+        return self._project_constant(expr.value, f"[{key}]", expr)
+
     def _default_constant(self, expr: ast.Attribute, scope: Scope) -> ast.Constant | None:
         """A class's string constant read through a parameter that defaults to the class and is never rebound
         (``def create_app(config=Config): ... config.CIO_SITE_ID``)."""
@@ -238,12 +261,13 @@ class Model(ClientKinds, CallIndex):
         through = ast.copy_location(ast.Attribute(default, expr.attr, ast.Load()), expr)
         return self._class_constant(through, found[0].parent or found[0]) or self._project_constant(through)
 
-    def _project_constant(self, expr: ast.expr) -> ast.Constant | None:
-        """Another module's string constant, placed where it is used; a finding there gets no fix (the text to
-        change is the constant's definition, in its own module)."""
+    def _project_constant(self, expr: ast.expr, key: str = "", used: ast.expr | None = None) -> ast.Constant | None:
+        """Another module's string constant (or its dict constant's string under ``key``, ``[api_key]``), placed
+        where it is ``used``; a finding there gets no fix (the text to change is the constant's definition, in its
+        own module)."""
         qualname = self.qualname(expr) if self.linked is not None else None
-        value = self.linked.constant(qualname) if qualname and self.is_project_code(qualname) else None
-        return None if value is None else ast.copy_location(ast.Constant(value), expr)
+        value = self.linked.constant(qualname + key) if qualname and self.is_project_code(qualname) else None
+        return None if value is None else ast.copy_location(ast.Constant(value), used or expr)
 
     # -- references across modules -----------------------------------------------------------------------------
     def ref_of(self, expr: ast.expr, scope: Scope, depth: int = 3) -> str | None:

@@ -126,6 +126,9 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             refs = tuple(ref for ref in (model.ref_of(value, model.module) for value in values[0].values) if ref)
             if refs:
                 tables["dispatch"][name] = refs  # HANDLERS = {"signup": handle_signup}: called elsewhere by key
+            for key, value in zip(values[0].keys, values[0].values):
+                if str_value(key) and str_value(key).isidentifier() and str_value(value) is not None:
+                    tables["constants"][f"{name}[{key.value}]"] = value.value  # CIO = {"api_key": "..."}
         elif len(exprs) == 1 and isinstance(exprs[0], ast.Call):
             ref = model.ref_of(exprs[0], model.module)
             if ref:

@@ -298,3 +298,14 @@ def test_a_call_around_a_growing_edit_is_split_or_the_fix_is_not_made():
                                   + '",\n)')
     assert fix_source(one_per_line, "app.py", Options(), unsafe=True).source == one_per_line  # nothing left to split
     assert fix_source(one_per_line, "app.py", Options(), unsafe=True, max_line_length=120).applied  # 120 fits
+
+
+def test_a_name_looked_up_in_another_modules_dict_is_reported_but_never_rewritten_at_its_use(tmp_path):
+    """``EVENTS["signup"]`` holds another module's text: the fix would belong to that dict, so the use keeps
+    its look-up; a dict of this module is fixed where the text is written."""
+    project = Path(__file__).parent / "projects" / "keyed_constants"
+    source = (project / "app" / "tracking.py").read_text()
+    result = fix_source(source, str(project / "app" / "tracking.py"), Options(), unsafe=True)
+    assert 'cio.track(user_id, EVENTS["signup"])' in result.source
+    assert 'LOCAL = {"viewed": "item_viewed"' in result.source
+    assert [f.code for f in result.applied] == ["CIO202"]
