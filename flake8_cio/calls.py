@@ -136,7 +136,8 @@ class CallIndex:
         """(receiver, method, the arguments bound before the call) for an SDK method as a value: ``cio.track``,
         ``getattr(cio, "track")``, a ``partial`` of one (``notify = partial(cio.track, uid)``, then ``notify(...)``),
         or a local bound once to any of these."""
-        expr = self.value_of(expr, scope) if isinstance(expr, ast.Name) else expr
+        if isinstance(expr, ast.Name):  # a local (an imported name is a function, not a bound method)
+            expr = expr if expr.id in self.aliases else self.value_of(expr, scope)
         if isinstance(expr, ast.Attribute):
             return (expr.value, expr.attr, [], []) if expr.attr in sdk.ALL_METHOD_NAMES else None
         if not isinstance(expr, ast.Call) or depth == 0:

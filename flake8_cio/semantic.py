@@ -509,7 +509,7 @@ class Model(ClientKinds, CallIndex):
         literal or a name family picks (``getattr(service, f"order_{status}")`` -> every ``order_*`` method of its
         class), else the expression itself."""
         called = func
-        if isinstance(func, ast.Name):  # handler = getattr(self, f"on_{kind}", None); handler(event)
+        if isinstance(func, ast.Name) and func.id not in self.aliases:  # handler = getattr(self, f"on_{kind}")
             bound = self.value_of(func, site.scope)
             func = bound if isinstance(bound, ast.Call) and dotted(bound.func) == "getattr" else func
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
