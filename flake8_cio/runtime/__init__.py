@@ -39,11 +39,11 @@ import types
 from typing import Any, Hashable, Optional
 
 from .app import AppClient, DeliveryError
-from .client import RuntimeClient, credentials, region_name
-from .errors import InvalidCall
+from .client import FROM_ENVIRONMENT, RuntimeClient, credentials, region_name
+from .errors import InvalidCall, Refused
 
 __all__ = ["get_client", "get_app_client", "nonblocking", "RuntimeClient", "AppClient", "DeliveryError",
-           "InvalidCall"]
+           "InvalidCall", "Refused"]
 
 #: clients remembered by get_client (an LRU); how many are active at once is bounded separately (client.py)
 MAX_CLIENTS = 1024
@@ -52,12 +52,12 @@ _app_clients: "OrderedDict[Hashable, AppClient]" = OrderedDict()
 _lock = threading.Lock()
 
 
-def get_client(site_id: Optional[str] = None, api_key: Optional[str] = None, *, region: Any = None,
-               **options: Any) -> RuntimeClient:
+def get_client(site_id: Optional[str] = FROM_ENVIRONMENT, api_key: Optional[str] = FROM_ENVIRONMENT, *,
+               region: Any = None, **options: Any) -> RuntimeClient:
     """The process-wide runtime client for these credentials, region and options, created once (thread-safe).
     Credentials come from CUSTOMERIO_SITE_ID / CUSTOMERIO_TRACK_API_KEY only when the call passes neither: a call
-    that passes one without the other, or a blank one, raises InvalidCall (a CustomerIOException), never uses
-    another workspace's. The region defaults to CUSTOMERIO_REGION.
+    that passes one without the other, or a blank or None one, raises InvalidCall (a CustomerIOException), never
+    uses another workspace's. The region defaults to CUSTOMERIO_REGION.
 
     With per-tenant credentials, at most CUSTOMERIO_MAX_ACTIVE_CLIENTS (16) clients run threads and hold their
     spool file open at once: starting one more idles the least recently active (see RuntimeClient.idle), which
@@ -74,7 +74,7 @@ def get_client(site_id: Optional[str] = None, api_key: Optional[str] = None, *, 
         return client
 
 
-def get_app_client(app_key: Optional[str] = None, *, region: Any = None, **options: Any) -> AppClient:
+def get_app_client(app_key: Optional[str] = FROM_ENVIRONMENT, *, region: Any = None, **options: Any) -> AppClient:
     """The process-wide transactional (App API) client for this key and region (an LRU of MAX_CLIENTS: an
     App client holds only a connection pool, closed when it drops out)."""
     key = ("app", app_key, region_name(region), repr(sorted(options.items())))  # values may be unhashable

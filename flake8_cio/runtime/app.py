@@ -10,7 +10,7 @@ from typing import Any, Dict, Mapping, Optional, Union
 
 import urllib3
 
-from .client import APP_URLS, USER_AGENT, encode, region_name, required
+from .client import APP_URLS, FROM_ENVIRONMENT, USER_AGENT, encode, region_name, required
 from .errors import CustomerIOException
 from .delivery import retryable
 from .policy import backoff
@@ -33,7 +33,7 @@ class AppClient:
     """Drop-in for ``customerio.APIClient``'s send methods: each returns the API's answer, e.g.
     ``{"delivery_id": ..., "queued_at": ...}``, or raises DeliveryError."""
 
-    def __init__(self, app_key: Optional[str] = None, *, region: Any = None, app_url: Optional[str] = None,
+    def __init__(self, app_key: Optional[str] = FROM_ENVIRONMENT, *, region: Any = None, app_url: Optional[str] = None,
                  retries: int = 3, timeout: float = 10.0, max_backoff: float = 10.0):
         key = required(app_key, "App API key", "CUSTOMERIO_APP_API_KEY")
         self.url = (app_url or os.environ.get("CUSTOMERIO_APP_URL") or APP_URLS[region_name(region)]).rstrip("/")

@@ -2,11 +2,12 @@
 microseconds, while background threads journal, batch, rate-limit and deliver.
 
 The official client (``customerio`` 3.x) is the oracle (tests/runtime/test_differential.py): a call it accepts is
-accepted here and sends the same fields and values; a call it refuses raises here too, an ``InvalidCall`` (a
-``CustomerIOException`` that is also a ValueError and a TypeError): blank ids, values JSON cannot carry (infinity,
-a Decimal, a date, circular or too deep data), a ``bytes`` id or one with a lone surrogate. What the official
-client would send but Customer.io refuses (over its limits, an empty name) is rejected alone: counted, logged and
-reported to ``on_error``, never raised. Bad options raise ValueError at construction.
+accepted here and sends the same fields and values; a call it refuses raises here too, what it raises and nothing
+more (``errors.Refused``): an ``InvalidCall`` (a ``CustomerIOException``) for blank ids, values JSON cannot carry
+(infinity, a Decimal, a date, a datetime in a tuple, circular or too deep data) and a ``bytes`` id; an
+``AttributeError`` for event data that is no mapping; a ``UnicodeEncodeError`` for an id with a lone surrogate.
+What the official client would send but Customer.io refuses (over its limits, an empty name) is rejected alone:
+counted, logged and reported to ``on_error``, never raised. Bad options raise ValueError at construction.
 """
 from __future__ import annotations
 
@@ -158,29 +159,38 @@ def region_name(region: Any) -> str:
     return name
 
 
+class _FromEnvironment:
+    """The default of a client's credentials: read from the environment. A value the call passes, None included
+    (a tenant's empty column, ``os.environ.get`` of a missing variable), is the call's own: missing, it fails as
+    the official client fails, and never borrows another workspace's credentials."""
+
+    def __repr__(self) -> str:
+        return "FROM_ENVIRONMENT"
+
+
+FROM_ENVIRONMENT: Any = _FromEnvironment()
+
+
 def required(value: Any, what: str, env: str) -> str:
     """A credential from the call, else (only when the call passes none) from the environment; missing or blank,
     an InvalidCall, as the official client fails on it (a CustomerIOException)."""
-    if value is None:
+    if value is FROM_ENVIRONMENT:
         value = os.environ.get(env)
         if not value:
             raise InvalidCall(f"missing Customer.io {what}: pass it or set {env}")
-    if not str(value).strip():
-        raise InvalidCall(f"the Customer.io {what} given is blank")
+    if value is None or not str(value).strip():
+        raise InvalidCall(f"missing Customer.io {what} (the call passes it: the environment's is not used)")
     return str(value)
 
 
 def credentials(site_id: Any, api_key: Any) -> Tuple[str, str]:
     """(site id, API key): both from the call when it passes either (a tenant's credentials never mix with the
     environment's, and never fall back to another workspace's), else both from the environment."""
-    if site_id is None and api_key is None:
-        return (required(None, "site id", "CUSTOMERIO_SITE_ID"),
-                required(None, "Track API key", "CUSTOMERIO_TRACK_API_KEY"))
-    for value, what in ((site_id, "site id"), (api_key, "Track API key")):
-        if value is None or not str(value).strip():
-            raise InvalidCall(f"missing Customer.io {what} (the call passes credentials: the environment's are "
-                              "not used)")
-    return str(site_id), str(api_key)
+    if site_id is FROM_ENVIRONMENT and api_key is FROM_ENVIRONMENT:
+        return (required(site_id, "site id", "CUSTOMERIO_SITE_ID"),
+                required(api_key, "Track API key", "CUSTOMERIO_TRACK_API_KEY"))
+    return (required(None if site_id is FROM_ENVIRONMENT else site_id, "site id", "CUSTOMERIO_SITE_ID"),
+            required(None if api_key is FROM_ENVIRONMENT else api_key, "Track API key", "CUSTOMERIO_TRACK_API_KEY"))
 
 
 def _seconds_of(value: datetime) -> int:
@@ -191,9 +201,8 @@ def _seconds_of(value: datetime) -> int:
 
 
 def _json_default(value: Any) -> Any:
-    """What JSON lacks, as the official client sends it: a datetime as Unix seconds; nothing else."""
-    if isinstance(value, datetime):
-        return _seconds_of(value)
+    """Nothing JSON lacks is sent: a datetime is Unix seconds only where the official client converts it (in dicts
+    and lists, ``_sanitized``); inside a tuple it fails there too."""
     raise TypeError(f"a {type(value).__name__} value cannot be sent as JSON")
 
 
@@ -231,14 +240,14 @@ def encode(op: Any) -> str:
         try:
             text.encode()
         except UnicodeEncodeError:
-            return _ASCII.encode(_nan_to_none(op, ()))
+            return _ASCII.encode(_sanitized(op, ()))
     return text
 
 
 def _strict(op: Any) -> str:
     """The slow path: the strict encoder, NaN as null, and an error that says which field is wrong."""
     try:
-        return _STRICT.encode(_nan_to_none(op, ()))
+        return _STRICT.encode(_sanitized(op, ()))
     except (ValueError, TypeError, RecursionError) as error:
         raise InvalidCall(f"{_where(op)} cannot be sent as JSON ({_why(error)})") from None
 
@@ -249,7 +258,7 @@ def _why(error: BaseException) -> str:
     return "infinity is not JSON" if "Out of range" in str(error) else str(error)
 
 
-def _where(value: Any, path: str = "", depth: int = 0) -> str:
+def _where(value: Any, path: str = "", depth: int = 0, in_tuple: bool = False) -> str:
     """The path of the first value JSON cannot carry, e.g. ``attributes.price`` (for the error message)."""
     if depth > 200:
         return path or "data"
@@ -263,28 +272,38 @@ def _where(value: Any, path: str = "", depth: int = 0) -> str:
         return ""
     if isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            found = _where(item, f"{path}[{index}]", depth + 1)
+            found = _where(item, f"{path}[{index}]", depth + 1, in_tuple or isinstance(value, tuple))
             if found:
                 return found
         return ""
-    if isinstance(value, float) and value in (math.inf, -math.inf):
+    if isinstance(value, float) and value in (math.inf, -math.inf) or in_tuple and value != value:
         return path.lstrip(".") or "a value"
-    ok = value is None or isinstance(value, (str, int, float, datetime))
+    ok = value is None or isinstance(value, (str, int, float)) or isinstance(value, datetime) and not in_tuple
     return "" if ok else (path.lstrip(".") or "a value") + f" (a {type(value).__name__})"
 
 
-def _nan_to_none(value: Any, path: Tuple[int, ...]) -> Any:
-    """NaN as null (the official client's rule), in dicts and lists; a cycle is an InvalidCall."""
+def _sanitized(value: Any, path: Tuple[int, ...]) -> Any:
+    """The official client's ``_sanitize``: a datetime as Unix seconds and NaN as null, in dicts and lists only (in
+    a tuple they stay, and its JSON fails on them); a cycle is an InvalidCall."""
     if isinstance(value, float) and value != value:
         return None
+    if isinstance(value, datetime):
+        return _seconds_of(value)
     if isinstance(value, (dict, list)):
         if id(value) in path or len(path) > 500:
             raise InvalidCall("data refers to itself or is nested too deeply: it cannot be sent")
         inner = path + (id(value),)
         if isinstance(value, dict):
-            return {k: _nan_to_none(v, inner) for k, v in value.items()}
-        return [_nan_to_none(v, inner) for v in value]
+            return {k: _sanitized(v, inner) for k, v in value.items()}
+        return [_sanitized(v, inner) for v in value]
     return value
+
+
+def _none_blank(method: str, *named: Tuple[Any, str]) -> None:
+    """The official client's first checks, in its order, before any id is encoded: each one given (0 is an id)."""
+    for value, what in named:
+        if value is None or value == "":
+            raise InvalidCall(f"{what} cannot be blank in {method}")
 
 
 def _check_id(value: Any, what: str) -> str:
@@ -333,9 +352,11 @@ def _event_timestamp(value: Any) -> Any:
         return None
 
 
-def _seconds_field(value: Any, what: str) -> int:
+def _seconds_field(value: Any, what: str) -> Any:
     """A timestamp field as Customer.io takes it, whole Unix seconds (a datetime converted as the official client
-    converts it, a float truncated); anything else the API would refuse is rejected alone (OverLimit: reported)."""
+    converts it, a float truncated); a number in another unit is rejected alone (OverLimit: reported). Anything
+    else (None, a string, a bool) goes as the official client sends it: the API judges it, and a refusal is
+    reported then; the call is never dropped for it."""
     if isinstance(value, datetime):
         return _seconds_of(value)
     if isinstance(value, float) and math.isinf(value):  # the official client's JSON refuses it
@@ -346,7 +367,7 @@ def _seconds_field(value: Any, what: str) -> int:
         unit = epoch_unit(value)
         hint = f": it looks like {unit} (flake8-cio CIO101)" if unit else ""
         raise OverLimit(f"{what} {value!r} is not Unix seconds{hint}")
-    raise OverLimit(f"{what} must be Unix seconds: Customer.io refuses a {type(value).__name__}")
+    return value
 
 
 def _size(value: Any) -> int:
@@ -376,8 +397,8 @@ def _seconds_in(fields: Dict[str, Any], key: str) -> bool:
     value = fields.get(key)
     if value is None and key not in fields or type(value) is int and 0 <= value < 10**11:
         return False
-    fields[key] = _seconds_field(fields[key], key)
-    return True
+    fields[key] = _seconds_field(value, key)
+    return fields[key] is not value
 
 
 def _limits(op: Dict[str, Any]) -> bool:
@@ -493,7 +514,8 @@ class RuntimeClient:
 
     BATCH_PATH = "/api/v2/batch"
 
-    def __init__(self, site_id: Optional[str] = None, api_key: Optional[str] = None, *, region: Any = None,
+    def __init__(self, site_id: Optional[str] = FROM_ENVIRONMENT, api_key: Optional[str] = FROM_ENVIRONMENT, *,
+                 region: Any = None,
                  secondary: Optional["RuntimeClient"] = None,
                  on_error: Optional[Callable[[Dict[Any, str], List[Dict[str, Any]]], Any]] = None,
                  **options: Any) -> None:
@@ -886,10 +908,8 @@ class RuntimeClient:
     def add_device(self, customer_id: Any, device_id: Any, platform: Any, **data: Any) -> None:
         """The official client's device body as a v2 operation: its `id` is the token; `last_used` stays; the
         other keys (and an `attributes` dict) are the device's attributes, values as given."""
+        _none_blank("add_device", (customer_id, "customer_id"), (device_id, "device_id"), (platform, "platform"))
         cid = _check_id(customer_id, "customer_id in add_device")
-        for value, what in ((device_id, "device_id"), (platform, "platform")):
-            if value is None or value == "":
-                raise InvalidCall(f"{what} cannot be blank in add_device")
         device: Dict[str, Any] = {"token": _body_id(device_id), "platform": platform}
         data.pop("id", None), data.pop("platform", None)  # the official client overwrites them too
         if "last_used" in data:
@@ -904,6 +924,7 @@ class RuntimeClient:
 
     @_data_problems_not_raised
     def delete_device(self, customer_id: Any, device_id: Any) -> None:
+        _none_blank("delete_device", (customer_id, "customer_id"), (device_id, "device_id"))
         cid = _check_id(customer_id, "customer_id in delete_device")
         token = _check_id(device_id, "device_id in delete_device")
         self._accept({"type": "person", "identifiers": self._identifiers(cid), "action": "delete_device",

@@ -19,16 +19,21 @@ else:
         CustomerIOException = _Missing
 
 
-class InvalidCall(CustomerIOException, ValueError, TypeError):
-    """A call the official client refuses too (a blank id, a value JSON cannot carry, ...), raised at the call.
-    Also a ValueError and a TypeError: what older versions of the runtime raised for the same calls."""
+class Refused(Exception):
+    """A call the runtime refuses at the call. Each kind is also exactly what the official client raises for that
+    call, and nothing more, so the application's ``except`` clauses and error handlers catch what they caught."""
 
 
-class InvalidData(InvalidCall, AttributeError):
+class InvalidCall(Refused, CustomerIOException):
+    """A call the official client refuses with a ``CustomerIOException``: a blank id, a value JSON cannot carry
+    (it wraps the encoding error), ..."""
+
+
+class InvalidData(Refused, AttributeError):
     """Event data that is not a mapping: the official client fails on ``data.items()`` (AttributeError)."""
 
 
-class InvalidText(InvalidCall, UnicodeEncodeError):
+class InvalidText(Refused, UnicodeEncodeError):
     """An id with a lone surrogate, which UTF-8 cannot carry: the official client raises UnicodeEncodeError."""
 
     def __init__(self, message: str, text: str):

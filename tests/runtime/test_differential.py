@@ -193,9 +193,9 @@ def refused_by_customerio(sdk_ops):
         if kind == "delete_device" and not fields["token"].strip():
             return True
         stamped = {**fields, **fields.get("device", {})} if kind != "add_device" else fields
-        for key in SECONDS_FIELDS:
-            if key in stamped and not (isinstance(stamped[key], int) and not isinstance(stamped[key], bool)
-                                       and 0 <= stamped[key] < 10**11):
+        for key in SECONDS_FIELDS:  # a number in another unit; anything else goes as the SDK sends it
+            value = stamped.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and not 0 <= value < 10**11:
                 return True
     return False
 

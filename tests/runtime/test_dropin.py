@@ -133,6 +133,24 @@ def test_app_client_retries_and_returns_the_delivery(fake_customerio):
         api.send_email(request)
 
 
+def test_the_app_client_refuses_what_the_official_client_refuses(fake_customerio):
+    """Issue 19: a datetime inside a tuple is no JSON for the official client (it converts them in dicts and lists
+    only), so a transactional message it never sent is not sent here either."""
+    from datetime import datetime
+
+    api = get_app_client(APP_KEY, app_url=fake_customerio.url)
+    slots = (datetime(2024, 1, 1), datetime(2024, 1, 2))
+    request = customerio.SendEmailRequest(transactional_message_id=3, to="a@example.com", identifiers={"id": "u1"},
+                                          message_data={"slots": slots})
+    with pytest.raises(customerio.CustomerIOException) as official:
+        customerio.APIClient(APP_KEY, url=fake_customerio.url).send_email(request)
+    with pytest.raises(customerio.CustomerIOException, match=r"slots\[0\] \(a datetime\)"):
+        api.send_email(request)
+    assert fake_customerio.request_count("/v1/send") == 0 and official.value is not None
+    request.message_data = {"slots": list(slots)}  # in a list both convert it
+    assert api.send_email(request)["delivery_id"]
+
+
 def test_the_runtime_imports_nothing_from_flake8_or_libcst():
     import subprocess
     import sys
@@ -213,11 +231,17 @@ def test_credentials_passed_at_the_call_never_mix_with_the_environments(monkeypa
     monkeypatch.setenv("CUSTOMERIO_SITE_ID", "env-site")
     monkeypatch.setenv("CUSTOMERIO_TRACK_API_KEY", "env-key")
     monkeypatch.setenv("CUSTOMERIO_SPOOL", "none")
-    for site_id, api_key in (("tenant-site", None), (None, "tenant-key"), ("tenant-site", ""), ("  ", "k")):
+    monkeypatch.setenv("CUSTOMERIO_APP_API_KEY", "env-app-key")
+    for site_id, api_key in (("tenant-site", None), (None, "tenant-key"), ("tenant-site", ""), ("  ", "k"),
+                             (None, None)):  # a tenant row's empty columns: passed, so the call's own
         with pytest.raises(customerio.CustomerIOException, match="missing Customer.io"):
             get_client(site_id, api_key)
         with pytest.raises(customerio.CustomerIOException, match="missing Customer.io"):
             RuntimeClient(site_id, api_key)
     assert get_client().site_id == "env-site" and get_client("t", "k").site_id == "t"
-    with pytest.raises(customerio.CustomerIOException):
-        nonblocking(customerio.CustomerIO("tenant-site", None))
+    for built in (customerio.CustomerIO("tenant-site", None), customerio.CustomerIO(None, None)):
+        with pytest.raises(customerio.CustomerIOException):
+            nonblocking(built)
+    with pytest.raises(customerio.CustomerIOException, match="missing Customer.io App API key"):
+        get_app_client(None)
+    get_app_client()  # the environment's key serves a call that passes none
