@@ -131,6 +131,12 @@ class CallIndex:
                 calls.append(call)
         return calls
 
+    @cached_property
+    def referenced_calls(self) -> list[CioCall]:
+        """The bound calls that run where they are written (``send = cio.track; send(...)``,
+        ``getattr(cio, "delete")(uid)``, a partial called), not handed to a binder that runs them elsewhere."""
+        return [call for call in self.bound_calls if bound_reference(call.node) is None]
+
     def method_reference(self, expr: ast.expr, scope: Scope, depth: int = 3) \
             -> tuple[ast.expr, str, list[ast.expr], list[ast.keyword]] | None:
         """(receiver, method, the arguments bound before the call) for an SDK method as a value: ``cio.track``,

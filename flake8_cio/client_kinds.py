@@ -181,7 +181,7 @@ class ClientKinds:
     def value_kind(self, value: ast.AST, scope: Scope, depth: int = 4) -> str | None:
         """Kind of client a bound value evaluates to; NOT_A_CLIENT when it surely is none (a literal, another
         library's class), None when unknown."""
-        if isinstance(value, (ast.Name, ast.Attribute)):
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
             return self.client_kind(value, scope, depth - 1)
         if isinstance(value, ast.Await):
             value = value.value
@@ -216,7 +216,8 @@ class ClientKinds:
         return "?" if name_tokens(called) & {"cio", "customerio"} else NOT_A_CLIENT
 
     def factory_kind(self, func: ast.expr) -> str | None:
-        """Kind of client a module-level function returns (``get_cio()``), here or in another project module."""
+        """Kind of client a module-level function returns (``get_cio()``), here or in another project module: what
+        its return annotation declares, else what it returns ("?" for a client known only by its name)."""
         qualname = self.qualname(func) if self.linked is not None else None
         if qualname:
             found = self.linked.resolve(qualname)
@@ -231,10 +232,11 @@ class ClientKinds:
         if key not in self.memo:
             self.memo[key] = None  # recursion guard
             fn = self.functions[node]
-            kinds = {
-                self.value_kind(ret.value, fn.scope, 3) for ret in fn.returns if ret.value is not None
-            } - {None, "?", NOT_A_CLIENT}
-            self.memo[key] = kinds.pop() if len(kinds) == 1 else None
+            kinds = {self.value_kind(ret.value, fn.scope, 3) for ret in fn.returns if ret.value is not None}
+            known = kinds - {None, "?", NOT_A_CLIENT}
+            declared = self.annotation_kind(node.returns) if node.returns is not None else None
+            self.memo[key] = declared or (known.pop() if len(known) == 1 else None) or \
+                ("?" if kinds == {"?"} else None)  # `return current_app.extensions["cio"]`: known by its name
         return self.memo[key]
 
     def annotation_kind(self, annotation: ast.expr) -> str | None:

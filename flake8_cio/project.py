@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 from . import sdk, vendored
 from .records import (DISPATCHED, TEXT, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry, FunctionRef,
                       Injected, InstanceRef, MaybeCall, Resolved, SdkCallText, SdkRef, Summary, TextRef, TypeRef)
+from .client_kinds import guessed_kind
 from .sdk import OWN
 
 if TYPE_CHECKING:
@@ -667,9 +668,11 @@ def _passed_kind(project: Project, arguments: str, where: Injected | None) -> st
 
 
 def _client_or_method(kind: str, method: str) -> ClientRef | SdkRef | None:
-    """The client itself (no method), or one of its SDK methods; None for a name the SDK does not have."""
+    """The client itself (no method), or one of its SDK methods; None for a name the SDK does not have. Of a
+    client known only by its name ("?"), the method decides which client it is."""
     if not method:
         return ClientRef(kind)
+    kind = guessed_kind(method) or "" if kind == "?" else kind
     return SdkRef(kind, method) if method in sdk.METHODS.get(kind, {}) else None
 
 

@@ -83,7 +83,7 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
     node = ast.Name(id=name, ctx=ast.Load())
     if len(values) == 1 and isinstance(values[0], FUNCTION_NODES):
         kind = model.factory_kind(node)
-        if kind in sdk.KINDS:
+        if kind in sdk.KINDS or kind == "?":
             fn = model.functions[values[0]]
             tables["factories"][name] = FactoryEntry(kind, _hands_out_one(model, fn), values[0].lineno)
     elif len(values) == 1 and isinstance(values[0], ast.ClassDef):
@@ -147,6 +147,8 @@ def _hands_out_one(model: Model, fn: Function) -> bool:
     ``if _cio is None:``, returning a module-level name, or returning our runtime's (cached) ``get_client()``."""
     if frameworks.runs_once(model, fn) or any(frameworks.guarded_once(site) for site in model.sites_in(fn)):
         return True
+    if all(isinstance(ret.value, (ast.Subscript, ast.Attribute)) for ret in fn.returns):
+        return True  # a look-up (`current_app.extensions["cio"]`, `settings.CIO`) builds nothing
     for ret in fn.returns:
         value = ret.value
         if isinstance(value, ast.Name) and (model.lookup(value.id, fn.scope) or (None,))[0] is model.module:

@@ -162,7 +162,12 @@ def check(model: Model) -> Iterator:
     for call in model.cio_calls:
         if not call.site.deferred and model.blocks(call):
             yield from _direct(model, call)
+    for call in model.referenced_calls:  # send = cio.track; send(...): blocking here, no rewrite of the binding
+        if not call.site.deferred and model.blocks(call):
+            yield from _direct(model, call, fixable=False)
     for call in model.bound_calls:  # handed to a thread once per record: still one request per record
+        if call in model.referenced_calls:
+            continue
         if call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
             yield _report(model, "CIO601", call.node, what="a Customer.io request", path=f"line {call.node.lineno}",
                           how=f"`{call_text(model, call)}` is handed to `{last_name(call.node.func)}` once per record "
@@ -197,9 +202,9 @@ def call_text(model: Model, call: CioCall) -> str:
     return f"{ast.unparse(call.node.func)}()"
 
 
-def _direct(model: Model, call: CioCall) -> Iterator:
+def _direct(model: Model, call: CioCall, fixable: bool = True) -> Iterator:
     """What a blocking SDK call written here is: per record in a bulk loop, and/or in async code or a handler."""
-    fix, safety, data = _nonblocking_fix(model, call)
+    fix, safety, data = _nonblocking_fix(model, call) if fixable else (None, NONE, {})
     fn, what = call.site.function, call_text(model, call)
     found = []
     if call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
