@@ -18,6 +18,11 @@ SDK_CLASS_KINDS = {name.rpartition(".")[2]: kind for name, kind in sdk.CONSTRUCT
                    if name.startswith("customerio.") and not name.startswith(sdk.ANALYTICS_MODULE)}
 
 
+#: What frameworks keep clients in by name: Flask's ``app.extensions["cio"]``, aiohttp's ``request.app["cio"]`` and
+#: ``request.config_dict["cio"]``.
+LOOKUP_HOLDERS = ("extensions", "app", "config_dict")
+
+
 def sync_mode(construction: ast.Call) -> bool:
     """A Data Pipelines client built with ``sync_mode`` on: each call sends before it returns."""
     return any(k.arg == "sync_mode" and not is_false(k.value) for k in construction.keywords)
@@ -169,14 +174,14 @@ class ClientKinds:
 
     def _looked_up_kind(self, expr: ast.Subscript, scope: Scope, depth: int) -> str | None:
         """A client looked up by key: dependency_injector's ``Provide[Container.cio]``, lagom's ``deps[CustomerIO]``,
-        Flask's ``app.extensions["cio"]`` (by the key's name)."""
+        a framework's by the key's name (``LOOKUP_HOLDERS``)."""
         if (self.qualname(expr.value) or "").startswith("dependency_injector."):
             return self.client_kind(expr.slice, scope, depth - 1)
         kind = self.class_expr_kind(expr.slice) if isinstance(expr.slice, (ast.Name, ast.Attribute)) else None
         if kind:
             return kind
         key = str_value(expr.slice)
-        return "?" if last_name(expr.value) == "extensions" and key and self._looks_like_client(key) else None
+        return "?" if last_name(expr.value) in LOOKUP_HOLDERS and key and self._looks_like_client(key) else None
 
     def value_kind(self, value: ast.AST, scope: Scope, depth: int = 4) -> str | None:
         """Kind of client a bound value evaluates to; NOT_A_CLIENT when it surely is none (a literal, another
@@ -400,7 +405,7 @@ class ClientKinds:
             fn = self.functions[values[0]]
             kinds = {self.value_kind(r.value, fn.scope, depth) for r in fn.returns if r.value}
             known = kinds - {None, "?", NOT_A_CLIENT}
-            return known.pop() if len(known) == 1 else None
+            return known.pop() if len(known) == 1 else "?" if kinds == {"?"} else None  # extensions["cio"]
         kinds = {self.value_kind(v, body, depth) for v in values if isinstance(v, ast.expr)}
         known = kinds - {None, "?", NOT_A_CLIENT}
         return known.pop() if len(known) == 1 else None

@@ -22,5 +22,7 @@ def might_use_customerio(source: str, options: Options) -> bool:
             after = text[end] if end < len(text) else " "
             if not (before.isalnum() or before in "_'\"") and not (after.isalnum() or after in "_'\""):
                 return True  # a word of code, not part of a name or a quoted string ('CIO', an airport code)
+            if before in "'\"" and after == before and text[start - 2:start - 1] == "[":
+                return True  # a client looked up by its name: app.extensions["cio"], request.app['cio']
             start = text.find(name, end)
     return False

@@ -377,7 +377,9 @@ class Project:
         """What ``callee(arguments)`` gives, then ``rest`` of it (``.identify``)."""
         made = self.resolve(callee, depth + 1)
         if isinstance(made, FactoryRef):
-            return _client_or_method(made.entry.kind, rest.lstrip("."))
+            found = _client_or_method(made.entry.kind, rest.lstrip("."))
+            returned = self._returned(made.qualname) if found is None and rest else None
+            return found or (self.resolve(returned + rest, depth + 1) if returned else None)  # a subclass's helper
         if isinstance(made, ClientRef):  # a container's provider called for its client: Container.crm()
             return _client_or_method(made.kind, rest.lstrip("."))
         if isinstance(made, ClassRef) and made.entry.client:  # CustomerIOExt(...): a client subclass
@@ -388,7 +390,7 @@ class Project:
             if attr in made.entry.fields:
                 return self._declared(made.entry.fields[attr], more, depth)
             given = _passed_kind(self, arguments, made.entry.injected.get(attr))
-            if given in sdk.KINDS:  # ClientBox(cio).client: what the construction gave it
+            if given in sdk.KINDS or given == "?":  # ClientBox(cio).client: what the construction gave it
                 return _client_or_method(given, more)
             if attr and not more and self.constant(f"{made.qualname}.{attr}") is not None:
                 return TextRef()
@@ -398,10 +400,19 @@ class Project:
             return self.resolve(made.entry.returns + rest, depth + 1)
         return None
 
+    def _returned(self, qualname: str) -> str | None:
+        """What a project function returns, as a reference (``app.crm.Sub()`` for ``def get_client() -> Sub``)."""
+        split = self.split(qualname)
+        entry = self.summary(split[0]).functions.get(split[1]) if split else None
+        return entry.returns if entry else None
+
     def _declared(self, declared: str, more: str, depth: int) -> Resolved | None:
-        """An instance's declared attribute (``settings.customer_io``, ``.region``), then ``more`` of it."""
+        """An instance's declared attribute (``settings.customer_io``, ``.region``; ``tracker: CustomerIO``), then
+        ``more`` of it."""
         if declared == TEXT:
             return None if more else TextRef()
+        if declared in sdk.CONSTRUCTORS:
+            return _client_or_method(sdk.CONSTRUCTORS[declared], more)
         return self.resolve(f"{declared}()" + (f".{more}" if more else ""), depth + 1) if declared else None
 
     def builds_per_call(self, entry: FunctionEntry) -> bool:
@@ -618,13 +629,25 @@ class Project:
             where = found.entry.injected.get(attr) if isinstance(found, ClassRef) else None
             module = self.split(cls)[0] if where else ""
             kinds = set()
-            for other in {module} | self._modules_in(self._tree_index().importers, module) if where else ():
+            for other in self._constructing_modules(module, cls.rpartition(".")[2]) if where else ():
                 path = self.module_path(other)
                 for ref in self.summary(other).constructions if path and self._relevant_module(path) else ():
                     kinds.add(self._passed(ref, found, where))
-            kinds.discard(None)
-            self.memo[key] = kinds.pop() if len(kinds) == 1 else None
+            known = kinds - {None, "?"}  # a client known by its name may be the known one
+            self.memo[key] = known.pop() if len(known) == 1 else "?" if kinds - {None} == {"?"} else None
         return self.memo[key]
+
+    def _constructing_modules(self, module: str, name: str) -> set[str]:
+        """The modules that may build class ``name`` of ``module``: it, its importers, and the importers of the
+        packages that re-export the class (``from .svc import Svc`` in ``services/__init__.py``)."""
+        importers = self._tree_index().importers
+        found = {module} | self._modules_in(importers, module)
+        package = module.rpartition(".")[0]
+        while package:
+            if self.summary(package).imports.get(name) == f"{module}.{name}":
+                found |= self._modules_in(importers, package)
+            package = package.rpartition(".")[0]
+        return found
 
     def _passed(self, ref: str, cls: ClassRef, where: Injected) -> str | None:
         """The client kind a construction reference (``app.Notifier(client=track)``) passes for a parameter."""
@@ -650,6 +673,7 @@ def _given_clients(project: Project, method: Resolved | None, cls: ClassRef, arg
         return method
     for held in method.entry.held:
         kind = _passed_kind(project, arguments, cls.entry.injected.get(held.attr))
+        kind = guessed_kind(held.method) if kind == "?" else kind  # given a client known by its name
         if kind in (sdk.TRACK, sdk.APP) and _client_or_method(kind, held.method):
             direct = SdkCallText(held.text, held.line, held.method)
             return FunctionRef(method.qualname, dataclasses.replace(method.entry, direct=direct))

@@ -317,12 +317,13 @@ class Model(ClientKinds, CallIndex):
         given += [(k.arg, k.value) for k in call.keywords if k.arg]
         parts = []
         for where, arg in given:
-            if not isinstance(arg, (ast.Name, ast.Attribute, ast.Call)):
+            if not isinstance(arg, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
                 continue
             kind = self.client_kind(arg, scope)  # a Call: built in place, `Notifier(CustomerIO(...))`
             ref = self.ref_of(arg, scope) if kind not in sdk.KINDS else None
-            if kind in sdk.KINDS or (ref and PLAIN_REF.fullmatch(ref)):  # a name, or what a call without arguments gives
-                parts.append(f"{where}={kind if kind in sdk.KINDS else '@' + ref}")
+            ref = ref if ref and PLAIN_REF.fullmatch(ref) and self.is_project_code(ref) else None
+            if kind in sdk.KINDS or ref or kind == "?":  # "?": a client known by its name
+                parts.append(f"{where}={kind if kind in sdk.KINDS else '@' + ref if ref else '?'}")
         self.memo[key] = ",".join(parts)
         return self.memo[key]
 

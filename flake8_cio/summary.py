@@ -92,7 +92,7 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                                              model.class_kind(cls), _declared_fields(model, cls))
         for attr, bound in model.class_scopes[cls].bindings.items():
             kind = model.attribute_kind(cls, attr, model.module)
-            if kind in sdk.KINDS:
+            if kind in sdk.KINDS or kind == "?" and _is_property(bound):  # a property handing out extensions["cio"]
                 tables["clients"][f"{name}.{attr}"] = kind  # crm_tracker = CustomerIO(...) in the class body
                 if len(bound) == 1 and isinstance(bound[0], ast.Call) and \
                         (model.qualname(bound[0].func) or "").endswith(PER_INJECTION):
@@ -103,7 +103,7 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                 ref = model.ref_of(bound[0], model.class_scopes[cls])
                 if ref:  # notifier = providers.Factory(Notifier, client=crm): Notifier(client=track)
                     tables["instances"][f"{name}.{attr}"] = ref
-            elif len(bound) == 1 and isinstance(bound[0], FUNCTION_NODES) and is_property(bound[0]):
+            elif _is_property(bound):
                 ref = _returns(model, model.functions[bound[0]])
                 if ref:  # @property def api(self): return shared_client(): what reading it gives
                     tables["instances"][f"{name}.{attr}"] = ref
@@ -140,6 +140,10 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                 tables["types"][name] = kind
             elif target:  # ServiceDep = Annotated[CustomerService, Depends(...)]: a name for the class
                 tables["imports"][name] = target
+
+
+def _is_property(bound: list) -> bool:
+    return len(bound) == 1 and isinstance(bound[0], FUNCTION_NODES) and is_property(bound[0])
 
 
 def _hands_out_one(model: Model, fn: Function) -> bool:

@@ -24,6 +24,12 @@ def unwrap_number(model: Model, expr: ast.expr) -> ast.expr:
     return expr
 
 
+def number_value(model: Model, expr: ast.expr, scope) -> ast.expr:
+    """What a number expression computes, through number wrappers and a local on either side of them:
+    ``int(ts)`` with ``ts = time.time() * 1e3`` -> ``time.time() * 1e3``."""
+    return unwrap_number(model, model.value_of(unwrap_number(model, expr), scope))
+
+
 def scale(expr: ast.expr) -> int | None:
     """The power-of-ten factor a literal says: ``1000``, ``1e3``, ``10**6``, ``1_000_000_000``."""
     if isinstance(expr, ast.Constant) and type(expr.value) in (int, float):
@@ -51,7 +57,7 @@ def is_epoch_seconds(model: Model, expr: ast.expr, scope) -> bool:
 
 def fine_epoch(model: Model, expr: ast.expr, scope) -> tuple[ast.expr, str] | None:
     """The node of a finer-than-seconds epoch expression and its unit, if ``expr`` is one."""
-    expr = unwrap_number(model, expr)
+    expr = number_value(model, expr, scope)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):
         for epoch, factor in ((expr.left, expr.right), (expr.right, expr.left)):
             if scale(factor) and is_epoch_seconds(model, epoch, scope):

@@ -7,8 +7,8 @@ from typing import Callable, Iterator
 from .. import sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Model, name_tokens
-from ..units import (NUMBER_WRAPPERS, SCALES, call_name, epoch_helper, fine_epoch, is_epoch_seconds, named_unit, scale,
-                     unwrap_number)
+from ..units import (NUMBER_WRAPPERS, SCALES, call_name, epoch_helper, fine_epoch, is_epoch_seconds, named_unit,
+                     number_value, scale, unwrap_number)
 from .fixing import edit_site, forwarded, keeping_comments, reporter, span
 
 RULES = (
@@ -189,7 +189,7 @@ def _scaled_point_in_time(model: Model, value, scope) -> tuple[ast.BinOp, str] |
     ending in ``_at``, ``last_used``, or the call's timestamp. Its unit is the scale's."""
     if not _point_in_time(value):
         return None
-    expr = unwrap_number(model, model.value_of(value.expr, scope))
+    expr = number_value(model, value.expr, scope)
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):
         for other, factor in ((expr.left, expr.right), (expr.right, expr.left)):
             other = unwrap_number(model, other)

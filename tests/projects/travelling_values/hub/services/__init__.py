@@ -1,0 +1,3 @@
+from .notifier import RideNotifier
+
+__all__ = ["RideNotifier"]
