@@ -534,7 +534,7 @@ class Project:
         """Functions that a ``urls.py`` of the project registers as views (``path("x/", views.signup)``)."""
         if not hasattr(self, "_routed"):
             self._routed = set()
-            for path in _project_files(self.root, lambda name: name == "urls.py"):
+            for path in self._files_named(lambda name: name == "urls.py"):
                 module = self.module_name(str(path))
                 if module:
                     self._routed.update(self.summary(module).routes)
@@ -547,7 +547,7 @@ class Project:
         text (no YAML parser needed for one key), once per project."""
         if not hasattr(self, "_lambda_handlers"):
             self._lambda_handlers = set()
-            for path in _project_files(self.root, DEPLOY_FILE.fullmatch):
+            for path in self._files_named(DEPLOY_FILE.fullmatch):
                 for spec in HANDLER_SETTING.findall(_read(path) or ""):
                     module, _, function = spec.replace("/", ".").rpartition(".")
                     self._lambda_handlers.add((module.lstrip("."), function))
@@ -593,7 +593,7 @@ class Project:
             stored = self.tree_cache.get_json(key)
             scans = stored if isinstance(stored, dict) else {}
             fresh: dict[str, list] = {}
-            for path in _project_files(self.root, lambda name: name.endswith(".py")):
+            for path in self._files_named(lambda name: name.endswith(".py")):
                 fresh[str(path)] = self._module_scan(path, scans.get(str(path)))
             if fresh != scans:
                 self.tree_cache.put_json(key, fresh)
@@ -660,9 +660,16 @@ class Project:
     def modules(self) -> list[str]:
         """Every module of the project, for what only the whole project can tell (CIO303: does anyone get an email)."""
         if not hasattr(self, "_modules"):
-            paths = _project_files(self.root, lambda name: name.endswith(".py"))
+            paths = self._files_named(lambda name: name.endswith(".py"))
             self._modules = sorted({name for name in map(self.module_name, map(str, paths)) if name})
         return self._modules
+
+    def _files_named(self, wanted: Callable[[str], bool]) -> list[Path]:
+        """The project's files whose name ``wanted`` accepts, from one walk of the tree per process that every
+        whole-tree question shares (modules, ``urls.py``, deploy files, the text index)."""
+        if not hasattr(self, "_files"):
+            self._files = _project_files(self.root)
+        return [path for path in self._files if wanted(path.name)]
 
 
 def _given_clients(project: Project, method: Resolved | None, cls: ClassRef, arguments: str) -> Resolved | None:
@@ -731,11 +738,11 @@ def _line_modules(source: str | None, names: str | None, plain: str | None, pack
     return [m for m in [base, *(f"{base}.{n}" if base else n for n in listed if n and n != "*")] if m]
 
 
-def _project_files(root: Path, wanted: Callable[[str], bool]) -> list[Path]:
+def _project_files(root: Path) -> list[Path]:
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in NOT_PROJECT and not d.startswith(".")]
-        found += [Path(folder, name) for name in files if wanted(name)]
+        found += [Path(folder, name) for name in files]
     return found
 
 
