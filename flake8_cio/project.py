@@ -477,11 +477,11 @@ class Project:
             entry = found.entry
             here = Step(found.qualname, self._where(found.qualname, entry.line))
             direct = entry.direct or self._resolved_sdk_call(entry.maybe)
-            if direct:
-                chain = [here, Step(direct.text, self._where(found.qualname, direct.line), direct.method)]
-            else:
-                chain = next(([here, *sub] for sub in map(self.blocking_chain, entry.calls)
-                              if sub and len(sub) < MAX_DEPTH), None)
+            chain = [here, Step(direct.text, self._where(found.qualname, direct.line), direct.method)] if direct \
+                else None
+            if chain is None or direct.method not in sdk.TRACK_METHODS:  # a Track request decides per-record work
+                chains = [[here, *sub] for sub in map(self.blocking_chain, entry.calls) if sub and len(sub) < MAX_DEPTH]
+                chain = next((c for c in chains if c[-1].method in sdk.TRACK_METHODS), chain or next(iter(chains), None))
         self._chains[ref] = chain
         return chain
 

@@ -168,7 +168,7 @@ def check(model: Model) -> Iterator:
     for call in model.bound_calls:  # handed to a thread once per record: still one request per record
         if call in model.referenced_calls:
             continue
-        if call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
+        if _per_record(call) and _bulk_loop(model, call.site):
             yield _report(model, "CIO601", call.node, what="a Customer.io request", path=f"line {call.node.lineno}",
                           how=f"`{call_text(model, call)}` is handed to `{last_name(call.node.func)}` once per record "
                               "in a loop")
@@ -183,13 +183,15 @@ def check(model: Model) -> Iterator:
                 yield from _per_record_coroutine(model, site, helper)
             if helper is not None and not helper.is_async:
                 inner = _blocking_call_in(model, helper, helper_blocks)
-                if inner is not None and inner.method in PER_RECORD and inner.kind == sdk.TRACK and \
+                if inner is not None and _per_record(inner) and \
                         _bulk_loop(model, site) and not _rate_limited(helper.node):
                     yield _report(model, "CIO601", site.node, how=f"`{helper.name}()` runs once per record in a loop",
                                   what="a blocking Customer.io call",
                                   path=f"`{call_text(model, inner)}` at line {inner.node.lineno}")
                 if inner is not None and fn is not None:
                     yield from _through_helper(model, site, helper, inner)
+                if inner is None or not _per_record(inner):  # it may reach a Track call through the project
+                    yield from _through_project(model, site, callee)
             elif helper is None and model.cio_call_at(site) is None:
                 yield from _through_project(model, site, callee)
         if fn is not None and site.awaited and frameworks.is_handler(model, fn) and _offloaded(site.node) is not None:
@@ -207,7 +209,7 @@ def _direct(model: Model, call: CioCall, fixable: bool = True) -> Iterator:
     fix, safety, data = _nonblocking_fix(model, call) if fixable else (None, NONE, {})
     fn, what = call.site.function, call_text(model, call)
     found = []
-    if call.method in PER_RECORD and call.kind == sdk.TRACK and _bulk_loop(model, call.site):
+    if _per_record(call) and _bulk_loop(model, call.site):
         found.append(_report(model, "CIO601", call.node, how=f"`{what}` runs once per record in a loop",
                              what="an HTTPS request to Customer.io", path=f"line {call.node.lineno}"))
     if fn is not None and fn.is_async:
@@ -274,7 +276,7 @@ def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
         return
     path, per_record = found[0], found[1] in PER_RECORD  # a batch() per chunk is what batching looks like
     fn, name = site.function, (last_name(target) or ast.unparse(target))
-    paced = pooled and (local := model.local_function(target, site)) is not None and _rate_limited(local.node)
+    paced = (local := model.local_function(target, site)) is not None and _rate_limited(local.node)
     if per_record and not paced and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):
         how = f"`{name}` runs once per record through a pool" if pooled else f"`{name}()` runs once per record in a loop"
         yield _report(model, "CIO601", site.node, how=how, what="a blocking Customer.io call", path=path)
@@ -291,14 +293,15 @@ def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
 def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> tuple[str, str] | None:
     """How running ``target`` reaches a blocking Customer.io call (for the message) and which SDK method that is;
     None when it does not.
-    Local helpers are left to ``_through_helper``, unless a pool runs them."""
+    A local helper's own blocking call is left to ``_through_helper``, unless a pool runs it."""
     local = model.local_function(target, site)
     if pooled and _sdk_method_reference(model, target, site):  # executor.submit(cio.identify, user.id)
         return f"{ast.unparse(target)}() (line {site.node.lineno})", target.attr
-    if local is not None:
-        inner = _blocking_call_in(model, local, {}) if pooled and not local.is_async else None
-        return inner and (f"{local.name} -> {call_text(model, inner)} (line {inner.node.lineno})", inner.method)
-    chain = model.blocking_chain(target, site.scope)
+    inner = _blocking_call_in(model, local, {}) if local is not None and not local.is_async else None
+    if local is not None and (local.is_async or inner is not None and _per_record(inner)):
+        return inner and pooled and (f"{local.name} -> {call_text(model, inner)} (line {inner.node.lineno})",
+                                     inner.method)
+    chain = model.blocking_chain(target, site.scope)  # also a local helper that reaches it through the project
     if not chain:
         return None
     return " -> ".join(step.name for step in chain[:-1]) + f" -> {chain[-1].name} ({chain[-1].where})", \
@@ -323,6 +326,11 @@ def _pool_per_record(model: Model, site: Site) -> bool:
     if last_name(site.node.func) in ("submit", "apply_async"):
         return _bulk_loop(model, site)
     return len(site.node.args) > 1 and not _small_fixed(model, site.node.args[1], site)
+
+
+def _per_record(call: CioCall) -> bool:
+    """A Track request made once per record: what batching would save."""
+    return call.method in PER_RECORD and call.kind == sdk.TRACK
 
 
 def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) -> Iterator:
