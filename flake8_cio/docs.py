@@ -37,20 +37,23 @@ CLIENT_CALLS = """\
 
 The rules look only at calls on Customer.io clients: names and `self.x` attributes bound to `CustomerIO(...)`,
 `APIClient(...)` or `customerio.analytics.Client(...)` (through any import alias, `with ... as`), parameters
-annotated with those types (`Optional[CustomerIO]` too), functions of this module that return one
-(cached factories), the `customerio.analytics` module functions, our runtime client
+annotated with those types (`Optional[CustomerIO]` too), functions that return one or are annotated as returning
+one (cached factories, `def crm() -> CustomerIO`), the `customerio.analytics` module functions, our runtime client
 (`flake8_cio.runtime.get_client()`, `nonblocking(...)`), and names or attribute chains whose last part is one of
 `cio-client-names` (`cio`, `customerio`, `customer_io`, `cio_client`, `customerio_client`, any case: so
-`settings.CUSTOMERIO`, `request.app.state.cio` and Flask's `current_app.extensions["cio"]` count). A `track()`
+`settings.CUSTOMERIO`, `request.app.state.cio`, Flask's `current_app.extensions["cio"]` and aiohttp's
+`request.app["cio"]` count, also when a function or a property hands them out). A `track()`
 or `identify()` on anything else (Segment, Mixpanel, your own service) is never reported. A name bound to a literal or to another library's class is not a
 client even when it is called `cio`, nor is a module imported under such a name (`import cio`, a CMS package).
 
 Across the project's modules a client is followed however it travels, whatever its name: module-level clients and
 factories of other modules, class attributes (`crm_tracker = CustomerIO(...)` or `outbound = crm.tracker()` in a
 class body, also through subclasses and `@property` getters of any module), subclasses of `CustomerIO`/`APIClient`,
-project classes given a client (`Notifier(cio).welcome()`, `box.client` of `box = Box(get_cio())`; inside such a
-class, `self.client.track(...)` is a Customer.io call when the project's constructions of it, in its module or
-modules importing it, pass one kind of client, in a project that depends on `customerio`), SDK methods as values
+and their own helper methods (also on what a factory returns, `get_client().ride_booked()`), project classes
+given a client (`Notifier(cio).welcome()`, `box.client` of `box = Box(get_cio())`; inside such a class,
+`self.client.track(...)` is a Customer.io call when the project's constructions of it, in its module, modules
+importing it or its re-exporting package, pass one kind of client, in a project that depends on `customerio`),
+dataclass and settings fields declared as a client (`tracker: CustomerIO`), SDK methods as values
 (`functools.partial`, also with the arguments given when it is called; pool, executor and `threading.Thread(target=...,
 args=...)` hand-offs; `getattr(cio, "track")` and `send = cio.track`, called later), dispatch dicts and `getattr`
 name families (`getattr(self, f"on_{kind}")` bound to a name too), dependency-injection containers
