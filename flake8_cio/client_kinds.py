@@ -63,12 +63,25 @@ def is_property(node: ast.AST) -> bool:
                for d in node.decorator_list)
 
 
+def is_enum(cls: ast.ClassDef) -> bool:
+    """An Enum, or Django's ``TextChoices``/``IntegerChoices``."""
+    return any((dotted(base) or "").endswith(("Enum", "Choices")) for base in cls.bases)
+
+
 def is_opaque_enum(cls: ast.ClassDef) -> bool:
-    """An Enum whose members are members, not the strings written in its body; a ``str`` mix-in's or a
-    ``StrEnum``'s members are strings (JSON sends their value), so they read as the constants they hold."""
+    """An Enum whose members are members, not the strings written in its body; a ``str`` mix-in's, a
+    ``StrEnum``'s or Django ``TextChoices``' members are strings (JSON sends their value), so they read as the
+    constants they hold."""
     names = [dotted(base) or "" for base in cls.bases]
-    return any(name.endswith("Enum") for name in names) and not \
-        any(name == "str" or name.endswith("StrEnum") for name in names)
+    return is_enum(cls) and not any(name == "str" or name.endswith(("StrEnum", "TextChoices")) for name in names)
+
+
+def member_text(cls: ast.ClassDef, value: ast.expr) -> ast.expr:
+    """What a class body binds a name to, as the string its member is: Django choices write ``"booked",
+    "Booked"`` (the value, then the label)."""
+    if is_enum(cls) and isinstance(value, ast.Tuple) and value.elts:
+        return value.elts[0]
+    return value
 
 
 def is_self(expr: ast.expr) -> bool:

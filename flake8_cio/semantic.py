@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from . import sdk
 from .calls import CallIndex, CioCall, Value, run_reference  # noqa: F401  (re-exported: the rules import these from here)
-from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_opaque_enum, is_self,
-                           parameter_default)
+from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_enum, is_opaque_enum, is_self,
+                           member_text, parameter_default)
 from .options import Options, installed_sdk_major
 from .records import DISPATCHED, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
@@ -227,14 +227,20 @@ class Model(ClientKinds, CallIndex):
         """A string constant of one of this module's classes (``Config.CIO_SITE_ID``, also through an instance,
         ``config = Config()``, or ``self`` in its methods unless they set it), as its class body binds it once."""
         owner = expr.value
-        if is_self(owner):
-            cls = self.enclosing_class(scope)
-            cls = None if cls is None or self.self_attrs.get((cls, expr.attr)) else cls
+        if expr.attr == "value" and isinstance(owner, ast.Attribute):  # Event.SIGNED_UP.value of any Enum
+            cls = self.local_class(owner.value)
+            values = self.class_scopes[cls].bindings.get(owner.attr, []) if cls is not None and is_enum(cls) else []
         else:
-            cls = self.local_class(owner) or \
-                (self.instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
-        values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and not is_opaque_enum(cls) else []
-        return values[0] if len(values) == 1 and str_value(values[0]) is not None else None
+            if is_self(owner):
+                cls = self.enclosing_class(scope)
+                cls = None if cls is None or self.self_attrs.get((cls, expr.attr)) else cls
+            else:
+                cls = self.local_class(owner) or \
+                    (self.instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
+            values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and \
+                not is_opaque_enum(cls) else []
+        value = member_text(cls, values[0]) if len(values) == 1 else None
+        return value if str_value(value) is not None else None
 
     def _keyed_constant(self, expr: ast.Subscript, scope: Scope) -> ast.Constant | None:
         """The string a dict literal holds under a literal key (``CIO["api_key"]`` of ``CIO = {"api_key": "..."}``

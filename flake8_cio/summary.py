@@ -14,7 +14,8 @@ from .profiles import profiles
 from .records import (TEXT, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
 from .scopes import FUNCTION_NODES, Function, str_value
-from .client_kinds import NOT_A_CLIENT, annotated_type, guessed_kind, is_opaque_enum, is_none, is_property, sync_mode
+from .client_kinds import (NOT_A_CLIENT, annotated_type, guessed_kind, is_none, is_opaque_enum, is_property, member_text,
+                           sync_mode)
 from .semantic import Model
 from .units import returned_unit
 
@@ -97,8 +98,8 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                 if len(bound) == 1 and isinstance(bound[0], ast.Call) and \
                         (model.qualname(bound[0].func) or "").endswith(PER_INJECTION):
                     tables["per_injection"].append(f"{name}.{attr}")  # providers.Factory(APIClient, ...)
-            elif len(bound) == 1 and str_value(bound[0]) is not None and not is_opaque_enum(cls):
-                tables["constants"][f"{name}.{attr}"] = bound[0].value  # class Events: SIGNED_UP = "signed_up"
+            elif len(bound) == 1 and str_value(member_text(cls, bound[0])) is not None and not is_opaque_enum(cls):
+                tables["constants"][f"{name}.{attr}"] = str_value(member_text(cls, bound[0]))  # SIGNED_UP = "signed_up"
             elif len(bound) == 1 and isinstance(bound[0], ast.Call):
                 ref = model.ref_of(bound[0], model.class_scopes[cls])
                 if ref:  # notifier = providers.Factory(Notifier, client=crm): Notifier(client=track)

@@ -62,3 +62,22 @@ class Kinds(Enum):
 
 def plain_enum(user):
     cio.track(user.id, Kinds.VIEWED)
+
+
+class Kinds2(Enum):
+    VIEWED = "ItemViewed"
+
+
+from django.db import models  # noqa: E402
+
+
+class Status(models.TextChoices):
+    BOOKED = "BookingMade", "Booking made"
+    CANCELLED = "booking_cancelled", "Booking cancelled"
+
+
+def enum_values(user):
+    cio.track(user.id, Kinds2.VIEWED.value)  # expect: CIO202
+    cio.track(user.id, Status.BOOKED)  # expect: CIO202
+    cio.track(user.id, Status.CANCELLED)
+    cio.track(user.id, Status.BOOKED.label)
