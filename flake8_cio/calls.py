@@ -4,6 +4,7 @@ blocks; and the values that reach a call, through locals and dicts. A part of ``
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
@@ -24,6 +25,7 @@ class CioCall:
     args: dict[str, ast.expr]
     extra: dict[str, ast.expr]  # keyword arguments beyond the named parameters
     star: list[ast.expr]
+    partial: bool = False  # a functools.partial: more arguments may come when it is called
 
     @property
     def node(self) -> ast.Call:
@@ -128,7 +130,7 @@ class CallIndex:
             call = self.bind_call(site, kind, name, receiver, [*args, *bound[1]], [*keywords, *bound[2]]) \
                 if kind else None
             if call is not None:
-                calls.append(call)
+                calls.append(dataclasses.replace(call, partial=last_name(func) == "partial"))
         return calls
 
     @cached_property
@@ -141,9 +143,14 @@ class CallIndex:
             -> tuple[ast.expr, str, list[ast.expr], list[ast.keyword]] | None:
         """(receiver, method, the arguments bound before the call) for an SDK method as a value: ``cio.track``,
         ``getattr(cio, "track")``, a ``partial`` of one (``notify = partial(cio.track, uid)``, then ``notify(...)``),
-        or a local bound once to any of these."""
+        a dict literal's entry under a literal key (``handlers["track"]``), or a local bound once to any of these."""
         if isinstance(expr, ast.Name):  # a local (an imported name is a function, not a bound method)
             expr = expr if expr.id in self.aliases else self.value_of(expr, scope)
+        if isinstance(expr, ast.Subscript) and str_value(expr.slice) is not None and depth:  # {"track": cio.track}
+            table = self.value_of(expr.value, scope) if isinstance(expr.value, ast.Name) else None
+            entries = [v for k, v in zip(table.keys, table.values) if str_value(k) == str_value(expr.slice)] \
+                if isinstance(table, ast.Dict) else []
+            return self.method_reference(entries[0], scope, depth - 1) if len(entries) == 1 else None
         if isinstance(expr, ast.Attribute):
             return (expr.value, expr.attr, [], []) if expr.attr in sdk.ALL_METHOD_NAMES else None
         if not isinstance(expr, ast.Call) or depth == 0:

@@ -19,8 +19,8 @@ SDK_CLASS_KINDS = {name.rpartition(".")[2]: kind for name, kind in sdk.CONSTRUCT
 
 
 #: What frameworks keep clients in by name: Flask's ``app.extensions["cio"]``, aiohttp's ``request.app["cio"]`` and
-#: ``request.config_dict["cio"]``.
-LOOKUP_HOLDERS = ("extensions", "app", "config_dict")
+#: ``request.config_dict["cio"]``, a job's ``ctx["cio"]``.
+LOOKUP_HOLDERS = ("extensions", "app", "config_dict", "ctx")  # ctx: arq's and Celery's job context dict
 
 
 def sync_mode(construction: ast.Call) -> bool:
@@ -234,18 +234,23 @@ class ClientKinds:
         return "?" if name_tokens(called) & {"cio", "customerio"} else NOT_A_CLIENT
 
     def factory_kind(self, func: ast.expr) -> str | None:
-        """Kind of client a module-level function returns (``get_cio()``), here or in another project module: what
-        its return annotation declares, else what it returns ("?" for a client known only by its name)."""
+        """Kind of client a module-level function or a class's method returns (``get_cio()``,
+        ``ClientHolder.get()``), here or in another project module: what its return annotation declares, else what
+        it returns ("?" for a client known only by its name)."""
         qualname = self.qualname(func) if self.linked is not None else None
         if qualname:
             found = self.linked.resolve(qualname)
             return found.entry.kind if isinstance(found, FactoryRef) else None
-        if not isinstance(func, ast.Name):
-            return None
-        values = self.module.bindings.get(func.id, [])
-        if len(values) != 1 or not isinstance(values[0], FUNCTION_NODES):
-            return None
-        node = values[0]
+        if isinstance(func, ast.Attribute):  # ClientHolder.get() of a class of this module
+            cls = self.local_class(func.value)
+            values = [node for node in cls.body if isinstance(node, FUNCTION_NODES) and node.name == func.attr] \
+                if cls is not None else []
+        else:
+            values = self.module.bindings.get(func.id, []) if isinstance(func, ast.Name) else []
+        return self.function_kind(values[0]) if len(values) == 1 and isinstance(values[0], FUNCTION_NODES) else None
+
+    def function_kind(self, node: ast.AST) -> str | None:
+        """The client a function hands out: its return annotation's, else its returns' (see ``factory_kind``)."""
         key = ("factory", node)
         if key not in self.memo:
             self.memo[key] = None  # recursion guard

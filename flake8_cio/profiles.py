@@ -85,6 +85,8 @@ def _unreadable(model: Model, call: CioCall, param: str) -> bool:
         return not called.startswith("Send") and called != "dict"
     if isinstance(value, (ast.List, ast.Tuple)):
         return not all(isinstance(model.value_of(e, call.site.scope), ast.Dict) for e in value.elts)
+    if isinstance(value, (ast.ListComp, ast.GeneratorExp)):  # [{"type": "person", ...} for m in members]
+        return not isinstance(value.elt, ast.Dict)
     return not isinstance(value, ast.Dict)
 
 

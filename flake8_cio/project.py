@@ -402,9 +402,12 @@ class Project:
 
     def _returned(self, qualname: str) -> str | None:
         """What a project function returns, as a reference (``app.crm.Sub()`` for ``def get_client() -> Sub``)."""
-        split = self.split(qualname)
-        entry = self.summary(split[0]).functions.get(split[1]) if split else None
+        entry = self._function_entry(qualname)
         return entry.returns if entry else None
+
+    def _function_entry(self, qualname: str) -> FunctionEntry | None:
+        split = self.split(qualname)
+        return self.summary(split[0]).functions.get(split[1]) if split else None
 
     def _declared(self, declared: str, more: str, depth: int) -> Resolved | None:
         """An instance's declared attribute (``settings.customer_io``, ``.region``; ``tracker: CustomerIO``), then
@@ -415,17 +418,23 @@ class Project:
             return _client_or_method(sdk.CONSTRUCTORS[declared], more)
         return self.resolve(f"{declared}()" + (f".{more}" if more else ""), depth + 1) if declared else None
 
-    def builds_per_call(self, entry: FunctionEntry) -> bool:
+    def builds_per_call(self, entry: FunctionEntry, depth: int = 0) -> bool:
         """Whether running a function builds a Customer.io client each time: it constructs one, or instantiates a
-        project class whose instances build their own (``CustomerIOClient()``), or calls an uncached factory."""
+        project class whose instances build their own (``CustomerIOClient()``), or calls an uncached factory that
+        does (one that hands out a singleton, ``return Holder.get()``, builds nothing)."""
         if entry.builds:
             return True
-        for ref in entry.calls:
+        for ref in entry.calls if depth <= MAX_DEPTH else ():
             found = self.resolve(ref) if self.may_reach_customerio(ref) else None
             if isinstance(found, ClassRef) and found.entry.constructs or \
-                    isinstance(found, FactoryRef) and not found.entry.cached:
+                    isinstance(found, FactoryRef) and self.factory_builds(found, depth + 1):
                 return True
         return False
+
+    def factory_builds(self, factory: FactoryRef, depth: int = 0) -> bool:
+        """Whether calling a project factory builds a new client each time."""
+        entry = self._function_entry(factory.qualname)
+        return not factory.entry.cached and entry is not None and self.builds_per_call(entry, depth)
 
     def built_per_injection(self, ref: str) -> bool:
         """Whether ``ref`` names a container provider that builds a new client for each injection

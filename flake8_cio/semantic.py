@@ -17,7 +17,7 @@ from .calls import CallIndex, CioCall, Value, run_reference  # noqa: F401  (re-e
 from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_enum, is_opaque_enum, is_self,
                            member_text, parameter_default)
 from .options import Options, installed_sdk_major
-from .records import DISPATCHED, FunctionEntry, Resolved, Summary
+from .records import DISPATCHED, FactoryRef, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
 )
@@ -449,6 +449,10 @@ class Model(ClientKinds, CallIndex):
     def builds_per_call(self, entry: FunctionEntry) -> bool:
         """Whether running a project function builds a Customer.io client each time (see ``Project``)."""
         return self.linked is not None and self.linked.builds_per_call(entry)
+
+    def factory_builds(self, factory: FactoryRef) -> bool:
+        """Whether calling a project factory builds a new client each time (see ``Project``)."""
+        return self.linked is not None and self.linked.factory_builds(factory)
 
     def module_of(self, qualname: str) -> str:
         """The project module a qualified name lives in (``app.services`` of ``app.services.track_signup``)."""

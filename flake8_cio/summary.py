@@ -92,6 +92,12 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
         tables["classes"][name] = ClassEntry(cls.lineno, _constructs(model, cls), model.injected(cls),
                                              model.class_kind(cls), _declared_fields(model, cls))
         for attr, bound in model.class_scopes[cls].bindings.items():
+            if len(bound) == 1 and isinstance(bound[0], FUNCTION_NODES) and not is_property(bound[0]):
+                kind = model.function_kind(bound[0])  # a classmethod handing out the client: ClientHolder.get()
+                if kind in sdk.KINDS or kind == "?":
+                    fn = model.functions[bound[0]]
+                    tables["factories"][f"{name}.{attr}"] = FactoryEntry(kind, _hands_out_one(model, fn), bound[0].lineno)
+                continue
             kind = model.attribute_kind(cls, attr, model.module)
             if kind in sdk.KINDS or kind == "?" and _is_property(bound):  # a property handing out extensions["cio"]
                 tables["clients"][f"{name}.{attr}"] = kind  # crm_tracker = CustomerIO(...) in the class body

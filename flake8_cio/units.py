@@ -74,6 +74,7 @@ def fine_epoch(model: Model, expr: ast.expr, scope) -> tuple[ast.expr, str] | No
 UNIT_WORDS = {**dict.fromkeys(("ms", "msec", "millis", "milliseconds"), 10**3),
               **dict.fromkeys(("usec", "micros", "microseconds"), 10**6),  # not "us": launch_date_us is a country
               **dict.fromkeys(("ns", "nsec", "nanos", "nanoseconds"), 10**9)}
+TIME_WORDS_BEFORE_US = {"at", "ts", "time", "timestamp", "epoch"}
 
 
 def named_unit(model: Model, expr: ast.expr, scope) -> tuple[ast.expr, str] | None:
@@ -90,7 +91,10 @@ def _named_unit(model: Model, expr: ast.expr) -> tuple[ast.expr, str] | None:
         divisor = scale(expr.right) or 1
         expr = unwrap_number(model, expr.left)
     name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
-    factor = UNIT_WORDS.get(name.lower().rpartition("_")[2], 1) if "_" in name else 1
+    words = name.lower().split("_")
+    factor = UNIT_WORDS.get(words[-1], 1) if len(words) > 1 else 1
+    if words[-1] == "us" and len(words) > 1 and words[-2] in TIME_WORDS_BEFORE_US:
+        factor = 10**6  # finished_at_us, ts_us: microseconds (launch_date_us may be a country)
     return (expr, SCALES[factor // divisor]) if factor // divisor in SCALES else None
 
 

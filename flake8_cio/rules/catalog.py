@@ -172,7 +172,7 @@ def _data_items(model: Model, call: CioCall) -> list[tuple[str, ast.expr, ast.AS
         if not isinstance(data, ast.Dict) or any(str_value(k) is None for k in data.keys):
             return None
         items += [(k.value, v, k) for k, v in zip(data.keys, data.values)]
-    elif call.star:
+    elif call.star or call.partial:  # a partial's data may come when it is called
         return None
     return items
 

@@ -26,7 +26,7 @@ RULES = (
             of unknown origin multiplied by 1000 (10**6, 10**9) is reported where only a point in time goes: a key
             ending in `_at`, `last_used`, or the call's timestamp (`signed_up_at=int(row["signed_up"]) * 1000`), and
             so is a value named for its unit there (`timestamp=invoice.paid_at_ms`, `sent_at_ns // 1000`: a last word
-            `ms`, `millis`, `us`, `micros`, `ns`, `nanos`...). Durations (`(time.time() - start) * 1000`), a helper's value divided at the call (`now_ms() // 1000`) and
+            `ms`, `millis`, `micros`, `ns`, `nanos`..., and `us` after a time word: `finished_at_us`). Durations (`(time.time() - start) * 1000`), a helper's value divided at the call (`now_ms() // 1000`) and
             values that never reach a Customer.io call are not reported.
             """,
         why="""

@@ -169,3 +169,8 @@ def named_but_converted(invoice, row):
     converted_ms = invoice.raw_ms / 1000  # the value decides, not its name
     cio.track(invoice.customer_id, "paid", timestamp=converted_ms)
     cio.identify(invoice.customer_id, launched_at=row.launch_date_us)  # "us" is a country here
+
+
+def named_microseconds(user, run):
+    cio.track(user.id, "run_finished", timestamp=run.finished_at_us)  # expect: CIO101
+    cio.identify(user.id, launch_at=run.launch_date_us)

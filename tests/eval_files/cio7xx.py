@@ -22,3 +22,12 @@ def profile(user):
     cio.identify(user.id, favourite_colour="blue")  # expect: CIO704
     cio.identify(user.id, seats="three")  # expect: CIO705
     cio.identify(user.id, **user.attributes)
+
+
+def later(user, order, pool):
+    from functools import partial
+
+    send = partial(cio.track, user.id, "order_completed")  # its data comes when it is called
+    pool.submit(send, {"order_id": order.id, "total": order.total})
+    partial(cio.track, user.id, "order_completed", {"total": order.total})  # expect: CIO703
+    send({"total": order.total})  # expect: CIO703
