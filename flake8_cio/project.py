@@ -291,11 +291,12 @@ class Project:
         return False
 
     def _scan(self, path: Path) -> tuple[bool, list[Path]]:
-        """(names Customer.io, the project modules it imports), read once per module."""
+        """(names Customer.io or may be given a client, the project modules it imports), read once per module."""
         if path not in self._scans:
             text = _read(path)
             self._scans[path] = (False, []) if text is None else \
-                (might_use_customerio(text, self.options), self._imported_paths(str(path), text))
+                (might_use_customerio(text, self.options) or self.may_be_given_a_client(text),
+                 self._imported_paths(str(path), text))
         return self._scans[path]
 
     def _imported_paths(self, filename: str, text: str) -> list[Path]:
@@ -685,14 +686,17 @@ def _given_clients(project: Project, method: Resolved | None, cls: ClassRef, arg
     """A method of an instance that was given clients (``Notifier(cio).send``): its calls on the attributes holding
     them (``self.client.track()``) are SDK calls, so the first blocking one becomes the method's direct call; the
     other methods of the class it calls (``self.on_paid(...)``) run on the same instance."""
-    if not (isinstance(method, FunctionRef) and arguments and not method.entry.direct):
+    if not (isinstance(method, FunctionRef) and not method.entry.direct):
         return method
-    for held in method.entry.held:
-        kind = _passed_kind(project, arguments, cls.entry.injected.get(held.attr))
+    for held in method.entry.held:  # an instance known only by its type: what the project's constructions pass
+        kind = _passed_kind(project, arguments, cls.entry.injected.get(held.attr)) if arguments else \
+            project.given_kind(cls.qualname, held.attr) if held.attr in cls.entry.injected else None
         kind = guessed_kind(held.method) if kind == "?" else kind  # given a client known by its name
         if kind in (sdk.TRACK, sdk.APP) and _client_or_method(kind, held.method):
             direct = SdkCallText(held.text, held.line, held.method)
             return FunctionRef(method.qualname, dataclasses.replace(method.entry, direct=direct))
+    if not arguments:
+        return method
     own = f"{cls.qualname}."
     calls = tuple(f"{cls.qualname}({arguments}).{ref[len(own):]}" if ref.startswith(own) else ref
                   for ref in method.entry.calls)

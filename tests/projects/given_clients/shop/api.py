@@ -1,0 +1,13 @@
+"""Handlers given holders by type (a dependency injector builds them): what they hold is what the project passes."""
+from fastapi import FastAPI
+
+from shop.services import Either, Notifier, Reporter
+
+app = FastAPI()
+
+
+@app.post("/remind")
+def remind(user_id: str, notifier: Notifier, reporter: Reporter, either: Either):
+    notifier.reminder(user_id, "cart")  # expect: CIO501
+    reporter.reminder(user_id, "cart")
+    either.reminder(user_id, "cart")
