@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from . import sdk, vendored
-from .records import (DISPATCHED, TEXT, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry, FunctionRef,
-                      Injected, InstanceRef, MaybeCall, Resolved, SdkCallText, SdkRef, Summary, TextRef, TypeRef)
+from .records import (DISPATCHED, TEXT, TYPED, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry,
+                      FunctionRef, Injected, InstanceRef, MaybeCall, Resolved, SdkCallText, SdkRef, Summary, TextRef,
+                      TypeRef)
 from .client_kinds import guessed_kind
 from .sdk import OWN
 
@@ -32,7 +33,7 @@ from .prefilter import might_use_customerio
 
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 MAX_DEPTH = 8
-CLIENT_GIVEN = re.compile(r"\([^()]+\)")  # a call in a reference with client arguments: Notifier(0=track)
+CLIENT_GIVEN = re.compile(r"\((?!\*\))[^()]+\)")  # a call in a reference with client arguments: Notifier(0=track)
 CALLED = re.compile(r"^([^()]*)\(((?:[^()]|\(\))*)\)(.*)$")  # app.Notifier(0=track).send, Box(0=@app.make())
 IMPORT_WORD = re.compile(r"import\b")
 IMPORT_LINE = re.compile(
@@ -417,7 +418,7 @@ class Project:
             return None if more else TextRef()
         if declared in sdk.CONSTRUCTORS:
             return _client_or_method(sdk.CONSTRUCTORS[declared], more)
-        return self.resolve(f"{declared}()" + (f".{more}" if more else ""), depth + 1) if declared else None
+        return self.resolve(f"{declared}({TYPED})" + (f".{more}" if more else ""), depth + 1) if declared else None
 
     def builds_per_call(self, entry: FunctionEntry, depth: int = 0) -> bool:
         """Whether running a function builds a Customer.io client each time: it constructs one, or instantiates a
@@ -689,7 +690,7 @@ def _given_clients(project: Project, method: Resolved | None, cls: ClassRef, arg
     if not (isinstance(method, FunctionRef) and not method.entry.direct):
         return method
     for held in method.entry.held:  # an instance known only by its type: what the project's constructions pass
-        kind = _passed_kind(project, arguments, cls.entry.injected.get(held.attr)) if arguments else \
+        kind = _passed_kind(project, arguments, cls.entry.injected.get(held.attr)) if arguments != TYPED else \
             project.given_kind(cls.qualname, held.attr) if held.attr in cls.entry.injected else None
         kind = guessed_kind(held.method) if kind == "?" else kind  # given a client known by its name
         if kind in (sdk.TRACK, sdk.APP) and _client_or_method(kind, held.method):

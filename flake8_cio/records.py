@@ -150,6 +150,7 @@ class Summary:
 
 DISPATCHED = "[]"  # a reference's suffix for "an item of this table": ``app.dispatch.HANDLERS[]``
 TEXT = "str"  # a declared field's type when it holds text (no project class is named by a bare builtin name)
+TYPED = "*"  # the arguments of an instance known only by its type (``notifier: Notifier``): ``app.Notifier(*)``
 
 
 # -- what a reference resolves to (``project.Project.resolve``) ----------------------------------------------------

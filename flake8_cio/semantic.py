@@ -17,7 +17,7 @@ from .calls import CallIndex, CioCall, Value, run_reference  # noqa: F401  (re-e
 from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_enum, is_opaque_enum, is_self,
                            member_text, parameter_default)
 from .options import Options, installed_sdk_major
-from .records import DISPATCHED, FactoryRef, FunctionEntry, Resolved, Summary
+from .records import DISPATCHED, TYPED, FactoryRef, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
 )
@@ -349,7 +349,7 @@ class Model(ClientKinds, CallIndex):
             return self.ref_of(looked_up, bound_scope.parent or bound_scope, depth - 1)
         if param is not None and param.annotation is not None:
             annotated = self.ref_of(annotated_type(param.annotation), scope, depth - 1)
-            return f"{annotated}()" if annotated else None
+            return f"{annotated}({TYPED})" if annotated else None
         if len(values) == 1 and isinstance(values[0], (ast.Call, ast.Attribute)):
             return self.ref_of(values[0], bound_scope, depth - 1)
         source = bound_scope.loop_sources.get(name) if len(values) == 1 else None
@@ -384,7 +384,7 @@ class Model(ClientKinds, CallIndex):
             if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) and \
                     statement.target.id == attr:
                 annotated = self.ref_of(annotated_type(statement.annotation), scope, depth - 1)
-                return f"{annotated}()" if annotated else None
+                return f"{annotated}({TYPED})" if annotated else None
         for base in cls.bases if depth > 1 else ():
             local = self.local_class(base)
             qualname = None if local is not None else self.qualname(base)
