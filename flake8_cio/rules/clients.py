@@ -143,8 +143,8 @@ RULES = (
             dict (`data=None` replaced, another expression spread as `{**(data or {}), ...}`).
             """,
         options="""
-            `cio-sdk-major` (0 to 3). Default: the project's pin (lock files, requirements, `pyproject.toml`,
-            `setup.cfg`, `setup.py`, read as pip reads them) or its vendored copy; with no pin at all, the
+            `cio-sdk-major` (0 to 3). Default: the project's pin (lock files, `Pipfile`, requirements,
+            `pyproject.toml`, `setup.cfg`, `setup.py`, read as pip reads them) or its vendored copy; with no pin at all, the
             `customerio` installed beside the linter. The rule reports only where that is 3.x: 0.x, 1.x and 2.x take
             event data as keyword arguments, and a pin that does not decide (`customerio>=2`, a git URL) or no pin
             and no installed SDK means the version is unknown, and the rule says nothing.
