@@ -9,7 +9,8 @@ from .. import frameworks, sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
 from .clients import becomes_cached, data_as_keywords
-from .fixing import awaited_statement, failure_is_only_an_error_response, reporter, result_discarded, span
+from .fixing import (MOVES_CALLS, awaited_statement, failure_is_only_an_error_response, reporter, result_discarded,
+                     runtime_speaks_its_sdk, span)
 
 RULES = (
     Rule("CIO501", "blocking-call-in-request-handler", "Blocking Customer.io call made in a web request handler", SAFE, RuleDoc(
@@ -439,8 +440,10 @@ def _nonblocking_fix(model: Model, call: CioCall) -> tuple:
             data_as_keywords(call) or _behind_a_proxy(model, receiver, call.site) or \
             model.built_by_subclass(receiver, call.site.scope):
         return None, NONE, {}
-    safety = SAFE if failure_is_only_an_error_response(model, call.site, receiver) else UNSAFE
-    return _fix_nonblocking, safety, {"target": span(model, awaited_statement(model, call.site) or call.node)}
+    safety = SAFE if failure_is_only_an_error_response(model, call.site, receiver) and runtime_speaks_its_sdk(model) \
+        else UNSAFE
+    return _fix_nonblocking, safety, {"target": span(model, awaited_statement(model, call.site) or call.node),
+                                      "runtime": MOVES_CALLS}
 
 
 def _behind_a_proxy(model: Model, receiver: ast.expr, site: Site) -> bool:

@@ -1,0 +1,39 @@
+"""What in a project makes a safe fix that moves Customer.io calls to ``flake8_cio.runtime`` unsafe there: flake8-cio
+is no runtime dependency (the fixed code would not import where it is deployed), or its tests have doubles of the
+SDK that the moved calls would bypass (doubles.py). The SDK's version is weighed where the fix is decided (the
+rules: the runtime client takes customerio 3.x calls)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dependencies import declarations
+from .doubles import test_doubles
+
+HTTP = ("the project's tests mock the SDK's HTTP ({}), which the runtime client does not use: they would not see "
+        "the moved calls, which would reach Customer.io")
+CLIENT_CLASS = ("the project's tests patch the SDK's client class ({}), and a client get_client() builds is no "
+                "CustomerIO: they would not see its calls, which would reach Customer.io")
+
+
+@dataclass(frozen=True)
+class RuntimeGate:
+    """Why the project makes such fixes unsafe; "" for each reason that does not hold."""
+
+    undeclared: str = ""  # flake8-cio is no runtime dependency: what to declare where
+    http: str = ""  # where its tests mock the SDK's HTTP
+    client_class: str = ""  # where its tests patch the SDK's client class or a module's name for it
+
+    def reason(self, moves: str, adds_import: bool) -> str:
+        """Why a fix that moves calls (``moves``: "calls" through ``nonblocking(client)``, or the "client" itself
+        to ``get_client()``) is unsafe here, "" when nothing here makes it so."""
+        if self.undeclared and adds_import:
+            return self.undeclared
+        if self.http:
+            return HTTP.format(self.http)
+        return CLIENT_CLASS.format(self.client_class) if self.client_class and moves == "client" else ""
+
+
+def runtime_gate(path: str) -> RuntimeGate:
+    """The gate of the project a file belongs to."""
+    dependencies, doubles = declarations(path), test_doubles(path)
+    return RuntimeGate("" if dependencies.declared else dependencies.advice(), doubles.http, doubles.client_class)
