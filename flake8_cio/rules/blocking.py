@@ -59,6 +59,21 @@ RULES = (
             injected client (a test's Mock) or in test files; none where the call's result is read (the runtime
             client returns None) or the client was built with a `url_prefix` (a proxy that may not route the
             runtime's Track v2 path). Calls through helpers are reported without a fix.
+
+            The project decides too (for the last two, cio-fix's summary names the first test line that held it back):
+            - the SDK must be decided 3.x (`cio-sdk-major`, else the project's pin, else the installed `customerio`):
+              the runtime client takes 3.x calls, and on 2.x `track(uid, "x", data={...})` means other event data; a
+              2.x pin or one that does not decide makes the fix unsafe;
+            - the project's tests must not mock the SDK's HTTP: `send_request` patched (on `CustomerIO` or a client),
+              `requests`/`urllib3` patched, or responses, requests-mock, httpretty, vcrpy/pytest-recording, betamax,
+              pook or pytest-httpserver in any test module (imported, or as a fixture or mark). The runtime client
+              sends Track v2 batches with urllib3 from its own thread: those tests would no longer see the calls,
+              and the calls would reach Customer.io;
+            - for `get_client(...)` only: the tests must not patch the SDK's client class
+              (`mock.patch("customerio.CustomerIO.suppress")`, `patch.object(CustomerIO, ...)`) or a module's name
+              for it (`mock.patch("app.views.CustomerIO")`): a client `get_client()` builds is no `CustomerIO`.
+              `nonblocking(cio)` still calls the client's own (patched) methods, and patches of the app's client
+              object (`mock.patch("app.cio")`, `patch.object(app.cio, "track")`) are seen by both.
             """,
         options="`cio-route-decorators`, `cio-client-names`.",
     )),

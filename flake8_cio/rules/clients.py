@@ -63,7 +63,8 @@ RULES = (
             used just to call the SDK (the Track client's results unread; not returned, closed or passed on).
             The runtime's App client encodes requests as the SDK does (datetimes as Unix seconds) and its
             `DeliveryError` is a `customerio.CustomerIOException`, so `get_app_client` follows the same conditions
-            (`tests/fix_safety/app_client.py` runs both).
+            (`tests/fix_safety/app_client.py` runs both). Where the project's tests double the SDK (its HTTP, its
+            client class or a module's name for it) or its version is not decided 3.x, unsafe: see CIO501.
             """,
         options="`cio-route-decorators`.",
     )),
