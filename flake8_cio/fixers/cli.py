@@ -166,13 +166,11 @@ def _fix(source: str, name: str, settings: Settings, result: FileResult) -> str:
     """The fixed text (or, with --add-noqa, the text with its noqa comments); what was done goes into ``result``."""
     from .transform import fix_source
 
-    gate = runtime_gate(name)
-
     def run(text: str):
         return fix_source(text, name, settings.options, unsafe=settings.unsafe, select=settings.select,
                           ignore=settings.ignored_for(name), apply=not (settings.report or settings.add_noqa),
                           unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe,
-                          gate=gate, max_line_length=settings.max_line_length)
+                          gate=lambda: runtime_gate(name), max_line_length=settings.max_line_length)
 
     fixed = run(source)
     result.applied, result.remaining = fixed.applied, fixed.remaining

@@ -29,8 +29,8 @@ HTTP_MODULES = frozenset({"requests", "urllib3"})  # the SDK's transport
 SDK_CLIENTS = frozenset({"CustomerIO", "APIClient"})
 PATCHERS = frozenset({"patch", "setattr"})  # mock.patch("a.b"), mocker.patch, monkeypatch.setattr("a.b", ...)
 OBJECT_PATCHERS = frozenset({"object", "setattr"})  # patch.object(x, "a"), monkeypatch.setattr(x, "a", ...)
-HINTS = (b"customerio", b"CustomerIO", b"APIClient", b"send_request", b"requests", b"urllib3", *(
-    name.encode() for name in HTTP_LIBRARIES | HTTP_FIXTURES | {"vcr", "cassette"}))
+HINTS = (b"customerio", b"CustomerIO", b"APIClient", b"send_request", b"requests.", b"urllib3", *(
+    name.encode() for name in HTTP_LIBRARIES | HTTP_FIXTURES | {"vcr", "cassette"}))  # a file without any: no parse
 
 
 @dataclass(frozen=True)

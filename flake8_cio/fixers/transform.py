@@ -47,15 +47,18 @@ def _matches(code: str, prefixes) -> bool:
 def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = False,
                select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True,
                unfixable: frozenset[str] = frozenset(), extend_unsafe: frozenset[str] = frozenset(),
-               gate: RuntimeGate | None = None, runtime_declared: bool = True, max_line_length: int = 79) -> Result:
+               gate: Callable[[], RuntimeGate] | None = None, runtime_declared: bool = True,
+               max_line_length: int = 79) -> Result:
     """Fix until nothing more applies; raises SyntaxError for unparsable source. With apply=False, only the
     findings (selected, not silenced by noqa). ``unfixable`` codes (or prefixes) are never fixed; the safe fixes
     of ``extend_unsafe`` codes count as unsafe, and so do those moving calls to ``flake8_cio.runtime`` that the
-    project's ``gate`` holds back (``runtime_declared=False``: flake8-cio is no runtime dependency, nothing else).
+    project's gate holds back (``gate()``, asked only when there are such fixes; ``runtime_declared=False`` instead:
+    flake8-cio is no runtime dependency, nothing else).
     No fixed line grows past the longest line of the file or ``max_line_length`` (flake8's, default 79), whichever
     is more (layout.py)."""
     limit = max([len(line) for line in source.splitlines()] + [max_line_length])
-    gate = gate or RuntimeGate(undeclared="" if runtime_declared else "flake8-cio is not a runtime dependency")
+    undeclared = RuntimeGate(undeclared="" if runtime_declared else "flake8-cio is not a runtime dependency")
+    gate = gate or (lambda: undeclared)
     gated: list[tuple[Finding, str]] = []  # every finding made unsafe by the gate, in any pass, and why
 
     def findings_of(text: str) -> list[Finding]:
@@ -63,12 +66,12 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         found = [f for f in check_source(text, filename, options)
                  if (select is None or _matches(f.code, select)) and not _matches(f.code, ignore)
                  and not is_silenced(text[starts[f.line - 1]:starts[min(f.line, len(starts) - 1)]], f.code)]
-        if gate == RuntimeGate():
+        if not any(f.data.get("runtime") and f.safety == SAFE for f in found):
             return found
         made = []
         for f in found:
             moves = f.data.get("runtime") if f.fix and f.safety == SAFE else None
-            why = moves and gate.reason(moves, adds_import=not _runtime_imported(text))
+            why = moves and gate().reason(moves, adds_import=not _runtime_imported(text))
             made.append(replace(f, safety=UNSAFE) if why else f)
             gated.extend([(made[-1], why)] if why else [])
         return made
