@@ -103,10 +103,10 @@ def fix(path, capsys, *args):
 
 
 @pytest.mark.parametrize("tests, fixed, left", [
-    (CLASS_PATCHES, ["CIO501"], "patch the SDK's client class (tests/test_app.py:6 (a patch of "
-                                "customerio.CustomerIO.track))"),
-    (TRANSPORT_PATCHES, [], "mock the SDK's HTTP (tests/test_app.py:9 (a patch of "
-                            "customerio.CustomerIO.send_request))"),
+    (CLASS_PATCHES, ["CIO501"], "patch the SDK's client class (tests/test_app.py:6: a patch of "
+                                "customerio.CustomerIO.track)"),
+    (TRANSPORT_PATCHES, [], "mock the SDK's HTTP (tests/test_app.py:9: a patch of "
+                            "customerio.CustomerIO.send_request)"),
 ])
 def test_the_suite_that_passed_before_the_safe_run_passes_after_it(tmp_path, capsys, tests, fixed, left):
     app = make_project(tmp_path, tests)
@@ -195,14 +195,19 @@ def test_where_tests_are(tmp_path, capsys, name, expected):
     assert gate_of(tmp_path, capsys, "import responses\n", name) == expected
 
 
-@pytest.mark.parametrize("requirements, fixes", [
-    ("flask\ncustomerio==3.2.0\nflake8-cio\n", "CIO401x1, CIO501x1"),
-    ("flask\ncustomerio==2.4\nflake8-cio\n", "none"),  # the runtime client takes 3.x calls: 2.x data= means another
-    ("flask\ncustomerio>=2\nflake8-cio\n", "none"),  # a pin that does not decide: unknown, no safe rewrite
+@pytest.mark.parametrize("requirements, fixes, why", [
+    ("flask\ncustomerio==3.2.0\nflake8-cio\n", "CIO401x1, CIO501x1", None),
+    # the runtime client takes 3.x calls: on 2.x, track(..., data={...}) sends other event data
+    ("flask\ncustomerio==2.4\nflake8-cio\n", "none", "the code targets customerio 2.x, and the runtime client"),
+    ("flask\ncustomerio>=2\nflake8-cio\n", "none",  # a pin that does not decide: unknown, no safe rewrite
+     "the customerio version the code targets is unknown (no pin decides it"),
 ])
-def test_the_runtime_fixes_are_safe_only_on_a_decided_3x_sdk(tmp_path, capsys, requirements, fixes):
+def test_the_runtime_fixes_are_safe_only_on_a_decided_3x_sdk(tmp_path, capsys, requirements, fixes, why):
     app = make_project(tmp_path, "", requirements)
-    assert f"fixes: {fixes};" in fix(app, capsys)
+    err = fix(app, capsys)
+    assert f"fixes: {fixes};" in err
+    assert (f"2 safe fixes need flake8_cio.runtime and are left as unsafe (--unsafe-fixes): {why}" in err) if why \
+        else "left as unsafe" not in err
 
 
 def test_a_pipfile_pin_keeps_cio404_off_a_2x_project(tmp_path, capsys):

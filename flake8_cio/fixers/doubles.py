@@ -35,7 +35,7 @@ HINTS = (b"customerio", b"CustomerIO", b"APIClient", b"send_request", b"requests
 
 @dataclass(frozen=True)
 class Doubles:
-    """The first double of each kind found in a project's tests, as ``path:line (what)``; "" for none."""
+    """The first double of each kind found in a project's tests, as ``path:line: what``; "" for none."""
 
     http: str = ""
     client_class: str = ""
@@ -55,7 +55,7 @@ def _doubles(root: Path) -> Doubles:
     found: dict[str, str] = {}
     for path in _test_files(root):
         for kind, line, what in _file_doubles(path):
-            found.setdefault(kind, f"{path.relative_to(root).as_posix()}:{line} ({what})")
+            found.setdefault(kind, f"{path.relative_to(root).as_posix()}:{line}: {what}")
         if len(found) == 2:
             break
     return Doubles(found.get("http", ""), found.get("client_class", ""))

@@ -70,8 +70,8 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
             return found
         made = []
         for f in found:
-            moves = f.data.get("runtime") if f.fix and f.safety == SAFE else None
-            why = moves and gate().reason(moves, adds_import=not _runtime_imported(text))
+            moves = f.fix and f.safety == SAFE and f.data.get("runtime")
+            why = moves and gate().reason(f.data, adds_import=not _runtime_imported(text))
             made.append(replace(f, safety=UNSAFE) if why else f)
             gated.extend([(made[-1], why)] if why else [])
         return made

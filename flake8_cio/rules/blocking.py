@@ -9,8 +9,8 @@ from .. import frameworks, sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
 from .clients import becomes_cached, data_as_keywords
-from .fixing import (MOVES_CALLS, awaited_statement, failure_is_only_an_error_response, reporter, result_discarded,
-                     runtime_speaks_its_sdk, span)
+from .fixing import (MOVES_CALLS, awaited_statement, failure_is_only_an_error_response, moves_to_runtime, reporter,
+                     result_discarded, span)
 
 RULES = (
     Rule("CIO501", "blocking-call-in-request-handler", "Blocking Customer.io call made in a web request handler", SAFE, RuleDoc(
@@ -60,10 +60,10 @@ RULES = (
             client returns None) or the client was built with a `url_prefix` (a proxy that may not route the
             runtime's Track v2 path). Calls through helpers are reported without a fix.
 
-            The project decides too (for the last two, cio-fix's summary names the first test line that held it back):
+            The project decides too, and cio-fix's summary says what held a fix back (naming the first such test):
             - the SDK must be decided 3.x (`cio-sdk-major`, else the project's pin, else the installed `customerio`):
               the runtime client takes 3.x calls, and on 2.x `track(uid, "x", data={...})` means other event data; a
-              2.x pin or one that does not decide makes the fix unsafe;
+              2.x pin, a pin that does not decide or no version at all makes the fix unsafe;
             - the project's tests must not mock the SDK's HTTP: `send_request` patched (on `CustomerIO` or a client),
               `requests`/`urllib3` patched, or responses, requests-mock, httpretty, vcrpy/pytest-recording, betamax,
               pook or pytest-httpserver in any test module (imported, or as a fixture or mark). The runtime client
@@ -455,10 +455,9 @@ def _nonblocking_fix(model: Model, call: CioCall) -> tuple:
             data_as_keywords(call) or _behind_a_proxy(model, receiver, call.site) or \
             model.built_by_subclass(receiver, call.site.scope):
         return None, NONE, {}
-    safety = SAFE if failure_is_only_an_error_response(model, call.site, receiver) and runtime_speaks_its_sdk(model) \
-        else UNSAFE
+    safety = SAFE if failure_is_only_an_error_response(model, call.site, receiver) else UNSAFE
     return _fix_nonblocking, safety, {"target": span(model, awaited_statement(model, call.site) or call.node),
-                                      "runtime": MOVES_CALLS}
+                                      **moves_to_runtime(model, MOVES_CALLS)}
 
 
 def _behind_a_proxy(model: Model, receiver: ast.expr, site: Site) -> bool:

@@ -10,8 +10,8 @@ from ..records import ClassRef, FactoryRef, FunctionRef, TextRef
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..client_kinds import injected_lookup
 from ..semantic import Model, Site, dotted, last_name, name_tokens, run_reference, str_value
-from .fixing import (MOVES_CLIENT, failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, result_discarded,
-                     reporter, runtime_speaks_its_sdk, span, statements_around, string_like, with_args)
+from .fixing import (MOVES_CLIENT, failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries,
+                     moves_to_runtime, reporter, result_discarded, span, statements_around, string_like, with_args)
 
 RULES = (
     Rule("CIO401", "client-per-request", "Customer.io client constructed per request, per call or per loop iteration", SAFE, RuleDoc(
@@ -434,9 +434,9 @@ def _cached_client_fix(model: Model, site: Site, kind: str, factory: str, findin
     if reads != len(calls) or any(s.node.func.attr not in methods or data_as_keywords(model.cio_call_at(s)) or
                                   (kind == sdk.TRACK and not result_discarded(model, s)) for s in calls):
         return finding  # read some other way (returned, closed, passed on), its result read, or 2.x-style data
-    safe = runtime_speaks_its_sdk(model) and all(failure_is_only_an_error_response(model, s, s.node.func.value)
-                                                 for s in calls)
-    return finding.with_fix(_cached_client, SAFE if safe else UNSAFE, factory=factory, runtime=MOVES_CLIENT)
+    safe = all(failure_is_only_an_error_response(model, s, s.node.func.value) for s in calls)
+    return finding.with_fix(_cached_client, SAFE if safe else UNSAFE, factory=factory,
+                            **moves_to_runtime(model, MOVES_CLIENT))
 
 
 def data_as_keywords(call) -> bool:

@@ -178,18 +178,15 @@ def failure_is_only_an_error_response(model: Model, site: Site, client: ast.expr
                 {a.arg for a in (*params.posonlyargs, *params.args, *params.kwonlyargs)} - {"self", "cls"})
 
 
-RUNTIME_SDK_MAJOR = 3  # the runtime client takes the calls of customerio 3.x: track(customer_id, name, data=...)
-#: ``Finding.data["runtime"]`` of a fix that moves calls to ``flake8_cio.runtime``, for cio-fix to weigh against the
-#: project (its dependencies, its tests' doubles of the SDK): "calls" for ``nonblocking(client)``, whose calls still
-#: go through the client's own methods; "client" for a client ``get_client()`` builds, which is no SDK object.
+#: ``Finding.data`` of a fix that moves calls to ``flake8_cio.runtime``, for cio-fix to weigh against the project
+#: (its SDK version, its dependencies, its tests' doubles of the SDK: fixers/gates.py): ``runtime`` is "calls" for
+#: ``nonblocking(client)``, whose calls still go through the client's own methods, or "client" for a client
+#: ``get_client()`` builds, which is no SDK object; ``sdk_major`` is the SDK major the module targets.
 MOVES_CALLS, MOVES_CLIENT = "calls", "client"
 
 
-def runtime_speaks_its_sdk(model: Model) -> bool:
-    """Whether moving the module's SDK calls to the runtime client keeps what they send: only where the SDK the code
-    targets is decided and is 3.x. On 2.x, ``track(uid, "x", data={"rows": 3})`` sends ``{"data": {"rows": 3}}`` as
-    the event's data and the runtime ``{"rows": 3}``; where the version is unknown, nobody can tell."""
-    return model.sdk_major == RUNTIME_SDK_MAJOR
+def moves_to_runtime(model: Model, moves: str) -> dict:
+    return {"runtime": moves, "sdk_major": model.sdk_major}
 
 
 # -- libcst pieces shared by fixes (libcst is imported here, lazily, only when a fix runs) ----------------------
