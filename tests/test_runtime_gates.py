@@ -200,7 +200,7 @@ def test_where_tests_are(tmp_path, capsys, name, expected):
     # the runtime client takes 3.x calls: on 2.x, track(..., data={...}) sends other event data
     ("flask\ncustomerio==2.4\nflake8-cio\n", "none", "the code targets customerio 2.x, and the runtime client"),
     ("flask\ncustomerio>=2\nflake8-cio\n", "none",  # a pin that does not decide: unknown, no safe rewrite
-     "the customerio version the code targets is unknown (no pin decides it"),
+     "the customerio version the code targets is unknown (its pins do not decide it"),
 ])
 def test_the_runtime_fixes_are_safe_only_on_a_decided_3x_sdk(tmp_path, capsys, requirements, fixes, why):
     app = make_project(tmp_path, "", requirements)

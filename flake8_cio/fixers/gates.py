@@ -13,8 +13,8 @@ from .doubles import test_doubles
 RUNTIME_SDK_MAJOR = 3
 SDK = ("the code targets customerio {}.x, and the runtime client takes 3.x calls (2.x's track(..., data={{...}}) "
        "sends other event data)")
-UNKNOWN_SDK = ("the customerio version the code targets is unknown (no pin decides it and none is installed; "
-               "--cio-sdk-major says it), and the runtime client takes 3.x calls")
+UNKNOWN_SDK = ("the customerio version the code targets is unknown (its pins do not decide it, or it has none and "
+               "none is installed; --cio-sdk-major says it), and the runtime client takes 3.x calls")
 HTTP = ("the project's tests mock the SDK's HTTP ({}), which the runtime client does not use: they would not see "
         "the moved calls, which would reach Customer.io")
 CLIENT_CLASS = ("the project's tests patch the SDK's client class ({}), and a client get_client() builds is no "
