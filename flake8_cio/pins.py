@@ -211,6 +211,28 @@ def _pipfile_lock_pins(path: Path) -> Pins:
     return found
 
 
+def _pipfile_pins(path: Path) -> Pins:
+    """Pipfile ``[packages]`` and ``[dev-packages]``: ``customerio = "==2.4"`` (a PEP 440 specifier, ``"*"`` for
+    any release), ``{version = "==2.4", markers = ...}``; a ``git``, ``path`` or ``file`` entry without a
+    ``version`` is a release nobody can tell: every major."""
+    data = _toml(path)
+    found = []
+    for section in ("packages", "dev-packages"):
+        for name, value in _table(data.get(section)).items():
+            if normalize_name(name) == "customerio":
+                found.append(_pipfile_majors(value))
+    return found
+
+
+def _pipfile_majors(value: object) -> frozenset[int] | None:
+    if isinstance(value, dict):
+        value = value.get("version", "*")
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return requirement_majors(f"customerio{'' if value == '*' else value}")
+
+
 def _requirements_pins(root: Path) -> Pins:
     files = sorted(root.glob("requirements*.txt")) + sorted(root.glob("requirements/*.txt"))
     found: list = []
@@ -288,6 +310,7 @@ SOURCES = (  # in order: the first that decides wins
     lambda root: _locked_pins(root / "uv.lock"),
     lambda root: _locked_pins(root / "poetry.lock"),
     lambda root: _pipfile_lock_pins(root / "Pipfile.lock"),
+    lambda root: _pipfile_pins(root / "Pipfile"),
     _requirements_pins,
     lambda root: _pyproject_pins(root / "pyproject.toml"),
     lambda root: _setup_cfg_pins(root / "setup.cfg"),
@@ -304,7 +327,7 @@ def sdk_pin(root: Path) -> Pin:
     """What the project at ``root`` pins.
 
     Sources, first that decides wins: a vendored copy of the SDK (its version file), ``uv.lock``, ``poetry.lock``,
-    ``Pipfile.lock``, ``requirements*.txt`` and ``requirements/*.txt`` (with ``-r``/``-c`` includes),
+    ``Pipfile.lock``, ``Pipfile``, ``requirements*.txt`` and ``requirements/*.txt`` (with ``-r``/``-c`` includes),
     ``pyproject.toml`` (PEP 621, PEP 735 groups, Poetry), ``setup.cfg``, ``setup.py`` (read, never run). A source
     decides when its pins together admit one major, or only majors on one side of 3.0 (see ``_decide``): ``>=2``
     alone, or ``==2.1`` in one file and ``==3.0`` in another, leave it to the next source. Pins that no source

@@ -2,7 +2,8 @@
 after `cio-fix` (safe fixes only) against a fake Customer.io over HTTPS, with the real `customerio` SDK, and what
 it returns or raises and what the server received must be the same (apart from the reported bug, which the header
 names: `# compare: seconds` reads millisecond timestamps as the seconds they meant; `# before: sdk2` runs the
-program before the fix on customerio 2.x's track(); `# before: intended-region` on regions passed as meant)."""
+program before the fix on customerio 2.x's track(); `# before: intended-region` on regions passed as meant;
+`# sdk-major: 2` lints it as code for that major)."""
 import json
 import os
 import subprocess
@@ -131,21 +132,22 @@ def test_safe_fix_keeps_what_the_program_does(case, fake, tmp_path):
 @pytest.mark.parametrize("case", UNSAFE_CASES, ids=lambda p: p.stem)
 def test_unsafe_fix_is_unsafe_for_a_reason(case, fake, tmp_path):
     source = case.read_text()
-    assert fix_source(source, case.name, Options()).applied == []
-    fixed = fix_source(source, case.name, Options(), unsafe=True)
+    options = Options(sdk_major=int(header(source, "sdk-major")[0])) if header(source, "sdk-major") else Options()
+    assert fix_source(source, case.name, options).applied == []
+    fixed = fix_source(source, case.name, options, unsafe=True)
     assert sorted(f.code for f in fixed.applied) == sorted(header(source, "fixes"))
     after = tmp_path / case.name
     after.write_text(fixed.source)
     assert observe_failing(after, fake, header(source, "fake-fails")) != \
-        observe_failing(case, fake, header(source, "fake-fails"))
+        observe_failing(case, fake, header(source, "fake-fails"), header(source, "before"))
 
 
-def observe_failing(program: Path, fake: FakeCustomerIO, status: list[str]) -> dict:
+def observe_failing(program: Path, fake: FakeCustomerIO, status: list[str], shims: list[str] = ()) -> dict:
     """What a program does while the API answers ``status`` to every request (none: while it accepts them)."""
     if status:
         fake.fail(int(status[0]), times=None)
     try:
-        return observe(program, fake, [])
+        return observe(program, fake, list(shims))
     finally:
         with fake.lock:
             fake.faults.clear()

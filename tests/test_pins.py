@@ -7,7 +7,7 @@ from importlib import metadata
 
 import pytest
 
-from flake8_cio.pins import requirement_majors, sdk_major_from_project
+from flake8_cio.pins import forget, requirement_majors, sdk_major_from_project
 from flake8_cio.vendored import is_vendored_sdk_file, vendored_sdk_dirs
 
 TRACK_2 = '''\
@@ -177,6 +177,43 @@ def test_pipfile_lock_develop_section_and_a_git_entry(tmp_path):
             "develop": {"customerio": {"version": "==3.1.0"}}}
     write(tmp_path / "Pipfile.lock", json.dumps(lock))
     assert sdk_major_from_project(tmp_path) == 3
+
+
+@pytest.mark.parametrize("entry, major", [
+    ('customerio = "==2.4"', 2),
+    ('customerio = "==0.1.3"', 0),
+    ('customerio = "~=2.0"', 2),
+    ('customerio = ">=2,<3"', 2),
+    ('customerio = "==3.2.0"', 3),
+    ('CustomerIO = {version = "==2.4"}', 2),
+    ('"customerio" = {version = "<3", markers = "python_version >= \'3.8\'"}', 2),
+    ('customerio = {version = "==2.4", index = "pypi"}', 2),
+    ('customerio = "*"', None),  # any release: it does not decide
+    ('customerio = {}', None),
+    ('customerio = {git = "https://github.com/customerio/customerio-python.git", ref = "v2.4"}', None),
+    ('customerio = {git = "https://github.com/customerio/customerio-python.git", editable = true}', None),
+    ('customerio = {path = "./vendor/customerio-python"}', None),
+    ('customerio = {file = "https://example.com/customerio-2.4.tar.gz"}', None),
+    ('customerio = "2.4"', None),  # not a specifier: pipenv would write customerio2.4, which pip refuses
+])
+def test_pipfile(tmp_path, entry, major):
+    """A Pipfile with no Pipfile.lock: pipenv's entries are PEP 440 specifiers or tables with a ``version``."""
+    write(tmp_path / "Pipfile", f'[[source]]\nurl = "https://pypi.org/simple"\n[packages]\nflask = "*"\n{entry}\n')
+    assert sdk_major_from_project(tmp_path) == major
+
+
+def test_pipfile_dev_packages_and_the_lock_first(tmp_path):
+    write(tmp_path / "Pipfile", '[dev-packages]\ncustomerio = "==2.4"\n')
+    assert sdk_major_from_project(tmp_path) == 2
+    write(tmp_path / "Pipfile.lock", '{"default": {"customerio": {"version": "==3.2.0"}}}')
+    forget()
+    assert sdk_major_from_project(tmp_path) == 3
+
+
+def test_a_pipfile_that_does_not_decide_passes_to_requirements(tmp_path):
+    write(tmp_path / "Pipfile", '[packages]\ncustomerio = {git = "https://example.com/customerio.git"}\n')
+    write(tmp_path / "requirements.txt", "customerio==2.4\n")
+    assert sdk_major_from_project(tmp_path) == 2
 
 
 def test_requirements_with_includes_hashes_markers_and_continuations(tmp_path):

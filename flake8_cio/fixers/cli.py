@@ -28,14 +28,14 @@ from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError,
 
 from .console import Parser
 from .console import run as run_console
-from .dependencies import declarations, forget_declarations
+from .dependencies import forget_declarations
+from .doubles import forget_doubles
+from .gates import runtime_gate
 from .history import RevisionError, check_revision, source_at, split_new
 from .noqa import add_noqa
 from .report import REPORTS, Item, repo_path
-from .sources import decode
+from .sources import DEFAULT_EXCLUDES, decode
 
-DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
-                    "build", "dist", ".eggs", "*.egg-info", ".mypy_cache", ".pytest_cache", ".ruff_cache")
 LOG = logging.getLogger(__name__)
 
 
@@ -93,8 +93,7 @@ class FileResult:
     applied: list = field(default_factory=list)  # Findings fixed
     remaining: list = field(default_factory=list)  # Findings left (all findings, in a report; new ones with new_since)
     failures: list = field(default_factory=list)  # (Finding, reason) of fixes that failed and were reverted
-    needs_runtime: list = field(default_factory=list)  # safe fixes made unsafe: flake8-cio is no dependency here
-    runtime_advice: str = ""  # what to declare where, when the fixed code imports flake8_cio.runtime without it
+    gated: list = field(default_factory=list)  # (Finding, why): safe fixes moving calls to the runtime made unsafe
     old: list = field(default_factory=list)  # with new_since: findings the file already had at that revision
     error: str | None = None
 
@@ -167,18 +166,15 @@ def _fix(source: str, name: str, settings: Settings, result: FileResult) -> str:
     """The fixed text (or, with --add-noqa, the text with its noqa comments); what was done goes into ``result``."""
     from .transform import fix_source
 
-    dependencies = declarations(name)
-
     def run(text: str):
         return fix_source(text, name, settings.options, unsafe=settings.unsafe, select=settings.select,
                           ignore=settings.ignored_for(name), apply=not (settings.report or settings.add_noqa),
                           unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe,
-                          runtime_declared=dependencies.declared, max_line_length=settings.max_line_length)
+                          gate=lambda: runtime_gate(name), max_line_length=settings.max_line_length)
 
     fixed = run(source)
     result.applied, result.remaining = fixed.applied, fixed.remaining
-    result.needs_runtime, result.failures = fixed.needs_runtime, fixed.failures
-    result.runtime_advice = dependencies.advice() if fixed.needs_runtime else ""
+    result.gated, result.failures = fixed.gated, fixed.failures
     if settings.new_since:
         before = source_at(name, settings.new_since)
         result.remaining, result.old = split_new(fixed.remaining, _findings_or_none(run, before))
@@ -351,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     forget_declarations()  # a long-lived caller (tests, an editor) may have changed them since
+    forget_doubles()
     args = build_parser().parse_args(argv)
     if args.explain is not None:
         return _explain(args.explain)
@@ -442,18 +439,18 @@ def _write_report(results: list[FileResult], args, settings: Settings, rules: di
     return 1 if items and not args.exit_zero else 0
 
 
-def _dependency_summary(results: list[FileResult], dry: bool) -> None:
-    """Say where fixes that import flake8_cio.runtime meet a project that does not declare flake8-cio: which
-    were applied anyway (--unsafe-fixes: declare it before deploying) and which were left as unsafe for it."""
-    for advice in dict.fromkeys(r.runtime_advice for r in results if r.runtime_advice):
-        found = [f for r in results if r.runtime_advice == advice for f in r.needs_runtime]
-        applied = sum(1 for r in results if r.runtime_advice == advice for f in r.applied if f in r.needs_runtime)
+def _runtime_summary(results: list[FileResult], dry: bool) -> None:
+    """Say why safe fixes that move calls to flake8_cio.runtime were held back in a project (gates.py): which were
+    applied anyway (--unsafe-fixes: see to it before deploying) and which were left as unsafe."""
+    for why in dict.fromkeys(why for r in results for _, why in r.gated):
+        found = [(r, f) for r in results for f, reason in r.gated if reason == why]
+        applied = sum(1 for r, f in found if any(f is a for a in r.applied))
         if applied:
-            print(f"cio-fix: {applied} fixes {'would import' if dry else 'import'} flake8_cio.runtime, but {advice} "
-                  "before deploying", file=sys.stderr)
+            print(f"cio-fix: {applied} fixes {'would import' if dry else 'import'} flake8_cio.runtime, but {why} "
+                  "(see to it before deploying)", file=sys.stderr)
         if len(found) > applied:
             print(f"cio-fix: {len(found) - applied} safe fixes need flake8_cio.runtime and are left as unsafe "
-                  f"(--unsafe-fixes): {advice}", file=sys.stderr)
+                  f"(--unsafe-fixes): {why}", file=sys.stderr)
 
 
 def _run(work: list[tuple], jobs: int) -> list[FileResult]:
@@ -515,7 +512,7 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
         for f, reason in r.failures:
             print(f"cio-fix: {r.path}:{f.line}:{f.col + 1}: the {f.code} fix failed ({reason}) and was reverted: a "
                   "bug in cio-fix, please report it", file=sys.stderr)
-    _dependency_summary(results, dry)
+    _runtime_summary(results, dry)
     applied = Counter(f.code for r in results for f in r.applied)
     fixes = ", ".join(f"{code}x{count}" for code, count in sorted(applied.items())) or "none"
     print(f"cio-fix: {len(results)} files scanned, {len(changed)} {'would change' if dry else 'changed'}; "

@@ -5,6 +5,10 @@ from __future__ import annotations
 import io
 import tokenize
 
+#: Folders (and names) that hold no project code: version control, environments, caches, build output.
+DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
+                    "build", "dist", ".eggs", "*.egg-info", ".mypy_cache", ".pytest_cache", ".ruff_cache")
+
 
 def decode(data: bytes) -> tuple[str, str]:
     """A Python file's text and encoding as Python (and flake8) read it: a byte-order mark or a PEP 263

@@ -14,7 +14,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable
 
 import libcst as cst
@@ -24,6 +24,7 @@ from flake8_cio.engine import check_source, is_silenced
 from flake8_cio.options import Options
 from flake8_cio.types import SAFE, UNSAFE, Finding
 
+from .gates import RuntimeGate
 from .layout import relayout
 
 PASSES = 4  # a fix may expose another; more than this means a fix does not converge
@@ -34,8 +35,8 @@ class Result:
     source: str
     applied: list[Finding]  # fixes applied
     remaining: list[Finding]  # findings left after fixing
-    # runtime_declared=False: the findings whose safe fix would import flake8_cio.runtime, made unsafe for it
-    needs_runtime: list[Finding] = field(default_factory=list)
+    # (finding, why): safe fixes moving calls to flake8_cio.runtime, made unsafe by the project (gates.py)
+    gated: list[tuple[Finding, str]] = field(default_factory=list)
     failures: list[tuple[Finding, str]] = field(default_factory=list)  # fixes that failed (bugs), reverted
 
 
@@ -46,26 +47,33 @@ def _matches(code: str, prefixes) -> bool:
 def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = False,
                select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True,
                unfixable: frozenset[str] = frozenset(), extend_unsafe: frozenset[str] = frozenset(),
-               runtime_declared: bool = True, max_line_length: int = 79) -> Result:
+               gate: Callable[[], RuntimeGate] | None = None, runtime_declared: bool = True,
+               max_line_length: int = 79) -> Result:
     """Fix until nothing more applies; raises SyntaxError for unparsable source. With apply=False, only the
     findings (selected, not silenced by noqa). ``unfixable`` codes (or prefixes) are never fixed; the safe fixes
-    of ``extend_unsafe`` codes count as unsafe, and so do those that would import ``flake8_cio.runtime`` when the
-    project does not declare flake8-cio as a runtime dependency (``runtime_declared=False``). No fixed line grows
-    past the longest line of the file or ``max_line_length`` (flake8's, default 79), whichever is more (layout.py)."""
+    of ``extend_unsafe`` codes count as unsafe, and so do those moving calls to ``flake8_cio.runtime`` that the
+    project's gate holds back (``gate()``, asked only when there are such fixes; ``runtime_declared=False`` instead:
+    flake8-cio is no runtime dependency, nothing else).
+    No fixed line grows past the longest line of the file or ``max_line_length`` (flake8's, default 79), whichever
+    is more (layout.py)."""
     limit = max([len(line) for line in source.splitlines()] + [max_line_length])
-    downgraded: list[Finding] = []  # every finding made unsafe for that, in any pass
-    imports_runtime = _RuntimeImports()
+    undeclared = RuntimeGate(undeclared="" if runtime_declared else "flake8-cio is not a runtime dependency")
+    gate = gate or (lambda: undeclared)
+    gated: list[tuple[Finding, str]] = []  # every finding made unsafe by the gate, in any pass, and why
 
     def findings_of(text: str) -> list[Finding]:
         starts = line_starts(text)
         found = [f for f in check_source(text, filename, options)
                  if (select is None or _matches(f.code, select)) and not _matches(f.code, ignore)
                  and not is_silenced(text[starts[f.line - 1]:starts[min(f.line, len(starts) - 1)]], f.code)]
-        if runtime_declared:
+        if not any(f.data.get("runtime") and f.safety == SAFE for f in found):
             return found
-        made = [replace(f, safety=UNSAFE) if f.fix and f.safety == SAFE and imports_runtime(text, f) else f
-                for f in found]
-        downgraded.extend(f for f, was in zip(made, found) if f is not was)
+        made = []
+        for f in found:
+            moves = f.fix and f.safety == SAFE and f.data.get("runtime")
+            why = moves and gate().reason(f.data, adds_import=not _runtime_imported(text))
+            made.append(replace(f, safety=UNSAFE) if why else f)
+            gated.extend([(made[-1], why)] if why else [])
         return made
 
     def wanted(f: Finding) -> bool:
@@ -84,38 +92,13 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         if not done:
             break
         applied.extend(done)
-    needs_runtime = [f for f in (*applied, *findings) if any(f is d for d in downgraded)]
-    return Result(source, applied, findings, needs_runtime, attempts.failures)
+    kept = [(f, why) for f, why in gated if any(f is g for g in (*applied, *findings))]
+    return Result(source, applied, findings, kept, attempts.failures)
 
 
-_BRINGS_RUNTIME: dict[str, bool] = {}  # fix name -> whether it makes a module import flake8_cio.runtime
-
-
-class _RuntimeImports:
-    """Whether a finding's fix would make the module import ``flake8_cio.runtime`` (where it does not already):
-    learnt once per fix by trying it, since a fix either reaches for the runtime client or never does."""
-
-    def __init__(self):
-        self.sources: dict[str, bool] = {}  # text -> whether it imports the runtime already
-        self.tried: set[tuple] = set()  # findings whose fix made nothing here
-
-    def __call__(self, source: str, finding: Finding) -> bool:
-        if source not in self.sources:
-            self.sources[source] = _runtime_imported(source)
-        if self.sources[source]:
-            return False  # the module depends on flake8-cio already: a fix adds no new need
-        if finding.fix not in _BRINGS_RUNTIME and (finding.code, finding.line, finding.col) not in self.tried:
-            self.tried.add((finding.code, finding.line, finding.col))
-            try:
-                fixed, done = apply_fixes(source, [finding])
-            except Exception:  # a fix that fails here fails when applied too, and is reported there
-                return False
-            if done:
-                _BRINGS_RUNTIME[finding.fix] = _runtime_imported(fixed)
-        return _BRINGS_RUNTIME.get(finding.fix, False)
-
-
+@lru_cache(maxsize=8)
 def _runtime_imported(source: str) -> bool:
+    """Whether the module imports flake8_cio.runtime already (then a fix adds no new need of flake8-cio)."""
     if "flake8_cio" not in source:  # the common case, without a parse
         return False
     nodes = list(ast.walk(ast.parse(source)))

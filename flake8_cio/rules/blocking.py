@@ -9,7 +9,8 @@ from .. import frameworks, sdk
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
 from .clients import becomes_cached, data_as_keywords
-from .fixing import awaited_statement, failure_is_only_an_error_response, reporter, result_discarded, span
+from .fixing import (MOVES_CALLS, awaited_statement, failure_is_only_an_error_response, moves_to_runtime, reporter,
+                     result_discarded, span)
 
 RULES = (
     Rule("CIO501", "blocking-call-in-request-handler", "Blocking Customer.io call made in a web request handler", SAFE, RuleDoc(
@@ -58,6 +59,21 @@ RULES = (
             injected client (a test's Mock) or in test files; none where the call's result is read (the runtime
             client returns None) or the client was built with a `url_prefix` (a proxy that may not route the
             runtime's Track v2 path). Calls through helpers are reported without a fix.
+
+            The project decides too, and cio-fix's summary says what held a fix back (naming the first such test):
+            - the SDK must be decided 3.x (`cio-sdk-major`, else the project's pin, else the installed `customerio`):
+              the runtime client takes 3.x calls, and on 2.x `track(uid, "x", data={...})` means other event data; a
+              2.x pin, a pin that does not decide or no version at all makes the fix unsafe;
+            - the project's tests must not mock the SDK's HTTP: `send_request` patched (on `CustomerIO` or a client),
+              `requests`/`urllib3` patched, or responses, requests-mock, httpretty, vcrpy/pytest-recording, betamax,
+              pook or pytest-httpserver in any test module (imported, or as a fixture or mark). The runtime client
+              sends Track v2 batches with urllib3 from its own thread: those tests would no longer see the calls,
+              and the calls would reach Customer.io;
+            - for `get_client(...)` only: the tests must not patch the SDK's client class
+              (`mock.patch("customerio.CustomerIO.suppress")`, `patch.object(CustomerIO, ...)`) or a module's name
+              for it (`mock.patch("app.views.CustomerIO")`): a client `get_client()` builds is no `CustomerIO`.
+              `nonblocking(cio)` still calls the client's own (patched) methods, and patches of the app's client
+              object (`mock.patch("app.cio")`, `patch.object(app.cio, "track")`) are seen by both.
             """,
         options="`cio-route-decorators`, `cio-client-names`.",
     )),
@@ -453,7 +469,8 @@ def _nonblocking_fix(model: Model, call: CioCall) -> tuple:
             model.built_by_subclass(receiver, call.site.scope):
         return None, NONE, {}
     safety = SAFE if failure_is_only_an_error_response(model, call.site, receiver) else UNSAFE
-    return _fix_nonblocking, safety, {"target": span(model, awaited_statement(model, call.site) or call.node)}
+    return _fix_nonblocking, safety, {"target": span(model, awaited_statement(model, call.site) or call.node),
+                                      **moves_to_runtime(model, MOVES_CALLS)}
 
 
 def _behind_a_proxy(model: Model, receiver: ast.expr, site: Site) -> bool:

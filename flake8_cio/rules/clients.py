@@ -10,8 +10,8 @@ from ..records import ClassRef, FactoryRef, FunctionRef, TextRef
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..client_kinds import injected_lookup
 from ..semantic import Model, Site, dotted, last_name, name_tokens, run_reference, str_value
-from .fixing import (failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries, result_discarded,
-                     reporter, span, statements_around, string_like, with_args)
+from .fixing import (MOVES_CLIENT, failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries,
+                     moves_to_runtime, reporter, result_discarded, span, statements_around, string_like, with_args)
 
 RULES = (
     Rule("CIO401", "client-per-request", "Customer.io client constructed per request, per call or per loop iteration", SAFE, RuleDoc(
@@ -63,7 +63,8 @@ RULES = (
             used just to call the SDK (the Track client's results unread; not returned, closed or passed on).
             The runtime's App client encodes requests as the SDK does (datetimes as Unix seconds) and its
             `DeliveryError` is a `customerio.CustomerIOException`, so `get_app_client` follows the same conditions
-            (`tests/fix_safety/app_client.py` runs both).
+            (`tests/fix_safety/app_client.py` runs both). Where the project's tests double the SDK (its HTTP, its
+            client class or a module's name for it) or its version is not decided 3.x, unsafe: see CIO501.
             """,
         options="`cio-route-decorators`.",
     )),
@@ -143,8 +144,8 @@ RULES = (
             dict (`data=None` replaced, another expression spread as `{**(data or {}), ...}`).
             """,
         options="""
-            `cio-sdk-major` (0 to 3). Default: the project's pin (lock files, requirements, `pyproject.toml`,
-            `setup.cfg`, `setup.py`, read as pip reads them) or its vendored copy; with no pin at all, the
+            `cio-sdk-major` (0 to 3). Default: the project's pin (lock files, `Pipfile`, requirements,
+            `pyproject.toml`, `setup.cfg`, `setup.py`, read as pip reads them) or its vendored copy; with no pin at all, the
             `customerio` installed beside the linter. The rule reports only where that is 3.x: 0.x, 1.x and 2.x take
             event data as keyword arguments, and a pin that does not decide (`customerio>=2`, a git URL) or no pin
             and no installed SDK means the version is unknown, and the rule says nothing.
@@ -434,7 +435,8 @@ def _cached_client_fix(model: Model, site: Site, kind: str, factory: str, findin
                                   (kind == sdk.TRACK and not result_discarded(model, s)) for s in calls):
         return finding  # read some other way (returned, closed, passed on), its result read, or 2.x-style data
     safe = all(failure_is_only_an_error_response(model, s, s.node.func.value) for s in calls)
-    return finding.with_fix(_cached_client, SAFE if safe else UNSAFE, factory=factory)
+    return finding.with_fix(_cached_client, SAFE if safe else UNSAFE, factory=factory,
+                            **moves_to_runtime(model, MOVES_CLIENT))
 
 
 def data_as_keywords(call) -> bool:

@@ -178,6 +178,17 @@ def failure_is_only_an_error_response(model: Model, site: Site, client: ast.expr
                 {a.arg for a in (*params.posonlyargs, *params.args, *params.kwonlyargs)} - {"self", "cls"})
 
 
+#: ``Finding.data`` of a fix that moves calls to ``flake8_cio.runtime``, for cio-fix to weigh against the project
+#: (its SDK version, its dependencies, its tests' doubles of the SDK: fixers/gates.py): ``runtime`` is "calls" for
+#: ``nonblocking(client)``, whose calls still go through the client's own methods, or "client" for a client
+#: ``get_client()`` builds, which is no SDK object; ``sdk_major`` is the SDK major the module targets.
+MOVES_CALLS, MOVES_CLIENT = "calls", "client"
+
+
+def moves_to_runtime(model: Model, moves: str) -> dict:
+    return {"runtime": moves, "sdk_major": model.sdk_major}
+
+
 # -- libcst pieces shared by fixes (libcst is imported here, lazily, only when a fix runs) ----------------------
 def comma():
     import libcst as cst
