@@ -63,6 +63,11 @@ def is_property(node: ast.AST) -> bool:
                for d in node.decorator_list)
 
 
+def is_class_level(node: ast.AST) -> bool:
+    """A ``@classmethod`` or ``@staticmethod``: called on the class itself, as a factory is (``ClientHolder.get()``)."""
+    return any(dotted(d) in ("classmethod", "staticmethod") for d in node.decorator_list)
+
+
 def is_enum(cls: ast.ClassDef) -> bool:
     """An Enum, or Django's ``TextChoices``/``IntegerChoices``."""
     return any((dotted(base) or "").endswith(("Enum", "Choices")) for base in cls.bases)
@@ -243,8 +248,8 @@ class ClientKinds:
             return found.entry.kind if isinstance(found, FactoryRef) else None
         if isinstance(func, ast.Attribute):  # ClientHolder.get() of a class of this module
             cls = self.local_class(func.value)
-            values = [node for node in cls.body if isinstance(node, FUNCTION_NODES) and node.name == func.attr] \
-                if cls is not None else []
+            values = [node for node in cls.body if isinstance(node, FUNCTION_NODES) and node.name == func.attr
+                      and is_class_level(node)] if cls is not None else []
         else:
             values = self.module.bindings.get(func.id, []) if isinstance(func, ast.Name) else []
         return self.function_kind(values[0]) if len(values) == 1 and isinstance(values[0], FUNCTION_NODES) else None

@@ -14,8 +14,8 @@ from .profiles import profiles
 from .records import (TEXT, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
 from .scopes import FUNCTION_NODES, Function, str_value
-from .client_kinds import (NOT_A_CLIENT, annotated_type, guessed_kind, is_none, is_opaque_enum, is_property, member_text,
-                           sync_mode)
+from .client_kinds import (NOT_A_CLIENT, annotated_type, guessed_kind, is_class_level, is_none, is_opaque_enum,
+                           is_property, member_text, sync_mode)
 from .semantic import Model
 from .units import returned_unit
 
@@ -93,7 +93,7 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                                              model.class_kind(cls), _declared_fields(model, cls))
         for attr, bound in model.class_scopes[cls].bindings.items():
             if len(bound) == 1 and isinstance(bound[0], FUNCTION_NODES) and not is_property(bound[0]):
-                kind = model.function_kind(bound[0])  # a classmethod handing out the client: ClientHolder.get()
+                kind = model.function_kind(bound[0]) if is_class_level(bound[0]) else None  # ClientHolder.get()
                 if kind in sdk.KINDS or kind == "?":
                     fn = model.functions[bound[0]]
                     tables["factories"][f"{name}.{attr}"] = FactoryEntry(kind, _hands_out_one(model, fn), bound[0].lineno)
