@@ -231,33 +231,44 @@ def official_rate(tmp: Path, seconds: float = 5.0, workers: int = 4) -> float:
 def explain(tmp: Path, count: int = 20_000) -> None:
     """Each slow call (over 10 us) of the runtime's default case and of the official background thread's put, put
     down to a page fault of the calling thread, waiting (wall time over its CPU time by 5 us: for the GIL, or
-    preempted), or the thread's own CPU time (with the interrupts the kernel charges to it)."""
+    preempted), or the thread's own CPU time (with the interrupts the kernel charges to it). The last row is the
+    control: a pure computation as long as the runtime's median call (CPU), alone in its thread, no I/O."""
     server, tls_server = Server(), Server(cert=tls_cert(tmp))
     runtime = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=str(tmp / "explain.sqlite3"),
                             max_queue=100_000)
     runtime.track("warm", "warm_up")
     official = customerio.CustomerIO(SITE_ID, API_KEY, host="127.0.0.1", port=tls_server.port)
     work, threads = official_in_background(official, 1)
-    for name, call in (("runtime", lambda i: runtime.track(f"u{i}", "clicked", {"i": i})),
-                       ("official put", lambda i: work.put((f"u{i}", "clicked", {"i": i})))):
-        walls, cpus, faults = [0] * count, [0] * count, [0] * count
-        for i in range(count):
-            before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
-            start, cpu = time.perf_counter_ns(), time.thread_time_ns()
-            call(i)
-            cpus[i], walls[i] = time.thread_time_ns() - cpu, time.perf_counter_ns() - start
-            faults[i] = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before
-        slow = [i for i in range(count) if walls[i] > 10_000]
-        faulted = [i for i in slow if faults[i]]
-        waited = [i for i in slow if not faults[i] and walls[i] - cpus[i] > 5_000]
-        print(f"{name:14} wall p50/p99 {percentiles(walls)[0] / 1e3:.1f}/{percentiles(walls)[1] / 1e3:.1f} us, CPU "
-              f"p50/p99 {percentiles(cpus)[0] / 1e3:.1f}/{percentiles(cpus)[1] / 1e3:.1f} us; calls over 10 us: "
-              f"{len(slow)} ({100 * len(slow) / count:.2f}%): page fault {len(faulted)}, waiting {len(waited)}, "
-              f"CPU {len(slow) - len(faulted) - len(waited)}; page faults in all calls {sum(faults)}")
+    runtime_cpu = explained("runtime", lambda i: runtime.track(f"u{i}", "clicked", {"i": i}), count)
+    explained("official put", lambda i: work.put((f"u{i}", "clicked", {"i": i})), count)
     stop(work, threads, discard=True)
     runtime.close(60)
     server.stop()
     tls_server.stop()
+    start = time.thread_time_ns()
+    sum(range(1_000_000))
+    spin = int(runtime_cpu / ((time.thread_time_ns() - start) / 1_000_000))
+    explained(f"sum(range({spin}))", lambda i: sum(range(spin)), count)
+
+
+def explained(name: str, call, count: int) -> int:  # type: ignore[no-untyped-def]
+    """Prints the row for `call`; its median CPU time (ns)."""
+    walls, cpus, faults = [0] * count, [0] * count, [0] * count
+    for i in range(count):
+        before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+        start, cpu = time.perf_counter_ns(), time.thread_time_ns()
+        call(i)
+        cpus[i], walls[i] = time.thread_time_ns() - cpu, time.perf_counter_ns() - start
+        faults[i] = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before
+    slow = [i for i in range(count) if walls[i] > 10_000]
+    faulted = [i for i in slow if faults[i]]
+    waited = [i for i in slow if not faults[i] and walls[i] - cpus[i] > 5_000]
+    (wall50, wall99), (cpu50, cpu99) = percentiles(walls), percentiles(cpus)
+    print(f"{name:18} wall p50/p99 {wall50 / 1e3:.1f}/{wall99 / 1e3:.1f} us, CPU p50/p99 {cpu50 / 1e3:.1f}/"
+          f"{cpu99 / 1e3:.1f} us; calls over 10 us: {len(slow)} ({100 * len(slow) / count:.2f}%): page fault "
+          f"{len(faulted)}, waiting {len(waited)}, CPU {len(slow) - len(faulted) - len(waited)}; page faults in all "
+          f"calls {sum(faults)}")
+    return cpu50
 
 
 PRODUCER = """

@@ -7,7 +7,7 @@ the journal thread reads the file from where it left off into the spool. Either 
 in the same transaction (a compare-and-set), with the loan if it is one, so that each line goes out or into the
 spool exactly once: by this process as it goes, or after its death by the next process that opens the spool
 (`dead_journals`, `replay`, which also repays the dead process's loans). A caller's only I/O is that copy (and,
-with durable="sync", an fdatasync): it never touches the spool, so a locked SQLite file or a stalled Redis never
+with durable="sync", a sync of its pages): it never touches the spool, so a locked SQLite file or a stalled Redis never
 holds it. The file is allocated up front (FILE_BYTES: a full disk fails at the start, never as a SIGBUS in a
 caller), its pages faulted in ahead of the callers, and a new one starts once the spool has read ROTATE_BYTES of
 it. What the file cannot take (a full disk, an unusable folder) waits in memory and is counted ("unjournaled").
