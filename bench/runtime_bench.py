@@ -251,9 +251,11 @@ def explain(tmp: Path, count: int = 20_000) -> None:
     explained(f"sum(range({spin}))", lambda i: sum(range(spin)), count)
 
 
-def explained(name: str, call, count: int) -> int:  # type: ignore[no-untyped-def]
+def explained(name: str, call, count: int) -> float:  # type: ignore[no-untyped-def]
     """Prints the row for `call`; its median CPU time (ns)."""
-    walls, cpus, faults = [0] * count, [0] * count, [0] * count
+    walls: list[float] = [0] * count
+    cpus: list[float] = [0] * count
+    faults = [0] * count
     for i in range(count):
         before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
         start, cpu = time.perf_counter_ns(), time.thread_time_ns()
