@@ -74,9 +74,12 @@ def serve(conn, cert: str, fail_every: int) -> None:  # type: ignore[no-untyped-
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     conn.send(server.server_address[1])
-    while conn.recv() == "ids":
-        with server.lock:
-            conn.send(len(server.ids))
+    try:
+        while conn.recv() == "ids":
+            with server.lock:
+                conn.send(len(server.ids))
+    except EOFError:  # the bench died
+        pass
     server.shutdown()
     server.server_close()
 
