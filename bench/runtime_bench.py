@@ -1,6 +1,6 @@
 """The runtime client against the official `customerio` client, both talking to a minimal Track API server on
 loopback (HTTPS with a throw-away CA for the official client, which speaks only HTTPS; it accepts every batch and
-records ids, so the server's own cost stays small).
+records ids), run in a process of its own for both clients, so that it never takes their GIL.
 
 (a) caller-side latency of track(), p50/p99: runtime (default: durable on return, one journal write per call; and
     durable="sync", an fdatasync per call) vs the official client called inline and the official client's best
@@ -10,15 +10,19 @@ records ids, so the server's own cost stays small).
     spool (spool="none"), vs the official client behind 4 worker threads (targets: >= 50,000/s; with failures
     >= half the figure without; memory within 1.5x of SQLite);
 (c) events lost across an outage, kill -9 and a restart (target: 0).
-Medians over --runs runs; ratios are taken within each run. Usage: python bench/runtime_bench.py [--runs 5]
+Medians over --runs runs; ratios are taken within each run. --explain: where the runtime's slow calls (over 10 us)
+go, call by call (wall time, the calling thread's CPU time, its page faults). Usage: python bench/runtime_bench.py
+[--runs 5] [--explain]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import queue
 import re
+import resource
 import signal
 import ssl
 import statistics
@@ -41,32 +45,60 @@ SITE_ID, API_KEY = "bench-site", "bench-key"
 EVENT_ID = re.compile(rb'"id":"([0-9A-HJKMNP-TV-Z]{26})"')
 
 
-class Server(ThreadingHTTPServer):
+class Server:
+    """The API server, in a process of its own (spawned: it shares nothing with the clients); `ids()` is how many
+    distinct ids it accepted. `cert`: a PEM file of its key and certificate, for HTTPS."""
+
+    def __init__(self, cert: str = "", fail_every: int = 0):
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=serve, args=(child, cert, fail_every), daemon=True)
+        self.process.start()
+        self.port = self.conn.recv()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def ids(self) -> int:
+        self.conn.send("ids")
+        return self.conn.recv()  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        self.conn.send("stop")
+        self.process.join()
+
+
+def serve(conn, cert: str, fail_every: int) -> None:  # type: ignore[no-untyped-def]
+    server = APIServer(fail_every)
+    if cert:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(cert)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    conn.send(server.server_address[1])
+    try:
+        while conn.recv() == "ids":
+            with server.lock:
+                conn.send(len(server.ids))
+    except EOFError:  # the bench died
+        pass
+    server.shutdown()
+    server.server_close()
+
+
+class APIServer(ThreadingHTTPServer):
     """Answers 200 (or 503 for every `fail_every`-th request), recording the ids it accepted."""
 
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, tls: ssl.SSLContext | None = None, fail_every: int = 0):
+    def __init__(self, fail_every: int = 0):
         super().__init__(("127.0.0.1", 0), Handler)
         self.fail_every, self.requests, self.ids, self.lock = fail_every, 0, set(), threading.Lock()
-        if tls is not None:
-            self.socket = tls.wrap_socket(self.socket, server_side=True)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # else headers and body in two writes meet delayed ACKs: 40 ms a request
-    server: Server
+    server: APIServer
 
     def do_POST(self) -> None:  # noqa: N802
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -74,8 +106,8 @@ class Handler(BaseHTTPRequestHandler):
             self.server.requests += 1
             failed = self.server.fail_every and self.server.requests % self.server.fail_every == 0
         if not failed and self.path.endswith("/batch"):  # the ids, read by a regular expression (C, not json.loads
-            with self.server.lock:                      # of 500 kB on the clients' GIL): the bench's events have
-                self.server.ids.update(EVENT_ID.findall(body))  # no "id" key in their data
+            with self.server.lock:                      # of 500 kB): the bench's events have no "id" key in
+                self.server.ids.update(EVENT_ID.findall(body))  # their data
         elif not failed:  # the official client's v1 event: no id
             payload = json.loads(body)
             with self.server.lock:
@@ -92,13 +124,13 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-def tls_context(tmp: Path) -> ssl.SSLContext:
+def tls_cert(tmp: Path) -> str:
+    """A throw-away CA that the official client trusts (REQUESTS_CA_BUNDLE), and the server's PEM file from it."""
     ca = trustme.CA()
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
+    ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(str(tmp / "server.pem"))
     ca.cert_pem.write_to_path(str(tmp / "ca.pem"))
     os.environ["REQUESTS_CA_BUNDLE"] = str(tmp / "ca.pem")
-    return context
+    return str(tmp / "server.pem")
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -147,8 +179,8 @@ def stop(work: queue.Queue, threads: list, discard: bool) -> None:
 
 
 def latency(tmp: Path) -> dict[str, tuple[float, float]]:
-    tls_server = Server(tls=tls_context(tmp))
-    official = customerio.CustomerIO(SITE_ID, API_KEY, host="127.0.0.1", port=tls_server.server_address[1])
+    tls_server = Server(cert=tls_cert(tmp))
+    official = customerio.CustomerIO(SITE_ID, API_KEY, host="127.0.0.1", port=tls_server.port)
     result = {"official inline": timed(lambda i: official.track(f"u{i}", "clicked", {"i": i}), 300)}
     work, threads = official_in_background(official, 1)
     result["official, background thread"] = timed(lambda i: work.put((f"u{i}", "clicked", {"i": i})), 20_000)
@@ -175,15 +207,15 @@ def runtime_rate(tmp: Path, fail_every: int, spool: str = "", count: int = 100_0
         runtime.track(f"u{i}", "clicked", {"i": i})
     runtime.close(120)
     elapsed = time.monotonic() - start
-    delivered = len(server.ids)
+    delivered = server.ids()
     server.stop()
     assert delivered == count, (delivered, count)
     return count / elapsed
 
 
 def official_rate(tmp: Path, seconds: float = 5.0, workers: int = 4) -> float:
-    server = Server(tls=tls_context(tmp))
-    official = customerio.CustomerIO(SITE_ID, API_KEY, host="127.0.0.1", port=server.server_address[1])
+    server = Server(cert=tls_cert(tmp))
+    official = customerio.CustomerIO(SITE_ID, API_KEY, host="127.0.0.1", port=server.port)
     work, threads = official_in_background(official, workers)
     start = time.monotonic()
     i = 0
@@ -194,9 +226,54 @@ def official_rate(tmp: Path, seconds: float = 5.0, workers: int = 4) -> float:
         else:
             time.sleep(0.001)
     stop(work, threads, discard=False)
-    rate = len(server.ids) / (time.monotonic() - start)
+    rate = server.ids() / (time.monotonic() - start)
     server.stop()
     return rate
+
+
+def explain(tmp: Path, count: int = 20_000) -> None:
+    """Each slow call (over 10 us) of the runtime's default case and of the official background thread's put, put
+    down to a page fault of the calling thread, waiting (wall time over its CPU time by 5 us: for the GIL, or
+    preempted), or the thread's own CPU time (with the interrupts the kernel charges to it). The last row is the
+    control: a pure computation as long as the runtime's median call (CPU), alone in its thread, no I/O."""
+    server, tls_server = Server(), Server(cert=tls_cert(tmp))
+    runtime = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=str(tmp / "explain.sqlite3"),
+                            max_queue=100_000)
+    runtime.track("warm", "warm_up")
+    official = customerio.CustomerIO(SITE_ID, API_KEY, host="127.0.0.1", port=tls_server.port)
+    work, threads = official_in_background(official, 1)
+    runtime_cpu = explained("runtime", lambda i: runtime.track(f"u{i}", "clicked", {"i": i}), count)
+    explained("official put", lambda i: work.put((f"u{i}", "clicked", {"i": i})), count)
+    stop(work, threads, discard=True)
+    runtime.close(60)
+    server.stop()
+    tls_server.stop()
+    start = time.thread_time_ns()
+    sum(range(1_000_000))
+    spin = int(runtime_cpu / ((time.thread_time_ns() - start) / 1_000_000))
+    explained(f"sum(range({spin}))", lambda i: sum(range(spin)), count)
+
+
+def explained(name: str, call, count: int) -> float:  # type: ignore[no-untyped-def]
+    """Prints the row for `call`; its median CPU time (ns)."""
+    walls: list[float] = [0] * count
+    cpus: list[float] = [0] * count
+    faults = [0] * count
+    for i in range(count):
+        before = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+        start, cpu = time.perf_counter_ns(), time.thread_time_ns()
+        call(i)
+        cpus[i], walls[i] = time.thread_time_ns() - cpu, time.perf_counter_ns() - start
+        faults[i] = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - before
+    slow = [i for i in range(count) if walls[i] > 10_000]
+    faulted = [i for i in slow if faults[i]]
+    waited = [i for i in slow if not faults[i] and walls[i] - cpus[i] > 5_000]
+    (wall50, wall99), (cpu50, cpu99) = percentiles(walls), percentiles(cpus)
+    print(f"{name:18} wall p50/p99 {wall50 / 1e3:.1f}/{wall99 / 1e3:.1f} us, CPU p50/p99 {cpu50 / 1e3:.1f}/"
+          f"{cpu99 / 1e3:.1f} us; calls over 10 us: {len(slow)} ({100 * len(slow) / count:.2f}%): page fault "
+          f"{len(faulted)}, waiting {len(waited)}, CPU {len(slow) - len(faulted) - len(waited)}; page faults in all "
+          f"calls {sum(faults)}")
+    return cpu50
 
 
 PRODUCER = """
@@ -216,7 +293,7 @@ time.sleep(600)
 def loss(tmp: Path, count: int = 5000) -> int:
     server = Server()
     url = server.url
-    down = f"http://127.0.0.1:{server.server_address[1] + 1}"  # the outage: nothing listens there
+    down = f"http://127.0.0.1:{server.port + 1}"  # the outage: nothing listens there
     spool = str(tmp / "loss.sqlite3")
     producer = subprocess.Popen([sys.executable, "-c", PRODUCER, down, spool, SITE_ID, API_KEY, str(count)],
                                 stdout=subprocess.PIPE, text=True, cwd=ROOT)
@@ -225,7 +302,7 @@ def loss(tmp: Path, count: int = 5000) -> int:
     producer.wait()
     client = RuntimeClient(SITE_ID, API_KEY, track_url=url, spool=spool)
     client.close(60)
-    lost = count - len(server.ids)
+    lost = count - server.ids()
     server.stop()
     return lost
 
@@ -233,7 +310,12 @@ def loss(tmp: Path, count: int = 5000) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--explain", action="store_true", help="where the runtime's slow calls go, then stop")
     args = parser.parse_args()
+    if args.explain:
+        with tempfile.TemporaryDirectory() as tmp:
+            explain(Path(tmp))
+        return
     rows: dict[str, list[float]] = {}
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:

@@ -540,7 +540,9 @@ class RuntimeClient:
         self._plain = (_FAST is not None and not self._rewires and self._catalog is None and not self._window
                        and secondary is None)  # what track()'s one pass needs
         self._warned: Set[Any] = set()
-        self._names_seen: Set[str] = set()  # event names already checked by _name_guard
+        #: event names already checked by _name_guard, each with its part of track()'s one-pass line (None: the
+        #: name, or this client, needs the general path)
+        self._names_seen: Dict[str, Optional[str]] = {}
         self._closed = False
         self._final_pending: Optional[int] = 0
         self._overflowed_at: Optional[float] = None
@@ -833,21 +835,19 @@ class RuntimeClient:
     def track(self, customer_id: Any, name: Any, data: Optional[Dict[str, Any]] = None, id: Optional[str] = None,
               timestamp: Any = None) -> None:
         """The common call in one pass (the caller's p99 is the budget): a short ASCII id that is neither an email
-        nor a cio_id, a short name already checked (_name_guard), dict data that the C encoder takes, no option
-        that needs the general path (_plain). It writes the line _admit() makes for that call; anything else (or
-        what fails here) takes the general path, which decides."""
+        nor a cio_id, a name already checked (_name_guard gives its part of the line), dict data that the C encoder
+        takes. It writes the line _admit() makes for that call; anything else (or what fails here) takes the
+        general path, which decides."""
         if (id is None and timestamp is None and type(customer_id) is str and type(name) is str
-                and type(data) is dict and self._plain and name in self._names_seen
-                and 0 < len(name) <= MAX_EVENT_NAME_BYTES // 4 and 0 < len(customer_id) <= MAX_ID_BYTES
-                and customer_id.isascii() and "@" not in customer_id and not customer_id[0].isspace()
-                and not name[0].isspace() and not customer_id.startswith("cio_") and self._worker is not None
+                and type(data) is dict and (middle := self._names_seen.get(name)) is not None
+                and 0 < len(customer_id) <= MAX_ID_BYTES and customer_id.isascii() and "@" not in customer_id
+                and not customer_id[0].isspace() and not customer_id.startswith("cio_") and self._worker is not None
                 and not self._closed):
             try:
                 attributes = "".join(_FAST(data, 0))  # type: ignore[misc]
                 ms = time.time_ns() // 1_000_000
-                line = (f'{{"type":"person","identifiers":{{"id":{_quote(customer_id)}}},"action":"event","name":'
-                        f'{_quote(name)},"attributes":{attributes},"id":"{ulid(ms)}","timestamp":{ms // 1000}}}\n'
-                        ).encode()
+                line = (f'{{"type":"person","identifiers":{{"id":{_quote(customer_id)}}}{middle}{attributes},'
+                        f'"id":"{ulid(ms)}","timestamp":{ms // 1000}}}\n').encode()
             except (ValueError, TypeError, RecursionError):  # NaN, a cycle, a lone surrogate, ...
                 pass
             else:
@@ -1040,7 +1040,8 @@ class RuntimeClient:
         if name is None:
             return
         if len(self._names_seen) < 10_000:
-            self._names_seen.add(name)
+            fits = self._plain and 0 < len(name) <= MAX_EVENT_NAME_BYTES // 4 and not name[0].isspace()
+            self._names_seen[name] = f',"action":"event","name":{_quote(name)},"attributes":' if fits else None
         if action == "event" and not SNAKE.match(name):
             self._warn_once(("name", name), "event name {} is not snake_case (flake8-cio CIO202)", name=name)
         if EMAIL.search(name) or re.search(r"\d{6,}", name):

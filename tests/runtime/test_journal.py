@@ -5,6 +5,7 @@ only when every accepted event is delivered or reported. Exact counts, against s
 import json
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from decimal import Decimal
 
 import pytest
 
-from flake8_cio.runtime import Refused, RuntimeClient
+from flake8_cio.runtime import Refused, RuntimeClient, journal
 from flake8_cio.runtime.spool import SQLiteSpool
 from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
@@ -268,3 +269,36 @@ def test_journals_rotate_and_every_event_arrives_once(loopback, tmp_path, monkey
     assert len(files) > 5 and len(list(tmp_path.glob("*.journal"))) == 1  # the current one
     client.close(1)
     assert not list(tmp_path.glob("*.journal"))
+
+
+@pytest.mark.skipif(journal._LIBC is None, reason="ranged syncs through libc: Linux")
+@pytest.mark.parametrize("durable", ["batch", "sync"])
+def test_a_sync_leaves_the_pages_ahead_of_the_callers_writable(tmp_path, durable):
+    """After the journal is synced (each tick with "batch", each call with "sync"), the caller's copies into the
+    pages faulted in ahead of it fault no more (counted by the kernel: getrusage): a sync of the whole file left
+    every page read-only, so that the first copy into each page faulted again (200 pages: 200 faults)."""
+    intake = journal.Intake(tmp_path, "s.sqlite3", durable, 10, lambda kept: None, lambda: None)
+    line = b'{"i":"' + b"0" * 4087 + b'"}\n'  # a page a call
+    assert len(line) == 4096
+    intake.put(line)
+    intake.prefault()
+    intake.sync()
+    faults = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
+    for _ in range(200):
+        intake.put(line)
+    assert resource.getrusage(resource.RUSAGE_THREAD).ru_minflt - faults <= 2  # the page a sync wrote last
+    assert intake.error is None and intake.pos == 201 * len(line)
+    name = intake.name
+    intake.finish(None)
+    journal.ABANDONED.discard(name)
+
+
+def test_a_new_journal_is_faulted_in_before_the_callers_reach_it(loopback, tmp_path):
+    """The first call creates the journal and wakes the journal thread, which faults in the pages the callers write
+    next, without waiting for its next tick."""
+    hanging = loopback(lambda path, body: None)  # the send thread, which prefaults after each send, waits
+    client = RuntimeClient(SITE_ID, API_KEY, track_url=hanging.url, spool=str(tmp_path / "s.sqlite3"),
+                           **{**FAST, "flush_interval": 60.0, "timeout": 60.0})
+    client.track("u1", "clicked")
+    assert wait_for(lambda: client.intake.faulted >= journal.PREFAULT_BYTES or journal.POPULATE_WRITE is None)
+    client.close(0.5)
