@@ -180,7 +180,7 @@ MESSAGES = {
     "CIO401": "{what} {reason}{made}: each one opens its own connection pool (a TLS handshake per call{sender}); "
               "build the client once (module level, `functools.cache`) or use `flake8_cio.runtime.{factory}()`",
     "CIO403": "{given} is given to {client}: {needs}, and it fails with 401; use your {setting} setting",
-    "CIO405": "region {how} ({error}); pass `region=Regions.EU`",
+    "CIO405": "region {how} ({error}); pass `region=Regions.{region}`",
 }
 _report = reporter(MESSAGES)
 CREDENTIAL_PARAMS = {sdk.TRACK: ("site_id", "api_key"), sdk.APP: ("key",), sdk.ANALYTICS: ("write_key",)}
@@ -353,8 +353,8 @@ def _hard_coded(model: Model, param: str, expr: ast.expr, scope) -> Iterator:
     if value is None or PLACEHOLDER.search(value) or len(value) < (16 if model.is_test_file else 8):
         return
     where = " as the environment variable's default" if fallback else ""
-    yield model.finding(
-        "CIO402", fallback or expr,
+    yield model.value_finding(  # a default that travelled is reported at each call, as a constant is
+        expr, "CIO402", fallback or expr,
         f"hard-coded Customer.io credential for `{param}`{where}: anyone with the source can send as your "
         "workspace, and rotating it needs a deploy; read it from the environment or a secrets manager",
     )
@@ -379,6 +379,7 @@ def _region(model: Model, site: Site, kind: str) -> Iterator:
         yield _report(
             model, "CIO405", call.args[position], how=f"passed positionally binds to `{slot}`, which fails at run time",
             error="AttributeError at construction" if kind == sdk.TRACK else "TypeError on the first send",
+            region=region or "US` or `region=Regions.EU",
         ).with_fix(_region_keyword if region else None, SAFE, target=span(model, call), position=position,
                    region=region)
     for keyword in call.keywords:
@@ -387,6 +388,7 @@ def _region(model: Model, site: Site, kind: str) -> Iterator:
             yield _report(
                 model, "CIO405", keyword.value, how="given as a string: the SDK accepts only `Regions.US` or "
                 "`Regions.EU`", error="CustomerIOException('invalid region provided')",
+                region=region or "US` or `region=Regions.EU",
             ).with_fix(_region_keyword if region else None, SAFE, region=region)
 
 
