@@ -53,9 +53,11 @@ and their own helper methods (also on what a factory returns, `get_client().ride
 given a client (`Notifier(cio).welcome()`, `box.client` of `box = Box(get_cio())`; inside such a class,
 `self.client.track(...)` is a Customer.io call when the project's constructions of it, in its module, modules
 importing it or its re-exporting package, pass one kind of client, in a project that depends on `customerio`),
-dataclass and settings fields declared as a client (`tracker: CustomerIO`), SDK methods as values
+dataclass and settings fields declared as a client (`tracker: CustomerIO`, also through an instance a class stores
+from its typed `__init__` parameter: `self.ctx.tracker`), SDK methods as values
 (`functools.partial`, also with the arguments given when it is called; pool, executor and `threading.Thread(target=...,
-args=...)` hand-offs; `getattr(cio, "track")` and `send = cio.track`, called later), dispatch dicts and `getattr`
+args=...)` hand-offs; `getattr(cio, "track")` and `send = cio.track`, called later), dispatch dicts of functions or SDK methods
+(`SENDERS[channel](...)`, also imported from another module) and `getattr`
 name families (`getattr(self, f"on_{kind}")` bound to a name too), dependency-injection containers
 (`dependency_injector` providers, including holders built with a client, `providers.Factory(Notifier,
 client=crm)`, a provider called directly, `Container.crm()`, and `Provide[...]` inside `Depends`; `punq`;

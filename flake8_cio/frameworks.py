@@ -47,7 +47,7 @@ REGISTRARS = {
 ENQUEUERS = {"enqueue": (0, "f"), "enqueue_call": (0, "func"), "enqueue_in": (1, "func"), "enqueue_at": (1, "f")}
 #: Methods of thread/process pools and executors that run a function once per item or per submission.
 POOL_METHODS = {"map", "imap", "imap_unordered", "starmap", "map_async", "submit", "apply_async"}
-TASK_DECORATOR = re.compile(r"(?:^|\.)(?:task|shared_task|actor|job|periodic_task)$")
+TASK_DECORATOR = re.compile(r"(?:^|\.)(?:task|shared_task|actor|job|periodic_task|db_task|db_periodic_task)$")
 CACHE_DECORATOR = re.compile(r"(?:^|\.)(?:cache|lru_cache|cached|cached_property|memoize|singleton)$")
 ONCE_FUNCTIONS = re.compile(
     r"^(?:create_app|make_app|app_factory|init_app|setup|configure|lifespan|on_startup|startup|ready|main)$")
@@ -193,6 +193,30 @@ def is_task(model: Model, fn: Function) -> bool:
     if fn.parent is not None or fn.cls is not None:
         return False
     return fn.node in registered_functions(model, ENQUEUERS) or model.enqueued_elsewhere(fn)
+
+
+def enqueues_when_called(model: Model, fn: Function) -> bool:
+    """A huey task: calling it puts a job on the queue and returns (``send_welcome(user.pk)`` in a view runs
+    nothing of it there), where calling a Celery, Dramatiq or RQ task function runs it inline."""
+    for decorator in fn.node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = model.qualname(target) or dotted(target) or ""
+        if TASK_DECORATOR.search(name) and (_is_huey(name) or _is_huey_instance(model, target)):
+            return True
+    return False
+
+
+def _is_huey(decorator: str) -> bool:
+    """``huey.contrib.djhuey.db_task``, ``huey.task`` of an instance named ``huey`` here or in another module."""
+    return any(part.lower() == "huey" for part in decorator.split(".")[:-1])
+
+
+def _is_huey_instance(model: Model, target: ast.expr) -> bool:
+    """``queue.task`` of ``queue = RedisHuey(...)`` (any ``*Huey`` class) in this module."""
+    if not isinstance(target, ast.Attribute):
+        return False
+    value = model.value_of(target.value, model.module)
+    return isinstance(value, ast.Call) and (dotted(value.func) or "").endswith("Huey")
 
 
 def is_invocation(model: Model, fn: Function) -> bool:

@@ -484,6 +484,8 @@ class Project:
             return self._chains[ref]
         found = self.resolve(ref) if self.may_reach_customerio(ref) else None
         chain = None
+        if isinstance(found, SdkRef) and found.kind in (sdk.TRACK, sdk.APP):  # a client's method a table holds
+            chain = [Step(f"{'.'.join(ref.split('.')[-2:])}()", self._where(ref), found.method)]
         if isinstance(found, FunctionRef) and not found.entry.is_async:
             entry = found.entry
             here = Step(found.qualname, self._where(found.qualname, entry.line))
@@ -534,12 +536,12 @@ class Project:
         found = self.resolve(returned[:-2])
         return self._unit(found.entry, depth - 1) if isinstance(found, FunctionRef) else None
 
-    def _where(self, qualname: str, line: int) -> str:
-        """A line of a project function's module as the reader knows it: ``shop/services/analytics.py:42``,
-        relative to the import root the module lives under."""
+    def _where(self, qualname: str, line: int | None = None) -> str:
+        """A line of a project module as the reader knows it: ``shop/services/analytics.py:42``, relative to the
+        import root the module lives under (the module alone without a line)."""
         path = self.module_path(self.split(qualname)[0])
         root = next(r for r in self.import_roots if r in path.parents)
-        return f"{path.relative_to(root).as_posix()}:{line}"
+        return path.relative_to(root).as_posix() + (f":{line}" if line is not None else "")
 
     def routed_functions(self) -> set[str]:
         """Functions that a ``urls.py`` of the project registers as views (``path("x/", views.signup)``)."""

@@ -105,6 +105,11 @@ class Model(ClientKinds, CallIndex):
                          if hasattr(node, "lineno"))
 
     @cached_property
+    def _stored_in(self) -> dict[ast.expr, Scope]:
+        """The scope of each value stored on an attribute (``self.ctx = ctx`` in ``__init__``)."""
+        return {value: scope for _, value, scope in self.attribute_stores}
+
+    @cached_property
     def _names_at(self) -> dict[tuple[int, int], list[ast.expr]]:
         """The names, attribute chains and keyed look-ups that may be another module's constant, by position
         (``events.SIGNED_UP`` and ``events`` start at the same one)."""
@@ -374,8 +379,8 @@ class Model(ClientKinds, CallIndex):
         if any(isinstance(node, FUNCTION_NODES) and node.name == attr for node in cls.body):
             return f"{self.module_name}.{cls.name}.{attr}"
         values = self.self_attrs.get((cls, attr), [])
-        if len(values) == 1:
-            return self.ref_of(values[0], scope, depth - 1)
+        if len(values) == 1:  # read where it was stored: `self.ctx = ctx` names __init__'s parameter
+            return self.ref_of(values[0], self._stored_in.get(values[0], scope), depth - 1)
         body = self.class_scopes[cls]
         bound = body.bindings.get(attr, [])
         if len(bound) == 1 and isinstance(bound[0], (ast.Call, ast.Attribute, ast.Name)):
@@ -525,8 +530,10 @@ class Model(ClientKinds, CallIndex):
             func = bound if isinstance(bound, ast.Call) and dotted(bound.func) == "getattr" else func
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
             table = self.value_of(func.value, site.scope)
-            if isinstance(table, ast.Dict):
-                return [value for value in table.values if isinstance(value, (ast.Name, ast.Attribute))]
+            if isinstance(table, ast.Dict):  # under a literal key, its entry; under any other, every entry
+                key = str_value(func.slice)
+                return [value for name, value in zip(table.keys, table.values) if isinstance(value, (ast.Name, ast.Attribute))
+                        and (key is None or str_value(name) == key)]
         if isinstance(func, ast.Call) and dotted(func.func) == "getattr" and len(func.args) >= 2:
             owner, name = func.args[0], func.args[1]
             prefix = str_value(name) if str_value(name) is not None else _literal_prefix(name)

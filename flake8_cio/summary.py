@@ -244,6 +244,9 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
             direct = SdkCallText(f"{ast.unparse(call.node.func)}()", call.node.lineno, call.method)
         for param, sdk_param in _forwarded(fn, call):
             forwards.setdefault(param, Forward(call.kind, call.method, sdk_param))
+    if frameworks.enqueues_when_called(model, fn):  # what its body does runs in a worker, not at the call
+        return FunctionEntry(fn.node.lineno, fn.is_async, None, (), forwards, tuple(params), (), (), maybe_forwards,
+                             None, None, None)
     return FunctionEntry(fn.node.lineno, fn.is_async, direct, tuple(calls), forwards, tuple(params), tuple(held),
                          tuple(maybe), maybe_forwards, _returns(model, fn), returned_unit(model, fn),
                          _builds(model, fn))

@@ -208,7 +208,8 @@ def check(model: Model) -> Iterator:
                     yield from _through_helper(model, site, helper, inner)
                 if inner is None or not _per_record(inner):  # it may reach a Track call through the project
                     yield from _through_project(model, site, callee)
-            elif helper is None and model.cio_call_at(site) is None:
+            elif helper is None and model.cio_call_at(site) is None and \
+                    (callee is site.node.func or model.bound_call_at(site) is None):  # LOCAL["push"](...): above
                 yield from _through_project(model, site, callee)
         if fn is not None and site.awaited and frameworks.is_handler(model, fn) and _offloaded(site.node) is not None:
             yield from _awaited_executor(model, site)
@@ -291,7 +292,8 @@ def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
     if found is None:
         return
     path, per_record = found[0], found[1] in PER_RECORD  # a batch() per chunk is what batching looks like
-    fn, name = site.function, (last_name(target) or ast.unparse(target))
+    table = isinstance(site.node.func, ast.Subscript) and not pooled  # SENDERS[channel](...): named as written
+    fn, name = site.function, (ast.unparse(site.node.func) if table else last_name(target) or ast.unparse(target))
     paced = (local := model.local_function(target, site)) is not None and _rate_limited(local.node)
     if per_record and not paced and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):
         how = f"`{name}` runs once per record through a pool" if pooled else f"`{name}()` runs once per record in a loop"
@@ -320,7 +322,7 @@ def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> tu
     chain = model.blocking_chain(target, site.scope)  # also a local helper that reaches it through the project
     if not chain:
         return None
-    return " -> ".join(step.name for step in chain[:-1]) + f" -> {chain[-1].name} ({chain[-1].where})", \
+    return " -> ".join([*(step.name for step in chain[:-1]), f"{chain[-1].name} ({chain[-1].where})"]), \
         chain[-1].method
 
 

@@ -18,8 +18,8 @@ RULES = (
         checklist="clients are built once, not per request, job or loop iteration",
         what="""
             `CustomerIO(...)`, `APIClient(...)` or `analytics.Client(...)` constructed inside a request
-            handler, a background task (Celery, Dramatiq, RQ: decorated, or handed to `queue.enqueue(...)` in any
-            module), an AWS Lambda handler (by name, by the deploy files
+            handler, a background task (Celery, Dramatiq, RQ, huey: decorated, or handed to `queue.enqueue(...)` in
+            any module; calling a huey task queues it, so its body is not followed from the caller), an AWS Lambda handler (by name, by the deploy files
             that name it, or the only `(event, context)` function of its module), a loop, or a helper called from one;
             a project class that subclasses the SDK's client counts as its constructor. Module-level clients,
             `functools.cache`/`lru_cache` factories, guarded singletons (`if _client is None:`), Django `AppConfig.ready`, app
