@@ -55,9 +55,12 @@ def test_catalog_rules_and_near_misses():
         cio.track(u, "signed_up")
         mixpanel.track(u, "not_in_catalog")
         analytics.track(u, "Order Completed", {"order_id": "1"})
+        analytics.track(u, "User Deleted")
+        analytics.track(u, "Device Created or Updated", {"device_id": "d1"})
+        cio.track(u, "User Deleted")
     """)
     assert found == [(2, "CIO701"), (3, "CIO702"), (4, "CIO703"), (5, "CIO704"), (6, "CIO705"), (6, "CIO705"),
-                     (7, "CIO701")]
+                     (7, "CIO701"), (17, "CIO701")]  # a Pipelines semantic event is Customer.io's; on Track, just a name
 
 
 def test_did_you_mean():

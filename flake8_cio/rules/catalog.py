@@ -16,7 +16,9 @@ RULES = (
         what="""
             A literal event name (directly or through a local or constant) that the catalog does not
             list, with the closest catalogued name as a suggestion. Data Pipelines names are checked against
-            `[pipelines.events]` when the catalog has that section. Names not known statically are not reported.
+            `[pipelines.events]` when the catalog has that section; its reserved semantic events (`User Deleted`,
+            `Device Created or Updated`...) are Customer.io's own and need no entry. Names not known statically are
+            not reported.
             """,
         why="""
             Campaign triggers and segments are built from the catalogued names: an event sent as
@@ -146,8 +148,8 @@ def _event(model: Model, catalog: Catalog, call: CioCall) -> Iterator:
         return
     name_expr = model.value_of(name_expr, call.site.scope)
     name = str_value(name_expr)
-    if name is None:
-        return
+    if name is None or call.kind == sdk.ANALYTICS and name in sdk.RESERVED_PIPELINES_EVENTS:
+        return  # Customer.io's own semantic events (`User Deleted`) need no catalog entry, and are never renamed
     event = events.get(name)
     if event is None:
         guess = catalog.suggest(name, events)
