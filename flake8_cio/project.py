@@ -460,6 +460,11 @@ class Project:
         """The string a project module's constant holds (``shop.events.SIGNED_UP``), through re-exports."""
         return self._exported(ref, lambda summary, name: summary.constants.get(name))
 
+    def env_default(self, ref: str) -> str | None:
+        """The literal default of the environment look-up a project module's constant holds
+        (``KEY = os.environ.get("CIO_KEY", "3f2a...")``), through re-exports."""
+        return self._exported(ref, lambda summary, name: summary.env_defaults.get(name))
+
     def _exported(self, ref: str, pick: Callable[[Summary, str], Any], depth: int = 0) -> Any:
         """What ``pick`` finds under the name ``ref`` in its module's summary, or in the module it re-exports the
         name from (``from shop.events import SIGNED_UP``); None when neither has it."""

@@ -131,6 +131,7 @@ class Summary:
     types: dict[str, str] = field(default_factory=dict)  # type aliases naming a client
     instances: dict[str, str] = field(default_factory=dict)  # module-level instances: the reference they hold
     constants: dict[str, str] = field(default_factory=dict)  # string constants
+    env_defaults: dict[str, str] = field(default_factory=dict)  # KEY = os.environ.get("N", "..."): the default
     imports: dict[str, str] = field(default_factory=dict)  # local name: absolute reference
     routes: tuple[str, ...] = ()  # functions a urls.py registers as views
     jobs: tuple[str, ...] = ()  # functions handed to an RQ queue (``queue.enqueue(send_invoice, ...)``)

@@ -95,6 +95,15 @@ def str_value(expr: ast.AST | None) -> str | None:
     return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
 
 
+def env_default(expr: ast.expr) -> ast.expr | None:
+    """The default of ``os.environ.get(name, default)`` / ``os.getenv(name, default)``: used whenever the variable
+    is unset, so a real key there is in the source all the same."""
+    if isinstance(expr, ast.Call) and dotted(expr.func) in ("os.environ.get", "os.getenv", "environ.get", "getenv") \
+            and len(expr.args) == 2:
+        return expr.args[1]
+    return None
+
+
 def name_tokens(name: str) -> set[str]:
     """Lower-case words of an identifier or setting name: ``CIO_AppKey`` -> {cio, app, key}."""
     return {t.lower() for t in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", name) if t}

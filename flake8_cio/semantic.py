@@ -280,6 +280,14 @@ class Model(ClientKinds, CallIndex):
         value = self.linked.constant(qualname + key) if qualname and self.is_project_code(qualname) else None
         return None if value is None else ast.copy_location(ast.Constant(value), used or expr)
 
+    def imported_env_default(self, expr: ast.expr) -> ast.Constant | None:
+        """The literal default of another project module's environment look-up (``from config import KEY`` with
+        ``KEY = os.environ.get("CIO_KEY", "3f2a...")``), placed where it is used."""
+        qualname = self.qualname(expr) if self.linked is not None and isinstance(expr, (ast.Name, ast.Attribute)) \
+            else None
+        value = self.linked.env_default(qualname) if qualname and self.is_project_code(qualname) else None
+        return None if value is None else ast.copy_location(ast.Constant(value), expr)
+
     # -- references across modules -----------------------------------------------------------------------------
     def ref_of(self, expr: ast.expr, scope: Scope, depth: int = 3) -> str | None:
         """The project-wide name of what an expression refers to (``app.services.Analytics.track``), ``f()``

@@ -13,7 +13,7 @@ from . import frameworks, sdk
 from .profiles import profiles
 from .records import (TEXT, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
-from .scopes import FUNCTION_NODES, Function, str_value
+from .scopes import FUNCTION_NODES, Function, env_default, str_value
 from .client_kinds import (NOT_A_CLIENT, annotated_type, guessed_kind, is_class_level, is_none, is_opaque_enum,
                            is_property, member_text, sync_mode)
 from .semantic import Model
@@ -40,7 +40,7 @@ def summarize_file(text: str, path: str, project: Project) -> Summary | None:
 
 def summarize(model: Model) -> Summary:
     tables: dict = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "instances": {},
-                    "constants": {}, "dispatch": {}, "sync_clients": [], "per_injection": [],
+                    "constants": {}, "env_defaults": {}, "dispatch": {}, "sync_clients": [], "per_injection": [],
                     "imports": {local: name for local, name in model.aliases.items() if not name.startswith(".")}}
     for name, values in model.module.bindings.items():
         if name not in model.aliases and values:
@@ -129,6 +129,8 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
         exprs = [v for v in values if isinstance(v, ast.expr) and not is_none(v)]  # `_svc = None` first
         if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str):
             tables["constants"][name] = values[0].value  # EVENT_SIGNED_UP = "signed_up", used elsewhere
+        elif len(values) == 1 and str_value(env_default(values[0])) is not None:
+            tables["env_defaults"][name] = str_value(env_default(values[0]))  # KEY = os.getenv("KEY", "3f2a...")
         elif len(values) == 1 and isinstance(values[0], ast.Dict):
             refs = tuple(ref for ref in (model.ref_of(value, model.module) for value in values[0].values) if ref)
             if refs:

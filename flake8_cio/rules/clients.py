@@ -9,6 +9,7 @@ from .. import frameworks, sdk
 from ..records import ClassRef, FactoryRef, FunctionRef, TextRef
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..client_kinds import injected_lookup
+from ..scopes import env_default
 from ..semantic import Model, Site, dotted, last_name, name_tokens, run_reference, str_value
 from .fixing import (MOVES_CLIENT, failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries,
                      moves_to_runtime, reporter, result_discarded, span, statements_around, string_like, with_args)
@@ -348,7 +349,7 @@ def key_source_name(model: Model, expr: ast.expr, scope) -> str | None:
 
 def _hard_coded(model: Model, param: str, expr: ast.expr, scope) -> Iterator:
     value_expr = model.value_of(expr, scope)
-    fallback = _env_default(value_expr)
+    fallback = env_default(value_expr) or model.imported_env_default(value_expr)
     value = str_value(model.value_of(fallback, scope) if fallback is not None else value_expr)  # also a constant
     if value is None or PLACEHOLDER.search(value) or len(value) < (16 if model.is_test_file else 8):
         return
@@ -358,15 +359,6 @@ def _hard_coded(model: Model, param: str, expr: ast.expr, scope) -> Iterator:
         f"hard-coded Customer.io credential for `{param}`{where}: anyone with the source can send as your "
         "workspace, and rotating it needs a deploy; read it from the environment or a secrets manager",
     )
-
-
-def _env_default(expr: ast.expr) -> ast.expr | None:
-    """The default of ``os.environ.get(name, default)`` / ``os.getenv(name, default)``: used whenever the variable
-    is unset, so a real key there is in the source all the same."""
-    if isinstance(expr, ast.Call) and dotted(expr.func) in ("os.environ.get", "os.getenv", "environ.get", "getenv") \
-            and len(expr.args) == 2:
-        return expr.args[1]
-    return None
 
 
 # -- CIO405 ---------------------------------------------------------------------------------------------------

@@ -16,3 +16,9 @@ def signed_up(user_id, kind):
     cio.track(user_id, EVENTS["paid"])
     cio.track(user_id, EVENTS[kind])
     cio.track(user_id, LOCAL["viewed"])  # expect: CIO202
+
+
+from app.settings import API_KEY, SITE_ID  # noqa: E402
+
+defaulted = CustomerIO(SITE_ID, API_KEY)  # expect: CIO402
+through_module = CustomerIO(settings.SITE_ID, settings.TRACK_KEY)  # expect: CIO402
