@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Iterator
 
 from . import sdk
-from .client_kinds import guessed_kind, is_false, sync_mode
+from .client_kinds import is_false, sync_mode
 from .records import Forward, FunctionEntry, FunctionRef
 from .scopes import Scope, Site, last_name, str_value
 
@@ -126,7 +126,7 @@ class CallIndex:
                 continue
             receiver, name, args, keywords = method
             kind = self.client_kind(receiver, site.scope)
-            kind = guessed_kind(name) if kind == "?" else kind
+            kind = sdk.guessed_kind(name) if kind == "?" else kind
             call = self.bind_call(site, kind, name, receiver, [*args, *bound[1]], [*keywords, *bound[2]]) \
                 if kind else None
             if call is not None:
@@ -231,7 +231,7 @@ class CallIndex:
         if kind == "?" and site.awaited:
             return None  # `await customerio.track(...)`: a client known by its name only, and awaited: an async one
         if kind == "?":
-            kind = guessed_kind(method)
+            kind = sdk.guessed_kind(method)
         return self.bind_call(site, kind, method, receiver) if kind else None
 
     def bind_call(self, site: Site, kind: str, method: str, receiver: ast.expr | None,

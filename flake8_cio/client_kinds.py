@@ -28,11 +28,6 @@ def sync_mode(construction: ast.Call) -> bool:
     return any(k.arg == "sync_mode" and not is_false(k.value) for k in construction.keywords)
 
 
-def guessed_kind(method: str) -> str | None:
-    """The client a method name says, for a receiver known only by its name: Track, else App, else none."""
-    return sdk.TRACK if method in sdk.TRACK_METHODS else sdk.APP if method in sdk.APP_METHODS else None
-
-
 DI_PROVIDERS = ("dependency_injector.providers.",)  # providers.Singleton/Factory(cls, ...): what they provide
 
 
@@ -139,7 +134,7 @@ class ClientKinds:
             return None if kind == NOT_A_CLIENT else kind
         if isinstance(expr, ast.Name):
             found = self.lookup(expr.id, scope)
-            if expr.id == "self" and found and found[0].params.get("self"):
+            if expr.id == "self" and found and found.scope.params.get("self"):
                 cls = self.enclosing_class(scope)  # a method of a client subclass: `self.track(...)`
                 return self.class_kind(cls) if cls is not None else None
             if found and expr.id not in self.aliases:

@@ -23,7 +23,6 @@ from . import sdk, vendored
 from .records import (DISPATCHED, TEXT, TYPED, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry,
                       FunctionRef, Injected, InstanceRef, MaybeCall, Resolved, SdkCallText, SdkRef, Summary, TextRef,
                       TypeRef)
-from .client_kinds import guessed_kind
 from .sdk import OWN
 
 if TYPE_CHECKING:
@@ -699,7 +698,7 @@ def _given_clients(project: Project, method: Resolved | None, cls: ClassRef, arg
     for held in method.entry.held:  # an instance known only by its type: what the project's constructions pass
         kind = _passed_kind(project, arguments, cls.entry.injected.get(held.attr)) if arguments != TYPED else \
             project.given_kind(cls.qualname, held.attr) if held.attr in cls.entry.injected else None
-        kind = guessed_kind(held.method) if kind == "?" else kind  # given a client known by its name
+        kind = sdk.guessed_kind(held.method) if kind == "?" else kind  # given a client known by its name
         if kind in (sdk.TRACK, sdk.APP) and _client_or_method(kind, held.method):
             direct = SdkCallText(held.text, held.line, held.method)
             return FunctionRef(method.qualname, dataclasses.replace(method.entry, direct=direct))
@@ -724,7 +723,7 @@ def _client_or_method(kind: str, method: str) -> ClientRef | SdkRef | None:
     client known only by its name ("?"), the method decides which client it is."""
     if not method:
         return ClientRef(kind)
-    kind = guessed_kind(method) or "" if kind == "?" else kind
+    kind = sdk.guessed_kind(method) or "" if kind == "?" else kind
     return SdkRef(kind, method) if method in sdk.METHODS.get(kind, {}) else None
 
 

@@ -101,3 +101,8 @@ RESERVED_PIPELINES_EVENTS = frozenset({
     "User Deleted", "User Suppressed", "User Unsuppressed", "Device Created or Updated", "Device Deleted",
     "Relationship Deleted", "Object Deleted", "Report Delivery Event",
 })
+
+
+def guessed_kind(method: str) -> str | None:
+    """The client a method name says, for a receiver known only by its name: Track, else App, else none."""
+    return TRACK if method in TRACK_METHODS else APP if method in APP_METHODS else None

@@ -1,8 +1,10 @@
-"""The semantic layer the rules stand on: imports, scopes, which expressions are Customer.io clients,
-which functions are request handlers, what runs once, and a little intra-function data flow.
+"""The ``Model`` the rules ask about one module: names through imports, what a name, attribute or call holds
+(one-assignment data flow, class and module constants, references across modules through the project model),
+callees (dispatch tables, ``getattr`` name families), and the findings' positions. Which expressions are clients
+is ``client_kinds``'s part of it, which calls are SDK calls ``calls``'s; what runs per request is ``frameworks``.
 
-One walk over the module collects bindings and every call with its context; the questions the rules ask
-are answered from that, lazily and memoised.
+One walk over the module (``scopes``) collects bindings and every call with its context; the questions are
+answered from that, lazily and memoised.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import ast
 import re
 from functools import cached_property
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from . import sdk
 from .calls import CallIndex, CioCall, Value, run_reference  # noqa: F401  (re-exported: the rules import these from here)
@@ -25,6 +27,13 @@ from .types import NONE, Finding
 
 if TYPE_CHECKING:
     from .project import Project
+
+
+class Binding(NamedTuple):
+    """Where a name is bound (``Model.lookup``) and the values bound to it there."""
+
+    scope: Scope
+    values: list
 
 
 #: A reference a construction's arguments can carry (``Box(0=@app.crm.cio)``, ``Box(0=@app.crm.make())``): a name,
@@ -196,14 +205,15 @@ class Model(ClientKinds, CallIndex):
             return None
         return f"{target}.{rest}" if rest else target
 
-    def lookup(self, name: str, scope: Scope) -> tuple[Scope, list] | None:
-        """The scope that binds a name as seen from ``scope`` (Python's rules, class bodies skipped)."""
+    def lookup(self, name: str, scope: Scope) -> Binding | None:
+        """The scope that binds a name as seen from ``scope`` (Python's rules, class bodies skipped), with the
+        values bound to it there."""
         current, first = scope, True
         while current is not None:
             if name in current.global_names:
                 current = self.module
             if (first or current.kind != "class") and (name in current.bindings or name in current.params):
-                return current, current.bindings.get(name, [])
+                return Binding(current, current.bindings.get(name, []))
             current, first = current.parent, False
         return None
 
@@ -220,12 +230,12 @@ class Model(ClientKinds, CallIndex):
             found = self.lookup(expr.id, scope)
             if found and expr.id in self.aliases:
                 return self._project_constant(expr) or expr
-            if not found or found[0].params.get(expr.id) or len(found[1]) != 1:
+            if not found or found.scope.params.get(expr.id) or len(found.values) != 1:
                 return expr
-            value = found[1][0]
+            value = found.values[0]
             if not isinstance(value, ast.expr):
                 return expr
-            expr, scope, depth = value, found[0], depth - 1
+            expr, scope, depth = value, found.scope, depth - 1
         return expr
 
     def _class_constant(self, expr: ast.Attribute, scope: Scope) -> ast.Constant | None:
@@ -264,13 +274,13 @@ class Model(ClientKinds, CallIndex):
         (``def create_app(config=Config): ... config.CIO_SITE_ID``)."""
         owner = expr.value
         found = self.lookup(owner.id, scope) if isinstance(owner, ast.Name) else None
-        if found is None or not found[0].params.get(owner.id) or found[1]:
+        if found is None or not found.scope.params.get(owner.id) or found.values:
             return None
-        default = parameter_default(found[0].node, owner.id)
+        default = parameter_default(found.scope.node, owner.id)
         if not isinstance(default, (ast.Name, ast.Attribute)):
             return None
         through = ast.copy_location(ast.Attribute(default, expr.attr, ast.Load()), expr)
-        return self._class_constant(through, found[0].parent or found[0]) or self._project_constant(through)
+        return self._class_constant(through, found.scope.parent or found.scope) or self._project_constant(through)
 
     def _project_constant(self, expr: ast.expr, key: str = "", used: ast.expr | None = None) -> ast.Constant | None:
         """Another module's string constant (or its dict constant's string under ``key``, ``[api_key]``), placed
@@ -507,8 +517,8 @@ class Model(ClientKinds, CallIndex):
         ``self.helper``): what calling it runs."""
         if isinstance(func, ast.Name):
             found = self.lookup(func.id, site.scope)
-            if found and len(found[1]) == 1 and isinstance(found[1][0], FUNCTION_NODES):
-                return self.functions.get(found[1][0])
+            if found and len(found.values) == 1 and isinstance(found.values[0], FUNCTION_NODES):
+                return self.functions.get(found.values[0])
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             cls = site.function.cls if func.value.id == "self" and site.function is not None else \
                 self.instance_class(func.value, site.scope)
@@ -524,7 +534,7 @@ class Model(ClientKinds, CallIndex):
         if isinstance(value, ast.Call):
             return self.local_class(value.func)
         found = self.lookup(name.id, scope) if isinstance(value, ast.Name) else None
-        param = found[0].params.get(name.id) if found else None
+        param = found.scope.params.get(name.id) if found else None
         return self.local_class(annotated_type(param.annotation)) if param is not None and param.annotation else None
 
     def callees(self, func: ast.expr, site: Site) -> list[ast.expr]:

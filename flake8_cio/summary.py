@@ -14,7 +14,7 @@ from .profiles import profiles
 from .records import (TEXT, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
 from .scopes import FUNCTION_NODES, Function, env_default, str_value
-from .client_kinds import (NOT_A_CLIENT, annotated_type, guessed_kind, is_class_level, is_none, is_opaque_enum,
+from .client_kinds import (NOT_A_CLIENT, annotated_type, is_class_level, is_none, is_opaque_enum,
                            is_property, member_text, sync_mode)
 from .semantic import Model
 from .units import returned_unit
@@ -164,7 +164,8 @@ def _hands_out_one(model: Model, fn: Function) -> bool:
         return True  # a look-up (`current_app.extensions["cio"]`, `settings.CIO`) builds nothing
     for ret in fn.returns:
         value = ret.value
-        if isinstance(value, ast.Name) and (model.lookup(value.id, fn.scope) or (None,))[0] is model.module:
+        bound = model.lookup(value.id, fn.scope) if isinstance(value, ast.Name) else None
+        if bound is not None and bound.scope is model.module:
             return True
         if isinstance(value, ast.Call) and model.qualname(value.func) in sdk.RUNTIME_FACTORIES:
             return True
@@ -269,7 +270,7 @@ def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list
     if not (isinstance(func, ast.Attribute) and func.attr in SDK_METHOD_NAMES):
         return
     maybe.append(MaybeCall(ref, f"{ast.unparse(func)}()", site.node.lineno))
-    call = model.bind_call(site, guessed_kind(func.attr), func.attr, None)
+    call = model.bind_call(site, sdk.guessed_kind(func.attr), func.attr, None)
     for param, sdk_param in _forwarded(fn, call) if call else ():
         maybe_forwards.setdefault(param, MaybeForward(ref, call.kind, call.method, sdk_param))
 

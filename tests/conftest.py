@@ -14,5 +14,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def isolated_cache(tmp_path_factory, monkeypatch):
-    """Default runtime spools go under a throw-away cache directory, never the user's ~/.cache."""
+    """Default runtime spools go under a throw-away cache directory, never the user's ~/.cache; a fix that raises
+    fails the test (in use it is reported and reverted)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("CIO_FIX_STRICT", "1")

@@ -99,7 +99,7 @@ def test_a_fix_whose_result_does_not_parse_is_reverted_and_reported(monkeypatch)
     from flake8_cio.rules import timestamps
 
     monkeypatch.setattr(timestamps, "_drop_scale", lambda node, finding, edit: cst.Name("class"))
-    monkeypatch.delenv("PYTEST_CURRENT_TEST")  # as in use: reverted, not raised
+    monkeypatch.delenv("CIO_FIX_STRICT")  # as in use: reverted, not raised
     result = fix_source(TWO_FIXES, "a.py", Options())
     assert [f.code for f in result.applied] == ["CIO103"]
     compile(result.source, "a.py", "exec")
@@ -114,14 +114,14 @@ def test_a_fix_that_fails_is_reverted_reported_and_the_others_kept(monkeypatch):
     from flake8_cio.rules import timestamps
 
     monkeypatch.setattr(timestamps, "_drop_scale", broken)
-    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    monkeypatch.delenv("CIO_FIX_STRICT")
     result = fix_source(TWO_FIXES, "a.py", Options())
     assert [f.code for f in result.applied] == ["CIO103"]
     failures = [(f.code, f.line, reason) for f, reason in result.failures]
     assert failures == [("CIO101", 5, "ValueError: a bug in one fix")]
 
 
-def test_under_pytest_a_fix_that_fails_fails_the_test(monkeypatch):
+def test_under_tests_a_fix_that_fails_fails_the_test(monkeypatch):
     from flake8_cio.fixers.transform import FixError
     from flake8_cio.rules import timestamps
 
@@ -135,7 +135,7 @@ def test_cio_fix_names_the_file_and_rule_of_a_fix_that_failed(monkeypatch, tmp_p
     from flake8_cio.rules import timestamps
 
     monkeypatch.setattr(timestamps, "_drop_scale", broken)
-    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    monkeypatch.delenv("CIO_FIX_STRICT")
     (tmp_path / "a.py").write_text(TWO_FIXES)
     assert cli.main(["--isolated", "--jobs", "1", str(tmp_path / "a.py")]) == 1  # the CIO101 finding is left
     assert f"{tmp_path / 'a.py'}:5:22: the CIO101 fix failed (ValueError: a bug in one fix)" in capsys.readouterr().err

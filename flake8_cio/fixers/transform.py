@@ -44,6 +44,10 @@ def _matches(code: str, prefixes) -> bool:
     return any(code.startswith(p) for p in prefixes)
 
 
+#: Set to "1" (the test suite does: tests/conftest.py), a fix that raises fails the run instead of being reverted.
+STRICT_FIXES = "CIO_FIX_STRICT"
+
+
 def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = False,
                select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True,
                unfixable: frozenset[str] = frozenset(), extend_unsafe: frozenset[str] = frozenset(),
@@ -137,8 +141,8 @@ class _Attempts:
         try:
             new_source, done = apply_fixes(source, fixable, self.limit)
             after = self.findings_of(new_source) if done else None
-        except Exception as error:  # a bug in a fix: the test fails; in use, it is reported and reverted
-            if "PYTEST_CURRENT_TEST" in os.environ:
+        except Exception as error:  # a bug in a fix: under tests it fails; in use, it is reported and reverted
+            if os.environ.get(STRICT_FIXES) == "1":
                 raise FixError(f"{', '.join(f.code for f in fixable)} fix failed") from error
             if len(fixable) == 1:  # else each is tried alone next, which names the one at fault
                 self.failures.append((fixable[0], f"{type(error).__name__}: {error}"))

@@ -124,7 +124,7 @@ def loads(model: Model, name: str, scope) -> int:
     found = model.lookup(name, scope)
     if found is None:
         return 0
-    return sum(1 for node in ast.walk(found[0].node)
+    return sum(1 for node in ast.walk(found.scope.node)
                if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load))
 
 
