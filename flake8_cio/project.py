@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from . import sdk, vendored
 from .records import (DISPATCHED, TEXT, TYPED, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry,
-                      FunctionRef, Injected, InstanceRef, MaybeCall, Resolved, SdkCallText, SdkRef, Summary, TextRef,
-                      TypeRef)
+                      FunctionRef, Injected, InstanceRef, MaybeCall, ModuleScan, Resolved, SdkCallText, SdkRef, Summary,
+                      TextRef, TypeRef)
 from .sdk import OWN
 
 if TYPE_CHECKING:
@@ -609,32 +609,34 @@ class Project:
             key = self.tree_cache.key(str(self.root), f"tree:{self._fingerprint()}")
             stored = self.tree_cache.get_json(key)
             scans = stored if isinstance(stored, dict) else {}
-            fresh: dict[str, list] = {}
-            for path in self._files_named(lambda name: name.endswith(".py")):
-                fresh[str(path)] = self._module_scan(path, scans.get(str(path)))
-            if fresh != scans:
-                self.tree_cache.put_json(key, fresh)
+            fresh = {str(path): self._module_scan(path, scans.get(str(path)))
+                     for path in self._files_named(lambda name: name.endswith(".py"))}
+            dumped = {path: scan.dump() for path, scan in fresh.items()}
+            if dumped != scans:
+                self.tree_cache.put_json(key, dumped)
             self._index = TreeIndex({}, {}, {}, {})
-            for path, (_, *found) in fresh.items():
-                for table, names in zip(self._index, found):
+            for path, scan in fresh.items():
+                for table, names in zip(self._index, (scan.methods, scan.states, scan.jobs, scan.imports)):
                     for name in names:
                         table.setdefault(name, []).append(Path(path))
         return self._index
 
-    def _module_scan(self, path: Path, stored: list | None) -> list:
-        """``[stamp, methods, states, jobs, imported modules]`` of one module, the stored one while its size and
-        mtime are the same."""
+    def _module_scan(self, path: Path, stored: Any) -> ModuleScan:
+        """One module's scan (``records.ModuleScan``), the stored one while its size and mtime are the same."""
         try:
             stat = path.stat()
         except OSError:
-            return [None, [], [], [], []]
-        stamp = [stat.st_mtime_ns, stat.st_size]
-        if isinstance(stored, list) and len(stored) == 5 and stored[0] == stamp and \
-                all(isinstance(names, list) and all(isinstance(name, str) for name in names) for names in stored[1:]):
-            return stored  # (a cache file edited into another shape is rescanned)
+            return ModuleScan((), (), (), (), ())
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        try:
+            kept = ModuleScan.load(stored) if stored is not None else None
+        except TypeError:  # a cache file edited into another shape is rescanned
+            kept = None
+        if kept is not None and kept.stamp == stamp:
+            return kept
         text = _read(path) or ""
-        return [stamp, *(pattern.findall(text) for pattern in (METHOD_DEF, STATE_STORE, ENQUEUE)),
-                self._imported_names(str(path), text)]
+        return ModuleScan(stamp, *(tuple(pattern.findall(text)) for pattern in (METHOD_DEF, STATE_STORE, ENQUEUE)),
+                          tuple(self._imported_names(str(path), text)))
 
     def given_kind(self, cls: str, attr: str) -> str | None:
         """The one client kind the project's constructions of class ``cls`` pass for an attribute it sets from an

@@ -5,6 +5,8 @@ The cache format: one JSON object per module, ``Summary`` written field by field
 as lists; ``Summary.load`` rebuilds it from the field types and rejects anything else (an entry written by another
 layout is recomputed, never half-read). Files are keyed by the module's text and a hash of the analyser's code
 (``project.analyser_version``), so a changed layout is never read back: there is no version field to forget.
+The whole-tree scan (``Project._tree_index``) is one JSON object per project, a ``ModuleScan`` per module path,
+under the same key scheme; a module's scan is reused while its stamp (mtime, size) is unchanged.
 """
 from __future__ import annotations
 
@@ -145,6 +147,26 @@ class Summary:
 
     @classmethod
     def load(cls, data: Any) -> "Summary":
+        """Rebuild from ``dump``'s output; TypeError when it does not fit the layout."""
+        return _load(cls, data)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class ModuleScan:
+    """What the whole-tree text scan keeps of one module: its stamp, the method names it defines, the framework
+    state attributes it sets, the jobs it enqueues and the modules it imports."""
+
+    stamp: tuple[int, ...]  # (mtime in ns, size); () when it could not be read
+    methods: tuple[str, ...]
+    states: tuple[str, ...]
+    jobs: tuple[str, ...]
+    imports: tuple[str, ...]
+
+    def dump(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def load(cls, data: Any) -> "ModuleScan":
         """Rebuild from ``dump``'s output; TypeError when it does not fit the layout."""
         return _load(cls, data)  # type: ignore[no-any-return]
 

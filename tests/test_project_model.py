@@ -317,7 +317,11 @@ def test_a_tree_scan_cache_of_another_shape_is_rescanned(tmp_path):
     assert codes(view, tmp_path / "cache") == ["CIO501"]
     (stored,) = (tmp_path / "cache" / "trees").glob("*.json")
     scans = json.loads(stored.read_text())
-    stored.write_text(json.dumps({path: [scan[0], [["nested"]], {}, 3, None] for path, scan in scans.items()}))
+    wrong = {"methods": [["nested"]], "states": {}, "jobs": 3, "imports": None}  # with the module's own stamp
+    stored.write_text(json.dumps({path: {**scan, **wrong} for path, scan in scans.items()}))
+    project.forget_projects()
+    assert codes(view, tmp_path / "cache") == ["CIO501"]
+    stored.write_text(json.dumps({path: [scan["stamp"], [], [], [], []] for path, scan in scans.items()}))  # old layout
     project.forget_projects()
     assert codes(view, tmp_path / "cache") == ["CIO501"]
     stored.write_text("{not json")

@@ -59,9 +59,28 @@ def test_no_import_circle(name):
     assert cycle_from(name) is None, " -> ".join(cycle_from(name))
 
 
+def module_aliases(name: str) -> dict[str, str]:
+    """Local names bound to our modules (``from . import sdk``, ``import flake8_cio.sdk as sdk``)."""
+    tree = ast.parse(MODULES[name].read_text("utf-8"))
+    aliases = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            aliases.update({alias.asname: alias.name for alias in node.names if alias.asname and alias.name in MODULES})
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                module = next((m for m, names in imports(name) if not names and m.endswith(f".{alias.name}")), None)
+                if module is not None:
+                    aliases[alias.asname or alias.name] = module
+    return aliases
+
+
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_no_module_takes_another_modules_private_names(name):
     private = [(module, n) for module, names in imports(name) for n in names if n.startswith("_") and n != "__version__"]
+    aliases = module_aliases(name)
+    private += [(aliases[node.value.id], node.attr) for node in ast.walk(ast.parse(MODULES[name].read_text("utf-8")))
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases
+                and node.attr.startswith("_") and not node.attr.startswith("__")]  # sdk._private
     assert private == []
 
 

@@ -413,24 +413,30 @@ def _is_string(model: Model, expr: ast.expr, scope) -> bool:
 
 # -- fixes (libcst is imported inside them only) --------------------------------------------------------------------
 def _cached_client_fix(model: Model, site: Site, kind: str, factory: str, finding):
-    """CIO401: the cached runtime client returns None, never raises on delivery and is shared (closing it closes it
-    for everyone), so the client must be a local used only for calls: a Track client's results unread. Safe only
-    where a failure was nothing but an error response (see ``failure_is_only_an_error_response``)."""
+    """CIO401: the cached runtime client, where ``_cacheable`` says it can take the constructed one's place."""
+    safety = _cacheable(model, site, kind)
+    return finding if safety is None else \
+        finding.with_fix(_cached_client, safety, factory=factory, **moves_to_runtime(model, MOVES_CLIENT))
+
+
+def _cacheable(model: Model, site: Site, kind: str) -> str | None:
+    """The fix's safety when the cached runtime client can replace the client built at ``site``, else None. That
+    client returns None, never raises on delivery and is shared (closing it closes it for everyone), so the client
+    must be a local used only for calls: a Track client's results unread. Safe only where a failure was nothing but
+    an error response (see ``failure_is_only_an_error_response``)."""
     fn, path = site.function, statements_around(model, site)
     assign = path[-1][0] if path else None
     if fn is None or not _has_runtime_equivalent(model, site, kind) or not isinstance(assign, ast.Assign) or \
             assign.value is not site.node or len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
-        return finding
+        return None
     name, methods = assign.targets[0].id, sdk.APP_METHODS if kind == sdk.APP else sdk.TRACK_METHODS
     calls = [s for s in model.sites_in(fn) if isinstance(s.node.func, ast.Attribute) and
              isinstance(s.node.func.value, ast.Name) and s.node.func.value.id == name]
     reads = sum(1 for n in ast.walk(fn.node) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load))
     if reads != len(calls) or any(s.node.func.attr not in methods or data_as_keywords(model.cio_call_at(s)) or
                                   (kind == sdk.TRACK and not result_discarded(model, s)) for s in calls):
-        return finding  # read some other way (returned, closed, passed on), its result read, or 2.x-style data
-    safe = all(failure_is_only_an_error_response(model, s, s.node.func.value) for s in calls)
-    return finding.with_fix(_cached_client, SAFE if safe else UNSAFE, factory=factory,
-                            **moves_to_runtime(model, MOVES_CLIENT))
+        return None  # read some other way (returned, closed, passed on), its result read, or 2.x-style data
+    return SAFE if all(failure_is_only_an_error_response(model, s, s.node.func.value) for s in calls) else UNSAFE
 
 
 def data_as_keywords(call) -> bool:
@@ -445,8 +451,7 @@ def becomes_cached(model: Model, expr: ast.expr, scope) -> bool:
     value = model.value_of(expr, scope)
     kind = model.constructed_kind(value) if isinstance(value, ast.Call) else None
     site = next((s for s in model.sites if s.node is value), None) if kind else None
-    return site is not None and why_per_call(model, site) is not None and \
-        _cached_client_fix(model, site, kind, "get_client", model.finding("CIO401", value, "")).fix is not None
+    return site is not None and why_per_call(model, site) is not None and _cacheable(model, site, kind) is not None
 
 
 def _cached_client(node, finding, edit):
