@@ -381,7 +381,7 @@ def _region(model: Model, site: Site, kind: str) -> Iterator:
                 model, "CIO405", keyword.value, how="given as a string: the SDK accepts only `Regions.US` or "
                 "`Regions.EU`", error="CustomerIOException('invalid region provided')",
                 region=region or "US` or `region=Regions.EU",
-            ).with_fix(_region_keyword if region else None, SAFE, region=region)
+            ).with_fix(_region_member if region else None, SAFE, region=region)
 
 
 def _is_region(model: Model, expr: ast.expr) -> bool:
@@ -520,12 +520,18 @@ def _region_name(model: Model, expr: ast.expr) -> str | None:
     return text if text in ("EU", "US") else None
 
 
-def _region_keyword(node, finding, edit):
+def _region_member(node, finding, edit):
+    """``region="eu"`` -> ``region=Regions.EU`` (the node is the string)."""
     import libcst as cst
 
-    region = cst.parse_expression(f"{edit.name_for('customerio', 'Regions')}.{finding.data['region']}")
-    if "position" not in finding.data:  # region="eu"
-        return region
+    return cst.parse_expression(f"{edit.name_for('customerio', 'Regions')}.{finding.data['region']}")
+
+
+def _region_keyword(node, finding, edit):
+    """``CustomerIO(site, key, Regions.EU)`` -> ``CustomerIO(site, key, region=Regions.EU)`` (the node is the call)."""
+    import libcst as cst
+
+    region = _region_member(node, finding, edit)
     index = find_arg(node, "", finding.data["position"])
     if not isinstance(node, cst.Call) or index is None:
         return None
