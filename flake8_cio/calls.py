@@ -187,18 +187,23 @@ class CallIndex:
         given = dict(zip(entry.params, (a for a in site.node.args if not isinstance(a, ast.Starred))))
         given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
         rest = {k.arg: k.value for k in site.node.keywords if k.arg and k.arg not in entry.params}  # **kwargs
-        by_method: dict[tuple[str, str], tuple[dict, dict]] = {}
+        by_method: dict[tuple[str, str], tuple[dict, dict, dict]] = {}
         for param, forward in self._confirmed_forwards(entry).items():
-            args, extra = by_method.setdefault((forward.kind, forward.method), ({}, {}))
+            args, extra, payloads = by_method.setdefault((forward.kind, forward.method), ({}, {}, {}))
+            named = sdk.METHODS[forward.kind][forward.method].params
             if forward.sdk_param == "**":
-                named = sdk.METHODS[forward.kind][forward.method].params
                 for key, value in rest.items():
                     (args if key in named else extra)[key] = value
+            elif param in given and "." in forward.sdk_param:  # data={"metered_at": metered_at} in the wrapper
+                payload, key = forward.sdk_param.split(".", 1)
+                payloads.setdefault(payload, {})[key] = given[param]
             elif param in given:
-                args[forward.sdk_param] = given[param]
-        for (kind, method), (args, extra) in by_method.items():
+                (args if forward.sdk_param in named else extra)[forward.sdk_param] = given[param]
+        for (kind, method), (args, extra, payloads) in by_method.items():
+            for payload, items in payloads.items():  # the keys it forwards; what else it sends is not seen here
+                args[payload] = ast.Dict([ast.Constant(key) for key in items], list(items.values()))
             if args or extra:
-                yield CioCall(site, kind, method, None, args, extra, [])
+                yield CioCall(site, kind, method, None, args, extra, [site.node.func] if payloads or extra else [])
 
     def cio_call_at(self, site: Site) -> CioCall | None:
         return self._calls_by_site.get(site)

@@ -30,7 +30,8 @@ class SdkCallText:
 @dataclass(frozen=True)
 class Forward:
     """A parameter a function passes on unchanged to an SDK call: that call's client kind, method and parameter
-    (``**`` when its ``**kwargs`` go on whole)."""
+    (``**`` when its ``**kwargs`` go on whole; an attribute keyword's name; ``data.<key>`` for a key of an inline
+    payload dict)."""
 
     kind: str
     method: str

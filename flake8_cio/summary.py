@@ -277,9 +277,19 @@ def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list
 
 def _forwarded(fn: Function, call) -> list[tuple[str, str]]:
     """(parameter, SDK parameter) for each of the function's own parameters passed on unchanged to an SDK call;
-    ``(name, "**")`` when its ``**name`` goes on whole (``def identify(uid, **attrs): cio.identify(uid, **attrs)``)."""
-    own = [(expr.id, sdk_param) for sdk_param, expr in call.args.items()
-           if isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings]
+    ``(name, "**")`` when its ``**name`` goes on whole (``def identify(uid, **attrs): cio.identify(uid, **attrs)``);
+    an attribute keyword (``cio.identify(cid, last_seen_at=seen_at)``) or a key of an inline payload dict
+    (``data={"metered_at": metered_at}`` -> ``data.metered_at``) too."""
+    def own_param(expr: ast.expr) -> bool:
+        return isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings
+
+    own = [(expr.id, sdk_param) for sdk_param, expr in call.args.items() if own_param(expr)]
+    if call.method not in ("track", "track_anonymous"):  # there, keywords are 2.x event data (CIO404's business)
+        own += [(expr.id, key) for key, expr in call.extra.items() if own_param(expr)]
+    for sdk_param, payload in call.args.items():
+        if sdk_param in sdk.PAYLOAD_PARAMS and isinstance(payload, ast.Dict):
+            own += [(value.id, f"{sdk_param}.{key.value}") for key, value in zip(payload.keys, payload.values)
+                    if str_value(key) is not None and own_param(value)]
     kwargs = fn.node.args.kwarg.arg if fn.node.args.kwarg else None
     if kwargs and any(k.arg is None and isinstance(k.value, ast.Name) and k.value.id == kwargs
                       for k in call.site.node.keywords):

@@ -193,7 +193,15 @@ def _fields(model: Model, catalog: Catalog, event: Event, items, call_node) -> I
 
 
 def _attribute_items(model: Model, call: CioCall):
-    return [(key, model.value_of(value, call.site.scope), value) for key, value in call.extra.items()]
+    """(key, value, node) of the attributes written as keywords at the call: a wrapper's own keyword
+    (``def touch(cid, seen_at): cio.identify(cid, last_seen_at=seen_at)``) is checked where it is written."""
+    written = {keyword.arg for keyword in call.node.keywords}
+    for keyword in call.node.keywords:  # **{"plan": ...}, **attrs of a dict literal
+        splat = model.value_of(keyword.value, call.site.scope) if keyword.arg is None else None
+        if isinstance(splat, ast.Dict):
+            written.update(str_value(key) for key in splat.keys)
+    return [(key, model.value_of(value, call.site.scope), value) for key, value in call.extra.items()
+            if key in written]
 
 
 def _attributes(model: Model, catalog: Catalog, call_node, items) -> Iterator:
