@@ -580,7 +580,8 @@ class Project:
             module = self.module_name(str(paths[0])) if len(paths) == 1 else None
             owners = [qualname for qualname in self.summary(module).functions
                       if qualname.count(".") == 1 and qualname.endswith(f".{name}")] if module else []
-            ref = f"{module}.{owners[0]}" if len(owners) == 1 else None
+            cls, _, method = owners[0].partition(".") if len(owners) == 1 else (None, None, None)
+            ref = f"{module}.{cls}({TYPED}).{method}" if cls else None  # an instance known by its class alone
             self.memo[key] = ref if ref and self.may_reach_customerio(ref) else None
         return self.memo[key]
 

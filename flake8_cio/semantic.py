@@ -424,10 +424,18 @@ class Model(ClientKinds, CallIndex):
         if self.linked is None:
             return None
         ref = self.ref_of(func, scope)
-        if ref is None and isinstance(func, ast.Attribute) and func.attr not in UNTYPABLE_NAMES and \
-                not _own_class(func.value) and self.ref_of(func.value, scope) is None:
+        if (ref is None or not self.is_project_code(ref)) and isinstance(func, ast.Attribute) and func.attr not in UNTYPABLE_NAMES and \
+                not _own_class(func.value) and self._untyped(func.value, scope):
             ref = self.linked.unique_method(func.attr)
         return ref
+
+    def _untyped(self, receiver: ast.expr, scope: Scope) -> bool:
+        """A receiver nothing here types: no reference at all, or an attribute hung on another library's object
+        (``request.uow``, ``g.uow``: set by the project at run time); not a library's module or name itself
+        (``json.dumps``)."""
+        ref = self.ref_of(receiver, scope)
+        return ref is None or isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and \
+            receiver.value.id in self.aliases and not self.is_project_code(ref)
 
     def resolve_call(self, site: Site, func: ast.expr | None = None) -> Resolved | None:
         """What a call runs (or ``func``, which it is handed to run: ``to_thread(send_alert, ...)``), resolved
