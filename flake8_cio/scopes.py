@@ -91,6 +91,10 @@ def last_name(expr: ast.AST) -> str | None:
     return None
 
 
+#: What an ``await`` reaches through to a call it awaits: ``asyncio.gather``'s starred and comprehension arguments.
+AWAITED_THROUGH = (ast.Call, ast.Starred, ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.List, ast.Tuple)
+
+
 def str_value(expr: ast.AST | None) -> str | None:
     return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
 
@@ -151,7 +155,7 @@ class _Walker:
             self.visit(node, ctx)
 
     def visit(self, node: ast.AST, ctx: Context) -> None:
-        if ctx.awaited and not isinstance(node, ast.Call):
+        if ctx.awaited and not isinstance(node, AWAITED_THROUGH):
             ctx = replace(ctx, awaited=False)
         handler = getattr(self, "visit_" + type(node).__name__, None)
         if handler is not None and handler(node, ctx):
@@ -159,8 +163,8 @@ class _Walker:
         if isinstance(node, ast.Call):
             self.found.sites.append(Site(node, ctx.scope, ctx.function, ctx.loops, ctx.guards, ctx.deferred,
                                          ctx.awaited))
-            ctx = replace(ctx, awaited=False) if ctx.awaited else ctx
-        self.visit_children(node, ctx)
+            ctx = replace(ctx, awaited=False) if ctx.awaited and last_name(node.func) != "gather" else ctx
+        self.visit_children(node, ctx)  # `await asyncio.gather(a(), *(b(x) for x in xs))` awaits a() and each b()
 
     # Each visit_X returns True when it has visited the node's children itself.
     def visit_FunctionDef(self, node, ctx: Context) -> bool:
@@ -191,6 +195,7 @@ class _Walker:
         return True
 
     def visit_comprehension_node(self, node, ctx: Context) -> bool:
+        awaited, ctx = ctx.awaited, replace(ctx, awaited=False)  # only its elements can be gathered and awaited
         inner = replace(ctx, scope=Scope(node, ctx.scope, "comprehension"), loops=ctx.loops + (node,))
         for index, generator in enumerate(node.generators):
             # the first iterable is evaluated in the enclosing scope, once
@@ -199,7 +204,8 @@ class _Walker:
             if isinstance(generator.target, ast.Name):
                 inner.scope.loop_sources[generator.target.id] = generator.iter
             self.visit_all(generator.ifs, inner)
-        self.visit_all((node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,), inner)
+        self.visit_all((node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,),
+                       replace(inner, awaited=awaited))
         return True
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = visit_comprehension_node

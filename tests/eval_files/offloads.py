@@ -91,3 +91,11 @@ async def alerts(user_id: str):
     await asyncio.to_thread(alert_with_its_own_client, user_id)  # expect: CIO501
     later = functools.partial(alert_later, user_id)
     return later
+
+
+@api.post("/members/pair")
+async def pair_opt_in():
+    await asyncio.gather(asyncio.to_thread(tracker.identify, "m1", plan="a"), asyncio.sleep(0))  # expect: CIO501
+    await asyncio.gather(*(asyncio.to_thread(log_member, m) for m in ("m1", "m2")))  # no Customer.io call
+    asyncio.gather(asyncio.to_thread(tracker.identify, "m2", plan="a"))  # not awaited here: nobody waits
+    return {"ok": True}
