@@ -96,6 +96,9 @@ AWAITED_THROUGH = (ast.Call, ast.Starred, ast.GeneratorExp, ast.ListComp, ast.Se
 
 
 def str_value(expr: ast.AST | None) -> str | None:
+    """The text of a string literal; an f-string without placeholders (``f"signed_up"``) is one too."""
+    if isinstance(expr, ast.JoinedStr) and all(isinstance(part, ast.Constant) for part in expr.values):
+        return "".join(part.value for part in expr.values)
     return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
 
 

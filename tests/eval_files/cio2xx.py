@@ -42,6 +42,7 @@ def near_misses(user, product, event_name):
     cio.track(user.id, SIGNED_UP)
     cio.track(user.id, Events.VIEWED)  # expect: CIO202
     cio.track(user.id, f"viewed_product")
+    cio.track(user.id, f"ViewedProduct")  # expect: CIO202 -- an f-string without placeholders is a literal
     cio.track(user.id, f"{PREFIX}_placed")  # only constants: static
     cio.track(user.id, event_name)  # a parameter: unknown, silent
     name = "checkout_started"
