@@ -203,7 +203,7 @@ class CallIndex:
             for payload, items in payloads.items():  # the keys it forwards; what else it sends is not seen here
                 args[payload] = ast.Dict([ast.Constant(key) for key in items], list(items.values()))
             if args or extra:
-                yield CioCall(site, kind, method, None, args, extra, [site.node.func] if payloads or extra else [])
+                yield CioCall(site, kind, method, None, args, extra, [site.node.func] if payloads else [])
 
     def cio_call_at(self, site: Site) -> CioCall | None:
         return self._calls_by_site.get(site)

@@ -19,3 +19,7 @@ def upgrade(user, plan):
 def cancel(user):
     cio.track(user.id, "subscription_cancelled")
     crm.sync_plan(user)  # refreshes the plan only: not the profile's creation
+
+
+def change_phone(user):
+    crm.set_phone(user.id, user.phone)
