@@ -42,6 +42,8 @@ class CatalogError(ValueError):
 
 @dataclass(frozen=True)
 class Field:
+    """A declared data key or attribute: its type (checked against literals) and whether the event requires it."""
+
     name: str
     type: str = "any"
     required: bool = False
@@ -55,6 +57,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Event:
+    """A catalogued event and the data keys it declares."""
+
     name: str
     fields: dict[str, Field] = field(default_factory=dict)
     description: str = ""
@@ -66,6 +70,8 @@ class Event:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The team's event catalog (``cio-catalog.toml``): Track events, Data Pipelines events and attributes."""
+
     path: str
     events: dict[str, Event]
     attributes: dict[str, Field]

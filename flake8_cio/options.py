@@ -44,6 +44,8 @@ def installed_sdk_major() -> int | None:
 
 @dataclass(frozen=True)
 class Options:
+    """The plugin's settings (``cio-*`` in flake8's configuration), shared by flake8 and ``cio-fix``."""
+
     client_names: tuple[str, ...] = DEFAULT_CLIENT_NAMES
     route_decorators: tuple[str, ...] = ()
     event_name_style: str = "snake_case"

@@ -69,6 +69,9 @@ class HeldCall:
 
 @dataclass(frozen=True)
 class FunctionEntry:
+    """What a module's summary keeps of a function: its own blocking SDK call, what it calls, forwards, returns and
+    builds."""
+
     line: int
     is_async: bool
     direct: SdkCallText | None  # the first blocking SDK call it makes itself
@@ -85,6 +88,8 @@ class FunctionEntry:
 
 @dataclass(frozen=True)
 class FactoryEntry:
+    """A function that hands out a client: its kind, and whether it hands out one (cached) or builds one per call."""
+
     kind: str
     cached: bool  # hands out one client (cached, guarded, module-level)
     line: int
@@ -100,6 +105,9 @@ class Injected:
 
 @dataclass(frozen=True)
 class ClassEntry:
+    """What a summary keeps of a class: the client each instance builds, what it is given by attribute, the client
+    it is by inheritance, and its declared fields."""
+
     line: int
     constructs: str | None  # the kind of client each instance builds for itself
     injected: dict[str, Injected]
@@ -109,6 +117,8 @@ class ClassEntry:
 
 @dataclass(frozen=True)
 class IdentifyRecord:
+    """An identify the module makes, for the lifecycle rules: whom, with what, and where."""
+
     holder: int  # line of the top-level function or method holding it; 0 at module level, nested or deferred
     line: int
     key: str  # the id as written there
@@ -118,6 +128,9 @@ class IdentifyRecord:
 
 @dataclass(frozen=True)
 class Profiles:
+    """What a module tells about profiles: whether it may give someone an email, its identifies, and whether some of
+    its calls only the project can classify."""
+
     emails: bool  # may give someone an email address
     identifies: tuple[IdentifyRecord, ...]
     pending: bool  # SDK-named calls on other modules' names: only a read with the project can classify them
@@ -125,6 +138,8 @@ class Profiles:
 
 @dataclass(frozen=True)
 class Summary:
+    """What the project model keeps of one module (the cache format, see the module docstring)."""
+
     functions: dict[str, FunctionEntry] = field(default_factory=dict)
     factories: dict[str, FactoryEntry] = field(default_factory=dict)
     classes: dict[str, ClassEntry] = field(default_factory=dict)
@@ -180,40 +195,54 @@ TYPED = "*"  # the arguments of an instance known only by its type (``notifier: 
 # -- what a reference resolves to (``project.Project.resolve``) ----------------------------------------------------
 @dataclass(frozen=True)
 class FunctionRef:
+    """A reference resolved to a project function."""
+
     qualname: str
     entry: FunctionEntry
 
 
 @dataclass(frozen=True)
 class ClassRef:
+    """A reference resolved to a project class."""
+
     qualname: str
     entry: ClassEntry
 
 
 @dataclass(frozen=True)
 class FactoryRef:
+    """A reference resolved to a project function that hands out a client."""
+
     qualname: str
     entry: FactoryEntry
 
 
 @dataclass(frozen=True)
 class TypeRef:
+    """A reference resolved to a type alias naming a client."""
+
     kind: str  # a type alias naming a client (``CioDep = Annotated[CustomerIO, Depends(...)]``)
 
 
 @dataclass(frozen=True)
 class ClientRef:
+    """A reference resolved to a client of a kind."""
+
     kind: str
 
 
 @dataclass(frozen=True)
 class SdkRef:
+    """A reference resolved to a method of a client (``shop.crm.cio.track``)."""
+
     kind: str
     method: str
 
 
 @dataclass(frozen=True)
 class InstanceRef:
+    """A reference resolved to an instance of a project class."""
+
     qualname: str  # of its class
 
 

@@ -15,6 +15,8 @@ FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 @dataclass(eq=False)
 class Scope:
+    """A namespace (module, function, class, lambda, comprehension): its bindings and parameters, for name look-ups."""
+
     node: ast.AST
     parent: "Scope | None"
     kind: str  # module, function, class, lambda, comprehension
@@ -30,6 +32,8 @@ class Scope:
 
 @dataclass(eq=False)
 class Function:
+    """A function or method as the rules see it: its scope, class, enclosing function and ``return`` statements."""
+
     node: ast.FunctionDef | ast.AsyncFunctionDef
     scope: Scope
     cls: ast.ClassDef | None

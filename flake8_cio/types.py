@@ -42,6 +42,8 @@ class Rule:
 
 @dataclass(frozen=True, order=True)
 class Finding:
+    """A rule's report at a span, with the fix it carries (if any), its safety and the data the fix needs."""
+
     line: int  # 1-based
     col: int  # 0-based, in characters
     code: str

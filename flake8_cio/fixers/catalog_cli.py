@@ -86,6 +86,8 @@ def generate(catalog: Catalog) -> str:
 
 @dataclass
 class Seen:
+    """What the extraction saw of one event or key: how often, first where, which value types, and its keys."""
+
     count: int = 0
     first: str = ""
     types: set = field(default_factory=set)

@@ -85,6 +85,9 @@ class Settings:
 
 @dataclass
 class FileResult:
+    """One file's outcome of a ``cio-fix`` run: whether it changed, its text before and after, what was fixed and
+    what is left."""
+
     path: str
     changed: bool = False
     encoding: str = "utf-8"  # the file's own (PEP 263 declaration, byte-order mark): it is written back in it

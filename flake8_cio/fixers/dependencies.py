@@ -29,6 +29,8 @@ NOT_RUNTIME = re.compile(r"dev|test|lint|doc|ci\b|check|typ|tox|build", re.I)  #
 
 @dataclass(frozen=True)
 class Declarations:
+    """Whether a project declares flake8-cio as a runtime dependency, and in which files it looked."""
+
     root: Path
     files: tuple[str, ...]  # the runtime dependency files found, relative to root
     declared: bool  # one of them requires flake8-cio

@@ -32,6 +32,8 @@ PASSES = 4  # a fix may expose another; more than this means a fix does not conv
 
 @dataclass
 class Result:
+    """One source's fixing: the new text, the fixes applied, the findings left, and fixes held back or reverted."""
+
     source: str
     applied: list[Finding]  # fixes applied
     remaining: list[Finding]  # findings left after fixing

@@ -119,6 +119,8 @@ def check(model: Model) -> Iterator:
 # -- CIO302 ---------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Identify:
+    """An identify a flow makes: where, of whom, and whether it creates the profile."""
+
     site: Site  # the identify call, or the call of the project function that identifies
     key: str | None  # the id as the flow writes it; None: someone this linter cannot name
     creates: bool  # it sends what a new profile needs (`email`, `created_at`)
