@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from . import sdk
 from .records import IdentifyRecord, Profiles
-from .scopes import Site, dotted, last_name, name_tokens, str_value
+from .scopes import Site, dotted, last_name, name_words, str_value
 from .semantic import Model
 
 if TYPE_CHECKING:
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 EMAIL = re.compile(r"[^@\s{}]+@[^@\s{}]+\.[A-Za-z]{2,}")
 EMAIL_WORDS = {"email", "mail"}
+ADDRESS_WORDS = {"address", "addr", "lower", "normalized", "normalised"}  # what may follow an email word
 CREATION_ATTRIBUTES = {"email", "created_at"}
 SDK_METHOD_NAMES = {name for methods in sdk.METHODS.values() for name in methods}
 
@@ -107,7 +108,10 @@ def is_email(expr: ast.expr) -> bool:
 
 
 def _says_email(name: str | None) -> bool:
-    return bool(name) and bool(name_tokens(name) & EMAIL_WORDS)
+    """A name for an address: an email word, not followed by what the name is really of (``email_owner_id``,
+    ``old_email_profile_id`` name ids; ``billing_email``, ``email_address``, ``user.mail`` name addresses)."""
+    words = name_words(name or "")
+    return bool(words) and bool(set(words) & EMAIL_WORDS) and words[-1] in EMAIL_WORDS | ADDRESS_WORDS
 
 
 def module_profiles(model: Model, module: str) -> Profiles:

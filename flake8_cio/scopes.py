@@ -115,9 +115,14 @@ def env_default(expr: ast.expr) -> ast.expr | None:
     return None
 
 
+def name_words(name: str) -> list[str]:
+    """Lower-case words of an identifier or setting name, in order: ``CIO_AppKey`` -> [cio, app, key]."""
+    return [t.lower() for t in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", name) if t]
+
+
 def name_tokens(name: str) -> set[str]:
-    """Lower-case words of an identifier or setting name: ``CIO_AppKey`` -> {cio, app, key}."""
-    return {t.lower() for t in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", name) if t}
+    """The set of ``name_words``."""
+    return set(name_words(name))
 
 
 def own_nodes(function: ast.AST, kind: type | tuple[type, ...]) -> Iterator[ast.AST]:

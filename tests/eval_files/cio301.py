@@ -26,3 +26,12 @@ def near_misses(user):
     cio.batch([{"type": "person", "identifiers": {"email": user.email}, "action": "identify"}])
     analytics.identify(user_id=user.id, traits={"email": user.email})
     mailchimp.identify(user.email)
+
+
+def ids_named_after_an_email(msg, user):
+    cio.suppress(msg["old_email_profile_id"])  # an id of a profile, not an address
+    cio.identify(msg["email_owner_id"], plan="pro")
+    cio.identify(user.emailOwnerId, plan="pro")
+    cio.identify(msg["billing_email"], plan="pro")  # expect: CIO301
+    cio.identify(user.email_address, plan="pro")  # expect: CIO301
+    cio.identify(user.primaryEmail, plan="pro")  # expect: CIO301
