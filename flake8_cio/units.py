@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from .scopes import Function, Site
+from .scopes import Function, Site, str_value
 
 if TYPE_CHECKING:
     from .semantic import Model
@@ -90,7 +90,8 @@ def _named_unit(model: Model, expr: ast.expr) -> tuple[ast.expr, str] | None:
     if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.FloorDiv, ast.Div)) and scale(expr.right):
         divisor = scale(expr.right) or 1
         expr = unwrap_number(model, expr.left)
-    name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else ""
+    name = expr.id if isinstance(expr, ast.Name) else expr.attr if isinstance(expr, ast.Attribute) else \
+        str_value(expr.slice) or "" if isinstance(expr, ast.Subscript) else ""  # msg["paid_at_ms"] too
     words = name.lower().split("_")
     factor = UNIT_WORDS.get(words[-1], 1) if len(words) > 1 else 1
     if words[-1] == "us" and len(words) > 1 and words[-2] in TIME_WORDS_BEFORE_US:

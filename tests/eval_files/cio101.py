@@ -174,3 +174,10 @@ def named_but_converted(invoice, row):
 def named_microseconds(user, run):
     cio.track(user.id, "run_finished", timestamp=run.finished_at_us)  # expect: CIO101
     cio.identify(user.id, launch_at=run.launch_date_us)
+
+
+def named_by_key(msg):
+    cio.track(msg["uid"], "paid", timestamp=msg["paid_at_ms"])  # expect: CIO101 "(`msg['paid_at_ms']` says milliseconds)"
+    cio.track(msg["uid"], "paid", timestamp=msg["paid_at_ms"] // 1000)  # seconds now
+    cio.track(msg["uid"], "paid", timestamp=msg["paid_at"])  # nothing says its unit
+    cio.identify(msg["uid"], plan_ms=msg["plan_ms"])  # a duration under a key that is no time
