@@ -471,8 +471,9 @@ class Project:
         if split is None:
             return None
         summary = self.summary(split[0])
-        found, imported = pick(summary, split[1]), summary.imports.get(split[1])
-        return found if found is not None or not imported else self._exported(imported, pick, depth + 1)
+        head, dot, rest = split[1].partition(".")  # Event.INVOICE_CREATED of `from kit.events import Event`
+        found, imported = pick(summary, split[1]), summary.imports.get(head)
+        return found if found is not None or not imported else self._exported(imported + dot + rest, pick, depth + 1)
 
     def client_kind(self, ref: str) -> str | None:
         found = self.resolve(ref)

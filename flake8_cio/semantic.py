@@ -222,8 +222,10 @@ class Model(ClientKinds, CallIndex):
         string constant of another project module (``from shop.events import SIGNED_UP``, ``events.SIGNED_UP``),
         given the place of its use."""
         if isinstance(expr, ast.Attribute):
+            member = expr.value if expr.attr == "value" else None  # events.Event.PAID.value: the member's value
             return self._class_constant(expr, scope) or self._project_constant(expr) or \
-                self._default_constant(expr, scope) or expr
+                self._default_constant(expr, scope) or \
+                (member is not None and self._project_constant(member, used=expr)) or expr
         if isinstance(expr, ast.Subscript):
             return self._keyed_constant(expr, scope) or expr
         while depth and isinstance(expr, ast.Name):

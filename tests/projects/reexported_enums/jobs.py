@@ -1,0 +1,15 @@
+import os
+
+from customerio import CustomerIO
+
+import kit
+from kit import Event, Plain
+
+cio = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_TRACK_API_KEY"])
+
+
+def run(uid):
+    cio.track(uid, Event.INVOICE_CREATED, {"total": 12.5})  # expect: CIO202
+    cio.track(uid, kit.Event.INVOICE_CREATED.value)  # expect: CIO202
+    cio.track(uid, Plain.SIGNED_UP)  # expect: CIO202
+    cio.track(uid, Event.INVOICE_PAID, {"total": 12.5})  # near miss: snake_case through the re-export

@@ -1,0 +1,3 @@
+from kit.events import Event, Plain
+
+__all__ = ["Event", "Plain"]
