@@ -267,4 +267,6 @@ def test_the_runtime_does_what_the_official_sdk_does(loopback, tmp_path, monkeyp
     check()
     runtime.close(5)
     print("differential outcomes:", outcomes)
-    assert min(outcomes.values()) >= 40, outcomes  # each kind of outcome explored, not only one
+    # each kind of outcome explored, not only one; the seed does not fix hypothesis's draws across processes, and a
+    # CI run saw 37 "reported" of 400 (about 40 expected): 20 is three standard deviations below that
+    assert min(outcomes.values()) >= 20, outcomes
