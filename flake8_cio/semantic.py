@@ -369,6 +369,9 @@ class Model(ClientKinds, CallIndex):
         if bound_scope is self.module:
             return f"{self.module_name}.{name}" if self.module_name else None
         param = bound_scope.params.get(name)
+        owner = self._class_of_cls(bound_scope, name) if param is not None else None
+        if owner is not None:  # `return cls(...)` in a classmethod: an instance of its class
+            return f"{self.module_name}.{owner.name}" if self.module_name else None
         looked_up = injected_lookup(bound_scope.node, name) if param is not None else None
         if looked_up is not None:  # `notifier=Provide[Container.notifier]`: what the container gives
             return self.ref_of(looked_up, bound_scope.parent or bound_scope, depth - 1)
@@ -379,6 +382,14 @@ class Model(ClientKinds, CallIndex):
             return self.ref_of(values[0], bound_scope, depth - 1)
         source = bound_scope.loop_sources.get(name) if len(values) == 1 else None
         return self._row_ref(source, bound_scope, depth) if source is not None else None
+
+    def _class_of_cls(self, scope: Scope, name: str) -> ast.ClassDef | None:
+        """The class a classmethod's first parameter names (``cls``), when ``name`` is that parameter."""
+        fn = self.functions.get(scope.node)
+        args = fn.node.args.posonlyargs + fn.node.args.args if fn is not None else []
+        if fn is None or fn.cls is None or not args or args[0].arg != name:
+            return None
+        return fn.cls if "classmethod" in {dotted(d) for d in fn.node.decorator_list} else None
 
     def _row_ref(self, iterable: ast.expr, scope: Scope, depth: int) -> str | None:
         """An element of a Django queryset is an instance of its model: ``for lead in Lead.objects.filter(...)``

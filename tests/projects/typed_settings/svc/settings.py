@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     customer_io: CustomerIOSettings = CustomerIOSettings()
     debug: bool = False
 
+    @classmethod
+    def from_env(cls):
+        return cls(debug=False)
+
+    @staticmethod
+    def legacy(cls):  # a staticmethod's first parameter is no class, whatever its name
+        return cls.build()
+
 
 @lru_cache
 def get_settings() -> Settings:
@@ -38,3 +46,5 @@ def get_settings() -> Settings:
 
 settings = Settings()
 REGIONS_BY_NAME = {"us": Regions.US, "eu": Regions.EU}
+from_env = Settings.from_env()
+legacy = Settings.legacy(object)

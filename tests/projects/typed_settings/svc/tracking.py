@@ -47,3 +47,9 @@ class Holder:
 
     def build(self):
         return CustomerIO(self.site_id, region=self.region)  # expect: CIO405
+
+
+def built_by_classmethod():
+    from svc.settings import from_env, legacy
+    CustomerIO(region=legacy.customer_io.region)  # nothing says what a staticmethod builds
+    return CustomerIO(region=from_env.customer_io.region)  # expect: CIO405
