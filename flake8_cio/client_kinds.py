@@ -366,8 +366,9 @@ class ClientKinds:
         caller passes one, as the project's constructions tell (``Project.given_kind``)."""
         init = next((self.functions[n] for n in cls.body if isinstance(n, FUNCTION_NODES) and n.name == "__init__"),
                     None)
-        if init is None:
-            return {}
+        if init is None:  # `class Legacy(Base)` without its own __init__ is built by its base's
+            bases = [self.local_class(base) for base in cls.bases]
+            return self.injected(bases[0]) if len(bases) == 1 and bases[0] is not None and bases[0] is not cls else {}
         params = [a.arg for a in (*init.node.args.posonlyargs, *init.node.args.args)][1:]
         given = {}
         for (owner, attr), values in self.self_attrs.items():

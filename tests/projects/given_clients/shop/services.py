@@ -43,3 +43,28 @@ class Typed:
 
     def reminder(self, user_id, kind):
         self.client.track(user_id, f"reminder_{kind}")  # annotated: the annotation decides, not the callers
+
+
+class Legacy(Notifier):
+    """Built by its base's __init__: what its constructions pass is what self.client holds."""
+
+    def renewed(self, user_id, plan):
+        self.client.track(user_id, "renewed", plan=plan)  # expect: CIO404
+
+
+class SegmentLegacy(Reporter):
+    def renewed(self, user_id, plan):
+        self.sink.track(user_id, "renewed", plan=plan)  # given a Segment client only, through its base
+
+
+
+class Holder:
+    """Never built itself: only its subclasses are."""
+
+    def __init__(self, client):
+        self.client = client
+
+
+class Renewals(Holder):
+    def renewed(self, user_id, plan):
+        self.client.track(user_id, "renewed", plan=plan)  # expect: CIO404
