@@ -171,12 +171,15 @@ class CallIndex:
                 calls.extend(self._as_sdk_calls(site, target.entry))
         return calls
 
-    def _confirmed_forwards(self, entry: FunctionEntry) -> dict[str, Forward]:
+    def _confirmed_forwards(self, entry: FunctionEntry, instance: str) -> dict[str, Forward]:
         """The wrapper's forwarded parameters: to calls known as SDK calls, and to "maybe" SDK calls whose
-        receiver the project resolves to that client (``cio = get_cached()`` of another module)."""
+        receiver the project resolves to that client (``cio = get_cached()`` of another module; a holder's
+        ``self.client`` read on ``instance``, the reference of what the method is called on)."""
         forwards = dict(entry.forwards)
         for param, maybe in entry.maybe_forwards.items():
-            called = self.linked.sdk_call(maybe.ref) if self.linked is not None else None
+            ref = maybe.ref if not maybe.ref.startswith("self.") else \
+                f"{instance}.{maybe.ref[len('self.'):]}" if instance else None
+            called = self.linked.sdk_call(ref) if self.linked is not None and ref else None
             if called and called[0] == maybe.kind:
                 forwards.setdefault(param, Forward(maybe.kind, maybe.method, maybe.sdk_param))
         return forwards
@@ -187,8 +190,9 @@ class CallIndex:
         given = dict(zip(entry.params, (a for a in site.node.args if not isinstance(a, ast.Starred))))
         given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
         rest = {k.arg: k.value for k in site.node.keywords if k.arg and k.arg not in entry.params}  # **kwargs
+        instance = (self.callee_ref(site.node.func, site.scope) or "").rpartition(".")[0]
         by_method: dict[tuple[str, str], tuple[dict, dict, dict]] = {}
-        for param, forward in self._confirmed_forwards(entry).items():
+        for param, forward in self._confirmed_forwards(entry, instance).items():
             args, extra, payloads = by_method.setdefault((forward.kind, forward.method), ({}, {}, {}))
             named = sdk.METHODS[forward.kind][forward.method].params
             if forward.sdk_param == "**":

@@ -390,7 +390,7 @@ class Project:
             attr, _, more = rest[1:].partition(".")
             if attr in made.entry.fields:
                 return self._declared(made.entry.fields[attr], more, depth)
-            given = _passed_kind(self, arguments, made.entry.injected.get(attr))
+            given = _held_kind(self, made, arguments, attr)
             if given in sdk.KINDS or given == "?":  # ClientBox(cio).client: what the construction gave it
                 return _client_or_method(given, more)
             if attr and not more and self.constant(f"{made.qualname}.{attr}") is not None:
@@ -699,9 +699,8 @@ def _given_clients(project: Project, method: Resolved | None, cls: ClassRef, arg
     other methods of the class it calls (``self.on_paid(...)``) run on the same instance."""
     if not (isinstance(method, FunctionRef) and not method.entry.direct):
         return method
-    for held in method.entry.held:  # an instance known only by its type: what the project's constructions pass
-        kind = _passed_kind(project, arguments, cls.entry.injected.get(held.attr)) if arguments != TYPED else \
-            project.given_kind(cls.qualname, held.attr) if held.attr in cls.entry.injected else None
+    for held in method.entry.held:
+        kind = _held_kind(project, cls, arguments, held.attr)
         kind = sdk.guessed_kind(held.method) if kind == "?" else kind  # given a client known by its name
         if kind in (sdk.TRACK, sdk.APP) and _client_or_method(kind, held.method):
             direct = SdkCallText(held.text, held.line, held.method)
@@ -712,6 +711,15 @@ def _given_clients(project: Project, method: Resolved | None, cls: ClassRef, arg
     calls = tuple(f"{cls.qualname}({arguments}).{ref[len(own):]}" if ref.startswith(own) else ref
                   for ref in method.entry.calls)
     return FunctionRef(method.qualname, dataclasses.replace(method.entry, calls=calls))
+
+
+def _held_kind(project: Project, cls: ClassRef, arguments: str, attr: str) -> str | None:
+    """The client kind an instance's attribute holds when its class stores an ``__init__`` parameter there: what
+    the construction passes (``Notifier(0=track)``), or for an instance known only by its type (``Notifier(*)``)
+    what the project's constructions pass."""
+    if arguments != TYPED:
+        return _passed_kind(project, arguments, cls.entry.injected.get(attr))
+    return project.given_kind(cls.qualname, attr) if attr in cls.entry.injected else None
 
 
 def _passed_kind(project: Project, arguments: str, where: Injected | None) -> str | None:

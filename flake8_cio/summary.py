@@ -242,6 +242,7 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
                 _note_maybe_sdk_call(model, fn, site, ref, maybe, maybe_forwards)
             if fn.cls is not None and _held_call(site):
                 held.append(_held_call(site))
+                _note_held_forwards(model, fn, site, maybe_forwards)
             continue
         if direct is None and model.blocks(call):
             direct = SdkCallText(f"{ast.unparse(call.node.func)}()", call.node.lineno, call.method)
@@ -261,6 +262,16 @@ def _builds(model: Model, fn: Function) -> int | None:
         return None
     return next((site.node.lineno for site in model.sites_in(fn)
                  if not frameworks.guarded_once(site) and model.constructed_kind(site.node) in sdk.KINDS), None)
+
+
+def _note_held_forwards(model: Model, fn: Function, site, maybe_forwards: dict) -> None:
+    """Parameters a holder's method passes on to ``self.client.<method>(...)``: forwards once the instance's
+    client is known, at each call on it (the reference ``self.client.identify``, read on the caller's instance)."""
+    func = site.node.func
+    call = model.bind_call(site, sdk.guessed_kind(func.attr), func.attr, None)
+    for param, sdk_param in _forwarded(fn, call) if call else ():
+        maybe_forwards.setdefault(param, MaybeForward(f"self.{func.value.attr}.{func.attr}", call.kind, call.method,
+                                                      sdk_param))
 
 
 def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list, maybe_forwards: dict) -> None:

@@ -12,6 +12,9 @@ class Notifier:
     def welcome(self, user):
         self.client.identify(user.email, plan="free")  # expect: CIO301
 
+    def touch(self, user_id, seen_at):
+        self.client.identify(user_id, last_seen_at=seen_at)
+
 
 class Reporter:
     def __init__(self, sink):
@@ -19,6 +22,9 @@ class Reporter:
 
     def reminder(self, user_id, kind):
         self.sink.track(user_id, f"reminder_{kind}")  # given a Segment client only
+
+    def touch(self, user_id, seen_at):
+        self.sink.identify(user_id, {"last_seen_at": seen_at})
 
 
 class Either:
