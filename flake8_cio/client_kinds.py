@@ -255,7 +255,7 @@ class ClientKinds:
         if key not in self.memo:
             self.memo[key] = None  # recursion guard
             fn = self.functions[node]
-            kinds = {self.value_kind(ret.value, fn.scope, 3) for ret in fn.returns if ret.value is not None}
+            kinds = {self.value_kind(ret.value, fn.scope, 3) for ret in fn.hands_out if ret.value is not None}
             known = kinds - {None, "?", NOT_A_CLIENT}
             declared = self.annotation_kind(node.returns) if node.returns is not None else None
             self.memo[key] = declared or (known.pop() if len(known) == 1 else None) or \

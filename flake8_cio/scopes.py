@@ -32,13 +32,21 @@ class Scope:
 
 @dataclass(eq=False)
 class Function:
-    """A function or method as the rules see it: its scope, class, enclosing function and ``return`` statements."""
+    """A function or method as the rules see it: its scope, class, enclosing function, ``return`` statements and
+    ``yield`` expressions."""
 
     node: ast.FunctionDef | ast.AsyncFunctionDef
     scope: Scope
     cls: ast.ClassDef | None
     parent: "Function | None"
     returns: list[ast.Return] = field(default_factory=list)  # its own ``return`` statements, not nested ones
+    yields: list[ast.Yield] = field(default_factory=list)  # its own ``yield`` expressions
+
+    @property
+    def hands_out(self) -> list[ast.Return | ast.Yield]:
+        """What a call gives: its returns, or for a ``@contextmanager`` what ``with ... as`` binds, its yields."""
+        managed = any(last_name(d) in ("contextmanager", "asynccontextmanager") for d in self.node.decorator_list)
+        return self.yields if managed else self.returns
 
     @property
     def name(self) -> str:
@@ -314,6 +322,11 @@ class _Walker:
     def visit_Return(self, node, ctx: Context) -> bool:
         if ctx.function is not None and ctx.scope.kind != "class":
             ctx.function.returns.append(node)
+        return False
+
+    def visit_Yield(self, node, ctx: Context) -> bool:
+        if ctx.function is not None and ctx.scope.kind != "class":
+            ctx.function.yields.append(node)
         return False
 
     def visit_Await(self, node, ctx: Context) -> bool:
