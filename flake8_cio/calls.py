@@ -57,6 +57,35 @@ def run_reference(call: ast.Call) -> ast.expr | None:
     return bound[0] if bound else None
 
 
+def _forwarded_call(site: Site, kind: str, method: str, forwards: list[tuple[str, Forward]], given: dict,
+                    rest: dict) -> CioCall:
+    """The SDK call a wrapper makes, seen from its caller: the caller's arguments under the SDK parameters the
+    wrapper passes them to. A payload the wrapper fills from the caller's ``**kwargs`` (``data=data``) is whole; one
+    it builds with some of its parameters (``data={"metered_at": metered_at, ...}``) is only partly seen, so the
+    call is marked as having more (``star``) and the catalog does not judge its keys."""
+    named = sdk.METHODS[kind][method].params
+    args: dict = {}
+    extra: dict = {}
+    payloads: dict[str, dict] = {}
+    partial = False
+    for param, forward in forwards:
+        target, _, key = forward.sdk_param.partition(".")
+        if forward.sdk_param == "**":
+            for name, value in rest.items():
+                (args if name in named else extra)[name] = value
+        elif key == "**":  # def record(cid, name, **data): track(cid, name, data=data)
+            payloads.setdefault(target, {}).update(rest)
+        elif param in given and key:  # data={"metered_at": metered_at} in the wrapper
+            payloads.setdefault(target, {})[key] = given[param]
+            partial = True
+        elif param in given:
+            (args if target in named else extra)[target] = given[param]
+    for payload, items in payloads.items():
+        args[payload] = ast.Dict([ast.copy_location(ast.Constant(key), value) for key, value in items.items()],
+                                 list(items.values()))  # a key is reported where its value is written
+    return CioCall(site, kind, method, None, args, extra, [site.node.func] if partial else [])
+
+
 THREADS = ("Thread", "Process")  # threading.Thread / multiprocessing.Process(target=f, args=(...), kwargs={...})
 
 
@@ -191,23 +220,13 @@ class CallIndex:
         given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
         rest = {k.arg: k.value for k in site.node.keywords if k.arg and k.arg not in entry.params}  # **kwargs
         instance = (self.callee_ref(site.node.func, site.scope) or "").rpartition(".")[0]
-        by_method: dict[tuple[str, str], tuple[dict, dict, dict]] = {}
+        by_method: dict[tuple[str, str], list[tuple[str, Forward]]] = {}
         for param, forward in self._confirmed_forwards(entry, instance).items():
-            args, extra, payloads = by_method.setdefault((forward.kind, forward.method), ({}, {}, {}))
-            named = sdk.METHODS[forward.kind][forward.method].params
-            if forward.sdk_param == "**":
-                for key, value in rest.items():
-                    (args if key in named else extra)[key] = value
-            elif param in given and "." in forward.sdk_param:  # data={"metered_at": metered_at} in the wrapper
-                payload, key = forward.sdk_param.split(".", 1)
-                payloads.setdefault(payload, {})[key] = given[param]
-            elif param in given:
-                (args if forward.sdk_param in named else extra)[forward.sdk_param] = given[param]
-        for (kind, method), (args, extra, payloads) in by_method.items():
-            for payload, items in payloads.items():  # the keys it forwards; what else it sends is not seen here
-                args[payload] = ast.Dict([ast.Constant(key) for key in items], list(items.values()))
-            if args or extra:
-                yield CioCall(site, kind, method, None, args, extra, [site.node.func] if payloads else [])
+            by_method.setdefault((forward.kind, forward.method), []).append((param, forward))
+        for (kind, method), forwards in by_method.items():
+            call = _forwarded_call(site, kind, method, forwards, given, rest)
+            if call.args or call.extra:
+                yield call
 
     def cio_call_at(self, site: Site) -> CioCall | None:
         return self._calls_by_site.get(site)

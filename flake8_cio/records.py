@@ -31,7 +31,7 @@ class SdkCallText:
 class Forward:
     """A parameter a function passes on unchanged to an SDK call: that call's client kind, method and parameter
     (``**`` when its ``**kwargs`` go on whole; an attribute keyword's name; ``data.<key>`` for a key of an inline
-    payload dict)."""
+    payload dict; ``data.**`` for its ``**kwargs`` passed as the payload)."""
 
     kind: str
     method: str

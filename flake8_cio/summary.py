@@ -290,18 +290,20 @@ def _forwarded(fn: Function, call) -> list[tuple[str, str]]:
     """(parameter, SDK parameter) for each of the function's own parameters passed on unchanged to an SDK call;
     ``(name, "**")`` when its ``**name`` goes on whole (``def identify(uid, **attrs): cio.identify(uid, **attrs)``);
     an attribute keyword (``cio.identify(cid, last_seen_at=seen_at)``) or a key of an inline payload dict
-    (``data={"metered_at": metered_at}`` -> ``data.metered_at``) too."""
+    (``data={"metered_at": metered_at}`` -> ``data.metered_at``) too; ``data.**`` for its ``**kwargs`` passed as
+    the payload (``def record(cid, name, **data): cio.track(cid, name, data=data)``)."""
     def own_param(expr: ast.expr) -> bool:
         return isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings
 
-    own = [(expr.id, sdk_param) for sdk_param, expr in call.args.items() if own_param(expr)]
+    kwargs = fn.node.args.kwarg.arg if fn.node.args.kwarg else None
+    own = [(expr.id, f"{sdk_param}.**" if expr.id == kwargs and sdk_param in sdk.PAYLOAD_PARAMS else sdk_param)
+           for sdk_param, expr in call.args.items() if own_param(expr)]  # data=data of **data: the caller's keywords
     if call.method not in ("track", "track_anonymous"):  # there, keywords are 2.x event data (CIO404's business)
         own += [(expr.id, key) for key, expr in call.extra.items() if own_param(expr)]
     for sdk_param, payload in call.args.items():
         if sdk_param in sdk.PAYLOAD_PARAMS and isinstance(payload, ast.Dict):
             own += [(value.id, f"{sdk_param}.{key.value}") for key, value in zip(payload.keys, payload.values)
                     if str_value(key) is not None and own_param(value)]
-    kwargs = fn.node.args.kwarg.arg if fn.node.args.kwarg else None
     if kwargs and any(k.arg is None and isinstance(k.value, ast.Name) and k.value.id == kwargs
                       for k in call.site.node.keywords):
         own.append((kwargs, "**"))
@@ -311,7 +313,7 @@ def _forwarded(fn: Function, call) -> list[tuple[str, str]]:
 def _returns(model: Model, fn: Function) -> str | None:
     """What a getter returns, when every return names the same thing (``return _messenger``, ``return Svc()``)."""
     refs = {model.ref_of(ret.value, fn.scope) if ret.value is not None else None
-            for ret in fn.returns}
+            for ret in fn.hands_out}  # a @contextmanager's yield: what `with ... as` binds
     return refs.pop() if len(refs) == 1 else None
 
 

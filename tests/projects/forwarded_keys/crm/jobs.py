@@ -2,7 +2,7 @@
 import time
 from datetime import datetime, timezone
 
-from crm.client import crm, note
+from crm.client import crm, note, session
 
 
 def sync(account):
@@ -13,3 +13,11 @@ def sync(account):
     crm.usage(account.id, 3, int(time.time()))  # near miss: seconds
     crm.tag(account.id, "vip")  # near miss: the undeclared attribute is the wrapper's text, reported there
     note(account.id, account.last_seen_at)  # near miss: nothing says its unit
+
+
+def invoices(account):
+    crm.record(account.id, "invoice_paid", invoice_id="i1", amount=3)  # near miss: the keywords are the data
+    crm.record(account.id, "invoice_paid", amount=3)  # expect: CIO703
+    crm.record(account.id, "invoice_paid", invoice_id="i1", totl=3)  # expect: CIO702
+    with session() as tracker:
+        tracker.track(account.id, "UsageRecorded")  # expect: CIO202, CIO701
