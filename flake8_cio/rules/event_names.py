@@ -19,7 +19,9 @@ RULES = (
         what="""
             An event name built at run time: an f-string with placeholders, `+`, `.format()`, `%` or
             `"".join(...)`, directly or through a local variable. Names held in constants or enums, a variable bound to a
-            literal and f-strings without placeholders are fine.
+            literal, f-strings without placeholders and f-strings whose placeholders are all constants
+            (`f"{PREFIX}_placed"`, `f"{Event.SIGNED_UP.value}_refund"`, also another module's) are fine: the name
+            is fixed.
             """,
         why="""
             Customer.io matches campaign triggers and segments on the exact event name: `viewed_123` and
