@@ -8,6 +8,7 @@ from typing import Iterator
 from . import __version__
 from .engine import check_source, check_tree, is_silenced
 from .fixers.history import RevisionError, check_revision, source_at, split_new
+from .types import strict
 from .options import LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, flag, load_config, option_values
 
 
@@ -55,7 +56,14 @@ class Plugin:
             raise SystemExit(2) from None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        findings = check_tree(self.tree, self.lines, self.filename, self.options)
+        try:
+            findings = check_tree(self.tree, self.lines, self.filename, self.options)
+        except Exception as error:  # a bug of ours must not stop flake8's run over the other files
+            if strict():
+                raise
+            sys.stderr.write(f"flake8-cio: internal error on {self.filename} ({type(error).__name__}: {error}); "
+                             "its Customer.io checks were skipped: please report it\n")
+            return
         if self.new_since and findings:
             findings, _ = split_new(findings, self._findings_at(self.new_since))
         for finding in findings:

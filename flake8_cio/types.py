@@ -1,6 +1,7 @@
 """Types every part of the linter shares. Imports nothing of ours, so nothing that imports it makes a cycle."""
 from __future__ import annotations
 
+import os
 import textwrap
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Mapping
@@ -64,3 +65,12 @@ class Finding:
     def with_fix(self, fix: Callable[..., Any] | None, safety: str, **data: Any) -> "Finding":
         """This finding with a fix (or none: ``fix=None`` drops the safety too) and the data that fix needs."""
         return replace(self, fix=fix, safety=safety if fix else NONE, data=data if fix else {})
+
+
+#: Set to "1" (the test suite does: tests/conftest.py), an internal error fails the run: a rule that raises under
+#: flake8, a fix that raises under cio-fix. Unset, it is reported with its file and skipped (a fix is reverted).
+STRICT_ENV = "CIO_STRICT"
+
+
+def strict() -> bool:
+    return os.environ.get(STRICT_ENV) == "1"

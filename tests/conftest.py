@@ -17,4 +17,4 @@ def isolated_cache(tmp_path_factory, monkeypatch):
     """Default runtime spools go under a throw-away cache directory, never the user's ~/.cache; a fix that raises
     fails the test (in use it is reported and reverted)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-    monkeypatch.setenv("CIO_FIX_STRICT", "1")
+    monkeypatch.setenv("CIO_STRICT", "1")

@@ -99,7 +99,7 @@ def test_a_fix_whose_result_does_not_parse_is_reverted_and_reported(monkeypatch)
     from flake8_cio.rules import timestamps
 
     monkeypatch.setattr(timestamps, "_drop_scale", lambda node, finding, edit: cst.Name("class"))
-    monkeypatch.delenv("CIO_FIX_STRICT")  # as in use: reverted, not raised
+    monkeypatch.delenv("CIO_STRICT")  # as in use: reverted, not raised
     result = fix_source(TWO_FIXES, "a.py", Options())
     assert [f.code for f in result.applied] == ["CIO103"]
     compile(result.source, "a.py", "exec")
@@ -114,7 +114,7 @@ def test_a_fix_that_fails_is_reverted_reported_and_the_others_kept(monkeypatch):
     from flake8_cio.rules import timestamps
 
     monkeypatch.setattr(timestamps, "_drop_scale", broken)
-    monkeypatch.delenv("CIO_FIX_STRICT")
+    monkeypatch.delenv("CIO_STRICT")
     result = fix_source(TWO_FIXES, "a.py", Options())
     assert [f.code for f in result.applied] == ["CIO103"]
     failures = [(f.code, f.line, reason) for f, reason in result.failures]
@@ -135,7 +135,7 @@ def test_cio_fix_names_the_file_and_rule_of_a_fix_that_failed(monkeypatch, tmp_p
     from flake8_cio.rules import timestamps
 
     monkeypatch.setattr(timestamps, "_drop_scale", broken)
-    monkeypatch.delenv("CIO_FIX_STRICT")
+    monkeypatch.delenv("CIO_STRICT")
     (tmp_path / "a.py").write_text(TWO_FIXES)
     assert cli.main(["--isolated", "--jobs", "1", str(tmp_path / "a.py")]) == 1  # the CIO101 finding is left
     assert f"{tmp_path / 'a.py'}:5:22: the CIO101 fix failed (ValueError: a bug in one fix)" in capsys.readouterr().err

@@ -1,4 +1,5 @@
 """The flake8 front end, run for real: output, noqa, syntax errors, encodings, options, configuration."""
+import ast
 import subprocess
 import sys
 import textwrap
@@ -131,3 +132,30 @@ def test_dedent_helper_sources_stay_silent_on_other_sdks():
         mixpanel.Mixpanel("t").track("u1", "UserSignedUp")
     """)
     assert check_source(source) == []
+
+
+def test_a_rule_that_raises_skips_its_file_with_a_message_and_the_run_goes_on(tmp_path, monkeypatch, capsys):
+    """In use (not under CIO_STRICT) a bug of ours is reported and the other files are still checked; under the
+    suite's CIO_STRICT=1 it raises."""
+    from flake8_cio import engine
+    from flake8_cio.plugin import Plugin
+
+    class Broken:
+        @staticmethod
+        def check(model):
+            if model.path.name == "bad.py":
+                raise KeyError("boom")
+            return iter(())
+
+    monkeypatch.setattr(engine, "FAMILIES", (*engine.FAMILIES, Broken))
+    source = HEADER + "cio.identify('1', created_at=time.time() * 1000)\n"
+    lines = source.splitlines(keepends=True)
+    plugin = Plugin(ast.parse(source), str(tmp_path / "bad.py"), lines)
+    with pytest.raises(KeyError):
+        list(plugin.run())
+    monkeypatch.delenv("CIO_STRICT")
+    assert list(plugin.run()) == []
+    error = capsys.readouterr().err
+    assert "flake8-cio: internal error on" in error and "bad.py (KeyError: 'boom')" in error
+    good = [text for _, _, text, _ in Plugin(ast.parse(source), str(tmp_path / "good.py"), lines).run()]
+    assert [text.split()[0] for text in good] == ["CIO101"]

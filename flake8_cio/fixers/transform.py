@@ -9,7 +9,6 @@ and reverting fixes that fail, whose result does not parse or that add a finding
 from __future__ import annotations
 
 import ast
-import os
 import re
 import sys
 from collections import Counter
@@ -22,7 +21,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flake8_cio.engine import check_source, is_silenced
 from flake8_cio.options import Options
-from flake8_cio.types import SAFE, UNSAFE, Finding
+from flake8_cio.types import SAFE, UNSAFE, Finding, strict
 
 from .gates import RuntimeGate
 from .layout import relayout
@@ -44,10 +43,6 @@ class Result:
 
 def _matches(code: str, prefixes) -> bool:
     return any(code.startswith(p) for p in prefixes)
-
-
-#: Set to "1" (the test suite does: tests/conftest.py), a fix that raises fails the run instead of being reverted.
-STRICT_FIXES = "CIO_FIX_STRICT"
 
 
 def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = False,
@@ -144,7 +139,7 @@ class _Attempts:
             new_source, done = apply_fixes(source, fixable, self.limit)
             after = self.findings_of(new_source) if done else None
         except Exception as error:  # a bug in a fix: under tests it fails; in use, it is reported and reverted
-            if os.environ.get(STRICT_FIXES) == "1":
+            if strict():
                 raise FixError(f"{', '.join(f.code for f in fixable)} fix failed") from error
             if len(fixable) == 1:  # else each is tried alone next, which names the one at fault
                 self.failures.append((fixable[0], f"{type(error).__name__}: {error}"))
