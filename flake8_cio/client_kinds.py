@@ -287,10 +287,13 @@ class ClientKinds:
     def _type_alias_kind(self, node: ast.expr) -> str | None:
         """A type alias naming a client: ``CioDep = Annotated[CustomerIO, Depends(get_cio)]``, here or imported."""
         if isinstance(node, ast.Name) and node.id not in self.aliases:
-            values = self.module.bindings.get(node.id, [])
-            if len(values) == 1 and isinstance(values[0], ast.Subscript):
-                return self.annotation_kind(values[0])
-            return None
+            key = ("alias", node.id)
+            if key not in self.memo:  # (also a guard: SECRET_KEY = os.environ["SECRET_KEY"] names itself)
+                self.memo[key] = None
+                values = self.module.bindings.get(node.id, [])
+                if len(values) == 1 and isinstance(values[0], ast.Subscript):
+                    self.memo[key] = self.annotation_kind(values[0])
+            return self.memo[key]
         qualname = self.qualname(node)
         found = self.linked.resolve(qualname) if self.linked is not None and qualname else None
         return found.kind if isinstance(found, TypeRef) else None

@@ -61,7 +61,7 @@ args=...)` hand-offs; `getattr(cio, "track")` and `send = cio.track`, called lat
 name families (`getattr(self, f"on_{kind}")` bound to a name too), dependency-injection containers
 (`dependency_injector` providers, including holders built with a client, `providers.Factory(Notifier,
 client=crm)`, a provider called directly, `Container.crm()`, and `Provide[...]` inside `Depends`; `punq`;
-`lagom`), FastAPI `app.state.<name>` set in any module (when every module that sets it agrees), Django queryset
+`lagom`), Django's `settings.<NAME>` (the module manage.py, wsgi.py or asgi.py names as `DJANGO_SETTINGS_MODULE`), FastAPI `app.state.<name>` set in any module (when every module that sets it agrees), Django queryset
 rows, declared settings fields (`region: Literal["us", "eu"]` is text), and a class constant read through a
 parameter defaulting to its class (`def create_app(config=Config)`). A method called on a value nothing types (a
 task argument, a cached row) is the project's one method of that name when exactly one class in the whole tree

@@ -37,6 +37,9 @@ CALLED = re.compile(r"^([^()]*)\(((?:[^()]|\(\))*)\)(.*)$")  # app.Notifier(0=tr
 IMPORT_WORD = re.compile(r"import\b")
 IMPORT_LINE = re.compile(
     r"[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))")
+#: ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")`` in manage.py, wsgi.py, asgi.py
+DJANGO_SETTINGS = re.compile(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']""")
+DJANGO_ENTRY_POINTS = ("manage.py", "wsgi.py", "asgi.py")
 DEPLOY_FILE = re.compile(r"serverless\.ya?ml|template\.ya?ml|zappa_settings\.(?:json|ya?ml|toml)|\w*stack\w*\.py")
 METHOD_DEF = re.compile(r"def[ \t]+(\w+)[ \t]*\(\s*self\b")  # starts with a literal: 10x faster than anchored
 STATE_STORE = re.compile(r"\.state\.(\w+)[ \t]*=[^=]")  # app.state.cio = ...
@@ -570,6 +573,17 @@ class Project:
                     module, _, function = spec.replace("/", ".").rpartition(".")
                     self._lambda_handlers.add((module.lstrip("."), function))
         return self._lambda_handlers
+
+    def django_settings(self) -> str | None:
+        """The project module ``django.conf.settings`` reads: the one its manage.py, wsgi.py and asgi.py name as
+        ``DJANGO_SETTINGS_MODULE`` (None when they name none, several, or one outside the project). Read once, and
+        only when a module reads ``settings``."""
+        if not hasattr(self, "_django_settings"):
+            named = {module for path in self._files_named(lambda name: name in DJANGO_ENTRY_POINTS)
+                     for module in DJANGO_SETTINGS.findall(_read(path) or "")}
+            module = named.pop() if len(named) == 1 else None
+            self._django_settings = module if module and self.module_path(module) is not None else None
+        return self._django_settings
 
     def unique_method(self, name: str) -> str | None:
         """The project method ``name`` when exactly one class in the whole tree (tests included) defines a method of

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from .project import Project
 
 
+DJANGO_SETTINGS = "django.conf.settings."  # an attribute of it is the project's settings module's
+
+
 class Binding(NamedTuple):
     """Where a name is bound (``Model.lookup``) and the values bound to it there."""
 
@@ -203,7 +206,11 @@ class Model(ClientKinds, CallIndex):
         target = self.aliases.get(root)
         if target is None:
             return None
-        return f"{target}.{rest}" if rest else target
+        found = f"{target}.{rest}" if rest else target
+        if found.startswith(DJANGO_SETTINGS) and self.linked is not None:  # settings.CIO_KEY: the project's value
+            module = self.linked.django_settings()
+            return f"{module}{found[len(DJANGO_SETTINGS) - 1:]}" if module else found
+        return found
 
     def lookup(self, name: str, scope: Scope) -> Binding | None:
         """The scope that binds a name as seen from ``scope`` (Python's rules, class bodies skipped), with the

@@ -400,8 +400,8 @@ def _is_string(model: Model, expr: ast.expr, scope) -> bool:
     """A string literal, an environment look-up, which is a string too, or an attribute declared as text
     (``settings.customer_io.region`` where the field is ``region: Literal["us", "eu"]``)."""
     expr = model.value_of(expr, scope)
-    if str_value(expr) is not None or isinstance(expr, ast.JoinedStr):
-        return True
+    if str_value(expr) is not None or isinstance(expr, ast.JoinedStr) or model.imported_env_default(expr) is not None:
+        return True  # (another module's `REGION = os.environ.get("CIO_REGION", "eu")` is a string too)
     if isinstance(expr, ast.IfExp):  # "eu" if eu else "us"
         return _is_string(model, expr.body, scope) and _is_string(model, expr.orelse, scope)
     if isinstance(expr, ast.Subscript):
