@@ -114,11 +114,13 @@ def str_value(expr: ast.AST | None) -> str | None:
     return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
 
 
+ENV_LOOKUPS = ("os.environ.get", "os.getenv", "environ.get", "getenv")  # a call that reads the environment
+
+
 def env_default(expr: ast.expr) -> ast.expr | None:
     """The default of ``os.environ.get(name, default)`` / ``os.getenv(name, default)``: used whenever the variable
     is unset, so a real key there is in the source all the same."""
-    if isinstance(expr, ast.Call) and dotted(expr.func) in ("os.environ.get", "os.getenv", "environ.get", "getenv") \
-            and len(expr.args) == 2:
+    if isinstance(expr, ast.Call) and dotted(expr.func) in ENV_LOOKUPS and len(expr.args) == 2:
         return expr.args[1]
     return None
 

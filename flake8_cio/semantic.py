@@ -295,17 +295,21 @@ class Model(ClientKinds, CallIndex):
         """Another module's string constant (or its dict constant's string under ``key``, ``[api_key]``), placed
         where it is ``used``; a finding there gets no fix (the text to change is the constant's definition, in its
         own module)."""
-        qualname = self.qualname(expr) if self.linked is not None else None
-        value = self.linked.constant(qualname + key) if qualname and self.is_project_code(qualname) else None
+        name = self._project_name(expr)
+        value = self.linked.constant(name + key) if name else None
         return None if value is None else ast.copy_location(ast.Constant(value), used or expr)
 
     def imported_env_default(self, expr: ast.expr) -> ast.Constant | None:
         """The literal default of another project module's environment look-up (``from config import KEY`` with
         ``KEY = os.environ.get("CIO_KEY", "3f2a...")``), placed where it is used."""
-        qualname = self.qualname(expr) if self.linked is not None and isinstance(expr, (ast.Name, ast.Attribute)) \
-            else None
-        value = self.linked.env_default(qualname) if qualname and self.is_project_code(qualname) else None
+        name = self._project_name(expr)
+        value = self.linked.env_default(name) if name else None
         return None if value is None else ast.copy_location(ast.Constant(value), expr)
+
+    def _project_name(self, expr: ast.expr) -> str | None:
+        """The qualified name of another project module's name (``shop.events.SIGNED_UP``) an expression reads."""
+        qualname = self.qualname(expr) if self.linked is not None else None
+        return qualname if qualname and self.is_project_code(qualname) else None
 
     # -- references across modules -----------------------------------------------------------------------------
     def ref_of(self, expr: ast.expr, scope: Scope, depth: int = 3) -> str | None:

@@ -7,6 +7,7 @@ text: references to other modules stay references (``app.deps.get_cio``), resolv
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import TYPE_CHECKING
 
 from . import frameworks, sdk
@@ -240,20 +241,22 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
                     calls.append(run)
             if ref:
                 _note_maybe_sdk_call(model, fn, site, ref, maybe, maybe_forwards)
-            if fn.cls is not None and _held_call(site):
+            if fn.cls is not None and _held_call(site):  # forwards read on the caller's instance: self.client.track
                 held.append(_held_call(site))
-                _note_held_forwards(model, fn, site, maybe_forwards)
+                _note_maybe_forwards(model, fn, site, f"self.{site.node.func.value.attr}.{site.node.func.attr}",
+                                     maybe_forwards)
             continue
         if direct is None and model.blocks(call):
             direct = SdkCallText(f"{ast.unparse(call.node.func)}()", call.node.lineno, call.method)
         for param, sdk_param in _forwarded(fn, call):
             forwards.setdefault(param, Forward(call.kind, call.method, sdk_param))
+    entry = FunctionEntry(fn.node.lineno, fn.is_async, direct, tuple(calls), forwards, tuple(params), tuple(held),
+                          tuple(maybe), maybe_forwards, _returns(model, fn), returned_unit(model, fn),
+                          _builds(model, fn))
     if frameworks.enqueues_when_called(model, fn):  # what its body does runs in a worker, not at the call
-        return FunctionEntry(fn.node.lineno, fn.is_async, None, (), forwards, tuple(params), (), (), maybe_forwards,
-                             None, None, None)
-    return FunctionEntry(fn.node.lineno, fn.is_async, direct, tuple(calls), forwards, tuple(params), tuple(held),
-                         tuple(maybe), maybe_forwards, _returns(model, fn), returned_unit(model, fn),
-                         _builds(model, fn))
+        return dataclasses.replace(entry, direct=None, calls=(), held=(), maybe=(), returns=None, unit=None,
+                                   builds=None)
+    return entry
 
 
 def _builds(model: Model, fn: Function) -> int | None:
@@ -264,16 +267,6 @@ def _builds(model: Model, fn: Function) -> int | None:
                  if not frameworks.guarded_once(site) and model.constructed_kind(site.node) in sdk.KINDS), None)
 
 
-def _note_held_forwards(model: Model, fn: Function, site, maybe_forwards: dict) -> None:
-    """Parameters a holder's method passes on to ``self.client.<method>(...)``: forwards once the instance's
-    client is known, at each call on it (the reference ``self.client.identify``, read on the caller's instance)."""
-    func = site.node.func
-    call = model.bind_call(site, sdk.guessed_kind(func.attr), func.attr, None)
-    for param, sdk_param in _forwarded(fn, call) if call else ():
-        maybe_forwards.setdefault(param, MaybeForward(f"self.{func.value.attr}.{func.attr}", call.kind, call.method,
-                                                      sdk_param))
-
-
 def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list, maybe_forwards: dict) -> None:
     """``x.track(...)`` on an ``x`` this module cannot tell is a client, and the parameters it passes on as that SDK
     call would take them; the project model decides once it resolves ``x``."""
@@ -281,6 +274,13 @@ def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list
     if not (isinstance(func, ast.Attribute) and func.attr in SDK_METHOD_NAMES):
         return
     maybe.append(MaybeCall(ref, f"{ast.unparse(func)}()", site.node.lineno))
+    _note_maybe_forwards(model, fn, site, ref, maybe_forwards)
+
+
+def _note_maybe_forwards(model: Model, fn: Function, site, ref: str, maybe_forwards: dict) -> None:
+    """The parameters a call that may be an SDK call passes on, as that SDK call would take them; they are forwards
+    once the project resolves ``ref`` (the receiver's method) to a client's."""
+    func = site.node.func
     call = model.bind_call(site, sdk.guessed_kind(func.attr), func.attr, None)
     for param, sdk_param in _forwarded(fn, call) if call else ():
         maybe_forwards.setdefault(param, MaybeForward(ref, call.kind, call.method, sdk_param))

@@ -9,7 +9,7 @@ from .. import frameworks, sdk
 from ..records import ClassRef, FactoryRef, FunctionRef, TextRef
 from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
 from ..client_kinds import injected_lookup
-from ..scopes import env_default
+from ..scopes import ENV_LOOKUPS, env_default
 from ..semantic import Model, Site, dotted, last_name, name_tokens, run_reference, str_value
 from .fixing import (MOVES_CLIENT, failure_is_only_an_error_response, find_arg, keyword_arg, merge_entries,
                      moves_to_runtime, reporter, result_discarded, span, statements_around, string_like, with_args)
@@ -408,7 +408,7 @@ def _is_string(model: Model, expr: ast.expr, scope) -> bool:
         return (dotted(expr.value) or "").endswith("environ")
     if isinstance(expr, ast.Attribute):
         return isinstance(model.resolve(expr, scope), TextRef)
-    return isinstance(expr, ast.Call) and (dotted(expr.func) or "") in ("os.getenv", "os.environ.get", "getenv", "environ.get")
+    return isinstance(expr, ast.Call) and dotted(expr.func) in ENV_LOOKUPS
 
 
 # -- fixes (libcst is imported inside them only) --------------------------------------------------------------------
