@@ -7,12 +7,17 @@ can get, so that the fixer rewrites exactly what the linter reported.
 from __future__ import annotations
 
 import ast
+import os
 import re
+import sys
+from functools import lru_cache
 from pathlib import Path
 
+from . import catalog
 from .options import Options
 from .prefilter import might_use_customerio
 from .project import Project, find_project
+from .results import Results, digest
 from .rules import FAMILIES  # at import: flake8 loads the plugin before it forks its workers, so they share this
 from .semantic import Model
 from .summary import summarize_file
@@ -34,6 +39,52 @@ def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", opti
     model = Model(tree, lines, filename, options, project)
     found = {(f.line, f.col, f.code): model.settle(f) for family in FAMILIES for f in family.check(model)}
     return sorted(found.values())
+
+
+def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> list[Finding]:
+    """``check_tree`` for flake8: the findings without their fixes, read back from the last run while the file's
+    text, the project's files and the inputs outside it are unchanged (``results``); any edit in the project
+    checks every file again, from the summaries still cached."""
+    project = find_project(filename, options, summarize_file)
+    if project is None:
+        return check_tree(tree, lines, filename, options)
+    if "results" not in project.memo:
+        state = f"{project.stamp()}\0{_outside_inputs(options)}"
+        project.memo["results"] = Results(project.results_folder, digest(state))
+    kept, path, text = project.memo["results"], os.path.abspath(filename), digest("".join(lines))
+    rows = kept.get(path, text)
+    if rows is not None:
+        try:
+            return [Finding(*map(_plain, row)) for row in rows]
+        except TypeError:
+            pass  # a row of another shape is checked again
+    findings = check_tree(tree, lines, filename, options)
+    kept.put(path, text, [[f.line, f.col, f.code, f.message, f.end_line, f.end_col] for f in findings])
+    return findings
+
+
+def _plain(value: object) -> object:
+    if not isinstance(value, (int, str)):
+        raise TypeError(value)
+    return value
+
+
+@lru_cache(maxsize=8)
+def _outside_inputs(options: Options) -> str:
+    """What findings depend on outside the project: the catalog (found from the working folder) and the installed
+    SDK's distribution (its major version is the default when the project pins none)."""
+    found = catalog.find(options.catalog)
+    try:
+        stat = os.stat(found) if found is not None else None
+    except OSError:
+        stat = None
+    inputs = [f"{os.path.abspath(found)}:{stat.st_mtime_ns}:{stat.st_size}" if stat else "no catalog"]
+    for place in sys.path:
+        try:
+            inputs += sorted(name for name in os.listdir(place or ".") if name.startswith("customerio-"))
+        except OSError:
+            continue
+    return "\n".join(inputs)
 
 
 def worth_checking(source: str, filename: str, options: Options) -> tuple[bool, Project | None]:

@@ -6,7 +6,7 @@ import sys
 from typing import Iterator
 
 from . import __version__
-from .engine import check_source, check_tree, is_silenced
+from .engine import check_source, is_silenced, lint
 from .fixers.history import RevisionError, check_revision, source_at, split_new
 from .types import strict
 from .options import LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, flag, load_config, option_values
@@ -57,7 +57,7 @@ class Plugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         try:
-            findings = check_tree(self.tree, self.lines, self.filename, self.options)
+            findings = lint(self.tree, self.lines, self.filename, self.options)
         except Exception as error:  # a bug of ours must not stop flake8's run over the other files
             if strict():
                 raise

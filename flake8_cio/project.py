@@ -38,6 +38,7 @@ IMPORT_WORD = re.compile(r"import\b")
 IMPORT_LINE = re.compile(
     r"[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)|import[ \t]+([^\n#;]+))")
 #: ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")`` in manage.py, wsgi.py, asgi.py
+DJANGO_CONF_SETTINGS = "django.conf.settings"
 DJANGO_SETTINGS = re.compile(r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']""")
 DJANGO_ENTRY_POINTS = ("manage.py", "wsgi.py", "asgi.py")
 DEPLOY_FILE = re.compile(r"serverless\.ya?ml|template\.ya?ml|zappa_settings\.(?:json|ya?ml|toml)|\w*stack\w*\.py")
@@ -83,7 +84,12 @@ def find_project(path: str, options: Options, summarize: Summarizer) -> Project 
         return None
     if not os.path.isfile(path):
         return None
-    package_root, root = _roots(os.path.dirname(os.path.abspath(path)))
+    return _project_of(os.path.dirname(os.path.abspath(path)), options, summarize)
+
+
+@lru_cache(maxsize=1024)
+def _project_of(folder: str, options: Options, summarize: Summarizer) -> Project:
+    package_root, root = _roots(folder)
     return _project(root, package_root, options, summarize)
 
 
@@ -141,7 +147,7 @@ def analyser_version() -> str:
 
 def forget_projects() -> None:
     """Drop what this process learnt of projects (a long-lived process after files change; benchmarks)."""
-    for cached in (_project, _roots, _real_folder, _shared_scans, _has_marker, _is_file):
+    for cached in (_project, _project_of, _roots, _real_folder, _shared_scans, _has_marker, _is_file):
         cached.cache_clear()
     vendored.forget()
     from . import pins
@@ -161,6 +167,8 @@ class Project:
         self._names: dict[str, str | None] = {}
         self.cache = SummaryCache(options.cache_dir)
         self.tree_cache = SummaryCache(options.cache_dir, "trees")
+        kept = SummaryCache(options.cache_dir, "results").folder  # the engine's findings per file (engine.lint)
+        self.results_folder = kept / hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self._summaries: dict[Path, Summary] = {}
         self._relevant, self._scans = _shared_scans(root, options.client_names)
         self._paths: dict[str, Path | None] = {}
@@ -233,6 +241,24 @@ class Project:
                 return ".".join(parts[index:])
         return name
 
+    def reexported_sdk_name(self, name: str, depth: int = 0) -> str | None:
+        """The SDK's name a project module hands on (``app.pipes.analytics`` of ``app/pipes.py`` doing ``from
+        customerio import analytics``; ``app.pipes.Track`` of ``from customerio import CustomerIO as Track``), also
+        through further project modules; None for anything else. Read only in modules that name Customer.io."""
+        key = ("sdk name", name)
+        if key not in self.memo:
+            self.memo[key] = None  # cycle guard
+            split = self.split(name) if depth <= MAX_DEPTH else None
+            path = self.module_path(split[0]) if split else None
+            if split and path and self._relevant_module(path):
+                head, dot, rest = split[1].partition(".")
+                imported = self.summary(split[0]).imports.get(head)
+                if imported and imported.split(".")[0] == "customerio":
+                    self.memo[key] = imported + dot + rest
+                elif imported:
+                    self.memo[key] = self.reexported_sdk_name(imported + dot + rest, depth + 1)
+        return self.memo[key]
+
     def in_vendored_copy(self, path) -> bool:
         """Whether a file lies in the folder of a vendored SDK copy (the SDK's module or one the project added)."""
         return bool(vendored.vendored_sdk_dirs(self.root)) and vendored.vendored_copy_of(Path(path), self.root) is not None
@@ -303,7 +329,10 @@ class Project:
         return self._scans[path]
 
     def _imported_paths(self, filename: str, text: str) -> list[Path]:
-        return [path for path in map(self.module_path, self._imported_names(filename, text)) if path is not None]
+        names = self._imported_names(filename, text)
+        if DJANGO_CONF_SETTINGS in names:  # Django's settings object reads the project's settings module
+            names.append(self.django_settings() or "")
+        return [path for path in map(self.module_path, filter(None, names)) if path is not None]
 
     def _imported_names(self, filename: str, text: str) -> list[str]:
         """The absolute names of the modules a module's import lines may load (relative imports resolved)."""
@@ -346,6 +375,7 @@ class Project:
         instance, what a getter returns."""
         if depth > MAX_DEPTH:
             return None
+        ref = self.settings_name(ref)
         called = CALLED.match(ref)
         if called:
             return self._called(*called.groups(), depth)
@@ -506,6 +536,21 @@ class Project:
         self._chains[ref] = chain
         return chain
 
+    def request_chain(self, ref: str) -> list[Step] | None:
+        """The calls from running coroutine function ``ref`` down to a Track request it makes, blocking or handed
+        to a thread (``await asyncio.to_thread(cio.track, ...)``): what each coroutine made per record costs."""
+        key = ("request", ref)
+        if key not in self.memo:
+            found = self.resolve(ref) if self.may_reach_customerio(ref) else None
+            entry = found.entry if isinstance(found, FunctionRef) and found.entry.is_async else None
+            own = next((call for call in (entry.direct, entry.offloaded) if call and call.method in sdk.TRACK_METHODS),
+                       None) if entry else None
+            here = Step(found.qualname, self._where(found.qualname, entry.line)) if entry else None
+            chains = [[here, *sub] for sub in map(self.blocking_chain, entry.calls) if sub] if entry and not own else []
+            self.memo[key] = [here, Step(own.text, self._where(found.qualname, own.line), own.method)] if own else \
+                next((chain for chain in chains if chain[-1].method in sdk.TRACK_METHODS), None)
+        return self.memo[key]
+
     def _dispatched(self, ref: str) -> tuple[str, ...]:
         """The functions a module's dispatch table holds (``app.dispatch.HANDLERS[]``), through re-exports."""
         return self._exported(ref[:-len(DISPATCHED)], lambda summary, name: summary.dispatch.get(name)) or ()
@@ -584,6 +629,14 @@ class Project:
             module = named.pop() if len(named) == 1 else None
             self._django_settings = module if module and self.module_path(module) is not None else None
         return self._django_settings
+
+    def settings_name(self, name: str) -> str:
+        """``django.conf.settings.CIO_KEY`` as the name it has in the project (``mysite.settings.CIO_KEY``); any
+        other name as it is."""
+        if not name.startswith(DJANGO_CONF_SETTINGS + "."):
+            return name
+        module = self.django_settings()
+        return module + name[len(DJANGO_CONF_SETTINGS):] if module else name
 
     def unique_method(self, name: str) -> str | None:
         """The project method ``name`` when exactly one class in the whole tree (tests included) defines a method of
@@ -699,12 +752,33 @@ class Project:
             self._modules = sorted({name for name in map(self.module_name, map(str, paths)) if name})
         return self._modules
 
+    def stamp(self) -> str:
+        """A digest of the analyser, the options and every project file's path, size and mtime: besides its own
+        text, all a module's findings can depend on that lies in the project (read once per process)."""
+        if not hasattr(self, "_stamp"):
+            digest = hashlib.sha256(f"{self._fingerprint()}\0{self.options}".encode())
+            for path in self._file_names():
+                try:
+                    stat = os.stat(path)
+                except OSError:
+                    continue
+                digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode("utf-8", "surrogateescape"))
+            self._stamp = digest.hexdigest()
+        return self._stamp
+
     def _files_named(self, wanted: Callable[[str], bool]) -> list[Path]:
         """The project's files whose name ``wanted`` accepts, from one walk of the tree per process that every
         whole-tree question shares (modules, ``urls.py``, deploy files, the text index)."""
+        return [Path(folder, name) for folder, name in self._walk() if wanted(name)]
+
+    def _file_names(self) -> list[str]:
+        return [os.path.join(folder, name) for folder, name in self._walk()]
+
+    def _walk(self) -> list[tuple[str, str]]:
+        """(folder, name) of every project file, from one walk of the tree per process."""
         if not hasattr(self, "_files"):
             self._files = _project_files(self.root)
-        return [path for path in self._files if wanted(path.name)]
+        return self._files
 
 
 def _given_clients(project: Project, method: Resolved | None, cls: ClassRef, arguments: str) -> Resolved | None:
@@ -784,11 +858,11 @@ def _line_modules(source: str | None, names: str | None, plain: str | None, pack
     return [m for m in [base, *(f"{base}.{n}" if base else n for n in listed if n and n != "*")] if m]
 
 
-def _project_files(root: Path) -> list[Path]:
+def _project_files(root: Path) -> list[tuple[str, str]]:
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in NOT_PROJECT and not d.startswith(".")]
-        found += [Path(folder, name) for name in files]
+        found += [(folder, name) for name in files]
     return found
 
 

@@ -84,6 +84,7 @@ class FunctionEntry:
     returns: str | None  # the reference every ``return`` names, when they agree
     unit: str | None  # the finer-than-seconds epoch unit every ``return`` gives (``millisecond``)
     builds: int | None  # the line where it builds a client on every call
+    offloaded: SdkCallText | None = None  # the first Track call it hands to a thread (``await to_thread(cio.track, ...)``)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 
-DJANGO_SETTINGS = "django.conf.settings."  # an attribute of it is the project's settings module's
+DJANGO_SETTINGS = "django.conf.settings"  # an attribute of it is the project's settings module's
 
 
 class Binding(NamedTuple):
@@ -87,6 +87,8 @@ class Model(ClientKinds, CallIndex):
             if package is None or len(package) < level - 1:
                 return "." * level + name
             name = ".".join([*package[: len(package) - level + 1], name])
+        if self.linked is not None:  # a summary reads no other module: it depends on its own text alone
+            name = self.linked.reexported_sdk_name(name) or name
         if self.project is not None:
             return self.project.real_name(name)
         return name
@@ -207,9 +209,10 @@ class Model(ClientKinds, CallIndex):
         if target is None:
             return None
         found = f"{target}.{rest}" if rest else target
-        if found.startswith(DJANGO_SETTINGS) and self.linked is not None:  # settings.CIO_KEY: the project's value
-            module = self.linked.django_settings()
-            return f"{module}{found[len(DJANGO_SETTINGS) - 1:]}" if module else found
+        if self.linked is not None and found.startswith(DJANGO_SETTINGS):  # settings.CIO_KEY: the project's value
+            return self.linked.settings_name(found)
+        if rest and self.linked is not None and self.linked.module_path(target) is not None:
+            return self.linked.reexported_sdk_name(found) or found  # pipes.analytics of `from app import pipes`
         return found
 
     def lookup(self, name: str, scope: Scope) -> Binding | None:
@@ -227,14 +230,7 @@ class Model(ClientKinds, CallIndex):
     def value_of(self, expr: ast.expr, scope: Scope, depth: int = 3) -> ast.expr:
         """Follow a local assigned exactly once to the value it holds (simple intra-function data flow), and a
         string constant of another project module (``from shop.events import SIGNED_UP``, ``events.SIGNED_UP``),
-        given the place of its use."""
-        if isinstance(expr, ast.Attribute):
-            member = expr.value if expr.attr == "value" else None  # events.Event.PAID.value: the member's value
-            return self._class_constant(expr, scope) or self._project_constant(expr) or \
-                self._default_constant(expr, scope) or \
-                (member is not None and self._project_constant(member, used=expr)) or expr
-        if isinstance(expr, ast.Subscript):
-            return self._keyed_constant(expr, scope) or expr
+        given the place of its use; also once a local led to one (``name = events.SIGNED_UP``)."""
         while depth and isinstance(expr, ast.Name):
             found = self.lookup(expr.id, scope)
             if found and expr.id in self.aliases:
@@ -245,6 +241,13 @@ class Model(ClientKinds, CallIndex):
             if not isinstance(value, ast.expr):
                 return expr
             expr, scope, depth = value, found.scope, depth - 1
+        if isinstance(expr, ast.Attribute):
+            member = expr.value if expr.attr == "value" else None  # events.Event.PAID.value: the member's value
+            return self._class_constant(expr, scope) or self._project_constant(expr) or \
+                self._default_constant(expr, scope) or \
+                (member is not None and self._project_constant(member, used=expr)) or expr
+        if isinstance(expr, ast.Subscript):
+            return self._keyed_constant(expr, scope) or expr
         return expr
 
     def _class_constant(self, expr: ast.Attribute, scope: Scope) -> ast.Constant | None:
@@ -363,7 +366,8 @@ class Model(ClientKinds, CallIndex):
                 continue
             kind = self.client_kind(arg, scope)  # a Call: built in place, `Notifier(CustomerIO(...))`
             ref = self.ref_of(arg, scope) if kind not in sdk.KINDS else None
-            ref = ref if ref and PLAIN_REF.fullmatch(ref) and self.is_project_code(ref) else None
+            ref = ref if ref and PLAIN_REF.fullmatch(ref) and (self.is_project_code(ref) or ref.startswith(
+                DJANGO_SETTINGS + ".")) else None  # settings.CIO: the settings module's, once the project is read
             if kind in sdk.KINDS or ref or kind == "?":  # "?": a client known by its name
                 parts.append(f"{where}={kind if kind in sdk.KINDS else '@' + ref if ref else '?'}")
         self.memo[key] = ",".join(parts)
@@ -495,6 +499,11 @@ class Model(ClientKinds, CallIndex):
         """The project calls from running ``expr`` down to a blocking Customer.io call (``project.Step``s)."""
         ref = self.callee_ref(expr, scope)
         return self.linked.blocking_chain(ref) if ref else None
+
+    def request_chain(self, expr: ast.expr, scope: Scope) -> list | None:
+        """The project calls from running coroutine function ``expr`` down to a Track request (``project.Step``s)."""
+        ref = self.callee_ref(expr, scope)
+        return self.linked.request_chain(ref) if ref else None
 
     def returned_unit(self, func: ast.expr, scope: Scope) -> tuple[str, str] | None:
         """The finer-than-seconds epoch unit a project function returns, and where it is defined."""

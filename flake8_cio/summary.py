@@ -227,12 +227,15 @@ def _function_name(fn: Function) -> str:
 
 def function_entry(model: Model, fn: Function) -> FunctionEntry:
     """What the summary records of a function (see ``summarize``)."""
-    direct, calls, forwards, held, maybe, maybe_forwards = None, [], {}, [], [], {}
+    direct, offloaded, calls, forwards, held, maybe, maybe_forwards = None, None, [], {}, [], [], {}
     params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
     if fn.cls is not None and params and "staticmethod" not in frameworks.decorator_names(model, fn):
         params = params[1:]
     for site in model.sites_in(fn):
         call = model.cio_call_at(site)
+        bound = model.bound_call_at(site) if call is None and offloaded is None else None
+        if bound is not None and bound.kind == sdk.TRACK:
+            offloaded = SdkCallText(f"{ast.unparse(bound.node.func)}()", bound.node.lineno, bound.method)
         if call is None:
             ref = model.ref_of(site.node.func, site.scope)
             for callee in model.callees(site.node.func, site):  # what a dispatch by table or getattr runs
@@ -252,7 +255,7 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
             forwards.setdefault(param, Forward(call.kind, call.method, sdk_param))
     entry = FunctionEntry(fn.node.lineno, fn.is_async, direct, tuple(calls), forwards, tuple(params), tuple(held),
                           tuple(maybe), maybe_forwards, _returns(model, fn), returned_unit(model, fn),
-                          _builds(model, fn))
+                          _builds(model, fn), offloaded)
     if frameworks.enqueues_when_called(model, fn):  # what its body does runs in a worker, not at the call
         return dataclasses.replace(entry, direct=None, calls=(), held=(), maybe=(), returns=None, unit=None,
                                    builds=None)

@@ -63,6 +63,14 @@ def test_catalog_rules_and_near_misses():
                      (7, "CIO701"), (17, "CIO701")]  # a Pipelines semantic event is Customer.io's; on Track, just a name
 
 
+def test_a_travelled_name_is_reported_at_the_call_naming_where_it_is_computed():
+    source = ("from customerio import CustomerIO\ncio = CustomerIO(S, K)\n\n\ndef refund(u):\n"
+              "    name = 'order_refundd'\n    cio.track(u, name)\n    cio.track(u, 'signed_up')\n")
+    found = check_source(source, "app.py", Options(catalog=CATALOG))
+    assert [(f.line, f.col, f.code) for f in found] == [(7, 17, "CIO701")]
+    assert "(`name` is computed at line 6)" in found[0].message
+
+
 def test_did_you_mean():
     source = "from customerio import CustomerIO\ncio = CustomerIO(S, K)\ncio.track(u, 'OrderCompleted')\n"
     message = check_source(source, "app.py", Options(catalog=CATALOG))[-1].message

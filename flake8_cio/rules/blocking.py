@@ -208,7 +208,9 @@ def check(model: Model) -> Iterator:
                     yield from _through_helper(model, site, helper, inner)
                 if inner is None or not _per_record(inner):  # it may reach a Track call through the project
                     yield from _through_project(model, site, callee)
-            elif helper is None and model.cio_call_at(site) is None and \
+            if helper is None:
+                yield from _per_record_project_coroutine(model, site, callee)
+            if helper is None and model.cio_call_at(site) is None and \
                     (callee is site.node.func or model.bound_call_at(site) is None):  # LOCAL["push"](...): above
                 yield from _through_project(model, site, callee)
         if fn is not None and site.awaited and frameworks.is_handler(model, fn) and _offloaded(site.node) is not None:
@@ -248,6 +250,18 @@ def _per_record_coroutine(model: Model, site: Site, helper: Function) -> Iterato
     if inner is not None and inner.method in PER_RECORD and _bulk_loop(model, site):
         yield _report(model, "CIO601", site.node, how=f"`{helper.name}()` runs once per record",
                       what="a Customer.io request", path=f"`{call_text(model, inner)}` at line {inner.node.lineno}")
+
+
+def _per_record_project_coroutine(model: Model, site: Site, callee: ast.expr) -> Iterator:
+    """The same with a coroutine function of another module (or a service object) that makes the request."""
+    chain = model.request_chain(callee, site.scope)
+    if chain and chain[-1].method in PER_RECORD and _bulk_loop(model, site):
+        yield _report(model, "CIO601", site.node, how=f"`{last_name(callee) or ast.unparse(callee)}()` runs once "
+                      "per record", what="a Customer.io request", path=_chain_text(chain))
+
+
+def _chain_text(chain: list) -> str:
+    return " -> ".join([*(step.name for step in chain[:-1]), f"{chain[-1].name} ({chain[-1].where})"])
 
 
 def _request_in(model: Model, fn: Function, seen: set) -> CioCall | None:
@@ -322,8 +336,7 @@ def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> tu
     chain = model.blocking_chain(target, site.scope)  # also a local helper that reaches it through the project
     if not chain:
         return None
-    return " -> ".join([*(step.name for step in chain[:-1]), f"{chain[-1].name} ({chain[-1].where})"]), \
-        chain[-1].method
+    return _chain_text(chain), chain[-1].method
 
 
 def _sdk_method_reference(model: Model, expr: ast.expr, site: Site) -> bool:

@@ -143,18 +143,18 @@ def check(model: Model) -> Iterator:
 
 def _event(model: Model, catalog: Catalog, call: CioCall) -> Iterator:
     events = catalog.pipelines_events if call.kind == sdk.ANALYTICS else catalog.events
-    name_expr = call.args.get("event" if call.kind == sdk.ANALYTICS else "name")
-    if events is None or name_expr is None:
+    written = call.args.get("event" if call.kind == sdk.ANALYTICS else "name")
+    if events is None or written is None:
         return
-    name_expr = model.value_of(name_expr, call.site.scope)
+    name_expr = model.value_of(written, call.site.scope)
     name = str_value(name_expr)
     if name is None or call.kind == sdk.ANALYTICS and name in sdk.RESERVED_PIPELINES_EVENTS:
         return  # Customer.io's own semantic events (`User Deleted`) need no catalog entry, and are never renamed
     event = events.get(name)
     if event is None:
         guess = catalog.suggest(name, events)
-        yield model.finding(
-            "CIO701", name_expr,
+        yield model.value_finding(
+            written, "CIO701", name_expr,
             f"event {name!r} is not in the catalog ({catalog.path}): a campaign trigger written for the catalogued "
             f"name never fires; {'did you mean ' + repr(guess) + '?' if guess else 'add it to the catalog'}",
         )

@@ -3,7 +3,7 @@ import os
 from customerio import CustomerIO
 
 import kit
-from kit import Event, Plain
+from kit import Event, Plain, names
 
 cio = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_TRACK_API_KEY"])
 
@@ -13,3 +13,10 @@ def run(uid):
     cio.track(uid, kit.Event.INVOICE_CREATED.value)  # expect: CIO202
     cio.track(uid, Plain.SIGNED_UP)  # expect: CIO202
     cio.track(uid, Event.INVOICE_PAID, {"total": 12.5})  # near miss: snake_case through the re-export
+
+
+def refund(uid):
+    name = names.ORDER_REFUNDED  # a local bound to another module's constant, read through the module
+    cio.track(uid, name, {"total": 12.5})  # expect: CIO202
+    paid = names.ORDER_PAID
+    cio.track(uid, paid)  # near miss: snake_case through the module

@@ -1,0 +1,2 @@
+ORDER_REFUNDED = "OrderRefunded"
+ORDER_PAID = "order_paid"

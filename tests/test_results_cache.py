@@ -1,0 +1,84 @@
+"""flake8 reads a file's findings back while nothing in the project changed, and checks again after any edit."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CRM = """\
+from customerio import CustomerIO
+
+cio = CustomerIO("", "")
+
+
+def track_signup(user):
+    cio.track(user.id, "signed_up")
+"""
+CRM_WITHOUT_REQUEST = """\
+import logging
+
+
+def track_signup(user):
+    logging.info("signed up %s", user.id)
+"""
+VIEWS = """\
+from flask import Flask
+
+from shop.crm import track_signup
+
+app = Flask(__name__)
+
+
+@app.post("/signup")
+def signup(user):
+    track_signup(user)
+    return "ok"
+"""
+
+
+def make_project(root: Path) -> None:
+    (root / "shop").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "shop"\ndependencies = ["customerio==3.2.0"]\n')
+    (root / "shop" / "__init__.py").write_text("")
+    (root / "shop" / "crm.py").write_text(CRM)
+    (root / "shop" / "views.py").write_text(VIEWS)
+
+
+def flake8(root: Path, cache: Path) -> list[str]:
+    result = subprocess.run([sys.executable, "-m", "flake8", "-j", "2", "--select", "CIO", "shop"], cwd=root,
+                            capture_output=True, text=True, env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    assert result.stderr == ""
+    return sorted(line.split(" ", 2)[0] + " " + line.split(" ", 2)[1] for line in result.stdout.splitlines())
+
+
+def journals(cache: Path) -> dict[str, str]:
+    return {path.name: path.read_text() for path in (cache / "flake8-cio" / "results").rglob("*.jsonl")}
+
+
+def test_an_unchanged_project_is_read_back_and_an_edit_in_another_module_checks_again(tmp_path):
+    make_project(tmp_path / "app")
+    cache = tmp_path / "cache"
+    first = flake8(tmp_path / "app", cache)
+    assert first == ["shop/views.py:10:5: CIO501"]
+    kept = journals(cache)
+    assert kept, "the run kept its findings"
+    assert flake8(tmp_path / "app", cache) == first
+    assert journals(cache) == kept, "nothing was checked again"
+    (tmp_path / "app" / "shop" / "crm.py").write_text(CRM_WITHOUT_REQUEST)  # views.py itself is unchanged
+    assert flake8(tmp_path / "app", cache) == []
+    assert not set(journals(cache)) & set(kept), "the old state's findings are gone"
+
+
+def test_a_damaged_journal_is_checked_again(tmp_path):
+    make_project(tmp_path / "app")
+    cache = tmp_path / "cache"
+    first = flake8(tmp_path / "app", cache)
+    for name in journals(cache):
+        path = next((cache / "flake8-cio" / "results").rglob(name))
+        path.write_text('["cut short", \n[1, 2]\n7\n{"a": 1}\n')
+    assert flake8(tmp_path / "app", cache) == first
+
+
+def test_an_unwritable_cache_still_reports(tmp_path):
+    make_project(tmp_path / "app")
+    (tmp_path / "cache").write_text("a file where the cache folder would be")
+    assert flake8(tmp_path / "app", tmp_path / "cache") == ["shop/views.py:10:5: CIO501"]
