@@ -53,7 +53,7 @@ class Options:
     sdk_major: int | None = None  # None: the project's pin or vendored copy, else the installed SDK, else unknown
     catalog: str | None = None  # path of the event catalog; default: ./cio-catalog.toml when present
     project_analysis: bool = True  # read the project's other modules (wrappers, services, factories)
-    cache_dir: str | None = None  # where module summaries are cached; default: the user's cache folder
+    cache_dir: str | None = None  # where module summaries and findings are cached; default: the user's cache folder
     email_profiles: bool = True  # CIO303: people must be reachable by email; off for push- or SMS-only workspaces
 
     @classmethod
@@ -152,7 +152,7 @@ OPTION_HELP = {
     "catalog": "Event catalog (TOML) the CIO7xx rules check against (default: ./cio-catalog.toml when present).",
     "project_analysis": "Read the project's other modules to see Customer.io behind wrappers, services and "
     "factories (default: true).",
-    "cache_dir": "Folder for cached module summaries (default: the user's cache folder; unwritable means no cache).",
+    "cache_dir": "Folder for cached module summaries and findings (default: the user's cache folder; unwritable means no cache).",
     "email_profiles": "Whether people are meant to be reachable by email; false turns CIO303 off for push- or "
     "SMS-only workspaces (default: true).",
 }

@@ -2,14 +2,24 @@
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from typing import Iterator
 
 from . import __version__
-from .engine import check_source, is_silenced, lint
+from .engine import check_source, check_tree, is_silenced, lint
 from .fixers.history import RevisionError, check_revision, source_at, split_new
 from .types import strict
 from .options import LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, flag, load_config, option_values
+
+
+FEW_FILES = 32
+
+
+def few_files(paths: list[str]) -> bool:
+    """A run over a handful of named files (pre-commit, an editor): checking them costs less than the walk of the
+    project that looking their findings up needs."""
+    return len(paths) < FEW_FILES and all(os.path.isfile(path) for path in paths)
 
 
 class Plugin:
@@ -17,6 +27,7 @@ class Plugin:
     version = __version__
     options = Options()
     new_since: str | None = None  # --cio-new-since: only findings the file did not have at this git revision
+    keep_results = True  # read findings back while the project is unchanged (engine.lint); not for a few files
 
     def __init__(self, tree: ast.AST, filename: str, lines: list[str]):
         self.tree = tree
@@ -49,6 +60,7 @@ class Plugin:
                 values[name] = values[name] if given is None else given
             cls.options = Options.from_values(**values)
             cls.new_since = options.cio_new_since
+            cls.keep_results = not few_files(getattr(options, "filenames", None) or ["."])
             if cls.new_since:
                 check_revision(cls.new_since)
         except (OptionError, RevisionError) as error:
@@ -57,7 +69,8 @@ class Plugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         try:
-            findings = lint(self.tree, self.lines, self.filename, self.options)
+            check = lint if self.keep_results else check_tree
+            findings = check(self.tree, self.lines, self.filename, self.options)
         except Exception as error:  # a bug of ours must not stop flake8's run over the other files
             if strict():
                 raise
