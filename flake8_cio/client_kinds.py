@@ -5,6 +5,7 @@ dependency-injection containers and framework state, across the project's module
 from __future__ import annotations
 
 import ast
+from functools import cached_property
 
 from . import sdk
 from .records import ClassRef, FactoryRef, Injected, InstanceRef, TypeRef
@@ -147,6 +148,10 @@ class ClientKinds:
                     kind = self.client_kind(default, bound_scope.parent or bound_scope, depth - 1)
                     if kind in sdk.KINDS:
                         return kind
+                if param is not None and not values:
+                    kind = self.passed_kind(bound_scope.node, expr.id, depth - 1)
+                    if kind:
+                        return kind
                 kinds = {self.value_kind(v, bound_scope, depth) for v in values if isinstance(v, ast.expr)}
                 known = kinds - {None, "?", NOT_A_CLIENT}
                 if known:
@@ -179,6 +184,36 @@ class ClientKinds:
         if isinstance(expr, ast.Subscript):
             return self._looked_up_kind(expr, scope, depth)
         return None
+
+    def passed_kind(self, node: ast.AST, param: str, depth: int) -> str | None:
+        """The client every call of a module function in this module passes for an untyped parameter
+        (``notify(cio, row)`` for ``async def notify(client, row)``): one kind, and none of its calls passes
+        anything else."""
+        key = ("passed", node, param)
+        if key in self.memo or depth <= 0:
+            return self.memo.get(key)
+        self.memo[key] = None  # recursion guard
+        fn = self.functions.get(node)
+        names = [a.arg for a in (*node.args.posonlyargs, *node.args.args)] if fn and fn.cls is None else []
+        kinds = set()
+        for site in self._calls_of.get(fn, ()) if param in names else ():
+            given = [k.value for k in site.node.keywords if k.arg == param] or \
+                site.node.args[names.index(param):names.index(param) + 1]
+            starred = any(isinstance(a, ast.Starred) for a in site.node.args) or any(k.arg is None for k in site.node.keywords)
+            kinds.add(None if starred or not given else self.client_kind(given[0], site.scope, depth - 1))
+        self.memo[key] = kinds.pop() if len(kinds) == 1 and kinds <= set(sdk.KINDS) else None
+        return self.memo[key]
+
+    @cached_property
+    def _calls_of(self) -> dict:
+        """The module's calls of each of its functions, by name (``helper(...)``)."""
+        found: dict = {}
+        for site in self.sites:
+            if isinstance(site.node.func, ast.Name):
+                fn = self.local_function(site.node.func, site)
+                if fn is not None:
+                    found.setdefault(fn, []).append(site)
+        return found
 
     def _holds_no_client(self, cls: ast.ClassDef, attr: str, scope: Scope, depth: int) -> bool:
         """Set on ``self`` only to values that are surely no Customer.io client (another library's class)."""

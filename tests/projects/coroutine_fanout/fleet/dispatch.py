@@ -1,5 +1,8 @@
 import asyncio
 
+import analytics
+
+from fleet.audit import AuditLog
 from fleet.notify import cio, log_driver, notify_driver, send_all, send_direct, send_offloaded
 
 
@@ -33,3 +36,28 @@ async def log_all(drivers):
 
 async def first_only(drivers, message):
     await send_direct(drivers[0], message)  # near miss: one request, no loop
+
+
+async def _offload(client, driver, message):
+    await asyncio.to_thread(client.track, driver.id, "driver_broadcast", {"message": message})
+
+
+async def broadcast_through_parameter(drivers, message):
+    await asyncio.gather(*(_offload(cio, d, message) for d in drivers))  # expect: CIO601
+
+
+async def _log_with(sink, driver):
+    await asyncio.to_thread(sink.track, driver.id, "driver_seen")
+
+
+async def log_drivers(drivers):
+    await asyncio.gather(*(_log_with(analytics, d) for d in drivers))  # near miss: Segment's module is passed
+
+
+async def _either(client, driver):
+    await asyncio.to_thread(client.track, driver.id, "driver_seen")
+
+
+async def mixed(drivers):
+    await asyncio.gather(*(_either(cio, d) for d in drivers))  # near miss: another call passes something else
+    await _either(AuditLog(), drivers[0])

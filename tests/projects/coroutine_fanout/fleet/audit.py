@@ -1,0 +1,3 @@
+class AuditLog:
+    def track(self, user_id, name):
+        print(user_id, name)
