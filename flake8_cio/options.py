@@ -7,7 +7,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 if sys.version_info >= (3, 11):
@@ -71,7 +71,7 @@ class Options:
                 raise OptionError(str(error) if isinstance(error, OptionError) else f"{flag(name)}: {error}") from None
         return cls(**kwargs)
 
-    @property
+    @cached_property  # asked for every file and every name (a frozen dataclass keeps it in its __dict__)
     def client_name_set(self) -> frozenset[str]:
         return frozenset(name.lower() for name in self.client_names)
 

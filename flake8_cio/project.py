@@ -172,6 +172,8 @@ class Project:
         self._summaries: dict[Path, Summary] = {}
         self._relevant, self._scans = _shared_scans(root, options.client_names)
         self._paths: dict[str, Path | None] = {}
+        self._splits: dict[str, tuple[str, str] | None] = {}
+        self._test_folders: dict[str, bool] = {}
         self._chains: dict[str, list[Step] | None] = {}
         own = self.module_path("customerio")
         self.own_sdk_name = own is not None and vendored.vendored_copy_of(own, self.root) is None
@@ -179,10 +181,12 @@ class Project:
     # -- where modules are --------------------------------------------------------------------------------
     def in_tests(self, path: str) -> bool:
         """Whether a file is in a ``tests`` folder below the folder it is imported from, or that folder is one."""
-        real = Path(_real_folder(os.path.dirname(os.path.abspath(path))))
-        root = next((r for r in self.import_roots if r == real or r in real.parents), None)
-        folders = (root.name, *real.relative_to(root).parts) if root else real.parts
-        return "tests" in folders
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in self._test_folders:
+            real = Path(_real_folder(folder))
+            root = next((r for r in self.import_roots if r == real or r in real.parents), None)
+            self._test_folders[folder] = "tests" in ((root.name, *real.relative_to(root).parts) if root else real.parts)
+        return self._test_folders[folder]
 
     def module_name(self, filename: str) -> str | None:
         if filename not in self._names:
@@ -218,12 +222,12 @@ class Project:
 
     def split(self, qualname: str) -> tuple[str, str] | None:
         """``pkg.mod.Class.method`` -> (``pkg.mod``, ``Class.method``): the longest module prefix that is ours."""
-        parts = qualname.removeprefix(OWN).split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            module = ".".join(parts[:cut])
-            if self.module_path(module) is not None:
-                return module, ".".join(parts[cut:])
-        return None
+        if qualname not in self._splits:
+            parts = qualname.removeprefix(OWN).split(".")
+            cuts = (cut for cut in range(len(parts) - 1, 0, -1) if self.module_path(".".join(parts[:cut])) is not None)
+            cut = next(cuts, None)
+            self._splits[qualname] = None if cut is None else (".".join(parts[:cut]), ".".join(parts[cut:]))
+        return self._splits[qualname]
 
     def real_name(self, name: str) -> str:
         """What an imported name really is: the SDK's names in a vendored copy are the SDK's (``vendor.customerio.
