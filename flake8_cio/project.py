@@ -174,6 +174,7 @@ class Project:
         self._paths: dict[str, Path | None] = {}
         self._splits: dict[str, tuple[str, str] | None] = {}
         self._test_folders: dict[str, bool] = {}
+        self._module_texts: dict[Path, str] = {}
         self._chains: dict[str, list[Step] | None] = {}
         own = self.module_path("customerio")
         self.own_sdk_name = own is not None and vendored.vendored_copy_of(own, self.root) is None
@@ -226,8 +227,22 @@ class Project:
             parts = qualname.removeprefix(OWN).split(".")
             cuts = (cut for cut in range(len(parts) - 1, 0, -1) if self.module_path(".".join(parts[:cut])) is not None)
             cut = next(cuts, None)
+            if cut is not None and cut > 1 and not self._binds(".".join(parts[:cut]), parts[cut]) and \
+                    self._binds(".".join(parts[:cut - 1]), parts[cut - 1], package=True):
+                cut -= 1  # `tracker = Tracker(cio)` in shop/crm/__init__.py hides its submodule shop/crm/tracker.py
             self._splits[qualname] = None if cut is None else (".".join(parts[:cut]), ".".join(parts[cut:]))
         return self._splits[qualname]
+
+    def _binds(self, module: str, name: str, package: bool = False) -> bool:
+        """Whether a module (a package's ``__init__``) binds a name at module level with an assignment, ``def`` or
+        ``class``: read from its text, as a summary is not read while one may be in the making."""
+        path = self.module_path(module)
+        if path is None or package and path.name != "__init__.py":
+            return False
+        text = self._module_texts.setdefault(path, _read(path) or "")
+        name = re.escape(name)
+        return re.search(rf"^(?:{name}\s*(?::[^=\n]*)?=(?!=)|(?:async\s+)?def\s+{name}\b|class\s+{name}\b)", text,
+                         re.M) is not None
 
     def real_name(self, name: str) -> str:
         """What an imported name really is: the SDK's names in a vendored copy are the SDK's (``vendor.customerio.
@@ -434,8 +449,9 @@ class Project:
                 return TextRef()
             method = self.resolve(made.qualname + rest, depth + 1) if rest else InstanceRef(made.qualname)
             return _given_clients(self, method, made, arguments)
-        if isinstance(made, FunctionRef) and made.entry.returns:  # get_messenger().identify
-            return self.resolve(made.entry.returns + rest, depth + 1)
+        if isinstance(made, FunctionRef):  # get_messenger().identify; load(pk).sync() of `def load(pk) -> Account`
+            returned = (self.resolve(ref + rest, depth + 1) for ref in (made.entry.returns, made.entry.declared) if ref)
+            return next((found for found in returned if found is not None), None)
         return None
 
     def _returned(self, qualname: str) -> str | None:
@@ -556,8 +572,21 @@ class Project:
         return self.memo[key]
 
     def _dispatched(self, ref: str) -> tuple[str, ...]:
-        """The functions a module's dispatch table holds (``app.dispatch.HANDLERS[]``), through re-exports."""
-        return self._exported(ref[:-len(DISPATCHED)], lambda summary, name: summary.dispatch.get(name)) or ()
+        """The functions a module's dispatch table holds (``app.dispatch.HANDLERS[]``), through re-exports, and
+        those a decorator of its module registers in it."""
+        table = ref[:-len(DISPATCHED)]
+        return (self._exported(table, lambda summary, name: summary.dispatch.get(name)) or ()) + self._registered(table)
+
+    def _registered(self, table: str) -> tuple[str, ...]:
+        """The functions the project decorates with a decorator that puts them in ``table`` (``@register("paid")``
+        filling ``app.registry.HANDLERS``): read in the table's module and the modules that import it."""
+        split = self.split(table)
+        module, name = split if split else ("", "")
+        decorators = [f"{module}.{decorator}" for decorator, filled in self.summary(module).registers.items()
+                      if filled == name] if split else []
+        users = {module} | self._modules_in(self._tree_index().importers, module) if decorators else set()
+        return tuple(ref for user in sorted(users) for decorator in decorators
+                     for ref in self.summary(user).decorated.get(decorator, ()))
 
     def _resolved_sdk_call(self, maybe: tuple[MaybeCall, ...]) -> SdkCallText | None:
         """The first of a function's "maybe" SDK calls whose receiver the project resolves to a blocking client

@@ -85,6 +85,7 @@ class FunctionEntry:
     unit: str | None  # the finer-than-seconds epoch unit every ``return`` gives (``millisecond``)
     builds: int | None  # the line where it builds a client on every call
     offloaded: SdkCallText | None = None  # the first Track call it hands to a thread (``await to_thread(cio.track, ...)``)
+    declared: str | None = None  # the project class its return annotation names, as an instance: ``app.Account(*)``
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,8 @@ class Summary:
     routes: tuple[str, ...] = ()  # functions a urls.py registers as views
     jobs: tuple[str, ...] = ()  # functions handed to an RQ queue (``queue.enqueue(send_invoice, ...)``)
     dispatch: dict[str, tuple[str, ...]] = field(default_factory=dict)  # HANDLERS = {"a": on_a}: what it holds
+    registers: dict[str, str] = field(default_factory=dict)  # a decorator that fills a dict: the dict's name
+    decorated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # decorator reference: what it decorates
     constructions: tuple[str, ...] = ()  # calls handing a client over, with their arguments: ``app.Notifier(0=track)``
     states: dict[str, str] = field(default_factory=dict)  # app.state.<name> = ...: a client kind, "" anything else
     profiles: Profiles = Profiles(False, (), False)

@@ -589,6 +589,8 @@ class Model(ClientKinds, CallIndex):
             func = bound if isinstance(bound, ast.Call) and dotted(bound.func) == "getattr" else func
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
             table = self.value_of(func.value, site.scope)
+            if isinstance(table, ast.Dict) and not table.keys and func.value.id in self.registering.values():
+                return self.registered(func.value.id)  # filled by a decorator: every function it decorates
             if isinstance(table, ast.Dict):  # under a literal key, its entry; under any other, every entry
                 key = str_value(func.slice)
                 return [value for name, value in zip(table.keys, table.values) if isinstance(value, (ast.Name, ast.Attribute))
@@ -601,6 +603,46 @@ class Model(ClientKinds, CallIndex):
                         for method in self.method_names(owner, site) if method.startswith(prefix) and
                         (str_value(name) is None or method == prefix)]
         return [called]
+
+    @cached_property
+    def registering(self) -> dict[str, str]:
+        """This module's decorators that store what they decorate in one of its module-level dicts (``def
+        register(kind): def add(fn): HANDLERS[kind] = fn; return fn; return add``): name -> that dict's name."""
+        found = {}
+        for fn in self.functions.values():
+            if fn.parent is not None or fn.cls is not None:
+                continue
+            params = {a.arg for node in ast.walk(fn.node) if isinstance(node, FUNCTION_NODES) for a in node.args.args}
+            for node in ast.walk(fn.node):
+                target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and \
+                        isinstance(node.value, ast.Name) and node.value.id in params and \
+                        self._module_dict(target.value.id):
+                    found[fn.name] = target.value.id
+        return found
+
+    def _module_dict(self, name: str) -> bool:
+        values = self.module.bindings.get(name, [])
+        return len(values) == 1 and (isinstance(values[0], ast.Dict) or
+                                     isinstance(values[0], ast.Call) and dotted(values[0].func) == "dict")
+
+    @cached_property
+    def decorated(self) -> dict[str, list[Function]]:
+        """The module's functions by each decorator they carry: an imported one by its qualified name
+        (``app.registry.register``), one of this module's by its name."""
+        found: dict[str, list[Function]] = {}
+        for fn in self.functions.values():
+            for decorator in fn.node.decorator_list if fn.parent is None and fn.cls is None else ():
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                name = self.qualname(target) or (target.id if isinstance(target, ast.Name) else None)
+                if name:
+                    found.setdefault(name, []).append(fn)
+        return found
+
+    def registered(self, table: str) -> list[ast.expr]:
+        """The functions this module's registering decorators put in ``table``, as names to follow."""
+        return [ast.copy_location(ast.Name(fn.name, ast.Load()), fn.node) for decorator, filled in
+                self.registering.items() if filled == table for fn in self.decorated.get(decorator, ())]
 
     def method_names(self, owner: ast.expr, site: Site) -> list[str]:
         """The methods of the class an expression's value is an instance of (``self``, ``Svc()``, an instance

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from . import frameworks, sdk
 from .profiles import profiles
-from .records import (TEXT, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
+from .records import (TEXT, TYPED, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
 from .scopes import FUNCTION_NODES, Function, env_default, str_value
 from .client_kinds import (NOT_A_CLIENT, annotated_type, is_class_level, is_none, is_opaque_enum,
@@ -51,6 +51,7 @@ def summarize(model: Model) -> Summary:
             tables["functions"][_function_name(fn)] = function_entry(model, fn)
     return Summary(**{**tables, "sync_clients": tuple(tables["sync_clients"]),
                       "per_injection": tuple(tables["per_injection"])},
+                   registers=dict(model.registering), decorated=_decorated(model),
                    routes=_registered(model), jobs=_registered(model, frameworks.ENQUEUERS),
                    constructions=_constructions(model), states=_states(model), profiles=profiles(model))
 
@@ -68,6 +69,15 @@ def _constructions(model: Model) -> tuple[str, ...]:
             if ref and "=" in ref.partition("(")[2] and ref not in found:
                 found.append(ref)
     return tuple(found)
+
+
+def _decorated(model: Model) -> dict[str, tuple[str, ...]]:
+    """The module's functions by the decorator they carry, by its qualified name (this module's own too), for the
+    modules whose decorators register what they decorate (``Project._registered``)."""
+    named = {name if "." in name or name not in model.module.bindings else f"{model.module_name}.{name}": fns
+             for name, fns in model.decorated.items()}
+    return {name: tuple(f"{model.module_name}.{fn.name}" for fn in fns) for name, fns in named.items()
+            if model.module_name and "." in name}
 
 
 def _states(model: Model) -> dict[str, str]:
@@ -178,11 +188,18 @@ def _constructs(model: Model, cls: ast.ClassDef) -> str | None:
     for (owner, _), values in model.self_attrs.items():
         if owner is cls:
             for value in values:
-                if isinstance(value, ast.Call):
+                if isinstance(value, ast.Call) and not _shared_by_factory(model, value.func):
                     kind = model.value_kind(value, model.module)
                     if kind in sdk.KINDS:
                         return kind
     return None
+
+
+def _shared_by_factory(model: Model, func: ast.expr) -> bool:
+    """A call of this module's factory that hands out one client (``@lru_cache def client_for(slug)``): the
+    instance is given a shared client, it builds none."""
+    values = model.module.bindings.get(func.id, []) if isinstance(func, ast.Name) else []
+    return len(values) == 1 and values[0] in model.functions and _hands_out_one(model, model.functions[values[0]])
 
 
 def _declared_fields(model: Model, cls: ast.ClassDef) -> dict[str, str]:
@@ -255,7 +272,7 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
             forwards.setdefault(param, Forward(call.kind, call.method, sdk_param))
     entry = FunctionEntry(fn.node.lineno, fn.is_async, direct, tuple(calls), forwards, tuple(params), tuple(held),
                           tuple(maybe), maybe_forwards, _returns(model, fn), returned_unit(model, fn),
-                          _builds(model, fn), offloaded)
+                          _builds(model, fn), offloaded, _declared_return(model, fn))
     if frameworks.enqueues_when_called(model, fn):  # what its body does runs in a worker, not at the call
         return dataclasses.replace(entry, direct=None, calls=(), held=(), maybe=(), returns=None, unit=None,
                                    builds=None)
@@ -292,7 +309,8 @@ def _note_maybe_forwards(model: Model, fn: Function, site, ref: str, maybe_forwa
 def _forwarded(fn: Function, call) -> list[tuple[str, str]]:
     """(parameter, SDK parameter) for each of the function's own parameters passed on unchanged to an SDK call;
     ``(name, "**")`` when its ``**name`` goes on whole (``def identify(uid, **attrs): cio.identify(uid, **attrs)``);
-    an attribute keyword (``cio.identify(cid, last_seen_at=seen_at)``) or a key of an inline payload dict
+    an attribute keyword (``cio.identify(cid, last_seen_at=seen_at)``), an event keyword (2.x data: ``data.<key>``)
+    or a key of an inline payload dict
     (``data={"metered_at": metered_at}`` -> ``data.metered_at``) too; ``data.**`` for its ``**kwargs`` passed as
     the payload (``def record(cid, name, **data): cio.track(cid, name, data=data)``)."""
     def own_param(expr: ast.expr) -> bool:
@@ -301,8 +319,8 @@ def _forwarded(fn: Function, call) -> list[tuple[str, str]]:
     kwargs = fn.node.args.kwarg.arg if fn.node.args.kwarg else None
     own = [(expr.id, f"{sdk_param}.**" if expr.id == kwargs and sdk_param in sdk.PAYLOAD_PARAMS else sdk_param)
            for sdk_param, expr in call.args.items() if own_param(expr)]  # data=data of **data: the caller's keywords
-    if call.method not in ("track", "track_anonymous"):  # there, keywords are 2.x event data (CIO404's business)
-        own += [(expr.id, key) for key, expr in call.extra.items() if own_param(expr)]
+    event = call.method in ("track", "track_anonymous")  # there, keywords are 2.x event data (3.x: CIO404's business)
+    own += [(expr.id, f"data.{key}" if event else key) for key, expr in call.extra.items() if own_param(expr)]
     for sdk_param, payload in call.args.items():
         if sdk_param in sdk.PAYLOAD_PARAMS and isinstance(payload, ast.Dict):
             own += [(value.id, f"{sdk_param}.{key.value}") for key, value in zip(payload.keys, payload.values)
@@ -318,6 +336,14 @@ def _returns(model: Model, fn: Function) -> str | None:
     refs = {model.ref_of(ret.value, fn.scope) if ret.value is not None else None
             for ret in fn.hands_out}  # a @contextmanager's yield: what `with ... as` binds
     return refs.pop() if len(refs) == 1 else None
+
+
+def _declared_return(model: Model, fn: Function) -> str | None:
+    """An instance of the project class a function's return annotation declares (``def load(pk) -> Account``:
+    ``app.models.Account(*)``), for when what it returns cannot be followed (``db.get(Account, pk)``)."""
+    declared = model.ref_of(annotated_type(fn.node.returns), fn.scope.parent or model.module) \
+        if isinstance(fn.node.returns, (ast.Name, ast.Attribute, ast.Subscript)) else None
+    return f"{declared}({TYPED})" if declared and model.is_project_code(declared) else None
 
 
 def _registered(model: Model, registrars: dict = frameworks.REGISTRARS) -> tuple[str, ...]:

@@ -1,0 +1,2 @@
+def write(account_id, name):
+    print(account_id, name)

@@ -1,0 +1,16 @@
+from datetime import datetime
+
+from shop.audit import log
+from shop.crm import tracker
+
+
+async def export_finished(ctx, account_id, rows):
+    tracker.emit(account_id, "export_finished", rows=rows)  # expect: CIO502
+
+
+async def sync_last_seen(ctx, account_id):
+    tracker.seen(account_id, datetime.now())  # expect: CIO502, CIO103
+
+
+async def audit(ctx, account_id):
+    log.write(account_id, "audited")  # near miss: the package does not rebind its submodule
