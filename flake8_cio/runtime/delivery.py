@@ -28,6 +28,7 @@ MAX_BATCH_BYTES = 500_000  # Track API v2 /batch request limit
 JOURNAL_CHUNK = 5000
 FILL_WARNING = 0.8
 MAX_HELD = 8  # loans set aside after isolated failures (see _send_lent); more go into the spool
+ISOLATED_BACKOFF = 0.1  # s: the most an isolated failure's batch waits (jittered), as the official client's retries
 PAUSE = {401: "credentials rejected", 403: "credentials rejected",
          404: "no such endpoint: check track_url", 405: "method not allowed: check track_url"}
 COUNTER_NAMES = ("accepted", "sent", "retried", "failed", "dropped", "rejected", "spooled", "replayed",
@@ -435,9 +436,10 @@ class Worker:
         self.last_error = reason
         self.attempt += 1
         isolated = self.attempt == 1 and server_fault and self.breaker.state == "closed"
-        # An isolated failure's batch waits half as long as an outage's first: younger batches go on at the rate
-        # limit meanwhile, so its wait spares the API nothing (the official client retries a 503 at once).
-        wait = hold if hold is not None else backoff(self.attempt - isolated, cap=self.settings.max_backoff)
+        # An isolated failure's batch is resent soon: younger batches go on at the rate limit meanwhile, so a longer
+        # wait would spare the API nothing (a request rate the bucket caps either way; Retry-After is `hold`).
+        base = ISOLATED_BACKOFF if isolated else 0.5
+        wait = hold if hold is not None else backoff(self.attempt - isolated, base, self.settings.max_backoff)
         keys = [e.key for e in entries]
         if isolated and loan is not None:
             bisect.insort(self.held, (time.monotonic() + wait, *loan))
