@@ -35,7 +35,7 @@ from .. import catalog
 from .delivery import Counters, Settings, Worker, log
 from .errors import InvalidCall, InvalidData, InvalidText
 from .journal import Intake, dead_journals
-from .policy import epoch_unit, ulid
+from .policy import PAIRS, client_part, epoch_unit, time_text, ulid
 from .spool import OVERFLOW_POLICIES, FallbackSpool, Limits, RedisSpool, SQLiteSpool, Store, require_redis
 from .transport import Transport
 
@@ -51,6 +51,7 @@ PLATFORMS = ("ios", "android")  # what the Track API takes for a device
 MAX_ATTRIBUTES = 300
 MAX_EVENT_NAME_BYTES = 100
 MAX_OPERATION_BYTES = 32_000  # per v2 batch operation; it also keeps event data well under its 100 kB limit
+FAST_DATA_BYTES = MAX_OPERATION_BYTES - 2_000  # track()'s one pass leaves data near the limit to the general path
 
 EVENT_ACTIONS = ("event", "page", "screen")
 V2_ACTIONS = {  # Track API v2 operation types and their actions
@@ -122,6 +123,7 @@ CHOICES = {"durable": ("batch", "sync", "never"), "spool_overflow": OVERFLOW_POL
            "catalog_mode": ("warn", "drop", "strict")}
 
 F = TypeVar("F", bound=Callable[..., None])
+_time_ns = time.time_ns
 
 
 def resolve_options(options: Mapping[str, Any]) -> Dict[str, Any]:
@@ -206,8 +208,7 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"a {type(value).__name__} value cannot be sent as JSON")
 
 
-_STRICT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_json_default)
-_ASCII = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=False, default=_json_default)
+_STRICT = json.JSONEncoder(separators=(",", ":"), allow_nan=False, default=_json_default)
 
 
 def _fast_encoder() -> Optional[Callable[[Any, int], Sequence[str]]]:
@@ -216,32 +217,25 @@ def _fast_encoder() -> Optional[Callable[[Any, int], Sequence[str]]]:
     It skips the circular-reference check: a cycle ends in RecursionError, and the strict encoder then says so."""
     try:
         return json.encoder.c_make_encoder(  # type: ignore[attr-defined,no-any-return]
-            None, _json_default, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+            None, _json_default, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False)
     except (AttributeError, TypeError):
         return None
 
 
 _FAST = _fast_encoder()
-_quote = json.encoder.encode_basestring  # a str's JSON (non-ASCII kept), as _FAST writes strings
+_quote = json.encoder.encode_basestring_ascii  # a str's JSON, as _FAST writes strings
 
 
 def encode(op: Any) -> str:
-    """JSON as the API takes it and the official client sends it: NaN becomes null, a datetime Unix seconds, a
-    string with a lone surrogate a \\u escape (only ASCII JSON carries it, as the official client's does); what it
-    cannot send raises InvalidCall naming the field, at the call."""
+    """JSON as the API takes it and the official client sends it: ASCII (its encoder's default; a lone surrogate
+    is a \\u escape too), NaN becomes null, a datetime Unix seconds; what it cannot send raises InvalidCall naming
+    the field, at the call."""
     if _FAST:
         try:
-            text = "".join(_FAST(op, 0))
+            return "".join(_FAST(op, 0))
         except (ValueError, TypeError, RecursionError):
-            text = _strict(op)
-    else:
-        text = _strict(op)
-    if not text.isascii():  # O(1): the common case pays nothing
-        try:
-            text.encode()
-        except UnicodeEncodeError:
-            return _ASCII.encode(_sanitized(op, ()))
-    return text
+            pass
+    return _strict(op)
 
 
 def _strict(op: Any) -> str:
@@ -570,6 +564,8 @@ class RuntimeClient:
         self._idling = threading.Lock()
         self._dedupe_lock = threading.Lock()
         self.counters = Counters()  # the child counts its own events (the parent reports the parent's)
+        self._id_part = client_part()  # with the time and the accepted count, track()'s event ids
+        self._stamp: Tuple[int, str, str] = (-1, "", "")  # (ms, the line's text before and after the serial)
         self._recent: "OrderedDict[Any, float]" = OrderedDict()
         self._spool = self._open_spool()
         inherited: Optional[Intake] = getattr(self, "_intake", None)
@@ -836,8 +832,9 @@ class RuntimeClient:
               timestamp: Any = None) -> None:
         """The common call in one pass (the caller's p99 is the budget): a short ASCII id that is neither an email
         nor a cio_id, a name already checked (_name_guard gives its part of the line), dict data that the C encoder
-        takes. It writes the line _admit() makes for that call; anything else (or what fails here) takes the
-        general path, which decides."""
+        takes. It writes the line _admit() makes for that call, its id made of a per-millisecond prefix and the
+        client's serial (client_part), with one lock-free copy into the journal (Intake.append); anything else (or
+        what fails here) takes the general path, which decides."""
         if (id is None and timestamp is None and type(customer_id) is str and type(name) is str
                 and type(data) is dict and (middle := self._names_seen.get(name)) is not None
                 and 0 < len(customer_id) <= MAX_ID_BYTES and customer_id.isascii() and "@" not in customer_id
@@ -845,16 +842,22 @@ class RuntimeClient:
                 and not self._closed):
             try:
                 attributes = "".join(_FAST(data, 0))  # type: ignore[misc]
-                ms = time.time_ns() // 1_000_000
-                line = (f'{{"type":"person","identifiers":{{"id":{_quote(customer_id)}}}{middle}{attributes},'
-                        f'"id":"{ulid(ms)}","timestamp":{ms // 1000}}}\n').encode()
-            except (ValueError, TypeError, RecursionError):  # NaN, a cycle, a lone surrogate, ...
-                pass
-            else:
-                if len(line) <= MAX_OPERATION_BYTES - 40:
-                    self.counters.accept()
+            except (ValueError, TypeError, RecursionError):  # NaN, a cycle, ...: the general path says which
+                attributes = ""
+            if 0 < len(attributes) <= FAST_DATA_BYTES:
+                ms = _time_ns() // 1_000_000
+                stamp = self._stamp
+                if stamp[0] != ms:
+                    stamp = self._stamp = (ms, f',"id":"{time_text(ms)}{self._id_part}',
+                                           f'","timestamp":{ms // 1000}}}\n')
+                n = self.counters.accept()
+                line = (f'{{"type":"person","identifiers":{{"id":{_quote(customer_id)}}}{middle}{attributes}'
+                        f'{stamp[1]}{PAIRS[n >> 10 & 1023]}{PAIRS[n & 1023]}{stamp[2]}').encode()
+                try:
+                    self._intake.append(line)
+                except ValueError:  # the file is full, or was closed meanwhile
                     self._intake.put(line)
-                    return
+                return
         self._track(customer_id, name, data, id, timestamp)
 
     @_data_problems_not_raised
@@ -1093,7 +1096,7 @@ class RuntimeClient:
         if _limits(op):
             wired = self.wire(op) if self._rewires else op
             text = encode(wired)
-        if len(text) > MAX_OPERATION_BYTES // 6 and len(text.encode()) > MAX_OPERATION_BYTES - 40:
+        if len(text) > MAX_OPERATION_BYTES - 40:  # (ASCII: its length is its size)
             raise OverLimit(f"an operation over {MAX_OPERATION_BYTES} bytes")
         if self._worker is None:
             self._ensure_worker()
@@ -1102,7 +1105,7 @@ class RuntimeClient:
             return None
         if wired is op and "id" not in op and op.get("action") in EVENT_ACTIONS:
             text = f'{text[:-1]},"id":"{ulid()}"}}'
-        return text.encode()  # encode() made it encodable
+        return text.encode()
 
     def _to_secondary(self, op: Dict[str, Any]) -> None:
         if self._secondary is not None:

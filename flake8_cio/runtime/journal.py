@@ -56,6 +56,8 @@ def _libc() -> Optional[ctypes.CDLL]:
 
 
 _LIBC = _libc()
+#: mmap.write() reserves and copies in one C call under the GIL: callers append without a lock where there is one
+_GIL = getattr(sys, "_is_gil_enabled", lambda: True)()
 ABANDONED: Set[str] = set()  # journals of clients of this process closed before the spool had all of them
 
 
@@ -116,9 +118,11 @@ class Intake:
         self.lock = threading.Lock()
         self.fd = -1
         self.map: Optional[mmap.mmap] = None
+        #: the callers' step: the map's own write() (which raises ValueError once it is full or closed: then
+        #: `put`), or `put` itself for memory, durable="sync" and interpreters without a GIL
+        self.append: Callable[[bytes], Any] = self.put
         self.address = 0  # of the map, for _LIBC (0: not known, mmap's own methods are used)
         self.name = ""
-        self.pos = 0  # how far callers have written the current file
         self.offset = 0  # how far the spool has read it
         self.synced = 0
         self.faulted = 0  # how far the file's pages are faulted in
@@ -147,7 +151,16 @@ class Intake:
     def _use(self, created: Optional[Tuple[int, mmap.mmap, str]]) -> None:
         self.fd, self.map, self.name = created or (-1, None, "")
         self.address = ctypes.addressof(ctypes.c_char.from_buffer(self.map)) if _LIBC and self.map else 0
-        self.pos = self.offset = self.synced = self.faulted = 0
+        self.append = self.map.write if self.map is not None and _GIL and self.durable != "sync" else self.put
+        self.offset = self.synced = self.faulted = 0
+
+    @property
+    def pos(self) -> int:
+        """How far callers have written the current file: the map's own position, which its write() moves."""
+        try:
+            return self.map.tell() if self.map is not None else 0
+        except ValueError:  # closed
+            return 0
 
     def prefault(self) -> None:
         """Fault in the pages callers write next, PREFAULT_BYTES ahead of them, from a background thread and
@@ -173,20 +186,22 @@ class Intake:
             self.faulted = end
 
     def put(self, data: bytes) -> None:
-        """The caller's step: one copy of a call's operations (lines of JSON, UTF-8, with their event ids) into
-        the journal, or memory when it cannot take them."""
+        """One copy of a call's operations (lines of JSON, ASCII, with their event ids) into the journal, or
+        memory when it cannot take them: what `append` does, and what it cannot (the first file, a full or closed
+        one, a sync per call)."""
         if self.folder is not None:  # else memory is the plan (spool="none"), not a detour
             with self.lock:
                 if self.fd < 0 and self.reopen:
                     self._use(self._create())
                     self.wake()  # the journal thread prefaults it
                 start = self.pos
-                end = start + len(data)
-                if self.fd >= 0 and end <= FILE_BYTES:
-                    self.map[start:end] = data  # type: ignore[index]
-                    self.pos = end
+                try:
+                    written = self.fd >= 0 and self.map.write(data)  # type: ignore[union-attr]
+                except ValueError:  # full
+                    written = False
+                if written:
                     if self.durable == "sync":
-                        self._sync(start, end)
+                        self._sync(start, self.pos)
                     return
             if self.fd >= 0:  # full: the journal thread is behind (the spool is slow); it rotates when it can
                 self.wake()
@@ -285,9 +300,9 @@ class Intake:
         of it, else leave it to the next client or process that opens the spool, which replays the rest (also
         when `spool` is None: its journal thread is stuck in a write). Whether the file was left."""
         with self.lock:
-            self._close()
+            written = self._close()
             self.reopen = reopen and self.error is None
-            name, self.name, written = self.name, "", self.pos
+            name, self.name = self.name, ""
         if not name:
             return False
         path = self.folder / name  # type: ignore[operator]
@@ -307,11 +322,24 @@ class Intake:
         self._close()
         self.reopen = False
 
-    def _close(self) -> None:
+    def _close(self) -> int:
+        """Close the file; how far callers wrote it. They append without the lock, so a copy may land between
+        reading the map's position and closing it: what follows the position up to the first zero byte (the file
+        is allocated zeroed, and JSON has none) is theirs too."""
+        written = 0
         if self.fd >= 0:
+            written = self.map.tell()  # type: ignore[union-attr]
             self.map.close()  # type: ignore[union-attr]
+            self.append = self.put
+            while written < FILE_BYTES:
+                tail = os.pread(self.fd, 1 << 16, written)
+                zero = tail.find(b"\x00")
+                written += len(tail) if zero < 0 else zero
+                if zero >= 0 or not tail:
+                    break
             os.close(self.fd)
         self.fd = -1
+        return written
 
 
 def replay(path: Path, spool: Any) -> int:

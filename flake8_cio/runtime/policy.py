@@ -14,7 +14,7 @@ import time
 from typing import Any, Callable, List, Optional, Tuple
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 characters
+PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 characters
 _random = random.Random(os.urandom(16))  # not a CSPRNG: ids need uniqueness, not secrecy; urandom per call is slow
 _time_part: List[Any] = ["", -1]  # [time text, its millisecond]
 _serial = itertools.count()  # atomic steps (no lock): the part of an id that differs between calls of a process
@@ -44,22 +44,29 @@ def ulid(ms: Optional[int] = None, randomness: Optional[int] = None) -> str:
     if randomness is None:
         prefix = _prefix
         if prefix[1] != ms:
-            prefix = _prefix = (_time_text(ms) + _process_part[0], ms)
+            prefix = _prefix = (time_text(ms) + _process_part[0], ms)
         n = next(_serial) & 0x3FFFFFFF
-        return prefix[0] + _PAIRS[n >> 20] + _PAIRS[(n >> 10) & 1023] + _PAIRS[n & 1023]
+        return prefix[0] + PAIRS[n >> 20] + PAIRS[(n >> 10) & 1023] + PAIRS[n & 1023]
     if ms != _time_part[1]:
-        _time_part[:] = _time_text(ms), ms
+        _time_part[:] = time_text(ms), ms
     r = randomness
-    return (str(_time_part[0]) + _PAIRS[r >> 70] + _PAIRS[(r >> 60) & 1023] + _PAIRS[(r >> 50) & 1023]
-            + _PAIRS[(r >> 40) & 1023] + _PAIRS[(r >> 30) & 1023] + _PAIRS[(r >> 20) & 1023]
-            + _PAIRS[(r >> 10) & 1023] + _PAIRS[r & 1023])
+    return (str(_time_part[0]) + PAIRS[r >> 70] + PAIRS[(r >> 60) & 1023] + PAIRS[(r >> 50) & 1023]
+            + PAIRS[(r >> 40) & 1023] + PAIRS[(r >> 30) & 1023] + PAIRS[(r >> 20) & 1023]
+            + PAIRS[(r >> 10) & 1023] + PAIRS[r & 1023])
 
 
-def _time_text(ms: int) -> str:
+def client_part() -> str:
+    """60 random bits (12 characters) for one client in one process. RuntimeClient.track() makes its event ids of
+    the time, this and a 20-bit serial of the client's calls (4 characters): unique unless one client makes 2**20
+    calls within a millisecond, or two clients draw the same 60 bits; cheaper per call than ulid()."""
+    return "".join(_CROCKFORD[byte & 31] for byte in os.urandom(12))
+
+
+def time_text(ms: int) -> str:
     """50 bits in 10 characters by five pair lookups: a caller pays it once a millisecond (0.55 us here, against
     2.7 us a character at a time)."""
-    return (_PAIRS[ms >> 40 & 1023] + _PAIRS[ms >> 30 & 1023] + _PAIRS[ms >> 20 & 1023] + _PAIRS[ms >> 10 & 1023]
-            + _PAIRS[ms & 1023])
+    return (PAIRS[ms >> 40 & 1023] + PAIRS[ms >> 30 & 1023] + PAIRS[ms >> 20 & 1023] + PAIRS[ms >> 10 & 1023]
+            + PAIRS[ms & 1023])
 
 
 def backoff(attempt: int, base: float = 0.5, cap: float = 60.0) -> float:

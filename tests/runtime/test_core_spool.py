@@ -241,16 +241,18 @@ def test_health_shows_how_full_the_spool_is_and_overflow_is_counted(loopback, tm
 
 
 def test_a_failed_send_straight_from_the_journal_comes_into_the_spool_under_its_cap(loopback, tmp_path):
-    """A request sent straight from the journal (a loan) puts its lines into the spool only when it fails: the
-    size cap and its overflow policy hold for them as for any write (they once went past it, uncounted)."""
+    """A request sent straight from the journal (a loan) puts its lines into the spool only when it fails again
+    (an isolated failure resends the loan as it is): the size cap and its overflow policy hold for them as for any
+    write (they once went past it, uncounted)."""
     server = loopback(lambda path, body: (503, {}, b""))
     client = RuntimeClient("site-1", "key", track_url=server.url, spool=str(tmp_path / "s.sqlite3"),
                            spool_max_bytes=100_000, **{**FAST, "flush_interval": 30})  # no journal thread tick
     client.batch([{"type": "person", "identifiers": {"id": f"u{i}"}, "action": "event", "name": "clicked",
                    "attributes": {"pad": "x" * 1000}} for i in range(300)])  # about 330 kB, one write
     client.flush(0.1)  # wakes the send thread: it lends the file's lines (the journal thread leaves them to it)
-    assert wait_for(lambda: len(server.requests) >= 1)
-    assert client.spool.store.loans() == [] and client.intake.unread() == 0  # the loan ended: into the spool
+    assert wait_for(lambda: len(server.requests) >= 2)
+    assert wait_for(lambda: client.spool.store.loans() == [])  # the loan ended: into the spool
+    assert client.intake.unread() == 0
     assert wait_for(lambda: client.health()["counters"]["overflowed"] > 0)
     assert client.spool.store.fill() <= 1.01
     client.close(0.1)

@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 
 from flake8_cio.runtime import Refused, RuntimeClient, journal
-from flake8_cio.runtime.spool import SQLiteSpool
+from flake8_cio.runtime.spool import FallbackSpool, Limits, SQLiteSpool
 from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
 from .conftest import FAST, tally, wait_for
@@ -302,3 +302,23 @@ def test_a_new_journal_is_faulted_in_before_the_callers_reach_it(loopback, tmp_p
     client.track("u1", "clicked")
     assert wait_for(lambda: client.intake.faulted >= journal.PREFAULT_BYTES or journal.POPULATE_WRITE is None)
     client.close(0.5)
+
+
+def test_a_copy_that_lands_while_the_journal_closes_is_kept_for_the_replay(tmp_path):
+    """Callers copy into the journal without a lock (one mmap.write() under the GIL), so a copy may land after
+    finish() read how far the file is written: what follows that position up to the first zero byte counts too,
+    and the file, whose last line the spool does not have, is kept and replayed."""
+    spool = FallbackSpool(lambda: SQLiteSpool(tmp_path / "s.sqlite3", Limits()), 1.0, "spool", lambda count: None)
+    intake = journal.Intake(tmp_path, "s.sqlite3", "batch", 10, lambda kept: None, lambda: None)
+    line = b'{"type":"person","identifiers":{"id":"u1"},"action":"delete"}\n'
+    intake.put(line)
+    texts, mark = intake.read()
+    assert spool.put(texts, mark) == 1
+    intake.consumed(mark)
+    intake.append(line)
+    intake.map.seek(len(line))  # the position as finish() read it, just before that copy landed
+    path = tmp_path / intake.name
+    assert intake.finish(spool)  # kept
+    journal.ABANDONED.discard(path.name)
+    assert journal.replay(path, spool) == 1 and not path.exists()
+    spool.close()
