@@ -238,6 +238,10 @@ class ClientKinds:
             return self.client_kind(value, scope, depth - 1)
         if isinstance(value, ast.Await):
             value = value.value
+        if isinstance(value, (ast.BoolOp, ast.IfExp)):  # `client or tracking()`, `eu if region else us`
+            choices = value.values if isinstance(value, ast.BoolOp) else (value.body, value.orelse)
+            known = {self.value_kind(choice, scope, depth - 1) for choice in choices} - {None, NOT_A_CLIENT}
+            return known.pop() if len(known) == 1 else None
         if not isinstance(value, ast.Call):
             return NOT_A_CLIENT if isinstance(value, (ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.JoinedStr)) else None
         qualname = self.qualname(value.func)

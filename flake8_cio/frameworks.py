@@ -52,7 +52,7 @@ CACHE_DECORATOR = re.compile(r"(?:^|\.)(?:cache|lru_cache|cached|cached_property
 ONCE_FUNCTIONS = re.compile(
     r"^(?:create_app|make_app|app_factory|init_app|setup|configure|lifespan|on_startup|startup|ready|main)$")
 STARTUP_DECORATOR = re.compile(
-    r"(?:on_event|on_startup|before_serving|before_first_request|listener|asynccontextmanager|contextmanager)$")
+    r"(?:on_event|on_startup|before_serving|before_first_request|listener)$")  # a context manager runs per `with`
 LAMBDA_HANDLER = re.compile(r"(?:^|_)handler$")
 EVENT_PARAMS = {"event", "evt", "_event"}
 CONTEXT_PARAMS = {"context", "ctx", "_context", "_ctx", "lambda_context"}

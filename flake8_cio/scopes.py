@@ -6,6 +6,7 @@ Knows nothing about Customer.io: ``semantic.Model`` asks its questions of what t
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Iterator
@@ -348,9 +349,11 @@ class _Walker:
         if isinstance(target, ast.Name):
             # `global cio` in `init()`: the assignment binds the module's name
             (self.found.module if target.id in scope.global_names else scope).bind(target.id, value)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for element in target.elts:
-                self.bind_target(element, scope, None, ctx)
+        elif isinstance(target, (ast.Tuple, ast.List)):  # `tracker, backup = primary, secondary`: element-wise
+            parts = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) \
+                and not any(isinstance(node, ast.Starred) for node in (*value.elts, *target.elts)) else ()
+            for element, part in itertools.zip_longest(target.elts, parts):
+                self.bind_target(element, scope, part, ctx)
         elif isinstance(target, ast.Starred):
             self.bind_target(target.value, scope, None, ctx)
         elif isinstance(target, ast.Attribute) and value is not None:

@@ -117,10 +117,10 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                     tables["per_injection"].append(f"{name}.{attr}")  # providers.Factory(APIClient, ...)
             elif len(bound) == 1 and str_value(member_text(cls, bound[0])) is not None and not is_opaque_enum(cls):
                 tables["constants"][f"{name}.{attr}"] = str_value(member_text(cls, bound[0]))  # SIGNED_UP = "signed_up"
-            elif len(bound) == 1 and isinstance(bound[0], ast.Call):
+            elif len(bound) == 1 and isinstance(bound[0], (ast.Call, ast.Name, ast.Attribute)):
                 ref = model.ref_of(bound[0], model.class_scopes[cls])
-                if ref:  # notifier = providers.Factory(Notifier, client=crm): Notifier(client=track)
-                    tables["instances"][f"{name}.{attr}"] = ref
+                if ref:  # notifier = providers.Factory(Notifier, client=crm): Notifier(client=track);
+                    tables["instances"][f"{name}.{attr}"] = ref  # outbound = tracker (another module's client)
             elif _is_property(bound):
                 ref = _returns(model, model.functions[bound[0]])
                 if ref:  # @property def api(self): return shared_client(): what reading it gives

@@ -397,7 +397,7 @@ def _offloaded(call: ast.Call) -> list[ast.expr] | None:
 def _awaited_executor(model: Model, site: Site) -> Iterator:
     """An awaited off-loaded Customer.io call (an SDK method, or project code that makes one): the event loop stays
     free (not CIO502), the response still waits."""
-    for arg in _offloaded(site.node):
+    for arg in (_unpartial(model, given, site) for given in _offloaded(site.node)):  # send = partial(cio.track, ...)
         if _sdk_method_reference(model, arg, site) or _path_to_sdk(model, site, arg, pooled=True):
             yield _report(model, "CIO501", site.node, call="awaiting a Customer.io call", fn=site.function.name,
                           how="a worker thread keeps the event loop free, but the response still waits",

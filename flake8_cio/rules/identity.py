@@ -44,8 +44,8 @@ RULES = (
 
 def check(model: Model) -> Iterator:
     for call in model.data_calls:
-        for value in model.values(call):
-            if value.role == "identifier" and is_email(value.expr):
+        for value in model.values(call):  # what it holds, or a name that says so (`email = msg["to"][0]`)
+            if value.role == "identifier" and (is_email(value.expr) or value.at is not None and is_email(value.at)):
                 yield _email_to_id(model, call, value, model.value_finding(
                     value.at, "CIO301", value.expr,
                     f"email used as the customer id (`{value.key}`): a person who changes address becomes a second "

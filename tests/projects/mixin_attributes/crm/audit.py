@@ -1,0 +1,6 @@
+class AuditLog:
+    def track(self, user_id, name):
+        print(user_id, name)
+
+
+audit_log = AuditLog()
