@@ -21,10 +21,11 @@ RULES = (
             `CustomerIO(...)`, `APIClient(...)` or `analytics.Client(...)` constructed inside a request
             handler, a background task (Celery, Dramatiq, RQ, huey: decorated, or handed to `queue.enqueue(...)` in
             any module; calling a huey task queues it, so its body is not followed from the caller), an AWS Lambda handler (by name, by the deploy files
-            that name it, or the only `(event, context)` function of its module), a loop, or a helper called from one;
-            a project class that subclasses the SDK's client counts as its constructor. Module-level clients,
-            `functools.cache`/`lru_cache` factories, guarded singletons (`if _client is None:`), Django `AppConfig.ready`, app
-            factories (`create_app`) and `__init__` are fine.
+            that name it, or the only `(event, context)` function of its module), a loop, or a helper called from one
+            (a `@contextmanager`/`@asynccontextmanager` too: it runs for each `with`); a project class that subclasses
+            the SDK's client counts as its constructor. Module-level clients, `functools.cache`/`lru_cache` factories
+            (also called in a class's `__init__`), guarded singletons (`if _client is None:`), Django
+            `AppConfig.ready`, app factories (`create_app`), a FastAPI `lifespan` and `__init__` are fine.
 
             Where it is reported: a construction in per-request code, at its line; a project class whose instances build
             their own client, at its instantiation in the per-request code; a function that builds a client on every
