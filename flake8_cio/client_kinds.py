@@ -241,7 +241,8 @@ class ClientKinds:
         if isinstance(value, (ast.BoolOp, ast.IfExp)):  # `client or tracking()`, `eu if region else us`
             choices = value.values if isinstance(value, ast.BoolOp) else (value.body, value.orelse)
             known = {self.value_kind(choice, scope, depth - 1) for choice in choices} - {None, NOT_A_CLIENT}
-            return known.pop() if len(known) == 1 else None
+            concrete = known - {"?"}  # a client known only by its name may be the known one
+            return concrete.pop() if len(concrete) == 1 else "?" if known == {"?"} else None
         if not isinstance(value, ast.Call):
             return NOT_A_CLIENT if isinstance(value, (ast.Constant, ast.Dict, ast.List, ast.Tuple, ast.JoinedStr)) else None
         qualname = self.qualname(value.func)

@@ -336,6 +336,8 @@ class Model(ClientKinds, CallIndex):
                 return self._self_ref(expr.attr, scope, depth)
             base = self.ref_of(expr.value, scope, depth)
             return f"{base}.{expr.attr}" if base else None
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):  # client or tracking(): the fallback's
+            return self.ref_of(expr.values[-1], scope, depth - 1)
         if isinstance(expr, ast.Subscript) and isinstance(expr.value, (ast.Name, ast.Attribute)):
             base = self.ref_of(expr.value, scope, depth)  # HANDLERS[kind]: any function the table holds
             return f"{base}{DISPATCHED}" if base and "(" not in base else None
@@ -393,7 +395,7 @@ class Model(ClientKinds, CallIndex):
         if param is not None and param.annotation is not None:
             annotated = self.ref_of(annotated_type(param.annotation), scope, depth - 1)
             return f"{annotated}({TYPED})" if annotated else None
-        if len(values) == 1 and isinstance(values[0], (ast.Call, ast.Attribute)):
+        if len(values) == 1 and isinstance(values[0], (ast.Call, ast.Attribute, ast.BoolOp)):
             return self.ref_of(values[0], bound_scope, depth - 1)
         source = bound_scope.loop_sources.get(name) if len(values) == 1 else None
         return self._row_ref(source, bound_scope, depth) if source is not None else None

@@ -10,6 +10,7 @@ from functools import lru_cache, partial
 import analytics  # Segment's library
 from customerio import CustomerIO
 from fastapi import FastAPI
+from flask import current_app
 
 api = FastAPI()
 primary = CustomerIO(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])
@@ -45,6 +46,15 @@ def surge_segment(rider_id):
 
 def seen(rider_id, eu):
     client = secondary if eu else primary
+    client.identify(rider_id, last_opened_at=datetime.now())  # expect: CIO103
+
+
+def get_customerio_client():
+    return current_app.extensions["cio"]
+
+
+def seen_either(rider_id, eu):
+    client = get_customerio_client() if eu else primary
     client.identify(rider_id, last_opened_at=datetime.now())  # expect: CIO103
 
 
