@@ -9,7 +9,7 @@ from functools import cached_property
 
 from . import sdk
 from .records import ClassRef, FactoryRef, Injected, InstanceRef, TypeRef
-from .scopes import FUNCTION_NODES, Scope, dotted, last_name, name_tokens, str_value
+from .scopes import FUNCTION_NODES, Scope, class_bases, dotted, last_name, name_tokens, str_value
 
 NOT_A_CLIENT = "!"
 
@@ -66,14 +66,14 @@ def is_class_level(node: ast.AST) -> bool:
 
 def is_enum(cls: ast.ClassDef) -> bool:
     """An Enum, or Django's ``TextChoices``/``IntegerChoices``."""
-    return any((dotted(base) or "").endswith(("Enum", "Choices")) for base in cls.bases)
+    return any((dotted(base) or "").endswith(("Enum", "Choices")) for base in class_bases(cls))
 
 
 def is_opaque_enum(cls: ast.ClassDef) -> bool:
     """An Enum whose members are members, not the strings written in its body; a ``str`` mix-in's, a
     ``StrEnum``'s or Django ``TextChoices``' members are strings (JSON sends their value), so they read as the
     constants they hold."""
-    names = [dotted(base) or "" for base in cls.bases]
+    names = [dotted(base) or "" for base in class_bases(cls)]
     return is_enum(cls) and not any(name == "str" or name.endswith(("StrEnum", "TextChoices")) for name in names)
 
 
@@ -349,7 +349,7 @@ class ClientKinds:
         module and in the project's other modules; in a module of a vendored SDK copy, the SDK's own class."""
         if self.in_sdk_copy and cls.name in SDK_CLASS_KINDS:
             return SDK_CLASS_KINDS[cls.name]
-        for base in cls.bases if depth else ():
+        for base in class_bases(cls) if depth else ():
             qualname = self.qualname(base)
             local = self.local_class(base)
             if qualname in sdk.CONSTRUCTORS:
@@ -395,7 +395,7 @@ class ClientKinds:
             return kinds.pop()
         kind = self._typed_parameter_kind(cls, values) or self._class_annotation_kind(cls, attr) or \
             self._class_body_kind(cls, attr, depth) or self._given_kind(cls, attr)
-        for base in cls.bases if not kind and depth else ():
+        for base in class_bases(cls) if not kind and depth else ():
             local = self.local_class(base)
             qualname = None if local is not None else self.qualname(base)
             kind = self.attribute_kind(local, attr, scope, depth - 1) if local is not None else \
@@ -410,7 +410,7 @@ class ClientKinds:
         init = next((self.functions[n] for n in cls.body if isinstance(n, FUNCTION_NODES) and n.name == "__init__"),
                     None)
         if init is None:  # `class Legacy(Base)` without its own __init__ is built by its base's
-            bases = [self.local_class(base) for base in cls.bases]
+            bases = [self.local_class(base) for base in class_bases(cls)]
             return self.injected(bases[0]) if len(bases) == 1 and bases[0] is not None and bases[0] is not cls else {}
         params = [a.arg for a in (*init.node.args.posonlyargs, *init.node.args.args)][1:]
         given = {}

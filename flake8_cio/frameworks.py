@@ -11,7 +11,7 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
-from .scopes import Function, Site, dotted, last_name, str_value
+from .scopes import Function, Site, class_bases, dotted, last_name, str_value
 
 if TYPE_CHECKING:
     from .semantic import Model
@@ -83,7 +83,7 @@ def _is_handler(model: Model, fn: Function) -> bool:
     if fn.cls is not None and fn.parent is None:
         if fn.name in MIDDLEWARE_METHODS and _is_middleware(fn.cls):
             return True
-        return fn.name in VIEW_METHODS and any(VIEW_BASE.search(dotted(base) or "") for base in fn.cls.bases)
+        return fn.name in VIEW_METHODS and any(VIEW_BASE.search(dotted(base) or "") for base in class_bases(fn.cls))
     if fn.parent is None and (fn.node in registered_functions(model) or model.routed_elsewhere(fn)):
         return True
     if model.is_views_module and fn.parent is None:
@@ -100,12 +100,12 @@ def _is_admin_action(fn: Function) -> bool:
         return False
     if fn.cls is None:
         return params == ["modeladmin", "request", "queryset"]
-    return len(params) == 3 and any((dotted(base) or "").endswith("ModelAdmin") for base in fn.cls.bases)
+    return len(params) == 3 and any((dotted(base) or "").endswith("ModelAdmin") for base in class_bases(fn.cls))
 
 
 def _is_middleware(cls: ast.ClassDef) -> bool:
     """Django middleware: built with ``get_response`` (``__init__(self, get_response)``), or a MiddlewareMixin."""
-    if any((dotted(base) or "").endswith("MiddlewareMixin") for base in cls.bases):
+    if any((dotted(base) or "").endswith("MiddlewareMixin") for base in class_bases(cls)):
         return True
     init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
     params = [a.arg for a in init.args.args] if init else []
@@ -244,7 +244,7 @@ def runs_once(model: Model, fn: Function) -> bool:
     names = decorator_names(model, fn)
     if any(CACHE_DECORATOR.search(n) or STARTUP_DECORATOR.search(n) for n in names):
         return True
-    if fn.name == "ready" and fn.cls is not None and any("AppConfig" in (dotted(b) or "") for b in fn.cls.bases):
+    if fn.name == "ready" and fn.cls is not None and any("AppConfig" in (dotted(b) or "") for b in class_bases(fn.cls)):
         return True
     return fn.cls is None and bool(ONCE_FUNCTIONS.match(fn.name))
 

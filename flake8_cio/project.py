@@ -234,15 +234,17 @@ class Project:
         return self._splits[qualname]
 
     def _binds(self, module: str, name: str, package: bool = False) -> bool:
-        """Whether a module (a package's ``__init__``) binds a name at module level with an assignment, ``def`` or
-        ``class``: read from its text, as a summary is not read while one may be in the making."""
+        """Whether a module (a package's ``__init__``) binds a name at module level with an assignment, ``def``,
+        ``class`` or an import (``from .notifier import notifier``): read from its text, as a summary is not read
+        while one may be in the making."""
         path = self.module_path(module)
         if path is None or package and path.name != "__init__.py":
             return False
         text = self._module_texts.setdefault(path, _read(path) or "")
         name = re.escape(name)
-        return re.search(rf"^(?:{name}\s*(?::[^=\n]*)?=(?!=)|(?:async\s+)?def\s+{name}\b|class\s+{name}\b)", text,
-                         re.M) is not None
+        return re.search(rf"^(?:{name}\s*(?::[^=\n]*)?=(?!=)|(?:async\s+)?def\s+{name}\b|class\s+{name}\b|"
+                         rf"from\s+[\w.]+\s+import\s+[^#\n]*(?<![\w.]){name}\b(?!\s+as\b)|import\s[^#\n]*\bas\s+{name}\b)",
+                         text, re.M) is not None
 
     def real_name(self, name: str) -> str:
         """What an imported name really is: the SDK's names in a vendored copy are the SDK's (``vendor.customerio.
@@ -563,8 +565,8 @@ class Project:
         if key not in self.memo:
             found = self.resolve(ref) if self.may_reach_customerio(ref) else None
             entry = found.entry if isinstance(found, FunctionRef) and found.entry.is_async else None
-            own = next((call for call in (entry.direct, entry.offloaded) if call and call.method in sdk.TRACK_METHODS),
-                       None) if entry else None
+            made = (entry.direct, entry.offloaded, self._resolved_sdk_call(entry.maybe_offloaded)) if entry else ()
+            own = next((call for call in made if call and call.method in sdk.TRACK_METHODS), None)
             here = Step(found.qualname, self._where(found.qualname, entry.line)) if entry else None
             chains = [[here, *sub] for sub in map(self.blocking_chain, entry.calls) if sub] if entry and not own else []
             self.memo[key] = [here, Step(own.text, self._where(found.qualname, own.line), own.method)] if own else \

@@ -86,6 +86,7 @@ class FunctionEntry:
     builds: int | None  # the line where it builds a client on every call
     offloaded: SdkCallText | None = None  # the first Track call it hands to a thread (``await to_thread(cio.track, ...)``)
     declared: str | None = None  # the project class its return annotation names, as an instance: ``app.Account(*)``
+    maybe_offloaded: tuple[MaybeCall, ...] = ()  # ``to_thread(x.track, ...)`` on an ``x`` only the project can tell
 
 
 @dataclass(frozen=True)

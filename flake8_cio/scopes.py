@@ -96,6 +96,11 @@ def dotted(expr: ast.AST) -> str | None:
     return None
 
 
+def class_bases(cls: ast.ClassDef) -> list[ast.expr]:
+    """A class's bases as names: ``Repo[dict]`` is ``Repo`` (a generic base written with its type argument)."""
+    return [base.value if isinstance(base, ast.Subscript) else base for base in cls.bases]
+
+
 def last_name(expr: ast.AST) -> str | None:
     if isinstance(expr, ast.Attribute):
         return expr.attr

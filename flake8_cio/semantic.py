@@ -21,7 +21,7 @@ from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_l
 from .options import Options, installed_sdk_major
 from .records import DISPATCHED, TYPED, FactoryRef, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
-    FUNCTION_NODES, Bindings, Function, Scope, Site, dotted, last_name, name_tokens, own_nodes, str_value,
+    FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dotted, last_name, name_tokens, own_nodes, str_value,
 )
 from .types import NONE, Finding
 
@@ -438,7 +438,7 @@ class Model(ClientKinds, CallIndex):
                     statement.target.id == attr:
                 annotated = self.ref_of(annotated_type(statement.annotation), scope, depth - 1)
                 return f"{annotated}({TYPED})" if annotated else None
-        for base in cls.bases if depth > 1 else ():
+        for base in class_bases(cls) if depth > 1 else ():
             local = self.local_class(base)
             qualname = None if local is not None else self.qualname(base)
             found = self._member_ref(local, attr, scope, depth - 1) if local is not None else \

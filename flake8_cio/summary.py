@@ -14,6 +14,7 @@ from . import frameworks, sdk
 from .profiles import profiles
 from .records import (TEXT, TYPED, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
+from .calls import bound_reference
 from .scopes import FUNCTION_NODES, Function, env_default, str_value
 from .client_kinds import (NOT_A_CLIENT, annotated_type, is_class_level, is_none, is_opaque_enum,
                            is_property, member_text, sync_mode)
@@ -115,8 +116,9 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                 if len(bound) == 1 and isinstance(bound[0], ast.Call) and \
                         (model.qualname(bound[0].func) or "").endswith(PER_INJECTION):
                     tables["per_injection"].append(f"{name}.{attr}")  # providers.Factory(APIClient, ...)
-            elif len(bound) == 1 and str_value(member_text(cls, bound[0])) is not None and not is_opaque_enum(cls):
-                tables["constants"][f"{name}.{attr}"] = str_value(member_text(cls, bound[0]))  # SIGNED_UP = "signed_up"
+            elif len(bound) == 1 and str_value(member_text(cls, bound[0])) is not None:  # SIGNED_UP = "signed_up"
+                member = f"{name}.{attr}.value" if is_opaque_enum(cls) else f"{name}.{attr}"  # a plain Enum's: .value
+                tables["constants"][member] = str_value(member_text(cls, bound[0]))
             elif len(bound) == 1 and isinstance(bound[0], (ast.Call, ast.Name, ast.Attribute)):
                 ref = model.ref_of(bound[0], model.class_scopes[cls])
                 if ref:  # notifier = providers.Factory(Notifier, client=crm): Notifier(client=track);
@@ -245,6 +247,7 @@ def _function_name(fn: Function) -> str:
 def function_entry(model: Model, fn: Function) -> FunctionEntry:
     """What the summary records of a function (see ``summarize``)."""
     direct, offloaded, calls, forwards, held, maybe, maybe_forwards = None, None, [], {}, [], [], {}
+    maybe_offloaded: list[MaybeCall] = []
     params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
     if fn.cls is not None and params and "staticmethod" not in frameworks.decorator_names(model, fn):
         params = params[1:]
@@ -253,6 +256,8 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
         bound = model.bound_call_at(site) if call is None and offloaded is None else None
         if bound is not None and bound.kind == sdk.TRACK:
             offloaded = SdkCallText(f"{ast.unparse(bound.node.func)}()", bound.node.lineno, bound.method)
+        elif call is None:
+            _note_maybe_offloaded(model, site, maybe_offloaded)
         if call is None:
             ref = model.ref_of(site.node.func, site.scope)
             for callee in model.callees(site.node.func, site):  # what a dispatch by table or getattr runs
@@ -272,7 +277,7 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
             forwards.setdefault(param, Forward(call.kind, call.method, sdk_param))
     entry = FunctionEntry(fn.node.lineno, fn.is_async, direct, tuple(calls), forwards, tuple(params), tuple(held),
                           tuple(maybe), maybe_forwards, _returns(model, fn), returned_unit(model, fn),
-                          _builds(model, fn), offloaded, _declared_return(model, fn))
+                          _builds(model, fn), offloaded, _declared_return(model, fn), tuple(maybe_offloaded))
     if frameworks.enqueues_when_called(model, fn):  # what its body does runs in a worker, not at the call
         return dataclasses.replace(entry, direct=None, calls=(), held=(), maybe=(), returns=None, unit=None,
                                    builds=None)
@@ -295,6 +300,16 @@ def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list
         return
     maybe.append(MaybeCall(ref, f"{ast.unparse(func)}()", site.node.lineno))
     _note_maybe_forwards(model, fn, site, ref, maybe_forwards)
+
+
+def _note_maybe_offloaded(model: Model, site, maybe_offloaded: list) -> None:
+    """``to_thread(x.track, ...)`` with an ``x`` this module cannot tell is a client: a request made in a worker
+    thread once the project resolves ``x`` (what a coroutine made per record costs, ``Project.request_chain``)."""
+    bound = bound_reference(site.node)
+    func = bound[0] if bound else None
+    ref = model.ref_of(func, site.scope) if isinstance(func, ast.Attribute) and func.attr in SDK_METHOD_NAMES else None
+    if ref:
+        maybe_offloaded.append(MaybeCall(ref, f"{ast.unparse(func)}()", site.node.lineno))
 
 
 def _note_maybe_forwards(model: Model, fn: Function, site, ref: str, maybe_forwards: dict) -> None:

@@ -230,8 +230,8 @@ def _from_helper(model: Model, call: CioCall, value, where: str, node: ast.Call,
 
 def _monotonic(model: Model, call: CioCall, value) -> Iterator:
     expr = unwrap_number(model, value.expr)
-    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Mult, ast.FloorDiv)):
-        expr = expr.left if isinstance(expr.left, ast.Call) else expr.right
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Mult, ast.FloorDiv, ast.Add)):  # + an offset: a date
+        expr = expr.left if isinstance(expr.left, ast.Call) else expr.right  # still ~1970 (`perf_counter() + 86400`)
     name = call_name(model, expr)
     if name in MONOTONIC and says_time(value.key, value.role):
         yield _report(model, "CIO102", expr, value.at, clock=name).with_fix(_monotonic_to_time if edit_site(model, call, expr, value.expr) == ("here", expr) else None,

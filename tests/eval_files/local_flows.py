@@ -6,6 +6,7 @@ import os
 from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from functools import lru_cache, partial
+from typing import Generic, TypeVar
 
 import analytics  # Segment's library
 from customerio import CustomerIO
@@ -107,3 +108,21 @@ def suppress_bounce(body):
 def suppress_account(body):
     account = body["mail"]["destination"][0]
     primary.suppress(account)  # a name that says nothing: silent
+
+
+T = TypeVar("T")
+
+
+class Repo(Generic[T]):
+    def __init__(self, client: CustomerIO):
+        self.client = client
+
+
+class ProfileRepo(Repo[dict]):  # a generic base written with its type argument
+    def save(self, row):
+        self.client.identify(row["id"], last_seen_at=datetime.now())  # expect: CIO103
+
+
+class Rows(list[dict]):
+    def save(self, row):
+        self.append(row)

@@ -20,3 +20,8 @@ def refund(uid):
     cio.track(uid, name, {"total": 12.5})  # expect: CIO202
     paid = names.ORDER_PAID
     cio.track(uid, paid)  # near miss: snake_case through the module
+
+
+def upgrade(uid):
+    cio.track(uid, f"{names.Plan.PRO.value}_selected")  # near miss: a fixed name, another module's plain Enum value
+    cio.track(uid, names.Plan.ENTERPRISE.value)  # expect: CIO202

@@ -2,6 +2,7 @@ import asyncio
 
 import analytics
 
+from fleet.ask import ask
 from fleet.audit import AuditLog
 from fleet.notify import cio, log_driver, notify_driver, send_all, send_direct, send_offloaded
 
@@ -61,3 +62,7 @@ async def _either(client, driver):
 async def mixed(drivers):
     await asyncio.gather(*(_either(cio, d) for d in drivers))  # near miss: another call passes something else
     await _either(AuditLog(), drivers[0])
+
+
+async def ask_all(drivers):
+    await asyncio.gather(*(ask(d) for d in drivers))  # expect: CIO601

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from shop.audit import log
 from shop.crm import tracker
+from shop.track import notifier
 
 
 async def export_finished(ctx, account_id, rows):
@@ -14,3 +15,7 @@ async def sync_last_seen(ctx, account_id):
 
 async def audit(ctx, account_id):
     log.write(account_id, "audited")  # near miss: the package does not rebind its submodule
+
+
+async def plan_changed(ctx, account_id):
+    notifier.plan_changed(account_id, "pro")  # expect: CIO502
