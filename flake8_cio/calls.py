@@ -196,7 +196,8 @@ class CallIndex:
         calls = []
         for site in self.sites:
             target = self.resolve_call(site) if site not in self._calls_by_site else None
-            if isinstance(target, FunctionRef) and (target.entry.forwards or target.entry.maybe_forwards):
+            if isinstance(target, FunctionRef) and (target.entry.forwards or target.entry.maybe_forwards or
+                                                    target.entry.passes):
                 calls.extend(self._as_sdk_calls(site, target.entry))
         return calls
 
@@ -204,7 +205,7 @@ class CallIndex:
         """The wrapper's forwarded parameters: to calls known as SDK calls, and to "maybe" SDK calls whose
         receiver the project resolves to that client (``cio = get_cached()`` of another module; a holder's
         ``self.client`` read on ``instance``, the reference of what the method is called on)."""
-        forwards = dict(entry.forwards)
+        forwards = {**(self.linked.passed_forwards(entry) if self.linked is not None else {}), **entry.forwards}
         for param, maybe in entry.maybe_forwards.items():
             ref = maybe.ref if not maybe.ref.startswith("self.") else \
                 f"{instance}.{maybe.ref[len('self.'):]}" if instance else None

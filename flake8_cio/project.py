@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from . import sdk, vendored
-from .records import (DISPATCHED, TEXT, TYPED, ClassEntry, ClassRef, ClientRef, FactoryRef, FunctionEntry,
+from .records import (DISPATCHED, TEXT, TYPED, ClassEntry, ClassRef, ClientRef, FactoryRef, Forward, FunctionEntry,
                       FunctionRef, Injected, InstanceRef, MaybeCall, ModuleScan, Resolved, SdkCallText, SdkRef, Summary,
                       TextRef, TypeRef)
 from .sdk import OWN
@@ -557,6 +557,23 @@ class Project:
                 chain = next((c for c in chains if c[-1].method in sdk.TRACK_METHODS), chain or next(iter(chains), None))
         self._chains[ref] = chain
         return chain
+
+    def passed_forwards(self, entry: FunctionEntry, depth: int = 0) -> dict[str, Forward]:
+        """What a function's parameters reach through the project functions it passes them to unchanged
+        (``def hop2(cid, name): hop1(cid, name, {})`` with ``hop1`` a wrapper of ``track``): its own forwards'
+        kind, as those functions forward them, however many wrappers deep (bounded)."""
+        found: dict[str, Forward] = {}
+        for ref, param, where in entry.passes if depth < MAX_DEPTH else ():
+            callee = self.resolve(ref)
+            if not isinstance(callee, FunctionRef) or callee.entry is entry:
+                continue
+            onward = {**self.passed_forwards(callee.entry, depth + 1), **callee.entry.forwards}
+            named = callee.entry.params[int(where)] if where.isdigit() and int(where) < len(callee.entry.params) \
+                else next((name for name, forward in onward.items() if forward.sdk_param.endswith("**")), None) \
+                if where == "**" else where  # **kwargs passed whole: to the callee's own **kwargs
+            if named in onward:
+                found.setdefault(param, onward[named])
+        return found
 
     def request_chain(self, ref: str) -> list[Step] | None:
         """The calls from running coroutine function ``ref`` down to a Track request it makes, blocking or handed

@@ -248,6 +248,7 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
     """What the summary records of a function (see ``summarize``)."""
     direct, offloaded, calls, forwards, held, maybe, maybe_forwards = None, None, [], {}, [], [], {}
     maybe_offloaded: list[MaybeCall] = []
+    passes: list[tuple[str, str, str]] = []
     params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
     if fn.cls is not None and params and "staticmethod" not in frameworks.decorator_names(model, fn):
         params = params[1:]
@@ -266,6 +267,7 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
                     calls.append(run)
             if ref:
                 _note_maybe_sdk_call(model, fn, site, ref, maybe, maybe_forwards)
+                passes += _passed_on(fn, site, ref)
             if fn.cls is not None and _held_call(site):  # forwards read on the caller's instance: self.client.track
                 held.append(_held_call(site))
                 _note_maybe_forwards(model, fn, site, f"self.{site.node.func.value.attr}.{site.node.func.attr}",
@@ -277,7 +279,8 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
             forwards.setdefault(param, Forward(call.kind, call.method, sdk_param))
     entry = FunctionEntry(fn.node.lineno, fn.is_async, direct, tuple(calls), forwards, tuple(params), tuple(held),
                           tuple(maybe), maybe_forwards, _returns(model, fn), returned_unit(model, fn),
-                          _builds(model, fn), offloaded, _declared_return(model, fn), tuple(maybe_offloaded))
+                          _builds(model, fn), offloaded, _declared_return(model, fn), tuple(maybe_offloaded),
+                          tuple(passes))
     if frameworks.enqueues_when_called(model, fn):  # what its body does runs in a worker, not at the call
         return dataclasses.replace(entry, direct=None, calls=(), held=(), maybe=(), returns=None, unit=None,
                                    builds=None)
@@ -300,6 +303,20 @@ def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list
         return
     maybe.append(MaybeCall(ref, f"{ast.unparse(func)}()", site.node.lineno))
     _note_maybe_forwards(model, fn, site, ref, maybe_forwards)
+
+
+def _passed_on(fn: Function, site, ref: str) -> list[tuple[str, str, str]]:
+    """(callee, parameter, where) for each of the function's own parameters a call passes on unchanged: by position,
+    by keyword, or its ``**kwargs`` whole."""
+    def own(expr: ast.expr) -> str | None:
+        return expr.id if isinstance(expr, ast.Name) and expr.id in fn.scope.params and \
+            expr.id not in fn.scope.bindings else None
+
+    node = site.node
+    found = [(ref, own(arg), str(index)) for index, arg in enumerate(node.args)
+             if own(arg) and not any(isinstance(a, ast.Starred) for a in node.args[:index + 1])]
+    found += [(ref, own(k.value), k.arg or "**") for k in node.keywords if own(k.value)]
+    return found
 
 
 def _note_maybe_offloaded(model: Model, site, maybe_offloaded: list) -> None:
