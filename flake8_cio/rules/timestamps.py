@@ -61,7 +61,8 @@ RULES = (
         checklist="timestamps come from an epoch clock, not `monotonic()`/`perf_counter()`",
         what="""
             `time.monotonic()`, `time.perf_counter()`, `time.process_time()` (and `_ns` forms) given to
-            Customer.io as a timestamp or under a time-like key.
+            Customer.io as a timestamp or under a time-like key, also scaled or with an offset added
+            (`perf_counter() + 86400` is still a date near 1970); a difference of two readings is a duration.
             """,
         why="""
             These clocks count from an arbitrary point (often boot): the value is a date in 1970, so the
