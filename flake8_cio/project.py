@@ -32,6 +32,7 @@ from .prefilter import might_use_customerio
 
 MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 MAX_DEPTH = 8
+NAME = re.compile(r"\w*")  # the name a reference's part starts with: CRM of CRM[site_id], get of get()
 CLIENT_GIVEN = re.compile(r"\((?!\*\))[^()]+\)")  # a call in a reference with client arguments: Notifier(0=track)
 CALLED = re.compile(r"^([^()]*)\(((?:[^()]|\(\))*)\)(.*)$")  # app.Notifier(0=track).send, Box(0=@app.make())
 IMPORT_WORD = re.compile(r"import\b")
@@ -227,7 +228,7 @@ class Project:
             parts = qualname.removeprefix(OWN).split(".")
             cuts = (cut for cut in range(len(parts) - 1, 0, -1) if self.module_path(".".join(parts[:cut])) is not None)
             cut = next(cuts, None)
-            if cut is not None and cut > 1 and not self._binds(".".join(parts[:cut]), parts[cut]) and \
+            if cut is not None and cut > 1 and not self._binds(".".join(parts[:cut]), NAME.match(parts[cut])[0]) and \
                     self._binds(".".join(parts[:cut - 1]), parts[cut - 1], package=True):
                 cut -= 1  # `tracker = Tracker(cio)` in shop/crm/__init__.py hides its submodule shop/crm/tracker.py
             self._splits[qualname] = None if cut is None else (".".join(parts[:cut]), ".".join(parts[cut:]))
@@ -241,10 +242,10 @@ class Project:
         if path is None or package and path.name != "__init__.py":
             return False
         text = self._module_texts.setdefault(path, _read(path) or "")
-        name = re.escape(name)
+        name, itself = re.escape(name), rf"(?:{re.escape(module)}|\.)\s"  # `from pkg import sub` imports sub itself
         return re.search(rf"^(?:{name}\s*(?::[^=\n]*)?=(?!=)|(?:async\s+)?def\s+{name}\b|class\s+{name}\b|"
-                         rf"from\s+[\w.]+\s+import\s+[^#\n]*(?<![\w.]){name}\b(?!\s+as\b)|import\s[^#\n]*\bas\s+{name}\b)",
-                         text, re.M) is not None
+                         rf"from\s+(?!{itself})[\w.]+\s+import\s+[^#\n]*(?<![\w.]){name}\b(?!\s+as\b)|"
+                         rf"import\s[^#\n]*\bas\s+{name}\b)", text, re.M) is not None
 
     def real_name(self, name: str) -> str:
         """What an imported name really is: the SDK's names in a vendored copy are the SDK's (``vendor.customerio.
