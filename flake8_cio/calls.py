@@ -205,14 +205,9 @@ class CallIndex:
         """The wrapper's forwarded parameters: to calls known as SDK calls, and to "maybe" SDK calls whose
         receiver the project resolves to that client (``cio = get_cached()`` of another module; a holder's
         ``self.client`` read on ``instance``, the reference of what the method is called on)."""
-        forwards = {**(self.linked.passed_forwards(entry) if self.linked is not None else {}), **entry.forwards}
-        for param, maybe in entry.maybe_forwards.items():
-            ref = maybe.ref if not maybe.ref.startswith("self.") else \
-                f"{instance}.{maybe.ref[len('self.'):]}" if instance else None
-            called = self.linked.sdk_call(ref) if self.linked is not None and ref else None
-            if called and called[0] == maybe.kind:
-                forwards.setdefault(param, Forward(maybe.kind, maybe.method, maybe.sdk_param))
-        return forwards
+        if self.linked is None:
+            return dict(entry.forwards)
+        return {**self.linked.maybe_forwards(entry, instance), **self.linked.passed_forwards(entry), **entry.forwards}
 
     def _as_sdk_calls(self, site: Site, entry: FunctionEntry) -> Iterator[CioCall]:
         """One SDK call per (kind, method) the wrapper forwards to, with the caller's arguments in place of the

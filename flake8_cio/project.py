@@ -568,12 +568,25 @@ class Project:
             callee = self.resolve(ref)
             if not isinstance(callee, FunctionRef) or callee.entry is entry:
                 continue
-            onward = {**self.passed_forwards(callee.entry, depth + 1), **callee.entry.forwards}
+            onward = {**self.passed_forwards(callee.entry, depth + 1), **self.maybe_forwards(callee.entry),
+                      **callee.entry.forwards}
             named = callee.entry.params[int(where)] if where.isdigit() and int(where) < len(callee.entry.params) \
                 else next((name for name, forward in onward.items() if forward.sdk_param.endswith("**")), None) \
                 if where == "**" else where  # **kwargs passed whole: to the callee's own **kwargs
             if named in onward:
                 found.setdefault(param, onward[named])
+        return found
+
+    def maybe_forwards(self, entry: FunctionEntry, instance: str = "") -> dict[str, Forward]:
+        """A function's forwards to "maybe" SDK calls whose receiver the project resolves to that client
+        (``cio = get_cached()`` of another module; a holder's ``self.client`` read on ``instance``, the reference
+        of what the method is called on, when the caller knows it)."""
+        found = {}
+        for param, maybe in entry.maybe_forwards.items():
+            ref = maybe.ref if not maybe.ref.startswith("self.") else \
+                f"{instance}.{maybe.ref[len('self.'):]}" if instance else None
+            if ref and (self.sdk_call(ref) or ("",))[0] == maybe.kind:
+                found[param] = Forward(maybe.kind, maybe.method, maybe.sdk_param)
         return found
 
     def request_chain(self, ref: str) -> list[Step] | None:

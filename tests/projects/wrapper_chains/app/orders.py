@@ -1,4 +1,4 @@
-from app.events import audit_order, emit_kw, emit_order, relay
+from app.events import audit_order, emit_kw, emit_order, relay, relay_remote
 
 
 def paid(user, order):
@@ -8,3 +8,7 @@ def paid(user, order):
     relay(user.id, "order_paid", total=order.total)  # expect: CIO404
     relay(user.id, "order_paid", data={"total": order.total})  # near miss: data passed as data
     audit_order(user.email, "OrderPaid")  # near miss: the chain ends in a log line
+
+
+def refunded(user, order):
+    relay_remote(user.id, "order_refunded", total=order.total)  # expect: CIO404
