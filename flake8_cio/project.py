@@ -568,8 +568,8 @@ class Project:
             callee = self.resolve(ref)
             if not isinstance(callee, FunctionRef) or callee.entry is entry:
                 continue
-            onward = {**self.passed_forwards(callee.entry, depth + 1), **self.maybe_forwards(callee.entry),
-                      **callee.entry.forwards}
+            onward = {**self.passed_forwards(callee.entry, depth + 1),  # a holder's method: read on its instance
+                      **self.maybe_forwards(callee.entry, ref.rpartition(".")[0]), **callee.entry.forwards}
             named = callee.entry.params[int(where)] if where.isdigit() and int(where) < len(callee.entry.params) \
                 else next((name for name, forward in onward.items() if forward.sdk_param.endswith("**")), None) \
                 if where == "**" else where  # **kwargs passed whole: to the callee's own **kwargs

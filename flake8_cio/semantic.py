@@ -588,7 +588,10 @@ class Model(ClientKinds, CallIndex):
         called = func
         if isinstance(func, ast.Name) and func.id not in self.aliases:  # handler = getattr(self, f"on_{kind}")
             bound = self.value_of(func, site.scope)
-            func = bound if isinstance(bound, ast.Call) and dotted(bound.func) == "getattr" else func
+            func = bound if isinstance(bound, ast.Call) and (dotted(bound.func) == "getattr" or _dict_get(bound)) \
+                else func
+        if isinstance(func, ast.Call) and _dict_get(func):  # HANDLERS.get(kind): an entry, as HANDLERS[kind]
+            func = ast.copy_location(ast.Subscript(func.func.value, func.args[0], ast.Load()), func)
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
             table = self.value_of(func.value, site.scope)
             if isinstance(table, ast.Dict) and not table.keys and func.value.id in self.registering.values():
@@ -683,6 +686,12 @@ def _own_class(expr: ast.expr) -> bool:
     """``self``, ``cls``, ``super()``: what they are is known (the enclosing class and its bases), so a method
     they lack is inherited from elsewhere, never some other project class's."""
     return is_self(expr) or isinstance(expr, ast.Call) and dotted(expr.func) == "super"
+
+
+def _dict_get(call: ast.Call) -> bool:
+    """``TABLE.get(key)`` on a name: a look-up of one of its entries."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr == "get" and \
+        isinstance(call.func.value, ast.Name) and bool(call.args)
 
 
 def _literal_prefix(expr: ast.expr) -> str | None:

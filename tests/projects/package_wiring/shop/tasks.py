@@ -2,6 +2,7 @@ from datetime import datetime
 
 from shop.audit import log
 from shop.crm import tracker
+from shop.notifications import emit_order
 from shop.track import notifier
 
 
@@ -19,3 +20,8 @@ async def audit(ctx, account_id):
 
 async def plan_changed(ctx, account_id):
     notifier.plan_changed(account_id, "pro")  # expect: CIO502
+
+
+def order_shipped(ctx, account_id, status):
+    emit_order(account_id, "order_" + status)  # expect: CIO201
+    emit_order(account_id, "order_shipped")  # near miss: a fixed name

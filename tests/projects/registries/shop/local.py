@@ -42,3 +42,9 @@ def backfill(users):
     for user in users:
         SENDERS["trial"](user)  # expect: CIO601
         LOGGERS["trial"](user)  # near miss: only logs
+
+
+def on_signup_looked_up(kind, user):
+    sender_for = SENDERS.get(kind)
+    if sender_for is not None:
+        sender_for(user)

@@ -1,7 +1,7 @@
 from flask import Flask, request
 
 from shop import handlers  # noqa: F401  (registers the handlers)
-from shop.local import on_signup_kind
+from shop.local import on_signup_kind, on_signup_looked_up
 from shop.registry import AUDITORS, HANDLERS
 
 app = Flask(__name__)
@@ -23,4 +23,10 @@ def audit(name):
 @app.post("/signup/<kind>")
 def signup(kind):
     on_signup_kind(kind, request.get_json())  # expect: CIO501
+    return "ok"
+
+
+@app.post("/signup-looked-up/<kind>")
+def signup_looked_up(kind):
+    on_signup_looked_up(kind, request.get_json())  # expect: CIO501
     return "ok"
