@@ -151,9 +151,9 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             for key, value in zip(values[0].keys, values[0].values):
                 if str_value(key) and str_value(key).isidentifier() and str_value(value) is not None:
                     tables["constants"][f"{name}[{key.value}]"] = value.value  # CIO = {"api_key": "..."}
-        elif len(exprs) == 1 and isinstance(exprs[0], ast.Call):
+        elif len(exprs) == 1 and isinstance(exprs[0], (ast.Call, ast.Attribute)):
             ref = model.ref_of(exprs[0], model.module)
-            if ref:
+            if ref:  # also an alias of another module's name: cio = settings.CUSTOMERIO
                 tables["instances"][name] = ref
         elif len(exprs) == 1 and isinstance(exprs[0], ast.Subscript):
             kind = model.annotation_kind(exprs[0])
