@@ -164,7 +164,7 @@ class Worker:
                 chunk: List[bytes] = []
                 while intake.queue and len(chunk) < JOURNAL_CHUNK:
                     chunk.append(intake.queue.popleft())
-                self._spooled(self.spool.put([line.decode() for line in chunk]))
+                self._spooled(self.spool.put(b"\n".join(chunk).decode().split("\n")))  # one decode, not one a line
                 moved = True
             while whole:
                 texts, mark = intake.read()
