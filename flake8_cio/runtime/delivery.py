@@ -164,7 +164,7 @@ class Worker:
                 chunk: List[bytes] = []
                 while intake.queue and len(chunk) < JOURNAL_CHUNK:
                     chunk.append(intake.queue.popleft())
-                self._spooled(self.spool.put([line.decode() for line in chunk]))
+                self._spooled(self.spool.put(b"\n".join(chunk).decode().split("\n")))  # one decode, not one a line
                 moved = True
             while whole:
                 texts, mark = intake.read()
@@ -276,8 +276,8 @@ class Worker:
         entries = self.source.claim(1 if probing else self.settings.batch_size, self.max_bytes)
         if not entries:
             return self.breaker.state == "closed" and self.send_loan()  # (an outage's pause returned above)
-        batch = [e for e in entries if not is_v1(e.text)]
         singles = [e for e in entries if is_v1(e.text)]
+        batch = [e for e in entries if not is_v1(e.text)] if singles else entries  # (one pass when none is v1)
         ok = self.send_batch(batch) if batch else True
         for index, entry in enumerate(singles):
             if not ok:  # what is left of this claim goes back to the spool
@@ -360,7 +360,7 @@ class Worker:
         return self._settle_batch(entries, len(body), outcome)
 
     def send_batch(self, entries: List[Entry]) -> bool:
-        body = ('{"batch":[' + ",".join(e.text for e in entries) + "]}").encode()
+        body = ('{"batch":[' + ",".join([e.text for e in entries]) + "]}").encode()
         return self._settle_batch(entries, len(body), self._post_batch(body))
 
     def _settle_batch(self, entries: List[Entry], size: int,

@@ -8,6 +8,7 @@ the durable one with a memory spool behind it, which never raises (a failing sto
 from __future__ import annotations
 
 import heapq
+import itertools
 import json
 import logging
 import math
@@ -16,9 +17,10 @@ import socket
 import sqlite3
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Protocol, Sequence, Set, Tuple
+from typing import Any, Callable, Deque, Dict, Iterable, List, Optional, Protocol, Sequence, Set, Tuple
 
 log = logging.getLogger("flake8_cio.runtime")
 #: a journal file's name, the offset the spool has read it to, and the offset after the entries of a put
@@ -105,48 +107,53 @@ def _take(rows: Iterable[Entry], max_items: int, max_bytes: int) -> List[Entry]:
     return taken
 
 
+MEMORY = "memory"  # the first part of a memory entry's key
+
+
 class MemorySpool:
     """No durability (``spool="none"``, or a durable spool that failed): bounded; new entries beyond the bound
-    are refused (counted as dropped by the caller). Dead letters are not kept."""
+    are refused (counted as dropped by the caller). Dead letters are not kept. Keys are (MEMORY, n), so that a
+    FallbackSpool tells them from its store's without wrapping each entry. Puts append in key order and claims
+    take from the head, so an entry released comes before every entry never claimed: a deque of those, a heap
+    of the released (O(1) per entry claimed, O(log n) for one released; a heap of all, compared by a dataclass's
+    Python __lt__, cost ~12 us per event and made memory half as fast as the journal path)."""
 
     durable = False
 
     def __init__(self, limit: int = 100_000):
         self.limit = limit
-        self.items: List[Entry] = []  # a heap by key: released entries go back to their place
-        self.delayed: List[Tuple[float, Entry]] = []
+        self.items: Deque[Entry] = deque()  # never claimed, oldest first
+        self.returned: List[Tuple[Any, Entry]] = []  # released, a heap by key: claimed before `items`
+        self.delayed: List[Tuple[float, Any, Entry]] = []  # released with a delay, a heap by when they are due
         self.claimed: Dict[Any, Entry] = {}
         self.lock = threading.Lock()
-        self.next_key = 0
+        self.serial = itertools.count(1)
 
     def put(self, texts: Sequence[str]) -> int:
         with self.lock:
             room = max(0, self.limit - self._count())
-            for text in texts[:room]:
-                self.next_key += 1
-                heapq.heappush(self.items, Entry(self.next_key, text, len(text)))
+            serial = self.serial
+            self.items.extend([Entry((MEMORY, next(serial)), text, len(text)) for text in texts[:room]])
             return min(room, len(texts))
 
     def claim(self, max_items: int, max_bytes: int) -> List[Entry]:
         with self.lock:
             now = time.monotonic()
             while self.delayed and self.delayed[0][0] <= now:
-                heapq.heappush(self.items, heapq.heappop(self.delayed)[1])
+                _, key, entry = heapq.heappop(self.delayed)
+                heapq.heappush(self.returned, (key, entry))
             taken: List[Entry] = []
             total = 0
-            while self.items and len(taken) < max_items:  # _take's rule, popping: O(log n) per entry
-                if taken and total + self.items[0].size > max_bytes:
+            returned, items = self.returned, self.items
+            while len(taken) < max_items and (returned or items):  # _take's rule, in key order
+                entry = returned[0][1] if returned else items[0]
+                if taken and total + entry.size > max_bytes:
                     break
-                entry = heapq.heappop(self.items)
+                heapq.heappop(returned) if returned else items.popleft()
                 taken.append(entry)
                 total += entry.size + 1
-                self.claimed[entry.key] = entry
+            self.claimed.update([(entry.key, entry) for entry in taken])
             return taken
-
-    def due(self) -> Optional[float]:
-        """When the first entry released with a delay may be claimed again (monotonic), if any."""
-        with self.lock:
-            return self.delayed[0][0] if self.delayed else None
 
     def ack(self, keys: Iterable[Any]) -> None:
         with self.lock:
@@ -158,22 +165,22 @@ class MemorySpool:
             keys = set(keys)
             until = time.monotonic() + delay
             if delay <= 0 and self.delayed:  # entries set aside earlier, wanted back now
-                back = [entry for _, entry in self.delayed if entry.key in keys]
-                self.delayed = [(u, e) for u, e in self.delayed if e.key not in keys]
+                back = [(key, entry) for _, key, entry in self.delayed if key in keys]
+                self.delayed = [item for item in self.delayed if item[1] not in keys]
                 heapq.heapify(self.delayed)
-                for entry in back:
-                    heapq.heappush(self.items, entry)
+                for item in back:
+                    heapq.heappush(self.returned, item)
             for entry in [self.claimed.pop(key) for key in keys if key in self.claimed]:
                 if delay > 0:
-                    heapq.heappush(self.delayed, (until, entry))
+                    heapq.heappush(self.delayed, (until, entry.key, entry))
                 else:
-                    heapq.heappush(self.items, entry)
+                    heapq.heappush(self.returned, (entry.key, entry))
 
     def dead(self, entries: Sequence[Entry], reason: str) -> None:
         self.ack([e.key for e in entries])
 
     def _count(self) -> int:
-        return len(self.items) + len(self.delayed) + len(self.claimed)
+        return len(self.items) + len(self.returned) + len(self.delayed) + len(self.claimed)
 
     def depth(self) -> int:
         with self.lock:
@@ -803,15 +810,13 @@ class RedisSpool:
             self.redis.close()
 
 
-MEMORY = "memory"  # an entry kept in memory has the key (MEMORY, its key in the memory spool)
-
 
 def _split(keys: Iterable[Any]) -> Tuple[List[Any], List[Any]]:
-    """(keys of entries kept in memory, untagged; keys of the store's entries)."""
+    """(keys of entries kept in memory; keys of the store's entries)."""
     kept, stored = [], []
     for key in keys:
         if isinstance(key, tuple):
-            kept.append(key[1])
+            kept.append(key)
         else:
             stored.append(key)
     return kept, stored
@@ -836,12 +841,13 @@ class FallbackSpool:
         self.durable = open_store is not None
         self.memory = MemorySpool()
         self.store: Optional[Store] = None
-        self.lock = threading.Lock()  # guards the failure state and `unsettled`
+        self.lock = threading.Lock()  # guards the failure state, `unsettled` and `unreleased`
         self.maintaining = threading.Lock()  # one maintain() at a time (the journal thread's, or close()'s)
         self.error: Optional[str] = None
         self.memory_since: Optional[float] = None  # wall clock: since when a failed store left memory only
         self.retry_at = 0.0
         self.unsettled: List[Any] = []  # the store's entries delivered (or dead) while it failed: removed on recovery
+        self.unreleased: List[Any] = []  # the store's entries released while it failed: released on recovery
         self.unmarked: Dict[str, Tuple[int, int]] = {}  # journal name -> the lines memory took while the store failed
         self.unrepaid: List[Mark] = []  # loans settled while the store failed (delivered, or their lines in memory)
         self.closed = False
@@ -966,7 +972,7 @@ class FallbackSpool:
                 return store.claim(max_items, max_bytes)
             except Exception as error:
                 self._failed(error)
-        return [Entry((MEMORY, e.key), e.text, e.size) for e in self.memory.claim(max_items, max_bytes)]
+        return self.memory.claim(max_items, max_bytes)
 
     def ack(self, keys: Iterable[Any]) -> None:
         kept, stored = _split(keys)
@@ -980,16 +986,21 @@ class FallbackSpool:
         self._settle(stored, lambda store: store.dead(theirs, reason))
 
     def release(self, keys: Iterable[Any], delay: float = 0.0) -> None:
-        """While the store fails, its entries are left as they are: a lease runs out by itself, and a reconnected
-        Redis consumer reads its pending entries again."""
+        """While the store fails, its entries are released once it works again (their delay is over by then):
+        left to their lease, they waited spool_lease (120 s) after the recovery."""
         kept, stored = _split(keys)
         self.memory.release(kept, delay)
+        if not stored or self._after_close(stored):
+            return
         store = self._usable()
-        if stored and not self._after_close(stored) and store is not None:
+        if store is not None:
             try:
                 store.release(stored, delay)
+                return
             except Exception as error:
                 self._failed(error)
+        with self.lock:
+            self.unreleased.extend(stored)
 
     def _settle(self, keys: List[Any], work: Callable[[Store], None]) -> None:
         """Remove delivered or dead entries from the store; while it fails, remember them for the recovery (sent
@@ -1041,12 +1052,16 @@ class FallbackSpool:
                 self.store.reconnect()
             with self.lock:
                 settled, self.unsettled = self.unsettled, []
+                released, self.unreleased = self.unreleased, []
             try:
                 if settled:
                     self.store.ack(settled)
+                if released:
+                    self.store.release(released)
             except BaseException:
                 with self.lock:
                     self.unsettled[:0] = settled
+                    self.unreleased[:0] = released
                 raise
             moved = self._move()
         except Exception as error:

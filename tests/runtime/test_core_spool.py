@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from flake8_cio.runtime import RuntimeClient
-from flake8_cio.runtime.spool import Limits, MemorySpool, RedisSpool, SQLiteSpool
+from flake8_cio.runtime.spool import FallbackSpool, Limits, MemorySpool, RedisSpool, SQLiteSpool
 
 from .conftest import FAST, tally, wait_for
 
@@ -55,6 +55,16 @@ def test_spool_contract(spool):
     time.sleep(0.4)
     assert [e.op["name"] for e in spool.claim(10, 10_000)] == ["c"]  # the delay is over
     spool.close()
+
+
+def test_the_memory_spool_keeps_journal_order_and_its_cap_across_releases():
+    spool = MemorySpool(limit=6)
+    assert spool.put(texts(*"abcdefgh")) == 6  # at the cap, new entries are refused
+    first = spool.claim(4, 10_000)
+    spool.release([first[2].key, first[0].key])  # c and a go back to their places, before e and f
+    spool.ack([first[1].key])
+    assert spool.depth() == 5 and spool.put(texts("x", "y")) == 1  # d is still claimed: room for one
+    assert [e.op["name"] for e in spool.claim(10, 10_000)] == ["a", "c", "e", "f", "x"]
 
 
 def default_client(url, key, **options):
@@ -150,6 +160,24 @@ def test_a_full_disk_rolls_back_falls_back_to_memory_and_moves_back_once_there_i
     counts = tally(server.accepted, range(100))
     assert counts["lost"] == 0 and counts["duplicated"] == 0 and client.health()["last_error"] is None
     client.close(1)
+
+
+
+def test_an_entry_released_while_the_store_fails_is_released_once_it_works_again(tmp_path):
+    # left to its lease it waited spool_lease (120 s) after the recovery: the full-disk test above failed under
+    # load when the breaker's probe, sent before the disk filled, was answered after
+    spool = FallbackSpool(lambda: SQLiteSpool(tmp_path / "s.sqlite3"), 0.0, "spool", lambda count: None)
+    spool.put(texts("a"))
+    (a,) = spool.claim(10, 10_000)
+    with SQLiteSpool.lock:
+        pages = spool.store.db.execute("PRAGMA page_count").fetchone()[0]
+        spool.store.db.execute(f"PRAGMA max_page_count={pages}")
+    assert spool.put(texts(*(f"b{i}{'x' * 500}" for i in range(50)))) == 50 and spool.kind == "MemorySpool"
+    spool.release([a.key])  # the probe's 503, while the disk is full
+    spool.maintain(now=True)  # the retry reconnects: room again
+    assert spool.kind == "SQLiteSpool"
+    assert [e.op["name"] for e in spool.claim(2, 10_000)] == ["a", "b0" + "x" * 500]
+    spool.close()
 
 
 @pytest.fixture(params=["sqlite", "redis"])
