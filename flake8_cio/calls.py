@@ -83,7 +83,10 @@ def _forwarded_call(site: Site, kind: str, method: str, forwards: list[tuple[str
     for payload, items in payloads.items():
         args[payload] = ast.Dict([ast.copy_location(ast.Constant(key), value) for key, value in items.items()],
                                  list(items.values()))  # a key is reported where its value is written
-    return CioCall(site, kind, method, None, args, extra, [site.node.func] if partial else [])
+    whole = method not in sdk.EVENT_METHODS or any(  # event data the wrapper writes itself is not the caller's
+        target in sdk.PAYLOAD_PARAMS or target == "**" or key == "**"  # to miss (CIO703): `track(cid, name, {...})`
+        for target, _, key in (forward.sdk_param.partition(".") for _, forward in forwards))
+    return CioCall(site, kind, method, None, args, extra, [site.node.func] if partial or not whole else [])
 
 
 THREADS = ("Thread", "Process")  # threading.Thread / multiprocessing.Process(target=f, args=(...), kwargs={...})

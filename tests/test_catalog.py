@@ -163,3 +163,23 @@ def test_cli_errors_are_clear(tmp_path, capsys):
     (tmp_path / "bad.toml").write_text("[events.a]\ndata.x = 'nope'\n")
     assert catalog_main(["generate", "--catalog", str(tmp_path / "bad.toml")]) == 2
     assert "bad.toml:2: events.a.data.x: unknown type 'nope'" in capsys.readouterr().err
+
+
+def test_event_data_a_wrapper_writes_itself_is_not_missing_at_its_callers(tmp_path):
+    """A wrapper that fills the event data (track(cid, name, {"order_id": ...})) sends what the catalog requires:
+    its callers are not told the data is missing, one wrapper deep or two; a wrapper passing its caller's data on
+    still is."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "w"\ndependencies = ["customerio==3.2.0"]\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "wrappers.py").write_text(
+        "from customerio import CustomerIO\ncio = CustomerIO(S, K)\n\n\n"
+        "def track_event(customer_id, name, data=None):\n    cio.track(customer_id, name, data)\n\n\n"
+        "def track_order(customer_id, name, order):\n    track_event(customer_id, name, {'order_id': order.id})\n\n\n"
+        "def one_hop(customer_id, name, order):\n    cio.track(customer_id, name, {'order_id': order.id})\n")
+    use = tmp_path / "app" / "use.py"
+    use.write_text("from app.wrappers import one_hop, track_event, track_order\n\n\ndef paid(u, order):\n"
+                   "    track_order(u.id, 'order_completed', order)\n    one_hop(u.id, 'order_completed', order)\n"
+                   "    track_event(u.id, 'order_completed', {'total': 3})\n")
+    found = check_source(use.read_text(), str(use), Options(catalog=CATALOG, cache_dir=str(tmp_path / "cache")))
+    assert [(f.line, f.code) for f in found if f.code.startswith("CIO7")] == [(7, "CIO703")]
