@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Iterator
 
-from . import __version__
+from . import __version__, catalog
 from .engine import check_source, check_tree, is_silenced, lint
 from .fixers.history import RevisionError, check_revision, source_at, split_new
 from .types import strict
@@ -59,11 +59,14 @@ class Plugin:
                 given = getattr(options, flag(name).replace("-", "_"), None)
                 values[name] = values[name] if given is None else given
             cls.options = Options.from_values(**values)
+            found = catalog.find(cls.options.catalog)
+            if found is not None:  # a catalog found beside the run, not named by an option, is checked here too
+                catalog.load(found)
             cls.new_since = options.cio_new_since
             cls.keep_results = not few_files(getattr(options, "filenames", None) or ["."])
             if cls.new_since:
                 check_revision(cls.new_since)
-        except (OptionError, RevisionError) as error:
+        except (OptionError, RevisionError, catalog.CatalogError) as error:
             sys.stderr.write(f"flake8-cio: {error}\n")
             raise SystemExit(2) from None
 

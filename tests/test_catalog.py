@@ -183,3 +183,15 @@ def test_event_data_a_wrapper_writes_itself_is_not_missing_at_its_callers(tmp_pa
                    "    track_event(u.id, 'order_completed', {'total': 3})\n")
     found = check_source(use.read_text(), str(use), Options(catalog=CATALOG, cache_dir=str(tmp_path / "cache")))
     assert [(f.line, f.code) for f in found if f.code.startswith("CIO7")] == [(7, "CIO703")]
+
+
+def test_a_malformed_catalog_found_beside_the_run_is_a_clear_error(tmp_path):
+    """Not named by an option, found as ./cio-catalog.toml: the same clear error as a named one, before any file
+    is checked (it was an internal error on each file)."""
+    (tmp_path / "cio-catalog.toml").write_text('[events.order_completed]\nrequired = ["order_id"]\n')
+    (tmp_path / "app.py").write_text("from customerio import CustomerIO\ncio = CustomerIO(S, K)\ncio.track('1', 'x')\n")
+    result = subprocess.run([sys.executable, "-m", "flake8", "--select", "CIO", "app.py"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.startswith("flake8-cio: cio-catalog.toml:2: required: unknown key in event")
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
