@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from . import sdk
 from .records import IdentifyRecord, Profiles
-from .scopes import Site, dotted, last_name, name_words, str_value
+from .scopes import Site, last_name, name_words, str_value
 from .semantic import Model
 
 if TYPE_CHECKING:
@@ -103,8 +103,9 @@ def is_email(expr: ast.expr) -> bool:
     text = str_value(expr)
     if text is not None:
         return bool(EMAIL.fullmatch(text.strip()))
-    name = dotted(expr)
-    return name is not None and _says_email(name.rsplit(".", 1)[-1])
+    if isinstance(expr, ast.Attribute):  # user.email, db.get_user(pk).email: the attribute's name says it
+        return _says_email(expr.attr)
+    return isinstance(expr, ast.Name) and _says_email(expr.id)
 
 
 def _says_email(name: str | None) -> bool:

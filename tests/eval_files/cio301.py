@@ -35,3 +35,8 @@ def ids_named_after_an_email(msg, user):
     cio.identify(msg["billing_email"], plan="pro")  # expect: CIO301
     cio.identify(user.email_address, plan="pro")  # expect: CIO301
     cio.identify(user.primaryEmail, plan="pro")  # expect: CIO301
+
+
+def through_a_call(db, order):
+    cio.identify(db.get_user(order.customer_id).email, plan="pro")  # expect: CIO301
+    cio.identify(db.get_user(order.customer_id).email_hash, plan="pro")
