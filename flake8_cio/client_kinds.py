@@ -199,14 +199,17 @@ class ClientKinds:
         for site in self._calls_of.get(fn, ()) if param in names else ():
             given = [k.value for k in site.node.keywords if k.arg == param] or \
                 site.node.args[names.index(param):names.index(param) + 1]
-            starred = any(isinstance(a, ast.Starred) for a in site.node.args) or any(k.arg is None for k in site.node.keywords)
-            kinds.add(None if starred or not given else self.client_kind(given[0], site.scope, depth - 1))
+            unpacked = any(isinstance(a, ast.Starred) for a in site.node.args) or \
+                any(k.arg is None for k in site.node.keywords)
+            kinds.add(None if unpacked or not given else self.client_kind(given[0], site.scope, depth - 1))
         self.memo[key] = kinds.pop() if len(kinds) == 1 and kinds <= set(sdk.KINDS) else None
         return self.memo[key]
 
     @cached_property
     def _calls_of(self) -> dict:
-        """The module's calls of each of its functions, by name (``helper(...)``)."""
+        """The module's calls of each of its functions by name (``helper(...)``). Not ``Model.callers``: that one
+        resolves ``self.helper`` through the instance's class, which asks for client kinds, so reading it from
+        here would re-enter its own making."""
         found: dict = {}
         for site in self.sites:
             if isinstance(site.node.func, ast.Name):

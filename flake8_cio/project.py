@@ -570,9 +570,7 @@ class Project:
                 continue
             onward = {**self.passed_forwards(callee.entry, depth + 1),  # a holder's method: read on its instance
                       **self.maybe_forwards(callee.entry, ref.rpartition(".")[0]), **callee.entry.forwards}
-            named = callee.entry.params[int(where)] if where.isdigit() and int(where) < len(callee.entry.params) \
-                else next((name for name, forward in onward.items() if forward.sdk_param.endswith("**")), None) \
-                if where == "**" else where  # **kwargs passed whole: to the callee's own **kwargs
+            named = _received_as(callee.entry, where, onward)
             if named in onward:
                 found.setdefault(param, onward[named])
         return found
@@ -823,7 +821,7 @@ class Project:
         text, all a module's findings can depend on that lies in the project (read once per process)."""
         if not hasattr(self, "_stamp"):
             digest = hashlib.sha256(f"{self._fingerprint()}\0{self.options}".encode())
-            for path in self._file_names():
+            for path in (os.path.join(folder, name) for folder, name in self._walk()):
                 try:
                     stat = os.stat(path)
                 except OSError:
@@ -837,14 +835,21 @@ class Project:
         whole-tree question shares (modules, ``urls.py``, deploy files, the text index)."""
         return [Path(folder, name) for folder, name in self._walk() if wanted(name)]
 
-    def _file_names(self) -> list[str]:
-        return [os.path.join(folder, name) for folder, name in self._walk()]
-
     def _walk(self) -> list[tuple[str, str]]:
         """(folder, name) of every project file, from one walk of the tree per process."""
         if not hasattr(self, "_files"):
             self._files = _project_files(self.root)
         return self._files
+
+
+def _received_as(callee: FunctionEntry, where: str, onward: dict[str, Forward]) -> str | None:
+    """The callee's parameter an argument passed ``where`` (a position, a keyword, ``**`` for ``**kwargs`` passed
+    whole) arrives as: a position by its name, ``**kwargs`` as the callee's own ``**kwargs``."""
+    if where.isdigit():
+        return callee.params[int(where)] if int(where) < len(callee.params) else None
+    if where == "**":
+        return next((name for name, forward in onward.items() if forward.sdk_param.endswith("**")), None)
+    return where
 
 
 def _given_clients(project: Project, method: Resolved | None, cls: ClassRef, arguments: str) -> Resolved | None:

@@ -19,6 +19,7 @@ from .calls import CallIndex, CioCall, Value, run_reference  # noqa: F401  (re-e
 from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_lookup, is_enum, is_opaque_enum, is_self,
                            member_text, parameter_default)
 from .options import Options, installed_sdk_major
+from .project import DJANGO_CONF_SETTINGS  # an attribute of it is the project's settings module's
 from .records import DISPATCHED, TYPED, FactoryRef, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dotted, last_name, name_tokens, own_nodes, str_value,
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from .project import Project
 
 
-DJANGO_SETTINGS = "django.conf.settings"  # an attribute of it is the project's settings module's
 
 
 class Binding(NamedTuple):
@@ -209,7 +209,7 @@ class Model(ClientKinds, CallIndex):
         if target is None:
             return None
         found = f"{target}.{rest}" if rest else target
-        if self.linked is not None and found.startswith(DJANGO_SETTINGS):  # settings.CIO_KEY: the project's value
+        if self.linked is not None and found.startswith(DJANGO_CONF_SETTINGS):  # settings.CIO_KEY: the project's value
             return self.linked.settings_name(found)
         if rest and self.linked is not None and self.linked.module_path(target) is not None:
             return self.linked.reexported_sdk_name(found) or found  # pipes.analytics of `from app import pipes`
@@ -369,7 +369,7 @@ class Model(ClientKinds, CallIndex):
             kind = self.client_kind(arg, scope)  # a Call: built in place, `Notifier(CustomerIO(...))`
             ref = self.ref_of(arg, scope) if kind not in sdk.KINDS else None
             ref = ref if ref and PLAIN_REF.fullmatch(ref) and (self.is_project_code(ref) or ref.startswith(
-                DJANGO_SETTINGS + ".")) else None  # settings.CIO: the settings module's, once the project is read
+                DJANGO_CONF_SETTINGS + ".")) else None  # settings.CIO: the settings module's, once the project is read
             if kind in sdk.KINDS or ref or kind == "?":  # "?": a client known by its name
                 parts.append(f"{where}={kind if kind in sdk.KINDS else '@' + ref if ref else '?'}")
         self.memo[key] = ",".join(parts)

@@ -308,15 +308,17 @@ def _note_maybe_sdk_call(model: Model, fn: Function, site, ref: str, maybe: list
 def _passed_on(fn: Function, site, ref: str) -> list[tuple[str, str, str]]:
     """(callee, parameter, where) for each of the function's own parameters a call passes on unchanged: by position,
     by keyword, or its ``**kwargs`` whole."""
-    def own(expr: ast.expr) -> str | None:
-        return expr.id if isinstance(expr, ast.Name) and expr.id in fn.scope.params and \
-            expr.id not in fn.scope.bindings else None
-
     node = site.node
-    found = [(ref, own(arg), str(index)) for index, arg in enumerate(node.args)
-             if own(arg) and not any(isinstance(a, ast.Starred) for a in node.args[:index + 1])]
-    found += [(ref, own(k.value), k.arg or "**") for k in node.keywords if own(k.value)]
+    found = [(ref, _own_param(fn, arg), str(index)) for index, arg in enumerate(node.args)
+             if _own_param(fn, arg) and not any(isinstance(a, ast.Starred) for a in node.args[:index + 1])]
+    found += [(ref, _own_param(fn, k.value), k.arg or "**") for k in node.keywords if _own_param(fn, k.value)]
     return found
+
+
+def _own_param(fn: Function, expr: ast.expr) -> str | None:
+    """The name of the function's own parameter an expression is, unchanged (never rebound in the body)."""
+    return expr.id if isinstance(expr, ast.Name) and expr.id in fn.scope.params and \
+        expr.id not in fn.scope.bindings else None
 
 
 def _note_maybe_offloaded(model: Model, site, maybe_offloaded: list) -> None:
@@ -346,7 +348,7 @@ def _forwarded(fn: Function, call) -> list[tuple[str, str]]:
     (``data={"metered_at": metered_at}`` -> ``data.metered_at``) too; ``data.**`` for its ``**kwargs`` passed as
     the payload (``def record(cid, name, **data): cio.track(cid, name, data=data)``)."""
     def own_param(expr: ast.expr) -> bool:
-        return isinstance(expr, ast.Name) and expr.id in fn.scope.params and expr.id not in fn.scope.bindings
+        return _own_param(fn, expr) is not None
 
     kwargs = fn.node.args.kwarg.arg if fn.node.args.kwarg else None
     own = [(expr.id, f"{sdk_param}.**" if expr.id == kwargs and sdk_param in sdk.PAYLOAD_PARAMS else sdk_param)
