@@ -233,7 +233,7 @@ class Model(ClientKinds, CallIndex):
         given the place of its use; also once a local led to one (``name = events.SIGNED_UP``)."""
         while depth and isinstance(expr, ast.Name):
             found = self.lookup(expr.id, scope)
-            if found and expr.id in self.aliases:
+            if found and expr.id in self.aliases and None in found.values:  # the import, not a parameter under its name
                 return self._project_constant(expr) or expr
             if not found or found.scope.params.get(expr.id) or len(found.values) != 1:
                 return expr
@@ -249,6 +249,25 @@ class Model(ClientKinds, CallIndex):
         if isinstance(expr, ast.Subscript):
             return self._keyed_constant(expr, scope) or expr
         return expr
+
+    def text_of(self, expr: ast.expr, scope: Scope, depth: int = 4) -> str | None:
+        """The text a string expression always holds: a literal, or an f-string or a ``+`` made only of such texts
+        (``f"{PREFIX}_cancelled"`` with ``PREFIX = "subscription"``), followed as `value_of` follows names."""
+        expr = self.value_of(expr, scope)
+        text = str_value(expr)
+        if text is not None or not depth:
+            return text
+        if isinstance(expr, ast.JoinedStr):  # a conversion or format spec (f"{n:03}") changes the text: not followed
+            parts = [part if isinstance(part, ast.Constant) else part.value
+                     for part in expr.values if isinstance(part, ast.Constant) or
+                     (part.conversion == -1 and part.format_spec is None)]
+            parts = parts if len(parts) == len(expr.values) else []
+        elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            parts = [expr.left, expr.right]
+        else:
+            return None
+        texts = [self.text_of(part, scope, depth - 1) for part in parts]
+        return "".join(texts) if texts and None not in texts else None
 
     def _class_constant(self, expr: ast.Attribute, scope: Scope) -> ast.Constant | None:
         """A string constant of one of this module's classes (``Config.CIO_SITE_ID``, also through an instance,

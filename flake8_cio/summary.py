@@ -140,8 +140,10 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                 tables["instances"][name] = ref  # a client subclass's instance: its own methods too
             return
         exprs = [v for v in values if isinstance(v, ast.expr) and not is_none(v)]  # `_svc = None` first
-        if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str):
-            tables["constants"][name] = values[0].value  # EVENT_SIGNED_UP = "signed_up", used elsewhere
+        text = model.text_of(values[0], model.module) if len(values) == 1 and \
+            isinstance(values[0], (ast.Constant, ast.JoinedStr, ast.BinOp)) else None
+        if text is not None:
+            tables["constants"][name] = text  # EVENT_SIGNED_UP = "signed_up" (or f"{PREFIX}_up"), used elsewhere
         elif len(values) == 1 and str_value(env_default(values[0])) is not None:
             tables["env_defaults"][name] = str_value(env_default(values[0]))  # KEY = os.getenv("KEY", "3f2a...")
         elif len(values) == 1 and isinstance(values[0], ast.Dict):

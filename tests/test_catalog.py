@@ -195,3 +195,32 @@ def test_a_malformed_catalog_found_beside_the_run_is_a_clear_error(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("flake8-cio: cio-catalog.toml:2: required: unknown key in event")
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_names_composed_of_constants_are_checked_against_the_catalog(tmp_path):
+    """An f-string or `+` whose every part is a constant, of this module or another (`f"{PREFIX}_completed"`), is
+    a fixed name: its data is checked as a literal name's is. Near misses: a placeholder known only at run time, a
+    format spec or conversion (they change the text), a parameter shadowing the constant."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "w"\ndependencies = ["customerio==3.2.0"]\n')
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "events.py").write_text(
+        'PREFIX = "order"\nORDER_COMPLETED = f"{PREFIX}_completed"\nSIGNED = "signed" + "_up"\n'
+        'ORDER_COMPLETE = PREFIX + "_complete"\nNUMBERED = f"{PREFIX:>8}_completed"\n')
+    use = tmp_path / "app" / "use.py"
+    use.write_text(
+        "from customerio import CustomerIO\nfrom app import events\nfrom app.events import ORDER_COMPLETED, PREFIX\n"
+        "cio = CustomerIO(S, K)\nLOCAL = f'{PREFIX}_completed'\n\n\n"
+        "def paid(u, kind):\n"
+        "    cio.track(u, events.ORDER_COMPLETED, {'order_id': '1', 'totl': 3})\n"  # 9: CIO702
+        "    cio.track(u, ORDER_COMPLETED, {'total': 3})\n"  # 10: CIO703
+        "    cio.track(u, LOCAL, {'order_id': '1', 'coupn': 'X'})\n"  # 11: CIO702
+        "    cio.track(u, events.SIGNED)\n"
+        "    cio.track(u, events.ORDER_COMPLETE)\n"  # 13: CIO701
+        "    cio.track(u, f'{kind}_completed', {'order_id': '1', 'totl': 3})\n"
+        "    cio.track(u, events.NUMBERED, {'order_id': '1', 'totl': 3})\n"
+        "    cio.track(u, f'{PREFIX!r}_completed', {'order_id': '1', 'totl': 3})\n\n\n"
+        "def shadowed(u, PREFIX):\n    cio.track(u, f'{PREFIX}_completed', {'order_id': '1', 'totl': 3})\n")
+    found = check_source(use.read_text(), str(use), Options(catalog=CATALOG, cache_dir=str(tmp_path / "cache")))
+    assert [(f.line, f.code) for f in found if f.code.startswith("CIO7")] == \
+        [(9, "CIO702"), (10, "CIO703"), (11, "CIO702"), (13, "CIO701")]

@@ -147,7 +147,7 @@ def _event(model: Model, catalog: Catalog, call: CioCall) -> Iterator:
     if events is None or written is None:
         return
     name_expr = model.value_of(written, call.site.scope)
-    name = str_value(name_expr)
+    name = model.text_of(written, call.site.scope)
     if name is None or call.kind == sdk.ANALYTICS and name in sdk.RESERVED_PIPELINES_EVENTS:
         return  # Customer.io's own semantic events (`User Deleted`) need no catalog entry, and are never renamed
     event = events.get(name)
