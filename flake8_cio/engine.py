@@ -18,14 +18,23 @@ from .options import Options
 from .prefilter import might_use_customerio
 from .project import Project, find_project
 from .results import Results, digest
-from .rules import FAMILIES  # at import: flake8 loads the plugin before it forks its workers, so they share this
-from .semantic import Model
-from .summary import summarize_file
 from .types import Finding, Rule
+
+# The rules and the semantic layer under them are imported when a file is first checked or summarised, not with
+# the plugin: a flake8 run that reads every file's findings back (``lint``) never needs them.
 
 
 def all_rules() -> dict[str, Rule]:
+    from .rules import FAMILIES
+
     return {rule.code: rule for family in FAMILIES for rule in family.RULES}
+
+
+def summarize(text: str, path: str, project: Project):
+    """``summary.summarize_file``, imported on the first summary a process makes."""
+    from .summary import summarize_file
+
+    return summarize_file(text, path, project)
 
 
 def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", options: Options | None = None) -> list[Finding]:
@@ -36,6 +45,9 @@ def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", opti
         return []
     if project is not None and project.is_vendored(Path(filename)):
         return []  # a vendored copy of the SDK, or its tests: not application code
+    from .rules import FAMILIES
+    from .semantic import Model
+
     model = Model(tree, lines, filename, options, project)
     found = {(f.line, f.col, f.code): model.settle(f) for family in FAMILIES for f in family.check(model)}
     return sorted(found.values())
@@ -45,13 +57,14 @@ def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> li
     """``check_tree`` for flake8: the findings without their fixes, read back from the last run while the file's
     text, the project's files and the inputs outside it are unchanged (``results``); any edit in the project
     checks every file again, from the summaries still cached."""
-    project = find_project(filename, options, summarize_file)
+    path = os.path.abspath(filename)
+    project = find_project(path, options, summarize)
     if project is None:
         return check_tree(tree, lines, filename, options)
     if "results" not in project.memo:
         state = f"{project.stamp()}\0{_outside_inputs(options)}"
         project.memo["results"] = Results(project.results_folder, digest(state))
-    kept, path, text = project.memo["results"], os.path.abspath(filename), digest("".join(lines))
+    kept, text = project.memo["results"], digest("".join(lines))
     rows = kept.get(path, text)
     if rows is not None:
         try:
@@ -91,7 +104,7 @@ def worth_checking(source: str, filename: str, options: Options) -> tuple[bool, 
     """Whether a file can have a finding (it names Customer.io, or imports a project module that does, at any
     depth), and its project; what the linter and cio-fix both skip on."""
     local = might_use_customerio(source, options)
-    project = find_project(filename, options, summarize_file) if local or options.project_analysis else None
+    project = find_project(filename, options, summarize) if local or options.project_analysis else None
     return local or (project is not None and (project.imports_relevant(filename, source) or
                                               project.may_be_given_a_client(source))), project
 

@@ -137,7 +137,7 @@ def test_dedent_helper_sources_stay_silent_on_other_sdks():
 def test_a_rule_that_raises_skips_its_file_with_a_message_and_the_run_goes_on(tmp_path, monkeypatch, capsys):
     """In use (not under CIO_STRICT) a bug of ours is reported and the other files are still checked; under the
     suite's CIO_STRICT=1 it raises."""
-    from flake8_cio import engine
+    from flake8_cio import rules
     from flake8_cio.plugin import Plugin
 
     class Broken:
@@ -147,7 +147,7 @@ def test_a_rule_that_raises_skips_its_file_with_a_message_and_the_run_goes_on(tm
                 raise KeyError("boom")
             return iter(())
 
-    monkeypatch.setattr(engine, "FAMILIES", (*engine.FAMILIES, Broken))
+    monkeypatch.setattr(rules, "FAMILIES", (*rules.FAMILIES, Broken))
     source = HEADER + "cio.identify('1', created_at=time.time() * 1000)\n"
     lines = source.splitlines(keepends=True)
     plugin = Plugin(ast.parse(source), str(tmp_path / "bad.py"), lines)
