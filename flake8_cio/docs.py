@@ -73,7 +73,10 @@ Request handlers are functions decorated as routes (Flask/Quart `@app.route`, `@
 `@api_view`), methods named after HTTP verbs (and DRF's `list`/`create`/...) of classes deriving from `*View`,
 `*ViewSet`, `*Resource`, `HTTPEndpoint`, `Controller`, Django function views (first parameter `request` in a
 `views` module, or routed by a `urls.py`), Django middleware (`__call__` and `process_*` of a class built with
-`get_response` or deriving from `MiddlewareMixin`). Add your own with `cio-route-decorators`."""
+`get_response` or deriving from `MiddlewareMixin`). Add your own with `cio-route-decorators`.
+
+Test files, where the rules that say so stay silent, are `test_*.py`, `*_test.py`, `tests.py` (Django's),
+`conftest.py` and every file in a `tests` folder of the project."""
 
 # The catalog the CIO7xx examples are written against; the test of the examples checks them with exactly this.
 EXAMPLE_CATALOG = """\

@@ -181,11 +181,12 @@ class Model(ClientKinds, CallIndex):
 
     @cached_property
     def is_test_file(self) -> bool:
-        """``test_x.py``, ``x_test.py``, ``conftest.py`` or a file in a ``tests`` folder (of its project, when known:
-        a project that itself lives in someone's ``tests`` folder, such as a fixture, is not all tests)."""
+        """``test_x.py``, ``x_test.py``, Django's ``tests.py``, ``conftest.py`` or a file in a ``tests`` folder (of its
+        project, when known: a project that itself lives in someone's ``tests`` folder, such as a fixture, is not all
+        tests)."""
         in_tests = self.project.in_tests(self.filename) if self.project else "tests" in self.path.parts
         return self.path.name.startswith("test_") or self.path.stem.endswith("_test") or \
-            self.path.name == "conftest.py" or in_tests
+            self.path.name in ("conftest.py", "tests.py") or in_tests
 
     @cached_property
     def in_sdk_copy(self) -> bool:
