@@ -17,7 +17,7 @@ from .records import (TEXT, TYPED, ClassEntry, FactoryEntry, Forward, FunctionEn
 from .calls import bound_reference
 from .scopes import FUNCTION_NODES, Function, env_default, str_value
 from .client_kinds import (NOT_A_CLIENT, annotated_type, is_class_level, is_none, is_opaque_enum,
-                           is_property, member_text, sync_mode)
+                           is_property, is_self, member_text, sync_mode)
 from .semantic import Model
 from .units import returned_unit
 
@@ -233,13 +233,25 @@ def _is_text(model: Model, annotation: ast.expr) -> bool:
     return form in ("Annotated", "Optional") and _is_text(model, inner[0])
 
 
-def _held_call(site) -> HeldCall | None:
-    """``self.client.track(...)``: a call on an attribute, an SDK call if the instance was given a client there."""
+def _held_call(model: Model, cls: ast.ClassDef, site) -> HeldCall | None:
+    """``self.client.track(...)``: a call on an attribute, an SDK call if the instance was given a client there;
+    through a property of the class that hands the attribute out (``self.outbound`` returning ``self._client``)."""
     func = site.node.func
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) and \
             isinstance(func.value.value, ast.Name) and func.value.value.id == "self":
-        return HeldCall(func.value.attr, func.attr, f"{ast.unparse(func)}()", site.node.lineno)
+        attr = func.value.attr
+        return HeldCall(_property_of(model, cls, attr) or attr, func.attr, f"{ast.unparse(func)}()", site.node.lineno)
     return None
+
+
+def _property_of(model: Model, cls: ast.ClassDef, name: str) -> str | None:
+    """The attribute a property of the class returns from ``self`` (``return self._client``), every return alike."""
+    bound = model.class_scopes[cls].bindings.get(name, [])
+    if not _is_property(bound):
+        return None
+    returned = {ret.value.attr if isinstance(ret.value, ast.Attribute) and is_self(ret.value.value) else None
+                for ret in model.functions[bound[0]].returns}
+    return returned.pop() if len(returned) == 1 else None
 
 
 def _function_name(fn: Function) -> str:
@@ -270,8 +282,8 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
             if ref:
                 _note_maybe_sdk_call(model, fn, site, ref, maybe, maybe_forwards)
                 passes += _passed_on(fn, site, ref)
-            if fn.cls is not None and _held_call(site):  # forwards read on the caller's instance: self.client.track
-                held.append(_held_call(site))
+            if fn.cls is not None and _held_call(model, fn.cls, site):  # forwards read on the caller's instance
+                held.append(_held_call(model, fn.cls, site))
                 _note_maybe_forwards(model, fn, site, f"self.{site.node.func.value.attr}.{site.node.func.attr}",
                                      maybe_forwards)
             continue
