@@ -306,7 +306,8 @@ class ClientKinds:
         return self.memo[key]
 
     def annotation_kind(self, annotation: ast.expr) -> str | None:
-        """Client kind named by an annotation: ``CustomerIO``, ``Optional[sdk.APIClient]``, ``"CustomerIO | None"``."""
+        """Client kind named by an annotation: ``CustomerIO``, ``Optional[sdk.APIClient]``, ``"CustomerIO | None"``, a
+        project subclass of one (``tracker: LedgerTrack``)."""
         for node in ast.walk(annotation):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 try:
@@ -317,7 +318,7 @@ class ClientKinds:
                     return kind
             elif isinstance(node, (ast.Name, ast.Attribute)):
                 qualname = self.qualname(node)
-                kind = sdk.CONSTRUCTORS.get(qualname) or sdk.RUNTIME_TYPES.get(qualname) or self._type_alias_kind(node)
+                kind = self.class_expr_kind(node) or sdk.RUNTIME_TYPES.get(qualname) or self._type_alias_kind(node)
                 if kind:
                     return kind
         return None

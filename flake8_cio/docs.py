@@ -53,7 +53,7 @@ and their own helper methods (also on what a factory returns, `get_client().ride
 given a client (`Notifier(cio).welcome()`, `box.client` of `box = Box(get_cio())`; inside such a class,
 `self.client.track(...)` is a Customer.io call when the project's constructions of it, in its module, modules
 importing it or its re-exporting package, pass one kind of client, in a project that depends on `customerio`),
-dataclass and settings fields declared as a client (`tracker: CustomerIO`, also through an instance a class stores
+dataclass and settings fields declared as a client (`tracker: CustomerIO` or a project subclass of it, also through an instance a class stores
 from its typed `__init__` parameter: `self.ctx.tracker`), SDK methods as values
 (`functools.partial`, also with the arguments given when it is called; pool, executor and `threading.Thread(target=...,
 args=...)` hand-offs; `getattr(cio, "track")` and `send = cio.track`, called later), dispatch dicts of functions or SDK methods

@@ -597,7 +597,8 @@ class Project:
             made = (entry.direct, entry.offloaded, self._resolved_sdk_call(entry.maybe_offloaded)) if entry else ()
             own = next((call for call in made if call and call.method in sdk.TRACK_METHODS), None)
             here = Step(found.qualname, self._where(found.qualname, entry.line)) if entry else None
-            chains = [[here, *sub] for sub in map(self.blocking_chain, entry.calls) if sub] if entry and not own else []
+            run = (*entry.calls, *(call.ref for call in entry.maybe_offloaded)) if entry and not own else ()
+            chains = [[here, *sub] for sub in map(self.blocking_chain, run) if sub]
             self.memo[key] = [here, Step(own.text, self._where(found.qualname, own.line), own.method)] if own else \
                 next((chain for chain in chains if chain[-1].method in sdk.TRACK_METHODS), None)
         return self.memo[key]

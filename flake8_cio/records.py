@@ -86,7 +86,8 @@ class FunctionEntry:
     builds: int | None  # the line where it builds a client on every call
     offloaded: SdkCallText | None = None  # the first Track call it hands to a thread (``await to_thread(cio.track, ...)``)
     declared: str | None = None  # the project class its return annotation names, as an instance: ``app.Account(*)``
-    maybe_offloaded: tuple[MaybeCall, ...] = ()  # ``to_thread(x.track, ...)`` on an ``x`` only the project can tell
+    # ``to_thread(x.track, ...)`` on an ``x`` only the project can tell, or a function handed to a thread
+    maybe_offloaded: tuple[MaybeCall, ...] = ()
     # parameters it passes on unchanged to another function: (its reference, the parameter, where: a position,
     # a keyword or "**"), forwards once that function forwards them (``def hop2(cid): hop1(cid, ...)``)
     passes: tuple[tuple[str, str, str], ...] = ()

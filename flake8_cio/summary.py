@@ -336,11 +336,12 @@ def _own_param(fn: Function, expr: ast.expr) -> str | None:
 
 
 def _note_maybe_offloaded(model: Model, site, maybe_offloaded: list) -> None:
-    """``to_thread(x.track, ...)`` with an ``x`` this module cannot tell is a client: a request made in a worker
-    thread once the project resolves ``x`` (what a coroutine made per record costs, ``Project.request_chain``)."""
+    """``to_thread(x.track, ...)`` with an ``x`` this module cannot tell is a client, or a function handed to a
+    thread (``to_thread(ledger().invoice_overdue, ...)``): a request made in a worker thread once the project
+    resolves it (what a coroutine made per record costs, ``Project.request_chain``)."""
     bound = bound_reference(site.node)
     func = bound[0] if bound else None
-    ref = model.ref_of(func, site.scope) if isinstance(func, ast.Attribute) and func.attr in SDK_METHOD_NAMES else None
+    ref = model.ref_of(func, site.scope) if isinstance(func, (ast.Attribute, ast.Name)) else None
     if ref:
         maybe_offloaded.append(MaybeCall(ref, f"{ast.unparse(func)}()", site.node.lineno))
 

@@ -196,7 +196,7 @@ def check(model: Model) -> Iterator:
         for callee in model.callees(site.node.func, site):
             helper = model.local_function(callee, site)
             if helper is not None and helper.is_async:
-                yield from _per_record_coroutine(model, site, helper)
+                yield from _per_record_coroutine(model, site, helper, callee)
             if helper is not None and not helper.is_async:
                 inner = _blocking_call_in(model, helper, helper_blocks)
                 if inner is not None and _per_record(inner) and \
@@ -243,11 +243,14 @@ def _direct(model: Model, call: CioCall, fixable: bool = True) -> Iterator:
         yield finding.with_fix(fix, safety, **data)
 
 
-def _per_record_coroutine(model: Model, site: Site, helper: Function) -> Iterator:
+def _per_record_coroutine(model: Model, site: Site, helper: Function, callee: ast.expr) -> Iterator:
     """``asyncio.gather(*(notify(r) for r in rows))``, ``tg.create_task(notify(r))`` in a loop: a coroutine per
-    record whose Customer.io request (awaited off the loop, or blocking) is made once per record."""
+    record whose Customer.io request (awaited off the loop, or blocking) is made once per record; also when the
+    request is in project code it runs (``to_thread(ledger().invoice_overdue, ...)``)."""
     inner = _request_in(model, helper, set())
-    if inner is not None and inner.method in PER_RECORD and _bulk_loop(model, site):
+    if inner is None:
+        yield from _per_record_project_coroutine(model, site, callee)
+    elif inner.method in PER_RECORD and _bulk_loop(model, site):
         yield _report(model, "CIO601", site.node, how=f"`{helper.name}()` runs once per record",
                       what="a Customer.io request", path=f"`{call_text(model, inner)}` at line {inner.node.lineno}")
 
