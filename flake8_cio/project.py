@@ -431,6 +431,9 @@ class Project:
 
     def _called(self, callee: str, arguments: str, rest: str, depth: int) -> Resolved | None:
         """What ``callee(arguments)`` gives, then ``rest`` of it (``.identify``)."""
+        provided = self._provided(callee)
+        if provided:  # a container's provider called for what it provides: Container.notifications()
+            return self.resolve(provided + rest, depth + 1)
         made = self.resolve(callee, depth + 1)
         if isinstance(made, FactoryRef):
             found = _client_or_method(made.entry.kind, rest.lstrip("."))
@@ -456,6 +459,12 @@ class Project:
             returned = (self.resolve(ref + rest, depth + 1) for ref in (made.entry.returns, made.entry.declared) if ref)
             return next((found for found in returned if found is not None), None)
         return None
+
+    def _provided(self, ref: str) -> str | None:
+        """What a dependency_injector provider of a container class provides (its instance's reference)."""
+        split = self.split(ref)
+        summary = self.summary(split[0]) if split else None
+        return summary.instances.get(split[1]) if summary and split[1] in summary.providers else None
 
     def _returned(self, qualname: str) -> str | None:
         """What a project function returns, as a reference (``app.crm.Sub()`` for ``def get_client() -> Sub``)."""

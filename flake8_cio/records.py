@@ -153,6 +153,7 @@ class Summary:
     clients: dict[str, str] = field(default_factory=dict)  # module-level and class-attribute clients: kind
     sync_clients: tuple[str, ...] = ()  # Data Pipelines clients built with sync_mode
     per_injection: tuple[str, ...] = ()  # container providers of a client that build one per injection
+    providers: tuple[str, ...] = ()  # container providers of anything: calling one gives what ``instances`` holds
     types: dict[str, str] = field(default_factory=dict)  # type aliases naming a client
     instances: dict[str, str] = field(default_factory=dict)  # module-level instances: the reference they hold
     constants: dict[str, str] = field(default_factory=dict)  # string constants

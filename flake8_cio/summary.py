@@ -16,7 +16,7 @@ from .records import (TEXT, TYPED, ClassEntry, FactoryEntry, Forward, FunctionEn
                       SdkCallText, Summary)
 from .calls import bound_reference
 from .scopes import FUNCTION_NODES, Function, env_default, str_value
-from .client_kinds import (NOT_A_CLIENT, annotated_type, is_class_level, is_none, is_opaque_enum,
+from .client_kinds import (DI_PROVIDERS, NOT_A_CLIENT, annotated_type, is_class_level, is_none, is_opaque_enum,
                            is_property, is_self, member_text, sync_mode)
 from .semantic import Model
 from .units import returned_unit
@@ -43,6 +43,7 @@ def summarize_file(text: str, path: str, project: Project) -> Summary | None:
 def summarize(model: Model) -> Summary:
     tables: dict = {"functions": {}, "factories": {}, "classes": {}, "clients": {}, "types": {}, "instances": {},
                     "constants": {}, "env_defaults": {}, "dispatch": {}, "sync_clients": [], "per_injection": [],
+                    "providers": [],
                     "imports": {local: name for local, name in model.aliases.items() if not name.startswith(".")}}
     for name, values in model.module.bindings.items():
         if name not in model.aliases and values:
@@ -51,7 +52,7 @@ def summarize(model: Model) -> Summary:
         if fn.parent is None and (fn.cls is None or fn.cls in model.module.bindings.get(fn.cls.name, ())):
             tables["functions"][_function_name(fn)] = function_entry(model, fn)
     return Summary(**{**tables, "sync_clients": tuple(tables["sync_clients"]),
-                      "per_injection": tuple(tables["per_injection"])},
+                      "per_injection": tuple(tables["per_injection"]), "providers": tuple(tables["providers"])},
                    registers=dict(model.registering), decorated=_decorated(model),
                    routes=_registered(model), jobs=_registered(model, frameworks.ENQUEUERS),
                    constructions=_constructions(model), states=_states(model), profiles=profiles(model))
@@ -123,6 +124,9 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                 ref = model.ref_of(bound[0], model.class_scopes[cls])
                 if ref:  # notifier = providers.Factory(Notifier, client=crm): Notifier(client=track);
                     tables["instances"][f"{name}.{attr}"] = ref  # outbound = tracker (another module's client)
+                if ref and isinstance(bound[0], ast.Call) and \
+                        (model.qualname(bound[0].func) or "").startswith(DI_PROVIDERS):
+                    tables["providers"].append(f"{name}.{attr}")  # Container.notifications(): the Notifier
             elif _is_property(bound):
                 ref = _returns(model, model.functions[bound[0]])
                 if ref:  # @property def api(self): return shared_client(): what reading it gives
