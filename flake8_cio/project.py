@@ -34,6 +34,9 @@ MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 MAX_DEPTH = 8
 NAME = re.compile(r"\w*")  # the name a reference's part starts with: CRM of CRM[site_id], get of get()
 CLIENT_GIVEN = re.compile(r"\((?!\*\))[^()]+\)")  # a call in a reference with client arguments: Notifier(0=track)
+TOP_LEVEL = re.compile(r"^(?:(?:async\s+)?def\s+(\w+)|class\s+(\w+)|(\w+)\s*(?::[^=\n]*)?=(?!=)|"
+                       r"from\s+([\w.]+)\s+import\s+([^#\n]*)|import\s([^#\n]*))", re.M)
+IMPORTED = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")  # an item of an import list, and the name it binds
 CALLED = re.compile(r"^([^()]*)\(((?:[^()]|\(\))*)\)(.*)$")  # app.Notifier(0=track).send, Box(0=@app.make())
 IMPORT_WORD = re.compile(r"import\b")
 IMPORT_LINE = re.compile(
@@ -175,7 +178,7 @@ class Project:
         self._paths: dict[str, Path | None] = {}
         self._splits: dict[str, tuple[str, str] | None] = {}
         self._test_folders: dict[str, bool] = {}
-        self._module_texts: dict[Path, str] = {}
+        self._top_level: dict[Path, frozenset[str]] = {}
         self._chains: dict[str, list[Step] | None] = {}
         own = self.module_path("customerio")
         self.own_sdk_name = own is not None and vendored.vendored_copy_of(own, self.root) is None
@@ -241,11 +244,9 @@ class Project:
         path = self.module_path(module)
         if path is None or package and path.name != "__init__.py":
             return False
-        text = self._module_texts.setdefault(path, _read(path) or "")
-        name, itself = re.escape(name), rf"(?:{re.escape(module)}|\.)\s"  # `from pkg import sub` imports sub itself
-        return re.search(rf"^(?:{name}\s*(?::[^=\n]*)?=(?!=)|(?:async\s+)?def\s+{name}\b|class\s+{name}\b|"
-                         rf"from\s+(?!{itself})[\w.]+\s+import\s+[^#\n]*(?<![\w.]){name}\b(?!\s+as\b)|"
-                         rf"import\s[^#\n]*\bas\s+{name}\b)", text, re.M) is not None
+        if path not in self._top_level:
+            self._top_level[path] = _top_level_names(_read(path) or "", module)
+        return name in self._top_level[path]
 
     def real_name(self, name: str) -> str:
         """What an imported name really is: the SDK's names in a vendored copy are the SDK's (``vendor.customerio.
@@ -950,6 +951,19 @@ def _project_files(root: Path) -> list[tuple[str, str]]:
         dirs[:] = [d for d in dirs if d not in NOT_PROJECT and not d.startswith(".")]
         found += [(folder, name) for name in files]
     return found
+
+
+def _top_level_names(text: str, module: str) -> frozenset[str]:
+    """The names a module binds at its top level, read from its text: assignments, ``def``, ``class``, imports
+    (``from .notifier import notifier``; not ``from pkg import sub`` in ``pkg`` itself, which imports its submodule)."""
+    names = set()
+    for match in TOP_LEVEL.finditer(text):
+        defined, cls, assigned, source, listed, imported = match.groups()
+        names.update(name for name in (defined, cls, assigned) if name)
+        items = listed if source not in (None, module, ".") else imported if source is None else None
+        names.update(alias or (name if source is not None else None) for name, alias in IMPORTED.findall(items or ""))
+    names.discard(None)
+    return frozenset(names)
 
 
 def _read(path: Path) -> str | None:
