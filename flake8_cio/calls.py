@@ -201,26 +201,30 @@ class CallIndex:
             target = self.resolve_call(site) if site not in self._calls_by_site else None
             if isinstance(target, FunctionRef) and (target.entry.forwards or target.entry.maybe_forwards or
                                                     target.entry.passes):
-                calls.extend(self._as_sdk_calls(site, target.entry))
+                calls.extend(self._as_sdk_calls(site, target))
         return calls
 
-    def _confirmed_forwards(self, entry: FunctionEntry, instance: str) -> dict[str, Forward]:
+    def _confirmed_forwards(self, target: FunctionRef, instance: str) -> dict[str, Forward]:
         """The wrapper's forwarded parameters: to calls known as SDK calls, and to "maybe" SDK calls whose
         receiver the project resolves to that client (``cio = get_cached()`` of another module; a holder's
-        ``self.client`` read on ``instance``, the reference of what the method is called on)."""
+        ``self.client`` read on ``instance``, the reference of what the method is called on, also in the methods of
+        its class it passes them to: ``self.emit(cid, name, ...)``)."""
+        entry = target.entry
         if self.linked is None:
             return dict(entry.forwards)
-        return {**self.linked.maybe_forwards(entry, instance), **self.linked.passed_forwards(entry), **entry.forwards}
+        passed = self.linked.passed_forwards(entry, instance, target.qualname.rpartition(".")[0])
+        return {**self.linked.maybe_forwards(entry, instance), **passed, **entry.forwards}
 
-    def _as_sdk_calls(self, site: Site, entry: FunctionEntry) -> Iterator[CioCall]:
+    def _as_sdk_calls(self, site: Site, target: FunctionRef) -> Iterator[CioCall]:
         """One SDK call per (kind, method) the wrapper forwards to, with the caller's arguments in place of the
         wrapper's parameters. Their findings get no fix: the code to change is the caller's."""
+        entry = target.entry
         given = dict(zip(entry.params, (a for a in site.node.args if not isinstance(a, ast.Starred))))
         given.update((k.arg, k.value) for k in site.node.keywords if k.arg)
         rest = {k.arg: k.value for k in site.node.keywords if k.arg and k.arg not in entry.params}  # **kwargs
         instance = (self.callee_ref(site.node.func, site.scope) or "").rpartition(".")[0]
         by_method: dict[tuple[str, str], list[tuple[str, Forward]]] = {}
-        for param, forward in self._confirmed_forwards(entry, instance).items():
+        for param, forward in self._confirmed_forwards(target, instance).items():
             by_method.setdefault((forward.kind, forward.method), []).append((param, forward))
         for (kind, method), forwards in by_method.items():
             call = _forwarded_call(site, kind, method, forwards, given, rest)

@@ -569,12 +569,15 @@ class Project:
         self._chains[ref] = chain
         return chain
 
-    def passed_forwards(self, entry: FunctionEntry, depth: int = 0) -> dict[str, Forward]:
+    def passed_forwards(self, entry: FunctionEntry, instance: str = "", owner: str = "",
+                        depth: int = 0) -> dict[str, Forward]:
         """What a function's parameters reach through the project functions it passes them to unchanged
         (``def hop2(cid, name): hop1(cid, name, {})`` with ``hop1`` a wrapper of ``track``): its own forwards'
-        kind, as those functions forward them, however many wrappers deep (bounded). Memoised per function: without
-        it, functions passing parameters to each other made it exponential (4.5 million calls for our own package)."""
-        key = ("passed", id(entry))
+        kind, as those functions forward them, however many wrappers deep (bounded). A method of class ``owner``
+        called on ``instance`` passes them to the methods of its class on that instance (``self.emit(...)``).
+        Memoised: without it, functions passing parameters to each other made it exponential (4.5 million calls
+        for our own package)."""
+        key = ("passed", id(entry), instance, owner)
         if key in self.memo:
             return self.memo[key][1]
         found: dict[str, Forward] = {}
@@ -583,8 +586,10 @@ class Project:
             callee = self.resolve(ref)
             if not isinstance(callee, FunctionRef) or callee.entry is entry:
                 continue
-            onward = {**self.passed_forwards(callee.entry, depth + 1),  # a holder's method: read on its instance
-                      **self.maybe_forwards(callee.entry, ref.rpartition(".")[0]), **callee.entry.forwards}
+            on_self = bool(instance) and ref.rpartition(".")[0] == owner
+            holder = instance if on_self else ref.rpartition(".")[0]  # a holder's method: read on its instance
+            deeper = self.passed_forwards(callee.entry, *((instance, owner) if on_self else ()), depth=depth + 1)
+            onward = {**deeper, **self.maybe_forwards(callee.entry, holder), **callee.entry.forwards}
             named = _received_as(callee.entry, where, onward)
             if named in onward:
                 found.setdefault(param, onward[named])
