@@ -61,10 +61,8 @@ def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> li
     project = find_project(path, options, summarize)
     if project is None:
         return check_tree(tree, lines, filename, options)
-    if "results" not in project.memo:
-        state = f"{project.stamp()}\0{_outside_inputs(options)}"
-        project.memo["results"] = Results(project.results_folder, digest(state))
-    kept, text = project.memo["results"], digest("".join(lines))
+    kept = _kept(project.results_folder, f"{project.stamp()}\0{_outside_inputs(options)}")
+    text = digest("".join(lines))
     rows = kept.get(path, text)
     if rows is not None:
         try:
@@ -74,6 +72,12 @@ def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> li
     findings = check_tree(tree, lines, filename, options)
     kept.put(path, text, [[f.line, f.col, f.code, f.message, f.end_line, f.end_col] for f in findings])
     return findings
+
+
+@lru_cache(maxsize=32)
+def _kept(folder: Path | None, state: str) -> Results:
+    """The findings kept for a state of a project, shared by its views (one per package root)."""
+    return Results(folder, digest(state))
 
 
 def _plain(value: object) -> object:

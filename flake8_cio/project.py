@@ -133,7 +133,7 @@ def _shared_scans(root: Path, client_names: tuple[str, ...]) -> tuple[dict[Path,
     return {}, {}
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=1024)
 def _project(root: Path, package_root: Path, options: Options, summarize: Summarizer) -> Project:
     return Project(root, package_root, options, summarize)
 
@@ -151,7 +151,8 @@ def analyser_version() -> str:
 
 def forget_projects() -> None:
     """Drop what this process learnt of projects (a long-lived process after files change; benchmarks)."""
-    for cached in (_project, _project_of, _roots, _real_folder, _shared_scans, _has_marker, _is_file):
+    for cached in (_project, _project_of, _roots, _real_folder, _shared_scans, _has_marker, _is_file, _project_files,
+                   _stamp):
         cached.cache_clear()
     vendored.forget()
     from . import pins
@@ -840,27 +841,16 @@ class Project:
     def stamp(self) -> str:
         """A digest of the analyser, the options and every project file's path, size and mtime: besides its own
         text, all a module's findings can depend on that lies in the project (read once per process)."""
-        if not hasattr(self, "_stamp"):
-            digest = hashlib.sha256(f"{self._fingerprint()}\0{self.options}".encode())
-            for path in (os.path.join(folder, name) for folder, name in self._walk()):
-                try:
-                    stat = os.stat(path)
-                except OSError:
-                    continue
-                digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode("utf-8", "surrogateescape"))
-            self._stamp = digest.hexdigest()
-        return self._stamp
+        return _stamp(self.root, f"{self._fingerprint()}\0{self.options}")
 
     def _files_named(self, wanted: Callable[[str], bool]) -> list[Path]:
         """The project's files whose name ``wanted`` accepts, from one walk of the tree per process that every
         whole-tree question shares (modules, ``urls.py``, deploy files, the text index)."""
         return [Path(folder, name) for folder, name in self._walk() if wanted(name)]
 
-    def _walk(self) -> list[tuple[str, str]]:
+    def _walk(self) -> tuple[tuple[str, str], ...]:
         """(folder, name) of every project file, from one walk of the tree per process."""
-        if not hasattr(self, "_files"):
-            self._files = _project_files(self.root)
-        return self._files
+        return _project_files(self.root)
 
 
 def _received_as(callee: FunctionEntry, where: str, onward: dict[str, Forward]) -> str | None:
@@ -950,12 +940,28 @@ def _line_modules(source: str | None, names: str | None, plain: str | None, pack
     return [m for m in [base, *(f"{base}.{n}" if base else n for n in listed if n and n != "*")] if m]
 
 
-def _project_files(root: Path) -> list[tuple[str, str]]:
+@lru_cache(maxsize=32)
+def _project_files(root: Path) -> tuple[tuple[str, str], ...]:
+    """Per project root, shared by its views (one per package root: a tree of folders without ``__init__.py`` has
+    hundreds, and each walked the whole tree: 295 walks of Tracardi's 1,032 files in one run)."""
     found = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if d not in NOT_PROJECT and not d.startswith(".")]
         found += [(folder, name) for name in files]
-    return found
+    return tuple(found)
+
+
+@lru_cache(maxsize=32)
+def _stamp(root: Path, salt: str) -> str:
+    """A digest of ``salt`` and every file's path, size and mtime under the root, per root and salt."""
+    digest = hashlib.sha256(salt.encode())
+    for path in (os.path.join(folder, name) for folder, name in _project_files(root)):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def _top_level_names(text: str, module: str) -> frozenset[str]:
