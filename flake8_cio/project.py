@@ -255,7 +255,7 @@ class Project:
         default``, ``vendor.customerio.events``); the project's own module named ``customerio`` is its code."""
         parts = name.split(".")
         if parts[0] == "customerio":
-            return OWN + name if self.own_sdk_name else name
+            return OWN + name if self.own_sdk_name else self._added_to_copy(parts) or name
         if "customerio" in parts:
             index = parts.index("customerio")
             folder = self.module_path(".".join(parts[: index + 1]))
@@ -264,6 +264,14 @@ class Project:
             if sdk_name and folder is not None and vendored.vendored_copy_of(folder, self.root) is not None:
                 return ".".join(parts[index:])
         return name
+
+    def _added_to_copy(self, parts: list[str]) -> str | None:
+        """``customerio.default_client`` when the project's one vendored copy, imported as ``customerio`` (its folder
+        put on ``sys.path``), defines ``default_client`` beside the SDK's names: that copy's module, as named here."""
+        copies = vendored.vendored_sdk_dirs(self.root) if len(parts) > 1 and parts[1] not in sdk.SDK_CLASSES and \
+            parts[1] not in sdk.SDK_MODULES else []
+        module = self.module_name(str(copies[0] / "__init__.py")) if len(copies) == 1 else None
+        return ".".join((module, *parts[1:])) if module else None
 
     def reexported_sdk_name(self, name: str, depth: int = 0) -> str | None:
         """The SDK's name a project module hands on (``app.pipes.analytics`` of ``app/pipes.py`` doing ``from

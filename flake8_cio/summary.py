@@ -179,9 +179,10 @@ def _hands_out_one(model: Model, fn: Function) -> bool:
     ``if _cio is None:``, returning a module-level name, or returning our runtime's (cached) ``get_client()``."""
     if frameworks.runs_once(model, fn) or any(frameworks.guarded_once(site) for site in model.sites_in(fn)):
         return True
-    if all(isinstance(ret.value, (ast.Subscript, ast.Attribute)) for ret in fn.returns):
-        return True  # a look-up (`current_app.extensions["cio"]`, `settings.CIO`) builds nothing
-    for ret in fn.returns:
+    handed = fn.hands_out  # a @contextmanager's yields: it runs for each `with`
+    if all(isinstance(ret.value, (ast.Subscript, ast.Attribute)) for ret in handed):
+        return True  # a look-up (`current_app.extensions["cio"]`, `settings.CIO`) builds nothing (nor a stub)
+    for ret in handed:
         value = ret.value
         bound = model.lookup(value.id, fn.scope) if isinstance(value, ast.Name) else None
         if bound is not None and bound.scope is model.module:
