@@ -142,6 +142,14 @@ def check(model: Model) -> Iterator:
             yield from _datetime_type(model, call, value)
 
 
+def _unscaled(node: ast.expr) -> str:
+    """The seconds a scaled epoch was made from (``sub.renewed.timestamp()`` of ``sub.renewed.timestamp() * 1000``),
+    for the advice; ``time.time()`` for a nanosecond clock."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        return ast.unparse(node.left if scale(node.right) else node.right)
+    return "time.time()"
+
+
 def says_time(key: str | None, role: str) -> bool:
     return role == "timestamp" or bool(key and name_tokens(key) & TIME_WORDS)
 
@@ -152,7 +160,7 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
     if found:
         node, unit = found
         finding = _report(model, "CIO101", node, value.at, what=f"{unit} epoch timestamp", where=where, detail="",
-                          instead="`int(time.time())`")
+                          instead=f"`int({_unscaled(node)})`")
         yield _to_seconds(model, call, value, finding, node, unit, _drop_scale, SAFE,
                           _scale_edit(model, node, call.site.scope))
         return
@@ -172,8 +180,10 @@ def _fine_epoch(model: Model, call: CioCall, value) -> Iterator:
     named = _named_unit(model, call, value)
     if named:
         node, unit = named
+        said = (named_unit(model, node, call.site.scope) or named)[1]  # the name's own unit, before a division
+        divided = "" if said == unit else f", divided down to {unit}s"
         yield _report(model, "CIO101", node, value.at, what=f"{unit} epoch timestamp", where=where,
-                      detail=f" (`{ast.unparse(node)}` says {unit}s)", instead="the value in seconds")
+                      detail=f" (`{ast.unparse(node)}` says {said}s{divided})", instead="the value in seconds")
         return
     literal = value.expr
     if isinstance(literal, ast.Constant) and type(literal.value) in (int, float) and \

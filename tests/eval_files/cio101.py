@@ -23,6 +23,8 @@ def positives(user, order, dt):
     cio.identify(user.id, **{"last_login_at": 1700000000123})  # expect: CIO101
     cio.add_device(user.id, "tok", "ios", last_used=datetime.now(timezone.utc).timestamp() * 1000)  # expect: CIO101
     analytics.track(user.id, "Order Completed", {"shipped_at": time.time() * 1000})  # expect: CIO101
+    cio.identify(user.id, renewed_at=int(order.renewed.timestamp() * 1000))  # expect: CIO101 "(`int(order.renewed.timestamp())`)"
+    cio.track(user.id, "sms", timestamp=order.sent_at_ns // 1000)  # expect: CIO101 "says nanoseconds, divided down to microseconds"
 
 
 def through_a_local(user):
