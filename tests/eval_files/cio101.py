@@ -29,7 +29,7 @@ def positives(user, order, dt):
 
 def through_a_local(user):
     ts = int(time.time() * 1000)
-    cio.track(user.id, "logged_in", timestamp=ts)  # expect: CIO101@47 "`ts` is computed at line 29"
+    cio.track(user.id, "logged_in", timestamp=ts)  # expect: CIO101@47 "`ts` is computed at line 31"
     payload = {"nested": {"renewed_at": time.time_ns() // 1000}}  # expect: CIO101
     cio.identify(user.id, **payload)
 
