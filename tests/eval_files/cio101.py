@@ -23,13 +23,11 @@ def positives(user, order, dt):
     cio.identify(user.id, **{"last_login_at": 1700000000123})  # expect: CIO101
     cio.add_device(user.id, "tok", "ios", last_used=datetime.now(timezone.utc).timestamp() * 1000)  # expect: CIO101
     analytics.track(user.id, "Order Completed", {"shipped_at": time.time() * 1000})  # expect: CIO101
-    cio.identify(user.id, renewed_at=int(order.renewed.timestamp() * 1000))  # expect: CIO101 "(`int(order.renewed.timestamp())`)"
-    cio.track(user.id, "sms", timestamp=order.sent_at_ns // 1000)  # expect: CIO101 "says nanoseconds, divided down to microseconds"
 
 
 def through_a_local(user):
     ts = int(time.time() * 1000)
-    cio.track(user.id, "logged_in", timestamp=ts)  # expect: CIO101@47 "`ts` is computed at line 31"
+    cio.track(user.id, "logged_in", timestamp=ts)  # expect: CIO101@47 "`ts` is computed at line 29"
     payload = {"nested": {"renewed_at": time.time_ns() // 1000}}  # expect: CIO101
     cio.identify(user.id, **payload)
 
@@ -183,3 +181,8 @@ def named_by_key(msg):
     cio.track(msg["uid"], "paid", timestamp=msg["paid_at_ms"] // 1000)  # seconds now
     cio.track(msg["uid"], "paid", timestamp=msg["paid_at"])  # nothing says its unit
     cio.identify(msg["uid"], plan_ms=msg["plan_ms"])  # a duration under a key that is no time
+
+
+def advice(user, order):
+    cio.identify(user.id, renewed_at=int(order.renewed.timestamp() * 1000))  # expect: CIO101 "(`int(order.renewed.timestamp())`)"
+    cio.track(user.id, "sms", timestamp=order.sent_at_ns // 1000)  # expect: CIO101 "says nanoseconds, divided down to microseconds"
