@@ -1,4 +1,5 @@
 """cio-fix as users run it: exit codes, diff/check, config files, bad input, parallel jobs, excludes."""
+import json
 import os
 import subprocess
 import sys
@@ -281,3 +282,31 @@ def test_a_bad_max_line_length_is_a_usage_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert cli.main(["--jobs", "1", "."]) == 2
     assert "max-line-length: 'lots' is not a number" in capsys.readouterr().err
+
+
+def test_a_symlink_loop_is_reported_per_file_and_the_rest_fixed(tmp_path):
+    """As flake8's E902: the looping files are named with the reason, the others are fixed, exit 2 (a file it
+    could not read); the same for a loop named on the command line, reports and cio-catalog extract."""
+    (tmp_path / "loop_a.py").symlink_to("loop_b.py")
+    (tmp_path / "loop_b.py").symlink_to("loop_a.py")
+    (tmp_path / "app.py").write_text(BAD)
+
+    def tool(*args):
+        return subprocess.run([sys.executable, "-m", "flake8_cio", *args], cwd=tmp_path, capture_output=True,
+                              text=True)
+
+    fixed = tool("fix", ".")
+    assert fixed.returncode == 2 and "Traceback" not in fixed.stderr, fixed.stderr
+    for name in ("loop_a.py", "loop_b.py"):
+        assert f"{name}: cannot read: Too many levels of symbolic links" in fixed.stderr
+    assert (tmp_path / "app.py").read_text() == GOOD
+    named = tool("fix", "loop_a.py")
+    assert named.returncode == 2 and "loop_a.py: cannot read: Too many levels of symbolic links" in named.stderr
+    assert "no such file" not in named.stderr
+    sarif = tool("fix", "--report", "sarif", ".")
+    assert sarif.returncode == 2 and "Traceback" not in sarif.stderr, sarif.stderr
+    assert "Too many levels of symbolic links" in json.loads(sarif.stdout)["runs"][0]["invocations"][0][
+        "toolExecutionNotifications"][0]["message"]["text"]
+    extract = tool("catalog", "extract", ".")
+    assert extract.returncode == 0 and "Traceback" not in extract.stderr, extract.stderr
+    assert "loop_a.py: skipped" in extract.stderr and "Too many levels of symbolic links" in extract.stderr

@@ -124,9 +124,9 @@ def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
     files = []
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        if not os.path.lexists(path):
             raise UsageError(f"{raw}: no such file or directory")
-        if path.is_file():
+        if path.is_file() or not path.exists():  # a symlink leading nowhere (a loop): reading it says why
             files += [] if excluded(path) else [path]
             continue
         for root, dirs, names in os.walk(path):
@@ -134,7 +134,7 @@ def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
             files += [Path(root, n) for n in sorted(names) if n.endswith(".py") and not excluded(Path(root, n))]
     unique = {}
     for path in files:
-        unique.setdefault(path.resolve(), path)
+        unique.setdefault(os.path.realpath(path), path)  # Path.resolve may raise on a symlink loop
     return list(unique.values())
 
 
