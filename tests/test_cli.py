@@ -55,11 +55,19 @@ def test_plain_run_fixes_and_exit_code_reflects_what_is_left(tmp_path):
 def test_unparsable_and_undecodable_files_are_reported_and_the_rest_fixed(tmp_path):
     (tmp_path / "a_broken.py").write_text("import customerio\ndef f(:\n")
     (tmp_path / "b_latin1.py").write_bytes("# customerio \xe9\n".encode("latin-1"))  # no declaration: not UTF-8
+    (tmp_path / "b_latin1_later.py").write_bytes("import customerio\n\nx = 'caf\xe9'\n".encode("latin-1"))
+    (tmp_path / "b_nul.py").write_bytes(b"import customerio\n\x00\x01binary\xff\xfe")
     (tmp_path / "c_app.py").write_text(BAD)
     result = run(tmp_path, ".")
     assert result.returncode == 2
     assert "a_broken.py: syntax error at line 2" in result.stderr
-    assert "b_latin1.py: cannot decode: invalid or missing encoding declaration" in result.stderr
+    # where the bad byte is, by line and column (and its offset, named as one), wherever in the file it is
+    assert "b_latin1.py: cannot decode: not valid utf-8: byte 0xe9 at line 1, column 14 (byte offset 13)" \
+        in result.stderr
+    assert "b_latin1_later.py: cannot decode: not valid utf-8: byte 0xe9 at line 3, column 9 (byte offset 27)" \
+        in result.stderr
+    assert "b_nul.py: cannot decode: a NUL byte at line 2, column 1 (byte offset 18): a binary file, not Python " \
+        "source" in result.stderr
     assert (tmp_path / "c_app.py").read_text() == GOOD
 
 
