@@ -171,6 +171,15 @@ class _Locator:
         return CatalogError(f"{self.path}:{line}: {key}: {message}")
 
 
+def find_checked(option: str | None) -> Path | None:
+    """find(), and the catalog found loads: the tools call it before checking any file, so that a malformed
+    ./cio-catalog.toml, which no option names, is one clear error there rather than one on every file."""
+    found = find(option)
+    if found is not None:
+        load(found)
+    return found
+
+
 def find(option: str | None, directory: Path | None = None) -> Path | None:
     """The catalog to use: the configured path, else cio-catalog.toml if the directory has one, else None."""
     if option:

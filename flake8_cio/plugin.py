@@ -59,9 +59,7 @@ class Plugin:
                 given = getattr(options, flag(name).replace("-", "_"), None)
                 values[name] = values[name] if given is None else given
             cls.options = Options.from_values(**values)
-            found = catalog.find(cls.options.catalog)
-            if found is not None:  # a catalog found beside the run, not named by an option, is checked here too
-                catalog.load(found)
+            catalog.find_checked(cls.options.catalog)
             cls.new_since = options.cio_new_since
             cls.keep_results = not few_files(getattr(options, "filenames", None) or ["."])
             if cls.new_since:

@@ -20,7 +20,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from flake8_cio import __version__
-from flake8_cio.catalog import find as find_catalog
+from flake8_cio.catalog import CatalogError, find_checked
 from flake8_cio.docs import find_rule, rule_page
 from flake8_cio.engine import all_rules, worth_checking
 from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError, flag, load_config, option_values,
@@ -298,6 +298,7 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
         add_noqa=args.add_noqa,
         max_line_length=_line_length(config.get("max-line-length")),
     )
+    find_checked(settings.options.catalog)
     return settings, excludes
 
 
@@ -370,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError("--add-noqa fixes nothing: it cannot be combined with --report or --unsafe-fixes")
         settings, excludes = settings_from(args, rules)
         files = [] if stdin else iter_files(args.paths, excludes)
-    except (UsageError, OptionError, RevisionError) as error:
+    except (UsageError, OptionError, RevisionError, CatalogError) as error:
         print(f"cio-fix: error: {error}", file=sys.stderr)
         return 2
     if stdin:
@@ -418,7 +419,7 @@ def _write_report(results: list[FileResult], args, settings: Settings, rules: di
 
     items = [item(r.path, f) for r in results for f in r.remaining]
     old = [item(r.path, f) for r in results for f in r.old]
-    catalog = find_catalog(settings.options.catalog)
+    catalog = find_checked(settings.options.catalog)
     not_run = {}
     for code in rules:
         if settings.select is not None and not code.startswith(tuple(settings.select)):
