@@ -96,7 +96,7 @@ def load(path: str | os.PathLike) -> Catalog:
         stat = path.stat()
         text = path.read_text("utf-8")
     except OSError as error:
-        raise CatalogError(f"{path}: cannot read the catalog: {error.strerror}") from None
+        raise CatalogError(f"{os.path.abspath(path)}: cannot read the catalog: {error.strerror}") from None
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _CACHE:
         _CACHE[key] = parse(text, str(path))

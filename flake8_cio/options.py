@@ -140,6 +140,7 @@ OPTION_SPECS = {
     "email_profiles": _bool,
 }
 LIST_OPTIONS = frozenset(name for name, spec in OPTION_SPECS.items() if spec is _names)  # comma/space lists
+PATH_KEYS = frozenset(flag(name) for name, spec in OPTION_SPECS.items() if spec in (_path, _catalog))
 OPTION_HELP = {
     "client_names": "Names (last part of a name or attribute chain, any case) that hold a Customer.io client "
     f"(default: {','.join(DEFAULT_CLIENT_NAMES)}).",
@@ -173,7 +174,8 @@ def load_config(config: str | None = None, append: list[str] | tuple = (), isola
     ``--append-config``, ``--isolated``, parent folders up to the home folder), ``[tool.flake8]`` of ./pyproject.toml
     in its place as Flake8-pyproject does, then ``[tool.flake8-cio]`` of the nearest pyproject.toml for cio- keys the
     flake8 files leave unset. Returns (raw values by flake8 key: ``exclude``, ``cio-client-names``, ...; the folder
-    relative paths are read from). A misspelt cio- key is an error (flake8 would ignore it)."""
+    flake8's relative paths are read from). Our path options are read relative to the file that sets them, as
+    flake8 reads its own. A misspelt cio- key is an error (flake8 would ignore it)."""
     from flake8.exceptions import ExecutionError
     from flake8.options.config import load_config as flake8_load_config
 
@@ -195,8 +197,10 @@ def load_config(config: str | None = None, append: list[str] | tuple = (), isola
     except configparser.Error as error:
         raise OptionError(str(error).replace("\n", " ")) from None
     values = {key.replace("_", "-"): value for key, value in parser.items("flake8")} if "flake8" in parser else {}
-    for key in values:
-        _check_cio_key(key, _origin(key, config, append, directory, "flake8" in pyproject))
+    for key, value in values.items():
+        origin = _origin(key, config, append, directory, "flake8" in pyproject)
+        _check_cio_key(key, origin)
+        values[key] = _relative_to(os.path.dirname(origin), value) if key in PATH_KEYS else value
     if config is None:
         nearest = next((folder / "pyproject.toml" for folder in _folders(cwd)
                         if "flake8-cio" in _toml_tables(folder / "pyproject.toml")), None)
@@ -204,8 +208,21 @@ def load_config(config: str | None = None, append: list[str] | tuple = (), isola
             key = key.replace("_", "-")
             key = key if key.startswith("cio-") else "cio-" + key
             _check_cio_key(key, f"{nearest} [tool.flake8-cio]")
-            values.setdefault(key, _ini(value))
+            value = _ini(value)
+            values.setdefault(key, _relative_to(str(nearest.parent), value) if key in PATH_KEYS else value)
     return values, directory
+
+
+def _relative_to(folder: str, value: str) -> str:
+    """A path read from a configuration file in ``folder``, as the tools open it: relative to the working folder
+    (a finding's message that quotes the catalog stays the same on every machine), absolute only across drives."""
+    if not value.strip():
+        return value  # the option's own check says what is wrong with it
+    path = os.path.join(folder, value.strip())
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # Windows: another drive
+        return os.path.abspath(path)
 
 
 def _folders(start: Path):

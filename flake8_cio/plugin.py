@@ -37,7 +37,9 @@ class Plugin:
     @classmethod
     def add_options(cls, manager) -> None:
         for name in OPTION_SPECS:
-            manager.add_option(f"--{flag(name)}", default=None, parse_from_config=True, help=OPTION_HELP[name],
+            # the configuration files are the shared reader's (parse_options): it knows which file set a value,
+            # which a path is relative to; flake8 gives the command line's values only
+            manager.add_option(f"--{flag(name)}", default=None, parse_from_config=False, help=OPTION_HELP[name],
                                comma_separated_list=name in LIST_OPTIONS)
         manager.add_option("--cio-new-since", default=None, metavar="REF",
                            help="Report only findings a file did not have at this git revision (matched by rule and "
@@ -45,8 +47,8 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options) -> None:
-        """flake8's values (command line, then its config file) win; the shared reader adds [tool.flake8] and
-        [tool.flake8-cio] from pyproject.toml, and rejects misspelt cio- keys, which flake8 ignores."""
+        """The command line's values win over the shared reader's configuration (flake8's files, then [tool.flake8]
+        and [tool.flake8-cio] from pyproject.toml; misspelt cio- keys, which flake8 ignores, are errors)."""
         from flake8.main.options import stage1_arg_parser
 
         # flake8 consumes --config, --append-config and --isolated before the options reach plugins: read them again
