@@ -161,6 +161,35 @@ assert set(OPTION_HELP) == {f.name for f in fields(Options)} == set(OPTION_SPECS
 
 
 FIX_OPTIONS = ("unfixable", "extend_unsafe_fixes")  # read by cio-fix only: codes or prefixes, as ruff's lint.*
+CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore")  # flake8's, with every plugin's codes
+
+
+def unknown_code(code: str, rules) -> str | None:
+    """Why a code is no rule and no prefix of one, naming the nearest real code (CI0 and CIO1O: an O and a zero
+    typed for each other); None when it is one."""
+    rules = sorted(rules)
+    if any(rule.startswith(code) for rule in rules):
+        return None
+    typo = "CIO" + code[3:].replace("O", "0") if code.startswith(("CIO", "CI0")) else code
+    near = typo if any(rule.startswith(typo) for rule in rules) else \
+        difflib.get_close_matches(typo, rules, n=1, cutoff=0)[0]
+    return f"unknown rule code {code!r} (did you mean {near!r}?); codes are {', '.join(rules)}"
+
+
+def check_codes(values: dict) -> None:
+    """flake8's select and ignore settings (``{"--select": raw, ...}``): a code with our prefix (or CI0) that is no
+    rule and no rule's prefix is an error (flake8 accepts any well-formed code: ``--select CIO999`` would check
+    nothing and pass). Other plugins' codes are theirs. The rules are imported only for a code other than CIO."""
+    ours = {(where, code) for where, raw in values.items() for code in split_list(raw or "")
+            if code.upper().startswith(("CIO", "CI0")) and code.upper() != "CIO"}
+    if not ours:
+        return
+    from .engine import all_rules
+
+    for where, code in sorted(ours):
+        problem = unknown_code(code.upper(), all_rules())
+        if problem:
+            raise OptionError(f"{where}: {problem}")
 
 
 def split_list(raw) -> list[str]:

@@ -10,7 +10,8 @@ from . import __version__, catalog
 from .engine import check_source, check_tree, is_silenced, lint
 from .fixers.history import RevisionError, check_revision, source_at, split_new
 from .types import strict
-from .options import LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, flag, load_config, option_values
+from .options import (CODE_KEYS, LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, check_codes, flag,
+                      load_config, option_values)
 
 
 FEW_FILES = 32
@@ -56,6 +57,8 @@ class Plugin:
         first, _ = stage1_arg_parser().parse_known_args(sys.argv[1:])
         try:
             config, _ = load_config(first.config, first.append_config, first.isolated)
+            check_codes({key: config.get(key) for key in CODE_KEYS})  # also those the command line overrides
+            check_codes({f"--{key}": getattr(options, key.replace("-", "_"), None) for key in CODE_KEYS})
             values = option_values(config)
             for name in OPTION_SPECS:
                 given = getattr(options, flag(name).replace("-", "_"), None)

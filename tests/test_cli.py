@@ -106,6 +106,7 @@ def test_a_failed_write_leaves_the_file_whole(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("args, message", [
     (["--select", "CIO999", "."], "unknown rule code 'CIO999'"),
+    (["--ignore", "CIO1O", "."], "unknown rule code 'CIO1O' (did you mean 'CIO10'?)"),
     (["--cio-event-name-style", "SHOUT", "."], "cio-event-name-style: 'SHOUT' is not one of"),
     (["missing.py"], "missing.py: no such file or directory"),
     (["--jobs", "0", "."], "--jobs must be at least 1"),

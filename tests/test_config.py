@@ -140,3 +140,30 @@ def test_path_options_are_relative_to_the_file_that_sets_them(tmp_path, tool, na
     missing = run_in(tmp_path / "pkg")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     assert f"{tmp_path / 'cio-catalog.toml'}: cannot read the catalog: No such file or directory" in missing.stderr
+
+
+@pytest.mark.parametrize("tool", SUBPROCESS)
+def test_an_unknown_code_of_ours_in_select_or_ignore_is_an_error_naming_the_nearest(tmp_path, tool):
+    """flake8 accepts any well-formed code: `--select CIO999` would check nothing and pass (a false green in CI).
+    A code with our prefix (or CI0, a zero for the O) that is no rule and no rule's prefix is an error in both
+    tools, from the command line and the configuration alike; other plugins' codes are theirs."""
+    (tmp_path / "app.py").write_text(SOURCE)
+
+    def run_with(*args):
+        return subprocess.run([*SUBPROCESS[tool], *args, "app.py"], cwd=tmp_path, capture_output=True, text=True)
+
+    for key, code, near in [("select", "CIO999", "CIO705"), ("extend-select", "CI0", "CIO"),
+                            ("ignore", "CIO11", "CIO101"), ("extend-ignore", "E501,CI01", "CIO1")]:
+        (tmp_path / "setup.cfg").write_text(f"[flake8]\n{key} = {code}\n")
+        from_config = run_with()
+        (tmp_path / "setup.cfg").unlink()
+        from_command_line = run_with(f"--{key}", code)
+        expected = [from_config] if tool == "cio-fix" and key.startswith("extend-") else [from_config,
+                                                                                          from_command_line]
+        for result in expected:  # cio-fix has no --extend-select or --extend-ignore
+            assert result.returncode == 2, (key, code, result.stdout, result.stderr)
+            bad = code.split(",")[-1]
+            assert f"unknown rule code {bad!r} (did you mean {near!r}?)" in result.stderr, result.stderr
+            assert "Traceback" not in result.stderr
+    (tmp_path / "setup.cfg").write_text("[flake8]\nextend-select = CIO,E9,C901,XYZ1\nextend-ignore = W6,CIO4\n")
+    assert run_with().returncode in (0, 1)

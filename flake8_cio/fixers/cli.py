@@ -23,8 +23,8 @@ from flake8_cio import __version__
 from flake8_cio.catalog import CatalogError, find_checked
 from flake8_cio.docs import find_rule, rule_page
 from flake8_cio.engine import all_rules, worth_checking
-from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError, flag, load_config, option_values,
-                                split_list)
+from flake8_cio.options import (CODE_KEYS, FIX_OPTIONS, OPTION_SPECS, Options, OptionError, check_codes, flag,
+                                load_config, option_values, split_list, unknown_code)
 
 from .console import Parser
 from .console import run as run_console
@@ -251,8 +251,9 @@ def _write_over(path: Path, before: bytes, after: bytes) -> None:
 def _codes(raw, rules: dict, what: str) -> frozenset[str]:
     codes = frozenset(code.upper() for code in split_list(raw or ""))
     for code in codes:
-        if not any(rule.startswith(code) for rule in rules):
-            raise UsageError(f"{what}: unknown rule code {code!r}; codes are {', '.join(sorted(rules))}")
+        problem = unknown_code(code, rules)
+        if problem:
+            raise UsageError(f"{what}: {problem}")
     return codes
 
 
@@ -275,6 +276,7 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
     from flake8.utils import normalize_path, normalize_paths, parse_files_to_codes_mapping
 
     config, directory = load_config(args.config, args.append_config, args.isolated)
+    check_codes({key: config.get(key) for key in CODE_KEYS})
     values = option_values(config)
     values.update({name: getattr(args, name) for name in OPTION_SPECS if getattr(args, name) is not None})
     excludes = [*DEFAULT_EXCLUDES, *normalize_paths(split_list(config.get("exclude", "")), directory),
