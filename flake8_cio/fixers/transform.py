@@ -19,8 +19,9 @@ from typing import Callable
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from flake8_cio.engine import check_source, is_silenced
+from flake8_cio.engine import check_source, is_silenced, summarize
 from flake8_cio.options import Options
+from flake8_cio.project import find_project
 from flake8_cio.types import SAFE, UNSAFE, Finding, strict
 
 from .gates import RuntimeGate
@@ -82,7 +83,7 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
             return False
         return unsafe or (f.safety == SAFE and not _matches(f.code, extend_unsafe))
 
-    attempts = _Attempts(findings_of, limit)
+    attempts = _Attempts(findings_of, limit, _first_party(filename, options))
     findings = findings_of(source)
     applied: list[Finding] = []
     for _ in range(PASSES if apply else 0):
@@ -95,6 +96,14 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         applied.extend(done)
     kept = [(f, why) for f, why in gated if any(f is g for g in (*applied, *findings))]
     return Result(source, applied, findings, kept, attempts.failures)
+
+
+def _first_party(filename: str, options: Options) -> Callable[[str], bool]:
+    """Whether a top-level module is the project's own, isort's first party (a package or module in its root, its
+    src folder or above the file's top package), as the linter finds the project, also with project analysis off
+    (the question reads no module)."""
+    project = find_project(filename, replace(options, project_analysis=True), summarize)
+    return lambda name: project is not None and project.module_path(name) is not None
 
 
 @lru_cache(maxsize=8)
@@ -119,6 +128,7 @@ class _Attempts:
 
     findings_of: Callable[[str], list[Finding]]
     limit: int
+    first_party: Callable[[str], bool]
     failures: list[tuple[Finding, str]] = field(default_factory=list)
 
     def failed(self, finding: Finding) -> bool:
@@ -136,7 +146,7 @@ class _Attempts:
 
     def attempt(self, source, fixable, findings):
         try:
-            new_source, done = apply_fixes(source, fixable, self.limit)
+            new_source, done = apply_fixes(source, fixable, self.limit, self.first_party)
             after = self.findings_of(new_source) if done else None
         except Exception as error:  # a bug in a fix: under tests it fails; in use, it is reported and reverted
             if strict():
@@ -153,8 +163,10 @@ class _Attempts:
         return new_source, done, after
 
 
-def apply_fixes(source: str, findings: list[Finding], limit: int | None = None) -> tuple[str, list[Finding]]:
-    """One pass: each finding's fix applied to the node at its target span; (new source, fixes applied).
+def apply_fixes(source: str, findings: list[Finding], limit: int | None = None,
+                first_party: Callable[[str], bool] = lambda name: False) -> tuple[str, list[Finding]]:
+    """One pass: each finding's fix applied to the node at its target span; (new source, fixes applied); an import
+    a fix asks for goes in isort's block for it (``first_party``: which top-level modules are the project's).
 
     Only the text of each outermost target is parsed with libcst and rewritten, then spliced back (as ruff applies
     edits): the rest of the file is never parsed, walked or printed by libcst."""
@@ -173,7 +185,7 @@ def apply_fixes(source: str, findings: list[Finding], limit: int | None = None) 
             groups[-1].append(span)
         elif not groups or offset(*span[:2]) >= offset(*groups[-1][0][2:]):
             groups.append([span])
-    edit = Edit(source)
+    edit = Edit(source, first_party)
     pieces, done = [], []
 
     def fix_group(outer: tuple, group: list[tuple]):
@@ -279,8 +291,9 @@ class Edit:
     """What fixes may ask of the module besides their node: names to refer to (imported if needed), imports to
     drop when unused, the source of a node."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, first_party: Callable[[str], bool] = lambda name: False):
         self.source = source
+        self.first_party = first_party
         self.starts = line_starts(source)
         self.names: dict[tuple[str, str | None], str] = {}
         self.imports: list[tuple[str, str | None, str]] = []  # (module, name or None, local name)
@@ -388,7 +401,7 @@ class Edit:
         pieces = []
         for (module, alias), names in grouped.items():
             if names == [None]:
-                pieces.append(self._placed(f"import {module}", _sort_key(module, False), lines, header))
+                pieces.append(self._placed(f"import {module}", self._sort_key(module, False), lines, header))
                 continue
             existing = None if alias else next((n for n in lines if isinstance(n, ast.ImportFrom) and not n.level
                                                 and n.module == module and n.names[0].name != "*"), None)
@@ -396,7 +409,7 @@ class Edit:
                 pieces.append(self._merged(existing, names))
                 continue
             listed = f"{names[0]} as {alias}" if alias else ", ".join(sorted(names, key=str.lower))
-            pieces.append(self._placed(f"from {module} import {listed}", _sort_key(module, True), lines, header))
+            pieces.append(self._placed(f"from {module} import {listed}", self._sort_key(module, True), lines, header))
         return pieces
 
     def _merged(self, statement: ast.ImportFrom, names: list[str]) -> tuple[int, int, str]:
@@ -415,7 +428,7 @@ class Edit:
         return begin, end, self.code(node.with_changes(names=aliases))
 
     def _placed(self, text: str, key: tuple, lines: list, header: list) -> tuple[int, int, str]:
-        keyed = [(n, _sort_key(*_imported(n))) for n in lines]
+        keyed = [(n, self._sort_key(*_imported(n))) for n in lines]
         same = [n for n, k in keyed if k[0] == key[0]]
         after_ours = [n for n, k in keyed if k[0] == key[0] and k > key]
         later = [n for n, k in keyed if k[0] > key[0]]
@@ -441,6 +454,15 @@ class Edit:
             line += 1  # a shebang, an encoding line or other comments stay first
         at = self._offset(line)
         return at, at, text + "\n\n"
+
+    def _sort_key(self, module: str, is_from: bool) -> tuple:
+        """isort's order (default profile): sections future, standard library, third party, first party (the
+        project's own), local (relative); in each, plain ``import x`` lines before ``from x import y``, then by
+        module name."""
+        root = module.split(".")[0]
+        section = 4 if module.startswith(".") else 0 if root == "__future__" else \
+            1 if root in sys.stdlib_module_names else 3 if self.first_party(root) else 2
+        return section, is_from, module.lower()
 
     def drop_unused(self, source: str) -> str:
         """Remove top-level imports of the names fixes asked about when nothing else in the module mentions them."""
@@ -506,12 +528,3 @@ def _imported(node: ast.Import | ast.ImportFrom) -> tuple[str, bool]:
     if isinstance(node, ast.Import):
         return node.names[0].name, False
     return ("." * node.level) + (node.module or ""), True
-
-
-def _sort_key(module: str, is_from: bool) -> tuple:
-    """isort's order (default profile): sections future, standard library, third party, local (relative); in
-    each, plain ``import x`` lines before ``from x import y``, then by module name."""
-    root = module.split(".")[0]
-    section = 3 if module.startswith(".") else 0 if root == "__future__" else \
-        1 if root in sys.stdlib_module_names else 2
-    return section, is_from, module.lower()
