@@ -319,3 +319,54 @@ def test_a_symlink_loop_is_reported_per_file_and_the_rest_fixed(tmp_path):
     extract = tool("catalog", "extract", ".")
     assert extract.returncode == 0 and "Traceback" not in extract.stderr, extract.stderr
     assert "loop_a.py: skipped" in extract.stderr and "Too many levels of symbolic links" in extract.stderr
+
+
+ORDERS_CATALOG = ('[events.order_placed]\ndata.order_id = "string"\ndata.total = "number"\n\n'
+                  '[events.order_shipped]\ndata.order_id = "string"\n')
+ORDERS = ("from customerio import CustomerIO\n\ncio = CustomerIO(S, K)\n\n\n"
+          "def place(order):\n"
+          "    cio.track(order.user_id, 'OrderPlaced', data={'order_id': order.id, 'totl': order.total})\n\n\n"
+          "def status(order):\n"
+          "    cio.track(order.user_id, f'order_{order.status}', data={'order_id': order.id})\n\n\n"
+          "def ship(order):\n"
+          "    cio.track(order.user_id, 'OrderShipped', data={'order_id': order.id})\n")
+
+
+def test_a_fix_that_would_add_a_finding_is_not_applied_and_says_why_and_the_others_are(tmp_path):
+    """Renaming 'OrderPlaced' to the catalogued 'order_placed' would add a CIO702 (its data's 'totl' typo), and
+    CIO201's fixed name 'order' is in no catalog (a CIO701): neither is applied nor advertised as a fix, each says
+    which finding it would add; the rename in another function is applied. Once the typo is fixed, the rename
+    applies, and CIO201's fix is still held back (its new CIO701 is not hidden by the one the rename removes)."""
+    (tmp_path / "cio-catalog.toml").write_text(ORDERS_CATALOG)
+    app = tmp_path / "app.py"
+    app.write_text(ORDERS)
+
+    def fix(*args):
+        return subprocess.run([sys.executable, "-m", "flake8_cio", "fix", *args, "app.py"], cwd=tmp_path,
+                              capture_output=True, text=True)
+
+    placed = ("app.py:7:30: CIO202 event name 'OrderPlaced' is not snake_case", "[not fixed: the fix would add "
+              "CIO702 (data key 'totl' is not declared for event 'order_placed' in the catalog")
+    status = ("app.py:11:30: CIO201 event name built at run time", "[not fixed: the fix would add CIO701 (event "
+              "'order' is not in the catalog")
+    safe_run = fix()
+    lines = safe_run.stdout.splitlines()
+    for where, why in (placed, status):
+        line = next(text for text in lines if text.startswith(where))
+        assert why in line and "[unsafe fix" not in line, line
+    assert any(text.startswith("app.py:15:30: CIO202") and text.endswith("[unsafe fix: --unsafe-fixes]")
+               for text in lines), safe_run.stdout
+    report = json.loads(fix("--report", "json").stdout)
+    assert {(item["location"]["row"], item["code"]): item["fix"] and item["fix"]["applicability"]
+            for item in report if item["code"] in ("CIO201", "CIO202")} == \
+        {(7, "CIO202"): None, (11, "CIO201"): None, (15, "CIO202"): "unsafe"}
+    unsafe_run = fix("--unsafe-fixes")
+    assert "fixes: CIO202x1" in unsafe_run.stderr, unsafe_run.stderr
+    assert "'order_shipped'" in app.read_text() and "'OrderPlaced'" in app.read_text()
+    for where, why in (placed, status):
+        assert any(text.startswith(where) and why in text for text in unsafe_run.stdout.splitlines())
+    app.write_text(ORDERS.replace("'totl'", "'total'"))
+    typo_fixed = fix("--unsafe-fixes")
+    assert "fixes: CIO202x2" in typo_fixed.stderr, typo_fixed.stderr
+    assert "f'order_{order.status}'" in app.read_text()
+    assert status[1] in typo_fixed.stdout

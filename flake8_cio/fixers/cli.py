@@ -97,6 +97,7 @@ class FileResult:
     remaining: list = field(default_factory=list)  # Findings left (all findings, in a report; new ones with new_since)
     failures: list = field(default_factory=list)  # (Finding, reason) of fixes that failed and were reverted
     gated: list = field(default_factory=list)  # (Finding, why): safe fixes moving calls to the runtime made unsafe
+    undone: dict = field(default_factory=dict)  # Finding left -> why its fix is not made (it would add a finding)
     old: list = field(default_factory=list)  # with new_since: findings the file already had at that revision
     error: str | None = None
 
@@ -177,7 +178,7 @@ def _fix(source: str, name: str, settings: Settings, result: FileResult) -> str:
 
     fixed = run(source)
     result.applied, result.remaining = fixed.applied, fixed.remaining
-    result.gated, result.failures = fixed.gated, fixed.failures
+    result.gated, result.failures, result.undone = fixed.gated, fixed.failures, fixed.undone
     if settings.new_since:
         before = source_at(name, settings.new_since)
         result.remaining, result.old = split_new(fixed.remaining, _findings_or_none(run, before))
@@ -505,7 +506,8 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
                 print(f"{r.path}:{f.line}:{f.col + 1}: {f.code} {name}: {'would fix' if dry else 'fixed'}", file=out)
     if not (args.quiet or args.diff or args.fix_only):
         for r, f in left:
-            hint = " [unsafe fix: --unsafe-fixes]" if settings.fix_kind(f) == "unsafe" and not args.unsafe_fixes else ""
+            unsafe = settings.fix_kind(f) == "unsafe" and not args.unsafe_fixes
+            hint = f" [not fixed: {r.undone[f]}]" if f in r.undone else " [unsafe fix: --unsafe-fixes]" if unsafe else ""
             line = r.original_line(f.line) if dry else f.line
             print(f"{r.path}:{line}:{f.col + 1}: {f.text}{hint}", file=out)
     if args.statistics:

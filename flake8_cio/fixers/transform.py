@@ -4,14 +4,14 @@ A finding carries its fix, the rule module's function itself (``Finding.fix``), 
 (``Finding.data``). Here: parsing each target expression's text and splicing the
 rewrite back (the rest of the file never goes through libcst), imports (added only when a fix asks, into the
 block isort would keep them in, aliased or qualified when the name is taken), dropping imports a fix made unused,
-and reverting fixes that fail, whose result does not parse or that add a finding.
+and reverting fixes that fail, whose result does not parse or that add a finding (which one is said, and the
+finding is left without a fix: it is not offered where it cannot apply).
 """
 from __future__ import annotations
 
 import ast
 import re
 import sys
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Callable
@@ -22,9 +22,10 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from flake8_cio.engine import check_source, is_silenced, summarize
 from flake8_cio.options import Options
 from flake8_cio.project import find_project
-from flake8_cio.types import SAFE, UNSAFE, Finding, strict
+from flake8_cio.types import NONE, SAFE, UNSAFE, Finding, strict
 
 from .gates import RuntimeGate
+from .history import fingerprint, split_new
 from .layout import relayout
 
 PASSES = 4  # a fix may expose another; more than this means a fix does not converge
@@ -40,6 +41,8 @@ class Result:
     # (finding, why): safe fixes moving calls to flake8_cio.runtime, made unsafe by the project (gates.py)
     gated: list[tuple[Finding, str]] = field(default_factory=list)
     failures: list[tuple[Finding, str]] = field(default_factory=list)  # fixes that failed (bugs), reverted
+    # findings left whose fix would add a finding (or leave its own), so it is not made: why; they carry no fix
+    undone: dict[Finding, str] = field(default_factory=dict)
 
 
 def _matches(code: str, prefixes) -> bool:
@@ -52,7 +55,10 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
                gate: Callable[[], RuntimeGate] | None = None, runtime_declared: bool = True,
                max_line_length: int = 79) -> Result:
     """Fix until nothing more applies; raises SyntaxError for unparsable source. With apply=False, only the
-    findings (selected, not silenced by noqa). ``unfixable`` codes (or prefixes) are never fixed; the safe fixes
+    findings (selected, not silenced by noqa). A fix whose result would have a finding the source did not have
+    is not made, and the fixes left unmade (unsafe ones in a safe run, all with apply=False) are tried without
+    keeping them, so that a finding whose fix cannot apply carries none (``undone`` says why).
+    ``unfixable`` codes (or prefixes) are never fixed; the safe fixes
     of ``extend_unsafe`` codes count as unsafe, and so do those moving calls to ``flake8_cio.runtime`` that the
     project's gate holds back (``gate()``, asked only when there are such fixes; ``runtime_declared=False`` instead:
     flake8-cio is no runtime dependency, nothing else).
@@ -79,7 +85,7 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         return made
 
     def wanted(f: Finding) -> bool:
-        if not f.fix or _matches(f.code, unfixable) or attempts.failed(f):
+        if not f.fix or _matches(f.code, unfixable) or attempts.tried(f):
             return False
         return unsafe or (f.safety == SAFE and not _matches(f.code, extend_unsafe))
 
@@ -94,8 +100,18 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         if not done:
             break
         applied.extend(done)
-    kept = [(f, why) for f, why in gated if any(f is g for g in (*applied, *findings))]
-    return Result(source, applied, findings, kept, attempts.failures)
+    # a trial of the fixes left, kept or not: a finding's fix is offered only where a run that makes it would
+    # (those judged on an earlier pass's text are judged again on this one)
+    trial = [f for f in findings if f.fix and not _matches(f.code, unfixable) and not attempts.failed(f)
+             and attempts.rejection(f) is None]
+    if trial:
+        attempts.apply_checked(source, trial, findings)
+    kept = [(f, why) for f, why in gated
+            if any(f is g for g in (*applied, *findings)) and attempts.rejection(f) is None]
+    undone = [attempts.rejection(f) for f in findings]
+    findings = [f.with_fix(None, NONE) if why else f for f, why in zip(findings, undone)]
+    return Result(source, applied, findings, kept, attempts.failures,
+                  {f: why for f, why in zip(findings, undone) if why})
 
 
 def _first_party(filename: str, options: Options) -> Callable[[str], bool]:
@@ -123,44 +139,71 @@ class FixError(Exception):
 
 @dataclass
 class _Attempts:
-    """Applying a pass's fixes and checking the result; a fix that fails is reverted and recorded with its reason
-    (``failures``), the others stay."""
+    """Applying a pass's fixes and checking the result. A fix is judged alone: one that fails is recorded with the
+    error (``failures``), one whose result has a finding the source did not have with that finding
+    (``rejected``, by the finding's fingerprint: code and message, which do not move with the lines); neither is
+    tried again, and neither undoes the others."""
 
     findings_of: Callable[[str], list[Finding]]
     limit: int
     first_party: Callable[[str], bool]
     failures: list[tuple[Finding, str]] = field(default_factory=list)
+    rejected: list[tuple[Finding, str]] = field(default_factory=list)  # why each of these findings' fix is not made
 
     def failed(self, finding: Finding) -> bool:
-        """Whether this finding's fix failed in an earlier pass (it is not tried again)."""
-        return any((f.code, f.message) == (finding.code, finding.message) for f, _ in self.failures)
+        """Whether the fix of a finding with this one's fingerprint failed in an earlier pass."""
+        return _fingerprint(finding) in {_fingerprint(f) for f, _ in self.failures}
+
+    def tried(self, finding: Finding) -> bool:
+        """Whether the fix of a finding with this one's fingerprint failed or was rejected in an earlier pass: it
+        is not tried again."""
+        return self.failed(finding) or _fingerprint(finding) in {_fingerprint(f) for f, _ in self.rejected}
+
+    def rejection(self, finding: Finding) -> str | None:
+        """Why this very finding's fix is not made, None when it was not judged so."""
+        return next((why for f, why in self.rejected if f is finding), None)
 
     def apply_checked(self, source, fixable, findings):
-        """Apply the fixes; if that fails or the result has a finding the source did not, apply them one by one
-        and keep only those that do neither."""
-        outcome = self.attempt(source, fixable, findings)
-        if outcome is not None or len(fixable) == 1:
-            return outcome or (source, [], findings)
-        good = [f for f in fixable if self.attempt(source, [f], findings) is not None]
-        return (self.attempt(source, good, findings) if good else None) or (source, [], findings)
+        """Apply the fixes; if that fails or the result has a finding the source did not, try each alone and apply
+        those that pass: together, or, when together they do not, the first now and the others in the next pass."""
+        outcome = self.attempt(source, fixable, findings, alone=len(fixable) == 1)
+        if outcome is None and len(fixable) > 1:
+            passed = [o for o in (self.attempt(source, [f], findings, alone=True) for f in fixable) if o is not None]
+            together = [f for _, done, _ in passed for f in done]
+            outcome = (self.attempt(source, together, findings) if len(passed) > 1 else None) or \
+                next(iter(passed), None)
+        return outcome or (source, [], findings)
 
-    def attempt(self, source, fixable, findings):
+    def attempt(self, source, fixable, findings, alone: bool = False):
+        """(new source, fixes made, its findings), or None when the fixes are not kept; a fix tried ``alone`` that
+        fails or adds a finding is recorded (tried with others, the one at fault is not known)."""
         try:
             new_source, done = apply_fixes(source, fixable, self.limit, self.first_party)
             after = self.findings_of(new_source) if done else None
         except Exception as error:  # a bug in a fix: under tests it fails; in use, it is reported and reverted
             if strict():
                 raise FixError(f"{', '.join(f.code for f in fixable)} fix failed") from error
-            if len(fixable) == 1:  # else each is tried alone next, which names the one at fault
+            if alone:
                 self.failures.append((fixable[0], f"{type(error).__name__}: {error}"))
             return None
         if not done:
             return None
-        before = Counter(f.code for f in findings)
-        before.subtract(f.code for f in done)
-        if any(count > before[code] for code, count in Counter(f.code for f in after).items()):
-            return None  # a fix added a finding (or did not remove its own)
+        added, _ = split_new(after, [f for f in findings if not any(f is d for d in done)])
+        if added:
+            if alone:
+                self.rejected.append((done[0], _why(added, done[0])))
+            return None
         return new_source, done, after
+
+
+def _fingerprint(finding: Finding) -> str:
+    return fingerprint(finding.code, finding.message)
+
+
+def _why(added: list[Finding], fixed: Finding) -> str:
+    """Why a fix is not made: the findings its result would have that the source has not."""
+    return "; ".join("the fix would leave its finding" if _fingerprint(f) == _fingerprint(fixed) else
+                     f"the fix would add {f.code} ({f.message})" for f in added)
 
 
 def apply_fixes(source: str, findings: list[Finding], limit: int | None = None,
