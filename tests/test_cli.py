@@ -370,3 +370,29 @@ def test_a_fix_that_would_add_a_finding_is_not_applied_and_says_why_and_the_othe
     assert "fixes: CIO202x2" in typo_fixed.stderr, typo_fixed.stderr
     assert "f'order_{order.status}'" in app.read_text()
     assert status[1] in typo_fixed.stdout
+
+
+def test_check_and_diff_report_the_findings_left_where_flake8_sees_them_in_the_file_as_it_is(tmp_path):
+    """The safe CIO501 fix splits the call over three lines; the unsafe CIO202 left on it, and CIO402 below it,
+    are reported at their line and column in the file on disk, as flake8 reports them, by --check on stdout and by
+    --diff on stderr (its stdout is the diff alone)."""
+    (tmp_path / "requirements.txt").write_text("customerio==3.2.0\nflake8-cio==0.1.0\n")  # the fix is safe here
+    (tmp_path / "app.py").write_text(
+        "from customerio import CustomerIO\nfrom flask import Flask\n\napp = Flask(__name__)\n"
+        "cio = CustomerIO(S, K)\n\n\n@app.route('/')\ndef home(user):\n"
+        "    cio.track(user.id, 'SignedUp', data={'plan': user.plan, 'country': user.country_code})\n"
+        "    return ''\n\n\nother = CustomerIO('3f2a9c81d7e4b6051a2f', '9b8c7d6e5f4a3b2c1d0e')\n")
+
+    def tool(*args):
+        return subprocess.run([sys.executable, "-m", *args, "app.py"], cwd=tmp_path, capture_output=True, text=True)
+
+    flake8 = tool("flake8", "--select", "CIO")
+    left = [line for line in flake8.stdout.splitlines() if "CIO501" not in line]
+    assert [line.split(":")[3].split()[0] for line in left] == ["CIO202", "CIO402", "CIO402"], flake8.stdout
+    check = tool("flake8_cio", "fix", "--check")
+    diff = tool("flake8_cio", "fix", "--diff")
+    assert check.returncode == 1 and diff.returncode == 1
+    assert "+    nonblocking(cio).track(\n" in diff.stdout and "CIO202" not in diff.stdout
+    for listed in (check.stdout, diff.stderr):
+        assert [line.removesuffix(" [unsafe fix: --unsafe-fixes]") for line in listed.splitlines()
+                if line.startswith("app.py:")] == left

@@ -63,6 +63,7 @@ class Settings:
     extend_unsafe: frozenset[str] = frozenset()  # extend-unsafe-fixes
     unsafe: bool = False
     write: bool = True
+    dry: bool = False  # --check, --diff: nothing is written, findings left are placed in the file as it is
     report: bool = False
     max_line_length: int = 79  # flake8's max-line-length: fixed lines stay within it (or the file's longest)
     add_noqa: bool = False  # silence every finding with # noqa instead of fixing
@@ -100,17 +101,6 @@ class FileResult:
     undone: dict = field(default_factory=dict)  # Finding left -> why its fix is not made (it would add a finding)
     old: list = field(default_factory=list)  # with new_since: findings the file already had at that revision
     error: str | None = None
-
-    def original_line(self, line: int) -> int:
-        """The line in the text as read that a line of the fixed text came from (--check, --diff: nothing was
-        written, so findings must point into the file as it is)."""
-        if not self.changed:
-            return line
-        matcher = difflib.SequenceMatcher(None, self.source.splitlines(), self.fixed.splitlines(), autojunk=False)
-        for _, i1, i2, j1, j2 in matcher.get_opcodes():
-            if j1 < line <= j2:
-                return i1 + min(line - j1, max(i2 - i1, 1))
-        return line
 
 
 def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
@@ -174,7 +164,8 @@ def _fix(source: str, name: str, settings: Settings, result: FileResult) -> str:
         return fix_source(text, name, settings.options, unsafe=settings.unsafe, select=settings.select,
                           ignore=settings.ignored_for(name), apply=not (settings.report or settings.add_noqa),
                           unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe,
-                          gate=lambda: runtime_gate(name), max_line_length=settings.max_line_length)
+                          gate=lambda: runtime_gate(name), max_line_length=settings.max_line_length,
+                          at_source=settings.dry)
 
     fixed = run(source)
     result.applied, result.remaining = fixed.applied, fixed.remaining
@@ -296,6 +287,7 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
         extend_unsafe=fix["extend_unsafe_fixes"] | _codes(args.extend_unsafe_fixes, rules, "--extend-unsafe-fixes"),
         unsafe=args.unsafe_fixes,
         write=not (args.check or args.diff or args.report or args.paths == ["-"]),
+        dry=args.check or args.diff,
         report=bool(args.report),
         new_since=args.new_since,
         add_noqa=args.add_noqa,
@@ -487,8 +479,10 @@ def _process_packed(item: tuple) -> FileResult:
 
 
 def _report(results: list[FileResult], args, settings: Settings, out) -> int:
-    """Diffs, fixes, findings left (where they are in the file as it now stands), statistics, the summary line."""
+    """Diffs, fixes, findings left (where they are in the file as it now stands: as read with --check and --diff,
+    which write nothing), statistics, the summary line. With --diff, only the diff goes to stdout."""
     dry = args.check or args.diff
+    out = sys.stderr if args.diff else out
     rules = all_rules()
     changed = [r for r in results if r.changed]
     left = [(r, f) for r in results for f in r.remaining]
@@ -504,12 +498,11 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
             for f in r.applied:
                 name = rules[f.code].name if f.code in rules else f.code
                 print(f"{r.path}:{f.line}:{f.col + 1}: {f.code} {name}: {'would fix' if dry else 'fixed'}", file=out)
-    if not (args.quiet or args.diff or args.fix_only):
+    if not (args.quiet or args.fix_only):
         for r, f in left:
             unsafe = settings.fix_kind(f) == "unsafe" and not args.unsafe_fixes
             hint = f" [not fixed: {r.undone[f]}]" if f in r.undone else " [unsafe fix: --unsafe-fixes]" if unsafe else ""
-            line = r.original_line(f.line) if dry else f.line
-            print(f"{r.path}:{line}:{f.col + 1}: {f.text}{hint}", file=out)
+            print(f"{r.path}:{f.line}:{f.col + 1}: {f.text}{hint}", file=out)
     if args.statistics:
         for code, count in sorted(Counter(f.code for _, f in left).items()):
             print(f"{count:<6}{code} {rules[code].name if code in rules else ''}".rstrip(), file=out)

@@ -53,11 +53,12 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
                select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True,
                unfixable: frozenset[str] = frozenset(), extend_unsafe: frozenset[str] = frozenset(),
                gate: Callable[[], RuntimeGate] | None = None, runtime_declared: bool = True,
-               max_line_length: int = 79) -> Result:
+               max_line_length: int = 79, at_source: bool = False) -> Result:
     """Fix until nothing more applies; raises SyntaxError for unparsable source. With apply=False, only the
     findings (selected, not silenced by noqa). A fix whose result would have a finding the source did not have
     is not made, and the fixes left unmade (unsafe ones in a safe run, all with apply=False) are tried without
-    keeping them, so that a finding whose fix cannot apply carries none (``undone`` says why).
+    keeping them, so that a finding whose fix cannot apply carries none (``undone`` says why). With ``at_source``
+    the findings left are those of the source as given, where it has them (nothing is written: --check, --diff).
     ``unfixable`` codes (or prefixes) are never fixed; the safe fixes
     of ``extend_unsafe`` codes count as unsafe, and so do those moving calls to ``flake8_cio.runtime`` that the
     project's gate holds back (``gate()``, asked only when there are such fixes; ``runtime_declared=False`` instead:
@@ -90,7 +91,7 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         return unsafe or (f.safety == SAFE and not _matches(f.code, extend_unsafe))
 
     attempts = _Attempts(findings_of, limit, _first_party(filename, options))
-    findings = findings_of(source)
+    findings = found = findings_of(source)
     applied: list[Finding] = []
     for _ in range(PASSES if apply else 0):
         fixable = [f for f in findings if wanted(f)]
@@ -109,9 +110,21 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
     kept = [(f, why) for f, why in gated
             if any(f is g for g in (*applied, *findings)) and attempts.rejection(f) is None]
     undone = [attempts.rejection(f) for f in findings]
-    findings = [f.with_fix(None, NONE) if why else f for f, why in zip(findings, undone)]
+    findings = [f.with_fix(None, NONE) if why else f
+                for f, why in zip(_as_in(findings, found) if at_source else findings, undone)]
     return Result(source, applied, findings, kept, attempts.failures,
                   {f: why for f, why in zip(findings, undone) if why})
+
+
+def _as_in(findings: list[Finding], found: list[Finding]) -> list[Finding]:
+    """The findings left where the source as given has them (place, and message, which may quote a line), each
+    paired with the source's finding of its fingerprint, in order: as no fix is kept that adds a finding, each
+    finding left is one the source has."""
+    places: dict[str, list[Finding]] = {}
+    for f in found:
+        places.setdefault(_fingerprint(f), []).append(f)
+    return [replace(f, line=g.line, col=g.col, end_line=g.end_line, end_col=g.end_col, message=g.message)
+            for f in findings for g in [places[_fingerprint(f)].pop(0)]]
 
 
 def _first_party(filename: str, options: Options) -> Callable[[str], bool]:
