@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Callable, Iterable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -176,18 +177,15 @@ def unknown_code(code: str, rules) -> str | None:
     return f"unknown rule code {code!r} (did you mean {near!r}?); codes are {', '.join(rules)}"
 
 
-def check_codes(values: dict) -> None:
+def check_codes(values: dict, rules: Callable[[], Iterable[str]]) -> None:
     """flake8's select and ignore settings (``{"--select": raw, ...}``): a code with our prefix (or CI0) that is no
     rule and no rule's prefix is an error (flake8 accepts any well-formed code: ``--select CIO999`` would check
-    nothing and pass). Other plugins' codes are theirs. The rules are imported only for a code other than CIO."""
+    nothing and pass). Other plugins' codes are theirs. ``rules()``, the codes (importing the rules), is asked only
+    for a code other than CIO."""
     ours = {(where, code) for where, raw in values.items() for code in split_list(raw or "")
             if code.upper().startswith(("CIO", "CI0")) and code.upper() != "CIO"}
-    if not ours:
-        return
-    from .engine import all_rules
-
     for where, code in sorted(ours):
-        problem = unknown_code(code.upper(), all_rules())
+        problem = unknown_code(code.upper(), rules())
         if problem:
             raise OptionError(f"{where}: {problem}")
 

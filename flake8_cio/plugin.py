@@ -7,7 +7,7 @@ import sys
 from typing import Iterator
 
 from . import __version__, catalog
-from .engine import check_source, check_tree, is_silenced, lint
+from .engine import all_rules, check_source, check_tree, is_silenced, lint
 from .fixers.history import RevisionError, check_revision, source_at, split_new
 from .types import strict
 from .options import (CODE_KEYS, LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, check_codes, flag,
@@ -57,8 +57,8 @@ class Plugin:
         first, _ = stage1_arg_parser().parse_known_args(sys.argv[1:])
         try:
             config, _ = load_config(first.config, first.append_config, first.isolated)
-            check_codes({key: config.get(key) for key in CODE_KEYS})  # also those the command line overrides
-            check_codes({f"--{key}": getattr(options, key.replace("-", "_"), None) for key in CODE_KEYS})
+            check_codes({key: config.get(key) for key in CODE_KEYS}, all_rules)  # also what the command line overrides
+            check_codes({f"--{key}": getattr(options, key.replace("-", "_"), None) for key in CODE_KEYS}, all_rules)
             values = option_values(config)
             for name in OPTION_SPECS:
                 given = getattr(options, flag(name).replace("-", "_"), None)

@@ -268,7 +268,7 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
     from flake8.utils import normalize_path, normalize_paths, parse_files_to_codes_mapping
 
     config, directory = load_config(args.config, args.append_config, args.isolated)
-    check_codes({key: config.get(key) for key in CODE_KEYS})
+    check_codes({key: config.get(key) for key in CODE_KEYS}, lambda: rules)
     values = option_values(config)
     values.update({name: getattr(args, name) for name in OPTION_SPECS if getattr(args, name) is not None})
     excludes = [*DEFAULT_EXCLUDES, *normalize_paths(split_list(config.get("exclude", "")), directory),
@@ -501,7 +501,8 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
     if not (args.quiet or args.fix_only):
         for r, f in left:
             unsafe = settings.fix_kind(f) == "unsafe" and not args.unsafe_fixes
-            hint = f" [not fixed: {r.undone[f]}]" if f in r.undone else " [unsafe fix: --unsafe-fixes]" if unsafe else ""
+            hint = f" [not fixed: {r.undone[f]}]" if f in r.undone else \
+                " [unsafe fix: --unsafe-fixes]" if unsafe else ""
             print(f"{r.path}:{f.line}:{f.col + 1}: {f.text}{hint}", file=out)
     if args.statistics:
         for code, count in sorted(Counter(f.code for _, f in left).items()):
