@@ -96,7 +96,7 @@ def load(path: str | os.PathLike) -> Catalog:
         stat = path.stat()
         text = path.read_text("utf-8")
     except OSError as error:
-        raise CatalogError(f"{path}: cannot read the catalog: {error.strerror}") from None
+        raise CatalogError(f"{os.path.abspath(path)}: cannot read the catalog: {error.strerror}") from None
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     if key not in _CACHE:
         _CACHE[key] = parse(text, str(path))
@@ -169,6 +169,15 @@ class _Locator:
         pattern = re.compile(rf'(^|[.\s\["]){re.escape(last)}("?\s*[=\]]|"?\.)')
         line = next((n for n, text in enumerate(self.lines, 1) if pattern.search(text.split("#", 1)[0])), 1)
         return CatalogError(f"{self.path}:{line}: {key}: {message}")
+
+
+def find_checked(option: str | None) -> Path | None:
+    """find(), and the catalog found loads: the tools call it before checking any file, so that a malformed
+    ./cio-catalog.toml, which no option names, is one clear error there rather than one on every file."""
+    found = find(option)
+    if found is not None:
+        load(found)
+    return found
 
 
 def find(option: str | None, directory: Path | None = None) -> Path | None:

@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Callable, Iterable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -140,6 +141,7 @@ OPTION_SPECS = {
     "email_profiles": _bool,
 }
 LIST_OPTIONS = frozenset(name for name, spec in OPTION_SPECS.items() if spec is _names)  # comma/space lists
+PATH_KEYS = frozenset(flag(name) for name, spec in OPTION_SPECS.items() if spec in (_path, _catalog))
 OPTION_HELP = {
     "client_names": "Names (last part of a name or attribute chain, any case) that hold a Customer.io client "
     f"(default: {','.join(DEFAULT_CLIENT_NAMES)}).",
@@ -160,6 +162,32 @@ assert set(OPTION_HELP) == {f.name for f in fields(Options)} == set(OPTION_SPECS
 
 
 FIX_OPTIONS = ("unfixable", "extend_unsafe_fixes")  # read by cio-fix only: codes or prefixes, as ruff's lint.*
+CODE_KEYS = ("select", "extend-select", "ignore", "extend-ignore")  # flake8's, with every plugin's codes
+
+
+def unknown_code(code: str, rules) -> str | None:
+    """Why a code is no rule and no prefix of one, naming the nearest real code (CI0 and CIO1O: an O and a zero
+    typed for each other); None when it is one."""
+    rules = sorted(rules)
+    if any(rule.startswith(code) for rule in rules):
+        return None
+    typo = "CIO" + code[3:].replace("O", "0") if code.startswith(("CIO", "CI0")) else code
+    near = typo if any(rule.startswith(typo) for rule in rules) else \
+        difflib.get_close_matches(typo, rules, n=1, cutoff=0)[0]
+    return f"unknown rule code {code!r} (did you mean {near!r}?); codes are {', '.join(rules)}"
+
+
+def check_codes(values: dict, rules: Callable[[], Iterable[str]]) -> None:
+    """flake8's select and ignore settings (``{"--select": raw, ...}``): a code with our prefix (or CI0) that is no
+    rule and no rule's prefix is an error (flake8 accepts any well-formed code: ``--select CIO999`` would check
+    nothing and pass). Other plugins' codes are theirs. ``rules()``, the codes (importing the rules), is asked only
+    for a code other than CIO."""
+    ours = {(where, code) for where, raw in values.items() for code in split_list(raw or "")
+            if code.upper().startswith(("CIO", "CI0")) and code.upper() != "CIO"}
+    for where, code in sorted(ours):
+        problem = unknown_code(code.upper(), rules())
+        if problem:
+            raise OptionError(f"{where}: {problem}")
 
 
 def split_list(raw) -> list[str]:
@@ -173,7 +201,8 @@ def load_config(config: str | None = None, append: list[str] | tuple = (), isola
     ``--append-config``, ``--isolated``, parent folders up to the home folder), ``[tool.flake8]`` of ./pyproject.toml
     in its place as Flake8-pyproject does, then ``[tool.flake8-cio]`` of the nearest pyproject.toml for cio- keys the
     flake8 files leave unset. Returns (raw values by flake8 key: ``exclude``, ``cio-client-names``, ...; the folder
-    relative paths are read from). A misspelt cio- key is an error (flake8 would ignore it)."""
+    flake8's relative paths are read from). Our path options are read relative to the file that sets them, as
+    flake8 reads its own. A misspelt cio- key is an error (flake8 would ignore it)."""
     from flake8.exceptions import ExecutionError
     from flake8.options.config import load_config as flake8_load_config
 
@@ -195,8 +224,10 @@ def load_config(config: str | None = None, append: list[str] | tuple = (), isola
     except configparser.Error as error:
         raise OptionError(str(error).replace("\n", " ")) from None
     values = {key.replace("_", "-"): value for key, value in parser.items("flake8")} if "flake8" in parser else {}
-    for key in values:
-        _check_cio_key(key, _origin(key, config, append, directory, "flake8" in pyproject))
+    for key, value in values.items():
+        origin = _origin(key, config, append, directory, "flake8" in pyproject)
+        _check_cio_key(key, origin)
+        values[key] = _relative_to(os.path.dirname(origin), value) if key in PATH_KEYS else value
     if config is None:
         nearest = next((folder / "pyproject.toml" for folder in _folders(cwd)
                         if "flake8-cio" in _toml_tables(folder / "pyproject.toml")), None)
@@ -204,8 +235,21 @@ def load_config(config: str | None = None, append: list[str] | tuple = (), isola
             key = key.replace("_", "-")
             key = key if key.startswith("cio-") else "cio-" + key
             _check_cio_key(key, f"{nearest} [tool.flake8-cio]")
-            values.setdefault(key, _ini(value))
+            value = _ini(value)
+            values.setdefault(key, _relative_to(str(nearest.parent), value) if key in PATH_KEYS else value)
     return values, directory
+
+
+def _relative_to(folder: str, value: str) -> str:
+    """A path read from a configuration file in ``folder``, as the tools open it: relative to the working folder
+    (a finding's message that quotes the catalog stays the same on every machine), absolute only across drives."""
+    if not value.strip():
+        return value  # the option's own check says what is wrong with it
+    path = os.path.join(folder, value.strip())
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # Windows: another drive
+        return os.path.abspath(path)
 
 
 def _folders(start: Path):

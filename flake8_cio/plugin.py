@@ -7,10 +7,11 @@ import sys
 from typing import Iterator
 
 from . import __version__, catalog
-from .engine import check_source, check_tree, is_silenced, lint
+from .engine import all_rules, check_source, check_tree, is_silenced, lint
 from .fixers.history import RevisionError, check_revision, source_at, split_new
 from .types import strict
-from .options import LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, flag, load_config, option_values
+from .options import (CODE_KEYS, LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, check_codes, flag,
+                      load_config, option_values)
 
 
 FEW_FILES = 32
@@ -37,7 +38,9 @@ class Plugin:
     @classmethod
     def add_options(cls, manager) -> None:
         for name in OPTION_SPECS:
-            manager.add_option(f"--{flag(name)}", default=None, parse_from_config=True, help=OPTION_HELP[name],
+            # the configuration files are the shared reader's (parse_options): it knows which file set a value,
+            # which a path is relative to; flake8 gives the command line's values only
+            manager.add_option(f"--{flag(name)}", default=None, parse_from_config=False, help=OPTION_HELP[name],
                                comma_separated_list=name in LIST_OPTIONS)
         manager.add_option("--cio-new-since", default=None, metavar="REF",
                            help="Report only findings a file did not have at this git revision (matched by rule and "
@@ -45,8 +48,8 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options) -> None:
-        """flake8's values (command line, then its config file) win; the shared reader adds [tool.flake8] and
-        [tool.flake8-cio] from pyproject.toml, and rejects misspelt cio- keys, which flake8 ignores."""
+        """The command line's values win over the shared reader's configuration (flake8's files, then [tool.flake8]
+        and [tool.flake8-cio] from pyproject.toml; misspelt cio- keys, which flake8 ignores, are errors)."""
         from flake8.main.options import stage1_arg_parser
 
         # flake8 consumes --config, --append-config and --isolated before the options reach plugins: read them again
@@ -54,14 +57,14 @@ class Plugin:
         first, _ = stage1_arg_parser().parse_known_args(sys.argv[1:])
         try:
             config, _ = load_config(first.config, first.append_config, first.isolated)
+            check_codes({key: config.get(key) for key in CODE_KEYS}, all_rules)  # also what the command line overrides
+            check_codes({f"--{key}": getattr(options, key.replace("-", "_"), None) for key in CODE_KEYS}, all_rules)
             values = option_values(config)
             for name in OPTION_SPECS:
                 given = getattr(options, flag(name).replace("-", "_"), None)
                 values[name] = values[name] if given is None else given
             cls.options = Options.from_values(**values)
-            found = catalog.find(cls.options.catalog)
-            if found is not None:  # a catalog found beside the run, not named by an option, is checked here too
-                catalog.load(found)
+            catalog.find_checked(cls.options.catalog)
             cls.new_since = options.cio_new_since
             cls.keep_results = not few_files(getattr(options, "filenames", None) or ["."])
             if cls.new_since:

@@ -195,6 +195,13 @@ def test_a_malformed_catalog_found_beside_the_run_is_a_clear_error(tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("flake8-cio: cio-catalog.toml:2: required: unknown key in event")
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    (tmp_path / "other.py").write_text((tmp_path / "app.py").read_text())
+    for args in ([], ["--report", "json"]):  # cio-fix too: one early error, not one per file it could not fix
+        fixed = subprocess.run([sys.executable, "-m", "flake8_cio", "fix", *args, "."], cwd=tmp_path,
+                               capture_output=True, text=True)
+        assert fixed.returncode == 2 and fixed.stdout == ""
+        assert fixed.stderr == "cio-fix: error: cio-catalog.toml:2: required: unknown key in event 'order_completed'; " \
+            "expected description, data\n"
 
 
 def test_names_composed_of_constants_are_checked_against_the_catalog(tmp_path):

@@ -1,4 +1,5 @@
 """cio-fix as users run it: exit codes, diff/check, config files, bad input, parallel jobs, excludes."""
+import json
 import os
 import subprocess
 import sys
@@ -54,11 +55,19 @@ def test_plain_run_fixes_and_exit_code_reflects_what_is_left(tmp_path):
 def test_unparsable_and_undecodable_files_are_reported_and_the_rest_fixed(tmp_path):
     (tmp_path / "a_broken.py").write_text("import customerio\ndef f(:\n")
     (tmp_path / "b_latin1.py").write_bytes("# customerio \xe9\n".encode("latin-1"))  # no declaration: not UTF-8
+    (tmp_path / "b_latin1_later.py").write_bytes("import customerio\n\nx = 'caf\xe9'\n".encode("latin-1"))
+    (tmp_path / "b_nul.py").write_bytes(b"import customerio\n\x00\x01binary\xff\xfe")
     (tmp_path / "c_app.py").write_text(BAD)
     result = run(tmp_path, ".")
     assert result.returncode == 2
     assert "a_broken.py: syntax error at line 2" in result.stderr
-    assert "b_latin1.py: cannot decode: invalid or missing encoding declaration" in result.stderr
+    # where the bad byte is, by line and column (and its offset, named as one), wherever in the file it is
+    assert "b_latin1.py: cannot decode: not valid utf-8: byte 0xe9 at line 1, column 14 (byte offset 13)" \
+        in result.stderr
+    assert "b_latin1_later.py: cannot decode: not valid utf-8: byte 0xe9 at line 3, column 9 (byte offset 27)" \
+        in result.stderr
+    assert "b_nul.py: cannot decode: a NUL byte at line 2, column 1 (byte offset 18): a binary file, not Python " \
+        "source" in result.stderr
     assert (tmp_path / "c_app.py").read_text() == GOOD
 
 
@@ -97,6 +106,7 @@ def test_a_failed_write_leaves_the_file_whole(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("args, message", [
     (["--select", "CIO999", "."], "unknown rule code 'CIO999'"),
+    (["--ignore", "CIO1O", "."], "unknown rule code 'CIO1O' (did you mean 'CIO10'?)"),
     (["--cio-event-name-style", "SHOUT", "."], "cio-event-name-style: 'SHOUT' is not one of"),
     (["missing.py"], "missing.py: no such file or directory"),
     (["--jobs", "0", "."], "--jobs must be at least 1"),
@@ -281,3 +291,108 @@ def test_a_bad_max_line_length_is_a_usage_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert cli.main(["--jobs", "1", "."]) == 2
     assert "max-line-length: 'lots' is not a number" in capsys.readouterr().err
+
+
+def test_a_symlink_loop_is_reported_per_file_and_the_rest_fixed(tmp_path):
+    """As flake8's E902: the looping files are named with the reason, the others are fixed, exit 2 (a file it
+    could not read); the same for a loop named on the command line, reports and cio-catalog extract."""
+    (tmp_path / "loop_a.py").symlink_to("loop_b.py")
+    (tmp_path / "loop_b.py").symlink_to("loop_a.py")
+    (tmp_path / "app.py").write_text(BAD)
+
+    def tool(*args):
+        return subprocess.run([sys.executable, "-m", "flake8_cio", *args], cwd=tmp_path, capture_output=True,
+                              text=True)
+
+    fixed = tool("fix", ".")
+    assert fixed.returncode == 2 and "Traceback" not in fixed.stderr, fixed.stderr
+    for name in ("loop_a.py", "loop_b.py"):
+        assert f"{name}: cannot read: Too many levels of symbolic links" in fixed.stderr
+    assert (tmp_path / "app.py").read_text() == GOOD
+    named = tool("fix", "loop_a.py")
+    assert named.returncode == 2 and "loop_a.py: cannot read: Too many levels of symbolic links" in named.stderr
+    assert "no such file" not in named.stderr
+    sarif = tool("fix", "--report", "sarif", ".")
+    assert sarif.returncode == 2 and "Traceback" not in sarif.stderr, sarif.stderr
+    assert "Too many levels of symbolic links" in json.loads(sarif.stdout)["runs"][0]["invocations"][0][
+        "toolExecutionNotifications"][0]["message"]["text"]
+    extract = tool("catalog", "extract", ".")
+    assert extract.returncode == 0 and "Traceback" not in extract.stderr, extract.stderr
+    assert "loop_a.py: skipped" in extract.stderr and "Too many levels of symbolic links" in extract.stderr
+
+
+ORDERS_CATALOG = ('[events.order_placed]\ndata.order_id = "string"\ndata.total = "number"\n\n'
+                  '[events.order_shipped]\ndata.order_id = "string"\n')
+ORDERS = ("from customerio import CustomerIO\n\ncio = CustomerIO(S, K)\n\n\n"
+          "def place(order):\n"
+          "    cio.track(order.user_id, 'OrderPlaced', data={'order_id': order.id, 'totl': order.total})\n\n\n"
+          "def status(order):\n"
+          "    cio.track(order.user_id, f'order_{order.status}', data={'order_id': order.id})\n\n\n"
+          "def ship(order):\n"
+          "    cio.track(order.user_id, 'OrderShipped', data={'order_id': order.id})\n")
+
+
+def test_a_fix_that_would_add_a_finding_is_not_applied_and_says_why_and_the_others_are(tmp_path):
+    """Renaming 'OrderPlaced' to the catalogued 'order_placed' would add a CIO702 (its data's 'totl' typo), and
+    CIO201's fixed name 'order' is in no catalog (a CIO701): neither is applied nor advertised as a fix, each says
+    which finding it would add; the rename in another function is applied. Once the typo is fixed, the rename
+    applies, and CIO201's fix is still held back (its new CIO701 is not hidden by the one the rename removes)."""
+    (tmp_path / "cio-catalog.toml").write_text(ORDERS_CATALOG)
+    app = tmp_path / "app.py"
+    app.write_text(ORDERS)
+
+    def fix(*args):
+        return subprocess.run([sys.executable, "-m", "flake8_cio", "fix", *args, "app.py"], cwd=tmp_path,
+                              capture_output=True, text=True)
+
+    placed = ("app.py:7:30: CIO202 event name 'OrderPlaced' is not snake_case", "[not fixed: the fix would add "
+              "CIO702 (data key 'totl' is not declared for event 'order_placed' in the catalog")
+    status = ("app.py:11:30: CIO201 event name built at run time", "[not fixed: the fix would add CIO701 (event "
+              "'order' is not in the catalog")
+    safe_run = fix()
+    lines = safe_run.stdout.splitlines()
+    for where, why in (placed, status):
+        line = next(text for text in lines if text.startswith(where))
+        assert why in line and "[unsafe fix" not in line, line
+    assert any(text.startswith("app.py:15:30: CIO202") and text.endswith("[unsafe fix: --unsafe-fixes]")
+               for text in lines), safe_run.stdout
+    report = json.loads(fix("--report", "json").stdout)
+    assert {(item["location"]["row"], item["code"]): item["fix"] and item["fix"]["applicability"]
+            for item in report if item["code"] in ("CIO201", "CIO202")} == \
+        {(7, "CIO202"): None, (11, "CIO201"): None, (15, "CIO202"): "unsafe"}
+    unsafe_run = fix("--unsafe-fixes")
+    assert "fixes: CIO202x1" in unsafe_run.stderr, unsafe_run.stderr
+    assert "'order_shipped'" in app.read_text() and "'OrderPlaced'" in app.read_text()
+    for where, why in (placed, status):
+        assert any(text.startswith(where) and why in text for text in unsafe_run.stdout.splitlines())
+    app.write_text(ORDERS.replace("'totl'", "'total'"))
+    typo_fixed = fix("--unsafe-fixes")
+    assert "fixes: CIO202x2" in typo_fixed.stderr, typo_fixed.stderr
+    assert "f'order_{order.status}'" in app.read_text()
+    assert status[1] in typo_fixed.stdout
+
+
+def test_check_and_diff_report_the_findings_left_where_flake8_sees_them_in_the_file_as_it_is(tmp_path):
+    """The safe CIO501 fix splits the call over three lines; the unsafe CIO202 left on it, and CIO402 below it,
+    are reported at their line and column in the file on disk, as flake8 reports them, by --check on stdout and by
+    --diff on stderr (its stdout is the diff alone)."""
+    (tmp_path / "requirements.txt").write_text("customerio==3.2.0\nflake8-cio==0.1.0\n")  # the fix is safe here
+    (tmp_path / "app.py").write_text(
+        "from customerio import CustomerIO\nfrom flask import Flask\n\napp = Flask(__name__)\n"
+        "cio = CustomerIO(S, K)\n\n\n@app.route('/')\ndef home(user):\n"
+        "    cio.track(user.id, 'SignedUp', data={'plan': user.plan, 'country': user.country_code})\n"
+        "    return ''\n\n\nother = CustomerIO('3f2a9c81d7e4b6051a2f', '9b8c7d6e5f4a3b2c1d0e')\n")
+
+    def tool(*args):
+        return subprocess.run([sys.executable, "-m", *args, "app.py"], cwd=tmp_path, capture_output=True, text=True)
+
+    flake8 = tool("flake8", "--select", "CIO")
+    left = [line for line in flake8.stdout.splitlines() if "CIO501" not in line]
+    assert [line.split(":")[3].split()[0] for line in left] == ["CIO202", "CIO402", "CIO402"], flake8.stdout
+    check = tool("flake8_cio", "fix", "--check")
+    diff = tool("flake8_cio", "fix", "--diff")
+    assert check.returncode == 1 and diff.returncode == 1
+    assert "+    nonblocking(cio).track(\n" in diff.stdout and "CIO202" not in diff.stdout
+    for listed in (check.stdout, diff.stderr):
+        assert [line.removesuffix(" [unsafe fix: --unsafe-fixes]") for line in listed.splitlines()
+                if line.startswith("app.py:")] == left

@@ -309,3 +309,28 @@ def test_a_name_looked_up_in_another_modules_dict_is_reported_but_never_rewritte
     assert 'cio.track(user_id, EVENTS["signup"])' in result.source
     assert 'LOCAL = {"viewed": "item_viewed"' in result.source
     assert [f.code for f in result.applied] == ["CIO202"]
+
+
+def test_an_added_import_goes_where_isort_puts_it_in_a_project_with_first_party_packages(tmp_path):
+    """isort puts the project's own packages (folders in its root) in a block of their own after the third-party
+    one: flake8_cio.runtime, installed, goes above the project's imports, not among them (isort --check failed)."""
+    (tmp_path / "pyproject.toml").write_text('[tool.isort]\nprofile = "black"\n')
+    (tmp_path / "requirements.txt").write_text("customerio==3.2.0\nflake8-cio==0.1.0\n")
+    shop = tmp_path / "shop"
+    (shop / "jobs").mkdir(parents=True)
+    (shop / "__init__.py").write_text("")
+    (shop / "jobs" / "__init__.py").write_text("")
+    (shop / "crm.py").write_text("from customerio import CustomerIO\n\n\ndef get_crm():\n"
+                                 "    return CustomerIO('', '')\n")
+    (shop / "jobs" / "backfill.py").write_text(
+        '"""Nightly."""\nimport time\n\nfrom shop.crm import get_crm\n\n\ndef sync(users):\n    crm = get_crm()\n'
+        "    for user in users:\n        crm.identify(user.id, plan=user.plan, at=int(time.time()))\n")
+    assert subprocess.run([sys.executable, "-m", "isort", "--check", "."], cwd=tmp_path).returncode == 0
+    fixed = subprocess.run([sys.executable, "-m", "flake8_cio", "fix", "--unsafe-fixes", "."], cwd=tmp_path,
+                           capture_output=True, text=True)  # unsafe: a script's failures no longer raise
+    assert "fixes: CIO601x1" in fixed.stderr, fixed.stderr
+    assert "from flake8_cio.runtime import nonblocking\n\nfrom shop.crm import get_crm\n" in \
+        (shop / "jobs" / "backfill.py").read_text()
+    isort = subprocess.run([sys.executable, "-m", "isort", "--check", "--diff", "."], cwd=tmp_path,
+                           capture_output=True, text=True)
+    assert isort.returncode == 0, isort.stdout + isort.stderr

@@ -20,11 +20,11 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from flake8_cio import __version__
-from flake8_cio.catalog import find as find_catalog
+from flake8_cio.catalog import CatalogError, find_checked
 from flake8_cio.docs import find_rule, rule_page
 from flake8_cio.engine import all_rules, worth_checking
-from flake8_cio.options import (FIX_OPTIONS, OPTION_SPECS, Options, OptionError, flag, load_config, option_values,
-                                split_list)
+from flake8_cio.options import (CODE_KEYS, FIX_OPTIONS, OPTION_SPECS, Options, OptionError, check_codes, flag,
+                                load_config, option_values, split_list, unknown_code)
 
 from .console import Parser
 from .console import run as run_console
@@ -63,6 +63,7 @@ class Settings:
     extend_unsafe: frozenset[str] = frozenset()  # extend-unsafe-fixes
     unsafe: bool = False
     write: bool = True
+    dry: bool = False  # --check, --diff: nothing is written, findings left are placed in the file as it is
     report: bool = False
     max_line_length: int = 79  # flake8's max-line-length: fixed lines stay within it (or the file's longest)
     add_noqa: bool = False  # silence every finding with # noqa instead of fixing
@@ -97,19 +98,9 @@ class FileResult:
     remaining: list = field(default_factory=list)  # Findings left (all findings, in a report; new ones with new_since)
     failures: list = field(default_factory=list)  # (Finding, reason) of fixes that failed and were reverted
     gated: list = field(default_factory=list)  # (Finding, why): safe fixes moving calls to the runtime made unsafe
+    undone: dict = field(default_factory=dict)  # Finding left -> why its fix is not made (it would add a finding)
     old: list = field(default_factory=list)  # with new_since: findings the file already had at that revision
     error: str | None = None
-
-    def original_line(self, line: int) -> int:
-        """The line in the text as read that a line of the fixed text came from (--check, --diff: nothing was
-        written, so findings must point into the file as it is)."""
-        if not self.changed:
-            return line
-        matcher = difflib.SequenceMatcher(None, self.source.splitlines(), self.fixed.splitlines(), autojunk=False)
-        for _, i1, i2, j1, j2 in matcher.get_opcodes():
-            if j1 < line <= j2:
-                return i1 + min(line - j1, max(i2 - i1, 1))
-        return line
 
 
 def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
@@ -124,9 +115,9 @@ def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
     files = []
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        if not os.path.lexists(path):
             raise UsageError(f"{raw}: no such file or directory")
-        if path.is_file():
+        if path.is_file() or not path.exists():  # a symlink leading nowhere (a loop): reading it says why
             files += [] if excluded(path) else [path]
             continue
         for root, dirs, names in os.walk(path):
@@ -134,7 +125,7 @@ def iter_files(paths: list[str], excludes: list[str]) -> list[Path]:
             files += [Path(root, n) for n in sorted(names) if n.endswith(".py") and not excluded(Path(root, n))]
     unique = {}
     for path in files:
-        unique.setdefault(path.resolve(), path)
+        unique.setdefault(os.path.realpath(path), path)  # Path.resolve may raise on a symlink loop
     return list(unique.values())
 
 
@@ -173,11 +164,12 @@ def _fix(source: str, name: str, settings: Settings, result: FileResult) -> str:
         return fix_source(text, name, settings.options, unsafe=settings.unsafe, select=settings.select,
                           ignore=settings.ignored_for(name), apply=not (settings.report or settings.add_noqa),
                           unfixable=settings.unfixable, extend_unsafe=settings.extend_unsafe,
-                          gate=lambda: runtime_gate(name), max_line_length=settings.max_line_length)
+                          gate=lambda: runtime_gate(name), max_line_length=settings.max_line_length,
+                          at_source=settings.dry)
 
     fixed = run(source)
     result.applied, result.remaining = fixed.applied, fixed.remaining
-    result.gated, result.failures = fixed.gated, fixed.failures
+    result.gated, result.failures, result.undone = fixed.gated, fixed.failures, fixed.undone
     if settings.new_since:
         before = source_at(name, settings.new_since)
         result.remaining, result.old = split_new(fixed.remaining, _findings_or_none(run, before))
@@ -251,8 +243,9 @@ def _write_over(path: Path, before: bytes, after: bytes) -> None:
 def _codes(raw, rules: dict, what: str) -> frozenset[str]:
     codes = frozenset(code.upper() for code in split_list(raw or ""))
     for code in codes:
-        if not any(rule.startswith(code) for rule in rules):
-            raise UsageError(f"{what}: unknown rule code {code!r}; codes are {', '.join(sorted(rules))}")
+        problem = unknown_code(code, rules)
+        if problem:
+            raise UsageError(f"{what}: {problem}")
     return codes
 
 
@@ -275,6 +268,7 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
     from flake8.utils import normalize_path, normalize_paths, parse_files_to_codes_mapping
 
     config, directory = load_config(args.config, args.append_config, args.isolated)
+    check_codes({key: config.get(key) for key in CODE_KEYS}, lambda: rules)
     values = option_values(config)
     values.update({name: getattr(args, name) for name in OPTION_SPECS if getattr(args, name) is not None})
     excludes = [*DEFAULT_EXCLUDES, *normalize_paths(split_list(config.get("exclude", "")), directory),
@@ -293,11 +287,13 @@ def settings_from(args, rules: dict) -> tuple[Settings, list[str]]:
         extend_unsafe=fix["extend_unsafe_fixes"] | _codes(args.extend_unsafe_fixes, rules, "--extend-unsafe-fixes"),
         unsafe=args.unsafe_fixes,
         write=not (args.check or args.diff or args.report or args.paths == ["-"]),
+        dry=args.check or args.diff,
         report=bool(args.report),
         new_since=args.new_since,
         add_noqa=args.add_noqa,
         max_line_length=_line_length(config.get("max-line-length")),
     )
+    find_checked(settings.options.catalog)
     return settings, excludes
 
 
@@ -370,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError("--add-noqa fixes nothing: it cannot be combined with --report or --unsafe-fixes")
         settings, excludes = settings_from(args, rules)
         files = [] if stdin else iter_files(args.paths, excludes)
-    except (UsageError, OptionError, RevisionError) as error:
+    except (UsageError, OptionError, RevisionError, CatalogError) as error:
         print(f"cio-fix: error: {error}", file=sys.stderr)
         return 2
     if stdin:
@@ -418,7 +414,7 @@ def _write_report(results: list[FileResult], args, settings: Settings, rules: di
 
     items = [item(r.path, f) for r in results for f in r.remaining]
     old = [item(r.path, f) for r in results for f in r.old]
-    catalog = find_catalog(settings.options.catalog)
+    catalog = find_checked(settings.options.catalog)
     not_run = {}
     for code in rules:
         if settings.select is not None and not code.startswith(tuple(settings.select)):
@@ -483,8 +479,10 @@ def _process_packed(item: tuple) -> FileResult:
 
 
 def _report(results: list[FileResult], args, settings: Settings, out) -> int:
-    """Diffs, fixes, findings left (where they are in the file as it now stands), statistics, the summary line."""
+    """Diffs, fixes, findings left (where they are in the file as it now stands: as read with --check and --diff,
+    which write nothing), statistics, the summary line. With --diff, only the diff goes to stdout."""
     dry = args.check or args.diff
+    out = sys.stderr if args.diff else out
     rules = all_rules()
     changed = [r for r in results if r.changed]
     left = [(r, f) for r in results for f in r.remaining]
@@ -500,11 +498,12 @@ def _report(results: list[FileResult], args, settings: Settings, out) -> int:
             for f in r.applied:
                 name = rules[f.code].name if f.code in rules else f.code
                 print(f"{r.path}:{f.line}:{f.col + 1}: {f.code} {name}: {'would fix' if dry else 'fixed'}", file=out)
-    if not (args.quiet or args.diff or args.fix_only):
+    if not (args.quiet or args.fix_only):
         for r, f in left:
-            hint = " [unsafe fix: --unsafe-fixes]" if settings.fix_kind(f) == "unsafe" and not args.unsafe_fixes else ""
-            line = r.original_line(f.line) if dry else f.line
-            print(f"{r.path}:{line}:{f.col + 1}: {f.text}{hint}", file=out)
+            unsafe = settings.fix_kind(f) == "unsafe" and not args.unsafe_fixes
+            hint = f" [not fixed: {r.undone[f]}]" if f in r.undone else \
+                " [unsafe fix: --unsafe-fixes]" if unsafe else ""
+            print(f"{r.path}:{f.line}:{f.col + 1}: {f.text}{hint}", file=out)
     if args.statistics:
         for code, count in sorted(Counter(f.code for _, f in left).items()):
             print(f"{count:<6}{code} {rules[code].name if code in rules else ''}".rstrip(), file=out)

@@ -4,14 +4,14 @@ A finding carries its fix, the rule module's function itself (``Finding.fix``), 
 (``Finding.data``). Here: parsing each target expression's text and splicing the
 rewrite back (the rest of the file never goes through libcst), imports (added only when a fix asks, into the
 block isort would keep them in, aliased or qualified when the name is taken), dropping imports a fix made unused,
-and reverting fixes that fail, whose result does not parse or that add a finding.
+and reverting fixes that fail, whose result does not parse or that add a finding (which one is said, and the
+finding is left without a fix: it is not offered where it cannot apply).
 """
 from __future__ import annotations
 
 import ast
 import re
 import sys
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from typing import Callable
@@ -19,11 +19,13 @@ from typing import Callable
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from flake8_cio.engine import check_source, is_silenced
+from flake8_cio.engine import check_source, is_silenced, summarize
 from flake8_cio.options import Options
-from flake8_cio.types import SAFE, UNSAFE, Finding, strict
+from flake8_cio.project import find_project
+from flake8_cio.types import NONE, SAFE, UNSAFE, Finding, strict
 
 from .gates import RuntimeGate
+from .history import fingerprint, split_new
 from .layout import relayout
 
 PASSES = 4  # a fix may expose another; more than this means a fix does not converge
@@ -39,6 +41,8 @@ class Result:
     # (finding, why): safe fixes moving calls to flake8_cio.runtime, made unsafe by the project (gates.py)
     gated: list[tuple[Finding, str]] = field(default_factory=list)
     failures: list[tuple[Finding, str]] = field(default_factory=list)  # fixes that failed (bugs), reverted
+    # findings left whose fix would add a finding (or leave its own), so it is not made: why; they carry no fix
+    undone: dict[Finding, str] = field(default_factory=dict)
 
 
 def _matches(code: str, prefixes) -> bool:
@@ -49,9 +53,13 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
                select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(), apply: bool = True,
                unfixable: frozenset[str] = frozenset(), extend_unsafe: frozenset[str] = frozenset(),
                gate: Callable[[], RuntimeGate] | None = None, runtime_declared: bool = True,
-               max_line_length: int = 79) -> Result:
+               max_line_length: int = 79, at_source: bool = False) -> Result:
     """Fix until nothing more applies; raises SyntaxError for unparsable source. With apply=False, only the
-    findings (selected, not silenced by noqa). ``unfixable`` codes (or prefixes) are never fixed; the safe fixes
+    findings (selected, not silenced by noqa). A fix whose result would have a finding the source did not have
+    is not made, and the fixes left unmade (unsafe ones in a safe run, all with apply=False) are tried without
+    keeping them, so that a finding whose fix cannot apply carries none (``undone`` says why). With ``at_source``
+    the findings left are those of the source as given, where it has them (nothing is written: --check, --diff).
+    ``unfixable`` codes (or prefixes) are never fixed; the safe fixes
     of ``extend_unsafe`` codes count as unsafe, and so do those moving calls to ``flake8_cio.runtime`` that the
     project's gate holds back (``gate()``, asked only when there are such fixes; ``runtime_declared=False`` instead:
     flake8-cio is no runtime dependency, nothing else).
@@ -78,12 +86,12 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         return made
 
     def wanted(f: Finding) -> bool:
-        if not f.fix or _matches(f.code, unfixable) or attempts.failed(f):
+        if not f.fix or _matches(f.code, unfixable) or attempts.tried(f):
             return False
         return unsafe or (f.safety == SAFE and not _matches(f.code, extend_unsafe))
 
-    attempts = _Attempts(findings_of, limit)
-    findings = findings_of(source)
+    attempts = _Attempts(findings_of, limit, _first_party(filename, options))
+    findings = found = findings_of(source)
     applied: list[Finding] = []
     for _ in range(PASSES if apply else 0):
         fixable = [f for f in findings if wanted(f)]
@@ -93,8 +101,38 @@ def fix_source(source: str, filename: str, options: Options, *, unsafe: bool = F
         if not done:
             break
         applied.extend(done)
-    kept = [(f, why) for f, why in gated if any(f is g for g in (*applied, *findings))]
-    return Result(source, applied, findings, kept, attempts.failures)
+    # a trial of the fixes left, kept or not: a finding's fix is offered only where a run that makes it would
+    # (those judged on an earlier pass's text are judged again on this one)
+    trial = [f for f in findings if f.fix and not _matches(f.code, unfixable) and not attempts.failed(f)
+             and attempts.rejection(f) is None]
+    if trial:
+        attempts.apply_checked(source, trial, findings)
+    kept = [(f, why) for f, why in gated
+            if any(f is g for g in (*applied, *findings)) and attempts.rejection(f) is None]
+    undone = [attempts.rejection(f) for f in findings]
+    findings = [f.with_fix(None, NONE) if why else f
+                for f, why in zip(_as_in(findings, found) if at_source else findings, undone)]
+    return Result(source, applied, findings, kept, attempts.failures,
+                  {f: why for f, why in zip(findings, undone) if why})
+
+
+def _as_in(findings: list[Finding], found: list[Finding]) -> list[Finding]:
+    """The findings left where the source as given has them (place, and message, which may quote a line), each
+    paired with the source's finding of its fingerprint, in order: as no fix is kept that adds a finding, each
+    finding left is one the source has."""
+    places: dict[str, list[Finding]] = {}
+    for f in found:
+        places.setdefault(_fingerprint(f), []).append(f)
+    return [replace(f, line=g.line, col=g.col, end_line=g.end_line, end_col=g.end_col, message=g.message)
+            for f in findings for g in [places[_fingerprint(f)].pop(0)]]
+
+
+def _first_party(filename: str, options: Options) -> Callable[[str], bool]:
+    """Whether a top-level module is the project's own, isort's first party (a package or module in its root, its
+    src folder or above the file's top package), as the linter finds the project, also with project analysis off
+    (the question reads no module)."""
+    project = find_project(filename, replace(options, project_analysis=True), summarize)
+    return lambda name: project is not None and project.module_path(name) is not None
 
 
 @lru_cache(maxsize=8)
@@ -114,47 +152,77 @@ class FixError(Exception):
 
 @dataclass
 class _Attempts:
-    """Applying a pass's fixes and checking the result; a fix that fails is reverted and recorded with its reason
-    (``failures``), the others stay."""
+    """Applying a pass's fixes and checking the result. A fix is judged alone: one that fails is recorded with the
+    error (``failures``), one whose result has a finding the source did not have with that finding
+    (``rejected``, by the finding's fingerprint: code and message, which do not move with the lines); neither is
+    tried again, and neither undoes the others."""
 
     findings_of: Callable[[str], list[Finding]]
     limit: int
+    first_party: Callable[[str], bool]
     failures: list[tuple[Finding, str]] = field(default_factory=list)
+    rejected: list[tuple[Finding, str]] = field(default_factory=list)  # why each of these findings' fix is not made
 
     def failed(self, finding: Finding) -> bool:
-        """Whether this finding's fix failed in an earlier pass (it is not tried again)."""
-        return any((f.code, f.message) == (finding.code, finding.message) for f, _ in self.failures)
+        """Whether the fix of a finding with this one's fingerprint failed in an earlier pass."""
+        return _fingerprint(finding) in {_fingerprint(f) for f, _ in self.failures}
+
+    def tried(self, finding: Finding) -> bool:
+        """Whether the fix of a finding with this one's fingerprint failed or was rejected in an earlier pass: it
+        is not tried again."""
+        return self.failed(finding) or _fingerprint(finding) in {_fingerprint(f) for f, _ in self.rejected}
+
+    def rejection(self, finding: Finding) -> str | None:
+        """Why this very finding's fix is not made, None when it was not judged so."""
+        return next((why for f, why in self.rejected if f is finding), None)
 
     def apply_checked(self, source, fixable, findings):
-        """Apply the fixes; if that fails or the result has a finding the source did not, apply them one by one
-        and keep only those that do neither."""
-        outcome = self.attempt(source, fixable, findings)
-        if outcome is not None or len(fixable) == 1:
-            return outcome or (source, [], findings)
-        good = [f for f in fixable if self.attempt(source, [f], findings) is not None]
-        return (self.attempt(source, good, findings) if good else None) or (source, [], findings)
+        """Apply the fixes; if that fails or the result has a finding the source did not, try each alone and apply
+        those that pass: together, or, when together they do not, the first now and the others in the next pass."""
+        outcome = self.attempt(source, fixable, findings, alone=len(fixable) == 1)
+        if outcome is None and len(fixable) > 1:
+            passed = [o for o in (self.attempt(source, [f], findings, alone=True) for f in fixable) if o is not None]
+            together = [f for _, done, _ in passed for f in done]
+            outcome = (self.attempt(source, together, findings) if len(passed) > 1 else None) or \
+                next(iter(passed), None)
+        return outcome or (source, [], findings)
 
-    def attempt(self, source, fixable, findings):
+    def attempt(self, source, fixable, findings, alone: bool = False):
+        """(new source, fixes made, its findings), or None when the fixes are not kept; a fix tried ``alone`` that
+        fails or adds a finding is recorded (tried with others, the one at fault is not known)."""
         try:
-            new_source, done = apply_fixes(source, fixable, self.limit)
+            new_source, done = apply_fixes(source, fixable, self.limit, self.first_party)
             after = self.findings_of(new_source) if done else None
         except Exception as error:  # a bug in a fix: under tests it fails; in use, it is reported and reverted
             if strict():
                 raise FixError(f"{', '.join(f.code for f in fixable)} fix failed") from error
-            if len(fixable) == 1:  # else each is tried alone next, which names the one at fault
+            if alone:
                 self.failures.append((fixable[0], f"{type(error).__name__}: {error}"))
             return None
         if not done:
             return None
-        before = Counter(f.code for f in findings)
-        before.subtract(f.code for f in done)
-        if any(count > before[code] for code, count in Counter(f.code for f in after).items()):
-            return None  # a fix added a finding (or did not remove its own)
+        added, _ = split_new(after, [f for f in findings if not any(f is d for d in done)])
+        if added:
+            if alone:
+                self.rejected.append((done[0], _why(added, done[0])))
+            return None
         return new_source, done, after
 
 
-def apply_fixes(source: str, findings: list[Finding], limit: int | None = None) -> tuple[str, list[Finding]]:
-    """One pass: each finding's fix applied to the node at its target span; (new source, fixes applied).
+def _fingerprint(finding: Finding) -> str:
+    return fingerprint(finding.code, finding.message)
+
+
+def _why(added: list[Finding], fixed: Finding) -> str:
+    """Why a fix is not made: the findings its result would have that the source has not."""
+    return "; ".join("the fix would leave its finding" if _fingerprint(f) == _fingerprint(fixed) else
+                     f"the fix would add {f.code} ({f.message})" for f in added)
+
+
+def apply_fixes(source: str, findings: list[Finding], limit: int | None = None,
+                first_party: Callable[[str], bool] = lambda name: False) -> tuple[str, list[Finding]]:
+    """One pass: each finding's fix applied to the node at its target span; (new source, fixes applied); an import
+    a fix asks for goes in isort's block for it (``first_party``: which top-level modules are the project's).
 
     Only the text of each outermost target is parsed with libcst and rewritten, then spliced back (as ruff applies
     edits): the rest of the file is never parsed, walked or printed by libcst."""
@@ -173,7 +241,7 @@ def apply_fixes(source: str, findings: list[Finding], limit: int | None = None) 
             groups[-1].append(span)
         elif not groups or offset(*span[:2]) >= offset(*groups[-1][0][2:]):
             groups.append([span])
-    edit = Edit(source)
+    edit = Edit(source, first_party)
     pieces, done = [], []
 
     def fix_group(outer: tuple, group: list[tuple]):
@@ -279,8 +347,9 @@ class Edit:
     """What fixes may ask of the module besides their node: names to refer to (imported if needed), imports to
     drop when unused, the source of a node."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, first_party: Callable[[str], bool] = lambda name: False):
         self.source = source
+        self.first_party = first_party
         self.starts = line_starts(source)
         self.names: dict[tuple[str, str | None], str] = {}
         self.imports: list[tuple[str, str | None, str]] = []  # (module, name or None, local name)
@@ -388,7 +457,7 @@ class Edit:
         pieces = []
         for (module, alias), names in grouped.items():
             if names == [None]:
-                pieces.append(self._placed(f"import {module}", _sort_key(module, False), lines, header))
+                pieces.append(self._placed(f"import {module}", self._sort_key(module, False), lines, header))
                 continue
             existing = None if alias else next((n for n in lines if isinstance(n, ast.ImportFrom) and not n.level
                                                 and n.module == module and n.names[0].name != "*"), None)
@@ -396,7 +465,7 @@ class Edit:
                 pieces.append(self._merged(existing, names))
                 continue
             listed = f"{names[0]} as {alias}" if alias else ", ".join(sorted(names, key=str.lower))
-            pieces.append(self._placed(f"from {module} import {listed}", _sort_key(module, True), lines, header))
+            pieces.append(self._placed(f"from {module} import {listed}", self._sort_key(module, True), lines, header))
         return pieces
 
     def _merged(self, statement: ast.ImportFrom, names: list[str]) -> tuple[int, int, str]:
@@ -415,7 +484,7 @@ class Edit:
         return begin, end, self.code(node.with_changes(names=aliases))
 
     def _placed(self, text: str, key: tuple, lines: list, header: list) -> tuple[int, int, str]:
-        keyed = [(n, _sort_key(*_imported(n))) for n in lines]
+        keyed = [(n, self._sort_key(*_imported(n))) for n in lines]
         same = [n for n, k in keyed if k[0] == key[0]]
         after_ours = [n for n, k in keyed if k[0] == key[0] and k > key]
         later = [n for n, k in keyed if k[0] > key[0]]
@@ -441,6 +510,15 @@ class Edit:
             line += 1  # a shebang, an encoding line or other comments stay first
         at = self._offset(line)
         return at, at, text + "\n\n"
+
+    def _sort_key(self, module: str, is_from: bool) -> tuple:
+        """isort's order (default profile): sections future, standard library, third party, first party (the
+        project's own), local (relative); in each, plain ``import x`` lines before ``from x import y``, then by
+        module name."""
+        root = module.split(".")[0]
+        section = 4 if module.startswith(".") else 0 if root == "__future__" else \
+            1 if root in sys.stdlib_module_names else 3 if self.first_party(root) else 2
+        return section, is_from, module.lower()
 
     def drop_unused(self, source: str) -> str:
         """Remove top-level imports of the names fixes asked about when nothing else in the module mentions them."""
@@ -506,12 +584,3 @@ def _imported(node: ast.Import | ast.ImportFrom) -> tuple[str, bool]:
     if isinstance(node, ast.Import):
         return node.names[0].name, False
     return ("." * node.level) + (node.module or ""), True
-
-
-def _sort_key(module: str, is_from: bool) -> tuple:
-    """isort's order (default profile): sections future, standard library, third party, local (relative); in
-    each, plain ``import x`` lines before ``from x import y``, then by module name."""
-    root = module.split(".")[0]
-    section = 3 if module.startswith(".") else 0 if root == "__future__" else \
-        1 if root in sys.stdlib_module_names else 2
-    return section, is_from, module.lower()
