@@ -52,6 +52,9 @@ MAX_ATTRIBUTES = 300
 MAX_EVENT_NAME_BYTES = 100
 MAX_OPERATION_BYTES = 32_000  # per v2 batch operation; it also keeps event data well under its 100 kB limit
 FAST_DATA_BYTES = MAX_OPERATION_BYTES - 2_000  # track()'s one pass leaves data near the limit to the general path
+#: a customer id track()'s one pass writes as it is: printable ASCII within the limit, the first not a space, none
+#: that JSON escapes (" and \), no @ (an email: see _email_guard and identifiers), not a cio_id
+_PLAIN_ID = re.compile(rf'(?!cio_)[!#-?A-\[\]-~][ !#-?A-\[\]-~]{{0,{MAX_ID_BYTES - 1}}}').fullmatch
 
 EVENT_ACTIONS = ("event", "page", "screen")
 V2_ACTIONS = {  # Track API v2 operation types and their actions
@@ -829,28 +832,26 @@ class RuntimeClient:
 
     def track(self, customer_id: Any, name: Any, data: Optional[Dict[str, Any]] = None, id: Optional[str] = None,
               timestamp: Any = None) -> None:
-        """The common call in one pass (the caller's p99 is the budget): a short ASCII id that is neither an email
-        nor a cio_id, a name already checked (_name_guard gives its part of the line), dict data that the C encoder
-        takes. It writes the line _admit() makes for that call, its id made of a per-millisecond prefix and the
-        client's serial (client_part), with one lock-free copy into the journal (Intake.append); anything else (or
-        what fails here) takes the general path, which decides."""
+        """The common call in one pass (the caller's p99 is the budget): a plain customer id (_PLAIN_ID: one C call
+        checks it, and it needs no escaping), a name already checked (_name_guard gives its part of the line), dict
+        data that the C encoder takes. It writes the line _admit() makes for that call, its id made of a
+        per-millisecond prefix and the client's serial (client_part), with one lock-free copy into the journal
+        (Intake.append); anything else (or what fails here) takes the general path, which decides."""
         if (id is None and timestamp is None and type(customer_id) is str and type(name) is str
                 and type(data) is dict and (middle := self._names_seen.get(name)) is not None
-                and 0 < len(customer_id) <= MAX_ID_BYTES and customer_id.isascii() and "@" not in customer_id
-                and not customer_id[0].isspace() and not customer_id.startswith("cio_") and self._worker is not None
-                and not self._closed):
+                and _PLAIN_ID(customer_id) and self._worker is not None and not self._closed):
             try:
                 attributes = "".join(_FAST(data, 0))  # type: ignore[misc]
             except (ValueError, TypeError, RecursionError):  # NaN, a cycle, ...: the general path says which
-                attributes = ""
-            if 0 < len(attributes) <= FAST_DATA_BYTES:
+                return self._track(customer_id, name, data, id, timestamp)
+            if len(attributes) <= FAST_DATA_BYTES:
                 ms = time.time_ns() // 1_000_000  # looked up per call: a test that sets the clock sets ours
                 stamp = self._stamp
                 if stamp[0] != ms:
                     stamp = self._stamp = (ms, f',"id":"{time_text(ms)}{self._id_part}',
                                            f'","timestamp":{ms // 1000}}}\n')
                 n = self.counters.accept()
-                line = (f'{{"type":"person","identifiers":{{"id":{_quote(customer_id)}}}{middle}{attributes}'
+                line = (f'{{"type":"person","identifiers":{{"id":"{customer_id}"}}{middle}{attributes}'
                         f'{stamp[1]}{PAIRS[n >> 10 & 1023]}{PAIRS[n & 1023]}{stamp[2]}').encode()
                 try:
                     self._intake.append(line)

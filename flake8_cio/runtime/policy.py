@@ -11,12 +11,12 @@ import os
 import random
 import threading
 import time
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> 2 characters
 _random = random.Random(os.urandom(16))  # not a CSPRNG: ids need uniqueness, not secrecy; urandom per call is slow
-_time_part: List[Any] = ["", -1]  # [time text, its millisecond]
+_time_part: Tuple[str, int] = ("", -1)  # (time text, its millisecond), replaced whole
 _serial = itertools.count()  # atomic steps (no lock): the part of an id that differs between calls of a process
 _process_part = [""]  # 50 random bits (10 characters) per process: the part that differs between processes
 _prefix: Tuple[str, int] = ("", -1)  # (time and process text, its millisecond), replaced whole
@@ -40,17 +40,18 @@ def ulid(ms: Optional[int] = None, randomness: Optional[int] = None) -> str:
     if one process makes 2**30 of them in one millisecond). Cheap, as callers make one per event: the time part is
     cached per millisecond, the rest is three table lookups."""
     ms = time.time_ns() // 1_000_000 if ms is None else ms
-    global _prefix
+    global _prefix, _time_part
     if randomness is None:
         prefix = _prefix
         if prefix[1] != ms:
             prefix = _prefix = (time_text(ms) + _process_part[0], ms)
         n = next(_serial) & 0x3FFFFFFF
         return prefix[0] + PAIRS[n >> 20] + PAIRS[(n >> 10) & 1023] + PAIRS[n & 1023]
-    if ms != _time_part[1]:
-        _time_part[:] = time_text(ms), ms
+    timed = _time_part  # read once: two threads may give ids at once (the journal thread's, a replay's)
+    if timed[1] != ms:
+        timed = _time_part = (time_text(ms), ms)
     r = randomness
-    return (str(_time_part[0]) + PAIRS[r >> 70] + PAIRS[(r >> 60) & 1023] + PAIRS[(r >> 50) & 1023]
+    return (timed[0] + PAIRS[r >> 70] + PAIRS[(r >> 60) & 1023] + PAIRS[(r >> 50) & 1023]
             + PAIRS[(r >> 40) & 1023] + PAIRS[(r >> 30) & 1023] + PAIRS[(r >> 20) & 1023]
             + PAIRS[(r >> 10) & 1023] + PAIRS[r & 1023])
 

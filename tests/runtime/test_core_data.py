@@ -233,6 +233,29 @@ def test_batch_knows_the_operation_types_and_actions_the_contract_knows():
     assert {kind: set(actions) for kind, actions in contract.items()} == client_actions
 
 
+@pytest.mark.parametrize("customer_id, sent", [
+    ("u1", ("id", "u1")),
+    ("user-42_x:y.z", ("id", "user-42_x:y.z")),
+    ('a"b', ("id", 'a"b')),  # JSON escapes these: the general path writes them
+    ("a\\b", ("id", "a\\b")),
+    ("tab\tin", ("id", "tab\tin")),
+    ("trailing ", ("id", "trailing ")),
+    (" leading", ("id", " leading")),
+    ("caf\u00e9", ("id", "caf\u00e9")),
+    ("cio_a1", ("cio_id", "a1")),
+    ("x" * 150, ("id", "x" * 150)),
+    (42, ("id", "42")),
+])
+def test_every_customer_id_is_sent_as_the_general_path_sends_it(make_client, fake_customerio, customer_id, sent):
+    """track()'s one pass writes a plain id as it is (no JSON escaping: _PLAIN_ID leaves out what needs it); any
+    other id takes the general path. Either way the API gets the id the official client's call names."""
+    client = make_client()
+    client.track("warm", "clicked")  # the name is checked: the next call may take the one pass
+    client.track(customer_id, "clicked", {"n": 1})
+    assert client.flush(10)
+    assert [e["identifier"] for e in fake_customerio.events_named("clicked")] == [("id", "warm"), sent]
+
+
 def test_the_fast_encoder_and_the_json_modules_own_agree(monkeypatch):
     """encode() uses the C encoder built once where the json module has one; without it, the same text."""
     from flake8_cio.runtime import client
