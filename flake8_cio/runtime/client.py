@@ -157,9 +157,12 @@ def resolve_options(options: Mapping[str, Any]) -> Dict[str, Any]:
 
 def region_name(region: Any) -> str:
     """'us'/'eu' from a string or a ``customerio.Regions`` value."""
-    name = str(getattr(region, "name", region) or os.environ.get("CUSTOMERIO_REGION") or "us").strip().lower()
+    given = getattr(region, "name", region)
+    source = "region" if given else "CUSTOMERIO_REGION"
+    raw = given or os.environ.get("CUSTOMERIO_REGION") or "us"
+    name = str(raw).strip().lower()
     if name not in TRACK_URLS:
-        raise ValueError(f"region {region!r} is not one of us, eu (CUSTOMERIO_REGION)")
+        raise ValueError(f"{source} {raw!r} is not one of us, eu")
     return name
 
 

@@ -245,3 +245,13 @@ def test_credentials_passed_at_the_call_never_mix_with_the_environments(monkeypa
     with pytest.raises(customerio.CustomerIOException, match="missing Customer.io App API key"):
         get_app_client(None)
     get_app_client()  # the environment's key serves a call that passes none
+
+
+@pytest.mark.parametrize("given, env, message", [
+    ({}, "mars", "CUSTOMERIO_REGION 'mars' is not one of us, eu"),
+    ({"region": "venus"}, "eu", "region 'venus' is not one of us, eu"),
+])
+def test_a_bad_region_names_the_value_and_where_it_came_from(monkeypatch, tmp_path, given, env, message):
+    monkeypatch.setenv("CUSTOMERIO_REGION", env)
+    with pytest.raises(ValueError, match=message):
+        RuntimeClient(SITE_ID, API_KEY, spool_path=str(tmp_path / "spool.db"), **given)
