@@ -604,12 +604,15 @@ class Model(ClientKinds, CallIndex):
         """What a called expression can run, as expressions the rules follow like any callee: the functions of a
         dispatch table (``HANDLERS[kind](order)``, a dict literal bound once), the methods a ``getattr`` with a
         literal or a name family picks (``getattr(service, f"order_{status}")`` -> every ``order_*`` method of its
-        class), else the expression itself."""
+        class), the function a ``partial`` runs (``send = partial(notifier.welcome, uid)``), else the expression
+        itself."""
         called = func
         if isinstance(func, ast.Name) and func.id not in self.aliases:  # handler = getattr(self, f"on_{kind}")
             bound = self.value_of(func, site.scope)
-            func = bound if isinstance(bound, ast.Call) and (dotted(bound.func) == "getattr" or _dict_get(bound)) \
-                else func
+            func = bound if isinstance(bound, ast.Call) and (dotted(bound.func) == "getattr" or _dict_get(bound) or
+                                                             _partial(bound)) else func
+        if isinstance(func, ast.Call) and _partial(func):
+            return [func.args[0]]
         if isinstance(func, ast.Call) and _dict_get(func):  # HANDLERS.get(kind): an entry, as HANDLERS[kind]
             func = ast.copy_location(ast.Subscript(func.func.value, func.args[0], ast.Load()), func)
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
@@ -706,6 +709,11 @@ def _own_class(expr: ast.expr) -> bool:
     """``self``, ``cls``, ``super()``: what they are is known (the enclosing class and its bases), so a method
     they lack is inherited from elsewhere, never some other project class's."""
     return is_self(expr) or isinstance(expr, ast.Call) and dotted(expr.func) == "super"
+
+
+def _partial(call: ast.Call) -> bool:
+    """``functools.partial(f, ...)``: calling it runs ``f``."""
+    return last_name(call.func) == "partial" and bool(call.args) and not isinstance(call.args[0], ast.Starred)
 
 
 def _dict_get(call: ast.Call) -> bool:
