@@ -595,9 +595,11 @@ class Project:
             callee = self.resolve(ref)
             if not isinstance(callee, FunctionRef) or callee.entry is entry:
                 continue
-            on_self = bool(instance) and ref.rpartition(".")[0] == owner
-            holder = instance if on_self else ref.rpartition(".")[0]  # a holder's method: read on its instance
-            deeper = self.passed_forwards(callee.entry, *((instance, owner) if on_self else ()), depth=depth + 1)
+            cls = ref.rpartition(".")[0]
+            on_self = bool(instance) and cls == owner  # self.emit(...): the same instance's method
+            deeper = self.passed_forwards(callee.entry, instance, owner, depth + 1) if on_self else \
+                self.passed_forwards(callee.entry, depth=depth + 1)
+            holder = instance if on_self else cls  # a holder's method: read on its instance
             onward = {**deeper, **self.maybe_forwards(callee.entry, holder), **callee.entry.forwards}
             named = _received_as(callee.entry, where, onward)
             if named in onward:

@@ -287,8 +287,9 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
             if ref:
                 _note_maybe_sdk_call(model, fn, site, ref, maybe, maybe_forwards)
                 passes += _passed_on(fn, site, ref)
-            if fn.cls is not None and _held_call(model, fn.cls, site):  # forwards read on the caller's instance
-                held.append(_held_call(model, fn.cls, site))
+            held_call = _held_call(model, fn.cls, site) if fn.cls is not None else None
+            if held_call:  # forwards read on the caller's instance
+                held.append(held_call)
                 _note_maybe_forwards(model, fn, site, f"self.{site.node.func.value.attr}.{site.node.func.attr}",
                                      maybe_forwards)
             continue
