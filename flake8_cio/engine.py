@@ -13,15 +13,19 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from . import catalog
+from typing import TYPE_CHECKING
+
+from . import catalog, layout
 from .options import Options
 from .prefilter import might_use_customerio
-from .project import Project, find_project
 from .results import Results, digest
 from .types import Finding, Rule
 
-# The rules and the semantic layer under them are imported when a file is first checked or summarised, not with
-# the plugin: a flake8 run that reads every file's findings back (``lint``) never needs them.
+if TYPE_CHECKING:
+    from .project import Project
+
+# The project model, the rules and the semantic layer are imported when a file is first checked or summarised, not
+# with the plugin: a flake8 run that reads every file's findings back (``lint``) needs only ``layout``.
 
 
 def all_rules() -> dict[str, Rule]:
@@ -58,10 +62,9 @@ def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> li
     text, the project's files and the inputs outside it are unchanged (``results``); any edit in the project
     checks every file again, from the summaries still cached."""
     path = os.path.abspath(filename)
-    project = find_project(path, options, summarize)
-    if project is None:
+    kept = _kept_for(path, options)
+    if kept is None:
         return check_tree(tree, lines, filename, options)
-    kept = _kept(project.results_folder, f"{project.stamp()}\0{_outside_inputs(options)}")
     text = digest("".join(lines))
     rows = kept.get(path, text)
     if rows is not None:
@@ -74,10 +77,24 @@ def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> li
     return findings
 
 
+def _kept_for(path: str, options: Options) -> Results | None:
+    """The findings kept for the state of a file's project, None where ``find_project`` finds no project."""
+    if not options.project_analysis or not os.path.isfile(path):
+        return None
+    root, state = layout.state(os.path.dirname(path), _salt(options))
+    return _kept(root, options.cache_dir, state)
+
+
+@lru_cache(maxsize=8)
+def _salt(options: Options) -> str:
+    """What findings depend on besides the project's files and the analyser: the options, the inputs outside."""
+    return f"{options}\0{_outside_inputs(options)}"
+
+
 @lru_cache(maxsize=32)
-def _kept(folder: Path | None, state: str) -> Results:
+def _kept(root: Path, cache_dir: str | None, state: str) -> Results:
     """The findings kept for a state of a project, shared by its views (one per package root)."""
-    return Results(folder, digest(state))
+    return Results(layout.results_folder(cache_dir, root), state)
 
 
 def _plain(value: object) -> object:
@@ -107,6 +124,8 @@ def _outside_inputs(options: Options) -> str:
 def worth_checking(source: str, filename: str, options: Options) -> tuple[bool, Project | None]:
     """Whether a file can have a finding (it names Customer.io, or imports a project module that does, at any
     depth), and its project; what the linter and cio-fix both skip on."""
+    from .project import find_project
+
     local = might_use_customerio(source, options)
     project = find_project(filename, options, summarize) if local or options.project_analysis else None
     return local or (project is not None and (project.imports_relevant(filename, source) or

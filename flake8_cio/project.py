@@ -19,7 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
-from . import sdk, vendored
+from . import layout, sdk, vendored
+from .layout import NOT_PROJECT, analyser_version
 from .records import (DISPATCHED, TEXT, TYPED, ClassEntry, ClassRef, ClientRef, FactoryRef, Forward, FunctionEntry,
                       FunctionRef, Injected, InstanceRef, MaybeCall, ModuleScan, Resolved, SdkCallText, SdkRef, Summary,
                       TextRef, TypeRef)
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 from .options import Options
 from .prefilter import might_use_customerio
 
-MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 MAX_DEPTH = 8
 NAME = re.compile(r"\w*")  # the name a reference's part starts with: CRM of CRM[site_id], get of get()
 CLIENT_GIVEN = re.compile(r"\((?!\*\))[^()]+\)")  # a call in a reference with client arguments: Notifier(0=track)
@@ -53,7 +53,6 @@ HELD_SDK_CALL = re.compile(r"self\.\w+\.(?:%s)\(" % "|".join(sorted(
     name for name in sdk.ALL_METHOD_NAMES if "_" in name or name in ("track", "identify", "pageview", "suppress"))))
 ENQUEUE = re.compile(r"\.(enqueue)(?:_call|_in|_at)?\(")  # queue.enqueue(send_invoice, ...): RQ jobs, all as "enqueue"
 HANDLER_SETTING = re.compile(r"""(?:\bhandler|\bHandler|"lambda_handler")["']?\s*[:=]\s*["']?([\w./-]+\.\w+)""")
-NOT_PROJECT = {"venv", ".venv", "env", "site-packages", "node_modules", "build", "dist", ".tox", ".nox", ".git"}
 
 
 class TreeIndex(NamedTuple):
@@ -93,30 +92,13 @@ def find_project(path: str, options: Options, summarize: Summarizer) -> Project 
 
 @lru_cache(maxsize=1024)
 def _project_of(folder: str, options: Options, summarize: Summarizer) -> Project:
-    package_root, root = _roots(folder)
+    package_root, root = layout.roots(folder)
     return _project(root, package_root, options, summarize)
 
 
 @lru_cache(maxsize=1024)
 def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
-
-
-@lru_cache(maxsize=1024)
-def _roots(folder_name: str) -> tuple[Path, Path]:
-    """(the folder above the top package, the project root: the nearest folder with a marker, else the former),
-    per folder: every file of a folder shares them."""
-    folder = Path(os.path.realpath(folder_name))
-    package_root = folder
-    while (package_root / "__init__.py").is_file() and package_root.parent != package_root:
-        package_root = package_root.parent
-    root = next((d for d in (folder, *folder.parents) if _has_marker(d)), package_root)
-    return package_root, root
-
-
-@lru_cache(maxsize=4096)
-def _has_marker(folder: Path) -> bool:
-    return any((folder / marker).exists() for marker in MARKERS)
 
 
 @lru_cache(maxsize=65536)
@@ -138,22 +120,11 @@ def _project(root: Path, package_root: Path, options: Options, summarize: Summar
     return Project(root, package_root, options, summarize)
 
 
-@lru_cache(maxsize=1)
-def analyser_version() -> str:
-    """A hash of the analyser's own code: a summary written by another release, or by an edited checkout, is never
-    read back (a version number would be forgotten in development)."""
-    package = Path(__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted((*package.glob("*.py"), *package.glob("rules/*.py"))):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def forget_projects() -> None:
     """Drop what this process learnt of projects (a long-lived process after files change; benchmarks)."""
-    for cached in (_project, _project_of, _roots, _real_folder, _shared_scans, _has_marker, _is_file, _project_files,
-                   _stamp):
+    for cached in (_project, _project_of, _real_folder, _shared_scans, _is_file):
         cached.cache_clear()
+    layout.forget()
     vendored.forget()
     from . import pins
 
@@ -172,8 +143,6 @@ class Project:
         self._names: dict[str, str | None] = {}
         self.cache = SummaryCache(options.cache_dir)
         self.tree_cache = SummaryCache(options.cache_dir, "trees")
-        kept = SummaryCache(options.cache_dir, "results").folder  # the engine's findings per file (engine.lint)
-        self.results_folder = kept / hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self._summaries: dict[Path, Summary] = {}
         self._relevant, self._scans = _shared_scans(root, options.client_names)
         self._paths: dict[str, Path | None] = {}
@@ -848,11 +817,6 @@ class Project:
             self._modules = sorted({name for name in map(self.module_name, map(str, paths)) if name})
         return self._modules
 
-    def stamp(self) -> str:
-        """A digest of the analyser, the options and every project file's path, size and mtime: besides its own
-        text, all a module's findings can depend on that lies in the project (read once per process)."""
-        return _stamp(self.root, f"{self._fingerprint()}\0{self.options}")
-
     def _files_named(self, wanted: Callable[[str], bool]) -> list[Path]:
         """The project's files whose name ``wanted`` accepts, from one walk of the tree per process that every
         whole-tree question shares (modules, ``urls.py``, deploy files, the text index)."""
@@ -860,7 +824,7 @@ class Project:
 
     def _walk(self) -> tuple[tuple[str, str], ...]:
         """(folder, name) of every project file, from one walk of the tree per process."""
-        return _project_files(self.root)
+        return layout.project_files(self.root)
 
 
 def _received_as(callee: FunctionEntry, where: str, onward: dict[str, Forward]) -> str | None:
@@ -950,30 +914,6 @@ def _line_modules(source: str | None, names: str | None, plain: str | None, pack
     return [m for m in [base, *(f"{base}.{n}" if base else n for n in listed if n and n != "*")] if m]
 
 
-@lru_cache(maxsize=32)
-def _project_files(root: Path) -> tuple[tuple[str, str], ...]:
-    """Per project root, shared by its views (one per package root: a tree of folders without ``__init__.py`` has
-    hundreds, and each walked the whole tree: 295 walks of Tracardi's 1,032 files in one run)."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in NOT_PROJECT and not d.startswith(".")]
-        found += [(folder, name) for name in files]
-    return tuple(found)
-
-
-@lru_cache(maxsize=32)
-def _stamp(root: Path, salt: str) -> str:
-    """A digest of ``salt`` and every file's path, size and mtime under the root, per root and salt."""
-    digest = hashlib.sha256(salt.encode())
-    for path in (os.path.join(folder, name) for folder, name in _project_files(root)):
-        try:
-            stat = os.stat(path)
-        except OSError:
-            continue
-        digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
-
-
 def _top_level_names(text: str, module: str) -> frozenset[str]:
     """The names a module binds at its top level, read from its text: assignments, ``def``, ``class``, imports
     (``from .notifier import notifier``; not ``from pkg import sub`` in ``pkg`` itself, which imports its submodule)."""
@@ -1001,8 +941,7 @@ class SummaryCache:
     cannot be written means no cache; an unreadable or corrupt entry is recomputed."""
 
     def __init__(self, folder: str | None, kind: str = "summaries"):
-        base = folder or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "flake8-cio")
-        self.folder: Path | None = Path(base) / kind
+        self.folder: Path | None = layout.cache_folder(folder, kind)
 
     @staticmethod
     def key(text: str, fingerprint: str) -> str:

@@ -4,7 +4,7 @@ that the summaries are made of, the on-disk cache stores and the rules read. Imp
 The cache format: one JSON object per module, ``Summary`` written field by field (``dataclasses.asdict``), tuples
 as lists; ``Summary.load`` rebuilds it from the field types and rejects anything else (an entry written by another
 layout is recomputed, never half-read). Files are keyed by the module's text and a hash of the analyser's code
-(``project.analyser_version``), so a changed layout is never read back: there is no version field to forget.
+(``layout.analyser_version``), so a changed layout is never read back: there is no version field to forget.
 The whole-tree scan (``Project._tree_index``) is one JSON object per project, a ``ModuleScan`` per module path,
 under the same key scheme; a module's scan is reused while its stamp (mtime, size) is unchanged.
 """

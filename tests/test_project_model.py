@@ -225,7 +225,7 @@ def test_only_the_projects_own_millisecond_helpers_are_followed(tmp_path, monkey
 def test_cached_units_are_reused_and_dropped_when_the_summariser_changes(tmp_path):
     """The unit a function returns lives in its module's cached summary; the key hashes the analyser's code, so an
     entry written before summary.py changed (one that knew no units) is never read back."""
-    from flake8_cio import project
+    from flake8_cio import layout, project
 
     make_app(tmp_path, clock=CLOCK, tracker=TRACKER)
     tracker, cache = tmp_path / "app" / "tracker.py", tmp_path / "cache"
@@ -237,23 +237,23 @@ def test_cached_units_are_reused_and_dropped_when_the_summariser_changes(tmp_pat
         entry.write_text(json.dumps(summary))
     project.forget_projects()
     assert codes(tracker, cache) == []  # read back from the cache
-    package, copy = Path(project.__file__).parent, tmp_path / "analyser" / "flake8_cio"
+    package, copy = Path(layout.__file__).parent, tmp_path / "analyser" / "flake8_cio"
     (copy / "rules").mkdir(parents=True)
     for path in (*package.glob("*.py"), *package.glob("rules/*.py")):
         (copy / path.relative_to(package)).write_bytes(path.read_bytes())
-    real, original = project.analyser_version(), project.__file__
+    real, original = layout.analyser_version(), layout.__file__
     try:
-        project.__file__ = str(copy / "project.py")
-        project.analyser_version.cache_clear()
-        assert project.analyser_version() == real  # a faithful copy
+        layout.__file__ = str(copy / "layout.py")
+        layout.analyser_version.cache_clear()
+        assert layout.analyser_version() == real  # a faithful copy
         with open(copy / "summary.py", "a") as summariser:
             summariser.write("# edited\n")
-        project.analyser_version.cache_clear()
+        layout.analyser_version.cache_clear()
         project.forget_projects()
         assert codes(tracker, cache) == ["CIO101"]
     finally:
-        project.__file__ = original
-        project.analyser_version.cache_clear()
+        layout.__file__ = original
+        layout.analyser_version.cache_clear()
 
 
 def test_a_client_name_in_a_string_does_not_make_a_module_reach_customerio(tmp_path):

@@ -123,3 +123,27 @@ def test_folders_without_init_share_one_walk_and_one_journal(tmp_path, monkeypat
     assert sorted(found) == [(f"job{number}", "CIO601") for number in range(5)] + [("shop", "CIO501")]
     assert walked == [tmp_path / "app"]
     assert len(list((tmp_path / "cache" / "results").rglob("*.jsonl"))) == 1
+
+
+def test_a_run_over_an_unchanged_project_loads_only_what_reading_findings_back_needs(tmp_path):
+    """Reading findings back needs the project's stamp, not its model: a warm run never imports the project model,
+    the summaries, the semantic layer or the rules (importing them was most of the plugin's fixed cost per run)."""
+    make_project(tmp_path / "app")
+    cache = tmp_path / "cache"
+    probe = ("import sys\nfrom flake8.main.cli import main\n"
+             "try:\n    main(['-j', '1', '--select', 'CIO', 'shop'])\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in sys.modules if m.startswith('flake8_cio')))\n")
+
+    def loaded() -> tuple[list[str], list[str]]:
+        result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "app", capture_output=True, text=True,
+                                env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+        *findings, modules = result.stdout.splitlines()
+        return [line.split(" ")[1] for line in findings], ast.literal_eval(modules)
+
+    first, cold = loaded()
+    again, warm = loaded()
+    assert first == again == ["CIO501"]
+    model = {"flake8_cio.project", "flake8_cio.records", "flake8_cio.summary", "flake8_cio.semantic",
+             "flake8_cio.rules"}
+    assert model <= set(cold)
+    assert model.isdisjoint(warm)
