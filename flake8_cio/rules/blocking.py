@@ -201,7 +201,8 @@ def check(model: Model) -> Iterator:
                 inner = _blocking_call_in(model, helper, helper_blocks)
                 if inner is not None and _per_record(inner) and \
                         _bulk_loop(model, site) and not _rate_limited(helper.node):
-                    yield _report(model, "CIO601", site.node, how=f"`{helper.name}()` runs once per record in a loop",
+                    yield _report(model, "CIO601", site.node,
+                                  how=f"`{_named(site, helper.name)}()` runs once per record in a loop",
                                   what="a blocking Customer.io call",
                                   path=f"`{call_text(model, inner)}` at line {inner.node.lineno}")
                 if inner is not None and fn is not None:
@@ -309,20 +310,19 @@ def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
     if found is None:
         return
     path, per_record = found[0], found[1] in PER_RECORD  # a batch() per chunk is what batching looks like
-    table = isinstance(site.node.func, ast.Subscript) and not pooled  # SENDERS[channel](...): named as written
-    fn, name = site.function, (ast.unparse(site.node.func) if table else last_name(target) or ast.unparse(target))
+    written = _dispatched(site) and not pooled
+    fn, name = site.function, (ast.unparse(site.node.func) if written else last_name(target) or ast.unparse(target))
     paced = (local := model.local_function(target, site)) is not None and _rate_limited(local.node)
     if per_record and not paced and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):
         how = f"`{name}` runs once per record through a pool" if pooled else f"`{name}()` runs once per record in a loop"
         yield _report(model, "CIO601", site.node, how=how, what="a blocking Customer.io call", path=path)
     if pooled:  # the pool's threads wait on Customer.io, not the caller
         return
+    how = f"it may run {path}" if written else f"it calls {path}"
     if fn is not None and fn.is_async:
-        yield _report(model, "CIO502", site.node, call=f"`{name}()`", fn=fn.name, how=f"it calls {path}",
-                      instead=THROUGH_RUNTIME)
+        yield _report(model, "CIO502", site.node, call=f"`{name}()`", fn=fn.name, how=how, instead=THROUGH_RUNTIME)
     elif fn is not None and frameworks.is_handler(model, fn):
-        yield _report(model, "CIO501", site.node, call=f"`{name}()`", fn=fn.name, how=f"it calls {path}",
-                      instead=THROUGH_RUNTIME)
+        yield _report(model, "CIO501", site.node, call=f"`{name}()`", fn=fn.name, how=how, instead=THROUGH_RUNTIME)
 
 
 def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> tuple[str, str] | None:
@@ -369,10 +369,21 @@ def _per_record(call: CioCall) -> bool:
 
 def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) -> Iterator:
     fn = site.function
-    how = f"it makes a blocking Customer.io call (`{call_text(model, inner)}` at line {inner.node.lineno})"
+    how = f"makes a blocking Customer.io call (`{call_text(model, inner)}` at line {inner.node.lineno})"
+    how = f"it may run `{helper.name}()`, which {how}" if _dispatched(site) else f"it {how}"
     if fn.is_async or frameworks.is_handler(model, fn):
-        yield _report(model, "CIO502" if fn.is_async else "CIO501", site.node, call=f"`{helper.name}()`", fn=fn.name,
-                      how=how, instead=THROUGH_RUNTIME)
+        yield _report(model, "CIO502" if fn.is_async else "CIO501", site.node, call=f"`{_named(site, helper.name)}()`",
+                      fn=fn.name, how=how, instead=THROUGH_RUNTIME)
+
+
+def _dispatched(site: Site) -> bool:
+    """``SENDERS[channel](...)``, ``getattr(service, f"order_{status}")(...)``: a call that may run one of several."""
+    return isinstance(site.node.func, (ast.Subscript, ast.Call))
+
+
+def _named(site: Site, runs: str) -> str:
+    """What a message calls the callee: a dispatch as written, not as the one of what it may run that it follows."""
+    return ast.unparse(site.node.func) if _dispatched(site) else runs
 
 
 def _scheduled_on_the_loop(model: Model, site: Site) -> Iterator:
