@@ -81,7 +81,7 @@ RULES = (
         checklist="async code does not make synchronous Customer.io calls",
         what="""
             A synchronous Customer.io call inside any `async def` (or a call of a same-module sync helper
-            that makes one, or an SDK method handed to the event loop: `loop.call_soon(cio.delete, user_id)`). In an async route this is the handler's finding for the call (not CIO501 as well).
+            that makes one, or an SDK method handed to the event loop, or a lambda calling one: `loop.call_soon(cio.delete, user_id)`, `loop.call_later(30, lambda: cio.track(...))`). In an async route this is the handler's finding for the call (not CIO501 as well).
             """,
         why="""
             The call blocks the event loop: every other request served by that loop stops for the whole
@@ -387,10 +387,15 @@ def _named(site: Site, runs: str) -> str:
 
 
 def _scheduled_on_the_loop(model: Model, site: Site) -> Iterator:
-    """``loop.call_soon(cio.delete, user_id)``: a blocking SDK method handed to the event loop runs on it."""
+    """``loop.call_soon(cio.delete, user_id)``, ``loop.call_later(5, lambda: cio.track(...))``: a blocking SDK method
+    handed to the event loop, or a lambda calling one, runs on it."""
     where = LOOP_SCHEDULERS.get(last_name(site.node.func) or "")
     args = site.node.args
-    if where is None or len(args) <= where or not _sdk_method_reference(model, args[where], site):
+    if where is None or len(args) <= where:
+        return
+    handed = args[where]
+    runs = handed.body.func if isinstance(handed, ast.Lambda) and isinstance(handed.body, ast.Call) else handed
+    if not _sdk_method_reference(model, runs, site):
         return
     yield _report(model, "CIO502", site.node, fn=site.function.name,
                   call=f"`{ast.unparse(args[where])}` scheduled on the event loop by `{last_name(site.node.func)}()`",

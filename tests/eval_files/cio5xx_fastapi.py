@@ -97,6 +97,10 @@ async def forget(user_id: str):
     loop.call_soon(cio.delete, user_id)  # expect: CIO502 "scheduled on the event loop by `call_soon()`"
     loop.call_later(5, cio.suppress, user_id)  # expect: CIO502
     loop.call_soon(print, user_id)  # not Customer.io
+    loop.call_later(30, lambda: cio.track(user_id, "forgotten"))  # expect: CIO502 "`lambda: cio.track(user_id, 'forgotten')` scheduled on the event loop by `call_later()`"
+    loop.call_later(30, lambda: print(user_id, "forgotten"))  # not Customer.io
+    loop.call_soon(lambda: get_client().delete(user_id))  # the runtime client queues
+    loop.call_soon(lambda: loop.run_in_executor(None, cio.delete, user_id))  # the lambda hands it to a thread
     loop.call_soon(get_client().delete, user_id)  # the runtime client queues
     await loop.run_in_executor(None, cio.delete, user_id)  # expect: CIO501 -- a worker thread; the response still waits
     return {}
