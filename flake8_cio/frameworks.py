@@ -246,7 +246,8 @@ def runs_once(model: Model, fn: Function) -> bool:
         return True
     if fn.name == "ready" and fn.cls is not None and any("AppConfig" in (dotted(b) or "") for b in class_bases(fn.cls)):
         return True
-    return fn.cls is None and bool(ONCE_FUNCTIONS.match(fn.name))
+    # a Lambda handler named `main` runs per invocation, however like a script's entry point it is named
+    return fn.cls is None and bool(ONCE_FUNCTIONS.match(fn.name)) and not is_invocation(model, fn)
 
 
 def guarded_once(site: Site) -> bool:
