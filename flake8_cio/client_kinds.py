@@ -118,7 +118,7 @@ class ClientKinds:
     def client_kind(self, expr: ast.expr, scope: Scope, depth: int = 4) -> str | None:
         """sdk.TRACK/APP/ANALYTICS/RUNTIME for an expression holding a Customer.io client, "?" for a client
         known only by its name (the method called decides), None for anything else."""
-        if depth == 0:
+        if depth <= 0:
             return None
         qualname = self.qualname(expr)
         if qualname is not None:

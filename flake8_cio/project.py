@@ -587,14 +587,17 @@ class Project:
                 found[param] = Forward(maybe.kind, maybe.method, maybe.sdk_param)
         return found
 
-    def request_chain(self, ref: str) -> list[Step] | None:
+    def request_chain(self, ref: str, given: str = "") -> list[Step] | None:
         """The calls from running coroutine function ``ref`` down to a Track request it makes, blocking or handed
-        to a thread (``await asyncio.to_thread(cio.track, ...)``): what each coroutine made per record costs."""
-        key = ("request", ref)
+        to a thread (``await asyncio.to_thread(cio.track, ...)``): what each coroutine made per record costs.
+        ``given``: the clients the call passes (``0=track``), for the requests it makes on its parameters."""
+        key = ("request", ref, given)
         if key not in self.memo:
-            found = self.resolve(ref) if self.may_reach_customerio(ref) else None
+            found = self.resolve(ref) if given or self.may_reach_customerio(ref) else None  # given a client: any
             entry = found.entry if isinstance(found, FunctionRef) and found.entry.is_async else None
-            made = (entry.direct, entry.offloaded, self._resolved_sdk_call(entry.maybe_offloaded)) if entry else ()
+            made = (entry.direct, entry.offloaded, self._resolved_sdk_call(entry.maybe_offloaded),
+                    *(call for call in entry.on_params if _passed_kind(self, given, _param_of(entry, call.attr))
+                      == sdk.TRACK)) if entry else ()
             own = next((call for call in made if call and call.method in sdk.TRACK_METHODS), None)
             here = Step(found.qualname, self._where(found.qualname, entry.line)) if entry else None
             run = (*entry.calls, *(call.ref for call in entry.maybe_offloaded)) if entry and not own else ()
@@ -864,6 +867,11 @@ def _held_kind(project: Project, cls: ClassRef, arguments: str, attr: str) -> st
     if arguments != TYPED:
         return _passed_kind(project, arguments, cls.entry.injected.get(attr))
     return project.given_kind(cls.qualname, attr) if attr in cls.entry.injected else None
+
+
+def _param_of(entry: FunctionEntry, name: str) -> Injected:
+    """A function's parameter as a call passes it: by name, or by position when it is positional."""
+    return Injected(name, entry.params.index(name) if name in entry.params else -1)
 
 
 def _passed_kind(project: Project, arguments: str, where: Injected | None) -> str | None:

@@ -91,6 +91,9 @@ class FunctionEntry:
     # parameters it passes on unchanged to another function: (its reference, the parameter, where: a position,
     # a keyword or "**"), forwards once that function forwards them (``def hop2(cid): hop1(cid, ...)``)
     passes: tuple[tuple[str, str, str], ...] = ()
+    # Track calls on its own untyped parameters (``client.track(...)``, ``to_thread(client.track, ...)``): requests
+    # where a caller passes a client for them (``notify(cio, row)`` from another module)
+    on_params: tuple[HeldCall, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -338,7 +338,7 @@ class Model(ClientKinds, CallIndex):
     def ref_of(self, expr: ast.expr, scope: Scope, depth: int = 3) -> str | None:
         """The project-wide name of what an expression refers to (``app.services.Analytics.track``), ``f()``
         for the result of a call, for the project model to resolve; None when it cannot be named."""
-        if depth == 0:
+        if depth <= 0:
             return None
         if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ONE_ROW:
             model = _queryset_model(expr.func.value)  # Lead.objects.get(...): a Lead
@@ -522,10 +522,12 @@ class Model(ClientKinds, CallIndex):
         ref = self.callee_ref(expr, scope)
         return self.linked.blocking_chain(ref) if ref else None
 
-    def request_chain(self, expr: ast.expr, scope: Scope) -> list | None:
-        """The project calls from running coroutine function ``expr`` down to a Track request (``project.Step``s)."""
+    def request_chain(self, expr: ast.expr, scope: Scope, call: ast.Call | None = None) -> list | None:
+        """The project calls from running coroutine function ``expr`` down to a Track request (``project.Step``s);
+        with the ``call`` that runs it, also a request on a client it passes (``notify(cio, row)``)."""
         ref = self.callee_ref(expr, scope)
-        return self.linked.request_chain(ref) if ref else None
+        given = self._client_arguments(call, scope) if call is not None else ""
+        return self.linked.request_chain(ref, given) if ref else None
 
     def returned_unit(self, func: ast.expr, scope: Scope) -> tuple[str, str] | None:
         """The finer-than-seconds epoch unit a project function returns, and where it is defined."""

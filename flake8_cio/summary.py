@@ -268,6 +268,7 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
     direct, offloaded, calls, forwards, held, maybe, maybe_forwards = None, None, [], {}, [], [], {}
     maybe_offloaded: list[MaybeCall] = []
     passes: list[tuple[str, str, str]] = []
+    on_params: list[HeldCall] = []
     params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
     if fn.cls is not None and params and "staticmethod" not in frameworks.decorator_names(model, fn):
         params = params[1:]
@@ -278,6 +279,9 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
             offloaded = SdkCallText(f"{ast.unparse(bound.node.func)}()", bound.node.lineno, bound.method)
         elif call is None:
             _note_maybe_offloaded(model, site, maybe_offloaded)
+        on_param = _track_on_param(fn, site) if call is None and bound is None else None
+        if on_param:
+            on_params.append(on_param)
         if call is None:
             ref = model.ref_of(site.node.func, site.scope)
             for callee in model.callees(site.node.func, site):  # what a dispatch by table or getattr runs
@@ -300,10 +304,10 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
     entry = FunctionEntry(fn.node.lineno, fn.is_async, direct, tuple(calls), forwards, tuple(params), tuple(held),
                           tuple(maybe), maybe_forwards, _returns(model, fn), returned_unit(model, fn),
                           _builds(model, fn), offloaded, _declared_return(model, fn), tuple(maybe_offloaded),
-                          tuple(passes))
+                          tuple(passes), tuple(on_params))
     if frameworks.enqueues_when_called(model, fn):  # what its body does runs in a worker, not at the call
         return dataclasses.replace(entry, direct=None, calls=(), held=(), maybe=(), returns=None, unit=None,
-                                   builds=None)
+                                   builds=None, on_params=())
     return entry
 
 
@@ -339,6 +343,16 @@ def _own_param(fn: Function, expr: ast.expr) -> str | None:
     """The name of the function's own parameter an expression is, unchanged (never rebound in the body)."""
     return expr.id if isinstance(expr, ast.Name) and expr.id in fn.scope.params and \
         expr.id not in fn.scope.bindings else None
+
+
+def _track_on_param(fn: Function, site) -> HeldCall | None:
+    """``client.track(...)`` or ``to_thread(client.track, ...)`` on one of the function's own parameters, whose
+    client only its callers can give."""
+    bound = bound_reference(site.node)
+    func = bound[0] if bound else site.node.func
+    if isinstance(func, ast.Attribute) and func.attr in sdk.TRACK_METHODS and _own_param(fn, func.value):
+        return HeldCall(func.value.id, func.attr, f"{ast.unparse(func)}()", site.node.lineno)
+    return None
 
 
 def _note_maybe_offloaded(model: Model, site, maybe_offloaded: list) -> None:

@@ -189,6 +189,22 @@ def test_our_own_package_is_checked_without_error(tmp_path):
         check_source(path.read_text("utf-8"), str(path), Options(cache_dir=str(tmp_path / "cache")))
 
 
+def test_a_name_rebound_through_itself_is_answered_at_any_depth():
+    """`found = found or item.ok` in a loop: each round of the question costs two levels, so a question asked with
+    an odd depth stepped over 0 and recursed until Python stopped it (our own vendored.py, once a per-record
+    coroutine's arguments were asked about)."""
+    import ast
+
+    from flake8_cio.semantic import Model
+
+    source = "def scan(items):\n    found = False\n    for item in items:\n        found = found or item.ok\n" \
+             "    return found\n"
+    model = Model(ast.parse(source), source.splitlines(True), "scan.py", Options(project_analysis=False))
+    scan = next(fn for fn in model.functions.values() if fn.name == "scan")
+    returned, scope = scan.returns[0].value, scan.scope
+    assert [model.client_kind(returned, scope, depth) for depth in range(1, 6)] == [None] * 5
+
+
 CLOCK = """
     import time
 

@@ -60,7 +60,7 @@ async def _either(client, driver):
 
 
 async def mixed(drivers):
-    await asyncio.gather(*(_either(cio, d) for d in drivers))  # near miss: another call passes something else
+    await asyncio.gather(*(_either(cio, d) for d in drivers))  # expect: CIO601 -- this call passes cio itself
     await _either(AuditLog(), drivers[0])
 
 
