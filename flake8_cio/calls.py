@@ -11,7 +11,7 @@ from typing import Iterator
 
 from . import sdk
 from .client_kinds import is_false, sync_mode
-from .records import Forward, FunctionEntry, FunctionRef
+from .records import Forward, FunctionRef
 from .scopes import Scope, Site, last_name, str_value
 
 @dataclass(eq=False)

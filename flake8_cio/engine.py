@@ -12,7 +12,6 @@ import re
 import sys
 from functools import lru_cache
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from . import catalog, layout

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from . import layout, sdk, vendored
 from .layout import NOT_PROJECT, analyser_version
-from .records import (DISPATCHED, TEXT, TYPED, ClassEntry, ClassRef, ClientRef, FactoryRef, Forward, FunctionEntry,
-                      FunctionRef, Injected, InstanceRef, MaybeCall, ModuleScan, Resolved, SdkCallText, SdkRef, Summary,
+from .records import (DISPATCHED, TEXT, TYPED, ClassRef, ClientRef, FactoryRef, Forward, FunctionEntry, FunctionRef,
+                      HeldCall, Injected, InstanceRef, MaybeCall, ModuleScan, Resolved, SdkCallText, SdkRef, Summary,
                       TextRef, TypeRef)
 from .sdk import OWN
 
@@ -596,8 +596,7 @@ class Project:
             found = self.resolve(ref) if given or self.may_reach_customerio(ref) else None  # given a client: any
             entry = found.entry if isinstance(found, FunctionRef) and found.entry.is_async else None
             made = (entry.direct, entry.offloaded, self._resolved_sdk_call(entry.maybe_offloaded),
-                    *(call for call in entry.on_params if _passed_kind(self, given, _param_of(entry, call.attr))
-                      == sdk.TRACK)) if entry else ()
+                    *_on_given_clients(self, entry, given)) if entry else ()
             own = next((call for call in made if call and call.method in sdk.TRACK_METHODS), None)
             here = Step(found.qualname, self._where(found.qualname, entry.line)) if entry else None
             run = (*entry.calls, *(call.ref for call in entry.maybe_offloaded)) if entry and not own else ()
@@ -869,9 +868,11 @@ def _held_kind(project: Project, cls: ClassRef, arguments: str, attr: str) -> st
     return project.given_kind(cls.qualname, attr) if attr in cls.entry.injected else None
 
 
-def _param_of(entry: FunctionEntry, name: str) -> Injected:
-    """A function's parameter as a call passes it: by name, or by position when it is positional."""
-    return Injected(name, entry.params.index(name) if name in entry.params else -1)
+def _on_given_clients(project: Project, entry: FunctionEntry, given: str) -> list[HeldCall]:
+    """The Track calls a function makes on its parameters that a call gives a Track client (``given``:
+    ``0=track,client=@app.crm.cio``), by name or by position."""
+    return [call for call in entry.on_params if _passed_kind(project, given, Injected(
+        call.attr, entry.params.index(call.attr) if call.attr in entry.params else -1)) == sdk.TRACK]
 
 
 def _passed_kind(project: Project, arguments: str, where: Injected | None) -> str | None:
