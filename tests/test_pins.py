@@ -373,6 +373,13 @@ def test_conflicting_pins_in_one_source_do_not_decide(tmp_path, later, major):
     assert sdk_major_from_project(tmp_path) == major
 
 
+def test_markers_choosing_majors_by_python_do_not_decide(tmp_path):
+    """Which line pip takes depends on the application's Python, which need not be the linter's."""
+    write(tmp_path / "requirements.txt", 'customerio==2.1.0 ; python_version < "3.10"\n'
+                                         'customerio==3.2.0 ; python_version >= "3.10"\n')
+    assert sdk_major_from_project(tmp_path) is None
+
+
 # -- near misses -----------------------------------------------------------------------------------------------
 def test_answers_are_memoised_per_root(tmp_path):
     write(tmp_path / "requirements.txt", "customerio==2.1\n")

@@ -149,8 +149,9 @@ RULES = (
             `cio-sdk-major` (0 to 3). Default: the project's pin (lock files, `Pipfile`, requirements,
             `pyproject.toml`, `setup.cfg`, `setup.py`, read as pip reads them) or its vendored copy; with no pin at all, the
             `customerio` installed beside the linter. The rule reports only where that is 3.x: 0.x, 1.x and 2.x take
-            event data as keyword arguments, and a pin that does not decide (`customerio>=2`, a git URL) or no pin
-            and no installed SDK means the version is unknown, and the rule says nothing.
+            event data as keyword arguments, and a pin that does not decide (`customerio>=2`, a git URL, pins whose
+            environment markers choose different majors for different Pythons: the linter's Python need not be the
+            application's) or no pin and no installed SDK means the version is unknown, and the rule says nothing.
             """,
     )),
     Rule("CIO405", "region-misuse", "Region passed positionally or as a string", SAFE, RuleDoc(
