@@ -153,17 +153,24 @@ class CallIndex:
             func = site.node.func
             bound = bound_reference(site.node) or \
                 (None if isinstance(func, ast.Attribute) else (func, site.node.args, site.node.keywords))
-            method = self.method_reference(bound[0], site.scope) if bound else None
-            if method is None:
-                continue
-            receiver, name, args, keywords = method
-            kind = self.client_kind(receiver, site.scope)
-            kind = sdk.guessed_kind(name) if kind == "?" else kind
-            call = self.bind_call(site, kind, name, receiver, [*args, *bound[1]], [*keywords, *bound[2]]) \
-                if kind else None
-            if call is not None:
-                calls.append(dataclasses.replace(call, partial=last_name(func) == "partial"))
+            for receiver, name, args, keywords in self.method_references(bound[0], site.scope) if bound else ():
+                kind = self.client_kind(receiver, site.scope)
+                kind = sdk.guessed_kind(name) if kind == "?" else kind
+                call = self.bind_call(site, kind, name, receiver, [*args, *bound[1]], [*keywords, *bound[2]]) \
+                    if kind else None
+                if call is not None:
+                    calls.append(dataclasses.replace(call, partial=last_name(func) == "partial"))
         return calls
+
+    def method_references(self, expr: ast.expr, scope: Scope) -> list[tuple[ast.expr, str, list, list]]:
+        """``method_reference``; for a dict literal's entry under a key known only when it runs
+        (``SENDERS[channel]`` of ``{"event": crm.track, "page": crm.pageview}``), each entry's: it may be any."""
+        table = self.value_of(expr.value, scope) if isinstance(expr, ast.Subscript) and \
+            isinstance(expr.value, ast.Name) and str_value(expr.slice) is None else None
+        if isinstance(table, ast.Dict):
+            return [found for found in map(lambda value: self.method_reference(value, scope), table.values) if found]
+        method = self.method_reference(expr, scope)
+        return [method] if method else []
 
     @cached_property
     def referenced_calls(self) -> list[CioCall]:

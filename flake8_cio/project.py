@@ -403,6 +403,12 @@ class Project:
                 return found  # a module-level client, or a class attribute (Views.crm); else a subclass's method
         if head in summary.imports:
             return self.resolve(summary.imports[head] + (f".{tail}" if tail else ""), depth + 1)
+        cls = summary.classes.get(head)
+        if cls is not None and tail and tail.partition(".")[0] not in cls.binds:  # a base's: the first that has it
+            inherited = (self.resolve(f"{base}.{tail}", depth + 1) for base in cls.bases)
+            found = next((found for found in inherited if found is not None), None)
+            if found is not None:
+                return found
         for held in (".".join(rest.split(".")[:2]), head):  # a class attribute's instance, a module-level one
             if held in summary.instances:
                 return self.resolve(summary.instances[held] + rest[len(held):], depth + 1)

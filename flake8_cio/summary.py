@@ -15,7 +15,7 @@ from .profiles import profiles
 from .records import (TEXT, TYPED, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
 from .calls import bound_reference
-from .scopes import FUNCTION_NODES, Function, env_default, str_value
+from .scopes import FUNCTION_NODES, Function, class_bases, env_default, str_value
 from .client_kinds import (DI_PROVIDERS, NOT_A_CLIENT, annotated_type, is_class_level, is_none, is_opaque_enum,
                            is_property, is_self, member_text, sync_mode)
 from .semantic import Model
@@ -102,8 +102,11 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             tables["factories"][name] = FactoryEntry(kind, _hands_out_one(model, fn), values[0].lineno)
     elif len(values) == 1 and isinstance(values[0], ast.ClassDef):
         cls = values[0]
+        bases = (model.ref_of(base, model.module) for base in class_bases(cls))
         tables["classes"][name] = ClassEntry(cls.lineno, _constructs(model, cls), model.injected(cls),
-                                             model.class_kind(cls), _declared_fields(model, cls))
+                                             model.class_kind(cls), _declared_fields(model, cls),
+                                             tuple(base for base in bases if base and model.is_project_code(base)),
+                                             tuple(model.class_scopes[cls].bindings))
         for attr, bound in model.class_scopes[cls].bindings.items():
             if len(bound) == 1 and isinstance(bound[0], FUNCTION_NODES) and not is_property(bound[0]):
                 kind = model.function_kind(bound[0]) if is_class_level(bound[0]) else None  # ClientHolder.get()

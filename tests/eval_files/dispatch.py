@@ -56,3 +56,14 @@ def order_event(kind, order):
     getattr(service, f"order_{kind}")(order)  # expect: CIO501 "`getattr(service, f'order_{kind}')()` in request handler `order_event` waits on Customer.io: it may run `order_cancelled()`"
     getattr(service, f"audit_{kind}")(order)
     return "ok"
+
+
+SDK_SENDERS = {"event": crm.track, "page": crm.pageview}
+LOG_SENDERS = {"event": print, "page": print}
+
+
+def route_anywhere(channel, user):
+    """Outside a request: only the arguments are checked, as those of any method the table holds."""
+    SDK_SENDERS[channel](user.email, "order_viewed")  # expect: CIO301
+    SDK_SENDERS[channel](user.id, "order_viewed")
+    LOG_SENDERS[channel](user.email, "order_viewed")  # not Customer.io
