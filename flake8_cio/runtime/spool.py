@@ -131,10 +131,23 @@ class MemorySpool:
 
     def put(self, texts: Sequence[str]) -> int:
         with self.lock:
-            room = max(0, self.limit - self._count())
-            serial = self.serial
-            self.items.extend([Entry((MEMORY, next(serial)), text, len(text)) for text in texts[:room]])
-            return min(room, len(texts))
+            entries = self._new(texts)
+            self.items.extend(entries)
+            return len(entries)
+
+    def lent(self, texts: Sequence[str]) -> List[Entry]:
+        """A failed loan's lines (sent straight from the callers' file in memory): entries already claimed, which
+        the send thread settles as any it claimed; those beyond the bound are refused."""
+        with self.lock:
+            entries = self._new(texts)
+            self.claimed.update([(entry.key, entry) for entry in entries])
+            return entries
+
+    def _new(self, texts: Sequence[str]) -> List[Entry]:
+        """Entries for the texts the bound leaves room for (under the lock)."""
+        room = max(0, self.limit - self._count())
+        serial = self.serial
+        return [Entry((MEMORY, next(serial)), text, len(text)) for text in texts[:room]]
 
     def claim(self, max_items: int, max_bytes: int) -> List[Entry]:
         with self.lock:
@@ -905,7 +918,7 @@ class FallbackSpool:
                 self._failed(error)
         if stored is None:
             stored = self.memory.put(texts)
-            if mark is not None:
+            if mark is not None and self.durable:
                 with self.lock:
                     start = self.unmarked.get(mark[0], mark[1:])[0]
                     self.unmarked[mark[0]] = (start, mark[2])
@@ -921,7 +934,10 @@ class FallbackSpool:
         return store.journal_offset(name)
 
     def lend(self, mark: Mark) -> bool:
-        """Whether the store recorded the loan (False: it cannot lend, or fails now: the lines go the usual way)."""
+        """Whether the store recorded the loan (False: it cannot lend, or fails now: the lines go the usual way).
+        Without a store (spool="none") there is nothing to record: the lines are in memory, as every entry is."""
+        if not self.durable:
+            return True
         store = self._usable()
         if store is None or not hasattr(store, "lend"):
             return False
@@ -934,7 +950,14 @@ class FallbackSpool:
     def repay(self, loan: Mark, texts: Sequence[str], claim: bool = True) -> Optional[List[Entry]]:
         """End a loan (see SQLiteSpool.repay): its texts as entries (claimed ones, to be settled); None when there
         is nothing to settle here: delivered, repaid already, or the store failed (the texts then wait in memory,
-        and the loan is ended when the store works again)."""
+        and the loan is ended when the store works again). Without a store, a failed loan's texts become claimed
+        memory entries (after close(), which counted them as lost, nothing)."""
+        if not self.durable:
+            if self.closed:
+                return None
+            entries = self.memory.lent(texts)
+            self._refused(len(texts) - len(entries))
+            return entries or None
         if self._after_close(texts):  # the loan stays recorded: its lines are sent at the next start
             return None
         store = self._usable()
