@@ -289,7 +289,8 @@ class Intake:
 
     def rotate(self, spool: Any, slack: int = FILE_BYTES) -> None:
         """Start a new file once the spool has read ROTATE_BYTES of this one (and at most `slack` bytes are
-        unread); the old one is read to its end (no caller can write to it any more) into the spool and removed."""
+        unread); the old one is read to its end (no caller can write to it any more) into the spool and removed
+        (while the store fails: into memory, and removed by the replay after it works again)."""
         if self.fd < 0 or self.offset < ROTATE_BYTES or self.on_loan or self.pos - self.offset > slack:
             return
         created = self._create()  # callers write on meanwhile (allocating 16 MB may take a while)
@@ -299,10 +300,15 @@ class Intake:
         self.prefault()
         written = old_map.tell()  # type: ignore[union-attr]
         old_map.close()  # type: ignore[union-attr]
-        if self.folder is None:  # in memory: the rest goes into the spool before the file is gone
+        if self.folder is None or not spool.on_disk():
+            # No store to replay into: the rest goes into memory now. A file in memory is gone once closed; one on
+            # disk stays for the replay, which removes it once the store's record has all of it.
             written = _written(old_fd, written)
-            spool.put(lines(os.pread(old_fd, written - old_offset, old_offset), old_name, old_offset)[0])
+            rest = lines(os.pread(old_fd, written - old_offset, old_offset), old_name, old_offset)[0]
+            spool.put(rest, (old_name, old_offset, written))
             os.close(old_fd)
+            if self.folder is not None:
+                ABANDONED.add(old_name)
             return
         os.close(old_fd)
         try:

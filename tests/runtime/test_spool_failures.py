@@ -172,6 +172,30 @@ def test_while_the_store_fails_events_go_straight_from_the_journal_file(loopback
     assert client.close(1) and not list(tmp_path.glob("*.journal"))
 
 
+def test_journals_rotate_while_the_store_fails_and_every_event_arrives_once(loopback, tmp_path, monkeypatch):
+    """Small journals (64 KiB, a new one every 16 KiB read) and a spool file that cannot be opened (a folder):
+    what the send thread had not taken of an old file goes into memory at the rotation (it waited for a replay
+    into the store that could not come); none lost or sent twice."""
+    from flake8_cio.runtime import journal
+
+    monkeypatch.setattr(journal, "FILE_BYTES", 64 << 10)
+    monkeypatch.setattr(journal, "ROTATE_BYTES", 16 << 10)
+    (tmp_path / "s.sqlite3").mkdir()
+    server = loopback()
+    client = client_on(server.url, str(tmp_path / "s.sqlite3"), timeout=30, breaker_cooldown=60)
+    files = set()
+    for i in range(5000):
+        client.track(f"u{i}", "clicked", {"i": i})
+        files.add(client.intake.name)
+        if i % 200 == 199:  # let the send thread keep up now and then: most go through the files
+            assert wait_for(lambda: client.intake.unread() == 0)
+    assert client.flush(30)
+    counts = tally(server.accepted, range(5000))
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
+    assert len(files) > 5 and client.health()["spool"] == "MemorySpool"
+    client.close(1)
+
+
 MEMORY_MODE_PRODUCER = f"""
 import sys, time
 from flake8_cio.runtime import RuntimeClient
