@@ -11,6 +11,8 @@ with durable="sync", a sync of its pages): it never touches the spool, so a lock
 holds it. The file is allocated up front (FILE_BYTES: a full disk fails at the start, never as a SIGBUS in a
 caller), its pages faulted in ahead of the callers, and a new one starts once the spool has read ROTATE_BYTES of
 it. What the file cannot take (a full disk, an unusable folder) waits in memory and is counted ("unjournaled").
+With spool="none" the file is in memory (memfd): the same path at the same cost, durable as memory is; there, and
+while a durable store fails, nothing records a loan (`FallbackSpool.lend`).
 """
 from __future__ import annotations
 
@@ -39,7 +41,8 @@ PREFAULT_BYTES = 4 << 20  # how far ahead of the callers the file's pages are fa
 POPULATE_WRITE = getattr(mmap, "MADV_POPULATE_WRITE", 23 if sys.platform == "linux" else None)
 MS_SYNC = 4  # Linux's value (the only platform _LIBC is used on)
 #: spool="none": the callers' file is in memory (Linux), so that memory takes events as the journal path does: one
-#: C copy per call, sent straight from the file (a Python queue, an entry per event: 1.6x the instructions)
+#: C copy per call, sent straight from the file (a Python queue and an entry per event cost 37,300 instructions an
+#: event against the journal path's 22,500: bench/README)
 _MEMFD = getattr(os, "memfd_create", None)
 
 
@@ -107,10 +110,10 @@ def identified(text: str, randomness: Optional[int] = None) -> str:
 
 
 class Intake:
-    """Where calls leave operations for the journal thread: the journal file, or memory (`queue`) for what the file
-    could not take. `durable` is the fsync policy: "sync" syncs each call before it returns, "batch" the journal
-    thread syncs each tick, "never" leaves it to the kernel (a dead process loses nothing either way; power loss
-    may lose what was not synced)."""
+    """Where calls leave operations for the journal thread: the journal file (with spool="none", a file in memory:
+    lost with the process, as memory is), or memory (`queue`) for what the file could not take. `durable` is the
+    fsync policy: "sync" syncs each call before it returns, "batch" the journal thread syncs each tick, "never"
+    leaves it to the kernel (a dead process loses nothing either way; power loss may lose what was not synced)."""
 
     def __init__(self, folder: Optional[Path], base: str, durable: str, max_queue: int,
                  on_memory: Callable[[int], None], wake: Callable[[], None]):
@@ -354,8 +357,9 @@ class Intake:
             self.map.close()  # type: ignore[union-attr]
             self.append = self.put
             written = _written(self.fd, written)
-            for start, end in sorted([*(loan[1:] for loan in self.on_loan), (self.offset, written)]) if unsent else ():
-                self.queue.extend(os.pread(self.fd, end - start, start).split(b"\n")[:-1])
+            if unsent:
+                for start, end in sorted([*(loan[1:] for loan in self.on_loan), (self.offset, written)]):
+                    self.queue.extend(os.pread(self.fd, end - start, start).split(b"\n")[:-1])
             os.close(self.fd)
         self.fd = -1
         return written

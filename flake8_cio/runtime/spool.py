@@ -136,8 +136,9 @@ class MemorySpool:
             return len(entries)
 
     def lent(self, texts: Sequence[str]) -> List[Entry]:
-        """A failed loan's lines (sent straight from the callers' file in memory): entries already claimed, which
-        the send thread settles as any it claimed; those beyond the bound are refused."""
+        """A failed loan's lines that no store recorded (spool="none", or while the store fails: see
+        FallbackSpool.lend): entries already claimed, which the send thread settles as any it claimed; those beyond
+        the bound are refused."""
         with self.lock:
             entries = self._new(texts)
             self.claimed.update([(entry.key, entry) for entry in entries])
