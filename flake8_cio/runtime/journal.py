@@ -350,7 +350,7 @@ class Intake:
     def _close(self, unsent: bool = False) -> int:
         """Close the file; how far callers wrote it (they append without the lock: see _written). `unsent` (a file
         in memory, gone once closed): its lines not delivered yet (unread, or on loan) go into `queue`, where
-        close() counts them."""
+        close() counts them (idle(): sent from there later)."""
         written = 0
         if self.fd >= 0:
             written = self.map.tell()  # type: ignore[union-attr]
@@ -360,6 +360,7 @@ class Intake:
             if unsent:
                 for start, end in sorted([*(loan[1:] for loan in self.on_loan), (self.offset, written)]):
                     self.queue.extend(os.pread(self.fd, end - start, start).split(b"\n")[:-1])
+                self.on_loan.clear()
             os.close(self.fd)
         self.fd = -1
         return written

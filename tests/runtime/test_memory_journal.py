@@ -77,6 +77,26 @@ def test_close_counts_what_memory_still_had_as_lost(loopback):
     assert client.health()["counters"]["dropped"] == 80 and server.accepted == []
 
 
+def test_an_idled_client_frees_its_file_in_memory_and_delivers_what_it_held(loopback):
+    """idle() (too many active clients) ends the file in memory: its pages (4 MiB faulted in ahead of the callers,
+    up to 32 MiB written) are not held by a client nobody calls; what it still had is sent after the next call."""
+    answers = {"status": 503}
+    server = loopback(lambda path, body: (answers["status"], {}, b"{}"))
+    client = memory_client(server.url)
+    for i in range(100):
+        client.track(f"u{i}", "clicked", {"i": i})
+    assert wait_for(lambda: client.health()["counters"]["retried"] > 0)
+    client.idle(0.2)
+    assert client.intake.fd == -1 and client.health()["counters"]["dropped"] == 0
+    answers["status"] = 200
+    for i in range(100, 200):
+        client.track(f"u{i}", "clicked", {"i": i})
+    assert client.flush(30)
+    counts = tally(server.accepted, range(200))
+    assert counts["delivered"] == 200 and counts["duplicated"] == counts["extra_ids"] == 0
+    assert client.close(1)
+
+
 def test_files_in_memory_rotate_and_every_event_arrives_once(loopback, monkeypatch):
     """Small files (64 KiB, a new one every 16 KiB read): what the send thread had not taken of an old file goes
     into the memory spool before the file is gone; none lost or sent twice."""
