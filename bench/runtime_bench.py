@@ -11,8 +11,8 @@ records ids), run in a process of its own for both clients, so that it never tak
     >= half the figure without; memory within 1.5x of SQLite);
 (c) events lost across an outage, kill -9 and a restart (target: 0).
 Medians over --runs runs; ratios are taken within each run. --explain: where the runtime's slow calls (over 10 us)
-go, call by call (wall time, the calling thread's CPU time, its page faults). Usage: python bench/runtime_bench.py
-[--runs 5] [--explain]
+go, call by call (wall time, the calling thread's CPU time, its page faults). --rate journal|memory|fallback --count N:
+one delivery run, for instruction counts (bench/README). Usage: python bench/runtime_bench.py [--runs 5] [--explain]
 """
 from __future__ import annotations
 
@@ -311,7 +311,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--explain", action="store_true", help="where the runtime's slow calls go, then stop")
+    parser.add_argument("--rate", choices=("journal", "memory", "fallback"), help="one delivery run of --count "
+                        "events, then stop (for an instruction count: valgrind runs this process, not the server's); "
+                        "fallback: the SQLite file cannot be opened (a folder), so memory from the start")
+    parser.add_argument("--count", type=int, default=100_000)
     args = parser.parse_args()
+    if args.rate:
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "unusable.sqlite3").mkdir()
+            spool = {"journal": "", "memory": "none", "fallback": str(Path(tmp) / "unusable.sqlite3")}[args.rate]
+            rate = runtime_rate(Path(tmp), 0, spool=spool, count=args.count)
+        print(f"{args.rate}: {args.count} events delivered, {rate:,.0f} events/s")
+        return
     if args.explain:
         with tempfile.TemporaryDirectory() as tmp:
             explain(Path(tmp))

@@ -772,8 +772,11 @@ class RuntimeClient:
                 for thread in worker.threads:  # a send still in flight uses the spool: let it end first
                     thread.join(IDLE_JOIN_SECONDS)
                 worker.journal()
-                if self._spool.durable and not self._spool.memory.depth() and \
-                        not any(t.is_alive() for t in worker.threads):
+                if any(t.is_alive() for t in worker.threads):
+                    return
+                if not self._spool.durable:  # a file in memory: what it still has waits in the queue, its pages freed
+                    self.intake.finish(None, reopen=True)
+                elif not self._spool.memory.depth():
                     self.intake.finish(self._spool, reopen=True)
                     self._spool.close()  # its figures still answer health()
         finally:

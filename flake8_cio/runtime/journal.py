@@ -11,6 +11,8 @@ with durable="sync", a sync of its pages): it never touches the spool, so a lock
 holds it. The file is allocated up front (FILE_BYTES: a full disk fails at the start, never as a SIGBUS in a
 caller), its pages faulted in ahead of the callers, and a new one starts once the spool has read ROTATE_BYTES of
 it. What the file cannot take (a full disk, an unusable folder) waits in memory and is counted ("unjournaled").
+With spool="none" the file is in memory (memfd): the same path at the same cost, durable as memory is; there, and
+while a durable store fails, nothing records a loan (`FallbackSpool.lend`).
 """
 from __future__ import annotations
 
@@ -38,6 +40,10 @@ PREFAULT_BYTES = 4 << 20  # how far ahead of the callers the file's pages are fa
 #: madvise(MADV_POPULATE_WRITE) (Linux 5.14; Python names it from 3.13): page-table entries made at once, writable
 POPULATE_WRITE = getattr(mmap, "MADV_POPULATE_WRITE", 23 if sys.platform == "linux" else None)
 MS_SYNC = 4  # Linux's value (the only platform _LIBC is used on)
+#: spool="none": the callers' file is in memory (Linux), so that memory takes events as the journal path does: one
+#: C copy per call, sent straight from the file (a Python queue and an entry per event cost 37,300 instructions an
+#: event against the journal path's 22,500: bench/README)
+_MEMFD = getattr(os, "memfd_create", None)
 
 
 def _libc() -> Optional[ctypes.CDLL]:
@@ -104,14 +110,15 @@ def identified(text: str, randomness: Optional[int] = None) -> str:
 
 
 class Intake:
-    """Where calls leave operations for the journal thread: the journal file, or memory (`queue`) for what the file
-    could not take. `durable` is the fsync policy: "sync" syncs each call before it returns, "batch" the journal
-    thread syncs each tick, "never" leaves it to the kernel (a dead process loses nothing either way; power loss
-    may lose what was not synced)."""
+    """Where calls leave operations for the journal thread: the journal file (with spool="none", a file in memory:
+    lost with the process, as memory is), or memory (`queue`) for what the file could not take. `durable` is the
+    fsync policy: "sync" syncs each call before it returns, "batch" the journal thread syncs each tick, "never"
+    leaves it to the kernel (a dead process loses nothing either way; power loss may lose what was not synced)."""
 
     def __init__(self, folder: Optional[Path], base: str, durable: str, max_queue: int,
                  on_memory: Callable[[int], None], wake: Callable[[], None]):
-        self.folder, self.base, self.durable, self.max_queue = folder, base, durable, max_queue
+        self.folder, self.base, self.max_queue = folder, base, max_queue
+        self.durable = durable if folder is not None else "never"  # a file in memory: nothing to sync
         self.on_memory = on_memory  # called with 1 for each operation the journal could not take, 0 when dropped
         self.wake = wake  # the journal thread: when memory fills, and to prefault a new file
         self.queue: Deque[bytes] = deque()
@@ -128,23 +135,29 @@ class Intake:
         self.faulted = 0  # how far the file's pages are faulted in
         self.error: Optional[str] = None
         self.on_loan: Set[Mark] = set()  # lines send threads are sending straight from the file (see lendable)
-        self.reopen = folder is not None  # a file at the next call: the first, after finish(); never after a failure
+        #: a file at the next call: the first, after finish(); never after a failure (nor where memory has none)
+        self.reopen = folder is not None or _MEMFD is not None
 
     def _create(self) -> Optional[Tuple[int, mmap.mmap, str]]:
-        """A new journal file, allocated and mapped; None when the folder cannot take one (the error is kept, and
-        events wait in memory from then on)."""
-        assert self.folder is not None
+        """A new journal file, allocated and mapped (without a folder, in memory and sparse: its pages come as
+        callers fill them); None when the folder cannot take one (the error is kept, and events wait in memory
+        from then on)."""
         name = journal_name(self.base, os.getpid(), os.urandom(3).hex())
         fd = -1
         try:
-            fd = os.open(self.folder / name, os.O_RDWR | os.O_CREAT, 0o600)
-            allocate = getattr(os, "posix_fallocate", None)  # absent on macOS: a sparse file there
-            allocate(fd, 0, FILE_BYTES) if allocate else os.ftruncate(fd, FILE_BYTES)
+            if self.folder is None:
+                fd = _MEMFD(name)  # type: ignore[misc]
+                os.ftruncate(fd, FILE_BYTES)
+            else:
+                fd = os.open(self.folder / name, os.O_RDWR | os.O_CREAT, 0o600)
+                allocate = getattr(os, "posix_fallocate", None)  # absent on macOS: a sparse file there
+                allocate(fd, 0, FILE_BYTES) if allocate else os.ftruncate(fd, FILE_BYTES)
             return fd, mmap.mmap(fd, FILE_BYTES), name
         except OSError as error:
             if fd >= 0:
                 os.close(fd)
-                (self.folder / name).unlink(missing_ok=True)
+                if self.folder is not None:
+                    (self.folder / name).unlink(missing_ok=True)
             self.error, self.reopen = f"journal {name}: {error}; events kept in memory", False
             return None
 
@@ -189,7 +202,7 @@ class Intake:
         """One copy of a call's operations (lines of JSON, ASCII, with their event ids) into the journal, or
         memory when it cannot take them: what `append` does, and what it cannot (the first file, a full or closed
         one, a sync per call)."""
-        if self.folder is not None:  # else memory is the plan (spool="none"), not a detour
+        if self.fd >= 0 or self.reopen:  # else the queue is the plan (no file in memory here), not a detour
             with self.lock:
                 if self.fd < 0 and self.reopen:
                     self._use(self._create())
@@ -279,15 +292,27 @@ class Intake:
 
     def rotate(self, spool: Any, slack: int = FILE_BYTES) -> None:
         """Start a new file once the spool has read ROTATE_BYTES of this one (and at most `slack` bytes are
-        unread); the old one is read to its end (no caller can write to it any more) into the spool and removed."""
+        unread); the old one is read to its end (no caller can write to it any more) into the spool and removed
+        (while the store fails: into memory, and removed by the replay after it works again)."""
         if self.fd < 0 or self.offset < ROTATE_BYTES or self.on_loan or self.pos - self.offset > slack:
             return
         created = self._create()  # callers write on meanwhile (allocating 16 MB may take a while)
         with self.lock:
-            old_fd, old_map, old_name = self.fd, self.map, self.name
+            old_fd, old_map, old_name, old_offset = self.fd, self.map, self.name, self.offset
             self._use(created)
         self.prefault()
+        written = old_map.tell()  # type: ignore[union-attr]
         old_map.close()  # type: ignore[union-attr]
+        if self.folder is None or not spool.on_disk():
+            # No store to replay into: the rest goes into memory now. A file in memory is gone once closed; one on
+            # disk stays for the replay, which removes it once the store's record has all of it.
+            written = _written(old_fd, written)
+            rest = lines(os.pread(old_fd, written - old_offset, old_offset), old_name, old_offset)[0]
+            spool.put(rest, (old_name, old_offset, written))
+            os.close(old_fd)
+            if self.folder is not None:
+                ABANDONED.add(old_name)
+            return
         os.close(old_fd)
         try:
             replay(self.folder / old_name, spool)  # type: ignore[operator]
@@ -300,10 +325,10 @@ class Intake:
         of it, else leave it to the next client or process that opens the spool, which replays the rest (also
         when `spool` is None: its journal thread is stuck in a write). Whether the file was left."""
         with self.lock:
-            written = self._close()
+            written = self._close(unsent=self.folder is None)
             self.reopen = reopen and self.error is None
             name, self.name = self.name, ""
-        if not name:
+        if not name or self.folder is None:
             return False
         path = self.folder / name  # type: ignore[operator]
         try:
@@ -322,24 +347,35 @@ class Intake:
         self._close()
         self.reopen = False
 
-    def _close(self) -> int:
-        """Close the file; how far callers wrote it. They append without the lock, so a copy may land between
-        reading the map's position and closing it: what follows the position up to the first zero byte (the file
-        is allocated zeroed, and JSON has none) is theirs too."""
+    def _close(self, unsent: bool = False) -> int:
+        """Close the file; how far callers wrote it (they append without the lock: see _written). `unsent` (a file
+        in memory, gone once closed): its lines not delivered yet (unread, or on loan) go into `queue`, where
+        close() counts them (idle(): sent from there later)."""
         written = 0
         if self.fd >= 0:
             written = self.map.tell()  # type: ignore[union-attr]
             self.map.close()  # type: ignore[union-attr]
             self.append = self.put
-            while written < FILE_BYTES:
-                tail = os.pread(self.fd, 1 << 16, written)
-                zero = tail.find(b"\x00")
-                written += len(tail) if zero < 0 else zero
-                if zero >= 0 or not tail:
-                    break
+            written = _written(self.fd, written)
+            if unsent:
+                for start, end in sorted([*(loan[1:] for loan in self.on_loan), (self.offset, written)]):
+                    self.queue.extend(os.pread(self.fd, end - start, start).split(b"\n")[:-1])
+                self.on_loan.clear()
             os.close(self.fd)
         self.fd = -1
         return written
+
+
+def _written(fd: int, position: int) -> int:
+    """Where the bytes callers wrote into a closed file end: its map's last position, and what a copy still in
+    progress then put after it, up to the first zero byte (the file is allocated zeroed, and JSON has none)."""
+    while position < FILE_BYTES:
+        tail = os.pread(fd, 1 << 16, position)
+        zero = tail.find(b"\x00")
+        position += len(tail) if zero < 0 else zero
+        if zero >= 0 or not tail:
+            break
+    return position
 
 
 def replay(path: Path, spool: Any) -> int:

@@ -131,10 +131,24 @@ class MemorySpool:
 
     def put(self, texts: Sequence[str]) -> int:
         with self.lock:
-            room = max(0, self.limit - self._count())
-            serial = self.serial
-            self.items.extend([Entry((MEMORY, next(serial)), text, len(text)) for text in texts[:room]])
-            return min(room, len(texts))
+            entries = self._new(texts)
+            self.items.extend(entries)
+            return len(entries)
+
+    def lent(self, texts: Sequence[str]) -> List[Entry]:
+        """A failed loan's lines that no store recorded (spool="none", or while the store fails: see
+        FallbackSpool.lend): entries already claimed, which the send thread settles as any it claimed; those beyond
+        the bound are refused."""
+        with self.lock:
+            entries = self._new(texts)
+            self.claimed.update([(entry.key, entry) for entry in entries])
+            return entries
+
+    def _new(self, texts: Sequence[str]) -> List[Entry]:
+        """Entries for the texts the bound leaves room for (under the lock)."""
+        room = max(0, self.limit - self._count())
+        serial = self.serial
+        return [Entry((MEMORY, next(serial)), text, len(text)) for text in texts[:room]]
 
     def claim(self, max_items: int, max_bytes: int) -> List[Entry]:
         with self.lock:
@@ -850,6 +864,8 @@ class FallbackSpool:
         self.unreleased: List[Any] = []  # the store's entries released while it failed: released on recovery
         self.unmarked: Dict[str, Tuple[int, int]] = {}  # journal name -> the lines memory took while the store failed
         self.unrepaid: List[Mark] = []  # loans settled while the store failed (delivered, or their lines in memory)
+        self.unrecorded: Set[Mark] = set()  # loans made while the store failed, not ended yet (see lend)
+        self.recovering = False  # a retry of the store waits for those to end; none is made meanwhile
         self.closed = False
         self.stats: Tuple[int, float, int] = (0, 0.0, 0)  # the store's depth, fill, and this process's pending
         self.stats_at = time.monotonic()
@@ -878,6 +894,7 @@ class FallbackSpool:
             log.debug("flake8-cio runtime: %s after close: %r", self.label, error)
             return
         with self.lock:
+            self.recovering = False
             first = self.memory_since is None
             if first:
                 self.memory_since = time.time()
@@ -905,13 +922,18 @@ class FallbackSpool:
                 self._failed(error)
         if stored is None:
             stored = self.memory.put(texts)
-            if mark is not None:
+            if mark is not None and self.durable:
                 with self.lock:
-                    start = self.unmarked.get(mark[0], mark[1:])[0]
-                    self.unmarked[mark[0]] = (start, mark[2])
+                    self._unmark(mark)
         if stored >= 0:
             self._refused(len(texts) - stored)
         return stored
+
+    def _unmark(self, mark: Mark) -> None:
+        """Journal lines taken while the store failed (into memory, or on loan): the store records that it has them
+        when it works again and memory holds nothing (`_record_mark`). Under the lock."""
+        start = self.unmarked.get(mark[0], mark[1:])[0]
+        self.unmarked[mark[0]] = (start, mark[2])
 
     def journal_offset(self, name: str) -> int:
         """Where the store's record of a journal is (its store must work: replays wait for that)."""
@@ -921,7 +943,22 @@ class FallbackSpool:
         return store.journal_offset(name)
 
     def lend(self, mark: Mark) -> bool:
-        """Whether the store recorded the loan (False: it cannot lend, or fails now: the lines go the usual way)."""
+        """Whether the send thread may send these journal lines straight (a loan): the store recorded it (False:
+        it cannot lend, or fails now: the lines go the usual way). Nothing records it without a store (spool=
+        "none": the lines are in memory, as every entry is), nor while the store fails: then the store's record of
+        the journal passes the loan's lines only once it has ended (`unrecorded`, `_record_mark`), so that a
+        process dying meanwhile leaves them to the replay, as it leaves what memory held. Sending straight from
+        the file spares memory an entry per event (claimed, acked: delivery at 0.6x the journal path's rate)."""
+        if not self.durable:
+            return True
+        with self.lock:  # (the state _recover changes under it)
+            failing = self.memory_since is not None
+            if failing and not self.recovering and not self.closed:
+                self.unrecorded.add(mark)
+                self._unmark(mark)
+                return True
+        if failing:
+            return False
         store = self._usable()
         if store is None or not hasattr(store, "lend"):
             return False
@@ -934,7 +971,17 @@ class FallbackSpool:
     def repay(self, loan: Mark, texts: Sequence[str], claim: bool = True) -> Optional[List[Entry]]:
         """End a loan (see SQLiteSpool.repay): its texts as entries (claimed ones, to be settled); None when there
         is nothing to settle here: delivered, repaid already, or the store failed (the texts then wait in memory,
-        and the loan is ended when the store works again)."""
+        and the loan is ended when the store works again). A loan nothing recorded (see lend): a failed one's texts
+        become claimed memory entries (after close(), nothing: they are counted as lost, or left in the journal)."""
+        with self.lock:
+            unrecorded = loan in self.unrecorded
+            self.unrecorded.discard(loan)
+        if not self.durable or unrecorded:
+            if self.closed:
+                return None
+            entries = self.memory.lent(texts)
+            self._refused(len(texts) - len(entries))
+            return entries or None
         if self._after_close(texts):  # the loan stays recorded: its lines are sent at the next start
             return None
         store = self._usable()
@@ -1044,7 +1091,13 @@ class FallbackSpool:
             self.maintaining.release()
 
     def _recover(self) -> None:
+        """Once the loans made without the store (see lend) have ended: its record of the journal must not pass
+        the lines of one still out."""
         assert self.open_store is not None
+        with self.lock:
+            self.recovering = True
+            if self.unrecorded:
+                return  # tried again next tick
         try:
             if self.store is None:
                 self.store = self.open_store()
@@ -1069,6 +1122,7 @@ class FallbackSpool:
             return
         with self.lock:
             since, self.memory_since, self.error = self.memory_since or time.time(), None, None
+            self.recovering = False
         log.warning("flake8-cio runtime: %s works again after %.0fs in memory only; %d events moved into it",
                     self.label, time.time() - since, moved)
 
@@ -1092,9 +1146,10 @@ class FallbackSpool:
             moved += stored
 
     def _record_mark(self) -> None:
-        """Once memory holds nothing (not even in flight), the store records the journal lines it had."""
+        """Once memory holds nothing (not even in flight) and no loan made while the store failed is still out, the
+        store records the journal lines they had."""
         assert self.store is not None
-        if self.memory.depth():
+        if self.memory.depth() or self.unrecorded:
             return
         with self.lock:
             marks, loans = list(self.unmarked.items()), list(self.unrepaid)

@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from flake8_cio.runtime import RuntimeClient
-from flake8_cio.runtime.spool import SQLiteSpool
+from flake8_cio.runtime.spool import MemorySpool, SQLiteSpool
 from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
 from .conftest import FAST, free_port, tally, wait_for
@@ -138,6 +138,102 @@ def test_an_sqlite_file_locked_by_another_process_is_ridden_out_in_memory(loopba
     assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
     assert client.health()["last_error"] is None
     client.close(1)
+
+
+def test_while_the_store_fails_events_go_straight_from_the_journal_file(loopback, tmp_path, monkeypatch):
+    """Issue 20 item 5: in memory mode the send thread sends the journal's lines as they are (a loan nothing
+    records), not an entry per event; once the lock is gone the store's record of the journal catches up, so that
+    close() removes the journal (nothing left to replay) and every event arrived once."""
+    monkeypatch.setattr(SQLiteSpool, "BUSY_TIMEOUT", 1.0)
+    server = loopback()
+    path = str(tmp_path / "s.sqlite3")
+    # the journal thread leaves the file to the sender while it lends (within 2 flush_intervals: 10 s)
+    client = client_on(server.url, path, flush_interval=5.0)
+    track(client, range(100))
+    assert client.flush(10)
+    locker = lock_sqlite(path)
+    try:
+        track(client, range(100, 200))
+        assert wait_for(lambda: client.health()["spool"] == "MemorySpool")
+        assert client.flush(10)
+        entries = []
+        put = MemorySpool.put
+        monkeypatch.setattr(MemorySpool, "put", lambda self, texts: entries.extend(texts) or put(self, texts))
+        track(client, range(200, 1200))
+        assert client.flush(10) and tally(server.accepted, range(200, 1200))["lost"] == 0
+        assert entries == [] and client.health()["spool"] == "MemorySpool"
+    finally:
+        unlock(locker)
+    assert wait_for(lambda: client.health()["spool"] == "SQLiteSpool", timeout=15)
+    track(client, range(1200, 1300))
+    assert client.flush(10)
+    counts = tally(server.accepted, range(1300))
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
+    assert client.close(1) and not list(tmp_path.glob("*.journal"))
+
+
+def test_journals_rotate_while_the_store_fails_and_every_event_arrives_once(loopback, tmp_path, monkeypatch):
+    """Small journals (64 KiB, a new one every 16 KiB read) and a spool file that cannot be opened (a folder):
+    what the send thread had not taken of an old file goes into memory at the rotation (it waited for a replay
+    into the store that could not come); none lost or sent twice."""
+    from flake8_cio.runtime import journal
+
+    monkeypatch.setattr(journal, "FILE_BYTES", 64 << 10)
+    monkeypatch.setattr(journal, "ROTATE_BYTES", 16 << 10)
+    (tmp_path / "s.sqlite3").mkdir()
+    server = loopback()
+    client = client_on(server.url, str(tmp_path / "s.sqlite3"), timeout=30, breaker_cooldown=60)
+    files = set()
+    for i in range(5000):
+        client.track(f"u{i}", "clicked", {"i": i})
+        files.add(client.intake.name)
+        if i % 200 == 199:  # let the send thread keep up now and then: most go through the files
+            assert wait_for(lambda: client.intake.unread() == 0)
+    assert client.flush(30)
+    counts = tally(server.accepted, range(5000))
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
+    assert len(files) > 5 and client.health()["spool"] == "MemorySpool"
+    client.close(1)
+
+
+MEMORY_MODE_PRODUCER = f"""
+import sys, time
+from flake8_cio.runtime import RuntimeClient
+from flake8_cio.runtime.spool import MemorySpool, SQLiteSpool
+SQLiteSpool.BUSY_TIMEOUT = 0.5  # the file is locked: memory mode from the start
+client = RuntimeClient("{SITE_ID}", "{API_KEY}", track_url=sys.argv[1], spool=sys.argv[2], flush_interval=0.2,
+                       timeout=60)
+for i in range(2000):
+    client.track(f"u{{i}}", "clicked", {{"i": i}})
+    if i == 999:
+        while client.intake.unread():  # the first on loan to the hanging request, the rest read into memory
+            time.sleep(0.01)
+print(client.health()["spool"], flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_process_killed_while_sending_from_the_journal_in_memory_mode_loses_nothing(loopback, tmp_path):
+    """Loans nothing recorded (the store failed) are in flight to a hanging server when the process is killed:
+    the next process replays the journal, and every event arrives."""
+    hanging, server = loopback(lambda path, body: None), loopback()
+    path = str(tmp_path / "s.sqlite3")
+    RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=path, **FAST).close(1)  # the file and its schema
+    locker = lock_sqlite(path)
+    producer = subprocess.Popen([sys.executable, "-c", MEMORY_MODE_PRODUCER, hanging.url, path],
+                                stdout=subprocess.PIPE, text=True)
+    try:
+        assert producer.stdout.readline().strip() == "MemorySpool"
+        assert wait_for(lambda: hanging.hanging >= 1)
+    finally:
+        producer.kill()
+        producer.wait()
+        unlock(locker)
+    client = client_on(server.url, path)
+    assert wait_for(lambda: client.flush(5) and client.health()["spool_depth"] == 0, timeout=60)
+    client.close(1)
+    counts = tally(server.accepted, range(2000))
+    assert (counts["lost"], counts["extra_ids"]) == (0, 0)
 
 
 def test_health_never_waits_for_a_write_blocked_on_a_foreign_lock(loopback, tmp_path):
