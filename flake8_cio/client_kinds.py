@@ -399,7 +399,8 @@ class ClientKinds:
             return kinds.pop()
         kind = self._typed_parameter_kind(cls, values) or self._class_annotation_kind(cls, attr) or \
             self._class_body_kind(cls, attr, depth) or self._given_kind(cls, attr)
-        for base in class_bases(cls) if not kind and depth else ():
+        own = values or attr in self.class_scopes[cls].bindings  # its own attribute hides the bases'
+        for base in class_bases(cls) if not kind and not own and depth else ():
             local = self.local_class(base)
             qualname = None if local is not None else self.qualname(base)
             kind = self.attribute_kind(local, attr, scope, depth - 1) if local is not None else \

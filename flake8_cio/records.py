@@ -124,7 +124,7 @@ class ClassEntry:
     client: str | None  # the kind of client the class is, by inheritance (``class Ext(CustomerIO)``)
     fields: dict[str, str]  # declared attributes: the reference of their type, or TEXT (``region: Literal["us"]``)
     bases: tuple[str, ...] = ()  # references of its project bases, in order: where its other attributes are looked up
-    binds: tuple[str, ...] = ()  # the names its body binds (attributes, methods): those are its own, never a base's
+    binds: tuple[str, ...] = ()  # the names it binds (its body; `self.x = ...` in its methods): never a base's
 
 
 @dataclass(frozen=True)

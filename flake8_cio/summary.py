@@ -92,6 +92,12 @@ def _states(model: Model) -> dict[str, str]:
     return states
 
 
+def _own_attributes(model: Model, cls: ast.ClassDef) -> tuple[str, ...]:
+    """The names a class binds itself, in its body or on ``self`` in its methods: those hide its bases'."""
+    return tuple(dict.fromkeys([*model.class_scopes[cls].bindings,
+                                *(attr for owner, attr in model.self_attrs if owner is cls)]))
+
+
 def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
     """What a module-level name is: a client factory, a class, a client, a constant, an instance or a type alias."""
     node = ast.Name(id=name, ctx=ast.Load())
@@ -106,7 +112,7 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
         tables["classes"][name] = ClassEntry(cls.lineno, _constructs(model, cls), model.injected(cls),
                                              model.class_kind(cls), _declared_fields(model, cls),
                                              tuple(base for base in bases if base and model.is_project_code(base)),
-                                             tuple(model.class_scopes[cls].bindings))
+                                             _own_attributes(model, cls))
         for attr, bound in model.class_scopes[cls].bindings.items():
             if len(bound) == 1 and isinstance(bound[0], FUNCTION_NODES) and not is_property(bound[0]):
                 kind = model.function_kind(bound[0]) if is_class_level(bound[0]) else None  # ClientHolder.get()

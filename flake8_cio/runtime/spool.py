@@ -973,13 +973,13 @@ class FallbackSpool:
         is nothing to settle here: delivered, repaid already, or the store failed (the texts then wait in memory,
         and the loan is ended when the store works again). A loan nothing recorded (see lend): a failed one's texts
         become claimed memory entries (after close(), nothing: they are counted as lost, or left in the journal)."""
-        with self.lock:
+        with self.lock:  # its texts are in memory before the loan ends: a recovery never sees it in neither
             unrecorded = loan in self.unrecorded
+            entries = self.memory.lent(texts) if (unrecorded or not self.durable) and not self.closed else None
             self.unrecorded.discard(loan)
         if not self.durable or unrecorded:
-            if self.closed:
+            if entries is None:
                 return None
-            entries = self.memory.lent(texts)
             self._refused(len(texts) - len(entries))
             return entries or None
         if self._after_close(texts):  # the loan stays recorded: its lines are sent at the next start
