@@ -180,6 +180,18 @@ def loopback():
         server.stop()
 
 
+def track_across_files(client, count=5000, every=200):
+    """Track `count` events ("i" in their data), letting the journal's reader catch up every `every` so that most
+    go through the journal's files as they rotate; the names of the files they went through."""
+    files = set()
+    for i in range(count):
+        client.track(f"u{i}", "clicked", {"i": i})
+        files.add(client.intake.name)
+        if i % every == every - 1:
+            assert wait_for(lambda: client.intake.unread() == 0)
+    return files
+
+
 def tally(accepted, sent):
     """Exact counts over `sent` (the indexes a producer tracked, carried in the event data as "i"). A duplicate
     is a redelivery under the same id (Customer.io drops it); `extra_ids` counts events sent under two ids."""

@@ -20,7 +20,7 @@ from flake8_cio.runtime import Refused, RuntimeClient, journal
 from flake8_cio.runtime.spool import FallbackSpool, Limits, SQLiteSpool
 from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
-from .conftest import FAST, tally, wait_for
+from .conftest import FAST, tally, track_across_files, wait_for
 from .test_spool_failures import lock_sqlite, unlock
 
 pytestmark = pytest.mark.timeout(240)
@@ -257,12 +257,7 @@ def test_journals_rotate_and_every_event_arrives_once(loopback, tmp_path, monkey
     server = loopback()
     client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=str(tmp_path / "s.sqlite3"),
                            **{**FAST, "timeout": 30})  # a request slower than FAST's 1 s is sent twice (same ids)
-    files = set()
-    for i in range(5000):
-        client.track(f"u{i}", "clicked", {"i": i})
-        files.add(client.intake.name)
-        if i % 200 == 199:  # let the journal thread keep up now and then: most go through the files
-            assert wait_for(lambda: client.intake.unread() == 0)
+    files = track_across_files(client)
     assert client.flush(30)
     counts = tally(server.accepted, range(5000))
     assert counts["lost"] == counts["duplicated"] == counts["extra_ids"] == 0

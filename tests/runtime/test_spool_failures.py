@@ -14,7 +14,7 @@ from flake8_cio.runtime import RuntimeClient
 from flake8_cio.runtime.spool import MemorySpool, SQLiteSpool
 from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
-from .conftest import FAST, free_port, tally, wait_for
+from .conftest import FAST, free_port, tally, track_across_files, wait_for
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -183,12 +183,7 @@ def test_journals_rotate_while_the_store_fails_and_every_event_arrives_once(loop
     (tmp_path / "s.sqlite3").mkdir()
     server = loopback()
     client = client_on(server.url, str(tmp_path / "s.sqlite3"), timeout=30, breaker_cooldown=60)
-    files = set()
-    for i in range(5000):
-        client.track(f"u{i}", "clicked", {"i": i})
-        files.add(client.intake.name)
-        if i % 200 == 199:  # let the send thread keep up now and then: most go through the files
-            assert wait_for(lambda: client.intake.unread() == 0)
+    files = track_across_files(client)
     assert client.flush(30)
     counts = tally(server.accepted, range(5000))
     assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
