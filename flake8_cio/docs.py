@@ -103,6 +103,11 @@ catalog they are silent). The examples below use this catalog:
 ```toml
 {EXAMPLE_CATALOG}```
 
+A field is a type (`string`, `number`, `integer`, `boolean`, `timestamp`, `object`, `list`, `any`) or a table
+`{{ type = ..., required = true }}`. Data Pipelines events (`customerio.analytics`) have a section of their own,
+of the same shape: `[pipelines.events."Order Completed"]` with `data.order_id = "string"`; Pipelines event names
+are checked against that section when the catalog has it (CIO701).
+
 `cio-catalog extract PATHS` writes a first catalog from the code (with counts, first uses and near-duplicates
 flagged); `cio-catalog generate` writes a typed client whose `track` only accepts catalogued names and data shapes,
 so mypy and pyright catch the same mistakes in the editor; the runtime client checks them too (`catalog=`,
