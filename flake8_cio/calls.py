@@ -168,7 +168,7 @@ class CallIndex:
         table = self.value_of(expr.value, scope) if isinstance(expr, ast.Subscript) and \
             isinstance(expr.value, ast.Name) and str_value(expr.slice) is None else None
         if isinstance(table, ast.Dict):
-            return [found for found in map(lambda value: self.method_reference(value, scope), table.values) if found]
+            return [found for value in table.values if (found := self.method_reference(value, scope))]
         method = self.method_reference(expr, scope)
         return [method] if method else []
 
