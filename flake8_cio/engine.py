@@ -60,11 +60,14 @@ def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> li
     """``check_tree`` for flake8: the findings without their fixes, read back from the last run while the file's
     text, the project's files and the inputs outside it are unchanged (``results``); any edit in the project
     checks every file again, from the summaries still cached."""
-    path = os.path.abspath(filename)
-    kept = _kept_for(path, options)
-    if kept is None:
+    if not options.project_analysis:
         return check_tree(tree, lines, filename, options)
-    text = digest("".join(lines))
+    cut = max(filename.rfind(os.sep), filename.rfind(os.altsep or os.sep)) + 1  # os.path.split, less its normalising
+    folder, name = filename[:cut], filename[cut:]
+    absolute, names, root, state = layout.place(os.getcwd(), folder, _salt(options))
+    if name not in names:  # flake8's stdin, a file under build/ or a virtualenv: none kept
+        return check_tree(tree, lines, filename, options)
+    kept, path, text = _kept(root, options.cache_dir, state), absolute + name, digest("".join(lines))
     rows = kept.get(path, text)
     if rows is not None:
         try:
@@ -76,14 +79,6 @@ def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> li
     return findings
 
 
-def _kept_for(path: str, options: Options) -> Results | None:
-    """The findings kept for the state of a file's project, None where ``find_project`` finds no project."""
-    if not options.project_analysis or not os.path.isfile(path):
-        return None
-    root, state = layout.state(os.path.dirname(path), _salt(options))
-    return _kept(root, options.cache_dir, state)
-
-
 @lru_cache(maxsize=8)
 def _salt(options: Options) -> str:
     """What findings depend on besides the project's files and the analyser: the options, the inputs outside."""
@@ -91,7 +86,7 @@ def _salt(options: Options) -> str:
 
 
 @lru_cache(maxsize=32)
-def _kept(root: Path, cache_dir: str | None, state: str) -> Results:
+def _kept(root: str, cache_dir: str | None, state: str) -> Results:
     """The findings kept for a state of a project, shared by its views (one per package root)."""
     return Results(layout.results_folder(cache_dir, root), state)
 

@@ -6,7 +6,7 @@ import difflib
 import os
 import re
 import sys
-from dataclasses import dataclass, fields
+from dataclasses import astuple, dataclass, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -75,6 +75,13 @@ class Options:
     @cached_property  # asked for every file and every name (a frozen dataclass keeps it in its __dict__)
     def client_name_set(self) -> frozenset[str]:
         return frozenset(name.lower() for name in self.client_names)
+
+    def __hash__(self) -> int:
+        return self._hash  # options key the caches asked once per file: hashing every field each time was dearer
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash(astuple(self))
 
 
 def flag(name: str) -> str:

@@ -3,13 +3,13 @@ that the summaries are made of, the on-disk cache stores and the rules read. Imp
 
 The cache format: one JSON object per module, ``Summary`` written field by field (``dataclasses.asdict``), tuples
 as lists; ``Summary.load`` rebuilds it from the field types and rejects anything else (an entry written by another
-layout is recomputed, never half-read). Files are keyed by the module's text and a hash of the analyser's code
+layout is recomputed, never half-read). Files are keyed by the module's text and a hash of the analyser's files
 (``layout.analyser_version``), so a changed layout is never read back: there is no version field to forget.
 The whole-tree scan (``Project._tree_index``) is one JSON object per project, a ``ModuleScan`` per module path,
 under the same key scheme; a module's scan is reused while its stamp (mtime, size) is unchanged.
 """
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: ``_load`` reads the field types at run time, and annotations
+# kept as strings would cost a compile each to read (a pre-commit run reads them once per process).
 import dataclasses
 import functools
 import types
@@ -271,7 +271,7 @@ Resolved = Union[FunctionRef, ClassRef, FactoryRef, TypeRef, ClientRef, SdkRef, 
 
 @functools.lru_cache(maxsize=None)
 def _field_types(kind: type) -> dict[str, Any]:
-    """A record's field types, evaluated once (the annotations are strings: evaluating them costs a compile)."""
+    """A record's field types, once per record (the cache reader asks for them per value)."""
     return typing.get_type_hints(kind)
 
 
