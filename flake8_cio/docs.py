@@ -62,8 +62,9 @@ name families (`getattr(self, f"on_{kind}")` bound to a name too), dependency-in
 (`dependency_injector` providers, including holders built with a client, `providers.Factory(Notifier,
 client=crm)`, a provider called directly, `Container.crm()`, and `Provide[...]` inside `Depends`; `punq`;
 `lagom`), Django's `settings.<NAME>` (the module manage.py, wsgi.py or asgi.py names as `DJANGO_SETTINGS_MODULE`), FastAPI `app.state.<name>` set in any module (when every module that sets it agrees), Django queryset
-rows, declared settings fields (`region: Literal["us", "eu"]` is text), and a class constant read through a
-parameter defaulting to its class (`def create_app(config=Config)`). A method called on a value nothing types (a
+rows (`Lead.objects.get(...)`, `get_object_or_404(Lead, ...)`, `for lead in get_list_or_404(...)`), declared settings fields (`region: Literal["us", "eu"]` is text), and a class constant or environment
+look-up (`REGION = os.environ.get("CIO_REGION", "eu")` in a class body, of any module), also read through a parameter
+defaulting to its class (`def create_app(config=Config)`). A method called on a value nothing types (a
 task argument, a cached row) is the project's one method of that name when exactly one class in the whole tree
 (tests included) defines it; never for `self`, `super()`, SDK or builtin method names, nor for names libraries
 use everywhere (`send`, `save`, `close`, `run`, `get`, `publish`...).

@@ -56,27 +56,34 @@ def check_tree(tree: ast.AST, lines: list[str], filename: str = "<string>", opti
     return sorted(found.values())
 
 
-def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> list[Finding]:
-    """``check_tree`` for flake8: the findings without their fixes, read back from the last run while the file's
-    text, the project's files and the inputs outside it are unchanged (``results``); any edit in the project
-    checks every file again, from the summaries still cached."""
+def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> list[tuple[int, int, str]]:
+    """What flake8 reports of a file, (line, col, "CODE message") per finding, read back from the last run while
+    the file's text, the project's files and the inputs outside it are unchanged (``results``); any edit in the
+    project checks every file again, from the summaries still cached. Plain tuples, not findings: building a
+    frozen finding per row was most of reading a file's findings back."""
     if not options.project_analysis:
-        return check_tree(tree, lines, filename, options)
+        return _reports(check_tree(tree, lines, filename, options))
     cut = max(filename.rfind(os.sep), filename.rfind(os.altsep or os.sep)) + 1  # os.path.split, less its normalising
     folder, name = filename[:cut], filename[cut:]
     absolute, names, root, state = layout.place(os.getcwd(), folder, _salt(options))
     if name not in names:  # flake8's stdin, a file under build/ or a virtualenv: none kept
-        return check_tree(tree, lines, filename, options)
+        return _reports(check_tree(tree, lines, filename, options))
     kept, path, text = _kept(root, options.cache_dir, state), absolute + name, digest("".join(lines))
     rows = kept.get(path, text)
-    if rows is not None:
-        try:
-            return [Finding(*map(_plain, row)) for row in rows]
-        except TypeError:
-            pass  # a row of another shape is checked again
-    findings = check_tree(tree, lines, filename, options)
-    kept.put(path, text, [[f.line, f.col, f.code, f.message, f.end_line, f.end_col] for f in findings])
-    return findings
+    if rows is not None and all(_is_report(row) for row in rows):
+        return [(line, col, text) for line, col, text in rows]
+    reports = _reports(check_tree(tree, lines, filename, options))
+    kept.put(path, text, reports)
+    return reports
+
+
+def _reports(findings: list[Finding]) -> list[tuple[int, int, str]]:
+    return [(f.line, f.col, f.text) for f in findings]
+
+
+def _is_report(row: object) -> bool:
+    """A kept row of this layout: [line, col, text]; any other is checked again."""
+    return type(row) is list and len(row) == 3 and type(row[0]) is int and type(row[1]) is int and type(row[2]) is str
 
 
 @lru_cache(maxsize=8)
@@ -89,12 +96,6 @@ def _salt(options: Options) -> str:
 def _kept(root: str, cache_dir: str | None, state: str) -> Results:
     """The findings kept for a state of a project, shared by its views (one per package root)."""
     return Results(layout.results_folder(cache_dir, root), state)
-
-
-def _plain(value: object) -> object:
-    if not isinstance(value, (int, str)):
-        raise TypeError(value)
-    return value
 
 
 @lru_cache(maxsize=8)

@@ -75,18 +75,25 @@ class Plugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         try:
-            check = lint if self.keep_results else check_tree
-            findings = check(self.tree, self.lines, self.filename, self.options)
+            reports = self._reports()
         except Exception as error:  # a bug of ours must not stop flake8's run over the other files
             if strict():
                 raise
             sys.stderr.write(f"flake8-cio: internal error on {self.filename} ({type(error).__name__}: {error}); "
                              "its Customer.io checks were skipped: please report it\n")
             return
+        for line, col, text in reports:
+            yield line, col, text, type(self)
+
+    def _reports(self) -> list[tuple[int, int, str]]:
+        """(line, col, text) per finding: read back while the project is unchanged (``lint``), else checked; with
+        --cio-new-since always checked (the findings at the revision are matched by rule and message)."""
+        if self.keep_results and not self.new_since:
+            return lint(self.tree, self.lines, self.filename, self.options)
+        findings = check_tree(self.tree, self.lines, self.filename, self.options)
         if self.new_since and findings:
             findings, _ = split_new(findings, self._findings_at(self.new_since))
-        for finding in findings:
-            yield finding.line, finding.col, finding.text, type(self)
+        return [(f.line, f.col, f.text) for f in findings]
 
     def _findings_at(self, ref: str) -> list:
         """The file's findings at the revision, those its # noqa comments silenced left out."""

@@ -14,9 +14,9 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
-Row = list  # [line, col, code, message, end_line, end_col]
+Row = Sequence[Any]  # (line, col, "CODE message"): what flake8 reports of a finding
 
 
 def digest(text: str) -> str:

@@ -22,7 +22,8 @@ from .options import Options, installed_sdk_major
 from .project import DJANGO_CONF_SETTINGS  # an attribute of it is the project's settings module's
 from .records import DISPATCHED, TYPED, FactoryRef, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
-    FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dotted, last_name, name_tokens, own_nodes, str_value,
+    FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dotted, env_default, last_name, name_tokens, own_nodes,
+    str_value,
 )
 from .types import NONE, Finding
 
@@ -273,6 +274,12 @@ class Model(ClientKinds, CallIndex):
     def _class_constant(self, expr: ast.Attribute, scope: Scope) -> ast.Constant | None:
         """A string constant of one of this module's classes (``Config.CIO_SITE_ID``, also through an instance,
         ``config = Config()``, or ``self`` in its methods unless they set it), as its class body binds it once."""
+        cls, value = self._class_binding(expr, scope)
+        value = member_text(cls, value) if value is not None else None
+        return value if str_value(value) is not None else None
+
+    def _class_binding(self, expr: ast.Attribute, scope: Scope) -> tuple[ast.ClassDef | None, ast.AST | None]:
+        """The class of this module an attribute is read from, and what its body binds the name to, once."""
         owner = expr.value
         if expr.attr == "value" and isinstance(owner, ast.Attribute):  # Event.SIGNED_UP.value of any Enum
             cls = self.local_class(owner.value)
@@ -286,8 +293,7 @@ class Model(ClientKinds, CallIndex):
                     (self.instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
             values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and \
                 not is_opaque_enum(cls) else []
-        value = member_text(cls, values[0]) if len(values) == 1 else None
-        return value if str_value(value) is not None else None
+        return cls, values[0] if len(values) == 1 else None
 
     def _keyed_constant(self, expr: ast.Subscript, scope: Scope) -> ast.Constant | None:
         """The string a dict literal holds under a literal key (``CIO["api_key"]`` of ``CIO = {"api_key": "..."}``
@@ -304,7 +310,13 @@ class Model(ClientKinds, CallIndex):
     def _default_constant(self, expr: ast.Attribute, scope: Scope) -> ast.Constant | None:
         """A class's string constant read through a parameter that defaults to the class and is never rebound
         (``def create_app(config=Config): ... config.CIO_SITE_ID``)."""
-        owner = expr.value
+        through = self._through_default(expr, scope)
+        return None if through is None else self._class_constant(*through) or self._project_constant(through[0])
+
+    def _through_default(self, expr: ast.expr, scope: Scope) -> tuple[ast.Attribute, Scope] | None:
+        """``Config.X`` (and the scope to read it in) for ``config.X`` where ``config`` is a parameter defaulting to
+        the class and never rebound."""
+        owner = expr.value if isinstance(expr, ast.Attribute) else None
         found = self.lookup(owner.id, scope) if isinstance(owner, ast.Name) else None
         if found is None or not found.scope.params.get(owner.id) or found.values:
             return None
@@ -312,7 +324,7 @@ class Model(ClientKinds, CallIndex):
         if not isinstance(default, (ast.Name, ast.Attribute)):
             return None
         through = ast.copy_location(ast.Attribute(default, expr.attr, ast.Load()), expr)
-        return self._class_constant(through, found.scope.parent or found.scope) or self._project_constant(through)
+        return through, found.scope.parent or found.scope
 
     def _project_constant(self, expr: ast.expr, key: str = "", used: ast.expr | None = None) -> ast.Constant | None:
         """Another module's string constant (or its dict constant's string under ``key``, ``[api_key]``), placed
@@ -322,10 +334,18 @@ class Model(ClientKinds, CallIndex):
         value = self.linked.constant(name + key) if name else None
         return None if value is None else ast.copy_location(ast.Constant(value), used or expr)
 
-    def imported_env_default(self, expr: ast.expr) -> ast.Constant | None:
-        """The literal default of another project module's environment look-up (``from config import KEY`` with
-        ``KEY = os.environ.get("CIO_KEY", "3f2a...")``), placed where it is used."""
-        name = self._project_name(expr)
+    def imported_env_default(self, expr: ast.expr, scope: Scope) -> ast.Constant | None:
+        """The literal default of an environment look-up a name holds where it is bound: another project module's
+        (``from config import KEY`` with ``KEY = os.environ.get("CIO_KEY", "3f2a...")``), or a class's attribute
+        (``Config.KEY``, also through ``def create_app(config=Config)``), placed where it is used."""
+        through = self._through_default(expr, scope)
+        expr_there, there = through or (expr, scope)
+        if isinstance(expr_there, ast.Attribute):
+            _, bound = self._class_binding(expr_there, there)
+            found = env_default(bound) if isinstance(bound, ast.expr) else None
+            if str_value(found) is not None:
+                return ast.copy_location(ast.Constant(str_value(found)), expr)
+        name = self._project_name(expr_there)
         value = self.linked.env_default(name) if name else None
         return None if value is None else ast.copy_location(ast.Constant(value), expr)
 
@@ -340,11 +360,10 @@ class Model(ClientKinds, CallIndex):
         for the result of a call, for the project model to resolve; None when it cannot be named."""
         if depth <= 0:
             return None
-        if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr in ONE_ROW:
-            model = _queryset_model(expr.func.value)  # Lead.objects.get(...): a Lead
-            if model is not None:
-                found = self.ref_of(model, scope, depth - 1)
-                return f"{found}()" if found else None
+        model = self._row_model(expr) if isinstance(expr, ast.Call) else None
+        if model is not None:  # Lead.objects.get(...), get_object_or_404(Lead, ...): a Lead
+            found = self.ref_of(model, scope, depth - 1)
+            return f"{found}()" if found else None
         if isinstance(expr, ast.Call):
             expr = self._provided(expr)
             inner = self.ref_of(expr.func, scope, depth)
@@ -428,11 +447,23 @@ class Model(ClientKinds, CallIndex):
             return None
         return fn.cls if "classmethod" in {dotted(d) for d in fn.node.decorator_list} else None
 
+    def _row_model(self, call: ast.Call) -> ast.expr | None:
+        """The Django model a call gives one row of: ``Lead.objects.get(...)``, ``get_object_or_404(Lead, ...)``
+        (or of a queryset of it)."""
+        if isinstance(call.func, ast.Attribute) and call.func.attr in ONE_ROW:
+            return _queryset_model(call.func.value)
+        if call.args and self.qualname(call.func) == "django.shortcuts.get_object_or_404":
+            return _queryset_model(call.args[0]) or call.args[0]
+        return None
+
     def _row_ref(self, iterable: ast.expr, scope: Scope, depth: int) -> str | None:
-        """An element of a Django queryset is an instance of its model: ``for lead in Lead.objects.filter(...)``
-        (also through a local bound to the queryset)."""
+        """An element of a Django queryset is an instance of its model: ``for lead in Lead.objects.filter(...)``,
+        ``get_list_or_404(Lead, ...)`` (also through a local bound to the queryset)."""
         iterable = self.value_of(iterable, scope)
         model = _queryset_model(iterable)
+        if model is None and isinstance(iterable, ast.Call) and iterable.args and \
+                self.qualname(iterable.func) == "django.shortcuts.get_list_or_404":
+            model = _queryset_model(iterable.args[0]) or iterable.args[0]
         found = self.ref_of(model, scope, depth - 1) if model is not None else None
         return f"{found}()" if found else None
 
