@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .engine import all_rules
-from .types import Rule
+from .rule import Rule
 
 REGENERATE = "python -m flake8_cio.docs"
 # Absolute, so that the README's links also work on PyPI, where a relative rules.md link has nothing to point at.

@@ -18,10 +18,11 @@ from . import catalog, layout
 from .options import Options
 from .prefilter import might_use_customerio
 from .results import Results, digest
-from .types import Finding, Rule
+from .types import Finding
 
 if TYPE_CHECKING:
     from .project import Project
+    from .rule import Rule
 
 # The project model, the rules and the semantic layer are imported when a file is first checked or summarised, not
 # with the plugin: a flake8 run that reads every file's findings back (``lint``) needs only ``layout``.

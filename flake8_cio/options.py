@@ -16,14 +16,14 @@ if sys.version_info >= (3, 11):
 else:  # the same parser, as a package, before 3.11
     import tomli as tomllib
 
-NAME_STYLES = {
-    "snake_case": re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"),
-    "camelCase": re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*"),
-    "PascalCase": re.compile(r"(?:[A-Z][a-z0-9]*)+"),
-    "kebab-case": re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*"),
-    "object-action": re.compile(r"[A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)*"),  # "Order Completed"
-    "capitalized-words": re.compile(r"[A-Z][A-Za-z0-9]*(?: [A-Za-z0-9]+)*"),  # "Order Completed", "Signed up"
-    "any": re.compile(r".+", re.S),
+NAME_STYLES = {  # patterns, compiled on first use by `re` (a run reading findings back matches no name)
+    "snake_case": r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*",
+    "camelCase": r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*",
+    "PascalCase": r"(?:[A-Z][a-z0-9]*)+",
+    "kebab-case": r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*",
+    "object-action": r"[A-Z][A-Za-z0-9]*(?: [A-Z][A-Za-z0-9]*)*",  # "Order Completed"
+    "capitalized-words": r"[A-Z][A-Za-z0-9]*(?: [A-Za-z0-9]+)*",  # "Order Completed", "Signed up"
+    "any": r"(?s).+",
 }
 DEFAULT_CLIENT_NAMES = ("cio", "customerio", "customer_io", "cio_client", "customerio_client")
 

@@ -84,8 +84,8 @@ def test_no_module_takes_another_modules_private_names(name):
     assert private == []
 
 
-FACTS = ("flake8_cio.types", "flake8_cio.scopes", "flake8_cio.sdk", "flake8_cio.semantic", "flake8_cio.summary",
-         "flake8_cio.project", "flake8_cio.pins", "flake8_cio.vendored", "flake8_cio.frameworks", "flake8_cio.units",
+FACTS = ("flake8_cio.types", "flake8_cio.rule", "flake8_cio.scopes", "flake8_cio.sdk", "flake8_cio.semantic",
+         "flake8_cio.summary", "flake8_cio.project", "flake8_cio.pins", "flake8_cio.vendored", "flake8_cio.frameworks", "flake8_cio.units",
          "flake8_cio.profiles", "flake8_cio.records", "flake8_cio.client_kinds", "flake8_cio.calls")
 
 
@@ -95,7 +95,7 @@ def test_facts_never_import_rules_or_fixers(name):
     assert below == set()
 
 
-@pytest.mark.parametrize("name", ["flake8_cio.types", "flake8_cio.records", "flake8_cio.sdk"])
+@pytest.mark.parametrize("name", ["flake8_cio.types", "flake8_cio.rule", "flake8_cio.records", "flake8_cio.sdk"])
 def test_shared_types_import_nothing_of_ours(name):
     assert GRAPH[name] == set()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from flake8_cio import __version__
 from flake8_cio.docs import rule_body, rule_url
 from flake8_cio.engine import all_rules
-from flake8_cio.types import Rule
+from flake8_cio.rule import Rule
 
 FIX_WORDS = {"safe": "cio-fix can fix it", "unsafe": "cio-fix --unsafe-fixes can fix it", None: "no automatic fix"}
 

@@ -6,7 +6,8 @@ import re
 from typing import Iterator
 
 from .. import frameworks, sdk
-from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
+from ..rule import Rule, RuleDoc
+from ..types import NONE, SAFE, UNSAFE
 from ..semantic import CioCall, Function, Model, Site, dotted, last_name
 from .clients import becomes_cached, data_as_keywords
 from .fixing import (MOVES_CALLS, awaited_statement, failure_is_only_an_error_response, moves_to_runtime, reporter,

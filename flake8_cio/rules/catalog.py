@@ -7,7 +7,8 @@ from typing import Iterator
 
 from .. import sdk
 from ..catalog import Catalog, Event, find, load
-from ..types import NONE, Rule, RuleDoc
+from ..rule import Rule, RuleDoc
+from ..types import NONE
 from ..semantic import CioCall, Model, str_value
 
 RULES = (

@@ -7,7 +7,8 @@ from typing import Iterator
 
 from .. import frameworks, sdk
 from ..records import ClassRef, FactoryRef, FunctionRef, TextRef
-from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
+from ..rule import Rule, RuleDoc
+from ..types import NONE, SAFE, UNSAFE
 from ..client_kinds import injected_lookup
 from ..scopes import ENV_LOOKUPS, env_default
 from ..semantic import Model, Site, dotted, last_name, name_tokens, run_reference, str_value

@@ -7,7 +7,8 @@ import unicodedata
 from typing import Iterator
 
 from .. import sdk
-from ..types import NONE, UNSAFE, Rule, RuleDoc
+from ..rule import Rule, RuleDoc
+from ..types import NONE, UNSAFE
 from ..options import NAME_STYLES
 from ..profiles import EMAIL
 from ..semantic import CioCall, Model, dotted, name_tokens, str_value
@@ -221,7 +222,7 @@ def _check_name(model: Model, call: CioCall, expr: ast.expr, written: ast.expr |
                 return
         else:
             style = model.options.event_name_style
-        if not NAME_STYLES[style].fullmatch(literal):
+        if not re.fullmatch(NAME_STYLES[style], literal):
             wanted = to_style(literal, style)
             site = wanted and edit_site(model, call, expr, expr)  # no fix for a name without an ASCII form
             advice = f"use {wanted!r}" if wanted else "rename it by hand (it has letters without an ASCII form)"

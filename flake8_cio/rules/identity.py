@@ -5,7 +5,8 @@ import ast
 from typing import Iterator
 
 from .. import sdk
-from ..types import UNSAFE, Rule, RuleDoc
+from ..rule import Rule, RuleDoc
+from ..types import UNSAFE
 from ..profiles import is_email
 from ..semantic import Model, str_value
 from .fixing import find_arg, forwarded, keyword_arg, merge_entries, span, with_args, within

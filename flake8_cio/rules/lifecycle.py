@@ -12,7 +12,8 @@ from ..profiles import creates, identified, module_profiles, person_key, profile
 from ..records import FunctionEntry, FunctionRef, IdentifyRecord, Summary
 from ..summary import function_entry, summarize
 from ..semantic import CioCall, Model, Site, name_tokens, own_nodes
-from ..types import NONE, Rule, RuleDoc
+from ..rule import Rule, RuleDoc
+from ..types import NONE
 from .fixing import statements_around
 
 

@@ -5,7 +5,8 @@ import ast
 from typing import Callable, Iterator
 
 from .. import sdk
-from ..types import NONE, SAFE, UNSAFE, Rule, RuleDoc
+from ..rule import Rule, RuleDoc
+from ..types import NONE, SAFE, UNSAFE
 from ..semantic import CioCall, Model, name_tokens
 from ..units import (NUMBER_WRAPPERS, SCALES, call_name, epoch_helper, fine_epoch, is_epoch_seconds, named_unit,
                      number_value, scale, unwrap_number)
