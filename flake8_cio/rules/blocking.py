@@ -259,8 +259,10 @@ def _per_record_coroutine(model: Model, site: Site, helper: Function, callee: as
 
 def _per_record_project_coroutine(model: Model, site: Site, callee: ast.expr) -> Iterator:
     """The same with a coroutine function of another module (or a service object) that makes the request."""
+    if not _bulk_loop(model, site):  # first: most calls are in no loop, and the chain reads other modules
+        return
     chain = model.request_chain(callee, site.scope, site.node)
-    if chain and chain[-1].method in PER_RECORD and _bulk_loop(model, site):
+    if chain and chain[-1].method in PER_RECORD:
         yield _report(model, "CIO601", site.node, how=f"`{last_name(callee) or ast.unparse(callee)}()` runs once "
                       "per record", what="a Customer.io request", path=_chain_text(chain))
 
