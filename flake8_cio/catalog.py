@@ -19,15 +19,12 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # the same parser, as a package, before 3.11
-    import tomli as tomllib
+from . import tomlfile
+
 
 DEFAULT_PATH = "cio-catalog.toml"
 TYPES = {
@@ -105,8 +102,8 @@ def load(path: str | os.PathLike) -> Catalog:
 
 def parse(text: str, path: str = DEFAULT_PATH) -> Catalog:
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        data = tomlfile.loads(text)
+    except ValueError as error:
         raise CatalogError(f"{path}: {error}") from None
     where = _Locator(text, path)
     unknown = set(data) - {"events", "attributes", "pipelines"}

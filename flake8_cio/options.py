@@ -5,16 +5,13 @@ import configparser
 import difflib
 import os
 import re
-import sys
 from dataclasses import astuple, dataclass, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # the same parser, as a package, before 3.11
-    import tomli as tomllib
+from . import tomlfile
+
 
 NAME_STYLES = {  # patterns, compiled on first use by `re` (a run reading findings back matches no name)
     "snake_case": r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*",
@@ -269,12 +266,14 @@ def _folders(start: Path):
 
 
 def _toml_tables(path: Path) -> dict:
-    """The [tool] tables of a pyproject.toml, {} when there is none."""
+    """The [tool] tables of a pyproject.toml, {} when there is none; one that never says flake8 is not parsed (most
+    configure other tools only)."""
     if not path.is_file():
         return {}
     try:
-        return tomllib.loads(path.read_text("utf-8")).get("tool", {})
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        text = path.read_text("utf-8")
+        return tomlfile.loads(text).get("tool", {}) if "flake8" in text else {}
+    except ValueError as error:  # UnicodeDecodeError, TOMLDecodeError
         raise OptionError(f"{path}: {error}") from None
 
 

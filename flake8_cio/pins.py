@@ -13,7 +13,6 @@ import configparser
 import json
 import os
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,12 +22,9 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from . import tomlfile
 from .vendored import parse_file, read_text, sdk_methods, vendored_sdk_dirs
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # the same parser, as a package, before 3.11
-    import tomli as tomllib
 
 #: Every ``customerio`` release on PyPI, and a stand-in for a later 3.x.
 RELEASES = tuple(Version(v) for v in (
@@ -129,8 +125,8 @@ def _decide(found: Pins) -> int | None:
 def _toml(path: Path) -> dict:
     text = read_text(path)
     try:
-        return tomllib.loads(text) if text is not None else {}
-    except tomllib.TOMLDecodeError:
+        return tomlfile.loads(text) if text is not None else {}
+    except ValueError:
         return {}
 
 

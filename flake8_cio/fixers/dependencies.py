@@ -12,15 +12,12 @@ import ast
 import configparser
 import os
 import re
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
+from .. import tomlfile
+
 
 PACKAGE = "flake8-cio"
 ROOT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "requirements.txt", "requirements", ".git")
@@ -106,8 +103,8 @@ def _requirements(path: Path, seen: set) -> list[str]:
 
 def _toml(path: Path) -> dict:
     try:
-        return tomllib.loads(_text(path))
-    except tomllib.TOMLDecodeError:
+        return tomlfile.loads(_text(path))
+    except ValueError:
         return {}
 
 
