@@ -14,7 +14,7 @@ from flake8_cio.runtime import RuntimeClient
 from flake8_cio.runtime.spool import MemorySpool, SQLiteSpool
 from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
-from .conftest import FAST, free_port, tally, track_across_files, wait_for
+from .conftest import FAST, break_spool, free_port, tally, track_across_files, wait_for
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -188,6 +188,31 @@ def test_journals_rotate_while_the_store_fails_and_every_event_arrives_once(loop
     counts = tally(server.accepted, range(5000))
     assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
     assert len(files) > 5 and client.health()["spool"] == "MemorySpool"
+    client.close(1)
+
+
+def test_a_rotation_whose_store_fails_puts_the_old_files_rest_into_memory_at_once(loopback, tmp_path, monkeypatch):
+    """Issue 20 item 4: the store fails as a rotation moves the old journal's unread rest into it. The rest goes
+    into memory at once and is delivered from there, so that flush() says True only with every event delivered
+    (it waited in the old file for a replay after the store's recovery, and flush() said True without it)."""
+    from flake8_cio.runtime import journal
+    from flake8_cio.runtime.delivery import MAX_BATCH_BYTES
+
+    server = loopback()
+    # both threads sleep between flush()es (flush_interval), and the store is not retried within the test
+    client = client_on(server.url, str(tmp_path / "s.sqlite3"), flush_interval=5.0, breaker_cooldown=60)
+    track(client, range(100))
+    assert client.flush(10)
+    worker, intake = client._worker, client.intake
+    with worker.journal_lock:  # neither thread reads the file meanwhile: 50 lines are its unread rest
+        track(client, range(100, 150))
+        monkeypatch.setattr(journal, "ROTATE_BYTES", intake.offset)  # the file is due for a new one
+        break_spool(client)
+        worker._guarded(lambda: intake.rotate(client.spool, MAX_BATCH_BYTES))  # as the send thread rotates
+    assert client.flush(10)
+    counts = tally(server.accepted, range(150))
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
+    assert client.health()["spool"] == "MemorySpool"
     client.close(1)
 
 
