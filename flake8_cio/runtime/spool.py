@@ -1100,20 +1100,25 @@ class FallbackSpool:
             self.maintaining.release()
 
     def _recover(self, closing: bool = False) -> None:
-        """Once nothing memory holds is in flight (its entries, or loans nothing recorded: see lend), reconnect the
-        store and move memory into it; switch back once its record of the journal has every line memory took. Not
+        """Reconnect the store; once nothing memory holds is in flight (its entries, or loans nothing recorded: see
+        lend), move memory into it, and switch back once its record of the journal has every line memory took. Not
         before: the journal thread's next put met the record behind lines a request still held, read the file
-        again from there, and sent them twice."""
+        again from there, and sent them twice. Memory sends nothing meanwhile (`recovering`), only while the store
+        works: a store still failing pauses nothing."""
         assert self.open_store is not None
-        with self.lock:
-            self.recovering = True
-            if not closing and (self.unrecorded or self.memory.in_flight()):
-                return  # tried again next tick
         try:
             if self.store is None:
                 self.store = self.open_store()
             else:
                 self.store.reconnect()
+        except Exception as error:
+            self._failed(error)
+            return
+        with self.lock:
+            self.recovering = True
+            if not closing and (self.unrecorded or self.memory.in_flight()):
+                return  # tried again next tick
+        try:
             with self.lock:
                 settled, self.unsettled = self.unsettled, []
                 released, self.unreleased = self.unreleased, []
