@@ -570,7 +570,8 @@ class RuntimeClient:
         self._dedupe_lock = threading.Lock()
         self.counters = Counters()  # the child counts its own events (the parent reports the parent's)
         self._id_part = client_part()  # with the time and the accepted count, track()'s event ids
-        self._stamp: Tuple[int, str, str] = (-1, "", "")  # (ms, the line's text before and after the serial)
+        #: (the millisecond's start and end in seconds, the line's text before and after the serial)
+        self._stamp: Tuple[float, float, str, str] = (0.0, 0.0, "", "")
         self._recent: "OrderedDict[Any, float]" = OrderedDict()
         self._spool = self._open_spool()
         inherited: Optional[Intake] = getattr(self, "_intake", None)
@@ -838,27 +839,31 @@ class RuntimeClient:
 
     def track(self, customer_id: Any, name: Any, data: Optional[Dict[str, Any]] = None, id: Optional[str] = None,
               timestamp: Any = None) -> None:
-        """The common call in one pass (the caller's p99 is the budget): a plain customer id (_PLAIN_ID: one C call
-        checks it, and it needs no escaping), a name already checked (_name_guard gives its part of the line), dict
-        data that the C encoder takes. It writes the line _admit() makes for that call, its id made of a
-        per-millisecond prefix and the client's serial (client_part), with one lock-free copy into the journal
-        (Intake.append); anything else (or what fails here) takes the general path, which decides."""
+        """The common call in one pass (the caller's p99 is the budget): a plain customer id (it needs no escaping:
+        ASCII letters and digits, two C calls, else _PLAIN_ID, whose regular expression costs three times as many
+        instructions), a name already checked (_name_guard gives its part of the line), dict data that the C
+        encoder takes. It writes the line _admit() makes for that call, its id made of a per-millisecond prefix and
+        the client's serial (client_part), with one lock-free copy into the journal (Intake.append); anything else
+        (or what fails here) takes the general path, which decides. The clock is time.time(), looked up per call
+        (a test that sets the clock sets ours), its millisecond told by a range check (no division of an int)."""
         if (id is None and timestamp is None and type(customer_id) is str and type(name) is str
                 and type(data) is dict and (middle := self._names_seen.get(name)) is not None
-                and _PLAIN_ID(customer_id) and self._worker is not None and not self._closed):
+                and (customer_id.isalnum() and customer_id.isascii() and len(customer_id) <= MAX_ID_BYTES
+                     or _PLAIN_ID(customer_id)) and self._worker is not None and not self._closed):
             try:
                 attributes = "".join(_FAST(data, 0))  # type: ignore[misc]
             except (ValueError, TypeError, RecursionError):  # NaN, a cycle, ...: the general path says which
                 return self._track(customer_id, name, data, id, timestamp)
             if len(attributes) <= FAST_DATA_BYTES:
-                ms = time.time_ns() // 1_000_000  # looked up per call: a test that sets the clock sets ours
+                now = time.time()
                 stamp = self._stamp
-                if stamp[0] != ms:
-                    stamp = self._stamp = (ms, f',"id":"{time_text(ms)}{self._id_part}',
+                if not stamp[0] <= now < stamp[1]:
+                    ms = int(now * 1000)
+                    stamp = self._stamp = (ms / 1000, (ms + 1) / 1000, f',"id":"{time_text(ms)}{self._id_part}',
                                            f'","timestamp":{ms // 1000}}}\n')
                 n = self.counters.accept()
                 line = (f'{{"type":"person","identifiers":{{"id":"{customer_id}"}}{middle}{attributes}'
-                        f'{stamp[1]}{PAIRS[n >> 10 & 1023]}{PAIRS[n & 1023]}{stamp[2]}').encode()
+                        f'{stamp[2]}{PAIRS[n >> 10 & 1023]}{PAIRS[n & 1023]}{stamp[3]}').encode()
                 try:
                     self._intake.append(line)
                 except ValueError:  # the file is full, or was closed meanwhile

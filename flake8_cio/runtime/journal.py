@@ -292,8 +292,10 @@ class Intake:
 
     def rotate(self, spool: Any, slack: int = FILE_BYTES) -> None:
         """Start a new file once the spool has read ROTATE_BYTES of this one (and at most `slack` bytes are
-        unread); the old one is read to its end (no caller can write to it any more) into the spool and removed
-        (while the store fails: into memory, and removed by the replay after it works again)."""
+        unread). The old one's unread rest (no caller can write to it any more) goes into the spool in one put, or
+        into memory at once when the store fails then (it waited for a replay after the store's recovery, and
+        flush() said True without it). A file on disk is removed once the store's record has all of it, else left
+        to the replay after the recovery (or by the next process)."""
         if self.fd < 0 or self.offset < ROTATE_BYTES or self.on_loan or self.pos - self.offset > slack:
             return
         created = self._create()  # callers write on meanwhile (allocating 16 MB may take a while)
@@ -303,22 +305,21 @@ class Intake:
         self.prefault()
         written = old_map.tell()  # type: ignore[union-attr]
         old_map.close()  # type: ignore[union-attr]
-        if self.folder is None or not spool.on_disk():
-            # No store to replay into: the rest goes into memory now. A file in memory is gone once closed; one on
-            # disk stays for the replay, which removes it once the store's record has all of it.
+        try:
             written = _written(old_fd, written)
             rest = lines(os.pread(old_fd, written - old_offset, old_offset), old_name, old_offset)[0]
-            spool.put(rest, (old_name, old_offset, written))
-            os.close(old_fd)
-            if self.folder is not None:
-                ABANDONED.add(old_name)
+        finally:
+            os.close(old_fd)  # a file in memory is gone
+        stored = spool.put(rest, (old_name, old_offset, written))
+        if self.folder is None:
             return
-        os.close(old_fd)
-        try:
-            replay(self.folder / old_name, spool)  # type: ignore[operator]
-        except Exception:  # a store that fails now: replayed when it works again (or by the next process)
-            ABANDONED.add(old_name)
-            raise
+        if stored >= 0 and spool.on_disk():
+            (self.folder / old_name).unlink(missing_ok=True)
+            spool.forget_journal(old_name)
+            return
+        ABANDONED.add(old_name)  # replayed (and removed) once the store's record can have all of it
+        if stored < 0:  # the record is not where this process left it: read the file from there (never lose)
+            replay(self.folder / old_name, spool)
 
     def finish(self, spool: Any, reopen: bool = False) -> bool:
         """At close (or idle: `reopen` at the next call): remove the file once the spool's record says it has all
@@ -330,7 +331,7 @@ class Intake:
             name, self.name = self.name, ""
         if not name or self.folder is None:
             return False
-        path = self.folder / name  # type: ignore[operator]
+        path = self.folder / name
         try:
             complete = spool is not None and spool.journal_offset(name) >= written and not spool.loans(name)
         except Exception:  # the store cannot say: keep the file

@@ -193,6 +193,9 @@ class MemorySpool:
     def dead(self, entries: Sequence[Entry], reason: str) -> None:
         self.ack([e.key for e in entries])
 
+    def in_flight(self) -> int:
+        return len(self.claimed)
+
     def _count(self) -> int:
         return len(self.items) + len(self.returned) + len(self.delayed) + len(self.claimed)
 
@@ -865,7 +868,9 @@ class FallbackSpool:
         self.unmarked: Dict[str, Tuple[int, int]] = {}  # journal name -> the lines memory took while the store failed
         self.unrepaid: List[Mark] = []  # loans settled while the store failed (delivered, or their lines in memory)
         self.unrecorded: Set[Mark] = set()  # loans made while the store failed, not ended yet (see lend)
-        self.recovering = False  # a retry of the store waits for those to end; none is made meanwhile
+        #: a retry of the store waits for those, and for memory's entries in flight, to end (see _recover): none
+        #: starts meanwhile
+        self.recovering = False
         self.closed = False
         self.stats: Tuple[int, float, int] = (0, 0.0, 0)  # the store's depth, fill, and this process's pending
         self.stats_at = time.monotonic()
@@ -921,10 +926,13 @@ class FallbackSpool:
             except Exception as error:
                 self._failed(error)
         if stored is None:
-            stored = self.memory.put(texts)
-            if mark is not None and self.durable:
-                with self.lock:
-                    self._unmark(mark)
+            with self.lock:  # (not across a recovery's switch back: its store would not learn of the mark)
+                if self.memory_since is not None or not self.durable or self.closed:
+                    stored = self.memory.put(texts)
+                    if mark is not None and self.durable:
+                        self._unmark(mark)
+            if stored is None:  # the store works again since
+                return self.put(texts, mark)
         if stored >= 0:
             self._refused(len(texts) - stored)
         return stored
@@ -1019,7 +1027,7 @@ class FallbackSpool:
                 return store.claim(max_items, max_bytes)
             except Exception as error:
                 self._failed(error)
-        return self.memory.claim(max_items, max_bytes)
+        return [] if self.recovering else self.memory.claim(max_items, max_bytes)
 
     def ack(self, keys: Iterable[Any]) -> None:
         kept, stored = _split(keys)
@@ -1073,13 +1081,14 @@ class FallbackSpool:
         return self.closed
 
     def maintain(self, now: bool = False) -> None:
-        """The journal thread's turn, every tick: retry a failed store when due (`now`: at once, as close() does),
-        move what memory holds into a working one, refresh the figures health() serves."""
+        """The journal thread's turn, every tick: retry a failed store when due (`now`: at once, as close() does;
+        nothing is put after it, so the store comes back without waiting for what is in flight), move what memory
+        holds into a working one, refresh the figures health() serves."""
         if self.closed or not self.durable or not self.maintaining.acquire(blocking=False):
             return
         try:
             if self.memory_since is not None and (now or time.monotonic() >= self.retry_at):
-                self._recover()
+                self._recover(closing=now)
             elif self.memory_since is None and (self.memory.depth() or self.unmarked or self.unrepaid):
                 try:
                     self._move()
@@ -1090,19 +1099,26 @@ class FallbackSpool:
         finally:
             self.maintaining.release()
 
-    def _recover(self) -> None:
-        """Once the loans made without the store (see lend) have ended: its record of the journal must not pass
-        the lines of one still out."""
+    def _recover(self, closing: bool = False) -> None:
+        """Reconnect the store; once nothing memory holds is in flight (its entries, or loans nothing recorded: see
+        lend), move memory into it, and switch back once its record of the journal has every line memory took. Not
+        before: the journal thread's next put met the record behind lines a request still held, read the file
+        again from there, and sent them twice. Memory sends nothing meanwhile (`recovering`), only while the store
+        works: a store still failing pauses nothing."""
         assert self.open_store is not None
-        with self.lock:
-            self.recovering = True
-            if self.unrecorded:
-                return  # tried again next tick
         try:
             if self.store is None:
                 self.store = self.open_store()
             else:
                 self.store.reconnect()
+        except Exception as error:
+            self._failed(error)
+            return
+        with self.lock:
+            self.recovering = True
+            if not closing and (self.unrecorded or self.memory.in_flight()):
+                return  # tried again next tick
+        try:
             with self.lock:
                 settled, self.unsettled = self.unsettled, []
                 released, self.unreleased = self.unreleased, []
@@ -1121,6 +1137,8 @@ class FallbackSpool:
             self._failed(error)
             return
         with self.lock:
+            if not closing and (self.unmarked or self.unrepaid):  # lines memory still holds (set aside): next tick
+                return
             since, self.memory_since, self.error = self.memory_since or time.time(), None, None
             self.recovering = False
         log.warning("flake8-cio runtime: %s works again after %.0fs in memory only; %d events moved into it",

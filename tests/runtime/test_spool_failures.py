@@ -3,8 +3,10 @@ not a loss: events go on in memory, health() answers at once and says so, and th
 what memory held. Counted exactly: nothing lost, nothing sent twice."""
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -14,7 +16,7 @@ from flake8_cio.runtime import RuntimeClient
 from flake8_cio.runtime.spool import MemorySpool, SQLiteSpool
 from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
-from .conftest import FAST, free_port, tally, track_across_files, wait_for
+from .conftest import FAST, break_spool, free_port, tally, track_across_files, wait_for
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -188,6 +190,72 @@ def test_journals_rotate_while_the_store_fails_and_every_event_arrives_once(loop
     counts = tally(server.accepted, range(5000))
     assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
     assert len(files) > 5 and client.health()["spool"] == "MemorySpool"
+    client.close(1)
+
+
+def failing_for(journal, call):
+    """A store's `call` that fails (a disk I/O error) when it concerns that journal file."""
+    def failing(*args, **kwargs):
+        if any(arg == journal or type(arg) is tuple and arg[:1] == (journal,) for arg in args):
+            raise sqlite3.OperationalError("disk I/O error")
+        return call(*args, **kwargs)
+    return failing
+
+
+def test_a_rotation_whose_store_fails_puts_the_old_files_rest_into_memory_at_once(loopback, tmp_path, monkeypatch):
+    """Issue 20 item 4: the store fails as a rotation moves the old journal's unread rest into it. The rest goes
+    into memory at once and is delivered from there, so that flush() says True only with every event delivered
+    (it waited in the old file for a replay after the store's recovery, and flush() said True without it)."""
+    from flake8_cio.runtime import journal
+    from flake8_cio.runtime.delivery import MAX_BATCH_BYTES
+
+    server = loopback()
+    # both threads sleep between flush()es (flush_interval), and the store is not retried within the test
+    client = client_on(server.url, str(tmp_path / "s.sqlite3"), flush_interval=5.0, breaker_cooldown=60)
+    track(client, range(100))
+    assert client.flush(10)
+    worker, intake = client._worker, client.intake
+    store, old = client.spool.store, intake.name
+    for method in ("put", "journal_offset", "loans"):  # the store fails on what moves the old file's lines
+        monkeypatch.setattr(store, method, failing_for(old, getattr(store, method)))
+    with worker.journal_lock:  # neither thread reads the file meanwhile: 50 lines are its unread rest
+        track(client, range(100, 150))
+        monkeypatch.setattr(journal, "ROTATE_BYTES", intake.offset)  # the file is due for a new one
+        worker._guarded(lambda: intake.rotate(client.spool, MAX_BATCH_BYTES))  # as the send thread rotates
+    assert client.flush(10)
+    counts = tally(server.accepted, range(150))
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
+    assert client.health()["spool"] == "MemorySpool"
+    client.close(1)
+
+
+def test_a_store_that_recovers_while_a_request_holds_memory_entries_sends_none_twice(loopback, tmp_path):
+    """The store works again while a request holds entries memory took (the server hangs): the store's record of
+    the journal may pass their lines only once they are settled. Before, the store came back at once and its record
+    stayed behind them: the journal thread's next put met it there, read the file again from it, and those lines
+    went out twice under the same ids (100 of 100)."""
+    gate = threading.Event()
+    server = loopback(lambda path, body: (200, {}, b"{}") if gate.wait(60) else (500, {}, b""))
+    # both threads sleep between flush()es (flush_interval): the test takes the journal thread's steps itself
+    client = client_on(server.url, str(tmp_path / "s.sqlite3"), flush_interval=5.0, breaker_cooldown=0.3, timeout=60)
+    gate.set()
+    track(client, range(100))
+    assert client.flush(10)
+    gate.clear()
+    break_spool(client)
+    track(client, range(100, 200))
+    requests = len(server.requests)
+    client.journal_now()  # the store fails: the lines go into memory, and a request takes them (it hangs)
+    assert wait_for(lambda: len(server.requests) > requests)
+    assert wait_for(lambda: time.monotonic() >= client.spool.retry_at)
+    client.spool.maintain()  # the store is retried (it works) while they are in flight
+    track(client, range(200, 300))
+    client.journal_now()
+    gate.set()
+    assert client.flush(20)
+    counts = tally(server.accepted, range(300))
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
+    assert client.health()["spool"] == "SQLiteSpool"
     client.close(1)
 
 
