@@ -67,14 +67,14 @@ def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> li
     cut = max(filename.rfind(os.sep), filename.rfind(os.altsep or os.sep)) + 1  # os.path.split, less its normalising
     folder, name = filename[:cut], filename[cut:]
     absolute, names, root, state = layout.place(os.getcwd(), folder, _salt(options))
-    if name not in names:  # flake8's stdin, a file under build/ or a virtualenv: none kept
+    if name not in names:  # not found by its project's walk (under build/, a virtualenv; stdin): none kept
         return _reports(check_tree(tree, lines, filename, options))
-    kept, path, text = _kept(root, options.cache_dir, state), absolute + name, digest("".join(lines))
-    rows = kept.get(path, text)
+    kept, path, text_digest = _kept(root, options.cache_dir, state), absolute + name, digest("".join(lines))
+    rows = kept.get(path, text_digest)
     if rows is not None and all(_is_report(row) for row in rows):
         return [(line, col, text) for line, col, text in rows]
     reports = _reports(check_tree(tree, lines, filename, options))
-    kept.put(path, text, reports)
+    kept.put(path, text_digest, [list(report) for report in reports])  # as the journal gives them back: lists
     return reports
 
 

@@ -279,7 +279,8 @@ class Model(ClientKinds, CallIndex):
         return value if str_value(value) is not None else None
 
     def _class_binding(self, expr: ast.Attribute, scope: Scope) -> tuple[ast.ClassDef | None, ast.AST | None]:
-        """The class of this module an attribute is read from, and what its body binds the name to, once."""
+        """The class of this module an attribute is read from, and what its body binds the name to, once (read through
+        an instance, not when a method sets the attribute on ``self``: ``__init__`` may override it)."""
         owner = expr.value
         if expr.attr == "value" and isinstance(owner, ast.Attribute):  # Event.SIGNED_UP.value of any Enum
             cls = self.local_class(owner.value)
@@ -289,8 +290,10 @@ class Model(ClientKinds, CallIndex):
                 cls = self.enclosing_class(scope)
                 cls = None if cls is None or self.self_attrs.get((cls, expr.attr)) else cls
             else:
-                cls = self.local_class(owner) or \
-                    (self.instance_class(owner, scope) if isinstance(owner, ast.Name) else None)
+                cls = self.local_class(owner)
+                instance = None if cls is not None or not isinstance(owner, ast.Name) else \
+                    self.instance_class(owner, scope)
+                cls = cls or (None if instance is None or self.self_attrs.get((instance, expr.attr)) else instance)
             values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and \
                 not is_opaque_enum(cls) else []
         return cls, values[0] if len(values) == 1 else None
@@ -334,7 +337,7 @@ class Model(ClientKinds, CallIndex):
         value = self.linked.constant(name + key) if name else None
         return None if value is None else ast.copy_location(ast.Constant(value), used or expr)
 
-    def imported_env_default(self, expr: ast.expr, scope: Scope) -> ast.Constant | None:
+    def env_default_of(self, expr: ast.expr, scope: Scope) -> ast.Constant | None:
         """The literal default of an environment look-up a name holds where it is bound: another project module's
         (``from config import KEY`` with ``KEY = os.environ.get("CIO_KEY", "3f2a...")``), or a class's attribute
         (``Config.KEY``, also through ``def create_app(config=Config)``), placed where it is used."""
@@ -360,7 +363,7 @@ class Model(ClientKinds, CallIndex):
         for the result of a call, for the project model to resolve; None when it cannot be named."""
         if depth <= 0:
             return None
-        model = self._row_model(expr) if isinstance(expr, ast.Call) else None
+        model = self._row_model(expr, scope) if isinstance(expr, ast.Call) else None
         if model is not None:  # Lead.objects.get(...), get_object_or_404(Lead, ...): a Lead
             found = self.ref_of(model, scope, depth - 1)
             return f"{found}()" if found else None
@@ -447,23 +450,25 @@ class Model(ClientKinds, CallIndex):
             return None
         return fn.cls if "classmethod" in {dotted(d) for d in fn.node.decorator_list} else None
 
-    def _row_model(self, call: ast.Call) -> ast.expr | None:
+    def _row_model(self, call: ast.Call, scope: Scope) -> ast.expr | None:
         """The Django model a call gives one row of: ``Lead.objects.get(...)``, ``get_object_or_404(Lead, ...)``
         (or of a queryset of it)."""
         if isinstance(call.func, ast.Attribute) and call.func.attr in ONE_ROW:
             return _queryset_model(call.func.value)
-        if call.args and self.qualname(call.func) == "django.shortcuts.get_object_or_404":
-            return _queryset_model(call.args[0]) or call.args[0]
-        return None
+        return self._shortcut_model(call, "get_object_or_404", scope)
+
+    def _shortcut_model(self, call: ast.expr, shortcut: str, scope: Scope) -> ast.expr | None:
+        """The model of ``django.shortcuts.<shortcut>(Lead or a queryset of it, ...)``."""
+        if not (isinstance(call, ast.Call) and call.args and self.qualname(call.func) == f"django.shortcuts.{shortcut}"):
+            return None
+        given = self.value_of(call.args[0], scope)  # qs = Lead.objects.filter(...); get_object_or_404(qs, ...)
+        return _queryset_model(given) or given
 
     def _row_ref(self, iterable: ast.expr, scope: Scope, depth: int) -> str | None:
         """An element of a Django queryset is an instance of its model: ``for lead in Lead.objects.filter(...)``,
         ``get_list_or_404(Lead, ...)`` (also through a local bound to the queryset)."""
         iterable = self.value_of(iterable, scope)
-        model = _queryset_model(iterable)
-        if model is None and isinstance(iterable, ast.Call) and iterable.args and \
-                self.qualname(iterable.func) == "django.shortcuts.get_list_or_404":
-            model = _queryset_model(iterable.args[0]) or iterable.args[0]
+        model = _queryset_model(iterable) or self._shortcut_model(iterable, "get_list_or_404", scope)
         found = self.ref_of(model, scope, depth - 1) if model is not None else None
         return f"{found}()" if found else None
 

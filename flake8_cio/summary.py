@@ -129,8 +129,9 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             elif len(bound) == 1 and str_value(member_text(cls, bound[0])) is not None:  # SIGNED_UP = "signed_up"
                 member = f"{name}.{attr}.value" if is_opaque_enum(cls) else f"{name}.{attr}"  # a plain Enum's: .value
                 tables["constants"][member] = str_value(member_text(cls, bound[0]))
-            elif len(bound) == 1 and str_value(env_default(bound[0])) is not None:
-                tables["env_defaults"][f"{name}.{attr}"] = str_value(env_default(bound[0]))  # KEY = os.getenv(...)
+            elif len(bound) == 1 and (default := str_value(env_default(bound[0]))) is not None:  # KEY = os.getenv
+                member = f"{name}.{attr}.value" if is_opaque_enum(cls) else f"{name}.{attr}"  # as constants are
+                tables["env_defaults"][member] = default
             elif len(bound) == 1 and isinstance(bound[0], (ast.Call, ast.Name, ast.Attribute)):
                 ref = model.ref_of(bound[0], model.class_scopes[cls])
                 if ref:  # notifier = providers.Factory(Notifier, client=crm): Notifier(client=track);

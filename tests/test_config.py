@@ -1,6 +1,7 @@
 """One configuration for both tools: the real flake8 and the real cio-fix read the same files by flake8's rules
 (parent folders, --isolated, --config, --append-config), [tool.flake8] and [tool.flake8-cio] in pyproject.toml,
-and multi-line lists; a misspelt cio- key or a broken file is an error in both."""
+and multi-line lists; a misspelt cio- key or a broken file is an error in both (a pyproject.toml that never says
+flake8 is another tool's file: not read)."""
 import subprocess
 import sys
 
@@ -58,6 +59,13 @@ def test_config_replaces_discovery_and_append_config_adds(project, tool):
                          ids=["flake8-pyproject", "flake8-cio"])
 def test_pyproject_tables(project, tool, table):
     (project / "src" / "pyproject.toml").write_text(table)
+    assert finds(tool, project / "src")
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_a_pyproject_that_never_says_flake8_is_not_read(project, tool):
+    (project / "setup.cfg").write_text("[flake8]\ncio-client-names = bus\n")
+    (project / "src" / "pyproject.toml").write_text('[project\nname = "shop"\n')  # broken, and not ours
     assert finds(tool, project / "src")
 
 

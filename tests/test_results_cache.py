@@ -147,3 +147,21 @@ def test_a_run_over_an_unchanged_project_loads_only_what_reading_findings_back_n
              "flake8_cio.rules"}
     assert model <= set(cold)
     assert model.isdisjoint(warm)
+
+
+def test_a_file_linted_twice_in_one_process_is_checked_once(tmp_path, monkeypatch):
+    """What a check keeps in memory reads back as what the journal gives: the second lint checks nothing."""
+    from flake8_cio import engine, project
+    from flake8_cio.options import Options
+
+    make_project(tmp_path / "app")
+    project.forget_projects()
+    checks = []
+    real_check = engine.check_tree
+    monkeypatch.setattr(engine, "check_tree", lambda *args: checks.append(args[2]) or real_check(*args))
+    views = tmp_path / "app" / "shop" / "views.py"
+    source, options = views.read_text(), Options(cache_dir=str(tmp_path / "cache"))
+    found = [engine.lint(ast.parse(source), source.splitlines(True), str(views), options) for _ in range(3)]
+    assert found[0] == found[1] == found[2] and [text.split()[0] for _, _, text in found[0]] == ["CIO501"]
+    assert checks == [str(views)]
+    assert sum(path.read_text().count("\n") for path in (tmp_path / "cache" / "results").rglob("*.jsonl")) == 1

@@ -352,7 +352,7 @@ def key_source_name(model: Model, expr: ast.expr, scope) -> str | None:
 
 def _hard_coded(model: Model, param: str, expr: ast.expr, scope) -> Iterator:
     value_expr = model.value_of(expr, scope)
-    fallback = env_default(value_expr) or model.imported_env_default(value_expr, scope)
+    fallback = env_default(value_expr) or model.env_default_of(value_expr, scope)
     value = str_value(model.value_of(fallback, scope) if fallback is not None else value_expr)  # also a constant
     if value is None or PLACEHOLDER.search(value) or len(value) < (16 if model.is_test_file else 8):
         return
@@ -403,7 +403,7 @@ def _is_string(model: Model, expr: ast.expr, scope) -> bool:
     """A string literal, an environment look-up, which is a string too, or an attribute declared as text
     (``settings.customer_io.region`` where the field is ``region: Literal["us", "eu"]``)."""
     expr = model.value_of(expr, scope)
-    if str_value(expr) is not None or isinstance(expr, ast.JoinedStr) or model.imported_env_default(expr, scope) is not None:
+    if str_value(expr) is not None or isinstance(expr, ast.JoinedStr) or model.env_default_of(expr, scope) is not None:
         return True  # (another module's `REGION = os.environ.get("CIO_REGION", "eu")` is a string too)
     if isinstance(expr, ast.IfExp):  # "eu" if eu else "us"
         return _is_string(model, expr.body, scope) and _is_string(model, expr.orelse, scope)

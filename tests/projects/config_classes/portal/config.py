@@ -1,4 +1,5 @@
 import os
+from enum import Enum
 
 from customerio import Regions
 
@@ -12,3 +13,9 @@ class Config:
 
 class EuConfig:
     CIO_REGION = Regions.EU
+
+
+class RegionSetting(Enum):
+    """A plain Enum: its member is no string, its ``.value`` is."""
+
+    REGION = os.environ.get("CIO_REGION", "eu")

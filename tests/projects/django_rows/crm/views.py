@@ -27,3 +27,9 @@ def archive(request, pk):
     note = get_object_or_404(Note, pk=pk)
     note.set_status("archived")  # a Note: its set_status never reaches Customer.io
     return redirect("notes")
+
+
+def close_queued(request, pk):
+    queued = Lead.objects.filter(status="queued")
+    get_object_or_404(queued, pk=pk).set_status("closed")  # expect: CIO401, CIO501
+    return redirect("lead", pk=pk)
