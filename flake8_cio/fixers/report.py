@@ -1,5 +1,5 @@
 """Reports for CI: the review checklist in Markdown (pull-request comment, $GITHUB_STEP_SUMMARY), SARIF 2.1.0
-(GitHub code scanning) and GitHub workflow-command annotations. Also the flake8 formatter `cio-sarif`."""
+(GitHub code scanning) and GitHub workflow-command annotations. Also the log of flake8's formatter `cio-sarif`."""
 from __future__ import annotations
 
 import hashlib
@@ -202,26 +202,8 @@ def json_report(items: list[Item], not_run: dict[str, str] | None = None, skippe
 REPORTS = {"markdown": markdown, "sarif": sarif, "github": github, "json": json_report}
 
 
-try:
-    from flake8.formatting.base import BaseFormatter
-except ImportError:  # pragma: no cover - flake8 is a dependency; kept importable without it
-    BaseFormatter = object
-
-
-class SarifFormatter(BaseFormatter):
-    """`flake8 --format=cio-sarif`: the whole run as one SARIF log."""
-
-    def after_init(self) -> None:
-        self.items: list[Item] = []
-
-    def handle(self, error) -> None:
-        self.items.append(Item(repo_path(error.filename), error.line_number, error.column_number or 1,
-                               error.line_number,
-                               (error.column_number or 1) + 1, error.code, error.text, None))
-
-    def stop(self) -> None:
-        self._write(sarif(self.items).rstrip("\n"))
-        super().stop()
-
-    def format(self, error):  # handle() collects instead
-        return None
+def flake8_sarif(violations: list) -> str:
+    """The SARIF log of a flake8 run's violations: what the ``cio-sarif`` formatter (``flake8_cio.formatter``)
+    writes."""
+    return sarif([Item(repo_path(v.filename), v.line_number, v.column_number or 1, v.line_number,
+                       (v.column_number or 1) + 1, v.code, v.text, None) for v in violations])
