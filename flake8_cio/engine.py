@@ -63,22 +63,23 @@ def lint(tree: ast.AST, lines: list[str], filename: str, options: Options) -> li
     project checks every file again, from the summaries still cached. Plain tuples, not findings: building a
     frozen finding per row was most of reading a file's findings back."""
     if not options.project_analysis:
-        return _reports(check_tree(tree, lines, filename, options))
+        return reports(check_tree(tree, lines, filename, options))
     cut = max(filename.rfind(os.sep), filename.rfind(os.altsep or os.sep)) + 1  # os.path.split, less its normalising
     folder, name = filename[:cut], filename[cut:]
     absolute, names, root, state = layout.place(os.getcwd(), folder, _salt(options))
     if name not in names:  # not found by its project's walk (under build/, a virtualenv; stdin): none kept
-        return _reports(check_tree(tree, lines, filename, options))
+        return reports(check_tree(tree, lines, filename, options))
     kept, path, text_digest = _kept(root, options.cache_dir, state), absolute + name, digest("".join(lines))
     rows = kept.get(path, text_digest)
     if rows is not None and all(_is_report(row) for row in rows):
         return [(line, col, text) for line, col, text in rows]
-    reports = _reports(check_tree(tree, lines, filename, options))
-    kept.put(path, text_digest, [list(report) for report in reports])  # as the journal gives them back: lists
-    return reports
+    found = reports(check_tree(tree, lines, filename, options))
+    kept.put(path, text_digest, [list(report) for report in found])  # as the journal gives them back: lists
+    return found
 
 
-def _reports(findings: list[Finding]) -> list[tuple[int, int, str]]:
+def reports(findings: list[Finding]) -> list[tuple[int, int, str]]:
+    """What flake8 reports of findings: (line, col, "CODE message")."""
     return [(f.line, f.col, f.text) for f in findings]
 
 

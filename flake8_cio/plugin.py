@@ -7,7 +7,7 @@ import sys
 from typing import Iterator
 
 from . import __version__, catalog
-from .engine import all_rules, check_source, check_tree, is_silenced, lint
+from .engine import all_rules, check_source, check_tree, is_silenced, lint, reports
 from .fixers.history import RevisionError, check_revision, source_at, split_new
 from .types import strict
 from .options import (CODE_KEYS, LIST_OPTIONS, OPTION_HELP, OPTION_SPECS, Options, OptionError, check_codes, flag,
@@ -93,7 +93,7 @@ class Plugin:
         findings = check_tree(self.tree, self.lines, self.filename, self.options)
         if self.new_since and findings:
             findings, _ = split_new(findings, self._findings_at(self.new_since))
-        return [(f.line, f.col, f.text) for f in findings]
+        return reports(findings)
 
     def _findings_at(self, ref: str) -> list:
         """The file's findings at the revision, those its # noqa comments silenced left out."""

@@ -291,9 +291,9 @@ class Model(ClientKinds, CallIndex):
                 cls = None if cls is None or self.self_attrs.get((cls, expr.attr)) else cls
             else:
                 cls = self.local_class(owner)
-                instance = None if cls is not None or not isinstance(owner, ast.Name) else \
-                    self.instance_class(owner, scope)
-                cls = cls or (None if instance is None or self.self_attrs.get((instance, expr.attr)) else instance)
+                if cls is None and isinstance(owner, ast.Name):  # an instance: unless a method sets it on self
+                    cls = self.instance_class(owner, scope)
+                    cls = None if cls is None or self.self_attrs.get((cls, expr.attr)) else cls
             values = self.class_scopes[cls].bindings.get(expr.attr, []) if cls is not None and \
                 not is_opaque_enum(cls) else []
         return cls, values[0] if len(values) == 1 else None
@@ -345,9 +345,9 @@ class Model(ClientKinds, CallIndex):
         expr_there, there = through or (expr, scope)
         if isinstance(expr_there, ast.Attribute):
             _, bound = self._class_binding(expr_there, there)
-            found = env_default(bound) if isinstance(bound, ast.expr) else None
-            if str_value(found) is not None:
-                return ast.copy_location(ast.Constant(str_value(found)), expr)
+            found = str_value(env_default(bound)) if isinstance(bound, ast.expr) else None
+            if found is not None:
+                return ast.copy_location(ast.Constant(found), expr)
         name = self._project_name(expr_there)
         value = self.linked.env_default(name) if name else None
         return None if value is None else ast.copy_location(ast.Constant(value), expr)

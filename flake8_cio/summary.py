@@ -113,7 +113,9 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                                              model.class_kind(cls), _declared_fields(model, cls),
                                              tuple(base for base in bases if base and model.is_project_code(base)),
                                              _own_attributes(model, cls))
+        opaque = is_opaque_enum(cls)  # a plain Enum's members hold their text as .value
         for attr, bound in model.class_scopes[cls].bindings.items():
+            member = f"{name}.{attr}.value" if opaque else f"{name}.{attr}"
             if len(bound) == 1 and isinstance(bound[0], FUNCTION_NODES) and not is_property(bound[0]):
                 kind = model.function_kind(bound[0]) if is_class_level(bound[0]) else None  # ClientHolder.get()
                 if kind in sdk.KINDS or kind == "?":
@@ -127,10 +129,8 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                         (model.qualname(bound[0].func) or "").endswith(PER_INJECTION):
                     tables["per_injection"].append(f"{name}.{attr}")  # providers.Factory(APIClient, ...)
             elif len(bound) == 1 and str_value(member_text(cls, bound[0])) is not None:  # SIGNED_UP = "signed_up"
-                member = f"{name}.{attr}.value" if is_opaque_enum(cls) else f"{name}.{attr}"  # a plain Enum's: .value
                 tables["constants"][member] = str_value(member_text(cls, bound[0]))
             elif len(bound) == 1 and (default := str_value(env_default(bound[0]))) is not None:  # KEY = os.getenv
-                member = f"{name}.{attr}.value" if is_opaque_enum(cls) else f"{name}.{attr}"  # as constants are
                 tables["env_defaults"][member] = default
             elif len(bound) == 1 and isinstance(bound[0], (ast.Call, ast.Name, ast.Attribute)):
                 ref = model.ref_of(bound[0], model.class_scopes[cls])
