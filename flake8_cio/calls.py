@@ -4,17 +4,16 @@ blocks; and the values that reach a call, through locals and dicts. A part of ``
 from __future__ import annotations
 
 import ast
-import dataclasses
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterator
 
 from . import sdk
+from .frozen import frozen, mutable, replace
 from .client_kinds import is_false, sync_mode
 from .records import Forward, FunctionRef
 from .scopes import Scope, Site, last_name, str_value
 
-@dataclass(eq=False)
+@mutable
 class CioCall:
     """A call of a Customer.io client method, with its arguments bound to the SDK signature."""
 
@@ -32,7 +31,7 @@ class CioCall:
         return self.site.node
 
 
-@dataclass(frozen=True)
+@frozen
 class Value:
     """A value that reaches a Customer.io call: its key (keyword or dict key), role and expression."""
 
@@ -159,7 +158,7 @@ class CallIndex:
                 call = self.bind_call(site, kind, name, receiver, [*args, *bound[1]], [*keywords, *bound[2]]) \
                     if kind else None
                 if call is not None:
-                    calls.append(dataclasses.replace(call, partial=last_name(func) == "partial"))
+                    calls.append(replace(call, partial=last_name(func) == "partial"))
         return calls
 
     def method_references(self, expr: ast.expr, scope: Scope) -> list[tuple[ast.expr, str, list, list]]:

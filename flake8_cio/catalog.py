@@ -19,11 +19,11 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from . import tomlfile
+from .frozen import field, frozen
 
 
 DEFAULT_PATH = "cio-catalog.toml"
@@ -37,7 +37,7 @@ class CatalogError(ValueError):
     """A malformed catalog: the message says file, line and key."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Field:
     """A declared data key or attribute: its type (checked against literals) and whether the event requires it."""
 
@@ -52,7 +52,7 @@ class Field:
         return isinstance(value, TYPES[self.type])
 
 
-@dataclass(frozen=True)
+@frozen
 class Event:
     """A catalogued event and the data keys it declares."""
 
@@ -65,7 +65,7 @@ class Event:
         return [name for name, f in self.fields.items() if f.required]
 
 
-@dataclass(frozen=True)
+@frozen
 class Catalog:
     """The team's event catalog (``cio-catalog.toml``): Track events, Data Pipelines events and attributes."""
 

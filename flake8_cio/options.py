@@ -5,12 +5,12 @@ import configparser
 import difflib
 import os
 import re
-from dataclasses import astuple, dataclass, fields
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
 from . import tomlfile
+from .frozen import fields, frozen, values
 
 
 NAME_STYLES = {  # patterns, compiled on first use by `re` (a run reading findings back matches no name)
@@ -40,7 +40,7 @@ def installed_sdk_major() -> int | None:
         return None
 
 
-@dataclass(frozen=True)
+@frozen
 class Options:
     """The plugin's settings (``cio-*`` in flake8's configuration), shared by flake8 and ``cio-fix``."""
 
@@ -69,7 +69,7 @@ class Options:
                 raise OptionError(str(error) if isinstance(error, OptionError) else f"{flag(name)}: {error}") from None
         return cls(**kwargs)
 
-    @cached_property  # asked for every file and every name (a frozen dataclass keeps it in its __dict__)
+    @cached_property  # asked for every file and every name (a frozen record keeps it in its __dict__)
     def client_name_set(self) -> frozenset[str]:
         return frozenset(name.lower() for name in self.client_names)
 
@@ -78,7 +78,7 @@ class Options:
 
     @cached_property
     def _hash(self) -> int:
-        return hash(astuple(self))
+        return hash(values(self))
 
 
 def flag(name: str) -> str:
@@ -162,7 +162,7 @@ OPTION_HELP = {
     "email_profiles": "Whether people are meant to be reachable by email; false turns CIO303 off for push- or "
     "SMS-only workspaces (default: true).",
 }
-assert set(OPTION_HELP) == {f.name for f in fields(Options)} == set(OPTION_SPECS)
+assert set(OPTION_HELP) == set(fields(Options)) == set(OPTION_SPECS)
 
 
 FIX_OPTIONS = ("unfixable", "extend_unsafe_fixes")  # read by cio-fix only: codes or prefixes, as ruff's lint.*

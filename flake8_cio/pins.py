@@ -13,7 +13,6 @@ import configparser
 import json
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from . import tomlfile
+from .frozen import frozen
 from .vendored import parse_file, read_text, sdk_methods, vendored_sdk_dirs
 
 
@@ -36,7 +36,7 @@ DATA_DICT_MAJOR = 3  # from 3.0 on, track() takes data={...}; every earlier majo
 _POETRY_CLAUSE = re.compile(r"(\^|~=|~|===|==|!=|<=|>=|<|>|=)?\s*([^\s,<>=!~^]+)")
 
 
-@dataclass(frozen=True)
+@frozen
 class Pin:
     """What a project's files say of the SDK it runs."""
 

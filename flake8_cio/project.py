@@ -8,18 +8,17 @@ references from summary to summary, memoised per process, with cycles cut.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from . import layout, sdk, vendored
+from .frozen import frozen, replace
 from .layout import NOT_PROJECT, analyser_version
 from .records import (DISPATCHED, TEXT, TYPED, ClassRef, ClientRef, FactoryRef, Forward, FunctionEntry, FunctionRef,
                       HeldCall, Injected, InstanceRef, MaybeCall, ModuleScan, Resolved, SdkCallText, SdkRef, Summary,
@@ -66,7 +65,7 @@ class TreeIndex(NamedTuple):
     importers: dict[str, list[Path]]  # module: the modules that import it
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     """One link of a chain of calls that ends at a blocking Customer.io call."""
 
@@ -856,13 +855,13 @@ def _given_clients(project: Project, method: Resolved | None, cls: ClassRef, arg
         kind = sdk.guessed_kind(held.method) if kind == "?" else kind  # given a client known by its name
         if kind in (sdk.TRACK, sdk.APP) and _client_or_method(kind, held.method):
             direct = SdkCallText(held.text, held.line, held.method)
-            return FunctionRef(method.qualname, dataclasses.replace(method.entry, direct=direct))
+            return FunctionRef(method.qualname, replace(method.entry, direct=direct))
     if not arguments:
         return method
     own = f"{cls.qualname}."
     calls = tuple(f"{cls.qualname}({arguments}).{ref[len(own):]}" if ref.startswith(own) else ref
                   for ref in method.entry.calls)
-    return FunctionRef(method.qualname, dataclasses.replace(method.entry, calls=calls))
+    return FunctionRef(method.qualname, replace(method.entry, calls=calls))
 
 
 def _held_kind(project: Project, cls: ClassRef, arguments: str, attr: str) -> str | None:

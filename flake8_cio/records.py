@@ -1,7 +1,7 @@
 """What the project model keeps of each module, and what resolving a reference across modules gives: frozen records
 that the summaries are made of, the on-disk cache stores and the rules read. Imports nothing of ours.
 
-The cache format: one JSON object per module, ``Summary`` written field by field (``dataclasses.asdict``), tuples
+The cache format: one JSON object per module, ``Summary`` written field by field (``frozen.asdict``), tuples
 as lists; ``Summary.load`` rebuilds it from the field types and rejects anything else (an entry written by another
 layout is recomputed, never half-read). Files are keyed by the module's text and a hash of the analyser's files
 (``layout.analyser_version``), so a changed layout is never read back: there is no version field to forget.
@@ -10,15 +10,14 @@ under the same key scheme; a module's scan is reused while its stamp (mtime, siz
 """
 # No ``from __future__ import annotations`` here: ``_load`` reads the field types at run time, and annotations
 # kept as strings would cost a compile each to read (a pre-commit run reads them once per process).
-import dataclasses
 import functools
 import types
 import typing
-from dataclasses import dataclass, field
+from .frozen import asdict, field, frozen, is_record
 from typing import Any, Union
 
 
-@dataclass(frozen=True)
+@frozen
 class SdkCallText:
     """A blocking SDK call a function makes, as a message shows it: ``cio.track()`` at a line, and the method."""
 
@@ -27,7 +26,7 @@ class SdkCallText:
     method: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Forward:
     """A parameter a function passes on unchanged to an SDK call: that call's client kind, method and parameter
     (``**`` when its ``**kwargs`` go on whole; an attribute keyword's name; ``data.<key>`` for a key of an inline
@@ -38,7 +37,7 @@ class Forward:
     sdk_param: str
 
 
-@dataclass(frozen=True)
+@frozen
 class MaybeCall:
     """``x.track(...)`` on an ``x`` one module cannot tell is a client; the project decides by resolving ``ref``."""
 
@@ -47,7 +46,7 @@ class MaybeCall:
     line: int
 
 
-@dataclass(frozen=True)
+@frozen
 class MaybeForward:
     """A parameter passed on to a "maybe" SDK call: what it would be, once ``ref`` resolves to a client."""
 
@@ -57,7 +56,7 @@ class MaybeForward:
     sdk_param: str
 
 
-@dataclass(frozen=True)
+@frozen
 class HeldCall:
     """``self.client.track(...)`` in a method: an SDK call if the instance was given a client in ``attr``."""
 
@@ -67,7 +66,7 @@ class HeldCall:
     line: int
 
 
-@dataclass(frozen=True)
+@frozen
 class FunctionEntry:
     """What a module's summary keeps of a function: its own blocking SDK call, what it calls, forwards, returns and
     builds."""
@@ -96,7 +95,7 @@ class FunctionEntry:
     on_params: tuple[HeldCall, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class FactoryEntry:
     """A function that hands out a client: its kind, and whether it hands out one (cached) or builds one per call."""
 
@@ -105,7 +104,7 @@ class FactoryEntry:
     line: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Injected:
     """An attribute set from an untyped ``__init__`` parameter: its name and position."""
 
@@ -113,7 +112,7 @@ class Injected:
     position: int
 
 
-@dataclass(frozen=True)
+@frozen
 class ClassEntry:
     """What a summary keeps of a class: the client each instance builds, what it is given by attribute, the client
     it is by inheritance, and its declared fields."""
@@ -127,7 +126,7 @@ class ClassEntry:
     binds: tuple[str, ...] = ()  # the names it binds (its body; `self.x = ...` in its methods): never a base's
 
 
-@dataclass(frozen=True)
+@frozen
 class IdentifyRecord:
     """An identify the module makes, for the lifecycle rules: whom, with what, and where."""
 
@@ -138,7 +137,7 @@ class IdentifyRecord:
     creates: bool  # sends what a new profile needs (``email``, ``created_at``)
 
 
-@dataclass(frozen=True)
+@frozen
 class Profiles:
     """What a module tells about profiles: whether it may give someone an email, its identifies, and whether some of
     its calls only the project can classify."""
@@ -148,7 +147,7 @@ class Profiles:
     pending: bool  # SDK-named calls on other modules' names: only a read with the project can classify them
 
 
-@dataclass(frozen=True)
+@frozen
 class Summary:
     """What the project model keeps of one module (the cache format, see the module docstring)."""
 
@@ -174,7 +173,7 @@ class Summary:
     profiles: Profiles = Profiles(False, (), False)
 
     def dump(self) -> dict:
-        return dataclasses.asdict(self)
+        return asdict(self)
 
     @classmethod
     def load(cls, data: Any) -> "Summary":
@@ -182,7 +181,7 @@ class Summary:
         return _load(cls, data)  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True)
+@frozen
 class ModuleScan:
     """What the whole-tree text scan keeps of one module: its stamp, the method names it defines, the framework
     state attributes it sets, the jobs it enqueues and the modules it imports."""
@@ -194,7 +193,7 @@ class ModuleScan:
     imports: tuple[str, ...]
 
     def dump(self) -> dict:
-        return dataclasses.asdict(self)
+        return asdict(self)
 
     @classmethod
     def load(cls, data: Any) -> "ModuleScan":
@@ -208,7 +207,7 @@ TYPED = "*"  # the arguments of an instance known only by its type (``notifier: 
 
 
 # -- what a reference resolves to (``project.Project.resolve``) ----------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class FunctionRef:
     """A reference resolved to a project function."""
 
@@ -216,7 +215,7 @@ class FunctionRef:
     entry: FunctionEntry
 
 
-@dataclass(frozen=True)
+@frozen
 class ClassRef:
     """A reference resolved to a project class."""
 
@@ -224,7 +223,7 @@ class ClassRef:
     entry: ClassEntry
 
 
-@dataclass(frozen=True)
+@frozen
 class FactoryRef:
     """A reference resolved to a project function that hands out a client."""
 
@@ -232,21 +231,21 @@ class FactoryRef:
     entry: FactoryEntry
 
 
-@dataclass(frozen=True)
+@frozen
 class TypeRef:
     """A reference resolved to a type alias naming a client."""
 
     kind: str  # a type alias naming a client (``CioDep = Annotated[CustomerIO, Depends(...)]``)
 
 
-@dataclass(frozen=True)
+@frozen
 class ClientRef:
     """A reference resolved to a client of a kind."""
 
     kind: str
 
 
-@dataclass(frozen=True)
+@frozen
 class SdkRef:
     """A reference resolved to a method of a client (``shop.crm.cio.track``)."""
 
@@ -254,14 +253,14 @@ class SdkRef:
     method: str
 
 
-@dataclass(frozen=True)
+@frozen
 class InstanceRef:
     """A reference resolved to an instance of a project class."""
 
     qualname: str  # of its class
 
 
-@dataclass(frozen=True)
+@frozen
 class TextRef:
     """Text: an attribute declared ``str`` or a ``Literal`` of strings, or a class's string constant."""
 
@@ -278,7 +277,7 @@ def _field_types(kind: type) -> dict[str, Any]:
 def _load(kind: Any, data: Any) -> Any:
     """``data`` (plain JSON values) as a value of the type ``kind``: records, dicts, tuples, optionals, scalars."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
-    if dataclasses.is_dataclass(kind):
+    if is_record(kind):
         hints = _field_types(kind)
         if not isinstance(data, dict) or data.keys() != hints.keys():
             raise TypeError(f"{kind.__name__}: {data!r}")

@@ -3,10 +3,10 @@ Imports nothing of ours. Not in ``types.py``: a flake8 run that reads findings b
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, fields
+from .frozen import fields, frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class RuleDoc:
     """A rule's documentation, written beside its detection in the rule module (ruff's rule-page shape), so that it
     ships with the package. flake8_cio.docs renders it into rules.md, the README's rule table, SARIF rule help and
@@ -22,11 +22,11 @@ class RuleDoc:
     options: str = "none."  # the cio- options that change the rule
 
     def __post_init__(self):
-        for text in fields(self):
-            object.__setattr__(self, text.name, textwrap.dedent(getattr(self, text.name)).strip())
+        for name in fields(self):
+            object.__setattr__(self, name, textwrap.dedent(getattr(self, name)).strip())
 
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     """A rule's catalogue entry: its code, name, summary, the safety of its main fix and its documentation; rules.md,
     the README's table, SARIF rule help and `cio-fix --explain` are rendered from these."""

@@ -8,13 +8,14 @@ from __future__ import annotations
 import ast
 import itertools
 import re
-from dataclasses import dataclass, field, replace
 from typing import Iterator
+
+from .frozen import field, frozen, mutable, replace
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-@dataclass(eq=False)
+@mutable
 class Scope:
     """A namespace (module, function, class, lambda, comprehension): its bindings and parameters, for name look-ups."""
 
@@ -31,7 +32,7 @@ class Scope:
         self.bindings.setdefault(name, []).append(value)
 
 
-@dataclass(eq=False)
+@mutable
 class Function:
     """A function or method as the rules see it: its scope, class, enclosing function, ``return`` statements and
     ``yield`` expressions."""
@@ -58,7 +59,7 @@ class Function:
         return isinstance(self.node, ast.AsyncFunctionDef)
 
 
-@dataclass(eq=False)
+@mutable
 class Site:
     """A call and where it stands: its scope, innermost function, enclosing loops and guards."""
 
@@ -71,7 +72,7 @@ class Site:
     awaited: bool
 
 
-@dataclass(frozen=True)
+@frozen
 class Context:
     """Where the walk is: what a call found here records as its site."""
 

@@ -4,7 +4,7 @@ Kept in one place so that a change in the SDK is a change here, not in every rul
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .frozen import frozen
 
 TRACK, APP, ANALYTICS, RUNTIME = "track", "app", "analytics", "runtime"
 KINDS = frozenset({TRACK, APP, ANALYTICS, RUNTIME})
@@ -47,7 +47,7 @@ RUNTIME_TYPES = {"flake8_cio.runtime.RuntimeClient": RUNTIME, "flake8_cio.runtim
 RUNTIME_CONSTRUCTORS = {"flake8_cio.runtime.get_client": TRACK, "flake8_cio.runtime.get_app_client": APP}
 
 
-@dataclass(frozen=True)
+@frozen
 class Signature:
     """Positional parameter names of an SDK method and what its ``**kwargs`` are."""
 

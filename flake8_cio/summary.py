@@ -7,10 +7,10 @@ text: references to other modules stay references (``app.deps.get_cio``), resolv
 from __future__ import annotations
 
 import ast
-import dataclasses
 from typing import TYPE_CHECKING
 
 from . import frameworks, sdk
+from .frozen import replace
 from .profiles import profiles
 from .records import (TEXT, TYPED, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
@@ -318,7 +318,7 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
                           _builds(model, fn), offloaded, _declared_return(model, fn), tuple(maybe_offloaded),
                           tuple(passes), tuple(on_params))
     if frameworks.enqueues_when_called(model, fn):  # what its body does runs in a worker, not at the call
-        return dataclasses.replace(entry, direct=None, calls=(), held=(), maybe=(), returns=None, unit=None,
+        return replace(entry, direct=None, calls=(), held=(), maybe=(), returns=None, unit=None,
                                    builds=None, on_params=())
     return entry
 

@@ -4,13 +4,13 @@ it.)"""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from .frozen import field, frozen, replace
 from typing import Any, Callable, Mapping
 
 SAFE, UNSAFE, NONE = "safe", "unsafe", "none"
 
 
-@dataclass(frozen=True, order=True)
+@frozen(order=True)
 class Finding:
     """A rule's report at a span, with the fix it carries (if any), its safety and the data the fix needs."""
 
@@ -25,7 +25,7 @@ class Finding:
     safety: str = NONE
     # What the fix needs, decided by the engine so the fixer never re-derives it: plain values only (names, spans
     # as (line, col, end_line, end_col) with character columns, ints), e.g. {"target": span, "name": "signed_up"}
-    data: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    data: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def text(self) -> str:

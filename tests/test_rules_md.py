@@ -1,12 +1,12 @@
 """Each rule's documentation (the RuleDoc in its rule module, rendered into rules.md) is complete, states the fix
 safety the engine uses, and its examples behave as documented: Wrong reports the rule, Right is silent."""
-import dataclasses
 import re
 
 import pytest
 
 from flake8_cio.docs import EXAMPLE_CATALOG, uses_catalog
 from flake8_cio.engine import all_rules, check_source
+from flake8_cio.frozen import fields
 from flake8_cio.options import Options
 
 RULES = all_rules()
@@ -23,7 +23,7 @@ def catalog(tmp_path_factory):
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_every_part_is_written(code):
     doc = RULES[code].doc
-    assert [f.name for f in dataclasses.fields(doc) if not getattr(doc, f.name)] == []
+    assert [name for name in fields(doc) if not getattr(doc, name)] == []
 
 
 @pytest.mark.parametrize("code", sorted(RULES))

@@ -97,7 +97,9 @@ def test_facts_never_import_rules_or_fixers(name):
 
 @pytest.mark.parametrize("name", ["flake8_cio.types", "flake8_cio.rule", "flake8_cio.records", "flake8_cio.sdk"])
 def test_shared_types_import_nothing_of_ours(name):
-    assert GRAPH[name] == set()
+    """Nothing but the record classes they are made of, which import nothing of ours either."""
+    assert GRAPH[name] <= {"flake8_cio.frozen"}
+    assert GRAPH["flake8_cio.frozen"] == set()
 
 
 def reached_from(start: str) -> set[str]:

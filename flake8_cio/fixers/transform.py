@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Callable
 
@@ -20,6 +20,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from flake8_cio.engine import check_source, is_silenced, summarize
+from flake8_cio.frozen import replace
 from flake8_cio.options import Options
 from flake8_cio.project import find_project
 from flake8_cio.types import NONE, SAFE, UNSAFE, Finding, strict

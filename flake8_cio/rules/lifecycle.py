@@ -3,11 +3,10 @@ project gives people an address that email can reach."""
 from __future__ import annotations
 
 import ast
-import dataclasses
-from dataclasses import dataclass
 from typing import Iterator
 
 from .. import sdk
+from ..frozen import frozen, replace
 from ..profiles import creates, identified, module_profiles, person_key, profiles
 from ..records import FunctionEntry, FunctionRef, IdentifyRecord, Summary
 from ..summary import function_entry, summarize
@@ -118,7 +117,7 @@ def check(model: Model) -> Iterator:
 
 
 # -- CIO302 ---------------------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@frozen
 class _Identify:
     """An identify a flow makes: where, of whom, and whether it creates the profile."""
 
@@ -274,7 +273,7 @@ def _never_emailed(model: Model) -> Iterator:
     here = model.module_name or ""
     summaries = {}
     for name, summary in model.project_summaries():  # lazily: the first module that emails anyone ends it
-        summaries[name] = dataclasses.replace(summary, profiles=module_profiles(model, name))
+        summaries[name] = replace(summary, profiles=module_profiles(model, name))
         if summaries[name].profiles.emails:
             return
     summaries = summaries or {here: summarize(model)}
