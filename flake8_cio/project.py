@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 from . import layout, sdk, vendored
 from .frozen import frozen, replace
 from .layout import NOT_PROJECT, analyser_version
-from .records import (DISPATCHED, TEXT, TYPED, ClassRef, ClientRef, FactoryRef, Forward, FunctionEntry, FunctionRef,
+from .records import (TEXT, TYPED, ClassRef, ClientRef, FactoryRef, Forward, FunctionEntry, FunctionRef,
                       HeldCall, Injected, InstanceRef, MaybeCall, ModuleScan, Resolved, SdkCallText, SdkRef, Summary,
                       TextRef, TypeRef)
 from .sdk import OWN
@@ -533,8 +533,11 @@ class Project:
         if ref in self._chains:
             return self._chains[ref]
         self._chains[ref] = None  # cycle guard
-        if ref.endswith(DISPATCHED):  # HANDLERS[kind](...): the first function of the table that blocks
-            self._chains[ref] = next(filter(None, map(self.blocking_chain, self._dispatched(ref))), None)
+        table, bracket, after = ref.partition("[")
+        if bracket:  # HANDLERS[kind](...), STAGES[kind].enter(...): the first entry of the table whose call blocks
+            key, _, rest = after.partition("]")
+            entries = self._dispatched(table, key)
+            self._chains[ref] = next(filter(None, (self.blocking_chain(entry + rest) for entry in entries)), None)
             return self._chains[ref]
         found = self.resolve(ref) if self.may_reach_customerio(ref) else None
         chain = None
@@ -610,11 +613,15 @@ class Project:
                 next((chain for chain in chains if chain[-1].method in sdk.TRACK_METHODS), None)
         return self.memo[key]
 
-    def _dispatched(self, ref: str) -> tuple[str, ...]:
-        """The functions a module's dispatch table holds (``app.dispatch.HANDLERS[]``), through re-exports, and
-        those a decorator of its module registers in it."""
-        table = ref[:-len(DISPATCHED)]
-        return (self._exported(table, lambda summary, name: summary.dispatch.get(name)) or ()) + self._registered(table)
+    def _dispatched(self, table: str, key: str = "") -> tuple[str, ...]:
+        """What a module's dispatch table (``app.dispatch.HANDLERS``) holds, through re-exports, with what a
+        decorator of its module registers in it: functions, methods, instances. Under a literal key its literal has
+        (``HANDLERS["paid"]``), that entry only."""
+        def held(summary: Summary, name: str) -> tuple[str, ...] | None:
+            return summary.dispatch.get(name)
+
+        keyed = self._exported(f"{table}[{key}]", held) if key else None
+        return keyed or (self._exported(table, held) or ()) + self._registered(table)
 
     def _registered(self, table: str) -> tuple[str, ...]:
         """The functions the project decorates with a decorator that puts them in ``table`` (``@register("paid")``

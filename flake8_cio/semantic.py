@@ -381,8 +381,10 @@ class Model(ClientKinds, CallIndex):
         if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):  # client or tracking(): the fallback's
             return self.ref_of(expr.values[-1], scope, depth - 1)
         if isinstance(expr, ast.Subscript) and isinstance(expr.value, (ast.Name, ast.Attribute)):
-            base = self.ref_of(expr.value, scope, depth)  # HANDLERS[kind]: any function the table holds
-            return f"{base}{DISPATCHED}" if base and "(" not in base else None
+            base = self.ref_of(expr.value, scope, depth)  # HANDLERS[kind]: any entry; HANDLERS["paid"]: that one
+            key = str_value(expr.slice)
+            return f"{base}{f'[{key}]' if key and key.isidentifier() else DISPATCHED}" if base and "(" not in base \
+                else None
         return None
 
     def _provided(self, call: ast.Call) -> ast.Call:

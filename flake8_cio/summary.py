@@ -163,11 +163,15 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
         elif len(values) == 1 and str_value(env_default(values[0])) is not None:
             tables["env_defaults"][name] = str_value(env_default(values[0]))  # KEY = os.getenv("KEY", "3f2a...")
         elif len(values) == 1 and isinstance(values[0], ast.Dict):
-            refs = tuple(ref for ref in (model.ref_of(value, model.module) for value in values[0].values) if ref)
-            if refs:
-                tables["dispatch"][name] = refs  # HANDLERS = {"signup": handle_signup}: called elsewhere by key
-            for key, value in zip(values[0].keys, values[0].values):
-                if str_value(key) and str_value(key).isidentifier() and str_value(value) is not None:
+            refs = [model.ref_of(value, model.module) for value in values[0].values]
+            if any(refs):
+                tables["dispatch"][name] = tuple(filter(None, refs))  # HANDLERS = {"signup": on_signup}, by key
+            for key, value, ref in zip(values[0].keys, values[0].values, refs):
+                if not (str_value(key) and str_value(key).isidentifier()):
+                    continue
+                if ref:
+                    tables["dispatch"][f"{name}[{key.value}]"] = (ref,)  # HANDLERS["signup"]: that entry only
+                if str_value(value) is not None:
                     tables["constants"][f"{name}[{key.value}]"] = value.value  # CIO = {"api_key": "..."}
         elif len(exprs) == 1 and isinstance(exprs[0], (ast.Call, ast.Attribute)):
             ref = model.ref_of(exprs[0], model.module)

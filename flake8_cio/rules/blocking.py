@@ -380,8 +380,10 @@ def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) 
 
 
 def _dispatched(site: Site) -> bool:
-    """``SENDERS[channel](...)``, ``getattr(service, f"order_{status}")(...)``: a call that may run one of several."""
-    return isinstance(site.node.func, (ast.Subscript, ast.Call))
+    """``SENDERS[channel](...)``, ``getattr(service, f"order_{status}")(...)``, ``STAGES[kind].enter(...)``: a call
+    that may run one of several."""
+    func = site.node.func
+    return isinstance(func.value if isinstance(func, ast.Attribute) else func, (ast.Subscript, ast.Call))
 
 
 def _named(site: Site, runs: str) -> str:
