@@ -58,7 +58,9 @@ from its typed `__init__` parameter: `self.ctx.tracker`), SDK methods as values
 (`functools.partial`, also with the arguments given when it is called; pool, executor and `threading.Thread(target=...,
 args=...)` hand-offs; `getattr(cio, "track")` and `send = cio.track`, called later), dispatch dicts of functions, SDK methods,
 instances or classes (`SENDERS[channel](...)`, `STAGES[kind].enter(...)`, also imported from another module; under
-a run-time key any entry may run, under a literal key, `SENDERS["sms"](...)`, only that entry) and `getattr`
+a run-time key any entry may run, under a literal key, `SENDERS["sms"](...)`, only that entry), `functools.singledispatch`
+functions and `singledispatchmethod` methods (a call may run any implementation registered on it in its module,
+`@publish.register`) and `getattr`
 name families (`getattr(self, f"on_{kind}")` bound to a name too), dependency-injection containers
 (`dependency_injector` providers, including holders built with a client, `providers.Factory(Notifier,
 client=crm)`, a provider called directly, `Container.crm()`, and `Provide[...]` inside `Depends`; `punq`;

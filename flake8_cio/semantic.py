@@ -52,6 +52,8 @@ UNTYPABLE_NAMES = sdk.ALL_METHOD_NAMES | {name for kind in (dict, list, set, str
     "publish", "emit", "json", "start", "stop", "open", "call", "handle", "process", "dispatch", "notify", "submit",
     "flush", "fetch", "refresh", "sync", "load", "dump", "create", "validate", "clean", "render"}  # libraries' too
 
+SINGLE_DISPATCH = ("functools.singledispatch", "functools.singledispatchmethod")
+
 
 class Model(ClientKinds, CallIndex):
     """What the rules need to know about one module: its names, scopes and references here (the client questions
@@ -733,8 +735,27 @@ class Model(ClientKinds, CallIndex):
         return result
 
     def sites_in(self, fn: Function) -> list[Site]:
-        """Calls that run when ``fn`` runs (not those in nested functions or lambdas)."""
-        return self.sites_by_function.get(fn, [])
+        """Calls that run when ``fn`` runs (not those in nested functions or lambdas); for a ``singledispatch``
+        function, those of the implementations registered on it too (one of them runs)."""
+        own, registered = self.sites_by_function.get(fn, []), self.implementations.get(fn, ())
+        return own + [site for impl in registered for site in self.sites_by_function.get(impl, [])] if registered else own
+
+    @cached_property
+    def implementations(self) -> dict[Function, list[Function]]:
+        """The functions registered on each ``functools.singledispatch`` function or method of the module
+        (``@notify.register``, ``@notify.register(Paid)``, in the same scope)."""
+        dispatchers = {(fn.parent, fn.cls, fn.name): fn for fn in self.functions.values()
+                       if any(self.qualname(d) in SINGLE_DISPATCH for d in fn.node.decorator_list)}
+        found: dict[Function, list[Function]] = {}
+        for fn in self.functions.values():
+            for decorator in fn.node.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                registered = isinstance(target, ast.Attribute) and target.attr == "register" and \
+                    isinstance(target.value, ast.Name)
+                dispatcher = dispatchers.get((fn.parent, fn.cls, target.value.id)) if registered else None
+                if dispatcher is not None and dispatcher is not fn:
+                    found.setdefault(dispatcher, []).append(fn)
+        return found
 
     @cached_property
     def sites_by_function(self) -> dict[Function | None, list[Site]]:
