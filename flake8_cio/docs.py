@@ -60,7 +60,7 @@ args=...)` hand-offs; `getattr(cio, "track")` and `send = cio.track`, called lat
 instances or classes (`SENDERS[channel](...)`, `STAGES[kind].enter(...)`, also imported from another module; under
 a run-time key any entry may run, under a literal key, `SENDERS["sms"](...)`, only that entry), `functools.singledispatch`
 functions and `singledispatchmethod` methods (a call may run any implementation registered on it in its module,
-`@publish.register`) and `getattr`
+`@publish.register` or `publish.register(Refund, on_refund)`, whatever the argument's type) and `getattr`
 name families (`getattr(self, f"on_{kind}")` bound to a name too), dependency-injection containers
 (`dependency_injector` providers, including holders built with a client, `providers.Factory(Notifier,
 client=crm)`, a provider called directly, `Container.crm()`, and `Provide[...]` inside `Depends`; `punq`;

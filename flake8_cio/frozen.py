@@ -87,12 +87,18 @@ def asdict(value: Any) -> Any:
 
 
 def _build(cls: type) -> None:
-    """Read the fields from the class's own annotations and give it ``__init__`` and ``__repr__``."""
-    names = tuple(cls.__dict__.get("__annotations__", {}))
+    """Read the fields from the class's own annotations (``ClassVar`` ones are not fields) and give it ``__init__``,
+    ``__repr__`` and ``__match_args__``. No record derives from another, nor writes its own ``__init__``."""
+    if any(is_record(base) for base in cls.__mro__[1:]) or "__init__" in cls.__dict__:
+        raise TypeError(f"{cls.__name__}: a record neither derives from another record nor defines __init__")
+    annotations = getattr(cls, "__annotations__", {})  # not the class dict's: Python 3.14 makes them on demand
+    names = tuple(name for name, annotation in annotations.items() if "ClassVar" not in str(annotation))
     specs = {}
     for name in names:
         spec = cls.__dict__.get(name, MISSING)
         spec = spec if isinstance(spec, Field) else Field(default=spec)
+        if isinstance(spec.default, (list, dict, set)):
+            raise ValueError(f"{cls.__name__}.{name}: a mutable default is shared; use field(default_factory=...)")
         specs[name] = spec
         if spec.default is MISSING and name in cls.__dict__:
             delattr(cls, name)
@@ -103,6 +109,7 @@ def _build(cls: type) -> None:
     key = attrgetter(*compared) if len(compared) > 1 else _one(compared)
     cls.__record_key__ = staticmethod(key)  # type: ignore[attr-defined]
     cls.__init__ = _init(cls, specs)  # type: ignore[misc]
+    cls.__match_args__ = names  # type: ignore[attr-defined]
     if "__repr__" not in cls.__dict__:
         cls.__repr__ = _repr  # type: ignore[method-assign]
 
@@ -118,20 +125,20 @@ def _one(compared: tuple[str, ...]) -> Callable[[Any], tuple]:
 def _init(cls: type, specs: dict[str, Field]) -> Callable[..., None]:
     """``__init__(self, a, b=<default>, c=<made per instance>)``, storing each field into the instance's dict (a
     frozen record's ``__setattr__`` refuses), then calling ``__post_init__`` if the class has one."""
-    scope: dict[str, Any] = {"_MISSING": MISSING}  # the names below start with _ so that no field hides them
-    parameters, body = ["self"], ["    _stored = self.__dict__"]
+    scope: dict[str, Any] = {"__missing": MISSING}  # names of two underscores, so that no field hides them
+    parameters, body = ["__self"], ["    __stored = __self.__dict__"]
     for name, spec in specs.items():
         if spec.default_factory is not MISSING:
-            scope[f"_make_{name}"] = spec.default_factory
-            parameters.append(f"{name}=_MISSING")
-            body.append(f"    _stored[{name!r}] = _make_{name}() if {name} is _MISSING else {name}")
+            scope[f"__make_{name}"] = spec.default_factory
+            parameters.append(f"{name}=__missing")
+            body.append(f"    __stored[{name!r}] = __make_{name}() if {name} is __missing else {name}")
             continue
         if spec.default is not MISSING:
-            scope[f"_default_{name}"] = spec.default
-        parameters.append(f"{name}=_default_{name}" if spec.default is not MISSING else name)
-        body.append(f"    _stored[{name!r}] = {name}")
+            scope[f"__default_{name}"] = spec.default
+        parameters.append(f"{name}=__default_{name}" if spec.default is not MISSING else name)
+        body.append(f"    __stored[{name!r}] = {name}")
     if hasattr(cls, "__post_init__"):
-        body.append("    self.__post_init__()")
+        body.append("    __self.__post_init__()")
     exec(f"def __init__({', '.join(parameters)}):\n" + "\n".join(body), scope)  # noqa: S102 - our own text
     init = scope["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"

@@ -533,7 +533,7 @@ class Project:
         if ref in self._chains:
             return self._chains[ref]
         self._chains[ref] = None  # cycle guard
-        table, bracket, after = ref.partition("[")
+        table, bracket, after = ref.partition("[") if "[" in ref.partition("(")[0] else (ref, "", "")
         if bracket:  # HANDLERS[kind](...), STAGES[kind].enter(...): the first entry of the table whose call blocks
             key, _, rest = after.partition("]")
             entries = self._dispatched(table, key)
@@ -618,10 +618,11 @@ class Project:
         decorator of its module registers in it: functions, methods, instances. Under a literal key its literal has
         (``HANDLERS["paid"]``), that entry only."""
         def held(summary: Summary, name: str) -> tuple[str, ...] | None:
-            return summary.dispatch.get(name)
+            if name not in summary.dispatch:
+                return None  # not defined here: a re-export is followed
+            return summary.dispatch.get(f"{name}[{key}]") or summary.dispatch[name]
 
-        keyed = self._exported(f"{table}[{key}]", held) if key else None
-        return keyed or (self._exported(table, held) or ()) + self._registered(table)
+        return (self._exported(table, held) or ()) + self._registered(table)
 
     def _registered(self, table: str) -> tuple[str, ...]:
         """The functions the project decorates with a decorator that puts them in ``table`` (``@register("paid")``

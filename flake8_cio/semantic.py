@@ -743,18 +743,18 @@ class Model(ClientKinds, CallIndex):
     @cached_property
     def implementations(self) -> dict[Function, list[Function]]:
         """The functions registered on each ``functools.singledispatch`` function or method of the module
-        (``@notify.register``, ``@notify.register(Paid)``, in the same scope)."""
+        (``@notify.register``, ``@notify.register(Paid)`` in the same scope; ``notify.register(Paid, on_paid)`` at
+        module level), async as it is or not."""
         dispatchers = {(fn.parent, fn.cls, fn.name): fn for fn in self.functions.values()
                        if any(self.qualname(d) in SINGLE_DISPATCH for d in fn.node.decorator_list)}
+        pairs = [(dispatchers.get((fn.parent, fn.cls, _registered_on(decorator))), fn)
+                 for fn in self.functions.values() for decorator in fn.node.decorator_list]
+        pairs += [(dispatchers.get((None, None, _registered_on(site.node.func))), self.local_function(site.node.args[-1], site))
+                  for site in self.sites_by_function.get(None, []) if site.node.args]
         found: dict[Function, list[Function]] = {}
-        for fn in self.functions.values():
-            for decorator in fn.node.decorator_list:
-                target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                registered = isinstance(target, ast.Attribute) and target.attr == "register" and \
-                    isinstance(target.value, ast.Name)
-                dispatcher = dispatchers.get((fn.parent, fn.cls, target.value.id)) if registered else None
-                if dispatcher is not None and dispatcher is not fn:
-                    found.setdefault(dispatcher, []).append(fn)
+        for dispatcher, fn in pairs:
+            if dispatcher is not None and fn is not None and fn is not dispatcher and dispatcher.is_async == fn.is_async:
+                found.setdefault(dispatcher, []).append(fn)  # (an async one a sync call only creates)
         return found
 
     @cached_property
@@ -775,6 +775,13 @@ def _own_class(expr: ast.expr) -> bool:
 def _partial(call: ast.Call) -> bool:
     """``functools.partial(f, ...)``: calling it runs ``f``."""
     return last_name(call.func) == "partial" and bool(call.args) and not isinstance(call.args[0], ast.Starred)
+
+
+def _registered_on(expr: ast.expr) -> str | None:
+    """The name ``@notify.register``, ``@notify.register(Paid)`` or ``notify.register`` registers on."""
+    target = expr.func if isinstance(expr, ast.Call) else expr
+    registers = isinstance(target, ast.Attribute) and target.attr == "register" and isinstance(target.value, ast.Name)
+    return target.value.id if registers else None
 
 
 def _dict_get(call: ast.Call) -> bool:

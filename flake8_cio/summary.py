@@ -167,12 +167,13 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             if any(refs):
                 tables["dispatch"][name] = tuple(filter(None, refs))  # HANDLERS = {"signup": on_signup}, by key
             for key, value, ref in zip(values[0].keys, values[0].values, refs):
-                if not (str_value(key) and str_value(key).isidentifier()):
+                text = str_value(key)
+                if not (text and text.isidentifier()):
                     continue
                 if ref:
-                    tables["dispatch"][f"{name}[{key.value}]"] = (ref,)  # HANDLERS["signup"]: that entry only
+                    tables["dispatch"][f"{name}[{text}]"] = (ref,)  # HANDLERS["signup"]: that entry only
                 if str_value(value) is not None:
-                    tables["constants"][f"{name}[{key.value}]"] = value.value  # CIO = {"api_key": "..."}
+                    tables["constants"][f"{name}[{text}]"] = str_value(value)  # CIO = {"api_key": "..."}
         elif len(exprs) == 1 and isinstance(exprs[0], (ast.Call, ast.Attribute)):
             ref = model.ref_of(exprs[0], model.module)
             if ref:  # also an alias of another module's name: cio = settings.CUSTOMERIO
@@ -289,13 +290,15 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
     if fn.cls is not None and params and "staticmethod" not in frameworks.decorator_names(model, fn):
         params = params[1:]
     for site in model.sites_in(fn):
+        own = site.function is fn  # not a singledispatch implementation's: its parameters are its own
+        forwarding = maybe_forwards if own else {}
         call = model.cio_call_at(site)
         bound = model.bound_call_at(site) if call is None and offloaded is None else None
         if bound is not None and bound.kind == sdk.TRACK:
             offloaded = SdkCallText(f"{ast.unparse(bound.node.func)}()", bound.node.lineno, bound.method)
         elif call is None:
             _note_maybe_offloaded(model, site, maybe_offloaded)
-        on_param = _track_on_param(fn, site) if call is None and bound is None else None
+        on_param = _track_on_param(fn, site) if call is None and bound is None and own else None
         if on_param:
             on_params.append(on_param)
         if call is None:
@@ -305,17 +308,17 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
                 if run and run not in calls:
                     calls.append(run)
             if ref:
-                _note_maybe_sdk_call(model, fn, site, ref, maybe, maybe_forwards)
-                passes += _passed_on(fn, site, ref)
+                _note_maybe_sdk_call(model, fn, site, ref, maybe, forwarding)
+                passes += _passed_on(fn, site, ref) if own else []
             held_call = _held_call(model, fn.cls, site) if fn.cls is not None else None
             if held_call:  # forwards read on the caller's instance
                 held.append(held_call)
                 _note_maybe_forwards(model, fn, site, f"self.{site.node.func.value.attr}.{site.node.func.attr}",
-                                     maybe_forwards)
+                                     forwarding)
             continue
         if direct is None and model.blocks(call):
             direct = SdkCallText(f"{ast.unparse(call.node.func)}()", call.node.lineno, call.method)
-        for param, sdk_param in _forwarded(fn, call):
+        for param, sdk_param in _forwarded(fn, call) if own else ():
             forwards.setdefault(param, Forward(call.kind, call.method, sdk_param))
     entry = FunctionEntry(fn.node.lineno, fn.is_async, direct, tuple(calls), forwards, tuple(params), tuple(held),
                           tuple(maybe), maybe_forwards, _returns(model, fn), returned_unit(model, fn),

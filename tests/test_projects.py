@@ -3,6 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from flake8_cio.engine import check_source
+from flake8_cio.options import Options
+
 from .expectations import NO_PROBLEMS, compare
 
 PROJECTS_DIR = Path(__file__).parent / "projects"
@@ -12,3 +15,14 @@ MODULES = sorted(PROJECTS_DIR.rglob("*.py"))
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PROJECTS_DIR)))
 def test_project_module(path, tmp_path):
     assert compare(path, str(path), cache_dir=str(tmp_path)) == NO_PROBLEMS
+
+
+def test_dispatch_messages_name_the_table_and_a_plain_call_as_called(tmp_path):
+    """A table's call is named as written and says what it may run; a method of a built instance is a plain call."""
+    views = PROJECTS_DIR / "instance_tables" / "funnel" / "views.py"
+    found = {f.line: f.message for f in check_source(views.read_text(), str(views), Options(cache_dir=str(tmp_path)))}
+    assert found[12].startswith("`STAGES[kind].enter()` in request handler `move`") and "may run" in found[12]
+    assert "funnel.stages.Churned.enter" in found[18]  # the literal key's entry, not the table's first
+    reexported = PROJECTS_DIR / "instance_tables" / "funnel" / "reexported.py"
+    found = {f.line: f.message for f in check_source(reexported.read_text(), str(reexported), Options(cache_dir=str(tmp_path)))}
+    assert found[48].startswith("`pay()` in request handler `pay`") and "it calls" in found[48]

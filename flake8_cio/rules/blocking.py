@@ -383,7 +383,10 @@ def _dispatched(site: Site) -> bool:
     """``SENDERS[channel](...)``, ``getattr(service, f"order_{status}")(...)``, ``STAGES[kind].enter(...)``: a call
     that may run one of several."""
     func = site.node.func
-    return isinstance(func.value if isinstance(func, ast.Attribute) else func, (ast.Subscript, ast.Call))
+    if isinstance(func, ast.Attribute):  # STAGES[kind].enter(), KINDS[kind]().enter(); not Notifier().welcome()
+        table = func.value.func if isinstance(func.value, ast.Call) else func.value
+        return isinstance(table, ast.Subscript)
+    return isinstance(func, (ast.Subscript, ast.Call))
 
 
 def _named(site: Site, runs: str) -> str:

@@ -62,3 +62,40 @@ def register(fn):
 def publish_all(events, customer_id):
     for event in events:
         publish(event, customer_id)  # expect: CIO601
+
+
+@singledispatch
+def announce(event, customer_id):
+    log.info("event %s", event)
+
+
+@announce.register
+async def _(event: Paid, customer_id):
+    cio.track(customer_id, "order_paid", {"order_id": event.order_id})  # expect: CIO502
+
+
+@singledispatch
+def settle(event, customer_id):
+    log.info("event %s", event)
+
+
+def _refund(event, customer_id):
+    cio.track(customer_id, "order_refunded", {"order_id": event.order_id})
+
+
+class Refund:
+    order_id = "r1"
+
+
+settle.register(Refund, _refund)
+
+
+@singledispatch
+def record(event, customer_id):
+    log.info("event %s", event)
+
+
+@record.register
+def _(event: Viewed, new_email):
+    customer_id = event.order_id
+    cio.identify(customer_id, {"email": new_email})

@@ -1,0 +1,1 @@
+from funnel.stages import HANDLERS, STAGES
