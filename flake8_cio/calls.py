@@ -159,7 +159,22 @@ class CallIndex:
                     if kind else None
                 if call is not None:
                     calls.append(replace(call, partial=last_name(func) == "partial"))
+            for kind, name in self.imported_table_methods(bound[0], site.scope) if bound else ():
+                call = self.bind_call(site, kind, name, None, bound[1], bound[2])
+                calls += [call] if call is not None else []
         return calls
+
+    def imported_table_methods(self, expr: ast.expr, scope: Scope) -> list[tuple[str, str]]:
+        """(client kind, SDK method) of each entry another module's dispatch table holds that is an SDK method
+        (``PROFILE_ACTIONS[kind]`` of ``{"identify": crm.identify, ...}`` in ``shop.registry``); under a literal
+        key, that entry's."""
+        if self.linked is None or not isinstance(expr, ast.Subscript) or \
+                isinstance(expr.value, ast.Name) and isinstance(self.value_of(expr.value, scope), ast.Dict):
+            return []  # a table of this module: ``method_references``
+        table, key = self.ref_of(expr.value, scope), str_value(expr.slice)
+        refs = self.linked.dispatched(table, key if key and key.isidentifier() else "") if table and "(" not in table \
+            else ()
+        return [found for ref in refs if (found := self.linked.sdk_call(ref))]
 
     def method_references(self, expr: ast.expr, scope: Scope) -> list[tuple[ast.expr, str, list, list]]:
         """``method_reference``; for a dict literal's entry under a key known only when it runs

@@ -442,7 +442,8 @@ class Project:
         if isinstance(made, FunctionRef):  # get_messenger().identify; load(pk).sync() of `def load(pk) -> Account`
             returned = (self.resolve(ref + rest, depth + 1) for ref in (made.entry.returns, made.entry.declared) if ref)
             return next((found for found in returned if found is not None), None)
-        return None
+        kind = sdk.CONSTRUCTORS.get(self.origin(callee)) if made is None else None  # Track(...) of app.pipes
+        return _client_or_method(kind, rest.lstrip(".")) if kind else None
 
     def _provided(self, ref: str) -> str | None:
         """What a dependency_injector provider of a container class provides (its instance's reference)."""
@@ -464,8 +465,9 @@ class Project:
         ``more`` of it."""
         if declared == TEXT:
             return None if more else TextRef()
-        if declared in sdk.CONSTRUCTORS:
-            return _client_or_method(sdk.CONSTRUCTORS[declared], more)
+        kind = sdk.CONSTRUCTORS.get(self.origin(declared))  # also the SDK's class under a project's name
+        if kind:
+            return _client_or_method(kind, more)
         return self.resolve(f"{declared}({TYPED})" + (f".{more}" if more else ""), depth + 1) if declared else None
 
     def builds_per_call(self, entry: FunctionEntry, depth: int = 0) -> bool:
@@ -524,6 +526,16 @@ class Project:
         found, imported = pick(summary, split[1]), summary.imports.get(head)
         return found if found is not None or not imported else self._exported(imported + dot + rest, pick, depth + 1)
 
+    def origin(self, ref: str, depth: int = 0) -> str:
+        """The name a reference ends at through the project's re-exports (``app.pipes.Track`` of ``from customerio
+        import CustomerIO as Track`` -> ``customerio.CustomerIO``)."""
+        split = self.split(ref) if depth <= MAX_DEPTH else None
+        if split is None:
+            return ref
+        head, dot, rest = split[1].partition(".")
+        imported = self.summary(split[0]).imports.get(head)
+        return self.origin(imported + dot + rest, depth + 1) if imported else ref
+
     def client_kind(self, ref: str) -> str | None:
         found = self.resolve(ref)
         return found.kind if isinstance(found, ClientRef) else None
@@ -536,7 +548,7 @@ class Project:
         table, bracket, after = ref.partition("[") if "[" in ref.partition("(")[0] else (ref, "", "")
         if bracket:  # HANDLERS[kind](...), STAGES[kind].enter(...): the first entry of the table whose call blocks
             key, _, rest = after.partition("]")
-            entries = self._dispatched(table, key)
+            entries = self.dispatched(table, key)
             self._chains[ref] = next(filter(None, (self.blocking_chain(entry + rest) for entry in entries)), None)
             return self._chains[ref]
         found = self.resolve(ref) if self.may_reach_customerio(ref) else None
@@ -554,6 +566,15 @@ class Project:
                 chain = next((c for c in chains if c[-1].method in sdk.TRACK_METHODS), chain or next(iter(chains), None))
         self._chains[ref] = chain
         return chain
+
+    def given_client_chain(self, ref: str, given: str) -> list[Step] | None:
+        """A blocking Track call a function makes on a parameter its call gives a Track client (``given``:
+        ``0=track``; ``push_receipt(cio, ride)`` of ``def push_receipt(client, ride): client.track(...)``)."""
+        found = self.resolve(ref) if given else None
+        entry = found.entry if isinstance(found, FunctionRef) and not found.entry.is_async else None
+        made = next(iter(_on_given_clients(self, entry, given)), None) if entry else None
+        return [Step(found.qualname, self._where(found.qualname, entry.line)),
+                Step(made.text, self._where(found.qualname, made.line), made.method)] if made else None
 
     def passed_forwards(self, entry: FunctionEntry, instance: str = "", owner: str = "",
                         depth: int = 0) -> dict[str, Forward]:
@@ -613,7 +634,7 @@ class Project:
                 next((chain for chain in chains if chain[-1].method in sdk.TRACK_METHODS), None)
         return self.memo[key]
 
-    def _dispatched(self, table: str, key: str = "") -> tuple[str, ...]:
+    def dispatched(self, table: str, key: str = "") -> tuple[str, ...]:
         """What a module's dispatch table (``app.dispatch.HANDLERS``) holds, through re-exports, with what a
         decorator of its module registers in it: functions, methods, instances. Under a literal key its literal has
         (``HANDLERS["paid"]``), that entry only."""
@@ -622,18 +643,23 @@ class Project:
                 return None  # not defined here: a re-export is followed
             return summary.dispatch.get(f"{name}[{key}]") or summary.dispatch[name]
 
-        return (self._exported(table, held) or ()) + self._registered(table)
+        return (self._exported(table, held) or ()) + self._registered(table, key)
 
-    def _registered(self, table: str) -> tuple[str, ...]:
+    def _registered(self, table: str, key: str = "") -> tuple[str, ...]:
         """The functions the project decorates with a decorator that puts them in ``table`` (``@register("paid")``
-        filling ``app.registry.HANDLERS``): read in the table's module and the modules that import it."""
+        filling ``app.registry.HANDLERS``): read in the table's module and the modules that import it. Under a
+        literal key, those registered under it and those registered under a key only the run time knows."""
         split = self.split(table)
         module, name = split if split else ("", "")
         decorators = [f"{module}.{decorator}" for decorator, filled in self.summary(module).registers.items()
                       if filled == name] if split else []
         users = {module} | self._modules_in(self._tree_index().importers, module) if decorators else set()
-        return tuple(ref for user in sorted(users) for decorator in decorators
-                     for ref in self.summary(user).decorated.get(decorator, ()))
+
+        def entries(decorator: str) -> list[str]:
+            return [f"{decorator}[{key}]", f"{decorator}[]"] if key else [decorator]
+
+        return tuple(ref for user in sorted(users) for decorator in decorators for entry in entries(decorator)
+                     for ref in self.summary(user).decorated.get(entry, ()))
 
     def _resolved_sdk_call(self, maybe: tuple[MaybeCall, ...]) -> SdkCallText | None:
         """The first of a function's "maybe" SDK calls whose receiver the project resolves to a blocking client

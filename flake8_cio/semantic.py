@@ -557,10 +557,12 @@ class Model(ClientKinds, CallIndex):
         ref = expr if isinstance(expr, str) else self.ref_of(expr, scope)
         return self.linked.resolve(ref) if ref else None
 
-    def blocking_chain(self, expr: ast.expr, scope: Scope) -> list | None:
-        """The project calls from running ``expr`` down to a blocking Customer.io call (``project.Step``s)."""
+    def blocking_chain(self, expr: ast.expr, scope: Scope, call: ast.Call | None = None) -> list | None:
+        """The project calls from running ``expr`` down to a blocking Customer.io call (``project.Step``s); with the
+        ``call`` that runs it, also a Track call on a client it passes (``push_receipt(cio, ride)``)."""
         ref = self.callee_ref(expr, scope)
-        return self.linked.blocking_chain(ref) if ref else None
+        given = self._client_arguments(call, scope) if ref and call is not None else ""
+        return (self.linked.blocking_chain(ref) or self.linked.given_client_chain(ref, given)) if ref else None
 
     def request_chain(self, expr: ast.expr, scope: Scope, call: ast.Call | None = None) -> list | None:
         """The project calls from running coroutine function ``expr`` down to a Track request (``project.Step``s);
@@ -660,7 +662,7 @@ class Model(ClientKinds, CallIndex):
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
             table = self.value_of(func.value, site.scope)
             if isinstance(table, ast.Dict) and not table.keys and func.value.id in self.registering.values():
-                return self.registered(func.value.id)  # filled by a decorator: every function it decorates
+                return self.registered(func.value.id, str_value(func.slice))  # filled by a decorator
             if isinstance(table, ast.Dict):  # under a literal key, its entry; under any other, every entry
                 key = str_value(func.slice)
                 return [value for name, value in zip(table.keys, table.values) if isinstance(value, (ast.Name, ast.Attribute))
@@ -709,10 +711,20 @@ class Model(ClientKinds, CallIndex):
                     found.setdefault(name, []).append(fn)
         return found
 
-    def registered(self, table: str) -> list[ast.expr]:
-        """The functions this module's registering decorators put in ``table``, as names to follow."""
+    def registered(self, table: str, key: str | None = None) -> list[ast.expr]:
+        """The functions this module's registering decorators put in ``table``, as names to follow; under a literal
+        key, those registered under it or under a key only the run time knows."""
         return [ast.copy_location(ast.Name(fn.name, ast.Load()), fn.node) for decorator, filled in
-                self.registering.items() if filled == table for fn in self.decorated.get(decorator, ())]
+                self.registering.items() if filled == table for fn in self.decorated.get(decorator, ())
+                if key is None or self.registration_key(fn, decorator) in (key, None)]
+
+    def registration_key(self, fn: Function, decorator: str) -> str | None:
+        """The literal key a decorator of ``fn`` registers it under (``@handles("paid")``), None when it has none."""
+        for node in fn.node.decorator_list:
+            if isinstance(node, ast.Call) and node.args and \
+                    (self.qualname(node.func) or (node.func.id if isinstance(node.func, ast.Name) else None)) == decorator:
+                return str_value(node.args[0])
+        return None
 
     def method_names(self, owner: ast.expr, site: Site) -> list[str]:
         """The methods of the class an expression's value is an instance of (``self``, ``Svc()``, an instance

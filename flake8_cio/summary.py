@@ -75,11 +75,19 @@ def _constructions(model: Model) -> tuple[str, ...]:
 
 def _decorated(model: Model) -> dict[str, tuple[str, ...]]:
     """The module's functions by the decorator they carry, by its qualified name (this module's own too), for the
-    modules whose decorators register what they decorate (``Project._registered``)."""
-    named = {name if "." in name or name not in model.module.bindings else f"{model.module_name}.{name}": fns
-             for name, fns in model.decorated.items()}
-    return {name: tuple(f"{model.module_name}.{fn.name}" for fn in fns) for name, fns in named.items()
-            if model.module_name and "." in name}
+    modules whose decorators register what they decorate (``Project._registered``); also by the literal key the
+    decorator is given (``app.registry.handles[paid]`` for ``@handles("paid")``; ``[]`` without one)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for decorator, fns in model.decorated.items():
+        name = decorator if "." in decorator or decorator not in model.module.bindings else \
+            f"{model.module_name}.{decorator}"
+        if not (model.module_name and "." in name):
+            continue
+        for fn in fns:
+            key = model.registration_key(fn, decorator)
+            for entry in (name, f"{name}[{key if key and key.isidentifier() else ''}]"):
+                found[entry] = (*found.get(entry, ()), f"{model.module_name}.{fn.name}")
+    return found
 
 
 def _states(model: Model) -> dict[str, str]:

@@ -19,7 +19,8 @@ RULES = (
         what="""
             A Customer.io call made directly in a request handler (Django admin actions included), or through any chain of project functions and
             methods, in the same module or others (a service class, `services/analytics.py`'s `track_signup()`,
-            reported at the handler's call, naming the chain), or awaited through `asyncio.to_thread`/`run_in_executor`.
+            a function making the call on a client the handler passes it, `push_receipt(cio, ride)`; reported at the
+            handler's call, naming the chain), or awaited through `asyncio.to_thread`/`run_in_executor`.
             Calls in background tasks, queues, signal handlers, nested functions and lambdas that run later, calls through the
             runtime client, and Data Pipelines calls (that client queues them; but `flush()` and `sync_mode` block) are fine.
             """,
@@ -81,8 +82,11 @@ RULES = (
     Rule("CIO502", "blocking-call-in-async-function", "Synchronous Customer.io call inside an async function", SAFE, RuleDoc(
         checklist="async code does not make synchronous Customer.io calls",
         what="""
-            A synchronous Customer.io call inside any `async def` (or a call of a same-module sync helper
-            that makes one, or an SDK method handed to the event loop, or a lambda calling one: `loop.call_soon(cio.delete, user_id)`, `loop.call_later(30, lambda: cio.track(...))`). In an async route this is the handler's finding for the call (not CIO501 as well).
+            A synchronous Customer.io call inside any `async def` (or a call of a sync project function or method,
+            in the same module or others, that makes one, also on a client the call passes it, `push_receipt(cio,
+            ride)`: reported at the call, naming the chain; or an SDK method handed to the event loop, or a lambda
+            calling one: `loop.call_soon(cio.delete, user_id)`, `loop.call_later(30, lambda: cio.track(...))`). In an
+            async route this is the handler's finding for the call (not CIO501 as well).
             """,
         why="""
             The call blocks the event loop: every other request served by that loop stops for the whole
@@ -339,7 +343,7 @@ def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> tu
     if local is not None and (local.is_async or inner is not None and _per_record(inner)):
         return inner and pooled and (f"{local.name} -> {call_text(model, inner)} (line {inner.node.lineno})",
                                      inner.method)
-    chain = model.blocking_chain(target, site.scope)  # also a local helper that reaches it through the project
+    chain = model.blocking_chain(target, site.scope, None if pooled else site.node)  # also a local helper
     if not chain:
         return None
     return _chain_text(chain), chain[-1].method

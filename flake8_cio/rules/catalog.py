@@ -139,7 +139,7 @@ def check(model: Model) -> Iterator:
         if call.method in sdk.EVENT_METHODS or (call.kind == sdk.ANALYTICS and call.method == "track"):
             yield from _event(model, catalog, call)
         elif call.method == "identify" and call.kind != sdk.ANALYTICS:
-            yield from _attributes(model, catalog, call.node, _attribute_items(model, call))
+            yield from _attributes(model, catalog, call)
 
 
 def _event(model: Model, catalog: Catalog, call: CioCall) -> Iterator:
@@ -193,23 +193,24 @@ def _fields(model: Model, catalog: Catalog, event: Event, items, call_node) -> I
         )
 
 
-def _attribute_items(model: Model, call: CioCall):
-    """(key, value, node) of the attributes written as keywords at the call: a wrapper's own keyword
-    (``def touch(cid, seen_at): cio.identify(cid, last_seen_at=seen_at)``) is checked where it is written."""
+def _attributes(model: Model, catalog: Catalog, call: CioCall) -> Iterator:
+    """The attributes written as keywords at the call, checked for their name and type; those a wrapper puts under
+    its own keyword (``def set_seats(cid, n): cio.identify(cid, seats=n)``), for the type of what the caller
+    passes: the keyword is checked in the wrapper, where it is written."""
+    if not catalog.attributes:
+        return
     written = {keyword.arg for keyword in call.node.keywords}
     for keyword in call.node.keywords:  # **{"plan": ...}, **attrs of a dict literal
         splat = model.value_of(keyword.value, call.site.scope) if keyword.arg is None else None
         if isinstance(splat, ast.Dict):
             written.update(str_value(key) for key in splat.keys)
-    return [(key, model.value_of(value, call.site.scope), value) for key, value in call.extra.items()
-            if key in written]
-
-
-def _attributes(model: Model, catalog: Catalog, call_node, items) -> Iterator:
-    if catalog.attributes:
-        yield from _declared(model, catalog, catalog.attributes, items, "CIO704",
-                             lambda key: f"attribute {key!r} is not declared in the catalog: a typo creates a new "
-                                         "attribute that segments never read", "declare it")
+    items = [(key, model.value_of(value, call.site.scope), value) for key, value in call.extra.items()]
+    yield from _declared(model, catalog, catalog.attributes, [item for item in items if item[0] in written],
+                         "CIO704", lambda key: f"attribute {key!r} is not declared in the catalog: a typo creates a "
+                                               "new attribute that segments never read", "declare it")
+    for key, value, _ in items:
+        if key not in written and key in catalog.attributes:
+            yield from _type(model, catalog.attributes[key], value, f"attribute {key!r}")
 
 
 def _declared(model: Model, catalog: Catalog, fields: dict, items, code: str, undeclared, otherwise: str) -> Iterator:

@@ -1,0 +1,24 @@
+"""A client, a table of its methods, helpers given a client by their callers, and a wrapper putting a parameter under
+an attribute keyword."""
+import logging
+import os
+
+from app.pipes import Track
+
+crm = Track(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])
+log = logging.getLogger(__name__)
+
+PROFILE_ACTIONS = {"identify": crm.identify, "pageview": crm.pageview}
+NOTES = {"log": log.info, "warn": log.warning}
+
+
+def push_receipt(client, ride):
+    client.track(ride.rider_id, "receipt_sent", {"ride_id": ride.id})
+
+
+def log_receipt(client, ride):
+    log.info("receipt for %s through %s", ride.id, client)
+
+
+def set_seats(customer_id, seats):
+    crm.identify(customer_id, seats=seats)

@@ -1,0 +1,30 @@
+# options: catalog=tests/projects/handed_on/cio-catalog.toml
+"""Another module's helpers given this module's client, its table of SDK methods, its attribute wrapper."""
+from fastapi import FastAPI
+
+from app.clients import NOTES, PROFILE_ACTIONS, crm, log_receipt, push_receipt, set_seats
+
+app = FastAPI()
+
+
+@app.post("/rides/{ride_id}/receipt")
+async def receipt(ride_id: str):
+    ride = load(ride_id)
+    push_receipt(crm, ride)  # expect: CIO502
+    log_receipt(crm, ride)  # near miss: the helper only logs the client it is given
+    return {}
+
+
+def profile(kind, user):
+    PROFILE_ACTIONS[kind](user.email)  # expect: CIO301
+    PROFILE_ACTIONS[kind](user.id)  # near miss: a stable id
+    NOTES[kind](user.email)  # near miss: a table of logging methods
+
+
+def seats(user):
+    set_seats(user.id, "12")  # expect: CIO705
+    set_seats(user.id, 12)  # near miss: an integer, as the catalog says
+
+
+def load(ride_id):
+    return ride_id
