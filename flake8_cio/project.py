@@ -641,7 +641,10 @@ class Project:
         def held(summary: Summary, name: str) -> tuple[str, ...] | None:
             if name not in summary.dispatch:
                 return None  # not defined here: a re-export is followed
-            return summary.dispatch.get(f"{name}[{key}]") or summary.dispatch[name]
+            if not key:
+                return summary.dispatch[name]
+            keyed = any(entry.startswith(f"{name}[") for entry in summary.dispatch)  # a literal with literal keys
+            return summary.dispatch.get(f"{name}[{key}]") or (() if keyed else summary.dispatch[name])
 
         return (self._exported(table, held) or ()) + self._registered(table, key)
 

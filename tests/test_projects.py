@@ -25,4 +25,5 @@ def test_dispatch_messages_name_the_table_and_a_plain_call_as_called(tmp_path):
     assert "funnel.stages.Churned.enter" in found[18]  # the literal key's entry, not the table's first
     reexported = PROJECTS_DIR / "instance_tables" / "funnel" / "reexported.py"
     found = {f.line: f.message for f in check_source(reexported.read_text(), str(reexported), Options(cache_dir=str(tmp_path)))}
-    assert found[48].startswith("`pay()` in request handler `pay`") and "it calls" in found[48]
+    line = next(number for number, text in enumerate(reexported.read_text().splitlines(), 1) if ".pay(order_id)" in text)
+    assert found[line].startswith("`pay()` in request handler `pay`") and "it calls" in found[line]

@@ -37,6 +37,12 @@ def routed_paid():
     return "ok"
 
 
+@app.post("/routes/viewed")
+def routed_viewed():
+    ROUTES["viewed"](request.json["order_id"])  # near miss: registered under "viewed", a handler that sends nothing
+    return "ok"
+
+
 @app.post("/routes/refunded")
 def routed_refund():
     ROUTES["refunded"](request.json["order_id"])  # expect: CIO501

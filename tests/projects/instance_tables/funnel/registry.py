@@ -29,6 +29,11 @@ def on_paid(order_id):
     cio.track(order_id, "order_paid")
 
 
+@handles("viewed")
+def on_viewed(order_id):
+    return order_id
+
+
 class Repository:
     def __init__(self, name):
         self.name = name
