@@ -567,9 +567,11 @@ class Project:
         self._chains[ref] = chain
         return chain
 
-    def given_client_chain(self, ref: str, given: str) -> list[Step] | None:
-        """A blocking Track call a function makes on a parameter its call gives a Track client (``given``:
-        ``0=track``; ``push_receipt(cio, ride)`` of ``def push_receipt(client, ride): client.track(...)``)."""
+    def given_client_chain(self, ref: str, arguments: Callable[[], str]) -> list[Step] | None:
+        """A blocking Track call a function makes on a parameter its call gives a Track client (``arguments()``, the
+        clients the call passes: ``0=track``, asked only of a function that tracks on a parameter;
+        ``push_receipt(cio, ride)`` of ``def push_receipt(client, ride): client.track(...)``)."""
+        given = arguments()  # first: most calls pass no client, and resolving would read the callee's module
         found = self.resolve(ref) if given else None
         entry = found.entry if isinstance(found, FunctionRef) and not found.entry.is_async else None
         made = next(iter(_on_given_clients(self, entry, given)), None) if entry else None

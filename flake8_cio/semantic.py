@@ -561,8 +561,10 @@ class Model(ClientKinds, CallIndex):
         """The project calls from running ``expr`` down to a blocking Customer.io call (``project.Step``s); with the
         ``call`` that runs it, also a Track call on a client it passes (``push_receipt(cio, ride)``)."""
         ref = self.callee_ref(expr, scope)
-        given = self._client_arguments(call, scope) if ref and call is not None else ""
-        return (self.linked.blocking_chain(ref) or self.linked.given_client_chain(ref, given)) if ref else None
+        chain = self.linked.blocking_chain(ref) if ref else None
+        if chain is None and ref and call is not None:
+            chain = self.linked.given_client_chain(ref, lambda: self._client_arguments(call, scope))
+        return chain
 
     def request_chain(self, expr: ast.expr, scope: Scope, call: ast.Call | None = None) -> list | None:
         """The project calls from running coroutine function ``expr`` down to a Track request (``project.Step``s);

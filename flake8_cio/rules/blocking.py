@@ -343,7 +343,9 @@ def _path_to_sdk(model: Model, site: Site, target: ast.expr, pooled: bool) -> tu
     if local is not None and (local.is_async or inner is not None and _per_record(inner)):
         return inner and pooled and (f"{local.name} -> {call_text(model, inner)} (line {inner.node.lineno})",
                                      inner.method)
-    chain = model.blocking_chain(target, site.scope, None if pooled else site.node)  # also a local helper
+    fn = site.function  # where a chain is a finding: the call's clients are read for a function tracking on them
+    reported = not pooled and (bool(site.loops) or fn is not None and (fn.is_async or frameworks.is_handler(model, fn)))
+    chain = model.blocking_chain(target, site.scope, site.node if reported else None)  # also a local helper
     if not chain:
         return None
     return _chain_text(chain), chain[-1].method
