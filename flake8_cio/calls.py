@@ -11,7 +11,7 @@ from . import sdk
 from .frozen import frozen, mutable, replace
 from .client_kinds import is_false, sync_mode
 from .records import Forward, FunctionRef
-from .scopes import Scope, Site, last_name, str_value
+from .scopes import Scope, Site, last_name, literal_key, str_value
 
 @mutable
 class CioCall:
@@ -91,6 +91,20 @@ def _forwarded_call(site: Site, kind: str, method: str, forwards: list[tuple[str
 THREADS = ("Thread", "Process")  # threading.Thread / multiprocessing.Process(target=f, args=(...), kwargs={...})
 
 
+def _shared_parameters(methods: set[tuple[str, str]]) -> tuple[int, set[str]] | None:
+    """For a table of several SDK methods (``{"event": cio.track, "page": cio.pageview}``), how many leading
+    positional parameters all of them name alike, and the parameter names all of them have: a call through the
+    table is only known to pass those (``customer_id``, not ``name`` or ``page``). None for one method."""
+    if len(methods) < 2:
+        return None
+    methods = sorted(methods)
+    params = [getattr(sdk.METHODS.get(kind, {}).get(method), "params", ()) for kind, method in methods]
+    roles = [tuple("person" if name in sdk.IDENTIFIER_PARAMS or (method, name) == ("identify", "id") else name
+                   for name in names) for (_, method), names in zip(methods, params)]
+    leading = next((index for index, names in enumerate(zip(*roles)) if len(set(names)) > 1), min(map(len, roles)))
+    return leading, set.intersection(*(set(names) for names in params))
+
+
 def bound_reference(call: ast.Call) -> tuple[ast.expr, list[ast.expr], list[ast.keyword]] | None:
     """(the function, its positional arguments, its keywords) when ``call`` binds arguments to a function;
     ``sync_to_async(f)(...)``, ``partial(f, ...)`` handed to an executor and a thread's ``target`` included."""
@@ -152,17 +166,25 @@ class CallIndex:
             func = site.node.func
             bound = bound_reference(site.node) or \
                 (None if isinstance(func, ast.Attribute) else (func, site.node.args, site.node.keywords))
-            for receiver, name, args, keywords in self.method_references(bound[0], site.scope) if bound else ():
-                kind = self.client_kind(receiver, site.scope)
-                kind = sdk.guessed_kind(name) if kind == "?" else kind
-                call = self.bind_call(site, kind, name, receiver, [*args, *bound[1]], [*keywords, *bound[2]]) \
-                    if kind else None
+            if bound is None:
+                continue
+            entries = [(self._reference_kind(receiver, name, site), name, receiver, args, keywords)
+                       for receiver, name, args, keywords in self.method_references(bound[0], site.scope)]
+            entries += [(kind, name, None, [], []) for kind, name in self.imported_table_methods(bound[0], site.scope)]
+            shared = _shared_parameters({(kind, name) for kind, name, *_ in entries if kind})
+            for kind, name, receiver, args, keywords in entries:
+                given, named = [*args, *bound[1]], [*keywords, *bound[2]]
+                if shared is not None:  # a table of several methods: only what each takes as the same parameter
+                    given, named = given[:shared[0]], [keyword for keyword in named if keyword.arg in shared[1]]
+                call = self.bind_call(site, kind, name, receiver, given, named) if kind else None
                 if call is not None:
-                    calls.append(replace(call, partial=last_name(func) == "partial"))
-            for kind, name in self.imported_table_methods(bound[0], site.scope) if bound else ():
-                call = self.bind_call(site, kind, name, None, bound[1], bound[2])
-                calls += [call] if call is not None else []
+                    calls.append(replace(call, partial=shared is not None or last_name(func) == "partial"))
         return calls
+
+    def _reference_kind(self, receiver: ast.expr, method: str, site: Site) -> str | None:
+        """The client kind of an SDK method reference's receiver; one known only by name, by the method."""
+        kind = self.client_kind(receiver, site.scope)
+        return sdk.guessed_kind(method) if kind == "?" else kind
 
     def imported_table_methods(self, expr: ast.expr, scope: Scope) -> list[tuple[str, str]]:
         """(client kind, SDK method) of each entry another module's dispatch table holds that is an SDK method
@@ -171,16 +193,15 @@ class CallIndex:
         if self.linked is None or not isinstance(expr, ast.Subscript) or \
                 isinstance(expr.value, ast.Name) and isinstance(self.value_of(expr.value, scope), ast.Dict):
             return []  # a table of this module: ``method_references``
-        table, key = self.ref_of(expr.value, scope), str_value(expr.slice)
-        refs = self.linked.dispatched(table, key if key and key.isidentifier() else "") if table and "(" not in table \
-            else ()
+        table = self.ref_of(expr.value, scope)
+        refs = self.linked.dispatched(table, literal_key(expr.slice) or "") if table and "(" not in table else ()
         return [found for ref in refs if (found := self.linked.sdk_call(ref))]
 
     def method_references(self, expr: ast.expr, scope: Scope) -> list[tuple[ast.expr, str, list, list]]:
         """``method_reference``; for a dict literal's entry under a key known only when it runs
         (``SENDERS[channel]`` of ``{"event": crm.track, "page": crm.pageview}``), each entry's: it may be any."""
         table = self.value_of(expr.value, scope) if isinstance(expr, ast.Subscript) and \
-            isinstance(expr.value, ast.Name) and str_value(expr.slice) is None else None
+            isinstance(expr.value, ast.Name) and literal_key(expr.slice) is None else None
         if isinstance(table, ast.Dict):
             return [found for value in table.values if (found := self.method_reference(value, scope))]
         method = self.method_reference(expr, scope)
@@ -199,9 +220,9 @@ class CallIndex:
         a dict literal's entry under a literal key (``handlers["track"]``), or a local bound once to any of these."""
         if isinstance(expr, ast.Name):  # a local (an imported name is a function, not a bound method)
             expr = expr if expr.id in self.aliases else self.value_of(expr, scope)
-        if isinstance(expr, ast.Subscript) and str_value(expr.slice) is not None and depth:  # {"track": cio.track}
+        if isinstance(expr, ast.Subscript) and literal_key(expr.slice) is not None and depth:  # {"track": cio.track}
             table = self.value_of(expr.value, scope) if isinstance(expr.value, ast.Name) else None
-            entries = [v for k, v in zip(table.keys, table.values) if str_value(k) == str_value(expr.slice)] \
+            entries = [v for k, v in zip(table.keys, table.values) if literal_key(k) == literal_key(expr.slice)] \
                 if isinstance(table, ast.Dict) else []
             return self.method_reference(entries[0], scope, depth - 1) if len(entries) == 1 else None
         if isinstance(expr, ast.Attribute):

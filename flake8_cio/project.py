@@ -574,7 +574,7 @@ class Project:
         given = arguments()  # first: most calls pass no client, and resolving would read the callee's module
         found = self.resolve(ref) if given else None
         entry = found.entry if isinstance(found, FunctionRef) and not found.entry.is_async else None
-        made = next(iter(_on_given_clients(self, entry, given)), None) if entry else None
+        made = next((call for call in _on_given_clients(self, entry, given) if not call.handed), None) if entry else None
         return [Step(found.qualname, self._where(found.qualname, entry.line)),
                 Step(made.text, self._where(found.qualname, made.line), made.method)] if made else None
 

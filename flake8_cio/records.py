@@ -64,6 +64,7 @@ class HeldCall:
     method: str
     text: str
     line: int
+    handed: bool = False  # handed to a thread, a pool or a ``partial`` (``to_thread(client.track, ...)``): made there
 
 
 @frozen

@@ -121,6 +121,19 @@ def str_value(expr: ast.AST | None) -> str | None:
     return expr.value if isinstance(expr, ast.Constant) and isinstance(expr.value, str) else None
 
 
+def literal_key(expr: ast.AST | None) -> str | None:
+    """A table's key written as a literal, as references write it (``HANDLERS[paid]``): text that is a Python name
+    as it is, other text and integers encoded (``"order.paid"``, ``2``) so that no key holds a dot or a bracket;
+    None for a key only the run time knows."""
+    text = str_value(expr)
+    value = text if text is not None else \
+        expr.value if isinstance(expr, ast.Constant) and type(expr.value) is int else None
+    if value is None:
+        return None
+    return value if isinstance(value, str) and value.isidentifier() else \
+        "_" + repr(value).encode("utf-8", "surrogatepass").hex()
+
+
 ENV_LOOKUPS = ("os.environ.get", "os.getenv", "environ.get", "getenv")  # a call that reads the environment
 
 

@@ -22,8 +22,8 @@ from .options import Options, installed_sdk_major
 from .project import DJANGO_CONF_SETTINGS  # an attribute of it is the project's settings module's
 from .records import DISPATCHED, TYPED, FactoryRef, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
-    FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dotted, env_default, last_name, name_tokens, own_nodes,
-    str_value,
+    FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dotted, env_default, last_name, literal_key, name_tokens,
+    own_nodes, str_value,
 )
 from .types import NONE, Finding
 
@@ -384,9 +384,8 @@ class Model(ClientKinds, CallIndex):
             return self.ref_of(expr.values[-1], scope, depth - 1)
         if isinstance(expr, ast.Subscript) and isinstance(expr.value, (ast.Name, ast.Attribute)):
             base = self.ref_of(expr.value, scope, depth)  # HANDLERS[kind]: any entry; HANDLERS["paid"]: that one
-            key = str_value(expr.slice)
-            return f"{base}{f'[{key}]' if key and key.isidentifier() else DISPATCHED}" if base and "(" not in base \
-                else None
+            key = literal_key(expr.slice)
+            return f"{base}{f'[{key}]' if key else DISPATCHED}" if base and "(" not in base else None
         return None
 
     def _provided(self, call: ast.Call) -> ast.Call:
@@ -664,7 +663,7 @@ class Model(ClientKinds, CallIndex):
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
             table = self.value_of(func.value, site.scope)
             if isinstance(table, ast.Dict) and not table.keys and func.value.id in self.registering.values():
-                return self.registered(func.value.id, str_value(func.slice))  # filled by a decorator
+                return self.registered(func.value.id, literal_key(func.slice))  # filled by a decorator
             if isinstance(table, ast.Dict):  # under a literal key, its entry; under any other, every entry
                 key = str_value(func.slice)
                 return [value for name, value in zip(table.keys, table.values) if isinstance(value, (ast.Name, ast.Attribute))
@@ -721,11 +720,14 @@ class Model(ClientKinds, CallIndex):
                 if key is None or self.registration_key(fn, decorator) in (key, None)]
 
     def registration_key(self, fn: Function, decorator: str) -> str | None:
-        """The literal key a decorator of ``fn`` registers it under (``@handles("paid")``), None when it has none."""
+        """The key a decorator of ``fn`` registers it under, as ``literal_key`` writes it (``@handles("paid")``,
+        ``@handles(kind="paid")``, ``@handles(PAID)`` of a string constant); None when the run time decides it."""
         for node in fn.node.decorator_list:
-            if isinstance(node, ast.Call) and node.args and \
+            if isinstance(node, ast.Call) and \
                     (self.qualname(node.func) or (node.func.id if isinstance(node.func, ast.Name) else None)) == decorator:
-                return str_value(node.args[0])
+                given = node.args[0] if node.args else node.keywords[0].value if len(node.keywords) == 1 else None
+                text = self.text_of(given, self.module) if given is not None else None
+                return literal_key(ast.Constant(text) if text is not None else given)
         return None
 
     def method_names(self, owner: ast.expr, site: Site) -> list[str]:

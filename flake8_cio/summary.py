@@ -15,7 +15,7 @@ from .profiles import profiles
 from .records import (TEXT, TYPED, ClassEntry, FactoryEntry, Forward, FunctionEntry, HeldCall, MaybeCall, MaybeForward,
                       SdkCallText, Summary)
 from .calls import bound_reference
-from .scopes import FUNCTION_NODES, Function, class_bases, env_default, str_value
+from .scopes import FUNCTION_NODES, Function, class_bases, env_default, literal_key, str_value
 from .client_kinds import (DI_PROVIDERS, NOT_A_CLIENT, annotated_type, is_class_level, is_none, is_opaque_enum,
                            is_property, is_self, member_text, sync_mode)
 from .semantic import Model
@@ -84,8 +84,7 @@ def _decorated(model: Model) -> dict[str, tuple[str, ...]]:
         if not (model.module_name and "." in name):
             continue
         for fn in fns:
-            key = model.registration_key(fn, decorator)
-            for entry in (name, f"{name}[{key if key and key.isidentifier() else ''}]"):
+            for entry in (name, f"{name}[{model.registration_key(fn, decorator) or ''}]"):
                 found[entry] = (*found.get(entry, ()), f"{model.module_name}.{fn.name}")
     return found
 
@@ -175,12 +174,10 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             if any(refs):
                 tables["dispatch"][name] = tuple(filter(None, refs))  # HANDLERS = {"signup": on_signup}, by key
             for key, value, ref in zip(values[0].keys, values[0].values, refs):
+                if ref and literal_key(key):
+                    tables["dispatch"][f"{name}[{literal_key(key)}]"] = (ref,)  # HANDLERS["signup"]: that entry only
                 text = str_value(key)
-                if not (text and text.isidentifier()):
-                    continue
-                if ref:
-                    tables["dispatch"][f"{name}[{text}]"] = (ref,)  # HANDLERS["signup"]: that entry only
-                if str_value(value) is not None:
+                if text and text.isidentifier() and str_value(value) is not None:
                     tables["constants"][f"{name}[{text}]"] = str_value(value)  # CIO = {"api_key": "..."}
         elif len(exprs) == 1 and isinstance(exprs[0], (ast.Call, ast.Attribute)):
             ref = model.ref_of(exprs[0], model.module)
@@ -378,7 +375,7 @@ def _track_on_param(fn: Function, site) -> HeldCall | None:
     bound = bound_reference(site.node)
     func = bound[0] if bound else site.node.func
     if isinstance(func, ast.Attribute) and func.attr in sdk.TRACK_METHODS and _own_param(fn, func.value):
-        return HeldCall(func.value.id, func.attr, f"{ast.unparse(func)}()", site.node.lineno)
+        return HeldCall(func.value.id, func.attr, f"{ast.unparse(func)}()", site.node.lineno, bool(bound))
     return None
 
 

@@ -1,7 +1,9 @@
 """A client, a table of its methods, helpers given a client by their callers, and a wrapper putting a parameter under
 an attribute keyword."""
+import functools
 import logging
 import os
+import threading
 
 from app.pipes import Track
 
@@ -22,3 +24,15 @@ def log_receipt(client, ride):
 
 def set_seats(customer_id, seats):
     crm.identify(customer_id, seats=seats)
+
+
+def push_later(client, ride):
+    threading.Thread(target=client.track, args=(ride.rider_id, "receipt_sent")).start()
+
+
+def push_partial(client, ride):
+    return functools.partial(client.track, ride.rider_id, "receipt_sent")
+
+
+PAGES = {"event": crm.track, "page": crm.pageview}
+KEYED = {"identify.user": crm.identify, 2: log.info}

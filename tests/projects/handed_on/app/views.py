@@ -2,7 +2,8 @@
 """Another module's helpers given this module's client, its table of SDK methods, its attribute wrapper."""
 from fastapi import FastAPI
 
-from app.clients import NOTES, PROFILE_ACTIONS, crm, log_receipt, push_receipt, set_seats
+from app.clients import (KEYED, NOTES, PAGES, PROFILE_ACTIONS, crm, log_receipt, push_later, push_partial,
+                         push_receipt, set_seats)
 
 app = FastAPI()
 
@@ -12,6 +13,8 @@ async def receipt(ride_id: str):
     ride = load(ride_id)
     push_receipt(crm, ride)  # expect: CIO502
     log_receipt(crm, ride)  # near miss: the helper only logs the client it is given
+    push_later(crm, ride)  # near miss: the helper hands the call to a thread
+    push_partial(crm, ride)  # near miss: the helper only builds a partial
     return {}
 
 
@@ -19,6 +22,10 @@ def profile(kind, user):
     PROFILE_ACTIONS[kind](user.email)  # expect: CIO301
     PROFILE_ACTIONS[kind](user.id)  # near miss: a stable id
     NOTES[kind](user.email)  # near miss: a table of logging methods
+    PAGES[kind](user.id, "/pricing")  # near miss: a page for pageview, an event name only for track
+    PAGES[kind](user.email, "/pricing")  # expect: CIO301
+    KEYED[2](user.email)  # near miss: the key picks the logging entry
+    KEYED["identify.user"](user.email)  # expect: CIO301
 
 
 def seats(user):

@@ -43,6 +43,18 @@ def routed_viewed():
     return "ok"
 
 
+@app.post("/routes/held")
+def routed_held():
+    ROUTES["order.held"](request.json["order_id"])  # near miss: registered by keyword under this key, sends nothing
+    return "ok"
+
+
+@app.post("/routes/shipped")
+def routed_shipped():
+    ROUTES["order.shipped"](request.json["order_id"])  # expect: CIO501
+    return "ok"
+
+
 @app.post("/routes/refunded")
 def routed_refund():
     ROUTES["refunded"](request.json["order_id"])  # expect: CIO501

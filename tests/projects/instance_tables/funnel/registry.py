@@ -34,6 +34,19 @@ def on_viewed(order_id):
     return order_id
 
 
+SHIPPED = "order.shipped"
+
+
+@handles(SHIPPED)
+def on_shipped(order_id):
+    cio.track(order_id, "order_shipped")
+
+
+@handles(kind="order.held")
+def on_held(order_id):
+    return order_id
+
+
 class Repository:
     def __init__(self, name):
         self.name = name
