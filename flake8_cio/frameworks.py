@@ -195,13 +195,15 @@ def is_task(model: Model, fn: Function) -> bool:
     return fn.node in registered_functions(model, ENQUEUERS) or model.enqueued_elsewhere(fn)
 
 
-def enqueues_when_called(model: Model, fn: Function) -> bool:
-    """A huey task: calling it puts a job on the queue and returns (``send_welcome(user.pk)`` in a view runs
-    nothing of it there), where calling a Celery, Dramatiq or RQ task function runs it inline."""
+def runs_elsewhere(model: Model, fn: Function) -> bool:
+    """Calling it runs its body elsewhere: a huey task puts a job on the queue and returns (``send_welcome(user.pk)``
+    in a view runs nothing of it there, where calling a Celery, Dramatiq or RQ task function runs it inline); an
+    ``asgiref`` ``sync_to_async`` function runs in a thread while its caller awaits."""
     for decorator in fn.node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
         name = model.qualname(target) or dotted(target) or ""
-        if TASK_DECORATOR.search(name) and (_is_huey(name) or _is_huey_instance(model, target)):
+        if TASK_DECORATOR.search(name) and (_is_huey(name) or _is_huey_instance(model, target)) or \
+                name in ("asgiref.sync.sync_to_async", "channels.db.database_sync_to_async"):
             return True
     return False
 

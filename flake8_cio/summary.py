@@ -329,7 +329,7 @@ def function_entry(model: Model, fn: Function) -> FunctionEntry:
                           tuple(maybe), maybe_forwards, _returns(model, fn), returned_unit(model, fn),
                           _builds(model, fn), offloaded, _declared_return(model, fn), tuple(maybe_offloaded),
                           tuple(passes), tuple(on_params))
-    if frameworks.enqueues_when_called(model, fn):  # what its body does runs in a worker, not at the call
+    if frameworks.runs_elsewhere(model, fn):  # what its body does runs in a worker or a thread, not at the call
         return replace(entry, direct=None, calls=(), held=(), maybe=(), returns=None, unit=None,
                                    builds=None, on_params=())
     return entry

@@ -86,7 +86,8 @@ RULES = (
             in the same module or others, that makes one, also on a client the call passes it, `push_receipt(cio,
             ride)`: reported at the call, naming the chain; or an SDK method handed to the event loop, or a lambda
             calling one: `loop.call_soon(cio.delete, user_id)`, `loop.call_later(30, lambda: cio.track(...))`). In an
-            async route this is the handler's finding for the call (not CIO501 as well).
+            async route this is the handler's finding for the call (not CIO501 as well). A function decorated with
+            asgiref's `sync_to_async` runs in a thread while it is awaited: fine.
             """,
         why="""
             The call blocks the event loop: every other request served by that loop stops for the whole
@@ -294,8 +295,8 @@ def _blocking_call_in(model: Model, fn: Function, memo: dict) -> CioCall | None:
     """A blocking Customer.io call that running ``fn`` makes, directly or through local helpers."""
     if fn in memo:
         return memo[fn]
-    memo[fn] = None  # cycle guard
-    for site in model.sites_in(fn):
+    memo[fn] = None  # cycle guard; and nothing for a function whose body runs elsewhere (a huey task, sync_to_async)
+    for site in model.sites_in(fn) if not frameworks.runs_elsewhere(model, fn) else ():
         call = model.cio_call_at(site)
         if call is not None and model.blocks(call):
             memo[fn] = call

@@ -5,6 +5,8 @@ import logging
 import os
 import threading
 
+from asgiref.sync import sync_to_async
+
 from app.pipes import Track
 
 crm = Track(os.environ["CIO_SITE_ID"], os.environ["CIO_API_KEY"])
@@ -36,3 +38,8 @@ def push_partial(client, ride):
 
 PAGES = {"event": crm.track, "page": crm.pageview}
 KEYED = {"identify.user": crm.identify, 2: log.info}
+
+
+@sync_to_async
+def push_in_thread(client, ride):
+    client.track(ride.rider_id, "receipt_sent", {"ride_id": ride.id})

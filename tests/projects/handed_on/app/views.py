@@ -1,9 +1,10 @@
 # options: catalog=tests/projects/handed_on/cio-catalog.toml
 """Another module's helpers given this module's client, its table of SDK methods, its attribute wrapper."""
+from asgiref.sync import sync_to_async
 from fastapi import FastAPI
 
 from app.clients import (KEYED, NOTES, PAGES, PROFILE_ACTIONS, crm, log_receipt, push_later, push_partial,
-                         push_receipt, set_seats)
+                         push_in_thread, push_receipt, set_seats)
 
 app = FastAPI()
 
@@ -15,6 +16,8 @@ async def receipt(ride_id: str):
     log_receipt(crm, ride)  # near miss: the helper only logs the client it is given
     push_later(crm, ride)  # near miss: the helper hands the call to a thread
     push_partial(crm, ride)  # near miss: the helper only builds a partial
+    await push_in_thread(crm, ride)  # near miss: sync_to_async runs the helper in a thread
+    await record_here(ride)  # near miss: the same, in this module
     return {}
 
 
@@ -31,6 +34,11 @@ def profile(kind, user):
 def seats(user):
     set_seats(user.id, "12")  # expect: CIO705
     set_seats(user.id, 12)  # near miss: an integer, as the catalog says
+
+
+@sync_to_async
+def record_here(ride):
+    crm.track(ride.rider_id, "ride_recorded", {"ride_id": ride.id})
 
 
 def load(ride_id):
