@@ -3,6 +3,7 @@ CustomerIOException, as the SDK raises, and nothing else, naming the field), dat
 (counted, reported to on_error), and the rest is encoded as the official SDK encodes it and delivered, every good
 event exactly once. Also: acceptance timestamps and de-duplication by event id."""
 import json
+import threading
 import time
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -11,7 +12,7 @@ import pytest
 
 from customerio import CustomerIOException
 
-from flake8_cio.runtime.policy import ulid
+from flake8_cio.runtime.policy import time_text, ulid
 
 from .conftest import tally, wait_for
 
@@ -257,6 +258,34 @@ def test_every_customer_id_is_sent_as_the_general_path_sends_it(make_client, fak
     client.track(customer_id, "clicked", {"n": 1})
     assert client.flush(10)
     assert [e["identifier"] for e in fake_customerio.events_named("clicked")] == [("id", "warm"), sent][:1 + bool(sent)]
+
+
+def test_time_text_is_the_ulid_time_of_any_millisecond():
+    """time_text keeps the first 8 characters of the last 1,024 ms asked for; any other millisecond (earlier,
+    later, a replayed line's) gets its own."""
+    now = int(time.time() * 1000)
+    for ms in [now, now + 1, now - 1, now + 1024, now - 5000, 0, 2**48 - 1, now & -1024, (now & -1024) - 1, now]:
+        assert time_text(ms) == "".join("0123456789ABCDEFGHJKMNPQRSTVWXYZ"[ms >> bits & 31] for bits in range(45, -1, -5))
+
+
+def test_the_one_pass_stamps_follow_the_clock_across_seconds(make_client, fake_customerio, monkeypatch):
+    """track()'s one pass keeps its stamp (the id's time, the timestamp's text) per millisecond, and the
+    timestamp's text per second: each call still carries its own millisecond and second, the clock going back
+    too."""
+    client = make_client()
+    client.track("warm", "clicked")
+    clock = [1700000000.9990, 1700000000.9995, 1700000001.0004, 1700000001.0004, 1700000000.5, 1700001024.0001]
+    times, real, caller = iter(clock), time.time, threading.get_ident()
+    monkeypatch.setattr(time, "time", lambda: next(times) if threading.get_ident() == caller else real())  # ours
+    for i in range(len(clock)):
+        client.track(f"u{i}", "clicked", {"i": i})
+    monkeypatch.undo()
+    assert client.flush(10)
+    events = {e["identifier"][1]: e for e in fake_customerio.events_named("clicked")}
+    for i, now in enumerate(clock):
+        ms = int(now * 1000)
+        assert (events[f"u{i}"]["timestamp"], events[f"u{i}"]["id"][:10]) == (ms // 1000, time_text(ms))
+    assert len({e["id"] for e in events.values()}) == len(events)
 
 
 def test_the_fast_encoder_and_the_json_modules_own_agree(monkeypatch):
