@@ -237,7 +237,8 @@ def encode(op: Any) -> str:
     the field, at the call."""
     if _FAST:
         try:
-            return "".join(_FAST(op, 0))
+            text, = _FAST(op, 0)  # its text in one piece (ValueError otherwise: the strict encoder joins them)
+            return text
         except (ValueError, TypeError, RecursionError):
             pass
     return _strict(op)
@@ -851,7 +852,7 @@ class RuntimeClient:
                 and (customer_id.isalnum() and customer_id.isascii() and len(customer_id) <= MAX_ID_BYTES
                      or _PLAIN_ID(customer_id)) and self._worker is not None and not self._closed):
             try:
-                attributes = "".join(_FAST(data, 0))  # type: ignore[misc]
+                attributes, = _FAST(data, 0)  # type: ignore[misc]  # one piece (else ValueError, as in encode)
             except (ValueError, TypeError, RecursionError):  # NaN, a cycle, ...: the general path says which
                 return self._track(customer_id, name, data, id, timestamp)
             if len(attributes) <= FAST_DATA_BYTES:

@@ -263,9 +263,9 @@ def test_every_customer_id_is_sent_as_the_general_path_sends_it(make_client, fak
 def test_time_text_is_the_ulid_time_of_any_millisecond():
     """time_text keeps the first 8 characters of the last 1,024 ms asked for; any other millisecond (earlier,
     later, a replayed line's) gets its own."""
-    now = int(time.time() * 1000)
+    now, crockford = int(time.time() * 1000), "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
     for ms in [now, now + 1, now - 1, now + 1024, now - 5000, 0, 2**48 - 1, now & -1024, (now & -1024) - 1, now]:
-        assert time_text(ms) == "".join("0123456789ABCDEFGHJKMNPQRSTVWXYZ"[ms >> bits & 31] for bits in range(45, -1, -5))
+        assert time_text(ms) == "".join(crockford[ms >> bits & 31] for bits in range(45, -1, -5))
 
 
 def test_the_one_pass_stamps_follow_the_clock_across_seconds(make_client, fake_customerio, monkeypatch):
@@ -300,6 +300,38 @@ def test_the_fast_encoder_and_the_json_modules_own_agree(monkeypatch):
     assert json.loads(fast)["attributes"] == {"at": 1767312000, "lone": "\ud800", "n": [1, 2.5, None, True, None],
                                               "quote": 'a"b\n'}
     assert fast.isascii() and "\\ud800" in fast  # a lone surrogate only ASCII JSON carries, as the SDK sends it
+
+
+def test_an_encoder_that_gives_its_text_in_pieces_takes_the_general_path(loopback, make_client, monkeypatch):
+    """The one pass and encode() take the C encoder's text as one piece (CPython 3.10-3.13 give one for all but
+    huge data); given several, they take the general path, whose strict encoder joins them: the same operations
+    sent, the same errors raised."""
+    from flake8_cio.runtime import client as module
+
+    server = loopback()
+    client = make_client(url=server.url)
+    values = [{"n": 1}, {"s": "\ud800", "t": "caf\u00e9\n\"q\""}, {"deep": [{"x": [1.5, None, True]}], 2: "int key"},
+              {"nan": float("nan")}, {True: 0, None: 1, 1.5: 2}, {}]
+    poison = [{"x": float("inf")}, {"b": b"bytes"}, {(1, 2): "tuple key"}]
+
+    def calls(prefix):
+        for i, data in enumerate(values):
+            client.track(f"{prefix}{i}", "clicked", data)
+        errors = []
+        for data in poison:
+            with pytest.raises(CustomerIOException) as error:
+                client.track(f"{prefix}p", "clicked", data)
+            errors.append(str(error.value))
+        return errors
+
+    errors = calls("one")
+    fast = module._FAST
+    monkeypatch.setattr(module, "_FAST", lambda value, level: [piece for text in fast(value, level)
+                                                               for piece in (text[:1], text[1:])])
+    assert calls("pieces") == errors
+    assert client.flush(10)
+    sent = {op["identifiers"]["id"]: op["attributes"] for op in server.accepted}
+    assert [sent[f"one{i}"] for i in range(len(values))] == [sent[f"pieces{i}"] for i in range(len(values))]
 
 
 def test_batch_takes_a_generator(loopback, make_client):
