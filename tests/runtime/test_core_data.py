@@ -288,6 +288,20 @@ def test_the_one_pass_stamps_follow_the_clock_across_seconds(make_client, fake_c
     assert len({e["id"] for e in events.values()}) == len(events)
 
 
+def test_a_call_without_data_takes_the_one_pass_and_sends_what_the_general_path_sends(make_client, fake_customerio):
+    """track(id, name) is common: its one pass (its event id carries the client's part) sends {} as the general
+    path does (the first call of a name takes the general path), as does track(id, name, {})."""
+    client = make_client()
+    client.track("u1", "signed_up")
+    client.track("u2", "signed_up")
+    client.track("u3", "signed_up", {})
+    assert client.flush(10)
+    events = fake_customerio.events_named("signed_up")
+    assert [(e["identifier"], e["data"]) for e in events] == [(("id", f"u{i}"), {}) for i in (1, 2, 3)]
+    assert [e["id"][10:22] == client._id_part for e in events] == [False, True, True]
+    assert all(abs(e["timestamp"] - time.time()) < 60 for e in events)
+
+
 def test_the_fast_encoder_and_the_json_modules_own_agree(monkeypatch):
     """encode() uses the C encoder built once where the json module has one; without it, the same text."""
     from flake8_cio.runtime import client
