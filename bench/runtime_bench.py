@@ -268,6 +268,7 @@ def calls(kind: str, count: int) -> None:
     work: queue.Queue = queue.Queue()
     call = {"track": lambda customer_id, name, data: runtime.track(customer_id, name, data),
             "no-data": lambda customer_id, name, data: runtime.track(customer_id, name),
+            "int-id": lambda customer_id, name, data: runtime.track(data["i"], name, data),
             "put": lambda customer_id, name, data: work.put((customer_id, name, data)),
             "none": lambda customer_id, name, data: None}[kind]
     for i in range(count + 200):  # the first 200: the name's first call, the encoder's first use
@@ -337,7 +338,7 @@ def main() -> None:
     parser.add_argument("--rate", choices=("journal", "memory", "fallback"), help="one delivery run of --count "
                         "events, then stop (for an instruction count: valgrind runs this process, not the server's); "
                         "fallback: the SQLite file cannot be opened (a folder), so memory from the start")
-    parser.add_argument("--calls", choices=("track", "no-data", "put", "none"), help="--count calls of the runtime's "
+    parser.add_argument("--calls", choices=("track", "no-data", "int-id", "put", "none"), help="--count calls of the runtime's "
                         "track() (with the latency runs' data, or none), of the official client's background put, or "
                         "of none (the loop), then stop: for an instruction count (cachegrind, bench/README)")
     parser.add_argument("--count", type=int, default=100_000)

@@ -302,6 +302,19 @@ def test_a_call_without_data_takes_the_one_pass_and_sends_what_the_general_path_
     assert all(abs(e["timestamp"] - time.time()) < 60 for e in events)
 
 
+def test_an_int_customer_id_takes_the_one_pass_as_its_text(make_client, fake_customerio):
+    """Django's ids are ints: str()ed as the official client does, they take the one pass (the client's part in
+    the event id); a bool is no int there, and an id over the limit is rejected, as on the general path."""
+    client = make_client()
+    client.track("warm", "clicked")
+    for customer_id in (42, -7, True, 10**200):
+        client.track(customer_id, "clicked", {"n": 1})
+    assert client.flush(10)
+    sent = {e["identifier"]: e["id"][10:22] == client._id_part for e in fake_customerio.events_named("clicked")}
+    assert sent == {("id", "warm"): False, ("id", "42"): True, ("id", "-7"): True, ("id", "True"): False}
+    assert client.health()["counters"]["rejected"] == 1
+
+
 def test_the_fast_encoder_and_the_json_modules_own_agree(monkeypatch):
     """encode() uses the C encoder built once where the json module has one; without it, the same text."""
     from flake8_cio.runtime import client
