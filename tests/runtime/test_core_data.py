@@ -13,8 +13,9 @@ import pytest
 from customerio import CustomerIOException
 
 from flake8_cio.runtime.policy import time_text, ulid
+from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
-from .conftest import tally, wait_for
+from .conftest import FAST, tally, wait_for
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -313,6 +314,23 @@ def test_an_int_customer_id_takes_the_one_pass_as_its_text(make_client, fake_cus
     sent = {e["identifier"]: e["id"][10:22] == client._id_part for e in fake_customerio.events_named("clicked")}
     assert sent == {("id", "warm"): False, ("id", "42"): True, ("id", "-7"): True, ("id", "True"): False}
     assert client.health()["counters"]["rejected"] == 1
+
+
+def test_a_subclass_track_is_called_once_for_an_int_id(tmp_path, fake_customerio):
+    """The int id's second pass is RuntimeClient's own: a subclass's track() is not entered again."""
+    from flake8_cio.runtime import RuntimeClient
+
+    class Counted(RuntimeClient):
+        calls = 0
+
+        def track(self, *args, **kwargs):
+            Counted.calls += 1
+            super().track(*args, **kwargs)
+
+    client = Counted(SITE_ID, API_KEY, track_url=fake_customerio.url, spool=str(tmp_path / "s.sqlite3"), **FAST)
+    client.track(42, "clicked")
+    assert Counted.calls == 1 and client.close(10)
+    assert [e["identifier"] for e in fake_customerio.events_named("clicked")] == [("id", "42")]
 
 
 def test_the_fast_encoder_and_the_json_modules_own_agree(monkeypatch):
