@@ -17,12 +17,14 @@ one delivery run, for instruction counts (bench/README). Usage: python bench/run
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import multiprocessing
 import os
 import queue
 import re
 import resource
+import shutil
 import signal
 import ssl
 import statistics
@@ -254,6 +256,28 @@ def explain(tmp: Path, count: int = 20_000) -> None:
     explained(f"sum(range({spin}))", lambda i: sum(range(spin)), count)
 
 
+def calls(kind: str, count: int) -> None:
+    """`count` calls as the latency runs make them, for an instruction count (bench/README): valgrind runs this
+    process alone, so the runtime's worker is a stand-in (no thread), and the clock moves 2.5 us a call (under
+    valgrind a call is ~50 times longer: a new millisecond would come every ~7 calls instead of ~400)."""
+    time.time = itertools.count(time.time(), 2.5e-6).__next__  # type: ignore[assignment]
+    tmp = tempfile.mkdtemp()
+    runtime = RuntimeClient(SITE_ID, API_KEY, track_url="http://127.0.0.1:9", spool=str(Path(tmp) / "s.sqlite3"),
+                            max_queue=count + 1000)
+    runtime._worker = argparse.Namespace(journal_wake=threading.Event(), last_active=0.0)  # type: ignore
+    work: queue.Queue = queue.Queue()
+    call = {"track": lambda customer_id, name, data: runtime.track(customer_id, name, data),
+            "no-data": lambda customer_id, name, data: runtime.track(customer_id, name),
+            "int-id": lambda customer_id, name, data: runtime.track(data["i"], name, data),
+            "put": lambda customer_id, name, data: work.put((customer_id, name, data)),
+            "none": lambda customer_id, name, data: None}[kind]
+    for i in range(count + 200):  # the first 200: the name's first call, the encoder's first use
+        call(f"u{i}", "clicked", {"i": i})
+    assert kind not in ("track", "no-data") or runtime.intake.pos > count * 100 and not runtime.intake.queue
+    shutil.rmtree(tmp)
+    os._exit(0)  # no close() at exit: the stand-in delivers nothing
+
+
 def explained(name: str, call, count: int) -> float:  # type: ignore[no-untyped-def]
     """Prints the row for `call`; its median CPU time (ns)."""
     walls: list[float] = [0] * count
@@ -314,8 +338,14 @@ def main() -> None:
     parser.add_argument("--rate", choices=("journal", "memory", "fallback"), help="one delivery run of --count "
                         "events, then stop (for an instruction count: valgrind runs this process, not the server's); "
                         "fallback: the SQLite file cannot be opened (a folder), so memory from the start")
+    parser.add_argument("--calls", choices=("track", "no-data", "int-id", "put", "none"), help="--count calls of the runtime's "
+                        "track() (with the latency runs' data, or none), of the official client's background put, or "
+                        "of none (the loop), then stop: for an instruction count (cachegrind, bench/README)")
     parser.add_argument("--count", type=int, default=100_000)
     args = parser.parse_args()
+    if args.calls:
+        calls(args.calls, args.count)
+        return
     if args.rate:
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / "unusable.sqlite3").mkdir()

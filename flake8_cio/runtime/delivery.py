@@ -129,6 +129,7 @@ class Worker:
     # -- journaling ---------------------------------------------------------------------------------------------
     def _journal_loop(self) -> None:
         while True:
+            self.client.intake.prefault()  # first: a new file's pages before the callers reach them (see prefault)
             stopping = self.stopping.is_set()
             if self._guarded(lambda: self.journal(whole=stopping or not self._lending())):
                 self.spool.refresh()  # what was just journaled shows in health() at once
@@ -140,7 +141,6 @@ class Worker:
             if self.replay_due or (was_memory and self.spool.memory_since is None):
                 self.replay_due = not self._guarded(self._replay_dead)
             self._watch_fill()
-            self.client.intake.prefault()
             self.client.intake.sync()
             self.journal_wake.wait(self.settings.flush_interval)
             self.journal_wake.clear()

@@ -37,6 +37,7 @@ READ_CHUNK = 4 << 20
 FILE_BYTES = 32 << 20  # disk each journal reserves up front (per client and process): a burst of ~150,000 events
 ROTATE_BYTES = 8 << 20  # a new file once the spool has read this much; the last ROTATE_BYTES are the "crowded" end
 PREFAULT_BYTES = 4 << 20  # how far ahead of the callers the file's pages are faulted in (see Intake.prefault)
+FIRST_PREFAULT_BYTES = 512 << 10  # what the call that makes a file faults in itself (see Intake.put)
 #: madvise(MADV_POPULATE_WRITE) (Linux 5.14; Python names it from 3.13): page-table entries made at once, writable
 POPULATE_WRITE = getattr(mmap, "MADV_POPULATE_WRITE", 23 if sys.platform == "linux" else None)
 MS_SYNC = 4  # Linux's value (the only platform _LIBC is used on)
@@ -175,14 +176,14 @@ class Intake:
         except ValueError:  # closed
             return 0
 
-    def prefault(self) -> None:
-        """Fault in the pages callers write next, PREFAULT_BYTES ahead of them, from a background thread and
-        without the GIL (see _libc): a caller whose copy crosses into a page not yet mapped pays a page fault (4 us
-        of its CPU each, measured here, against 0.3 us prefaulted). A map closed meanwhile (rotated) fails or
-        populates what took its place, which changes no byte. Where the kernel lacks MADV_POPULATE_WRITE callers
-        fault."""
+    def prefault(self, ahead: int = PREFAULT_BYTES) -> None:
+        """Fault in the pages callers write next, `ahead` of them, without the GIL (see _libc), from a background
+        thread (the first pages of a file: from the call that makes it): a caller whose copy crosses into a page not
+        yet mapped pays a page fault (4-30 us of its CPU each, measured here, against 0.3 us prefaulted). A map
+        closed meanwhile (rotated) fails or populates what took its place, which changes no byte. Where the kernel
+        lacks MADV_POPULATE_WRITE callers fault."""
         journal, address, start = self.map, self.address, self.faulted
-        end = min(FILE_BYTES, (self.pos + PREFAULT_BYTES) & -mmap.PAGESIZE)
+        end = min(FILE_BYTES, (self.pos + ahead) & -mmap.PAGESIZE)
         if journal is None or POPULATE_WRITE is None or end <= start:
             return
         try:
@@ -206,7 +207,11 @@ class Intake:
             with self.lock:
                 if self.fd < 0 and self.reopen:
                     self._use(self._create())
-                    self.wake()  # the journal thread prefaults it
+                    # the first pages now (the first call takes no longer: bench/README): the journal thread,
+                    # woken, may wait for the GIL up to the switch interval (5 ms) before it faults in the rest,
+                    # and a burst of calls meanwhile faulted each new page itself (5-30 us each)
+                    self.prefault(FIRST_PREFAULT_BYTES)
+                    self.wake()
                 start = self.pos
                 try:
                     written = self.fd >= 0 and self.map.write(data)  # type: ignore[union-attr]

@@ -63,11 +63,19 @@ def client_part() -> str:
     return "".join(_CROCKFORD[byte & 31] for byte in os.urandom(12))
 
 
+_high: Tuple[int, str] = (-1, "")  # (ms >> 10, its 8 characters), replaced whole
+
+
 def time_text(ms: int) -> str:
-    """50 bits in 10 characters by five pair lookups: a caller pays it once a millisecond (0.55 us here, against
-    2.7 us a character at a time)."""
-    return (PAIRS[ms >> 40 & 1023] + PAIRS[ms >> 30 & 1023] + PAIRS[ms >> 20 & 1023] + PAIRS[ms >> 10 & 1023]
-            + PAIRS[ms & 1023])
+    """50 bits in 10 characters: a caller pays it once a millisecond, so the first 8 (40 bits, shifts of an int
+    of two digits) are made once a 1,024 ms, the last 2 by one pair lookup (1,800 instructions, against 4,900 for
+    five lookups: bench/README)."""
+    global _high
+    high = _high
+    if high[0] != ms >> 10:
+        high = _high = (ms >> 10, PAIRS[ms >> 40 & 1023] + PAIRS[ms >> 30 & 1023] + PAIRS[ms >> 20 & 1023]
+                        + PAIRS[ms >> 10 & 1023])
+    return high[1] + PAIRS[ms & 1023]
 
 
 def backoff(attempt: int, base: float = 0.5, cap: float = 60.0) -> float:

@@ -3,6 +3,7 @@ CustomerIOException, as the SDK raises, and nothing else, naming the field), dat
 (counted, reported to on_error), and the rest is encoded as the official SDK encodes it and delivered, every good
 event exactly once. Also: acceptance timestamps and de-duplication by event id."""
 import json
+import threading
 import time
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -11,9 +12,10 @@ import pytest
 
 from customerio import CustomerIOException
 
-from flake8_cio.runtime.policy import ulid
+from flake8_cio.runtime.policy import time_text, ulid
+from flake8_cio.runtime.testing import API_KEY, SITE_ID
 
-from .conftest import tally, wait_for
+from .conftest import FAST, tally, wait_for
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -259,6 +261,78 @@ def test_every_customer_id_is_sent_as_the_general_path_sends_it(make_client, fak
     assert [e["identifier"] for e in fake_customerio.events_named("clicked")] == [("id", "warm"), sent][:1 + bool(sent)]
 
 
+def test_time_text_is_the_ulid_time_of_any_millisecond():
+    """time_text keeps the first 8 characters of the last 1,024 ms asked for; any other millisecond (earlier,
+    later, a replayed line's) gets its own."""
+    now, crockford = int(time.time() * 1000), "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    for ms in [now, now + 1, now - 1, now + 1024, now - 5000, 0, 2**48 - 1, now & -1024, (now & -1024) - 1, now]:
+        assert time_text(ms) == "".join(crockford[ms >> bits & 31] for bits in range(45, -1, -5))
+
+
+def test_the_one_pass_stamps_follow_the_clock_across_seconds(make_client, fake_customerio, monkeypatch):
+    """track()'s one pass keeps its stamp (the id's time, the timestamp's text) per millisecond, and the
+    timestamp's text per second: each call still carries its own millisecond and second, the clock going back
+    too."""
+    client = make_client()
+    client.track("warm", "clicked")
+    clock = [1700000000.9990, 1700000000.9995, 1700000001.0004, 1700000001.0004, 1700000000.5, 1700001024.0001]
+    times, real, caller = iter(clock), time.time, threading.get_ident()
+    monkeypatch.setattr(time, "time", lambda: next(times) if threading.get_ident() == caller else real())  # ours
+    for i in range(len(clock)):
+        client.track(f"u{i}", "clicked", {"i": i})
+    monkeypatch.undo()
+    assert client.flush(10)
+    events = {e["identifier"][1]: e for e in fake_customerio.events_named("clicked")}
+    for i, now in enumerate(clock):
+        ms = int(now * 1000)
+        assert (events[f"u{i}"]["timestamp"], events[f"u{i}"]["id"][:10]) == (ms // 1000, time_text(ms))
+    assert len({e["id"] for e in events.values()}) == len(events)
+
+
+def test_a_call_without_data_takes_the_one_pass_and_sends_what_the_general_path_sends(make_client, fake_customerio):
+    """track(id, name) is common: its one pass (its event id carries the client's part) sends {} as the general
+    path does (the first call of a name takes the general path), as does track(id, name, {})."""
+    client = make_client()
+    client.track("u1", "signed_up")
+    client.track("u2", "signed_up")
+    client.track("u3", "signed_up", {})
+    assert client.flush(10)
+    events = fake_customerio.events_named("signed_up")
+    assert [(e["identifier"], e["data"]) for e in events] == [(("id", f"u{i}"), {}) for i in (1, 2, 3)]
+    assert [e["id"][10:22] == client._id_part for e in events] == [False, True, True]
+    assert all(abs(e["timestamp"] - time.time()) < 60 for e in events)
+
+
+def test_an_int_customer_id_takes_the_one_pass_as_its_text(make_client, fake_customerio):
+    """Django's ids are ints: str()ed as the official client does, they take the one pass (the client's part in
+    the event id); a bool is no int there, and an id over the limit is rejected, as on the general path."""
+    client = make_client()
+    client.track("warm", "clicked")
+    for customer_id in (42, -7, True, 10**200):
+        client.track(customer_id, "clicked", {"n": 1})
+    assert client.flush(10)
+    sent = {e["identifier"]: e["id"][10:22] == client._id_part for e in fake_customerio.events_named("clicked")}
+    assert sent == {("id", "warm"): False, ("id", "42"): True, ("id", "-7"): True, ("id", "True"): False}
+    assert client.health()["counters"]["rejected"] == 1
+
+
+def test_a_subclass_track_is_called_once_for_an_int_id(tmp_path, fake_customerio):
+    """The int id's second pass is RuntimeClient's own: a subclass's track() is not entered again."""
+    from flake8_cio.runtime import RuntimeClient
+
+    class Counted(RuntimeClient):
+        calls = 0
+
+        def track(self, *args, **kwargs):
+            Counted.calls += 1
+            super().track(*args, **kwargs)
+
+    client = Counted(SITE_ID, API_KEY, track_url=fake_customerio.url, spool=str(tmp_path / "s.sqlite3"), **FAST)
+    client.track(42, "clicked")
+    assert Counted.calls == 1 and client.close(10)
+    assert [e["identifier"] for e in fake_customerio.events_named("clicked")] == [("id", "42")]
+
+
 def test_the_fast_encoder_and_the_json_modules_own_agree(monkeypatch):
     """encode() uses the C encoder built once where the json module has one; without it, the same text."""
     from flake8_cio.runtime import client
@@ -271,6 +345,38 @@ def test_the_fast_encoder_and_the_json_modules_own_agree(monkeypatch):
     assert json.loads(fast)["attributes"] == {"at": 1767312000, "lone": "\ud800", "n": [1, 2.5, None, True, None],
                                               "quote": 'a"b\n'}
     assert fast.isascii() and "\\ud800" in fast  # a lone surrogate only ASCII JSON carries, as the SDK sends it
+
+
+def test_an_encoder_that_gives_its_text_in_pieces_takes_the_general_path(loopback, make_client, monkeypatch):
+    """The one pass and encode() take the C encoder's text as one piece (CPython 3.10-3.13 give one for all but
+    huge data); given several, they take the general path, whose strict encoder joins them: the same operations
+    sent, the same errors raised."""
+    from flake8_cio.runtime import client as module
+
+    server = loopback()
+    client = make_client(url=server.url)
+    values = [{"n": 1}, {"s": "\ud800", "t": "caf\u00e9\n\"q\""}, {"deep": [{"x": [1.5, None, True]}], 2: "int key"},
+              {"nan": float("nan")}, {True: 0, None: 1, 1.5: 2}, {}]
+    poison = [{"x": float("inf")}, {"b": b"bytes"}, {(1, 2): "tuple key"}]
+
+    def calls(prefix):
+        for i, data in enumerate(values):
+            client.track(f"{prefix}{i}", "clicked", data)
+        errors = []
+        for data in poison:
+            with pytest.raises(CustomerIOException) as error:
+                client.track(f"{prefix}p", "clicked", data)
+            errors.append(str(error.value))
+        return errors
+
+    errors = calls("one")
+    fast = module._FAST
+    monkeypatch.setattr(module, "_FAST", lambda value, level: [piece for text in fast(value, level)
+                                                               for piece in (text[:1], text[1:])])
+    assert calls("pieces") == errors
+    assert client.flush(10)
+    sent = {op["identifiers"]["id"]: op["attributes"] for op in server.accepted}
+    assert [sent[f"one{i}"] for i in range(len(values))] == [sent[f"pieces{i}"] for i in range(len(values))]
 
 
 def test_batch_takes_a_generator(loopback, make_client):
