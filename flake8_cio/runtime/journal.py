@@ -204,23 +204,27 @@ class Intake:
         memory when it cannot take them: what `append` does, and what it cannot (the first file, a full or closed
         one, a sync per call)."""
         if self.fd >= 0 or self.reopen:  # else the queue is the plan (no file in memory here), not a detour
+            created = False
             with self.lock:
                 if self.fd < 0 and self.reopen:
                     self._use(self._create())
-                    # the first pages now (the first call takes no longer: bench/README): the journal thread,
-                    # woken, may wait for the GIL up to the switch interval (5 ms) before it faults in the rest,
-                    # and a burst of calls meanwhile faulted each new page itself (5-30 us each)
-                    self.prefault(FIRST_PREFAULT_BYTES)
+                    created = True
                     self.wake()
                 start = self.pos
                 try:
                     written = self.fd >= 0 and self.map.write(data)  # type: ignore[union-attr]
                 except ValueError:  # full
                     written = False
-                if written:
-                    if self.durable == "sync":
-                        self._sync(start, self.pos)
-                    return
+                if written and self.durable == "sync":
+                    self._sync(start, self.pos)
+            if created:
+                # the first pages now, by the call that made the file (it takes no longer: bench/README) and outside
+                # the lock (the other callers' copies wait for nothing): the journal thread, woken, may wait for
+                # the GIL up to the switch interval (5 ms) before it faults in the rest, and a burst of calls
+                # meanwhile faulted each new page itself (5-30 us each)
+                self.prefault(FIRST_PREFAULT_BYTES)
+            if written:
+                return
             if self.fd >= 0:  # full: the journal thread is behind (the spool is slow); it rotates when it can
                 self.wake()
         for line in data.split(b"\n")[:-1]:

@@ -331,7 +331,8 @@ def test_the_call_that_makes_a_journal_file_faults_its_first_pages_in(tmp_path):
     intake = journal.Intake(tmp_path, "s.sqlite3", "batch", 10, lambda kept: None, lambda: None)
     line = b'{"i":"' + b"0" * 4087 + b'"}\n'  # a page a call
     intake.put(line)
-    assert intake.faulted in (journal.FIRST_PREFAULT_BYTES, journal.FILE_BYTES)
+    assert journal.FIRST_PREFAULT_BYTES <= intake.faulted <= journal.FIRST_PREFAULT_BYTES + 4096 or \
+        intake.faulted == journal.FILE_BYTES  # (from where its own copy ended)
     if intake.faulted == journal.FILE_BYTES:  # (what prefault() records when madvise refuses it)
         pytest.skip("the kernel lacks MADV_POPULATE_WRITE (Linux 5.14)")
     faults = resource.getrusage(resource.RUSAGE_THREAD).ru_minflt
