@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 from . import layout, sdk, vendored
 from .frozen import frozen, replace
 from .layout import NOT_PROJECT, analyser_version
-from .records import (TEXT, TYPED, ClassRef, ClientRef, FactoryRef, Forward, FunctionEntry, FunctionRef,
+from .records import (TEXT, TYPED, ClassEntry, ClassRef, ClientRef, FactoryRef, Forward, FunctionEntry, FunctionRef,
                       HeldCall, Injected, InstanceRef, MaybeCall, ModuleScan, Resolved, SdkCallText, SdkRef, Summary,
                       TextRef, TypeRef)
 from .sdk import OWN
@@ -478,7 +478,7 @@ class Project:
             return True
         for ref in entry.calls if depth <= MAX_DEPTH else ():
             found = self.resolve(ref) if self.may_reach_customerio(ref) else None
-            if isinstance(found, ClassRef) and found.entry.constructs or \
+            if isinstance(found, ClassRef) and self.instance_client(found.entry) or \
                     isinstance(found, FactoryRef) and self.factory_builds(found, depth + 1):
                 return True
         return False
@@ -525,6 +525,15 @@ class Project:
         head, dot, rest = split[1].partition(".")  # Event.INVOICE_CREATED of `from kit.events import Event`
         found, imported = pick(summary, split[1]), summary.imports.get(head)
         return found if found is not None or not imported else self._exported(imported + dot + rest, pick, depth + 1)
+
+    def instance_client(self, entry: ClassEntry) -> str | None:
+        """The kind of client each instance of a class builds for itself, also as the SDK's class under another
+        module's name (``self.sender = Track(...)`` with ``app.pipes`` doing ``from customerio import CustomerIO as
+        Track``)."""
+        if not (entry.constructs or "").startswith("@"):
+            return entry.constructs
+        return next((kind for ref in entry.constructs.split("|") if (kind := sdk.CONSTRUCTORS.get(self.origin(ref[1:])))),
+                    None)
 
     def origin(self, ref: str, depth: int = 0) -> str:
         """The name a reference ends at through the project's re-exports (``app.pipes.Track`` of ``from customerio

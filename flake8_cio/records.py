@@ -119,7 +119,7 @@ class ClassEntry:
     it is by inheritance, and its declared fields."""
 
     line: int
-    constructs: str | None  # the kind of client each instance builds for itself
+    constructs: str | None  # the kind of client each instance builds for itself (see ``summary._constructs``)
     injected: dict[str, Injected]
     client: str | None  # the kind of client the class is, by inheritance (``class Ext(CustomerIO)``)
     fields: dict[str, str]  # declared attributes: the reference of their type, or TEXT (``region: Literal["us"]``)

@@ -20,7 +20,7 @@ from .client_kinds import (DI_PROVIDERS, ClientKinds, annotated_type, injected_l
                            member_text, parameter_default)
 from .options import Options, installed_sdk_major
 from .project import DJANGO_CONF_SETTINGS  # an attribute of it is the project's settings module's
-from .records import DISPATCHED, TYPED, FactoryRef, FunctionEntry, Resolved, Summary
+from .records import DISPATCHED, TYPED, ClassRef, FactoryRef, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
     FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dotted, env_default, last_name, literal_key, name_tokens,
     own_nodes, str_value,
@@ -580,6 +580,10 @@ class Model(ClientKinds, CallIndex):
     def builds_per_call(self, entry: FunctionEntry) -> bool:
         """Whether running a project function builds a Customer.io client each time (see ``Project``)."""
         return self.linked is not None and self.linked.builds_per_call(entry)
+
+    def instance_client(self, cls: ClassRef) -> str | None:
+        """The kind of client each instance of a project class builds for itself (see ``Project``)."""
+        return self.linked.instance_client(cls.entry) if self.linked is not None else None
 
     def factory_builds(self, factory: FactoryRef) -> bool:
         """Whether calling a project factory builds a new client each time (see ``Project``)."""

@@ -215,7 +215,10 @@ def _hands_out_one(model: Model, fn: Function) -> bool:
 
 
 def _constructs(model: Model, cls: ast.ClassDef) -> str | None:
-    """The kind of client each instance of the class builds for itself (``self.cio = CustomerIO(...)``)."""
+    """The kind of client each instance of the class builds for itself (``self.cio = CustomerIO(...)``); else the
+    imported classes it builds that only the project can tell (``@app.pipes.Track``: the SDK's class under another
+    module's name, which a summary cannot read), joined by ``|`` (``Project.instance_client`` decides)."""
+    deferred = []
     for (owner, _), values in model.self_attrs.items():
         if owner is cls:
             for value in values:
@@ -223,7 +226,10 @@ def _constructs(model: Model, cls: ast.ClassDef) -> str | None:
                     kind = model.value_kind(value, model.module)
                     if kind in sdk.KINDS:
                         return kind
-    return None
+                    imported = isinstance(value.func, ast.Name) and value.func.id in model.aliases
+                    ref = model.ref_of(value.func, model.module) if imported else None
+                    deferred += [f"@{ref}"] if ref else []
+    return "|".join(deferred) or None
 
 
 def _shared_by_factory(model: Model, func: ast.expr) -> bool:

@@ -279,7 +279,7 @@ def _builder_per_request(model: Model, site: Site) -> Iterator:
         return
     if not isinstance(target, ClassRef) and target.qualname.rpartition(".")[0] == model.module_name:
         return  # this module's own function: reported where it builds the client, through its callers
-    builds = target.entry.constructs if isinstance(target, ClassRef) else model.builds_per_call(target.entry) if \
+    builds = model.instance_client(target) if isinstance(target, ClassRef) else model.builds_per_call(target.entry) if \
         isinstance(target, FunctionRef) else model.factory_builds(target)
     reason = "per request (a FastAPI dependency)" if dependency else why_per_call(model, site)
     qualname = target.qualname

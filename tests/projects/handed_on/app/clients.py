@@ -43,3 +43,8 @@ KEYED = {"identify.user": crm.identify, 2: log.info}
 @sync_to_async
 def push_in_thread(client, ride):
     client.track(ride.rider_id, "receipt_sent", {"ride_id": ride.id})
+
+
+class Ledger:
+    def record(self, entry):
+        log.info("ledger %s", entry)

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 
 from app.clients import (KEYED, NOTES, PAGES, PROFILE_ACTIONS, crm, log_receipt, push_later, push_partial,
                          push_in_thread, push_receipt, set_seats)
+from app.holders import Bookkeeper, Mailer
 
 app = FastAPI()
 
@@ -39,6 +40,13 @@ def seats(user):
 @sync_to_async
 def record_here(ride):
     crm.track(ride.rider_id, "ride_recorded", {"ride_id": ride.id})
+
+
+@app.post("/mail")
+def mail():
+    Mailer()  # expect: CIO401
+    Bookkeeper()  # near miss: each one builds the project's ledger, no client
+    return {}
 
 
 def load(ride_id):
