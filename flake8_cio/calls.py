@@ -11,7 +11,7 @@ from . import sdk
 from .frozen import frozen, mutable, replace
 from .client_kinds import is_false, sync_mode
 from .records import Forward, FunctionRef
-from .scopes import Scope, Site, last_name, literal_key, str_value
+from .scopes import Scope, Site, dict_entries, last_name, literal_key, str_value
 
 @mutable
 class CioCall:
@@ -222,8 +222,7 @@ class CallIndex:
             expr = expr if expr.id in self.aliases else self.value_of(expr, scope)
         if isinstance(expr, ast.Subscript) and literal_key(expr.slice) is not None and depth:  # {"track": cio.track}
             table = self.value_of(expr.value, scope) if isinstance(expr.value, ast.Name) else None
-            entries = [v for k, v in zip(table.keys, table.values) if literal_key(k) == literal_key(expr.slice)] \
-                if isinstance(table, ast.Dict) else []
+            entries = dict_entries(table, literal_key(expr.slice)) if isinstance(table, ast.Dict) else []
             return self.method_reference(entries[0], scope, depth - 1) if len(entries) == 1 else None
         if isinstance(expr, ast.Attribute):
             return (expr.value, expr.attr, [], []) if expr.attr in sdk.ALL_METHOD_NAMES else None

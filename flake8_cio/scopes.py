@@ -134,6 +134,11 @@ def literal_key(expr: ast.AST | None) -> str | None:
         "_" + repr(value).encode("utf-8", "surrogatepass").hex()
 
 
+def dict_entries(table: ast.Dict, key: str | None) -> list[ast.expr]:
+    """A dict literal's values under a key as ``literal_key`` writes it; every value when the run time decides it."""
+    return [value for name, value in zip(table.keys, table.values) if key is None or literal_key(name) == key]
+
+
 ENV_LOOKUPS = ("os.environ.get", "os.getenv", "environ.get", "getenv")  # a call that reads the environment
 
 

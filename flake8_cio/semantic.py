@@ -22,8 +22,8 @@ from .options import Options, installed_sdk_major
 from .project import DJANGO_CONF_SETTINGS  # an attribute of it is the project's settings module's
 from .records import DISPATCHED, TYPED, ClassRef, FactoryRef, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
-    FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dotted, env_default, last_name, literal_key, name_tokens,
-    own_nodes, str_value,
+    FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dict_entries, dotted, env_default, last_name,
+    literal_key, name_tokens, own_nodes, str_value,
 )
 from .types import NONE, Finding
 
@@ -669,9 +669,8 @@ class Model(ClientKinds, CallIndex):
             if isinstance(table, ast.Dict) and not table.keys and func.value.id in self.registering.values():
                 return self.registered(func.value.id, literal_key(func.slice))  # filled by a decorator
             if isinstance(table, ast.Dict):  # under a literal key, its entry; under any other, every entry
-                key = str_value(func.slice)
-                return [value for name, value in zip(table.keys, table.values) if isinstance(value, (ast.Name, ast.Attribute))
-                        and (key is None or str_value(name) == key)]
+                return [value for value in dict_entries(table, literal_key(func.slice))
+                        if isinstance(value, (ast.Name, ast.Attribute))]
         if isinstance(func, ast.Call) and dotted(func.func) == "getattr" and len(func.args) >= 2:
             owner, name = func.args[0], func.args[1]
             prefix = str_value(name) if str_value(name) is not None else _literal_prefix(name)
@@ -710,11 +709,15 @@ class Model(ClientKinds, CallIndex):
         found: dict[str, list[Function]] = {}
         for fn in self.functions.values():
             for decorator in fn.node.decorator_list if fn.parent is None and fn.cls is None else ():
-                target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                name = self.qualname(target) or (target.id if isinstance(target, ast.Name) else None)
+                name = self.decorator_name(decorator)
                 if name:
                     found.setdefault(name, []).append(fn)
         return found
+
+    def decorator_name(self, decorator: ast.expr) -> str | None:
+        """An imported decorator by its qualified name, one of this module's by its name (``@handles("paid")``)."""
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        return self.qualname(target) or (target.id if isinstance(target, ast.Name) else None)
 
     def registered(self, table: str, key: str | None = None) -> list[ast.expr]:
         """The functions this module's registering decorators put in ``table``, as names to follow; under a literal
@@ -727,8 +730,7 @@ class Model(ClientKinds, CallIndex):
         """The key a decorator of ``fn`` registers it under, as ``literal_key`` writes it (``@handles("paid")``,
         ``@handles(kind="paid")``, ``@handles(PAID)`` of a string constant); None when the run time decides it."""
         for node in fn.node.decorator_list:
-            if isinstance(node, ast.Call) and \
-                    (self.qualname(node.func) or (node.func.id if isinstance(node.func, ast.Name) else None)) == decorator:
+            if isinstance(node, ast.Call) and self.decorator_name(node) == decorator:
                 given = node.args[0] if node.args else node.keywords[0].value if len(node.keywords) == 1 else None
                 text = self.text_of(given, self.module) if given is not None else None
                 return literal_key(ast.Constant(text) if text is not None else given)
