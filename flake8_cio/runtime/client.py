@@ -51,6 +51,7 @@ PLATFORMS = ("ios", "android")  # what the Track API takes for a device
 MAX_ATTRIBUTES = 300
 MAX_EVENT_NAME_BYTES = 100
 MAX_OPERATION_BYTES = 32_000  # per v2 batch operation; it also keeps event data well under its 100 kB limit
+NAME_CHARS = MAX_ATTRIBUTE_NAME_BYTES // 4  # an attribute name this long is within the limit, whatever its characters
 FAST_DATA_BYTES = MAX_OPERATION_BYTES - 2_000  # track()'s one pass leaves data near the limit to the general path
 #: a customer id track()'s one pass writes as it is: printable ASCII within the limit, the first not a space, none
 #: that JSON escapes (" and \), no @ (an email: see _email_guard and identifiers), not a cio_id
@@ -824,8 +825,32 @@ class RuntimeClient:
         }
 
     # -- the official client's methods ---------------------------------------------------------------------------
-    @_data_problems_not_raised
     def identify(self, id: Any, **kwargs: Any) -> None:
+        """The common call in one pass, as track()'s: a plain id (an int's text), attributes the C encoder takes
+        whose text is within one value's limit (so is every value) and whose names are short, no timestamp field
+        to convert (created_at, _timestamp): the line _admit() makes for that call. Anything else takes the general
+        path, which decides."""
+        if (type(id) is str and self._plain and "created_at" not in kwargs and "_timestamp" not in kwargs
+                and (id.isalnum() and id.isascii() and len(id) <= MAX_ID_BYTES or _PLAIN_ID(id))
+                and self._worker is not None and not self._closed):
+            try:
+                attributes, = _FAST(kwargs, 0)  # type: ignore[misc]
+            except (ValueError, TypeError, RecursionError):  # NaN, a datetime, ...: the general path says which
+                return self._identify(id, kwargs)
+            if len(attributes) <= MAX_ATTRIBUTE_VALUE_BYTES and max(map(len, kwargs), default=0) <= NAME_CHARS:
+                now = time.time()
+                stamp = self._stamp
+                if not stamp[0] <= now < stamp[1]:
+                    stamp = self._new_millisecond(now)
+                self.counters.accept()
+                return self._intake.put(f'{{"type":"person","identifiers":{{"id":"{id}"}},"action":"identify",'
+                                        f'"attributes":{attributes},"timestamp":{stamp[4]}}}\n'.encode())
+        if type(id) is int:  # str()ed as the official client does: the one pass (not a subclass's identify again)
+            return RuntimeClient.identify(self, str(id), **kwargs)
+        self._identify(id, kwargs)
+
+    @_data_problems_not_raised
+    def _identify(self, id: Any, kwargs: Dict[str, Any]) -> None:
         cid = _check_id(id, "id in identify")
         if self._catalog is not None and self._catalog.attributes:
             for key in kwargs:
@@ -844,12 +869,14 @@ class RuntimeClient:
         """The common call in one pass (the caller's p99 is the budget): a plain customer id (it needs no escaping:
         ASCII letters and digits, two C calls, else _PLAIN_ID, whose regular expression costs three times as many
         instructions; an int's text), a name already checked (_name_guard gives its part of the line), dict data
-        that the C encoder takes or no data (the general path's {}: 56,000 instructions a call there, 8,600 here).
+        that the C encoder takes or no data (the general path's {}: 56,000 instructions a call there, 8,600 here),
+        no timestamp or one in whole seconds.
         It writes the line _admit() makes for that call, its id made of a per-millisecond prefix and the client's
         serial (client_part), with one lock-free copy into the journal (Intake.append); anything else (or what
         fails here) takes the general path, which decides. The clock is time.time(), looked up per call
         (a test that sets the clock sets ours), its millisecond told by a range check (no division of an int)."""
-        if (id is None and timestamp is None and type(customer_id) is str and type(name) is str
+        if (id is None and (timestamp is None or type(timestamp) is int and 0 <= timestamp < 10**11)
+                and type(customer_id) is str and type(name) is str
                 and (type(data) is dict or data is None) and (middle := self._names_seen.get(name)) is not None
                 and (customer_id.isalnum() and customer_id.isascii() and len(customer_id) <= MAX_ID_BYTES
                      or _PLAIN_ID(customer_id)) and self._worker is not None and not self._closed):
@@ -862,14 +889,11 @@ class RuntimeClient:
                 now = time.time()
                 stamp = self._stamp
                 if not stamp[0] <= now < stamp[1]:  # a new millisecond (its call was often among the slowest 1 %)
-                    ms = int(now * 1000)
-                    second = ms // 1000
-                    tail = stamp[3] if second == stamp[4] else f'","timestamp":{second}}}\n'
-                    stamp = self._stamp = (ms / 1000, (ms + 1) / 1000, f',"id":"{time_text(ms)}{self._id_part}',
-                                           tail, second)
+                    stamp = self._new_millisecond(now)
+                tail = stamp[3] if timestamp is None else f'","timestamp":{timestamp}}}\n'  # the caller's second
                 n = self.counters.accept()
                 line = (f'{{"type":"person","identifiers":{{"id":"{customer_id}"}}{middle}{attributes}'
-                        f'{stamp[2]}{PAIRS[n >> 10 & 1023]}{PAIRS[n & 1023]}{stamp[3]}').encode()
+                        f'{stamp[2]}{PAIRS[n >> 10 & 1023]}{PAIRS[n & 1023]}{tail}').encode()
                 try:
                     self._intake.append(line)
                 except ValueError:  # the file is full, or was closed meanwhile
@@ -878,6 +902,15 @@ class RuntimeClient:
         if type(customer_id) is int:  # str()ed as the official client does (Django's ids are ints): the one pass
             return RuntimeClient.track(self, str(customer_id), name, data, id, timestamp)  # (not a subclass's again)
         self._track(customer_id, name, data, id, timestamp)
+
+    def _new_millisecond(self, now: float) -> Tuple[float, float, str, str, int]:
+        """The one passes' stamp for the millisecond of `now`: its bounds, the event id's text before the serial,
+        the line's end with the second, the second (that text is kept while the second lasts)."""
+        ms = int(now * 1000)
+        second = ms // 1000
+        tail = self._stamp[3] if second == self._stamp[4] else f'","timestamp":{second}}}\n'
+        self._stamp = (ms / 1000, (ms + 1) / 1000, f',"id":"{time_text(ms)}{self._id_part}', tail, second)
+        return self._stamp
 
     @_data_problems_not_raised
     def _track(self, customer_id: Any, name: Any, data: Optional[Dict[str, Any]], id: Optional[str],

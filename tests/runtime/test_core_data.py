@@ -316,6 +316,76 @@ def test_an_int_customer_id_takes_the_one_pass_as_its_text(make_client, fake_cus
     assert client.health()["counters"]["rejected"] == 1
 
 
+IDENTIFY_CASES = [  # (id, attributes, whether identify()'s one pass takes it)
+    ("u1", {"email": "u1@example.com", "plan": "pro", "n": 3, "ok": True, "none": None}, True),
+    ("u2", {}, True),
+    (42, {"nested": {"list": [1, 2.5, "x"]}}, True),
+    ("u3", {"quote": 'a"b\\c', "accent": "caf\u00e9", "lone": "\ud800"}, True),  # escaped as the SDK's JSON does
+    ("u4", {"v": "x" * 900}, True),
+    ("u5", {"v": "x" * 1001}, False),  # over a value's limit: rejected there
+    ("u6", {"k" * 38: 1}, False),  # a long name: the general path measures it (within the limit: sent)
+    ("u7", {"k" * 151: 1}, False),  # over a name's limit: rejected
+    ("u8", {f"a{i}": i for i in range(301)}, False),  # over 300 attributes: rejected
+    ("u9", {"created_at": 1700000000.7}, False),  # truncated to seconds there
+    ("u10", {"created_at": datetime(2024, 1, 1, tzinfo=timezone.utc)}, False),
+    ("u11", {"created_at": 1700000000000}, False),  # milliseconds: rejected
+    ("u12", {"_timestamp": 1700000000}, False),
+    ("u13", {"x": float("nan")}, False),  # null there
+    ("u14", {"when": datetime(2024, 1, 1)}, False),  # Unix seconds there
+    ("a@b.co", {"n": 1}, False),
+    ("cio_abc", {"n": 1}, False),
+    ("tab\tin", {"n": 1}, False),
+    (" lead", {"n": 1}, False),
+    (True, {"n": 1}, False),
+]
+
+
+def test_identify_takes_the_one_pass_and_sends_what_the_general_path_sends(loopback, make_client, tmp_path,
+                                                                           monkeypatch):
+    """identify() is as common as track(): its one pass writes what the general path writes for the same call and
+    clock (a client with the one pass off is the oracle): the same operations sent, the same rejected. It takes
+    the calls listed as its own; the others take the general path."""
+    monkeypatch.setattr(time, "time", lambda: 1700000123.25)
+    sent, general = [], []
+    for oracle in (False, True):
+        server = loopback()
+        client = make_client(url=server.url, spool=str(tmp_path / f"{oracle}.sqlite3"))
+        client.identify("warm")  # the first call starts the worker
+        client._plain = not oracle
+        general_path = client._identify
+        monkeypatch.setattr(client, "_identify", lambda id, kwargs: (general.append((oracle, id)),
+                                                                     general_path(id, kwargs)))
+        for customer_id, attributes, _ in IDENTIFY_CASES:
+            client.identify(customer_id, **attributes)
+        assert client.flush(10)
+        sent.append((sorted(map(json.dumps, server.accepted)), client.health()["counters"]["rejected"]))
+    assert sent[0] == sent[1]
+    assert len(sent[0][0]) == 1 + len(IDENTIFY_CASES) - 4 and sent[0][1] == 4
+    assert {id for oracle, id in general if not oracle} == {str(id) if type(id) is int else id
+                                                            for id, _, fast in IDENTIFY_CASES if not fast}
+
+
+@pytest.mark.parametrize("timestamp, fast", [(1700000000, True), (0, True), (10**11 - 1, True), (10**11, False),
+                                             (1700000000000, False), (1700000000.5, False), (True, False)])
+def test_a_timestamp_in_seconds_takes_the_track_one_pass(loopback, make_client, tmp_path, timestamp, fast):
+    """track(..., timestamp=) with whole seconds (common: the time the event happened) takes the one pass and
+    sends what the general path sends; any other timestamp takes the general path (which converts or rejects)."""
+    sent = []
+    for plain in (True, False):
+        server = loopback()
+        client = make_client(url=server.url, spool=str(tmp_path / f"{plain}.sqlite3"))
+        client.track("warm", "clicked")
+        client._plain = plain
+        client._names_seen.clear() if not plain else None
+        client.track("u1", "clicked", {"i": 1}, timestamp=timestamp)
+        assert client.flush(10)
+        ops = [op for op in server.accepted if op["identifiers"] == {"id": "u1"}]
+        sent.append([(op["timestamp"], op["attributes"]) for op in ops])
+        if plain:
+            assert [op["id"][10:22] == client._id_part for op in ops] == [fast] * len(ops)
+    assert sent[0] == sent[1]
+
+
 def test_a_subclass_track_is_called_once_for_an_int_id(tmp_path, fake_customerio):
     """The int id's second pass is RuntimeClient's own: a subclass's track() is not entered again."""
     from flake8_cio.runtime import RuntimeClient
