@@ -550,8 +550,11 @@ class RuntimeClient:
         self._overflowed_at: Optional[float] = None
         self._reset_after_fork()
         _LIVE.add(self)
-        if self._spool.durable and (self._spool.depth() or self._spool.loans() or dead_journals(*self.journal_place())):
-            self._ensure_worker()  # replay what an earlier process left behind, take over what another may leave
+        spool = self._spool
+        if spool.durable and (not spool.on_disk() or spool.depth() or spool.loans() or
+                              dead_journals(*self.journal_place())):
+            self._ensure_worker()  # replay what an earlier process left, take over what another may leave; retry
+            # a store that did not open (another process holds the file's lock): what it holds is delivered then
 
     # -- lifecycle ---------------------------------------------------------------------------------------------
     def _default_spool_names(self, api_key: str) -> Tuple[str, str]:
@@ -1053,6 +1056,8 @@ class RuntimeClient:
             if not hasattr(data, "items"):
                 raise InvalidData(f"event data must be a dict, not {type(data).__name__}")
             data = dict(data.items())
+        if isinstance(name, (bytes, bytearray)):  # the official client's JSON refuses it; str() would send "b'...'"
+            raise InvalidCall(f"the {action} name is bytes: decode it first (it would be sent as {str(name)!r})")
         name = name if name is None or type(name) is str else str(name)  # v2 names are strings
         if name not in self._names_seen:
             self._name_guard(name, action)

@@ -236,6 +236,10 @@ class SQLiteSpool:
 
     durable = True
     BUSY_TIMEOUT = 30.0  # how long a write waits for another process's write lock before it fails
+    #: how long opening the file waits for another process's lock: a Pool sibling's setup takes ms, a backup or an
+    #: operator's shell may take minutes. Past it the spool counts as failed and is retried in the background while
+    #: events wait in the journal: a client (and the first call of get_client() or nonblocking()) never waits it out
+    OPEN_PATIENCE = 0.1
     STEP = 0.02  # how long SQLite itself waits for a lock, inside the process-wide lock
     READ_PATIENCE = 1.0
     EXPIRE_EVERY = 60.0
@@ -246,7 +250,7 @@ class SQLiteSpool:
         self.limits = limits or Limits()
         self.owner = owner_id()
         self.expired_at = 0.0
-        self._connect(self.BUSY_TIMEOUT)
+        self._connect(self.OPEN_PATIENCE)
 
     def _connect(self, patience: float) -> None:
         """Open the file (0600; its folder 0700 when made here) in WAL mode with the schema: processes opening
@@ -257,11 +261,12 @@ class SQLiteSpool:
         os.chmod(self.path, 0o600)  # also a file an older version made 0644
         with self.lock:
             self.db = sqlite3.connect(self.path, timeout=self.STEP, isolation_level=None, check_same_thread=False)
+        deadline = time.monotonic() + patience  # for both steps
         try:
             self._locked(lambda: self.db.execute("PRAGMA journal_mode=WAL"), patience)
             with self.lock:
                 self.db.execute("PRAGMA synchronous=NORMAL")
-            self._write(self._setup, patience)
+            self._write(self._setup, max(0.0, deadline - time.monotonic()))
         except BaseException:
             with self.lock:
                 self.db.close()

@@ -67,6 +67,9 @@ def test_calls_return_in_microseconds_while_the_server_is_slow(make_client, fake
     (lambda c: c.track(None, "x"), "customer_id in track cannot be blank"),
     (lambda c: c.merge_customers("phone", "1", "id", "2"), "invalid primary id type 'phone'"),
     (lambda c: c.identify(b"u1"), "id in identify is bytes"),  # the official client would send "b'u1'"
+    (lambda c: c.track("u1", b"order_placed"), "event name is bytes"),  # its JSON refuses bytes: we sent "b'...'"
+    (lambda c: c.track("u1", bytearray(b"order_placed")), "event name is bytes"),
+    (lambda c: c.pageview("u1", b"/home"), "page name is bytes"),
 ])
 def test_what_the_official_client_refuses_raises_its_exception_at_once(make_client, call, message):
     with pytest.raises(CustomerIOException, match=message) as raised:

@@ -142,6 +142,37 @@ def test_an_sqlite_file_locked_by_another_process_is_ridden_out_in_memory(loopba
     client.close(1)
 
 
+def test_a_client_started_while_another_process_locks_the_file_does_not_wait_for_it(loopback, tmp_path,
+                                                                                    monkeypatch):
+    """A backup or an operator's shell holds the file's lock when a process starts (a deploy, a new worker): the
+    client is made and its calls return while the lock is still held (opening waits OPEN_PATIENCE, not a write's
+    BUSY_TIMEOUT: 600 s here, so a client that waited would wait until after the lock), what an earlier process
+    left in the file is delivered once the lock is gone, and so is everything tracked meanwhile, once."""
+    monkeypatch.setattr(SQLiteSpool, "BUSY_TIMEOUT", 600.0)
+    stalled = {"on": True}
+    server = loopback(lambda path, body: None if stalled["on"] else (200, {}, b"{}"))
+    path = str(tmp_path / "s.sqlite3")
+    earlier = client_on(server.url, path)
+    track(earlier, range(50))  # left in the file: the server never answers it
+    earlier.close(0.5)
+    stalled["on"] = False
+    locker = lock_sqlite(path, "EXCLUSIVE")
+    made = []
+    starting = threading.Thread(target=lambda: made.append(client_on(server.url, path)) or track(made[0], range(50, 150)))
+    try:
+        starting.start()
+        assert wait_for(lambda: not starting.is_alive(), timeout=60)  # while the lock is held
+        assert "locked" in made[0].health()["last_error"]
+    finally:
+        unlock(locker)
+    client = made[0]
+    assert wait_for(lambda: client.flush(1), timeout=30)  # its own (the earlier client's are another owner's)
+    assert wait_for(lambda: tally(server.accepted, range(150))["lost"] == 0, timeout=30)
+    counts = tally(server.accepted, range(150))
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0)
+    client.close(1)
+
+
 def test_while_the_store_fails_events_go_straight_from_the_journal_file(loopback, tmp_path, monkeypatch):
     """Issue 20 item 5: in memory mode the send thread sends the journal's lines as they are (a loan nothing
     records), not an entry per event; once the lock is gone the store's record of the journal catches up, so that
