@@ -257,13 +257,13 @@ def _strict(op: Any) -> str:
 def _why(error: BaseException) -> str:
     if isinstance(error, RecursionError):
         return "nested too deeply"
-    return "infinity is not JSON" if "Out of range" in str(error) else str(error)
+    return "NaN and infinity are not JSON" if "Out of range" in str(error) else str(error)
 
 
 def _where(value: Any, path: str = "", depth: int = 0, in_tuple: bool = False) -> str:
     """The path of the first value JSON cannot carry, e.g. ``attributes.price`` (for the error message)."""
-    if depth > 200:
-        return path or "data"
+    if depth > 200:  # the path so far, shortened: a cycle or a deep nest repeats itself
+        return f"{path.lstrip('.')[:60]}..." if path else "data"
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, (str, int, float, bool)) and key is not None:

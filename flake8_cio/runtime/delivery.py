@@ -26,6 +26,7 @@ log = logging.getLogger("flake8_cio.runtime")
 
 MAX_BATCH_BYTES = 500_000  # Track API v2 /batch request limit
 JOURNAL_CHUNK = 5000
+LOGGED_REJECTIONS = 5  # of a batch's operations rejected for good, logged one by one; the rest as a count
 FILL_WARNING = 0.8
 MAX_HELD = 8  # loans set aside after isolated failures (see _send_lent); more go into the spool
 ISOLATED_BACKOFF = 0.1  # s: the most an isolated failure's batch waits (jittered), as the official client's retries
@@ -481,9 +482,13 @@ class Worker:
         if not entries:
             return
         full = dict(reasons)
-        for entry in entries:
+        for entry in entries[:LOGGED_REJECTIONS]:  # one line each would flood the log (a 207 may refuse 1,000)
             log.error("flake8-cio runtime: Customer.io rejected an operation for good (%s): %s",
                       reasons.get(entry.key), _describe(entry.op))
+        if len(entries) > LOGGED_REJECTIONS:
+            log.error("flake8-cio runtime: and %d more operations of that batch rejected for good (each goes to "
+                      "on_error and the dead letters)", len(entries) - LOGGED_REJECTIONS)
+        for entry in entries:
             message = (messages or {}).get(entry.key)
             if message:
                 log.debug("flake8-cio runtime: Customer.io said of it: %s", message)

@@ -36,13 +36,15 @@ def loop():
     ({"s": {1, 2}}, r"attributes.s \(a set\)"),
     ({"day": date(2024, 1, 1)}, r"attributes.day \(a date\)"),  # the official client refuses a date too
     ({(1, 2): "tuple key"}, "keys must be str"),
-    ({"x": float("inf")}, r"attributes.x cannot be sent as JSON \(infinity is not JSON\)"),
+    ({"x": float("inf")}, r"attributes.x cannot be sent as JSON \(NaN and infinity are not JSON\)"),
     ({"deep": [{"x": float("-inf")}]}, r"attributes.deep\[0\].x"),
     (loop(), "refers to itself"),
     ({"nan": float("nan"), "me": loop()}, "refers to itself"),
     ({"window": (datetime(2024, 1, 1), datetime(2024, 1, 2))}, r"window\[0\] \(a datetime\)"),  # the SDK converts
-    ({"scores": (1.0, float("nan"))}, r"scores\[1\]"),  # in dicts and lists only: JSON fails in a tuple
+    ({"scores": (1.0, float("nan"))}, r"scores\[1\] cannot be sent as JSON \(NaN and infinity are not JSON\)"),
     ({"deep": __import__("functools").reduce(lambda inner, _: [inner], range(100_000), [])}, "nested too deeply"),
+    ({"k": __import__("functools").reduce(lambda inner, _: {"k": inner}, range(10_000), {})},  # the path shortened
+     r"^attributes\.k\.k[.k]{0,60} cannot be sent as JSON \(nested too deeply\)$"),
 ])
 def test_data_json_cannot_carry_raises_at_the_call(make_client, bad, message):
     with pytest.raises(CustomerIOException, match=message) as raised:
@@ -222,7 +224,7 @@ def test_a_batch_timestamp_is_sent_as_the_official_client_sends_it(make_client, 
 
 
 def test_a_timestamp_the_official_client_cannot_send_raises(make_client):
-    with pytest.raises(CustomerIOException, match=r"device.last_used cannot be sent as JSON \(infinity"):
+    with pytest.raises(CustomerIOException, match=r"device.last_used cannot be sent as JSON \(NaN and infinity"):
         make_client().add_device("u1", "token", "ios", last_used=float("-inf"))
     with pytest.raises(CustomerIOException, match="is not a valid timestamp"):
         make_client().backfill("u1", "paid", "yesterday")

@@ -155,6 +155,29 @@ def test_a_207_item_message_is_logged_at_debug_only(loopback, make_client, caplo
 
 
 
+def test_a_batch_of_rejections_logs_a_few_lines_and_a_count(loopback, make_client, caplog):
+    """A 207 that refuses every operation of a batch of 40: five ERROR lines with their reasons and one that counts
+    the other 35, not 40 lines (a 1,000-operation batch would flood the log); on_error hears each of the 40."""
+    def answer(path, body):
+        count = len(json.loads(body)["batch"])
+        return 207, {}, json.dumps({"errors": [{"batch_index": i, "reason": "invalid", "field": "email"}
+                                               for i in range(count)]}).encode()
+
+    server = loopback(answer)
+    reported = []
+    caplog.set_level(logging.INFO, logger="flake8_cio.runtime")
+    client = make_client(url=server.url, on_error=lambda reasons, ops: reported.extend(ops))
+    client.batch([{"type": "person", "identifiers": {"id": f"u{i}"}, "action": "event", "name": "signed_up",
+                   "attributes": {"i": i}} for i in range(40)])  # one call: one journal write, one request
+    assert client.flush(10) and client.health()["counters"]["failed"] == 40
+    rejected = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR and "for good" in r.getMessage()]
+    assert sum("rejected an operation for good (invalid email" in m for m in rejected) == 5
+    assert [m for m in rejected if "more operations" in m] == [
+        "flake8-cio runtime: and 35 more operations of that batch rejected for good (each goes to on_error and the "
+        "dead letters)"]
+    assert sorted(op["attributes"]["i"] for op in reported) == list(range(40))
+
+
 def test_last_error_clears_once_delivery_succeeds_again(loopback, make_client):
     answers = {"status": 503}
     server = loopback(lambda path, body: (answers["status"], {"Retry-After": "0"}, b""))
