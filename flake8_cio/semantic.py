@@ -651,22 +651,26 @@ class Model(ClientKinds, CallIndex):
 
     def callees(self, func: ast.expr, site: Site) -> list[ast.expr]:
         """What a called expression can run, as expressions the rules follow like any callee: the functions of a
-        dispatch table (``HANDLERS[kind](order)``, a dict literal bound once), the methods a ``getattr`` with a
+        dispatch table (``HANDLERS[kind](order)``, a dict literal bound once or a class's, ``self.HANDLERS[kind]``;
+        an entry bound to a name first, ``handler = HANDLERS[kind]``; another module's, as that entry), the methods a ``getattr`` with a
         literal or a name family picks (``getattr(service, f"order_{status}")`` -> every ``order_*`` method of its
         class), the function a ``partial`` runs (``send = partial(notifier.welcome, uid)``), else the expression
         itself."""
         called = func
         if isinstance(func, ast.Name) and func.id not in self.aliases:  # handler = getattr(self, f"on_{kind}")
             bound = self.value_of(func, site.scope)
-            func = bound if isinstance(bound, ast.Call) and (dotted(bound.func) == "getattr" or _dict_get(bound) or
-                                                             _partial(bound)) else func
+            picked = isinstance(bound, ast.Subscript) or isinstance(bound, ast.Call) and (
+                dotted(bound.func) == "getattr" or _dict_get(bound) or _partial(bound))  # or HANDLERS[kind]
+            func = bound if picked else func
         if isinstance(func, ast.Call) and _partial(func):
             return [func.args[0]]
         if isinstance(func, ast.Call) and _dict_get(func):  # HANDLERS.get(kind): an entry, as HANDLERS[kind]
             func = ast.copy_location(ast.Subscript(func.func.value, func.args[0], ast.Load()), func)
-        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
-            table = self.value_of(func.value, site.scope)
-            if isinstance(table, ast.Dict) and not table.keys and func.value.id in self.registering.values():
+        if isinstance(func, ast.Subscript) and isinstance(func.value, (ast.Name, ast.Attribute)):
+            table = self.value_of(func.value, site.scope) if isinstance(func.value, ast.Name) else \
+                self._class_binding(func.value, site.scope)[1]  # a class attribute: self.HANDLERS[kind](order)
+            if isinstance(table, ast.Dict) and not table.keys and isinstance(func.value, ast.Name) and \
+                    func.value.id in self.registering.values():
                 return self.registered(func.value.id, literal_key(func.slice))  # filled by a decorator
             if isinstance(table, ast.Dict):  # under a literal key, its entry; under any other, every entry
                 return [value for value in dict_entries(table, literal_key(func.slice))
@@ -678,7 +682,7 @@ class Model(ClientKinds, CallIndex):
                 return [ast.copy_location(ast.Attribute(value=owner, attr=method, ctx=ast.Load()), func)
                         for method in self.method_names(owner, site) if method.startswith(prefix) and
                         (str_value(name) is None or method == prefix)]
-        return [called]
+        return [func if isinstance(func, ast.Subscript) else called]  # an entry of another module's table
 
     @cached_property
     def registering(self) -> dict[str, str]:

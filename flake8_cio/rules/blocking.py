@@ -318,7 +318,7 @@ def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
     if found is None:
         return
     path, per_record = found[0], found[1] in PER_RECORD  # a batch() per chunk is what batching looks like
-    written = _dispatched(site) and not pooled
+    written = (_dispatched(site) or isinstance(target, ast.Subscript)) and not pooled  # handler = HANDLERS[kind]
     fn, name = site.function, (ast.unparse(site.node.func) if written else last_name(target) or ast.unparse(target))
     paced = (local := model.local_function(target, site)) is not None and _rate_limited(local.node)
     if per_record and not paced and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):

@@ -1,0 +1,74 @@
+"""Request handlers that pick a sender from a table into a name first, or call a service whose method dispatches
+through a class attribute."""
+from flask import Flask, request
+
+from billing.senders import HANDLERS, QUIET, Configured, Notifier, QuietNotifier, log_viewed
+
+app = Flask(__name__)
+
+
+@app.post("/invoices/<kind>")
+def invoice(kind):
+    handler = HANDLERS[kind]
+    handler(request.json["user_id"])  # expect: CIO501
+    return "ok"
+
+
+@app.post("/invoices/get/<kind>")
+def invoice_get(kind):
+    handler = HANDLERS.get(kind, log_viewed)
+    handler(request.json["user_id"])  # expect: CIO501
+    return "ok"
+
+
+@app.post("/invoices/viewed")
+def viewed():
+    handler = HANDLERS["viewed"]
+    handler(request.json["user_id"])  # near miss: the literal key picks the sender that only logs
+    return "ok"
+
+
+@app.post("/quiet/<kind>")
+def quiet(kind):
+    handler = QUIET[kind]
+    handler(request.json["user_id"])  # near miss: no entry of this table tracks
+    return "ok"
+
+
+@app.post("/rebound/<kind>")
+def rebound(kind):
+    handler = HANDLERS[kind]
+    if kind == "viewed":
+        handler = log_viewed
+    handler(request.json["user_id"])  # near miss: bound twice, not followed
+    return "ok"
+
+
+@app.post("/notify/<kind>")
+def notify(kind):
+    Notifier().notify(kind, request.json["user_id"])  # expect: CIO501
+    return "ok"
+
+
+@app.post("/notify/quiet/<kind>")
+def notify_quiet(kind):
+    QuietNotifier().notify(kind, request.json["user_id"])  # near miss: the class's table only logs
+    return "ok"
+
+
+@app.post("/notify/configured/<kind>")
+def notify_configured(kind):
+    Configured(QUIET).notify(kind, request.json["user_id"])  # near miss: the instance's own table, set in __init__
+    return "ok"
+
+
+@app.post("/async/<kind>")
+async def invoice_async(kind):
+    handler = HANDLERS[kind]
+    handler(request.json["user_id"])  # expect: CIO502
+    return "ok"
+
+
+def nightly(kind, user_ids):
+    handler = HANDLERS[kind]
+    handler(user_ids[0])  # near miss: not a handler, not async, not in a loop
