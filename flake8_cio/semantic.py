@@ -369,6 +369,8 @@ class Model(ClientKinds, CallIndex):
         if model is not None:  # Lead.objects.get(...), get_object_or_404(Lead, ...): a Lead
             found = self.ref_of(model, scope, depth - 1)
             return f"{found}()" if found else None
+        if isinstance(expr, ast.Call) and _dict_get(expr):  # STAGES.get(kind): an entry, as STAGES[kind]
+            return self.ref_of(ast.Subscript(expr.func.value, expr.args[0], ast.Load()), scope, depth)
         if isinstance(expr, ast.Call):
             expr = self._provided(expr)
             inner = self.ref_of(expr.func, scope, depth)
@@ -440,8 +442,8 @@ class Model(ClientKinds, CallIndex):
         if param is not None and param.annotation is not None:
             annotated = self.ref_of(annotated_type(param.annotation), scope, depth - 1)
             return f"{annotated}({TYPED})" if annotated else None
-        if len(values) == 1 and isinstance(values[0], (ast.Call, ast.Attribute, ast.BoolOp)):
-            return self.ref_of(values[0], bound_scope, depth - 1)
+        if len(values) == 1 and isinstance(values[0], (ast.Call, ast.Attribute, ast.BoolOp, ast.Subscript)):
+            return self.ref_of(values[0], bound_scope, depth - 1)  # also stage = STAGES[kind]: an entry
         source = bound_scope.loop_sources.get(name) if len(values) == 1 else None
         return self._row_ref(source, bound_scope, depth) if source is not None else None
 
@@ -683,6 +685,12 @@ class Model(ClientKinds, CallIndex):
                         for method in self.method_names(owner, site) if method.startswith(prefix) and
                         (str_value(name) is None or method == prefix)]
         return [func if isinstance(func, ast.Subscript) else called]  # an entry of another module's table
+
+    def picks_entry(self, expr: ast.expr, scope: Scope) -> bool:
+        """Whether an expression is an entry a key picks from a table: ``STAGES[kind]``, ``STAGES.get(kind)``, or a
+        name bound once to one (``stage = STAGES[kind]``)."""
+        expr = self.value_of(expr, scope) if isinstance(expr, ast.Name) else expr
+        return isinstance(expr, ast.Subscript) or isinstance(expr, ast.Call) and _dict_get(expr)
 
     @cached_property
     def registering(self) -> dict[str, str]:

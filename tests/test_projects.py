@@ -27,3 +27,17 @@ def test_dispatch_messages_name_the_table_and_a_plain_call_as_called(tmp_path):
     found = {f.line: f.message for f in check_source(reexported.read_text(), str(reexported), Options(cache_dir=str(tmp_path)))}
     line = next(number for number, text in enumerate(reexported.read_text().splitlines(), 1) if ".pay(order_id)" in text)
     assert found[line].startswith("`pay()` in request handler `pay`") and "it calls" in found[line]
+
+
+def test_an_entry_picked_first_is_named_as_written_and_may_run(tmp_path):
+    """``handler = HANDLERS[kind]; handler()``, ``STAGES.get(kind).enter()`` and ``stage.enter()`` after ``stage =
+    STAGES[kind]`` are dispatches: the message names the call as written and says what it may run."""
+    views = PROJECTS_DIR / "picked_entries" / "billing" / "views.py"
+    found = {f.line: f.message for f in check_source(views.read_text(), str(views), Options(cache_dir=str(tmp_path)))}
+    source, named = views.read_text().splitlines(), set()
+    for number, message in found.items():
+        call = source[number - 1].strip().split("(request")[0]
+        if call in ("handler", "STAGES.get(kind).enter", "stage.enter"):
+            assert message.startswith(f"`{call}()`") and "it may run" in message, message
+            named.add(call)
+    assert named == {"handler", "STAGES.get(kind).enter", "stage.enter"}

@@ -208,7 +208,7 @@ def check(model: Model) -> Iterator:
                 if inner is not None and _per_record(inner) and \
                         _bulk_loop(model, site) and not _rate_limited(helper.node):
                     yield _report(model, "CIO601", site.node,
-                                  how=f"`{_named(site, helper.name)}()` runs once per record in a loop",
+                                  how=f"`{_named(model, site, helper.name)}()` runs once per record in a loop",
                                   what="a blocking Customer.io call",
                                   path=f"`{call_text(model, inner)}` at line {inner.node.lineno}")
                 if inner is not None and fn is not None:
@@ -318,7 +318,7 @@ def _through_project(model: Model, site: Site, callee: ast.expr) -> Iterator:
     if found is None:
         return
     path, per_record = found[0], found[1] in PER_RECORD  # a batch() per chunk is what batching looks like
-    written = (_dispatched(site) or isinstance(target, ast.Subscript)) and not pooled  # handler = HANDLERS[kind]
+    written = _dispatched(model, site) and not pooled
     fn, name = site.function, (ast.unparse(site.node.func) if written else last_name(target) or ast.unparse(target))
     paced = (local := model.local_function(target, site)) is not None and _rate_limited(local.node)
     if per_record and not paced and (_pool_per_record(model, site) if pooled else _bulk_loop(model, site)):
@@ -380,25 +380,28 @@ def _per_record(call: CioCall) -> bool:
 def _through_helper(model: Model, site: Site, helper: Function, inner: CioCall) -> Iterator:
     fn = site.function
     how = f"makes a blocking Customer.io call (`{call_text(model, inner)}` at line {inner.node.lineno})"
-    how = f"it may run `{helper.name}()`, which {how}" if _dispatched(site) else f"it {how}"
+    how = f"it may run `{helper.name}()`, which {how}" if _dispatched(model, site) else f"it {how}"
     if fn.is_async or frameworks.is_handler(model, fn):
-        yield _report(model, "CIO502" if fn.is_async else "CIO501", site.node, call=f"`{_named(site, helper.name)}()`",
+        yield _report(model, "CIO502" if fn.is_async else "CIO501", site.node, call=f"`{_named(model, site, helper.name)}()`",
                       fn=fn.name, how=how, instead=THROUGH_RUNTIME)
 
 
-def _dispatched(site: Site) -> bool:
-    """``SENDERS[channel](...)``, ``getattr(service, f"order_{status}")(...)``, ``STAGES[kind].enter(...)``: a call
-    that may run one of several."""
+def _dispatched(model: Model, site: Site) -> bool:
+    """``SENDERS[channel](...)``, ``getattr(service, f"order_{status}")(...)``, ``STAGES[kind].enter(...)``,
+    ``STAGES.get(kind).enter(...)``, ``stage.enter(...)`` after ``stage = STAGES[kind]``: a call that may run one of
+    several."""
     func = site.node.func
-    if isinstance(func, ast.Attribute):  # STAGES[kind].enter(), KINDS[kind]().enter(); not Notifier().welcome()
-        table = func.value.func if isinstance(func.value, ast.Call) else func.value
-        return isinstance(table, ast.Subscript)
-    return isinstance(func, (ast.Subscript, ast.Call))
+    if isinstance(func, ast.Attribute):  # also KINDS[kind]().enter(); not Notifier().welcome()
+        owner = func.value
+        if isinstance(owner, ast.Call) and not model.picks_entry(owner, site.scope):
+            owner = owner.func
+        return model.picks_entry(owner, site.scope)
+    return isinstance(func, ast.Call) or model.picks_entry(func, site.scope)
 
 
-def _named(site: Site, runs: str) -> str:
+def _named(model: Model, site: Site, runs: str) -> str:
     """What a message calls the callee: a dispatch as written, not as the one of what it may run that it follows."""
-    return ast.unparse(site.node.func) if _dispatched(site) else runs
+    return ast.unparse(site.node.func) if _dispatched(model, site) else runs
 
 
 def _scheduled_on_the_loop(model: Model, site: Site) -> Iterator:

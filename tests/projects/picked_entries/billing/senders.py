@@ -41,3 +41,17 @@ class Configured:
 
     def notify(self, kind, user_id):
         self.TABLE[kind](user_id)
+
+
+class Paid:
+    def enter(self, user_id):
+        send_paid(user_id)
+
+
+class Viewed:
+    def enter(self, user_id):
+        log_viewed(user_id)
+
+
+STAGES = {"paid": Paid(), "viewed": Viewed()}
+QUIET_STAGES = {"viewed": Viewed()}

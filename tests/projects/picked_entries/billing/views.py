@@ -2,7 +2,7 @@
 through a class attribute."""
 from flask import Flask, request
 
-from billing.senders import HANDLERS, QUIET, Configured, Notifier, QuietNotifier, log_viewed
+from billing.senders import HANDLERS, QUIET, QUIET_STAGES, STAGES, Configured, Notifier, QuietNotifier, log_viewed
 
 app = Flask(__name__)
 
@@ -66,6 +66,32 @@ def notify_configured(kind):
 async def invoice_async(kind):
     handler = HANDLERS[kind]
     handler(request.json["user_id"])  # expect: CIO502
+    return "ok"
+
+
+@app.post("/stages/<kind>")
+def stage_by_get(kind):
+    STAGES.get(kind).enter(request.json["user_id"])  # expect: CIO501
+    return "ok"
+
+
+@app.post("/stages/picked/<kind>")
+def stage_picked(kind):
+    stage = STAGES[kind]
+    stage.enter(request.json["user_id"])  # expect: CIO501
+    return "ok"
+
+
+@app.post("/stages/viewed")
+def stage_viewed():
+    stage = STAGES["viewed"]
+    stage.enter(request.json["user_id"])  # near miss: the literal key picks the stage that only logs
+    return "ok"
+
+
+@app.post("/stages/quiet/<kind>")
+def stage_quiet(kind):
+    QUIET_STAGES.get(kind).enter(request.json["user_id"])  # near miss: no stage of this table tracks
     return "ok"
 
 
