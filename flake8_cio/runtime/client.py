@@ -910,10 +910,10 @@ class RuntimeClient:
         """The one passes' stamp for the millisecond of `now`: its bounds, the event id's text before the serial,
         the line's end with the second, the second (that text is kept while the second lasts)."""
         ms = int(now * 1000)
-        second = ms // 1000
-        tail = self._stamp[3] if second == self._stamp[4] else f'","timestamp":{second}}}\n'
-        self._stamp = (ms / 1000, (ms + 1) / 1000, f',"id":"{time_text(ms)}{self._id_part}', tail, second)
-        return self._stamp
+        second, last = ms // 1000, self._stamp  # read once: another thread may store its own meanwhile
+        tail = last[3] if second == last[4] else f'","timestamp":{second}}}\n'
+        stamp = self._stamp = (ms / 1000, (ms + 1) / 1000, f',"id":"{time_text(ms)}{self._id_part}', tail, second)
+        return stamp
 
     @_data_problems_not_raised
     def _track(self, customer_id: Any, name: Any, data: Optional[Dict[str, Any]], id: Optional[str],
@@ -1057,7 +1057,7 @@ class RuntimeClient:
                 raise InvalidData(f"event data must be a dict, not {type(data).__name__}")
             data = dict(data.items())
         if isinstance(name, (bytes, bytearray)):  # the official client's JSON refuses it; str() would send "b'...'"
-            raise InvalidCall(f"the {action} name is bytes: decode it first (it would be sent as {str(name)!r})")
+            raise InvalidCall(f"the {action} name is bytes: decode it first")
         name = name if name is None or type(name) is str else str(name)  # v2 names are strings
         if name not in self._names_seen:
             self._name_guard(name, action)

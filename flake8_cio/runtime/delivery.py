@@ -486,8 +486,8 @@ class Worker:
             log.error("flake8-cio runtime: Customer.io rejected an operation for good (%s): %s",
                       reasons.get(entry.key), _describe(entry.op))
         if len(entries) > LOGGED_REJECTIONS:
-            log.error("flake8-cio runtime: and %d more operations of that batch rejected for good (each goes to "
-                      "on_error and the dead letters)", len(entries) - LOGGED_REJECTIONS)
+            log.error("flake8-cio runtime: and %d more operations of that batch rejected for good (not logged one "
+                      "by one)", len(entries) - LOGGED_REJECTIONS)
         for entry in entries:
             message = (messages or {}).get(entry.key)
             if message:
