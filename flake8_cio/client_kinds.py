@@ -231,8 +231,25 @@ class ClientKinds:
         kind = self.class_expr_kind(expr.slice) if isinstance(expr.slice, (ast.Name, ast.Attribute)) else None
         if kind:
             return kind
+        kind = self._table_kind(expr, scope, depth)
+        if kind:
+            return kind
         key = str_value(expr.slice)
         return "?" if last_name(expr.value) in LOOKUP_HOLDERS and key and self._looks_like_client(key) else None
+
+    def _table_kind(self, expr: ast.Subscript, scope: Scope, depth: int) -> str | None:
+        """A client a key picks from a dict literal of clients of one kind, bound once, this module's or another's
+        (``CLIENTS = {"us": CustomerIO(...), "eu": CustomerIO(...)}``, one per workspace: ``CLIENTS[region]``)."""
+        if isinstance(expr.value, ast.Name) and expr.value.id in self.aliases:  # another module's table
+            ref = self.ref_of(expr, scope) if self.linked is not None else None
+            return self.linked.table_client_kind(ref) if ref else None
+        found = self.lookup(expr.value.id, scope) if isinstance(expr.value, ast.Name) else None
+        table = found.values[0] if found and len(found.values) == 1 and not found.scope.params.get(expr.value.id) \
+            else None
+        if not isinstance(table, ast.Dict) or None in table.keys:  # {**other}: entries not known
+            return None
+        kinds = {self.value_kind(value, found.scope, depth - 1) for value in self.entries_under(table, expr.slice, scope)}
+        return kinds.pop() if len(kinds) == 1 and kinds <= set(sdk.KINDS) else None
 
     def value_kind(self, value: ast.AST, scope: Scope, depth: int = 4) -> str | None:
         """Kind of client a bound value evaluates to; NOT_A_CLIENT when it surely is none (a literal, another

@@ -58,9 +58,9 @@ from its typed `__init__` parameter: `self.ctx.tracker`), SDK methods as values
 (`functools.partial`, also with the arguments given when it is called; pool, executor and `threading.Thread(target=...,
 args=...)` hand-offs; `getattr(cio, "track")` and `send = cio.track`, called later), dispatch dicts of functions, SDK methods,
 instances or classes (`SENDERS[channel](...)`, `STAGES[kind].enter(...)`, also imported from another module, an
-entry picked into a name first, `send = SENDERS[channel]; send(...)`, and a class attribute read through `self`,
-`self.SENDERS[channel](...)`; under a run-time key any entry may run, under a literal key, `SENDERS["sms"](...)`, only
-that entry), `functools.singledispatch`
+entry picked into a name first, `send = SENDERS[channel]; send(...)` or `stage = STAGES.get(kind)`; under a run-time
+key any entry may run, under a literal key, `SENDERS["sms"](...)`, only that entry), clients picked from a dict of
+clients of one kind (`CLIENTS[region].track(...)`, one per workspace), `functools.singledispatch`
 functions and `singledispatchmethod` methods (a call may run any implementation registered on it in its module,
 `@publish.register` or `publish.register(Refund, on_refund)`, whatever the argument's type) and `getattr`
 name families (`getattr(self, f"on_{kind}")` bound to a name too), dependency-injection containers

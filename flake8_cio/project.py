@@ -549,6 +549,16 @@ class Project:
         found = self.resolve(ref)
         return found.kind if isinstance(found, ClientRef) else None
 
+    def table_client_kind(self, ref: str) -> str | None:
+        """The client a key picks from a module's table of clients of one kind (``app.clients.CLIENTS[]``: every
+        entry; ``CLIENTS[eu]``: that one), each a module's client or built in place (``CustomerIO(...)``)."""
+        table, _, after = ref.partition("[")
+        key, _, rest = after.partition("]")
+        entries = self.dispatched(table, key) if not rest else ()
+        kinds = {self.client_kind(entry) or sdk.CONSTRUCTORS.get(self.origin(entry.removesuffix("()")))
+                 for entry in entries}
+        return kinds.pop() if len(kinds) == 1 and kinds <= set(sdk.KINDS) else None
+
     def blocking_chain(self, ref: str) -> list[Step] | None:
         """The calls from ``ref`` down to a blocking Customer.io call, if running it makes one."""
         if ref in self._chains:

@@ -22,7 +22,7 @@ from .options import Options, installed_sdk_major
 from .project import DJANGO_CONF_SETTINGS  # an attribute of it is the project's settings module's
 from .records import DISPATCHED, TYPED, ClassRef, FactoryRef, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
-    FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dict_entries, dotted, env_default, last_name,
+    FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dotted, env_default, last_name,
     literal_key, name_tokens, own_nodes, str_value,
 )
 from .types import NONE, Finding
@@ -386,7 +386,7 @@ class Model(ClientKinds, CallIndex):
             return self.ref_of(expr.values[-1], scope, depth - 1)
         if isinstance(expr, ast.Subscript) and isinstance(expr.value, (ast.Name, ast.Attribute)):
             base = self.ref_of(expr.value, scope, depth)  # HANDLERS[kind]: any entry; HANDLERS["paid"]: that one
-            key = literal_key(expr.slice)
+            key = self.table_key(expr.slice, scope)
             return f"{base}{f'[{key}]' if key else DISPATCHED}" if base and "(" not in base else None
         return None
 
@@ -653,8 +653,9 @@ class Model(ClientKinds, CallIndex):
 
     def callees(self, func: ast.expr, site: Site) -> list[ast.expr]:
         """What a called expression can run, as expressions the rules follow like any callee: the functions of a
-        dispatch table (``HANDLERS[kind](order)``, a dict literal bound once or a class's, ``self.HANDLERS[kind]``;
-        an entry bound to a name first, ``handler = HANDLERS[kind]``; another module's, as that entry), the methods a ``getattr`` with a
+        dispatch table (``HANDLERS[kind](order)``, a dict literal bound once; an entry bound to a name first,
+        ``handler = HANDLERS[kind]``; another module's, as that entry; not a class attribute, ``self.HANDLERS``,
+        which a subclass, a property or a classmethod may replace), the methods a ``getattr`` with a
         literal or a name family picks (``getattr(service, f"order_{status}")`` -> every ``order_*`` method of its
         class), the function a ``partial`` runs (``send = partial(notifier.welcome, uid)``), else the expression
         itself."""
@@ -668,14 +669,12 @@ class Model(ClientKinds, CallIndex):
             return [func.args[0]]
         if isinstance(func, ast.Call) and _dict_get(func):  # HANDLERS.get(kind): an entry, as HANDLERS[kind]
             func = ast.copy_location(ast.Subscript(func.func.value, func.args[0], ast.Load()), func)
-        if isinstance(func, ast.Subscript) and isinstance(func.value, (ast.Name, ast.Attribute)):
-            table = self.value_of(func.value, site.scope) if isinstance(func.value, ast.Name) else \
-                self._class_binding(func.value, site.scope)[1]  # a class attribute: self.HANDLERS[kind](order)
-            if isinstance(table, ast.Dict) and not table.keys and isinstance(func.value, ast.Name) and \
-                    func.value.id in self.registering.values():
+        if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
+            table = self.value_of(func.value, site.scope)
+            if isinstance(table, ast.Dict) and not table.keys and func.value.id in self.registering.values():
                 return self.registered(func.value.id, literal_key(func.slice))  # filled by a decorator
-            if isinstance(table, ast.Dict):  # under a literal key, its entry; under any other, every entry
-                return [value for value in dict_entries(table, literal_key(func.slice))
+            if isinstance(table, ast.Dict):  # under a known key, its entry; under any other, every entry
+                return [value for value in self.entries_under(table, func.slice, site.scope)
                         if isinstance(value, (ast.Name, ast.Attribute))]
         if isinstance(func, ast.Call) and dotted(func.func) == "getattr" and len(func.args) >= 2:
             owner, name = func.args[0], func.args[1]
@@ -685,6 +684,22 @@ class Model(ClientKinds, CallIndex):
                         for method in self.method_names(owner, site) if method.startswith(prefix) and
                         (str_value(name) is None or method == prefix)]
         return [func if isinstance(func, ast.Subscript) else called]  # an entry of another module's table
+
+    def table_key(self, expr: ast.expr | None, scope: Scope) -> str | None:
+        """A table's key as ``literal_key`` writes it: a literal, or a constant standing for one (``VIEWED =
+        "viewed"``, an Enum member ``Kind.VIEWED`` as its value), in a table's keys and in a look-up alike; None for a
+        key only the run time knows."""
+        key = literal_key(expr)
+        if key is None and isinstance(expr, (ast.Name, ast.Attribute)):
+            text = self.text_of(expr, scope)
+            key = literal_key(ast.Constant(text)) if text is not None else None
+        return key
+
+    def entries_under(self, table: ast.Dict, key: ast.expr, scope: Scope) -> list[ast.expr]:
+        """A dict literal's values under a look-up's key (``table_key``); every value when the run time decides it."""
+        wanted = self.table_key(key, scope)
+        return [value for name, value in zip(table.keys, table.values)
+                if wanted is None or self.table_key(name, scope) == wanted]
 
     def picks_entry(self, expr: ast.expr, scope: Scope) -> bool:
         """Whether an expression is an entry a key picks from a table: ``STAGES[kind]``, ``STAGES.get(kind)``, or a

@@ -174,8 +174,9 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
             if any(refs):
                 tables["dispatch"][name] = tuple(filter(None, refs))  # HANDLERS = {"signup": on_signup}, by key
             for key, value, ref in zip(values[0].keys, values[0].values, refs):
-                if ref and literal_key(key):
-                    tables["dispatch"][f"{name}[{literal_key(key)}]"] = (ref,)  # HANDLERS["signup"]: that entry only
+                keyed = model.table_key(key, model.module)  # also a constant's text, an Enum member's value
+                if ref and keyed:
+                    tables["dispatch"][f"{name}[{keyed}]"] = (ref,)  # HANDLERS["signup"]: that entry only
                 text = str_value(key)
                 if text and text.isidentifier() and str_value(value) is not None:
                     tables["constants"][f"{name}[{text}]"] = str_value(value)  # CIO = {"api_key": "..."}

@@ -1,4 +1,4 @@
-"""Tables of senders: a module's dicts, and class attributes read through self."""
+"""Tables of senders and of stages, a module's dicts."""
 import logging
 
 from customerio import CustomerIO
@@ -17,30 +17,6 @@ def log_viewed(user_id):
 
 HANDLERS = {"paid": send_paid, "viewed": log_viewed}
 QUIET = {"viewed": log_viewed}
-
-
-class Notifier:
-    TABLE = {"paid": send_paid, "viewed": log_viewed}
-
-    def notify(self, kind, user_id):
-        self.TABLE[kind](user_id)
-
-
-class QuietNotifier:
-    TABLE = {"viewed": log_viewed}
-
-    def notify(self, kind, user_id):
-        self.TABLE[kind](user_id)
-
-
-class Configured:
-    TABLE = {"paid": send_paid}
-
-    def __init__(self, table):
-        self.TABLE = table  # each instance its own: the class's is not what notify() reads
-
-    def notify(self, kind, user_id):
-        self.TABLE[kind](user_id)
 
 
 class Paid:

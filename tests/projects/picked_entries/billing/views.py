@@ -1,10 +1,10 @@
-"""Request handlers that pick a sender from a table into a name first, or call a service whose method dispatches
-through a class attribute."""
+"""Request handlers that pick a sender or a stage from another module's table: into a name first, or by get()."""
 from flask import Flask, request
 
-from billing.senders import HANDLERS, QUIET, QUIET_STAGES, STAGES, Configured, Notifier, QuietNotifier, log_viewed
+from billing.senders import HANDLERS, QUIET, QUIET_STAGES, STAGES, log_viewed
 
 app = Flask(__name__)
+VIEWED = "viewed"
 
 
 @app.post("/invoices/<kind>")
@@ -44,24 +44,6 @@ def rebound(kind):
     return "ok"
 
 
-@app.post("/notify/<kind>")
-def notify(kind):
-    Notifier().notify(kind, request.json["user_id"])  # expect: CIO501
-    return "ok"
-
-
-@app.post("/notify/quiet/<kind>")
-def notify_quiet(kind):
-    QuietNotifier().notify(kind, request.json["user_id"])  # near miss: the class's table only logs
-    return "ok"
-
-
-@app.post("/notify/configured/<kind>")
-def notify_configured(kind):
-    Configured(QUIET).notify(kind, request.json["user_id"])  # near miss: the instance's own table, set in __init__
-    return "ok"
-
-
 @app.post("/async/<kind>")
 async def invoice_async(kind):
     handler = HANDLERS[kind]
@@ -92,6 +74,14 @@ def stage_viewed():
 @app.post("/stages/quiet/<kind>")
 def stage_quiet(kind):
     QUIET_STAGES.get(kind).enter(request.json["user_id"])  # near miss: no stage of this table tracks
+    return "ok"
+
+
+@app.post("/invoices/viewed/constant")
+def viewed_by_constant():
+    HANDLERS[VIEWED](request.json["user_id"])  # near miss: the constant's key picks the sender that only logs
+    handler = HANDLERS.get(VIEWED)
+    handler(request.json["user_id"])  # near miss: the same, picked first
     return "ok"
 
 
