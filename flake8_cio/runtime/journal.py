@@ -196,8 +196,8 @@ class Intake:
             if journal is self.map and getattr(error, "errno", None) != errno.ENOMEM:
                 self.faulted = FILE_BYTES
             return
-        if journal is self.map:
-            self.faulted = end
+        if journal is self.map:  # never back: the call that made the file may end its first pages after the
+            self.faulted = max(self.faulted, end)  # journal thread faulted further (the thread then slept a tick)
 
     def put(self, data: bytes) -> None:
         """One copy of a call's operations (lines of JSON, ASCII, with their event ids) into the journal, or

@@ -82,6 +82,7 @@ class Limits:
 
 
 OVERFLOW_POLICIES = ("drop_oldest", "drop_new")
+OPEN_RETRY = 1.0  # s between tries of a store that never opened (a lock at start), not breaker_cooldown's 30
 
 
 def owner_id() -> str:
@@ -903,16 +904,19 @@ class FallbackSpool:
         if self.closed:
             log.debug("flake8-cio runtime: %s after close: %r", self.label, error)
             return
+        opening = self.store is None  # never opened: another process's lock at start is common and short
+        every = min(self.retry_every, OPEN_RETRY) if opening else self.retry_every
         with self.lock:
             self.recovering = False
             first = self.memory_since is None
             if first:
                 self.memory_since = time.time()
-            self.retry_at = time.monotonic() + self.retry_every
+            self.retry_at = time.monotonic() + every
             since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.memory_since))
             self.error = (f"{self.label} failed ({type(error).__name__}: {error}); events kept in memory only "
-                          f"since {since}, retrying every {self.retry_every:g}s")
-        log.log(logging.ERROR if first else logging.DEBUG, "flake8-cio runtime: %s", self.error)
+                          f"since {since}, retrying every {every:g}s")
+        level = logging.WARNING if opening and "locked" in str(error) else logging.ERROR
+        log.log(level if first else logging.DEBUG, "flake8-cio runtime: %s", self.error)
 
     def _refused(self, count: int) -> None:
         if count:

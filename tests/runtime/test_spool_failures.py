@@ -173,6 +173,27 @@ def test_a_client_started_while_another_process_locks_the_file_does_not_wait_for
     client.close(1)
 
 
+def test_a_lock_at_start_is_a_warning_and_the_store_is_tried_again_within_a_second(loopback, tmp_path, caplog):
+    """A Pool sibling or a short backup holds the file when a process starts: the spool that never opened is tried
+    again every second (not breaker_cooldown's 30 s: health() would say memory only and a probe 503 that long) and
+    says so at WARNING, not ERROR."""
+    server = loopback()
+    path = str(tmp_path / "s.sqlite3")
+    client_on(server.url, path).close(1)  # the file exists
+    locker = lock_sqlite(path, "EXCLUSIVE")
+    try:
+        client = RuntimeClient(SITE_ID, API_KEY, track_url=server.url, spool=path, breaker_cooldown=600.0)
+        track(client, range(10))
+        assert client.health()["spool"] == "MemorySpool" and "retrying every 1s" in client.health()["last_error"]
+    finally:
+        unlock(locker)
+    assert wait_for(lambda: client.health()["spool"] == "SQLiteSpool", timeout=20)  # 600 s before
+    assert wait_for(lambda: client.flush(1), timeout=20) and tally(server.accepted, range(10))["lost"] == 0
+    failed = [r for r in caplog.records if "failed (OperationalError: database is locked)" in r.getMessage()]
+    assert failed and {r.levelname for r in failed} == {"WARNING"}
+    client.close(1)
+
+
 def test_while_the_store_fails_events_go_straight_from_the_journal_file(loopback, tmp_path, monkeypatch):
     """Issue 20 item 5: in memory mode the send thread sends the journal's lines as they are (a loan nothing
     records), not an entry per event; once the lock is gone the store's record of the journal catches up, so that
