@@ -59,7 +59,8 @@ from its typed `__init__` parameter: `self.ctx.tracker`), SDK methods as values
 args=...)` hand-offs; `getattr(cio, "track")` and `send = cio.track`, called later), dispatch dicts of functions, SDK methods,
 instances or classes (`SENDERS[channel](...)`, `STAGES[kind].enter(...)`, also imported from another module, an
 entry picked into a name first, `send = SENDERS[channel]; send(...)` or `stage = STAGES.get(kind)`; under a run-time
-key any entry may run, under a literal key, `SENDERS["sms"](...)`, only that entry), clients picked from a dict of
+key any entry may run, under a literal key, `SENDERS["sms"](...)`, a constant's (`SENDERS[SMS]`) or an Enum member,
+`SENDERS[Channel.SMS]`, only that entry), clients picked from a dict of
 clients of one kind (`CLIENTS[region].track(...)`, one per workspace), `functools.singledispatch`
 functions and `singledispatchmethod` methods (a call may run any implementation registered on it in its module,
 `@publish.register` or `publish.register(Refund, on_refund)`, whatever the argument's type) and `getattr`

@@ -686,13 +686,19 @@ class Model(ClientKinds, CallIndex):
         return [func if isinstance(func, ast.Subscript) else called]  # an entry of another module's table
 
     def table_key(self, expr: ast.expr | None, scope: Scope) -> str | None:
-        """A table's key as ``literal_key`` writes it: a literal, or a constant standing for one (``VIEWED =
-        "viewed"``, an Enum member ``Kind.VIEWED`` as its value), in a table's keys and in a look-up alike; None for a
-        key only the run time knows."""
+        """A table's key as ``literal_key`` writes it: a literal, a constant standing for one (``VIEWED =
+        "viewed"``), or a class's member as itself (``Kind.VIEWED`` of an Enum), in a table's keys and in a look-up
+        alike; None for a key only the run time knows."""
         key = literal_key(expr)
         if key is None and isinstance(expr, (ast.Name, ast.Attribute)):
             text = self.text_of(expr, scope)
             key = literal_key(ast.Constant(text)) if text is not None else None
+        if key is None and isinstance(expr, ast.Attribute):  # an Enum member (Kind.VIEWED) keys as itself
+            owner = self.local_class(expr.value)
+            cls = f"{self.module_name}.{owner.name}" if owner is not None and self.module_name else None
+            found = self.resolve(expr.value, scope) if cls is None else None
+            cls = found.qualname if isinstance(found, ClassRef) else cls
+            key = literal_key(ast.Constant(f"{cls}.{expr.attr}")) if cls else None
         return key
 
     def entries_under(self, table: ast.Dict, key: ast.expr, scope: Scope) -> list[ast.expr]:

@@ -1,4 +1,5 @@
 """Tables of senders and of stages, a module's dicts."""
+import enum
 import logging
 
 from customerio import CustomerIO
@@ -31,3 +32,11 @@ class Viewed:
 
 STAGES = {"paid": Paid(), "viewed": Viewed()}
 QUIET_STAGES = {"viewed": Viewed()}
+
+
+class Kind(enum.Enum):
+    PAID = 1
+    VIEWED = 2
+
+
+BY_KIND = {Kind.PAID: send_paid, Kind.VIEWED: log_viewed}

@@ -1,7 +1,7 @@
 """Request handlers that pick a sender or a stage from another module's table: into a name first, or by get()."""
 from flask import Flask, request
 
-from billing.senders import HANDLERS, QUIET, QUIET_STAGES, STAGES, log_viewed
+from billing.senders import BY_KIND, HANDLERS, QUIET, QUIET_STAGES, STAGES, Kind, log_viewed
 
 app = Flask(__name__)
 VIEWED = "viewed"
@@ -82,6 +82,25 @@ def viewed_by_constant():
     HANDLERS[VIEWED](request.json["user_id"])  # near miss: the constant's key picks the sender that only logs
     handler = HANDLERS.get(VIEWED)
     handler(request.json["user_id"])  # near miss: the same, picked first
+    return "ok"
+
+
+@app.post("/invoices/by-kind/viewed")
+def viewed_by_member():
+    BY_KIND[Kind.VIEWED](request.json["user_id"])  # near miss: the member picks the sender that only logs
+    return "ok"
+
+
+@app.post("/invoices/by-kind/paid")
+def paid_by_member():
+    handler = BY_KIND[Kind.PAID]
+    handler(request.json["user_id"])  # expect: CIO501
+    return "ok"
+
+
+@app.post("/invoices/by-kind")
+def by_member_of_the_request():
+    BY_KIND[Kind(request.json["kind"])](request.json["user_id"])  # expect: CIO501
     return "ok"
 
 
