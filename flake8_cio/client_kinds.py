@@ -130,6 +130,10 @@ class ClientKinds:
                 kind = self.linked.client_kind(qualname)
                 if kind:
                     return kind
+        picked = self._table_kind(ast.Subscript(expr.func.value, expr.args[0], ast.Load()), scope, depth) \
+            if isinstance(expr, ast.Call) and self.picks_entry(expr, scope) else None  # CLIENTS.get(region)
+        if picked:
+            return picked
         if isinstance(expr, ast.Call):
             kind = self.value_kind(expr, scope, depth)
             return None if kind == NOT_A_CLIENT else kind
@@ -248,7 +252,8 @@ class ClientKinds:
             else None
         if not isinstance(table, ast.Dict) or None in table.keys:  # {**other}: entries not known
             return None
-        kinds = {self.value_kind(value, found.scope, depth - 1) for value in self.entries_under(table, expr.slice, scope)}
+        entries = self.entries_under(table, expr.slice, scope)
+        kinds = {self.value_kind(value, found.scope, depth - 1) for value in entries}
         return kinds.pop() if len(kinds) == 1 and kinds <= set(sdk.KINDS) else None
 
     def value_kind(self, value: ast.AST, scope: Scope, depth: int = 4) -> str | None:

@@ -61,7 +61,7 @@ instances or classes (`SENDERS[channel](...)`, `STAGES[kind].enter(...)`, also i
 entry picked into a name first, `send = SENDERS[channel]; send(...)` or `stage = STAGES.get(kind)`; under a run-time
 key any entry may run, under a literal key, `SENDERS["sms"](...)`, a constant's (`SENDERS[SMS]`) or an Enum member,
 `SENDERS[Channel.SMS]`, only that entry), clients picked from a dict of
-clients of one kind (`CLIENTS[region].track(...)`, one per workspace), `functools.singledispatch`
+clients of one kind (`CLIENTS[region].track(...)`, `CLIENTS.get(region)`, one per workspace), `functools.singledispatch`
 functions and `singledispatchmethod` methods (a call may run any implementation registered on it in its module,
 `@publish.register` or `publish.register(Refund, on_refund)`, whatever the argument's type) and `getattr`
 name families (`getattr(self, f"on_{kind}")` bound to a name too), dependency-injection containers

@@ -23,6 +23,12 @@ def signup(region):
     return "ok"
 
 
+@app.post("/<region>/carts")
+def cart(region):
+    CLIENTS.get(region).track(request.json["user_id"], "cart_updated")  # expect: CIO501
+    return "ok"
+
+
 @app.post("/eu/refunds")
 def refund():
     LOCAL["eu"].track(request.json["user_id"], "refund_issued")  # expect: CIO501
@@ -44,6 +50,11 @@ def mixed(region):
 @app.post("/<region>/ping")
 def ping(region):
     return REGIONS[region].strip()  # near miss: a table of text
+
+
+@app.post("/<region>/ping/get")
+def ping_get(region):
+    return REGIONS.get(region, "").strip()  # near miss: a table of text, by get()
 
 
 def nightly(region, user_ids):
