@@ -654,7 +654,9 @@ class RuntimeClient:
         legacy = path.with_name(self._spool_names[1])
         if not self.options["spool"] and legacy.exists():
             try:
-                log.info("flake8-cio runtime: replaying %d events from %s", spool.adopt(legacy), legacy.name)
+                moved = spool.adopt(legacy)
+                if moved:  # (0: a sibling process moved them first)
+                    log.info("flake8-cio runtime: replaying %d events from %s", moved, legacy.name)
             except Exception as error:
                 log.error("flake8-cio runtime: could not replay the older spool %s (%r)", legacy, error)
         return spool

@@ -330,12 +330,22 @@ class SQLiteSpool:
         return self._locked(transaction, self.BUSY_TIMEOUT if patience is None else patience)
 
     def adopt(self, other: Path) -> int:
-        """Move what another spool file holds (an older name of the same workspace) into this one; remove it."""
+        """Move what another spool file holds (an older name of the same workspace) into this one; remove it.
+        Processes starting at once all try: the rows leave the old file in the transaction that copies them, which
+        this file's write lock serialises, so the first moves them and the others find none (or the file gone:
+        ATTACH then made an empty one, removed below with the rest)."""
+        def move() -> int:
+            if not self.db.execute("SELECT 1 FROM old.sqlite_master WHERE name = 'spool'").fetchone():
+                return 0
+            moved: int = self.db.execute(
+                "INSERT INTO spool (op, size, owner) SELECT op, size, owner FROM old.spool ORDER BY seq").rowcount
+            self.db.execute("DELETE FROM old.spool")
+            return moved
+
         with self.lock:
             self.db.execute("ATTACH DATABASE ? AS old", (str(other),))
         try:
-            moved: int = self._write(lambda: self.db.execute(
-                "INSERT INTO spool (op, size, owner) SELECT op, size, owner FROM old.spool ORDER BY seq").rowcount)
+            moved: int = self._write(move)
         finally:
             with self.lock:
                 self.db.execute("DETACH DATABASE old")

@@ -112,6 +112,38 @@ def test_an_older_spool_file_of_the_same_credentials_is_replayed(loopback, cache
     client.close(1)
 
 
+STARTER = """
+import sys, time
+from flake8_cio.runtime import RuntimeClient
+while time.time() < float(sys.argv[2]):
+    time.sleep(0.001)
+client = RuntimeClient("site-1", "key", track_url=sys.argv[1], flush_interval=0.05)
+assert client.flush(30)
+client.close(5)
+"""
+
+
+def test_processes_starting_at_once_replay_an_older_spool_file_once(loopback, cache):
+    """Workers of one deploy start together and each finds the older file: it is moved into the new one once (its
+    rows leave it in the transaction that copies them), not once per worker (review27: 2,000 events sent 3-4 times)."""
+    import hashlib
+    import subprocess
+    import sys
+
+    server = loopback()
+    legacy = cache / f"spool-{hashlib.sha256(b'site-1:key').hexdigest()[:16]}.sqlite3"
+    old = SQLiteSpool(legacy)
+    old.put([f'{{"type":"person","identifiers":{{"id":"u{i}"}},"action":"event","name":"old",'
+             f'"attributes":{{"i":{i}}},"id":"01HZ000000000000000000{i:04d}"}}' for i in range(2000)])
+    old.close()
+    start = str(time.time() + 2)
+    workers = [subprocess.Popen([sys.executable, "-c", STARTER, server.url, start], env=dict(os.environ))
+               for _ in range(6)]  # the more rows, the longer the first one's move
+    assert [worker.wait(60) for worker in workers] == [0] * 6
+    counts = tally(server.accepted, range(2000))
+    assert (counts["lost"], counts["duplicated"], counts["extra_ids"]) == (0, 0, 0) and not legacy.exists()
+
+
 def test_the_spool_is_private(cache):
     client = default_client("http://127.0.0.1:9", "key")
     client.track("u1", "clicked")
