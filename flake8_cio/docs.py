@@ -58,7 +58,8 @@ from its typed `__init__` parameter: `self.ctx.tracker`), SDK methods as values
 (`functools.partial`, also with the arguments given when it is called; pool, executor and `threading.Thread(target=...,
 args=...)` hand-offs; `getattr(cio, "track")` and `send = cio.track`, called later), dispatch dicts of functions, SDK methods,
 instances or classes (`SENDERS[channel](...)`, `STAGES[kind].enter(...)`, also imported from another module, an
-entry picked into a name first, `send = SENDERS[channel]; send(...)` or `stage = STAGES.get(kind)`; under a run-time
+entry picked into a name first, `send = SENDERS[channel]; send(...)` or `stage = STAGES.get(kind)`, lists of functions
+run in turn, `for step in STEPS: step(...)`; under a run-time
 key any entry may run, under a literal key, `SENDERS["sms"](...)`, a constant's (`SENDERS[SMS]`) or an Enum member,
 `SENDERS[Channel.SMS]`, only that entry), clients picked from a dict of
 clients of one kind (`CLIENTS[region].track(...)`, `CLIENTS.get(region)`, one per workspace), `functools.singledispatch`

@@ -471,11 +471,21 @@ class Model(ClientKinds, CallIndex):
 
     def _row_ref(self, iterable: ast.expr, scope: Scope, depth: int) -> str | None:
         """An element of a Django queryset is an instance of its model: ``for lead in Lead.objects.filter(...)``,
-        ``get_list_or_404(Lead, ...)`` (also through a local bound to the queryset)."""
-        iterable = self.value_of(iterable, scope)
+        ``get_list_or_404(Lead, ...)`` (also through a local bound to the queryset); an element of a module's table
+        is any of its entries (``for step in STEPS``, a list of functions: ``app.steps.STEPS[]``)."""
+        given, iterable = iterable, self.value_of(iterable, scope)
         model = _queryset_model(iterable) or self._shortcut_model(iterable, "get_list_or_404", scope)
         found = self.ref_of(model, scope, depth - 1) if model is not None else None
-        return f"{found}()" if found else None
+        if found:
+            return f"{found}()"
+        table = self.ref_of(given, scope, depth - 1) if isinstance(given, ast.Name) else None
+        return f"{table}{DISPATCHED}" if table and "(" not in table and "[" not in table else None
+
+    def table_size(self, expr: ast.expr, scope: Scope) -> int | None:
+        """How many entries a module's table that a name refers to holds (``STEPS = [log_it, send_paid]`` of
+        another module); None when it is no such table."""
+        ref = self.ref_of(expr, scope) if self.linked is not None and isinstance(expr, ast.Name) else None
+        return len(self.linked.dispatched(ref)) or None if ref else None
 
     def _self_ref(self, attr: str, scope: Scope, depth: int) -> str | None:
         cls = self.enclosing_class(scope)

@@ -180,6 +180,10 @@ def _module_name(model: Model, tables: dict, name: str, values: list) -> None:
                 text = str_value(key)
                 if text and text.isidentifier() and str_value(value) is not None:
                     tables["constants"][f"{name}[{text}]"] = str_value(value)  # CIO = {"api_key": "..."}
+        elif len(values) == 1 and isinstance(values[0], (ast.List, ast.Tuple)):
+            refs = [model.ref_of(value, model.module) for value in values[0].elts]
+            if any(refs):
+                tables["dispatch"][name] = tuple(filter(None, refs))  # STEPS = [log_it, send_paid]: any, in a loop
         elif len(exprs) == 1 and isinstance(exprs[0], (ast.Call, ast.Attribute)):
             ref = model.ref_of(exprs[0], model.module)
             if ref:  # also an alias of another module's name: cio = settings.CUSTOMERIO

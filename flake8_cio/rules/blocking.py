@@ -471,6 +471,9 @@ def _small_fixed(model: Model, iterable: ast.expr, site: Site) -> bool:
         return len(iterable.elts) <= SMALL_LOOP and not any(isinstance(e, ast.Starred) for e in iterable.elts)
     if isinstance(iterable, ast.Dict):
         return len(iterable.keys) <= SMALL_LOOP
+    size = model.table_size(iterable, site.scope)  # another module's STEPS = [log_it, send_paid]
+    if size:
+        return size <= SMALL_LOOP
     if isinstance(iterable, ast.Call) and dotted(iterable.func) == "range":
         bound = iterable.args[-2 if len(iterable.args) == 3 else -1] if iterable.args else None
         return _small_constant(model, bound, site)

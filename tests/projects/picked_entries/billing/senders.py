@@ -18,6 +18,8 @@ def log_viewed(user_id):
 
 HANDLERS = {"paid": send_paid, "viewed": log_viewed}
 QUIET = {"viewed": log_viewed}
+STEPS = [log_viewed, send_paid]
+QUIET_STEPS = (log_viewed,)
 
 
 class Paid:

@@ -1,7 +1,7 @@
 """Request handlers that pick a sender or a stage from another module's table: into a name first, or by get()."""
 from flask import Flask, request
 
-from billing.senders import BY_KIND, HANDLERS, QUIET, QUIET_STAGES, STAGES, Kind, log_viewed
+from billing.senders import BY_KIND, HANDLERS, QUIET, QUIET_STAGES, QUIET_STEPS, STAGES, STEPS, Kind, log_viewed
 
 app = Flask(__name__)
 VIEWED = "viewed"
@@ -102,6 +102,26 @@ def paid_by_member():
 def by_member_of_the_request():
     BY_KIND[Kind(request.json["kind"])](request.json["user_id"])  # expect: CIO501
     return "ok"
+
+
+@app.post("/invoices/steps")
+def run_steps():
+    for step in STEPS:  # two steps, not one per record: no CIO601
+        step(request.json["user_id"])  # expect: CIO501
+    return "ok"
+
+
+@app.post("/invoices/steps/quiet")
+def run_quiet_steps():
+    for step in QUIET_STEPS:
+        step(request.json["user_id"])  # near miss: no step tracks
+    return "ok"
+
+
+def backfill(user_ids):
+    for user_id in user_ids:
+        for step in STEPS:
+            step(user_id)  # expect: CIO601
 
 
 def nightly(kind, user_ids):
