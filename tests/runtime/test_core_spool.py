@@ -97,15 +97,21 @@ def test_a_corrected_key_delivers_what_the_wrong_key_left(loopback, cache):
     corrected.close(1)
 
 
-def test_an_older_spool_file_of_the_same_credentials_is_replayed(loopback, cache):
+def older_spool_file(cache, count):
+    """A spool file under the name an older version gave it (site-1:key), holding `count` events with their ids."""
     import hashlib
 
-    server = loopback()
     legacy = cache / f"spool-{hashlib.sha256(b'site-1:key').hexdigest()[:16]}.sqlite3"
     old = SQLiteSpool(legacy)
     old.put([f'{{"type":"person","identifiers":{{"id":"u{i}"}},"action":"event","name":"old",'
-             f'"attributes":{{"i":{i}}},"id":"01HZ0000000000000000000{i:03d}"}}' for i in range(5)])
+             f'"attributes":{{"i":{i}}},"id":"01HZ000000000000000000{i:04d}"}}' for i in range(count)])
     old.close()
+    return legacy
+
+
+def test_an_older_spool_file_of_the_same_credentials_is_replayed(loopback, cache):
+    server = loopback()
+    legacy = older_spool_file(cache, 5)
     client = default_client(server.url, "key")
     assert client.flush(10)
     assert tally(server.accepted, range(5))["lost"] == 0 and not legacy.exists()
@@ -126,16 +132,11 @@ client.close(5)
 def test_processes_starting_at_once_replay_an_older_spool_file_once(loopback, cache):
     """Workers of one deploy start together and each finds the older file: it is moved into the new one once (its
     rows leave it in the transaction that copies them), not once per worker (review27: 2,000 events sent 3-4 times)."""
-    import hashlib
     import subprocess
     import sys
 
     server = loopback()
-    legacy = cache / f"spool-{hashlib.sha256(b'site-1:key').hexdigest()[:16]}.sqlite3"
-    old = SQLiteSpool(legacy)
-    old.put([f'{{"type":"person","identifiers":{{"id":"u{i}"}},"action":"event","name":"old",'
-             f'"attributes":{{"i":{i}}},"id":"01HZ000000000000000000{i:04d}"}}' for i in range(2000)])
-    old.close()
+    legacy = older_spool_file(cache, 2000)
     start = str(time.time() + 2)
     workers = [subprocess.Popen([sys.executable, "-c", STARTER, server.url, start], env=dict(os.environ))
                for _ in range(6)]  # the more rows, the longer the first one's move
