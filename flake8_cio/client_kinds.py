@@ -9,7 +9,7 @@ from functools import cached_property
 
 from . import sdk
 from .records import ClassRef, FactoryRef, Injected, InstanceRef, TypeRef
-from .scopes import FUNCTION_NODES, Scope, class_bases, dotted, last_name, name_tokens, str_value
+from .scopes import FUNCTION_NODES, Scope, class_bases, dotted, entry_lookup, last_name, name_tokens, str_value
 
 NOT_A_CLIENT = "!"
 
@@ -130,8 +130,8 @@ class ClientKinds:
                 kind = self.linked.client_kind(qualname)
                 if kind:
                     return kind
-        picked = self._table_kind(ast.Subscript(expr.func.value, expr.args[0], ast.Load()), scope, depth) \
-            if isinstance(expr, ast.Call) and self.picks_entry(expr, scope) else None  # CLIENTS.get(region)
+        entry = entry_lookup(expr)  # CLIENTS.get(region): as CLIENTS[region]
+        picked = self._table_kind(entry, scope, depth) if entry is not None else None
         if picked:
             return picked
         if isinstance(expr, ast.Call):

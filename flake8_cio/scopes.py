@@ -134,6 +134,14 @@ def literal_key(expr: ast.AST | None) -> str | None:
         "_" + repr(value).encode("utf-8", "surrogatepass").hex()
 
 
+def entry_lookup(expr: ast.expr) -> ast.Subscript | None:
+    """``TABLE.get(key)`` on a name as the look-up of one entry it is, ``TABLE[key]``; None for anything else."""
+    if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "get" and \
+            isinstance(expr.func.value, ast.Name) and expr.args:
+        return ast.copy_location(ast.Subscript(expr.func.value, expr.args[0], ast.Load()), expr)
+    return None
+
+
 def dict_entries(table: ast.Dict, key: str | None) -> list[ast.expr]:
     """A dict literal's values under a key as ``literal_key`` writes it; every value when the run time decides it."""
     return [value for name, value in zip(table.keys, table.values) if key is None or literal_key(name) == key]

@@ -22,7 +22,7 @@ from .options import Options, installed_sdk_major
 from .project import DJANGO_CONF_SETTINGS  # an attribute of it is the project's settings module's
 from .records import DISPATCHED, TYPED, ClassRef, FactoryRef, FunctionEntry, Resolved, Summary
 from .scopes import (  # noqa: F401  (re-exported: the rules import these from here)
-    FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dotted, env_default, last_name,
+    FUNCTION_NODES, Bindings, Function, Scope, Site, class_bases, dotted, entry_lookup, env_default, last_name,
     literal_key, name_tokens, own_nodes, str_value,
 )
 from .types import NONE, Finding
@@ -369,8 +369,9 @@ class Model(ClientKinds, CallIndex):
         if model is not None:  # Lead.objects.get(...), get_object_or_404(Lead, ...): a Lead
             found = self.ref_of(model, scope, depth - 1)
             return f"{found}()" if found else None
-        if isinstance(expr, ast.Call) and _dict_get(expr):  # STAGES.get(kind): an entry, as STAGES[kind]
-            return self.ref_of(ast.Subscript(expr.func.value, expr.args[0], ast.Load()), scope, depth)
+        entry = entry_lookup(expr)  # STAGES.get(kind): an entry, as STAGES[kind]
+        if entry is not None:
+            return self.ref_of(entry, scope, depth)
         if isinstance(expr, ast.Call):
             expr = self._provided(expr)
             inner = self.ref_of(expr.func, scope, depth)
@@ -673,12 +674,11 @@ class Model(ClientKinds, CallIndex):
         if isinstance(func, ast.Name) and func.id not in self.aliases:  # handler = getattr(self, f"on_{kind}")
             bound = self.value_of(func, site.scope)
             picked = isinstance(bound, ast.Subscript) or isinstance(bound, ast.Call) and (
-                dotted(bound.func) == "getattr" or _dict_get(bound) or _partial(bound))  # or HANDLERS[kind]
+                dotted(bound.func) == "getattr" or entry_lookup(bound) or _partial(bound))  # or HANDLERS[kind]
             func = bound if picked else func
         if isinstance(func, ast.Call) and _partial(func):
             return [func.args[0]]
-        if isinstance(func, ast.Call) and _dict_get(func):  # HANDLERS.get(kind): an entry, as HANDLERS[kind]
-            func = ast.copy_location(ast.Subscript(func.func.value, func.args[0], ast.Load()), func)
+        func = entry_lookup(func) or func  # HANDLERS.get(kind): an entry, as HANDLERS[kind]
         if isinstance(func, ast.Subscript) and isinstance(func.value, ast.Name):
             table = self.value_of(func.value, site.scope)
             if isinstance(table, ast.Dict) and not table.keys and func.value.id in self.registering.values():
@@ -721,7 +721,7 @@ class Model(ClientKinds, CallIndex):
         """Whether an expression is an entry a key picks from a table: ``STAGES[kind]``, ``STAGES.get(kind)``, or a
         name bound once to one (``stage = STAGES[kind]``)."""
         expr = self.value_of(expr, scope) if isinstance(expr, ast.Name) else expr
-        return isinstance(expr, ast.Subscript) or isinstance(expr, ast.Call) and _dict_get(expr)
+        return isinstance(expr, ast.Subscript) or entry_lookup(expr) is not None
 
     @cached_property
     def registering(self) -> dict[str, str]:
@@ -847,12 +847,6 @@ def _registered_on(expr: ast.expr) -> str | None:
     target = expr.func if isinstance(expr, ast.Call) else expr
     registers = isinstance(target, ast.Attribute) and target.attr == "register" and isinstance(target.value, ast.Name)
     return target.value.id if registers else None
-
-
-def _dict_get(call: ast.Call) -> bool:
-    """``TABLE.get(key)`` on a name: a look-up of one of its entries."""
-    return isinstance(call.func, ast.Attribute) and call.func.attr == "get" and \
-        isinstance(call.func.value, ast.Name) and bool(call.args)
 
 
 def _literal_prefix(expr: ast.expr) -> str | None:
